@@ -1,0 +1,139 @@
+package io.courier;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * What travels with a call besides its arguments: the {@link Deadline}, the {@link Metadata}
+ * (headers) and the caller's identity. Immutable; variants by {@code withX(...)}.
+ *
+ * <p>On the server, the context of the incoming call is {@linkplain #current() current} while
+ * the implementation runs (on its virtual thread). A client call made there inherits the
+ * context's deadline, so a downstream call never outlives the call that caused it:
+ *
+ * <pre>{@code
+ * public Order create(NewOrder o) {
+ *     Duration left = CallContext.current().deadline().map(Deadline::remaining).orElse(null);
+ *     consumers.validate(o.consumerId(), o.total()); // carries what is left of the deadline
+ * }
+ * }</pre>
+ *
+ * <p>Work handed to another thread takes the context with {@link #wrap(Runnable)}.
+ */
+public final class CallContext {
+    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null);
+    private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
+
+    private final Deadline deadline;
+    private final Metadata metadata;
+    private final String caller;
+
+    private CallContext(Deadline deadline, Metadata metadata, String caller) {
+        this.deadline = deadline;
+        this.metadata = metadata;
+        this.caller = caller;
+    }
+
+    /** The empty context: no deadline, no metadata, no caller. */
+    public static CallContext empty() {
+        return EMPTY;
+    }
+
+    /** The context of the call being handled on this thread, or the empty one. */
+    public static CallContext current() {
+        CallContext c = CURRENT.get();
+        return c == null ? EMPTY : c;
+    }
+
+    /** The deadline, if the call has one. */
+    public Optional<Deadline> deadline() {
+        return Optional.ofNullable(deadline);
+    }
+
+    /** The call's headers. */
+    public Metadata metadata() {
+        return metadata;
+    }
+
+    /** The calling service's name as it announced itself, if known (not authenticated). */
+    public Optional<String> caller() {
+        return Optional.ofNullable(caller);
+    }
+
+    /** A copy with {@code deadline} (null for none). */
+    public CallContext withDeadline(Deadline deadline) {
+        return new CallContext(deadline, metadata, caller);
+    }
+
+    /** A copy with the earlier of the current deadline and {@code deadline}. */
+    public CallContext withEarlierDeadline(Deadline deadline) {
+        if (deadline == null) {
+            return this;
+        }
+        return withDeadline(deadline.min(this.deadline));
+    }
+
+    /** A copy with {@code metadata}. */
+    public CallContext withMetadata(Metadata metadata) {
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller);
+    }
+
+    /** A copy with {@code caller} (null for unknown). */
+    public CallContext withCaller(String caller) {
+        return new CallContext(deadline, metadata, caller);
+    }
+
+    /** Runs {@code action} with this context current, restoring the previous one after. */
+    public void run(Runnable action) {
+        CallContext previous = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            action.run();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /** Computes {@code action} with this context current, restoring the previous one after. */
+    public <T> T supply(Supplier<T> action) {
+        CallContext previous = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return action.get();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /** Calls {@code action} with this context current, restoring the previous one after. */
+    public <T> T call(Callable<T> action) throws Exception {
+        CallContext previous = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return action.call();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /** {@code action} bound to the context current now, for running on another thread. */
+    public static Runnable wrap(Runnable action) {
+        CallContext captured = current();
+        return () -> captured.run(action);
+    }
+
+    private static void restore(CallContext previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CallContext[deadline=" + deadline + ", caller=" + caller + ", metadata=" + metadata + "]";
+    }
+}

@@ -1,0 +1,333 @@
+package io.courier;
+
+import io.courier.contract.ServiceDescriptor;
+import io.courier.inprocess.InProcessTransportFactory;
+import io.courier.internal.DeadlineInterceptor;
+import io.courier.internal.Dispatcher;
+import io.courier.internal.InterceptorChain;
+import io.courier.spi.ClientTransport;
+import io.courier.spi.Codec;
+import io.courier.spi.Codecs;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.Transport;
+import io.courier.spi.TransportContext;
+import io.courier.spi.TransportFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: serves contract implementations and creates clients for contracts, over
+ * every transport on the class path (REST with {@code courier-http}; always in-process).
+ *
+ * <pre>{@code
+ * try (Courier courier = Courier.builder().name("consumer-service").build()) {
+ *     courier.serve(ConsumerService.class, new ConsumerServiceImpl());
+ *     ConsumerService consumers = courier.client(ConsumerService.class)
+ *         .target(courier.uri())
+ *         .deadline(Duration.ofMillis(300))
+ *         .build();
+ *     consumers.get(42);
+ * }
+ * }</pre>
+ *
+ * <p>Servers bind on the first {@link #serve}, to the configured host and port (port 0, the
+ * default, picks a free one; {@link #uri()} tells which). Thread-safe; clients are cheap
+ * proxies that share this instance's connections, so make them once and keep them.
+ */
+public final class Courier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Courier.class);
+
+    private final String name;
+    private final Ticker ticker;
+    private final Duration drainTimeout;
+    private final List<Interceptor> clientInterceptors;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService handlers;
+    private final Dispatcher dispatcher;
+    private final Map<String, Transport> transports = new LinkedHashMap<>();
+    private final Map<String, Transport> bySchema = new HashMap<>();
+    private final Map<Transport, InterceptorChain> chains = new HashMap<>();
+    private final Object lock = new Object();
+    private boolean started;
+    private boolean closed;
+
+    private Courier(Builder b) {
+        this.name = b.name;
+        this.ticker = b.ticker;
+        this.drainTimeout = b.drainTimeout;
+        this.clientInterceptors = List.copyOf(b.clientInterceptors);
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("courier-timer-" + name).factory());
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
+        this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
+        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, scheduler);
+
+        List<Codec> codecs = new ArrayList<>();
+        ServiceLoader.load(Codec.class, Courier.class.getClassLoader()).forEach(codecs::add);
+        codecs.addAll(b.codecs);
+        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, scheduler);
+
+        List<TransportFactory> factories = new ArrayList<>();
+        factories.add(new InProcessTransportFactory());
+        if (b.transports.isEmpty()) {
+            ServiceLoader.load(TransportFactory.class, Courier.class.getClassLoader()).forEach(factories::add);
+        } else {
+            factories.addAll(b.transports);
+        }
+        for (TransportFactory f : factories) {
+            if (transports.containsKey(f.name())) {
+                continue;
+            }
+            Transport t = f.create(context);
+            transports.put(f.name(), t);
+            for (String scheme : t.schemes()) {
+                bySchema.putIfAbsent(scheme, t);
+            }
+        }
+    }
+
+    /** A builder with the defaults: name {@code courier}, host {@code 127.0.0.1}, port 0. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This instance's name, sent to servers as the caller's identity. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Serves {@code impl} as {@code contract} on every transport, binding servers on first use.
+     *
+     * @throws io.courier.contract.InvalidContractException when the contract is invalid
+     * @throws IllegalStateException when the contract is already served, or this is closed
+     */
+    public <T> Courier serve(Class<T> contract, T impl) {
+        Objects.requireNonNull(impl, "impl");
+        ServiceDescriptor service = ServiceDescriptor.of(contract);
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("Courier " + name + " is closed");
+            }
+            dispatcher.add(service, impl);
+            if (!started) {
+                for (Transport t : transports.values()) {
+                    t.server().ifPresent(s -> s.start(dispatcher));
+                }
+                started = true;
+                log.info("Courier {} serving at {}", name, uris());
+            }
+            for (Transport t : transports.values()) {
+                t.server().ifPresent(s -> s.register(service));
+            }
+        }
+        log.debug("Courier {} serves {}", name, service.name());
+        return this;
+    }
+
+    /**
+     * A builder for a client of {@code contract}.
+     *
+     * @throws io.courier.contract.InvalidContractException when the contract is invalid
+     */
+    public <T> ClientBuilder<T> client(Class<T> contract) {
+        return new ClientBuilder<>(this, ServiceDescriptor.of(contract));
+    }
+
+    /** The URI of the first network server, e.g. {@code http://127.0.0.1:41234}. */
+    public URI uri() {
+        return uris().stream().filter(u -> !"inproc".equals(u.getScheme())).findFirst()
+                .orElseGet(() -> uris().stream().findFirst().orElseThrow(() -> new IllegalStateException(
+                        "Courier " + name + " serves nothing yet (expected: serve(...) before uri())")));
+    }
+
+    /** The URIs of every started server: network ones and the in-process one. */
+    public List<URI> uris() {
+        synchronized (lock) {
+            if (!started) {
+                return List.of();
+            }
+            return transports.values().stream().flatMap(t -> t.server().stream()).map(ServerTransport::uri).toList();
+        }
+    }
+
+    /** The bound socket address of the first network server. */
+    public InetSocketAddress address() {
+        URI uri = uri();
+        return transports.values().stream().flatMap(t -> t.server().stream()).filter(s -> s.uri().equals(uri))
+                .findFirst().map(ServerTransport::localAddress).orElseThrow();
+    }
+
+    /**
+     * Stops serving (new calls get {@link UnavailableException}), waits for calls in flight up
+     * to the drain timeout, then closes every transport and connection.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        dispatcher.beginClosing();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (Transport t : transports.values()) {
+            t.server().ifPresent(s -> stops.add(s.stop(drainTimeout)));
+        }
+        if (!dispatcher.awaitDrained(drainTimeout)) {
+            log.warn("Courier {}: {} calls still running after {} ms; closing anyway", name, dispatcher.inFlight(),
+                    drainTimeout.toMillis());
+        }
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(drainTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("Courier {}: servers did not stop cleanly: {}", name, e.toString());
+        }
+        for (Transport t : transports.values()) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                log.warn("Courier {}: closing transport {} failed: {}", name, t.name(), e.toString());
+            }
+        }
+        handlers.shutdownNow();
+        scheduler.shutdownNow();
+    }
+
+    InterceptorChain clientChain(URI target, List<Interceptor> perClient) {
+        Transport transport;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("Courier " + name + " is closed");
+            }
+            transport = bySchema.get(target.getScheme());
+        }
+        if (transport == null) {
+            throw new IllegalArgumentException("target: " + target + " (expected: a URI with one of the schemes "
+                    + bySchema.keySet() + "; add courier-http for http and h2c)");
+        }
+        ClientTransport client = transport.client();
+        List<Interceptor> all = new ArrayList<>(clientInterceptors);
+        all.addAll(perClient);
+        all.add(new DeadlineInterceptor(scheduler));
+        return new InterceptorChain(all, client::call);
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    /** Builds a {@link Courier}; not thread-safe. */
+    public static final class Builder {
+        private String name = "courier";
+        private String host = "127.0.0.1";
+        private int port;
+        private Limits limits = Limits.defaults();
+        private Ticker ticker = Ticker.system();
+        private Duration drainTimeout = Duration.ofSeconds(5);
+        private final List<Codec> codecs = new ArrayList<>();
+        private final List<TransportFactory> transports = new ArrayList<>();
+        private final List<Interceptor> clientInterceptors = new ArrayList<>();
+        private final List<Interceptor> serverInterceptors = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The name of this application or service instance (default {@code courier}). */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name: \"\" (expected: a non-blank name)");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** The address servers bind to (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port servers bind to (default 0: a free port, see {@link Courier#uri()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Request size limits (default {@link Limits#defaults()}). */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** A codec in addition to those found on the class path; replaces one of the same media type. */
+        public Builder codec(Codec codec) {
+            codecs.add(Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        /**
+         * A transport to use; once any is given, the class path is not searched (the in-process
+         * transport is always there).
+         */
+        public Builder transport(TransportFactory transport) {
+            transports.add(Objects.requireNonNull(transport, "transport"));
+            return this;
+        }
+
+        /** An interceptor for every client of this instance, outside the per-client ones. */
+        public Builder clientInterceptor(Interceptor interceptor) {
+            clientInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** An interceptor for every served call, in the order added (first is outermost). */
+        public Builder serverInterceptor(Interceptor interceptor) {
+            serverInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** How long {@link Courier#close()} waits for calls in flight (default 5 s). */
+        public Builder drainTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout: " + timeout + " (expected: >= 0)");
+            }
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /** The time source for deadlines (default the system's); tests pass a fake one. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** A new {@link Courier}; servers start on its first {@link Courier#serve}. */
+        public Courier build() {
+            return new Courier(this);
+        }
+    }
+}

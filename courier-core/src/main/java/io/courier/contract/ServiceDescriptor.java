@@ -1,0 +1,72 @@
+package io.courier.contract;
+
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A contract interface, parsed and validated once: its name and its remote methods.
+ * Obtain one with {@link #of(Class)}; instances are cached, immutable and thread-safe.
+ */
+public final class ServiceDescriptor {
+    private final Class<?> type;
+    private final String name;
+    private final List<MethodDescriptor> methods;
+    private final Map<Method, MethodDescriptor> byMethod;
+    private final Map<String, MethodDescriptor> byName;
+
+    ServiceDescriptor(Class<?> type, String name, List<MethodDescriptor> methods) {
+        this.type = type;
+        this.name = name;
+        this.methods = List.copyOf(methods);
+        Map<Method, MethodDescriptor> m = new LinkedHashMap<>();
+        Map<String, MethodDescriptor> n = new LinkedHashMap<>();
+        for (MethodDescriptor d : methods) {
+            m.put(d.method(), d);
+            n.put(d.name(), d);
+        }
+        this.byMethod = Map.copyOf(m);
+        this.byName = Map.copyOf(n);
+    }
+
+    /**
+     * The descriptor of a contract interface, parsed on first use and cached.
+     *
+     * @throws InvalidContractException naming the interface, method and problem
+     */
+    public static ServiceDescriptor of(Class<?> contract) {
+        return ContractParser.describe(contract);
+    }
+
+    /** The contract interface. */
+    public Class<?> type() {
+        return type;
+    }
+
+    /** The service's name ({@code @Service} value, or the interface's decapitalised simple name). */
+    public String name() {
+        return name;
+    }
+
+    /** The remote methods in declaration order. */
+    public List<MethodDescriptor> methods() {
+        return methods;
+    }
+
+    /** The descriptor of a Java method of the contract, if it is a remote method. */
+    public Optional<MethodDescriptor> method(Method method) {
+        return Optional.ofNullable(byMethod.get(method));
+    }
+
+    /** The remote method with this name, if any. */
+    public Optional<MethodDescriptor> method(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceDescriptor[" + name + " (" + type.getName() + "), " + methods.size() + " methods]";
+    }
+}

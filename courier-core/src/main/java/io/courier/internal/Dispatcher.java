@@ -1,0 +1,175 @@
+package io.courier.internal;
+
+import io.courier.Call;
+import io.courier.CallContext;
+import io.courier.Deadline;
+import io.courier.DeadlineExceededException;
+import io.courier.Interceptor;
+import io.courier.UnavailableException;
+import io.courier.UnimplementedException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import io.courier.spi.ServerDispatcher;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs served implementations: server interceptors, then the method on a virtual thread (or in
+ * place when it returns a future), with the call's deadline enforced and the work interrupted
+ * when it passes. Counts calls in flight so a closing server can drain them.
+ */
+public final class Dispatcher implements ServerDispatcher {
+    private final Map<String, Object> implementations = new ConcurrentHashMap<>();
+    private final InterceptorChain chain;
+    private final ExecutorService handlers;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean closing;
+
+    public Dispatcher(List<Interceptor> interceptors, ExecutorService handlers, ScheduledExecutorService scheduler) {
+        this.chain = new InterceptorChain(interceptors, this::invoke);
+        this.handlers = handlers;
+        this.scheduler = scheduler;
+    }
+
+    /** Serves {@code impl} for {@code service}; a second implementation of one service is refused. */
+    public void add(ServiceDescriptor service, Object impl) {
+        if (!service.type().isInstance(impl)) {
+            throw new IllegalArgumentException("impl: " + impl.getClass().getName() + " (expected: an implementation of "
+                    + service.type().getName() + ")");
+        }
+        if (implementations.putIfAbsent(service.name(), impl) != null) {
+            throw new IllegalStateException("service " + service.name() + " is already served by this Courier");
+        }
+    }
+
+    @Override
+    public CompletableFuture<Object> dispatch(ServiceDescriptor service, MethodDescriptor method, Object[] args,
+                                              CallContext context) {
+        if (closing) {
+            return CompletableFuture.failedFuture(new UnavailableException("server is shutting down; "
+                    + method.fullName() + " was not run (retry on another instance)"));
+        }
+        if (!implementations.containsKey(service.name())) {
+            return CompletableFuture.failedFuture(new UnimplementedException("service " + service.name()
+                    + " is not served here"));
+        }
+        inFlight.incrementAndGet();
+        CompletableFuture<Object> result;
+        try {
+            result = chain.proceed(Call.of(service, method, args, context, null));
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Object> out = new CompletableFuture<>();
+        result.whenComplete((value, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure == null) {
+                out.complete(value);
+            } else {
+                out.completeExceptionally(Errors.fromServer(failure, method));
+            }
+        });
+        return out;
+    }
+
+    /** The end of the server chain: the implementation itself. */
+    private CompletableFuture<Object> invoke(Call call) {
+        Object impl = implementations.get(call.service().name());
+        MethodDescriptor method = call.method();
+        Deadline deadline = call.context().deadline().orElse(null);
+        if (deadline != null && deadline.expired()) {
+            return CompletableFuture.failedFuture(new DeadlineExceededException(method.fullName()
+                    + ": deadline exceeded before the call started"));
+        }
+        Object[] args = call.args().toArray();
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Future<?> task;
+        if (method.shape() == MethodDescriptor.Shape.ASYNC) {
+            task = null;
+            call.context().run(() -> {
+                try {
+                    Object stage = method.method().invoke(impl, args);
+                    if (stage == null) {
+                        throw new IllegalStateException(method.fullName() + " returned null (expected: a future)");
+                    }
+                    ((CompletionStage<?>) stage).whenComplete((v, f) -> complete(result, v, f));
+                } catch (Throwable t) {
+                    result.completeExceptionally(cause(t));
+                }
+            });
+        } else {
+            task = handlers.submit(() -> call.context().run(() -> {
+                try {
+                    result.complete(method.method().invoke(impl, args));
+                } catch (Throwable t) {
+                    result.completeExceptionally(cause(t));
+                }
+            }));
+        }
+        if (deadline != null && !result.isDone()) {
+            ScheduledFuture<?> timer = scheduler.schedule(() -> {
+                if (result.completeExceptionally(new DeadlineExceededException(method.fullName()
+                        + ": deadline exceeded while the server was handling it"))) {
+                    if (task != null) {
+                        task.cancel(true); // interrupts the handler: expired work is stopped, not finished
+                    }
+                }
+            }, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            result.whenComplete((v, f) -> timer.cancel(false));
+        }
+        return result;
+    }
+
+    private static void complete(CompletableFuture<Object> result, Object value, Throwable failure) {
+        if (failure == null) {
+            result.complete(value);
+        } else {
+            result.completeExceptionally(Errors.unwrap(failure));
+        }
+    }
+
+    private static Throwable cause(Throwable t) {
+        return t instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : t;
+    }
+
+    /** Refuses new calls from now on. */
+    public void beginClosing() {
+        closing = true;
+    }
+
+    /** Waits up to {@code grace} for calls in flight to finish; true if none is left. */
+    public boolean awaitDrained(Duration grace) {
+        long end = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return inFlight.get() == 0;
+    }
+
+    /** Calls in flight now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Whether new calls are refused. */
+    public boolean closing() {
+        return closing;
+    }
+}
