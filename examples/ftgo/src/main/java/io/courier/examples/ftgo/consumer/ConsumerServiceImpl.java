@@ -1,0 +1,32 @@
+package io.courier.examples.ftgo.consumer;
+
+import io.courier.FailedPreconditionException;
+import io.courier.NotFoundException;
+import io.courier.examples.ftgo.Money;
+import java.util.Map;
+
+/** The consumer service: a fixed set of consumers, enough for the demo. */
+public final class ConsumerServiceImpl implements ConsumerService {
+    private final Map<Long, Consumer> consumers = Map.of(
+            1L, new Consumer(1, "Ada Lovelace", Money.euros("100.00")),
+            2L, new Consumer(2, "Grace Hopper", Money.euros("30.00")));
+
+    @Override
+    public Consumer get(long id) {
+        Consumer c = consumers.get(id);
+        if (c == null) {
+            throw new NotFoundException("consumer " + id + " does not exist");
+        }
+        return c;
+    }
+
+    @Override
+    public void validateOrder(long id, Money total) {
+        Consumer c = get(id);
+        if (total.exceeds(c.orderLimit())) {
+            throw new FailedPreconditionException("order of " + total.amount() + " " + total.currency()
+                    + " is over the limit of " + c.orderLimit().amount() + " for consumer " + id,
+                    Map.of("limit", c.orderLimit().amount().toPlainString()));
+        }
+    }
+}
