@@ -1,0 +1,561 @@
+package io.courier.test.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.courier.Courier;
+import io.courier.CourierException;
+import io.courier.DeadlineExceededException;
+import io.courier.InternalException;
+import io.courier.InvalidArgumentException;
+import io.courier.NotFoundException;
+import io.courier.Status;
+import io.courier.UnavailableException;
+import io.courier.contract.HttpMethod;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The tests every Courier transport must pass: each return shape, parameter binding and HTTP
+ * method, every error status, deadlines, call context, concurrency, large payloads and unicode,
+ * all through one {@link ConformanceService} served by a real {@link Courier} and called by
+ * another one, as in production.
+ *
+ * <h2>How to run it for a transport</h2>
+ *
+ * Extend it in the transport module's tests and say where a client reaches the server; nothing
+ * else is required:
+ *
+ * <pre>{@code
+ * class HttpConformanceTest extends TransportConformanceSuite {      // HTTP/1.1
+ *     @Override
+ *     protected URI target(Courier server) {
+ *         return server.uri();
+ *     }
+ * }
+ *
+ * class H2cConformanceTest extends TransportConformanceSuite {       // HTTP/2 cleartext
+ *     @Override
+ *     protected URI target(Courier server) {
+ *         return withScheme(server.uri(), "h2c");
+ *     }
+ * }
+ *
+ * class InProcessConformanceTest extends TransportConformanceSuite { // no sockets
+ *     @Override
+ *     protected URI target(Courier server) {
+ *         return inProcessUri(server);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The module needs {@code courier-test} and {@code junit-jupiter} (for the engine) as test
+ * dependencies, its transport found by {@link java.util.ServiceLoader} (or given in
+ * {@link #configure(Courier.Builder)}), and a codec for the wire, usually {@code courier-json}
+ * on the test class path. Without any codec the in-process transport passes values by
+ * reference, which the suite also accepts.
+ *
+ * <h2>What it sets up</h2>
+ *
+ * Once per test class ({@link TestInstance.Lifecycle#PER_CLASS}): a server {@code Courier}
+ * named {@code conformance-server} serving {@link ConformanceServer} on 127.0.0.1 with an
+ * ephemeral port, and a separate client {@code Courier} named {@code conformance-client} whose
+ * client has a 10 s deadline and the header {@code x-tenant: acme}. Both builders go through
+ * {@link #configure(Courier.Builder)} first. A few tests start and close a server of their own.
+ * Each test is limited to 30 s, so a hang fails one test instead of the build; the whole suite
+ * takes a few seconds.
+ *
+ * <p>Nothing sleeps to wait: effects are polled for with a deadline. Subclasses may add
+ * transport-specific tests using {@link #server()}, {@link #client()} and
+ * {@link #implementation()}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+public abstract class TransportConformanceSuite {
+    /** The main client's deadline: generous, so that only a hang or a lost reply fails a test. */
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+    private static final String CLIENT_NAME = "conformance-client";
+    private static final String UNICODE = "emoji 😀🎉👍🏽, CJK 東京 漢字 한국어, RTL שלום مرحبا, é ß ∑ 𝄞";
+
+    private Courier server;
+    private Courier clients;
+    private ConformanceServer implementation;
+    private ConformanceService client;
+
+    /**
+     * Where a client reaches {@code server}, which already serves the contract: for example
+     * {@code server.uri()} for HTTP/1.1, {@code withScheme(server.uri(), "h2c")} for HTTP/2
+     * cleartext, {@code inProcessUri(server)} for the in-process transport.
+     */
+    protected abstract URI target(Courier server);
+
+    /**
+     * Adjusts both the server's and the client's {@code Courier} builder, e.g. to register a
+     * transport or codec in code. The default changes nothing.
+     */
+    protected Courier.Builder configure(Courier.Builder builder) {
+        return builder;
+    }
+
+    /** The {@code inproc:} URI among {@code server.uris()}. */
+    protected static URI inProcessUri(Courier server) {
+        return server.uris().stream().filter(u -> "inproc".equals(u.getScheme())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("server: no inproc URI in " + server.uris()
+                        + " (expected: a Courier that serves something)"));
+    }
+
+    /** {@code uri} with another scheme, e.g. {@code http://127.0.0.1:8080} to {@code h2c://127.0.0.1:8080}. */
+    protected static URI withScheme(URI uri, String scheme) {
+        try {
+            return new URI(scheme, uri.getRawSchemeSpecificPart(), uri.getRawFragment());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("scheme: " + scheme + " (expected: a valid URI scheme)", e);
+        }
+    }
+
+    /** The server {@code Courier} shared by the suite's tests. */
+    protected final Courier server() {
+        return server;
+    }
+
+    /** The implementation the shared server serves. */
+    protected final ConformanceServer implementation() {
+        return implementation;
+    }
+
+    /** The shared client: 10 s deadline, header {@code x-tenant: acme}. */
+    protected final ConformanceService client() {
+        return client;
+    }
+
+    @BeforeAll
+    final void startCouriers() {
+        implementation = new ConformanceServer();
+        server = newServer("conformance-server", implementation);
+        clients = configure(Courier.builder().name(CLIENT_NAME)).build();
+        client = clientOf(target(server), CALL_DEADLINE);
+    }
+
+    @AfterAll
+    final void closeCouriers() {
+        if (clients != null) {
+            clients.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // ---- return shapes -------------------------------------------------------------------
+
+    @Test
+    final void syncResultRoundTrips() {
+        Payload sent = Payload.sample(1);
+
+        assertThat(client.echo(sent)).isEqualTo(sent);
+    }
+
+    @Test
+    final void voidReturnsOnceTheHandlerRan() {
+        Payload sent = Payload.sample(2, "void-" + UUID.randomUUID());
+
+        client.accept(sent);
+
+        assertThat(implementation.accepted()).contains(sent);
+    }
+
+    @Test
+    final void futureResultRoundTrips() throws Exception {
+        Payload sent = Payload.sample(3);
+
+        assertThat(client.echoAsync(sent).get(20, TimeUnit.SECONDS)).isEqualTo(sent);
+    }
+
+    @Test
+    final void futureOfVoidCompletesOnceTheHandlerRan() throws Exception {
+        Payload sent = Payload.sample(4, "async-void-" + UUID.randomUUID());
+
+        assertThat(client.acceptAsync(sent).get(20, TimeUnit.SECONDS)).isNull();
+        assertThat(implementation.accepted()).contains(sent);
+    }
+
+    @Test
+    final void failedFutureArrivesAsTheSameError() {
+        CompletableFuture<String> result = client.failAsync(new Failure(Status.NOT_FOUND, "no order 7", Map.of("id", "7")));
+
+        assertThatThrownBy(() -> result.get(20, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isExactlyInstanceOf(NotFoundException.class)
+                .hasMessage("no order 7");
+    }
+
+    @Test
+    final void oneWayCallRunsTheHandler() {
+        String token = "plain-" + UUID.randomUUID();
+
+        client.fireAndForget(token);
+
+        pollUntil("one-way handler recorded " + token, () -> implementation.notified().contains(token));
+    }
+
+    @Test
+    final void oneWayCallReturnsBeforeTheHandlerFinishes() {
+        String key = UUID.randomUUID().toString();
+
+        client.fireAndForget("hold:" + key); // the handler waits for release(key): a caller that waited would time out
+
+        assertThat(implementation.notified()).doesNotContain("hold:" + key);
+        implementation.release(key);
+        pollUntil("one-way handler finished after release", () -> implementation.notified().contains("hold:" + key));
+    }
+
+    // ---- parameter bindings --------------------------------------------------------------
+
+    @Test
+    final void pathVariablesBind() {
+        assertThat(client.path(42, "plain").values()).containsExactly("42", "plain");
+        assertThat(client.path(-1, "x").values()).containsExactly("-1", "x");
+    }
+
+    @Test
+    final void pathValuesArePercentEncodedAndDecoded() {
+        List<String> awkward = List.of("a b", "slash/inside", "50%", "a+b", "q?x=1&y=2", "#hash", "semi;colon",
+                "comma,equals=", "quote\"'", "tilde~under_score", "ünïcødé", "東京", "שלום", "😀", UNICODE);
+        for (String value : awkward) {
+            assertThat(client.path(7, value).values()).as("path value %s", value).containsExactly("7", value);
+        }
+    }
+
+    @Test
+    final void typedPathVariablesBind() {
+        UUID id = UUID.randomUUID();
+
+        assertThat(client.typedPath(Mood.GRUMPY, id, LocalDate.of(2024, 2, 29)).values())
+                .containsExactly("GRUMPY", id.toString(), "2024-02-29");
+    }
+
+    @Test
+    final void queryParametersBind() {
+        assertThat(client.query("x", Optional.of(5), List.of("a", "b", "a"), Mood.CALM).values())
+                .containsExactly("x", "5", "[a, b, a]", "CALM");
+    }
+
+    @Test
+    final void absentQueryParametersBindAsNullEmptyOptionalAndEmptyList() {
+        assertThat(client.query(null, Optional.empty(), List.of(), null).values())
+                .containsExactly(null, "empty", "[]", null);
+    }
+
+    @Test
+    final void queryValuesAreEncodedAndDecoded() {
+        List<String> awkward = List.of("", "a b", "a&b=c", "x+y", "100%", "#frag", "/path?q", "ünïcødé", UNICODE);
+        for (String value : awkward) {
+            assertThat(client.query(value, Optional.empty(), List.of(value, "plain"), null).values())
+                    .as("query value %s", value)
+                    .containsExactly(value, "empty", List.of(value, "plain").toString(), null);
+        }
+    }
+
+    @Test
+    final void headerParameterBinds() {
+        assertThat(client.header("abc-123; v=1, x").values()).containsExactly("abc-123; v=1, x");
+        assertThat(client.header(null).values()).containsExactly((String) null);
+    }
+
+    @Test
+    final void methodWithoutParametersIsCalled() {
+        assertThat(client.ping()).isEqualTo("pong");
+    }
+
+    @Test
+    final void methodWithoutHttpMappingUsesTheDefaultRoute() {
+        MethodDescriptor withBody = ServiceDescriptor.of(ConformanceService.class).method("defaultRoute").orElseThrow();
+        assertThat(withBody.httpMethod()).isEqualTo(HttpMethod.POST);
+        assertThat(withBody.path().template()).isEqualTo("/conformance/defaultRoute");
+        Payload sent = Payload.sample(5);
+
+        assertThat(client.defaultRoute(sent)).isEqualTo(sent);
+        assertThat(client.defaultRouteNoArgs()).isEqualTo("default route");
+    }
+
+    // ---- HTTP methods --------------------------------------------------------------------
+
+    @Test
+    final void everyHttpMethodReachesItsHandler() {
+        assertThat(client.get("k1")).isEqualTo("GET k1");
+        assertThat(client.post("k2", "v2")).isEqualTo("POST k2 v2");
+        assertThat(client.put("k3", "v3")).isEqualTo("PUT k3 v3");
+        assertThat(client.patch("k4", "v4")).isEqualTo("PATCH k4 v4");
+        assertThat(client.delete("k5")).isEqualTo("DELETE k5");
+    }
+
+    // ---- errors --------------------------------------------------------------------------
+
+    @Test
+    final void everyErrorStatusArrivesAsItsExceptionWithMessageAndDetails() {
+        for (Status status : errorStatuses()) {
+            Failure failure = failure(status);
+
+            Throwable thrown = catchThrowable(() -> client.fail(failure));
+
+            assertReceived(thrown, failure);
+        }
+    }
+
+    @Test
+    final void everyErrorStatusOfAFutureArrivesAsItsException() throws Exception {
+        for (Status status : errorStatuses()) {
+            Failure failure = failure(status);
+            CompletableFuture<String> result = client.failAsync(failure);
+
+            Throwable thrown = catchThrowable(() -> result.get(20, TimeUnit.SECONDS));
+
+            assertThat(thrown).as("%s", status).isInstanceOf(ExecutionException.class);
+            assertReceived(thrown.getCause(), failure);
+        }
+    }
+
+    @Test
+    final void unexpectedExceptionArrivesAsInternalWithoutItsMessageOrStackTrace() {
+        String secret = "s3cr3t-" + UUID.randomUUID();
+
+        Throwable thrown = catchThrowable(() -> client.crash(secret));
+
+        assertThat(thrown).isInstanceOf(InternalException.class);
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
+        assertThat(thrown.getMessage())
+                .contains("crash")
+                .doesNotContain(secret)
+                .doesNotContain("database password")
+                .doesNotContain("IllegalStateException")
+                .doesNotContain("\tat ")
+                .doesNotContain("ConformanceServer");
+        assertThat(((CourierException) thrown).details().toString()).doesNotContain(secret);
+        for (Throwable cause = thrown.getCause(); cause != null; cause = cause.getCause()) {
+            assertThat(String.valueOf(cause.getMessage())).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    final void illegalArgumentArrivesAsInvalidArgument() {
+        Throwable thrown = catchThrowable(() -> client.reject("quantity: -3 (expected: > 0)"));
+
+        assertThat(thrown).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("quantity: -3 (expected: > 0)");
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INVALID_ARGUMENT);
+    }
+
+    // ---- call context and deadlines ------------------------------------------------------
+
+    @Test
+    final void serverSeesTheDeadlineAndTheCaller() {
+        CallInfo info = client.context();
+
+        assertThat(info.caller()).isEqualTo(CLIENT_NAME);
+        assertThat(info.deadlineMillis()).isPositive().isLessThanOrEqualTo(CALL_DEADLINE.toMillis());
+    }
+
+    @Test
+    final void clientHeadersReachTheServer() {
+        assertThat(client.context().tenant()).isEqualTo("acme");
+
+        ConformanceService other = clients.client(ConformanceService.class).target(target(server))
+                .header("x-tenant", "globex").build();
+        assertThat(other.context().tenant()).isEqualTo("globex");
+    }
+
+    @Test
+    final void deadlineFailsTheCallerFastAndInterruptsTheHandler() throws Exception {
+        ConformanceService impatient = clientOf(target(server), Duration.ofMillis(300));
+        String token = UUID.randomUUID().toString();
+        long start = System.nanoTime();
+
+        Throwable thrown = catchThrowable(() -> impatient.slow(token));
+
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.DEADLINE_EXCEEDED);
+        // The handler would go on for a minute; the caller must have been let go long before.
+        assertThat(waited).isLessThan(Duration.ofSeconds(10));
+        assertThat(implementation.interrupted(token).await(10, TimeUnit.SECONDS))
+                .as("the server-side handler was interrupted when the deadline passed").isTrue();
+    }
+
+    // ---- concurrency ---------------------------------------------------------------------
+
+    @Test
+    final void hundredsOfCallsInFlightFromOneClient() throws Exception {
+        int calls = 500;
+        List<CompletableFuture<Payload>> results = new ArrayList<>(calls);
+        for (int i = 0; i < calls; i++) {
+            results.add(client.echoAsync(Payload.sample(i)));
+        }
+
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+        for (int i = 0; i < calls; i++) {
+            assertThat(results.get(i).join()).as("call %d", i).isEqualTo(Payload.sample(i));
+        }
+    }
+
+    @Test
+    final void manyVirtualThreadsCallingAtOnce() throws Exception {
+        int threads = 200;
+        AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(threads);
+        List<Thread> started = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            started.add(Thread.ofVirtual().name("conformance-caller-" + i).start(() -> {
+                try {
+                    results.set(n, client.echo(Payload.sample(n, "thread-" + n)));
+                } catch (RuntimeException e) {
+                    results.set(n, e);
+                }
+            }));
+        }
+        for (Thread t : started) {
+            assertThat(t.join(Duration.ofSeconds(20))).as("%s finished", t.getName()).isTrue();
+        }
+
+        for (int i = 0; i < threads; i++) {
+            assertThat(results.get(i)).as("call %d", i).isEqualTo(Payload.sample(i, "thread-" + i));
+        }
+    }
+
+    // ---- large payloads and unicode ------------------------------------------------------
+
+    @Test
+    final void eightMebibyteStringTravelsBothWays() {
+        String chunk = "courier-8MiB-payload-0123456789-";
+        String big = chunk.repeat((8 << 20) / chunk.length()) + "✓😀";
+
+        String reversed = client.reverse(big);
+
+        assertThat(reversed.length()).isEqualTo(big.length());
+        assertThat(reversed).isEqualTo(new StringBuilder(big).reverse().toString());
+    }
+
+    @Test
+    final void longListOfRecordsTravelsBothWays() {
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            items.add(new Item(i, "item-" + i, Mood.values()[i % 3]));
+        }
+        List<Item> expected = new ArrayList<>(items);
+        java.util.Collections.reverse(expected);
+
+        assertThat(client.reverseItems(items)).isEqualTo(expected);
+    }
+
+    @Test
+    final void unicodeTravelsInBodiesPathsAndQueries() {
+        Payload sent = Payload.sample(6, UNICODE);
+
+        assertThat(client.echo(sent)).isEqualTo(sent);
+        assertThat(client.reverse(UNICODE)).isEqualTo(new StringBuilder(UNICODE).reverse().toString());
+        assertThat(client.path(1, UNICODE).values()).containsExactly("1", UNICODE);
+        assertThat(client.query(UNICODE, Optional.of(1), List.of(UNICODE), null).values())
+                .containsExactly(UNICODE, "1", List.of(UNICODE).toString(), null);
+    }
+
+    // ---- lifecycle and local methods -----------------------------------------------------
+
+    @Test
+    final void callsToAClosedServerAreUnavailableAndRetrySafe() {
+        Courier closing = newServer("conformance-closed", new ConformanceServer());
+        ConformanceService stale = clientOf(target(closing), CALL_DEADLINE);
+        closing.close();
+
+        Throwable thrown = catchThrowable(stale::ping);
+
+        assertThat(thrown).isInstanceOf(UnavailableException.class);
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.UNAVAILABLE);
+        assertThat(((CourierException) thrown).retrySafe()).isTrue();
+    }
+
+    @Test
+    final void callsToAServerClosedAfterUseAreUnavailable() {
+        Courier closing = newServer("conformance-closed-after-use", new ConformanceServer());
+        ConformanceService used = clientOf(target(closing), CALL_DEADLINE);
+        assertThat(used.ping()).isEqualTo("pong");
+        closing.close();
+
+        // A request racing the connection's close may not be known to be unsent; once the
+        // client has seen the close, every call must be refused as retry-safe.
+        pollUntil("a call to the closed server fails as UNAVAILABLE and retry-safe", () -> {
+            Throwable thrown = catchThrowable(used::ping);
+            assertThat(thrown).isInstanceOf(UnavailableException.class);
+            return ((CourierException) thrown).retrySafe();
+        });
+    }
+
+    @Test
+    final void defaultMethodRunsInTheCaller() {
+        assertThat(client.where()).isEqualTo("local");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    private Courier newServer(String name, ConformanceServer impl) {
+        Courier courier = configure(Courier.builder().name(name).drainTimeout(Duration.ofSeconds(1))).build();
+        courier.serve(ConformanceService.class, impl);
+        return courier;
+    }
+
+    private ConformanceService clientOf(URI target, Duration deadline) {
+        return clients.client(ConformanceService.class).target(target).deadline(deadline)
+                .header("x-tenant", "acme").build();
+    }
+
+    private static List<Status> errorStatuses() {
+        return Arrays.stream(Status.values()).filter(s -> s != Status.OK).toList();
+    }
+
+    private static Failure failure(Status status) {
+        return new Failure(status, status + " from the server: " + "détails ✓",
+                Map.of("status", status.name(), "field", "order.items[0]"));
+    }
+
+    private static void assertReceived(Throwable thrown, Failure failure) {
+        Class<?> expected = CourierException.of(failure.status(), "x", Map.of(), false).getClass();
+        assertThat(thrown).as("%s", failure.status()).isExactlyInstanceOf(expected);
+        CourierException e = (CourierException) thrown;
+        assertThat(e.status()).as("status").isEqualTo(failure.status());
+        assertThat(e.getMessage()).as("%s message", failure.status()).isEqualTo(failure.message());
+        assertThat(e.details()).as("%s details", failure.status()).isEqualTo(failure.details());
+    }
+
+    /** Polls {@code condition} until it holds, failing after 10 s. */
+    private static void pollUntil(String what, BooleanSupplier condition) {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                fail("timed out after 10 s waiting until " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+        }
+    }
+}

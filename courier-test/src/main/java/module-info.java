@@ -1,0 +1,15 @@
+/**
+ * Test support for Courier: {@link io.courier.test.FakeTicker} to move time without sleeping,
+ * and {@link io.courier.test.conformance.TransportConformanceSuite}, the tests every transport
+ * must pass.
+ */
+module io.courier.test {
+    requires transitive io.courier.core;
+    requires transitive org.junit.jupiter.api;
+    requires transitive org.assertj.core;
+
+    exports io.courier.test;
+    exports io.courier.test.conformance;
+    // Codecs read and build the suite's records reflectively; JUnit instantiates the suite.
+    opens io.courier.test.conformance;
+}
