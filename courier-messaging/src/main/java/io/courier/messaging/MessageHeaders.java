@@ -1,0 +1,165 @@
+package io.courier.messaging;
+
+import io.courier.Deadline;
+import io.courier.Metadata;
+import io.courier.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one header naming scheme for brokers that carry headers as strings (Kafka record headers,
+ * AMQP properties): how a {@link Message}'s envelope is written as headers and read back.
+ *
+ * <p>Envelope fields are {@code courier-}-prefixed; the trace context uses the W3C name
+ * {@code traceparent} so that tracing tools that read it find it. Every other header is a user
+ * header and travels unchanged. Names beginning {@code courier-} are reserved for Courier: the
+ * envelope, and the reply and dead-letter headers below, which {@link Messaging} writes as
+ * ordinary headers of the message.
+ *
+ * <p>The deadline is written as an <em>absolute</em> time, milliseconds since the epoch, not as a
+ * relative timeout like {@code courier-timeout} over RPC: a message waits in the broker for a
+ * time nobody knows when it is sent, and a relative timeout would start again on every
+ * redelivery. This assumes the clocks of sender and receiver agree to well under the timeouts
+ * used, as NTP gives.
+ *
+ * <pre>{@code
+ * Metadata headers = MessageHeaders.write(message, clock);        // in the adapter's send
+ * Message received = MessageHeaders.read(headers, bytes, clock, Ticker.system()); // in its consumer
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class MessageHeaders {
+    /** {@link Message#id()}. */
+    public static final String ID = "courier-id";
+    /** {@link Message#type()}. */
+    public static final String TYPE = "courier-type";
+    /** {@link Message#source()}. */
+    public static final String SOURCE = "courier-source";
+    /** {@link Message#channel()}. */
+    public static final String CHANNEL = "courier-channel";
+    /** {@link Message#correlationId()}. */
+    public static final String CORRELATION_ID = "courier-correlation-id";
+    /** {@link Message#replyTo()}. */
+    public static final String REPLY_TO = "courier-reply-to";
+    /** {@link Message#partitionKey()}. */
+    public static final String PARTITION_KEY = "courier-partition-key";
+    /** {@link Message#deadline()}, as milliseconds since the epoch. */
+    public static final String DEADLINE = "courier-deadline";
+    /** {@link Message#traceContext()}: the W3C trace context header name. */
+    public static final String TRACE_CONTEXT = "traceparent";
+    /** {@link Message#contentType()}. */
+    public static final String CONTENT_TYPE = "courier-content-type";
+    /** {@link Message#timestamp()}, as milliseconds since the epoch. */
+    public static final String TIMESTAMP = "courier-timestamp";
+
+    /** On a reply: the {@link io.courier.Status} name, {@code OK} for a result. */
+    public static final String STATUS = "courier-status";
+    /** On an error reply: the error's message. */
+    public static final String ERROR_MESSAGE = "courier-error-message";
+    /** On an error reply: whether a retry is safe ({@code true} or {@code false}). */
+    public static final String ERROR_RETRY_SAFE = "courier-error-retry-safe";
+    /** On an error reply: prefix of one header per error detail, e.g. {@code courier-error-detail-order}. */
+    public static final String ERROR_DETAIL_PREFIX = "courier-error-detail-";
+    /** On a command: prefix of one header per path, query or header parameter of the method. */
+    public static final String PARAMETER_PREFIX = "courier-param-";
+
+    /** On a dead letter: why it was dead-lettered. */
+    public static final String DEAD_LETTER_REASON = "courier-dead-letter-reason";
+    /** On a dead letter: how many times handling was attempted. */
+    public static final String DEAD_LETTER_ATTEMPTS = "courier-dead-letter-attempts";
+    /** On a dead letter: the channel it was first sent to (where a replay sends it again). */
+    public static final String DEAD_LETTER_CHANNEL = "courier-dead-letter-channel";
+    /** On a dead letter: the subscriber group that gave up on it. */
+    public static final String DEAD_LETTER_GROUP = "courier-dead-letter-group";
+
+    private static final Set<String> ENVELOPE = Set.of(ID, TYPE, SOURCE, CHANNEL, CORRELATION_ID, REPLY_TO,
+            PARTITION_KEY, DEADLINE, TRACE_CONTEXT, CONTENT_TYPE, TIMESTAMP);
+
+    private MessageHeaders() {
+    }
+
+    /**
+     * The headers of {@code message}: its envelope, then its user headers. The deadline is
+     * converted to an absolute time with {@code clock}.
+     */
+    public static Metadata write(Message message, Clock clock) {
+        Metadata h = Metadata.of(ID, message.id()).with(CHANNEL, message.channel())
+                .with(TIMESTAMP, Long.toString(message.timestamp().toEpochMilli()));
+        h = with(h, TYPE, message.type().orElse(null));
+        h = with(h, SOURCE, message.source().orElse(null));
+        h = with(h, CORRELATION_ID, message.correlationId().orElse(null));
+        h = with(h, REPLY_TO, message.replyTo().orElse(null));
+        h = with(h, PARTITION_KEY, message.partitionKey().orElse(null));
+        h = with(h, TRACE_CONTEXT, message.traceContext().orElse(null));
+        h = with(h, CONTENT_TYPE, message.contentType().orElse(null));
+        if (message.deadline().isPresent()) {
+            long remainingMillis = Math.ceilDiv(message.deadline().get().remainingNanos(), 1_000_000L);
+            h = h.with(DEADLINE, Long.toString(clock.millis() + remainingMillis));
+        }
+        for (Map.Entry<String, List<String>> e : message.headers().asMap().entrySet()) {
+            if (ENVELOPE.contains(e.getKey())) {
+                continue; // the envelope field wins over a user header that imitates it
+            }
+            for (String v : e.getValue()) {
+                h = h.with(e.getKey(), v);
+            }
+        }
+        return h;
+    }
+
+    /**
+     * The message whose headers and payload were received. The deadline becomes a
+     * {@link Deadline} on {@code ticker}, with what is left of it now by {@code clock}.
+     *
+     * @throws IllegalArgumentException naming the header, when {@code courier-id} or
+     *         {@code courier-channel} is missing or a time header is not a number
+     */
+    public static Message read(Metadata headers, byte[] payload, Clock clock, Ticker ticker) {
+        Message.Builder b = Message.builder()
+                .id(require(headers, ID))
+                .channel(require(headers, CHANNEL))
+                .type(headers.get(TYPE).orElse(null))
+                .source(headers.get(SOURCE).orElse(null))
+                .correlationId(headers.get(CORRELATION_ID).orElse(null))
+                .replyTo(headers.get(REPLY_TO).orElse(null))
+                .partitionKey(headers.get(PARTITION_KEY).orElse(null))
+                .traceContext(headers.get(TRACE_CONTEXT).orElse(null))
+                .contentType(headers.get(CONTENT_TYPE).orElse(null))
+                .payload(payload);
+        headers.get(TIMESTAMP).ifPresent(t -> b.timestamp(Instant.ofEpochMilli(millis(TIMESTAMP, t))));
+        headers.get(DEADLINE).ifPresent(d -> b.deadline(
+                Deadline.after(Duration.ofMillis(millis(DEADLINE, d) - clock.millis()), ticker)));
+        Metadata user = Metadata.empty();
+        for (Map.Entry<String, List<String>> e : headers.asMap().entrySet()) {
+            if (!ENVELOPE.contains(e.getKey())) {
+                for (String v : e.getValue()) {
+                    user = user.with(e.getKey(), v);
+                }
+            }
+        }
+        return b.headers(user).build();
+    }
+
+    private static Metadata with(Metadata h, String name, String value) {
+        return value == null ? h : h.with(name, value);
+    }
+
+    private static String require(Metadata headers, String name) {
+        return headers.get(name).orElseThrow(() -> new IllegalArgumentException(
+                "header " + name + ": missing (expected: every Courier message carries it)"));
+    }
+
+    private static long millis(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("header " + name + ": \"" + value
+                    + "\" (expected: milliseconds since the epoch)");
+        }
+    }
+}
