@@ -36,12 +36,9 @@ public final class Deadline implements Comparable<Deadline> {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(ticker, "ticker");
         long nanos = saturatedNanos(timeout);
-        long now = ticker.nanoTime();
-        long at = now + nanos;
-        if (nanos > 0 && at < now) {
-            at = Long.MAX_VALUE; // overflow: as good as never
-        }
-        return new Deadline(ticker, at);
+        // May wrap around: nanoTime() has an arbitrary origin, so only differences are compared,
+        // and saturatedNanos keeps them within range.
+        return new Deadline(ticker, ticker.nanoTime() + nanos);
     }
 
     /** Time left; zero or negative once expired. */
@@ -82,7 +79,8 @@ public final class Deadline implements Comparable<Deadline> {
 
     private static long saturatedNanos(Duration d) {
         try {
-            return d.toNanos();
+            // Within +-2^62 (146 years), so that differences between two deadlines never overflow.
+            return Math.clamp(d.toNanos(), Long.MIN_VALUE / 2, Long.MAX_VALUE / 2);
         } catch (ArithmeticException overflow) {
             return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
         }
