@@ -50,14 +50,14 @@ public final class WireHeaders {
         if (value == null || value.length() < 2 || value.length() > 9) {
             throw bad(value);
         }
-        long amount;
-        try {
-            amount = Long.parseLong(value.substring(0, value.length() - 1));
-        } catch (NumberFormatException e) {
-            throw bad(value);
-        }
-        if (amount < 0) {
-            throw bad(value);
+        // ASCII digits only: Long.parseLong would also take a sign and non-ASCII digits.
+        long amount = 0;
+        for (int i = 0; i < value.length() - 1; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw bad(value);
+            }
+            amount = amount * 10 + (c - '0');
         }
         return switch (value.charAt(value.length() - 1)) {
             case 'H' -> Duration.ofHours(amount);
