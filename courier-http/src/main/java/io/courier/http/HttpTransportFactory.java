@@ -1,0 +1,42 @@
+package io.courier.http;
+
+import io.courier.http.internal.HttpTransport;
+import io.courier.spi.Transport;
+import io.courier.spi.TransportContext;
+import io.courier.spi.TransportFactory;
+
+/**
+ * The REST transport on Vert.x, named {@code http}: serves every contract over HTTP/1.1 and
+ * HTTP/2 cleartext (prior knowledge and {@code Upgrade: h2c}) on one port, and calls targets
+ * {@code http://host:port} (HTTP/1.1) and {@code h2c://host:port} (HTTP/2 without TLS) with
+ * pooled connections. Bodies use the codec negotiated from {@code Content-Type} and
+ * {@code Accept} (JSON by default); errors travel as {@code application/problem+json}
+ * (RFC 9457) with Courier's status code.
+ *
+ * <p>{@code Courier} finds this factory on the class path or module path by itself, so adding
+ * {@code courier-http} is enough:
+ *
+ * <pre>{@code
+ * Courier courier = Courier.builder().build();                    // finds courier-http
+ * courier.serve(OrderService.class, new OrderServiceImpl());      // http://127.0.0.1:<port>
+ * OrderService orders = courier.client(OrderService.class).target("h2c://127.0.0.1:8080").build();
+ * }</pre>
+ *
+ * <p>Each {@code Courier} gets its own transport, with its own Vert.x instance (event loops,
+ * one server, one HTTP/1.1 and one HTTP/2 connection pool), closed with the {@code Courier}.
+ * Thread-safe and stateless; the public constructor is for {@link java.util.ServiceLoader}.
+ */
+public final class HttpTransportFactory implements TransportFactory {
+    /** The name of this transport. */
+    public static final String NAME = "http";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Transport create(TransportContext context) {
+        return new HttpTransport(context);
+    }
+}

@@ -1,0 +1,300 @@
+package io.courier.http.internal;
+
+import io.courier.Call;
+import io.courier.CourierException;
+import io.courier.Deadline;
+import io.courier.DeadlineExceededException;
+import io.courier.InternalException;
+import io.courier.InvalidArgumentException;
+import io.courier.ResourceExhaustedException;
+import io.courier.Status;
+import io.courier.UnavailableException;
+import io.courier.contract.ParameterDescriptor;
+import io.courier.json.JsonCodec;
+import io.courier.spi.Codec;
+import io.courier.spi.TransportContext;
+import io.courier.spi.WireHeaders;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * One call on the client: builds the request from the {@link Call} on the caller's thread
+ * (encoding included), sends it, and completes the returned future from the response.
+ * Cancelling that future resets the request.
+ */
+final class ClientExchange {
+    private static final Codec PROBLEMS = JsonCodec.create();
+    /** Headers the transport sets itself; metadata never overrides them. */
+    private static final Set<String> RESERVED = Set.of("content-length", "transfer-encoding", "connection",
+            "keep-alive", "upgrade", "host", "te", "http2-settings", "proxy-connection", "content-type", "accept",
+            WireHeaders.TIMEOUT, WireHeaders.CALLER);
+    /** HTTP/2's REFUSED_STREAM: the server did not process the stream, so it is safe to send again. */
+    private static final long REFUSED_STREAM = 7;
+
+    private final Call call;
+    private final ClientRoute route;
+    private final HttpClientAgent client;
+    private final Codec codec;
+    private final TransportContext context;
+    private final Executor offload;
+    private final CompletableFuture<Object> result = new CompletableFuture<>();
+    private volatile HttpClientRequest request;
+    private String target;
+
+    // The response body as it arrives.
+    private byte[] body;
+    private int size;
+
+    ClientExchange(Call call, ClientRoute route, HttpClientAgent client, Codec codec, TransportContext context,
+                   Executor offload) {
+        this.call = call;
+        this.route = route;
+        this.client = client;
+        this.codec = codec;
+        this.context = context;
+        this.offload = offload;
+    }
+
+    CompletableFuture<Object> start() {
+        URI uri = call.target();
+        String host = uri.getHost();
+        if (host == null) {
+            throw new InvalidArgumentException("target: " + uri + " (expected: scheme://host:port)");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : 80;
+        String pathAndQuery = pathAndQuery(uri);
+        target = route.httpMethod + " " + uri.getScheme() + "://" + uri.getRawAuthority() + pathAndQuery;
+        MultiMap headers = headers();
+        Buffer payload = null;
+        if (route.body != null) {
+            payload = Buffer.buffer(codec.encode(call.args().get(route.body.index()), route.body.type()));
+            headers.set(HttpHeaders.CONTENT_TYPE, codec.mediaType());
+        }
+        RequestOptions options = new RequestOptions().setMethod(route.httpMethod).setHost(host).setPort(port)
+                .setURI(pathAndQuery).setHeaders(headers);
+        result.whenComplete((value, failure) -> {
+            HttpClientRequest sent = request;
+            if (result.isCancelled() && sent != null) {
+                sent.reset();
+            }
+        });
+        Buffer toSend = payload;
+        client.request(options).onComplete(opened -> {
+            if (opened.failed()) {
+                // No connection, so nothing was sent: safe to try again, elsewhere or later.
+                result.completeExceptionally(new UnavailableException(route.method.fullName() + ": cannot connect to "
+                        + uri.getRawAuthority() + " (" + reason(opened.cause()) + ")", Map.of(), true, opened.cause()));
+                return;
+            }
+            HttpClientRequest sending = opened.result();
+            request = sending;
+            if (result.isDone()) {
+                sending.reset();
+                return;
+            }
+            (toSend == null ? sending.send() : sending.send(toSend)).onComplete(answered -> {
+                if (answered.failed()) {
+                    result.completeExceptionally(lost(answered.cause()));
+                } else {
+                    receive(answered.result());
+                }
+            });
+        });
+        return result;
+    }
+
+    private String pathAndQuery(URI uri) {
+        String base = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        StringBuilder sb = new StringBuilder(base);
+        Map<String, String> variables = new HashMap<>();
+        for (ParameterDescriptor p : route.path) {
+            List<String> values = p.format(call.args().get(p.index()));
+            if (values.isEmpty()) {
+                throw new InvalidArgumentException(p + ": null (expected: a value for {" + p.name() + "} in "
+                        + route.method.path() + ")");
+            }
+            variables.put(p.name(), values.get(0));
+        }
+        sb.append(route.method.path().expand(variables));
+        char separator = '?';
+        for (ParameterDescriptor p : route.query) {
+            for (String value : p.format(call.args().get(p.index()))) {
+                sb.append(separator).append(URLEncoder.encode(p.name(), StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                separator = '&';
+            }
+        }
+        return sb.toString();
+    }
+
+    private MultiMap headers() {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (Map.Entry<String, List<String>> entry : call.context().metadata().asMap().entrySet()) {
+            if (!RESERVED.contains(entry.getKey())) {
+                headers.add(entry.getKey(), entry.getValue());
+            }
+        }
+        for (ParameterDescriptor p : route.headers) {
+            List<String> values = p.format(call.args().get(p.index()));
+            if (!values.isEmpty()) {
+                headers.set(p.name(), values);
+            }
+        }
+        call.context().caller().ifPresent(caller -> headers.set(WireHeaders.CALLER, caller));
+        Deadline deadline = call.context().deadline().orElse(null);
+        if (deadline != null) {
+            long left = deadline.remainingNanos();
+            if (left <= 0) {
+                throw new DeadlineExceededException(route.method.fullName() + ": deadline exceeded before calling "
+                        + call.target());
+            }
+            headers.set(WireHeaders.TIMEOUT, WireHeaders.formatTimeout(java.time.Duration.ofNanos(left)));
+        }
+        headers.set(HttpHeaders.ACCEPT, codec.mediaType() + ", " + Problem.MEDIA_TYPE);
+        return headers;
+    }
+
+    private void receive(HttpClientResponse response) {
+        int max = HttpClientTransport.MAX_RESPONSE_BYTES;
+        long declared = contentLength(response.getHeader(HttpHeaders.CONTENT_LENGTH));
+        if (declared > max) {
+            tooLarge(declared + " bytes", max);
+            return;
+        }
+        body = new byte[declared >= 0 ? (int) declared : 8192];
+        response.handler(chunk -> {
+            if (result.isDone()) {
+                return;
+            }
+            int n = chunk.length();
+            if ((long) size + n > max) {
+                tooLarge("over " + max + " bytes", max);
+                return;
+            }
+            if (size + n > body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(max, Math.max((long) size + n, 2L * body.length)));
+            }
+            chunk.getBytes(0, n, body, size);
+            size += n;
+        });
+        response.exceptionHandler(failure -> result.completeExceptionally(lost(failure)));
+        response.endHandler(end -> {
+            if (result.isDone()) {
+                return;
+            }
+            byte[] bytes = size == body.length ? body : Arrays.copyOf(body, size);
+            body = null;
+            int status = response.statusCode();
+            String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+            if (status >= 200 && status < 300) {
+                if (bytes.length > HttpTransport.INLINE_BODY_BYTES) {
+                    offload.execute(() -> succeed(status, contentType, bytes));
+                } else {
+                    succeed(status, contentType, bytes);
+                }
+            } else {
+                result.completeExceptionally(failure(status, contentType, bytes));
+            }
+        });
+    }
+
+    private void succeed(int status, String contentType, byte[] bytes) {
+        if (status == 204 || route.method.returnsVoid() || route.method.oneWay()) {
+            result.complete(null);
+            return;
+        }
+        Codec decoder = contentType == null ? codec : context.codecs().forContentType(contentType).orElse(null);
+        if (decoder == null) {
+            result.completeExceptionally(new InternalException(route.method.fullName() + ": " + target
+                    + " answered with content-type \"" + contentType + "\" (expected: one of "
+                    + context.codecs().mediaTypes() + ")"));
+            return;
+        }
+        try {
+            result.complete(decoder.decode(bytes, route.method.resultType()));
+        } catch (CourierException e) {
+            // A response the caller cannot read is the server's fault, not the caller's.
+            InternalException error = new InternalException(route.method.fullName() + ": unreadable response from "
+                    + target + ": " + e.getMessage());
+            error.initCause(e);
+            result.completeExceptionally(error);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private CourierException failure(int status, String contentType, byte[] bytes) {
+        if (contentType != null && contentType.contains("json") && bytes.length > 0) {
+            try {
+                CourierException error = ((Problem) PROBLEMS.decode(bytes, Problem.class)).toException();
+                if (error != null) {
+                    return error;
+                }
+            } catch (RuntimeException notAProblem) {
+                // Falls through to the HTTP status alone.
+            }
+        }
+        Status code = Status.fromHttp(status);
+        if (code == Status.OK) {
+            code = Status.UNKNOWN;
+        }
+        return CourierException.of(code, route.method.fullName() + ": " + target + " answered HTTP " + status
+                + " without a problem body", Map.of(), CourierException.defaultRetrySafe(code));
+    }
+
+    private void tooLarge(String size, int max) {
+        result.completeExceptionally(new ResourceExhaustedException(route.method.fullName() + ": response from "
+                + target + ": " + size + " (expected: at most " + max + " bytes)", Map.of(), false));
+        HttpClientRequest sent = request;
+        if (sent != null) {
+            sent.reset();
+        }
+    }
+
+    /** The error for a connection lost after the request went out: it may have taken effect. */
+    private CourierException lost(Throwable failure) {
+        boolean refused = failure instanceof StreamResetException reset && reset.getCode() == REFUSED_STREAM;
+        boolean notSent = failure instanceof ConnectException;
+        return new UnavailableException(route.method.fullName() + ": connection for " + target
+                + " closed before the response (" + reason(failure) + ")", Map.of(), refused || notSent, failure);
+    }
+
+    private static String reason(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    private static long contentLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

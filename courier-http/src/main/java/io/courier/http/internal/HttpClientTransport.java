@@ -1,0 +1,87 @@
+package io.courier.http.internal;
+
+import io.courier.Call;
+import io.courier.InvalidArgumentException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.spi.ClientTransport;
+import io.courier.spi.Codec;
+import io.courier.spi.TransportContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The REST client: one pooled Vert.x HTTP client for {@code http} targets (HTTP/1.1, keep-alive)
+ * and one for {@code h2c} targets (HTTP/2 with prior knowledge, multiplexed), shared by every
+ * client proxy of the {@code Courier}.
+ */
+final class HttpClientTransport implements ClientTransport {
+    /** Keep-alive connections per HTTP/1.1 endpoint: enough for hundreds of calls in flight. */
+    private static final int HTTP1_CONNECTIONS = 64;
+    /** HTTP/2 connections per endpoint, each carrying up to the server's stream limit. */
+    private static final int HTTP2_CONNECTIONS = 2;
+    /** The largest response body accepted: generous, since the server chose to send it. */
+    static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+    private final TransportContext context;
+    private final Executor offload;
+    private final HttpClientAgent http1;
+    private final HttpClientAgent h2c;
+    private final ConcurrentMap<MethodDescriptor, ClientRoute> routes = new ConcurrentHashMap<>();
+
+    HttpClientTransport(Vertx vertx, TransportContext context, Executor offload) {
+        this.context = context;
+        this.offload = offload;
+        this.http1 = vertx.createHttpClient(new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_1_1)
+                        .setKeepAlive(true)
+                        .setTcpNoDelay(true)
+                        .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(HTTP1_CONNECTIONS));
+        this.h2c = vertx.createHttpClient(new HttpClientOptions()
+                        .setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false)
+                        .setTcpNoDelay(true)
+                        .setDecompressionSupported(false),
+                new PoolOptions().setHttp2MaxSize(HTTP2_CONNECTIONS));
+    }
+
+    @Override
+    public CompletableFuture<Object> call(Call call) {
+        String scheme = call.target().getScheme();
+        HttpClientAgent client = "h2c".equals(scheme) ? h2c : "http".equals(scheme) ? http1 : null;
+        if (client == null) {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("target: " + call.target()
+                    + " (expected: an http:// or h2c:// URI)"));
+        }
+        ClientRoute route = routes.computeIfAbsent(call.method(), ClientRoute::new);
+        try {
+            return new ClientExchange(call, route, client, codecFor(call), context, offload).start();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The codec the call's metadata asks for with {@code content-type}, else JSON, else the default. */
+    private Codec codecFor(Call call) {
+        String chosen = call.context().metadata().get("content-type").orElse(null);
+        if (chosen != null) {
+            return context.codecs().require(chosen);
+        }
+        return context.codecs().forContentType("application/json")
+                .or(() -> context.codecs().defaultCodec())
+                .orElseGet(() -> context.codecs().require("application/json")); // throws, naming what to add
+    }
+
+    /** Starts closing both pools; closing the Vert.x instance afterwards waits for them. */
+    void close() {
+        http1.close();
+        h2c.close();
+    }
+}

@@ -1,0 +1,147 @@
+package io.courier.http.internal;
+
+import io.courier.ResourceExhaustedException;
+import io.courier.contract.ServiceDescriptor;
+import io.courier.spi.ServerDispatcher;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.TransportContext;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The REST server: one Vert.x HTTP server on the configured host and port, speaking HTTP/1.1
+ * and HTTP/2 cleartext (prior knowledge and upgrade), with routes from the registered contracts.
+ */
+final class HttpServerTransport implements ServerTransport {
+    /** Streams one HTTP/2 connection may carry at once; Netty's default of 100 would queue a busy client. */
+    private static final int MAX_CONCURRENT_STREAMS = 1000;
+
+    private final Vertx vertx;
+    private final TransportContext context;
+    private final Executor offload;
+    private final Object lock = new Object();
+    private volatile RouteTable routes = RouteTable.EMPTY;
+    private volatile boolean stopping;
+    private HttpServer server;
+    private ServerDispatcher dispatcher;
+    private InetSocketAddress address;
+
+    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload) {
+        this.vertx = vertx;
+        this.context = context;
+        this.offload = offload;
+    }
+
+    @Override
+    public void start(ServerDispatcher dispatcher) {
+        synchronized (lock) {
+            if (server != null) {
+                throw new IllegalStateException("HTTP server already started at " + uri());
+            }
+            this.dispatcher = dispatcher;
+            int maxHeaders = context.limits().maxHeaderBytes();
+            HttpServerOptions options = new HttpServerOptions()
+                    .setHost(context.host())
+                    .setPort(context.port())
+                    .setHttp2ClearTextEnabled(true)
+                    .setMaxHeaderSize(maxHeaders)
+                    .setTcpNoDelay(true)
+                    .setCompressionSupported(false)
+                    .setInitialSettings(new Http2Settings()
+                            .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                            .setMaxHeaderListSize(maxHeaders));
+            HttpServer created = vertx.createHttpServer(options)
+                    .requestHandler(this::handle)
+                    .invalidRequestHandler(this::handleInvalid);
+            try {
+                created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new UncheckedIOException(new java.io.IOException("cannot serve HTTP on " + context.host() + ":"
+                        + context.port() + ": " + e.getCause().getMessage() + " (expected: a free port on a local address)",
+                        e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding the HTTP server", e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("binding the HTTP server on " + context.host() + ":" + context.port()
+                        + " took over 30 s", e);
+            }
+            server = created;
+            address = new InetSocketAddress(context.host(), created.actualPort());
+        }
+    }
+
+    @Override
+    public void register(ServiceDescriptor service) {
+        synchronized (lock) {
+            routes = routes.with(service);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        synchronized (lock) {
+            return address;
+        }
+    }
+
+    @Override
+    public URI uri() {
+        InetSocketAddress a = localAddress();
+        if (a == null) {
+            throw new IllegalStateException("HTTP server not started (expected: Courier.serve(...) first)");
+        }
+        String host = a.getHostString();
+        return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort());
+    }
+
+    @Override
+    public CompletableFuture<Void> stop(Duration grace) {
+        HttpServer s;
+        synchronized (lock) {
+            stopping = true;
+            s = server;
+        }
+        if (s == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // Vert.x stops accepting, lets requests in flight finish (HTTP/2 gets GOAWAY, HTTP/1.1
+        // connections close once idle) and closes what is left when the grace period ends.
+        return s.shutdown(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)
+                .toCompletionStage().toCompletableFuture();
+    }
+
+    private void handle(HttpServerRequest request) {
+        new ServerExchange(request, routes, dispatcher, context, offload, stopping).run();
+    }
+
+    /** Requests Netty could not decode: oversized headers or request line, or broken syntax. */
+    private void handleInvalid(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int limit = context.limits().maxHeaderBytes();
+        if (cause instanceof TooLongHttpHeaderException) {
+            ServerExchange.refuse(request, 431, new ResourceExhaustedException("headers: over " + limit
+                    + " bytes (expected: at most " + limit + " bytes of request headers)"));
+        } else if (cause instanceof TooLongHttpLineException) {
+            ServerExchange.refuse(request, 414, new io.courier.InvalidArgumentException(
+                    "request line: too long (expected: a method, path and query of at most 4096 bytes)"));
+        } else {
+            ServerExchange.refuse(request, 400, new io.courier.InvalidArgumentException("request: malformed HTTP ("
+                    + (cause == null ? "unreadable" : cause.getMessage()) + ")"));
+        }
+    }
+}

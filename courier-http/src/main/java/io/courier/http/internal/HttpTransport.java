@@ -1,0 +1,70 @@
+package io.courier.http.internal;
+
+import io.courier.spi.ClientTransport;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.Transport;
+import io.courier.spi.TransportContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code Courier}'s REST transport: a Vert.x instance shared by its server and its client,
+ * and a virtual-thread executor for decoding and encoding bodies too large to handle on an
+ * event loop.
+ */
+public final class HttpTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
+    /** Bodies above this are decoded off the event loop, so one large call does not stall the others. */
+    static final int INLINE_BODY_BYTES = 64 * 1024;
+
+    private final Vertx vertx;
+    private final ExecutorService offload;
+    private final HttpServerTransport server;
+    private final HttpClientTransport client;
+
+    public HttpTransport(TransportContext context) {
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        this.offload = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-http-codec-", 0).factory());
+        this.server = new HttpServerTransport(vertx, context, offload);
+        this.client = new HttpClientTransport(vertx, context, offload);
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("http", "h2c");
+    }
+
+    @Override
+    public ClientTransport client() {
+        return client;
+    }
+
+    @Override
+    public Optional<ServerTransport> server() {
+        return Optional.of(server);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        offload.shutdownNow();
+        try {
+            // Closing Vert.x closes the server and every connection; bounded so close() never hangs.
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("closing the HTTP transport's Vert.x instance did not finish: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.courier.http.internal;
+
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ParameterDescriptor;
+import io.courier.contract.PathTemplate;
+import io.courier.contract.ServiceDescriptor;
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * One served method, resolved once at registration: what the request handler needs without
+ * looking anything up per request.
+ */
+final class Route {
+    final ServiceDescriptor service;
+    final MethodDescriptor method;
+    final HttpMethod httpMethod;
+    final PathTemplate path;
+    final ParameterDescriptor[] parameters;
+    final ParameterDescriptor body;
+    /** Whether the answer has no body: void results and one-way calls. */
+    final boolean noContent;
+
+    Route(ServiceDescriptor service, MethodDescriptor method) {
+        this.service = service;
+        this.method = method;
+        this.httpMethod = HttpMethod.valueOf(method.httpMethod().name());
+        this.path = method.path();
+        this.parameters = method.parameters().toArray(ParameterDescriptor[]::new);
+        this.body = method.body().orElse(null);
+        this.noContent = method.returnsVoid() || method.oneWay();
+    }
+
+    /**
+     * Orders routes of one length so that literal segments win over variables, left to right:
+     * {@code /orders/recent} is tried before {@code /orders/{id}}.
+     */
+    static int bySpecificity(Route a, Route b) {
+        for (int i = 0; i < a.path.size(); i++) {
+            boolean aLiteral = a.path.literal(i) != null;
+            boolean bLiteral = b.path.literal(i) != null;
+            if (aLiteral != bLiteral) {
+                return aLiteral ? -1 : 1;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return httpMethod + " " + path + " -> " + method.fullName();
+    }
+}

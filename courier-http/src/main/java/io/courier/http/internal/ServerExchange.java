@@ -1,0 +1,352 @@
+package io.courier.http.internal;
+
+import io.courier.CallContext;
+import io.courier.CourierException;
+import io.courier.Deadline;
+import io.courier.InvalidArgumentException;
+import io.courier.Metadata;
+import io.courier.NotFoundException;
+import io.courier.ResourceExhaustedException;
+import io.courier.UnavailableException;
+import io.courier.UnimplementedException;
+import io.courier.contract.ParameterDescriptor;
+import io.courier.internal.Errors;
+import io.courier.json.JsonCodec;
+import io.courier.spi.Codec;
+import io.courier.spi.Codecs;
+import io.courier.spi.ServerDispatcher;
+import io.courier.spi.TransportContext;
+import io.courier.spi.WireHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request on the server, from routing to the answer: runs on the connection's event loop
+ * and never blocks it. Large bodies are decoded and results encoded off the event loop (the
+ * handler's own thread, or the offload executor); the answer is always written from the event
+ * loop.
+ */
+final class ServerExchange {
+    private static final Logger log = LoggerFactory.getLogger(ServerExchange.class);
+    /** Problem bodies are Courier's own format, always JSON whatever codecs are registered. */
+    private static final Codec PROBLEMS = JsonCodec.create();
+    /** Headers about the connection, not the call: never part of the call's metadata. */
+    private static final Set<String> NOT_METADATA = Set.of("content-length", "connection", "keep-alive",
+            "transfer-encoding", "upgrade", "http2-settings", "te", "proxy-connection");
+
+    private final HttpServerRequest request;
+    private final RouteTable routes;
+    private final ServerDispatcher dispatcher;
+    private final TransportContext transport;
+    private final Executor offload;
+    private final boolean stopping;
+    private Context loop;
+    private Route route;
+    private Codec responseCodec;
+    private Object[] args;
+    private CallContext callContext;
+
+    // The body as it arrives: one array, sized from Content-Length when there is one.
+    private byte[] body;
+    private int size;
+    private boolean abandoned;
+
+    ServerExchange(HttpServerRequest request, RouteTable routes, ServerDispatcher dispatcher, TransportContext transport,
+                   Executor offload, boolean stopping) {
+        this.request = request;
+        this.routes = routes;
+        this.dispatcher = dispatcher;
+        this.transport = transport;
+        this.offload = offload;
+        this.stopping = stopping;
+    }
+
+    void run() {
+        loop = Vertx.currentContext();
+        if (stopping) {
+            refuse(503, new UnavailableException("server is shutting down; " + request.method() + " " + request.path()
+                    + " was not run (retry on another instance)"), null, true);
+            return;
+        }
+        RouteTable.Match match;
+        try {
+            match = routes.match(request.method(), request.path());
+        } catch (IllegalArgumentException e) {
+            refuse(400, new InvalidArgumentException("path: " + abbreviate(request.path())
+                    + " (expected: valid percent-encoding)"), null, false);
+            return;
+        }
+        if (!match.found()) {
+            if (match.pathKnown()) {
+                String allow = String.join(", ", match.allowed());
+                refuse(405, new UnimplementedException("method: " + request.method() + " on " + abbreviate(request.path())
+                        + " (expected: one of " + allow + ")"), allow, false);
+            } else {
+                refuse(404, new NotFoundException("path: " + request.method() + " " + abbreviate(request.path())
+                        + " (expected: a route this server serves)"), null, false);
+            }
+            return;
+        }
+        route = match.route();
+        Codecs codecs = transport.codecs();
+        if (!route.noContent) {
+            String accept = request.getHeader(HttpHeaders.ACCEPT);
+            responseCodec = codecs.negotiate(accept).orElse(null);
+            if (responseCodec == null) {
+                refuse(406, new InvalidArgumentException("accept: \"" + abbreviate(accept) + "\" (expected: one of "
+                        + codecs.mediaTypes() + ")"), null, false);
+                return;
+            }
+        }
+        try {
+            callContext = callContext(request.headers());
+            args = bind(match.variables());
+        } catch (InvalidArgumentException e) {
+            refuse(400, e, null, false);
+            return;
+        }
+        if (route.body == null) {
+            dispatch();
+            return;
+        }
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        // A body without a Content-Type is taken to be in the default codec's format, as most
+        // hand-written clients mean it.
+        Codec codec = (contentType == null ? codecs.defaultCodec() : codecs.forContentType(contentType)).orElse(null);
+        if (codec == null) {
+            refuse(415, new InvalidArgumentException("content-type: \"" + abbreviate(contentType)
+                    + "\" (expected: one of " + codecs.mediaTypes() + ")"), null, false);
+            return;
+        }
+        readBody(codec);
+    }
+
+    private void readBody(Codec codec) {
+        int max = transport.limits().maxBodyBytes();
+        long declared = contentLength();
+        if (declared > max) {
+            refuse(413, tooLarge(declared + " bytes", max), null, true);
+            return;
+        }
+        body = new byte[declared >= 0 ? (int) declared : 8192];
+        request.handler(chunk -> {
+            if (abandoned) {
+                return;
+            }
+            int n = chunk.length();
+            if ((long) size + n > max) {
+                abandoned = true;
+                refuse(413, tooLarge("over " + max + " bytes", max), null, true);
+                return;
+            }
+            if (size + n > body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(max, Math.max((long) size + n, 2L * body.length)));
+            }
+            chunk.getBytes(0, n, body, size);
+            size += n;
+        });
+        request.exceptionHandler(failure -> abandoned = true); // the peer went away: nobody to answer
+        request.endHandler(end -> {
+            if (abandoned) {
+                return;
+            }
+            byte[] bytes = size == body.length ? body : Arrays.copyOf(body, size);
+            body = null;
+            if (bytes.length > HttpTransport.INLINE_BODY_BYTES) {
+                offload.execute(() -> decodeAndDispatch(codec, bytes));
+            } else {
+                decodeAndDispatch(codec, bytes);
+            }
+        });
+    }
+
+    private void decodeAndDispatch(Codec codec, byte[] bytes) {
+        ParameterDescriptor p = route.body;
+        try {
+            if (bytes.length == 0) {
+                if (p.type() instanceof Class<?> c && c.isPrimitive()) {
+                    throw new InvalidArgumentException("body: empty (expected: a " + c.getName() + ")");
+                }
+                args[p.index()] = null;
+            } else {
+                args[p.index()] = codec.decode(bytes, p.type());
+            }
+        } catch (CourierException e) {
+            onLoop(() -> refuse(e.status().httpStatus(), e, null, false));
+            return;
+        } catch (RuntimeException e) {
+            CourierException error = Errors.fromServer(e, route.method);
+            onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            return;
+        }
+        dispatch();
+    }
+
+    private void dispatch() {
+        CompletableFuture<Object> result = dispatcher.dispatch(route.service, route.method, args, callContext);
+        if (route.method.oneWay()) {
+            // The caller does not wait for the handler: it only learns that the call was taken.
+            onLoop(() -> answer(202, null, null));
+            result.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    log.debug("one-way call {} failed: {}", route.method.fullName(), failure.toString());
+                }
+            });
+            return;
+        }
+        result.whenComplete(this::complete);
+    }
+
+    /** Runs where the result arrived (usually the handler's virtual thread), so encoding stays off the event loop. */
+    private void complete(Object value, Throwable failure) {
+        if (failure != null) {
+            CourierException error = Errors.fromServer(failure, route.method);
+            onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            return;
+        }
+        if (route.noContent) {
+            onLoop(() -> answer(204, null, null));
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = responseCodec.encode(value, route.method.resultType());
+        } catch (RuntimeException e) {
+            CourierException error = Errors.fromServer(e, route.method);
+            onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            return;
+        }
+        onLoop(() -> answer(200, responseCodec.mediaType(), bytes));
+    }
+
+    private void answer(int status, String contentType, byte[] bytes) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status);
+        if (bytes == null) {
+            response.end();
+        } else {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+            response.end(Buffer.buffer(bytes));
+        }
+    }
+
+    private void onLoop(Runnable action) {
+        if (Vertx.currentContext() == loop) {
+            action.run();
+        } else {
+            loop.runOnContext(ignored -> action.run());
+        }
+    }
+
+    private void refuse(int httpStatus, CourierException error, String allow, boolean close) {
+        refuse(request, httpStatus, error, allow, close);
+    }
+
+    /** Answers {@code request} with a problem body for {@code error}. */
+    static void refuse(HttpServerRequest request, int httpStatus, CourierException error) {
+        refuse(request, httpStatus, error, null, true);
+    }
+
+    private static void refuse(HttpServerRequest request, int httpStatus, CourierException error, String allow,
+                               boolean close) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes = PROBLEMS.encode(Problem.of(error, httpStatus), Problem.class);
+        response.setStatusCode(httpStatus).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (allow != null) {
+            response.putHeader(HttpHeaders.ALLOW, allow);
+        }
+        if (close && request.version() != HttpVersion.HTTP_2) {
+            // The rest of the request was not read: the connection cannot carry another one.
+            response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
+        response.end(Buffer.buffer(bytes));
+    }
+
+    private Object[] bind(Map<String, String> variables) {
+        ParameterDescriptor[] parameters = route.parameters;
+        Object[] values = new Object[parameters.length];
+        MultiMap query = null;
+        for (ParameterDescriptor p : parameters) {
+            switch (p.kind()) {
+                case PATH -> values[p.index()] = p.parse(List.of(variables.get(p.name())));
+                case QUERY -> {
+                    if (query == null) {
+                        try {
+                            query = request.params();
+                        } catch (IllegalArgumentException e) {
+                            throw new InvalidArgumentException("query: " + abbreviate(request.query())
+                                    + " (expected: a valid percent-encoded query string)");
+                        }
+                    }
+                    values[p.index()] = p.parse(query.getAll(p.name()));
+                }
+                case HEADER -> values[p.index()] = p.parse(request.headers().getAll(p.name()));
+                case BODY -> { } // read from the body once it has arrived
+            }
+        }
+        return values;
+    }
+
+    private static CallContext callContext(MultiMap headers) {
+        Metadata metadata = Metadata.empty();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (!name.isEmpty() && name.charAt(0) != ':' && !NOT_METADATA.contains(name)) {
+                metadata = metadata.with(name, header.getValue());
+            }
+        }
+        CallContext context = CallContext.empty().withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
+        String timeout = headers.get(WireHeaders.TIMEOUT);
+        if (timeout != null) {
+            try {
+                context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout)));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgumentException(WireHeaders.TIMEOUT + " header: " + e.getMessage());
+            }
+        }
+        return context;
+    }
+
+    private long contentLength() {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static ResourceExhaustedException tooLarge(String size, int max) {
+        return new ResourceExhaustedException("body: " + size + " (expected: at most " + max + " bytes)");
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 128 ? s : s.substring(0, 125) + "...";
+    }
+}

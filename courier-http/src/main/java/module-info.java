@@ -1,0 +1,19 @@
+/**
+ * The REST transport on Vert.x: serves contracts over HTTP/1.1 and HTTP/2 cleartext on one
+ * port and calls them with a pooled client, with JSON bodies by default and RFC 9457 problem
+ * bodies for errors. Found by {@code Courier} through {@link java.util.ServiceLoader}.
+ */
+module io.courier.http {
+    requires transitive io.courier.core;
+    requires io.courier.json;
+    requires io.vertx.core;
+    // Only to tell which of Netty's decoding failures refused a request (431 or 414).
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+
+    exports io.courier.http;
+    // The problem body is read and written by Jackson.
+    opens io.courier.http.internal to com.fasterxml.jackson.databind;
+
+    provides io.courier.spi.TransportFactory with io.courier.http.HttpTransportFactory;
+}
