@@ -35,6 +35,9 @@ public final class PathTemplate {
         if (template == null || !template.startsWith("/")) {
             throw new IllegalArgumentException("path \"" + template + "\" (expected: a path starting with /)");
         }
+        if (template.contains("//")) { // "//" alone would otherwise read as the root
+            throw new IllegalArgumentException("path \"" + template + "\" has an empty segment (expected: no //)");
+        }
         List<String> segments = new ArrayList<>();
         List<String> variables = new ArrayList<>();
         String body = template.length() > 1 && template.endsWith("/") ? template.substring(1, template.length() - 1)
