@@ -1,0 +1,173 @@
+package io.courier.resilience;
+
+import io.courier.Call;
+import io.courier.Interceptor;
+import io.courier.Ticker;
+import io.courier.resilience.internal.AimdLimiter;
+import io.courier.resilience.internal.FixedLimiter;
+import io.courier.resilience.internal.Limiter;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * A cap on the calls a client has in flight to a service: past it, a call is refused at once
+ * with a retry-safe {@link BulkheadFullException} instead of queueing behind a service that
+ * cannot keep up, so one slow dependency cannot take every thread and connection of the
+ * caller. The cap is {@linkplain Builder#maxConcurrentCalls fixed} or
+ * {@linkplain Builder#adaptive adaptive} ({@link AimdLimit}, following latency and overloads).
+ *
+ * <pre>{@code
+ * Bulkhead fixed = Bulkhead.builder("stock").maxConcurrentCalls(64).build();
+ * Bulkhead adaptive = Bulkhead.builder("stock").adaptive(AimdLimit.builder().build()).build();
+ * }</pre>
+ *
+ * <p>Thread-safe and lock-free; a call holds its place until its future completes, whether
+ * with a value, an error or a cancellation.
+ */
+public final class Bulkhead implements Interceptor {
+    private final Builder config;
+    private final String name;
+    private final Ticker ticker;
+    private final FailurePolicy failurePolicy;
+    private final Limiter limiter;
+
+    private Bulkhead(Builder b) {
+        this.config = b.copy();
+        this.name = b.name;
+        this.ticker = b.ticker;
+        this.failurePolicy = b.failurePolicy;
+        AimdLimit a = b.adaptive;
+        this.limiter = a == null ? new FixedLimiter(b.maxConcurrentCalls)
+                : new AimdLimiter(a.initialLimit, a.minLimit, a.maxLimit, a.backoffRatio, a.latencyThreshold.toNanos());
+    }
+
+    /** A builder with the defaults, for a bulkhead called {@code name}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A builder holding this bulkhead's configuration; the new bulkhead starts empty. */
+    public Builder toBuilder() {
+        return config.copy();
+    }
+
+    /** The bulkhead's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Calls in flight now. */
+    public int inFlight() {
+        return limiter.inFlight();
+    }
+
+    /** The limit now: fixed, or where the adaptive limit stands. */
+    public int limit() {
+        return limiter.limit();
+    }
+
+    @Override
+    public CompletableFuture<Object> intercept(Call call, Next next) {
+        if (!limiter.tryAcquire()) {
+            return CompletableFuture.failedFuture(new BulkheadFullException(name, "bulkhead " + name + ": "
+                    + limiter.inFlight() + " calls in flight (limit " + limiter.limit() + ") calling "
+                    + call.method().fullName()));
+        }
+        long start = ticker.nanoTime();
+        CompletableFuture<Object> result;
+        try {
+            result = next.proceed(call);
+        } catch (RuntimeException | Error e) {
+            release(start, e);
+            return CompletableFuture.failedFuture(e);
+        }
+        if (result.isDone()) {
+            release(start, result.state() == Future.State.SUCCESS ? null
+                    : result.state() == Future.State.CANCELLED ? new java.util.concurrent.CancellationException()
+                    : result.exceptionNow());
+        } else {
+            result.whenComplete((v, f) -> release(start, f));
+        }
+        return result;
+    }
+
+    private void release(long start, Throwable failure) {
+        long latency = ticker.nanoTime() - start;
+        if (failure == null) {
+            limiter.release(latency, false, false);
+        } else if (FailurePolicy.isCancellation(failure)) {
+            limiter.release(latency, false, true);
+        } else {
+            limiter.release(latency, failurePolicy.isFailure(failure), false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Bulkhead[" + name + ", " + inFlight() + "/" + limit() + "]";
+    }
+
+    /**
+     * The configuration of a {@link Bulkhead}. Defaults: a fixed limit of 100 calls,
+     * {@link FailurePolicy#byStatus()} for what an adaptive limit counts as overload, the
+     * system ticker. Not thread-safe.
+     */
+    public static final class Builder {
+        private String name;
+        private int maxConcurrentCalls = 100;
+        private AimdLimit adaptive;
+        private FailurePolicy failurePolicy = FailurePolicy.byStatus();
+        private Ticker ticker = Ticker.system();
+
+        private Builder(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
+            }
+            this.name = name;
+        }
+
+        /** A fixed limit of calls in flight (replaces an adaptive one). */
+        public Builder maxConcurrentCalls(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("maxConcurrentCalls: " + calls + " (expected: >= 1)");
+            }
+            this.maxConcurrentCalls = calls;
+            this.adaptive = null;
+            return this;
+        }
+
+        /** An adaptive limit (replaces a fixed one). */
+        public Builder adaptive(AimdLimit limit) {
+            this.adaptive = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /** Which errors an adaptive limit counts as overload. */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The source of time for latencies (a {@link ManualClock} in tests). */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** The bulkhead. */
+        public Bulkhead build() {
+            return new Bulkhead(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder(name);
+            b.maxConcurrentCalls = maxConcurrentCalls;
+            b.adaptive = adaptive;
+            b.failurePolicy = failurePolicy;
+            b.ticker = ticker;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,373 @@
+package io.courier.resilience;
+
+import io.courier.Call;
+import io.courier.Interceptor;
+import io.courier.Ticker;
+import io.courier.resilience.internal.BreakerCore;
+import io.courier.resilience.internal.BreakerState;
+import io.courier.resilience.internal.CountWindow;
+import io.courier.resilience.internal.SlidingWindow;
+import io.courier.resilience.internal.TimeWindow;
+import io.courier.resilience.internal.TripRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A circuit breaker as an {@link Interceptor}: while {@linkplain State#CLOSED closed} calls go
+ * through and their outcomes fill a sliding window (the last N calls, or the calls of the last
+ * T); once the window holds {@linkplain Builder#minimumCalls enough calls} and the failure rate
+ * or the slow-call rate reaches its threshold, the breaker {@linkplain State#OPEN opens} and
+ * refuses calls with a retry-safe {@link CircuitOpenException} naming it. After
+ * {@linkplain Builder#waitInOpen the wait} it is {@linkplain State#HALF_OPEN half-open}: a
+ * limited number of trial calls go through; one failed or slow trial opens it again, all
+ * trials succeeding close it. Every change of state is published to the listeners.
+ *
+ * <p>Which errors are failures is the {@link FailurePolicy}'s decision; cancelled calls and
+ * calls refused by a {@link Bulkhead} count neither way. Usually one breaker guards each
+ * endpoint ({@link CircuitBreakers}) and one the whole service ({@link Resilience}).
+ *
+ * <pre>{@code
+ * CircuitBreaker breaker = CircuitBreaker.builder("stock")
+ *     .countWindow(50).minimumCalls(10).failureRateThreshold(50)
+ *     .waitInOpen(Duration.ofSeconds(5))
+ *     .listener(t -> log.info("{} {} -> {}", t.breaker(), t.from(), t.to()))
+ *     .build();
+ * courier.client(StockService.class).target(uri).interceptor(breaker).build();
+ * }</pre>
+ *
+ * <p>Thread-safe. The closed state's path is lock-free and, for the default count window,
+ * allocates nothing beyond the completion callback; a time window takes a short lock.
+ */
+public final class CircuitBreaker implements Interceptor {
+    private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
+
+    /** The states of a breaker. */
+    public enum State {
+        /** Calls go through and are counted. */
+        CLOSED,
+        /** Calls are refused until the wait is over. */
+        OPEN,
+        /** A limited number of trial calls go through. */
+        HALF_OPEN
+    }
+
+    /** A change of state, published to listeners; {@code atNanos} is on the breaker's ticker. */
+    public record Transition(String breaker, State from, State to, long atNanos) {
+    }
+
+    /**
+     * Receives state changes, on the thread whose call caused them: must be fast and must not
+     * block or throw (what it throws is logged and dropped).
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** Called once per change of state. */
+        void onTransition(Transition transition);
+    }
+
+    /** The counts a breaker judges by now: of the window when closed, of the trials when half-open. */
+    public record Metrics(State state, int calls, int failedCalls, int slowCalls) {
+        /** Failed calls in percent of calls, 0 with no calls. */
+        public float failureRate() {
+            return calls == 0 ? 0 : failedCalls * 100f / calls;
+        }
+
+        /** Slow calls in percent of calls, 0 with no calls. */
+        public float slowCallRate() {
+            return calls == 0 ? 0 : slowCalls * 100f / calls;
+        }
+    }
+
+    private final Builder config;
+    private final String name;
+    private final Ticker ticker;
+    private final FailurePolicy failurePolicy;
+    private final long slowCallNanos;
+    private final List<Listener> listeners;
+    private final BreakerCore core;
+
+    private CircuitBreaker(Builder b) {
+        this.config = b.copy();
+        this.name = b.name;
+        this.ticker = b.ticker;
+        this.failurePolicy = b.failurePolicy;
+        this.slowCallNanos = b.slowCallDuration.toNanos();
+        this.listeners = List.copyOf(b.listeners);
+        TripRule rule = new TripRule(b.minimumCalls, b.failureRateThreshold, b.slowCallRateThreshold);
+        int size = b.countWindow;
+        long windowNanos = b.timeWindow == null ? 0 : b.timeWindow.toNanos();
+        Supplier<SlidingWindow> windows = b.timeWindow == null
+                ? () -> new CountWindow(size)
+                : () -> new TimeWindow(windowNanos, TIME_BUCKETS);
+        this.core = new BreakerCore(name, ticker, rule, b.waitInOpen.toNanos(), b.trialCalls, windows, this::publish);
+    }
+
+    /** Buckets of a time window: the window slides in steps of a tenth of its length. */
+    static final int TIME_BUCKETS = 10;
+
+    /** A builder with the defaults, for a breaker called {@code name} (used in errors and events). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A breaker called {@code name} with the defaults. */
+    public static CircuitBreaker of(String name) {
+        return builder(name).build();
+    }
+
+    /** A builder holding this breaker's configuration, for a variant; the new breaker starts closed. */
+    public Builder toBuilder() {
+        return config.copy();
+    }
+
+    /** The breaker's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The state now (an open breaker whose wait is over turns half-open here). */
+    public State state() {
+        return core.state(ticker.nanoTime()).state();
+    }
+
+    /** The counts the breaker judges by now. */
+    public Metrics metrics() {
+        long now = ticker.nanoTime();
+        int[] c = core.counts(now);
+        return new Metrics(core.state(now).state(), c[0], c[1], c[2]);
+    }
+
+    /** Moves the breaker to {@code state} now, publishing the change; for operators and tests. */
+    public void transitionTo(State state) {
+        core.force(Objects.requireNonNull(state, "state"), ticker.nanoTime());
+    }
+
+    @Override
+    public CompletableFuture<Object> intercept(Call call, Next next) {
+        long start = ticker.nanoTime();
+        BreakerState admitted = core.tryAcquire(start);
+        if (admitted == null) {
+            return CompletableFuture.failedFuture(rejection(start));
+        }
+        CompletableFuture<Object> result;
+        try {
+            result = next.proceed(call);
+        } catch (RuntimeException | Error e) {
+            record(admitted, start, e);
+            return CompletableFuture.failedFuture(e);
+        }
+        if (result.isDone()) {
+            // Answered at once (a cache, a fake, a local rejection): record without a callback.
+            record(admitted, start, result.state() == Future.State.SUCCESS ? null : failureOf(result));
+        } else {
+            result.whenComplete((value, failure) -> record(admitted, start, failure));
+        }
+        return result;
+    }
+
+    private static Throwable failureOf(CompletableFuture<Object> done) {
+        return done.state() == Future.State.CANCELLED ? new java.util.concurrent.CancellationException()
+                : done.exceptionNow();
+    }
+
+    private void record(BreakerState admitted, long start, Throwable failure) {
+        long now = ticker.nanoTime();
+        boolean slow = now - start >= slowCallNanos;
+        if (failure == null) {
+            admitted.onResult(false, slow, now);
+            return;
+        }
+        Throwable t = FailurePolicy.unwrap(failure);
+        if (FailurePolicy.isCancellation(t) || t instanceof BulkheadFullException) {
+            admitted.onIgnored(); // says nothing about the endpoint's health
+        } else {
+            admitted.onResult(failurePolicy.isFailure(t), slow, now);
+        }
+    }
+
+    private CircuitOpenException rejection(long now) {
+        long left = core.openRemainingNanos(now);
+        String why = left > 0
+                ? "is open (calls fail fast for another " + Duration.ofNanos(left).toMillis() + " ms)"
+                : "is half-open with all " + config.trialCalls + " trial calls in flight";
+        return new CircuitOpenException(name, "circuit breaker " + name + " " + why);
+    }
+
+    private void publish(Transition t) {
+        log.info("circuit breaker {}: {} -> {}", t.breaker(), t.from(), t.to());
+        for (Listener l : listeners) {
+            try {
+                l.onTransition(t);
+            } catch (RuntimeException e) {
+                log.warn("circuit breaker {}: listener {} failed: {}", name, l, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker[" + name + ", " + state() + "]";
+    }
+
+    /**
+     * The configuration of a {@link CircuitBreaker}. Defaults: a count window of the last 100
+     * calls, at least 20 calls before judging, open at a 50% failure rate or a 100% slow-call
+     * rate, slow from 10 s, 10 s open, 5 trial calls, {@link FailurePolicy#byStatus()}, the
+     * system ticker. Not thread-safe; the breaker it builds is.
+     */
+    public static final class Builder {
+        private String name;
+        private int countWindow = 100;
+        private Duration timeWindow;
+        private int minimumCalls = 20;
+        private float failureRateThreshold = 50;
+        private float slowCallRateThreshold = 100;
+        private Duration slowCallDuration = Duration.ofSeconds(10);
+        private Duration waitInOpen = Duration.ofSeconds(10);
+        private int trialCalls = 5;
+        private FailurePolicy failurePolicy = FailurePolicy.byStatus();
+        private Ticker ticker = Ticker.system();
+        private List<Listener> listeners = new ArrayList<>();
+
+        private Builder(String name) {
+            name(name);
+        }
+
+        /** The breaker's name, used in errors and events. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Judge by the last {@code calls} calls (the default, with 100). */
+        public Builder countWindow(int calls) {
+            if (calls < 1 || calls > 1_000_000) {
+                throw new IllegalArgumentException("countWindow: " + calls + " (expected: in [1, 1000000])");
+            }
+            this.countWindow = calls;
+            this.timeWindow = null;
+            return this;
+        }
+
+        /** Judge by the calls of the last {@code duration}, sliding in tenths of it. */
+        public Builder timeWindow(Duration duration) {
+            Objects.requireNonNull(duration, "duration");
+            if (duration.toMillis() < 10) {
+                throw new IllegalArgumentException("timeWindow: " + duration + " (expected: >= 10ms)");
+            }
+            this.timeWindow = duration;
+            return this;
+        }
+
+        /** Calls the window must hold before the breaker may open. */
+        public Builder minimumCalls(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("minimumCalls: " + calls + " (expected: >= 1)");
+            }
+            this.minimumCalls = calls;
+            return this;
+        }
+
+        /** Failure rate, in percent, at which the breaker opens. */
+        public Builder failureRateThreshold(float percent) {
+            this.failureRateThreshold = percent("failureRateThreshold", percent);
+            return this;
+        }
+
+        /** Slow-call rate, in percent, at which the breaker opens (100: only when every call is slow). */
+        public Builder slowCallRateThreshold(float percent) {
+            this.slowCallRateThreshold = percent("slowCallRateThreshold", percent);
+            return this;
+        }
+
+        /** How long a call may take before it counts as slow. */
+        public Builder slowCallDuration(Duration duration) {
+            this.slowCallDuration = positive("slowCallDuration", duration);
+            return this;
+        }
+
+        /** How long the breaker stays open before letting trial calls through. */
+        public Builder waitInOpen(Duration duration) {
+            this.waitInOpen = positive("waitInOpen", duration);
+            return this;
+        }
+
+        /** Trial calls let through while half-open; all must succeed to close the breaker. */
+        public Builder trialCalls(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("trialCalls: " + calls + " (expected: >= 1)");
+            }
+            this.trialCalls = calls;
+            return this;
+        }
+
+        /** Which errors count as failures. */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The source of time (a {@link ManualClock} in tests). */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Adds a listener for changes of state. */
+        public Builder listener(Listener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The breaker, closed. */
+        public CircuitBreaker build() {
+            if (timeWindow == null && minimumCalls > countWindow) {
+                throw new IllegalArgumentException("minimumCalls: " + minimumCalls + " (expected: <= countWindow "
+                        + countWindow + ", or the breaker could never open)");
+            }
+            return new CircuitBreaker(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder(name);
+            b.countWindow = countWindow;
+            b.timeWindow = timeWindow;
+            b.minimumCalls = minimumCalls;
+            b.failureRateThreshold = failureRateThreshold;
+            b.slowCallRateThreshold = slowCallRateThreshold;
+            b.slowCallDuration = slowCallDuration;
+            b.waitInOpen = waitInOpen;
+            b.trialCalls = trialCalls;
+            b.failurePolicy = failurePolicy;
+            b.ticker = ticker;
+            b.listeners = new ArrayList<>(listeners);
+            return b;
+        }
+
+        private static float percent(String what, float value) {
+            if (!(value > 0 && value <= 100)) {
+                throw new IllegalArgumentException(what + ": " + value + " (expected: in (0, 100])");
+            }
+            return value;
+        }
+
+        static Duration positive(String what, Duration value) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+    }
+}

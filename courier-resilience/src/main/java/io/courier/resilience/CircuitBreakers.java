@@ -1,0 +1,93 @@
+package io.courier.resilience;
+
+import io.courier.Call;
+import io.courier.Interceptor;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link CircuitBreaker} per endpoint, created on first use from a template and keyed by
+ * the call's {@linkplain Call#target() target}: a failing instance is shut off while its
+ * healthy siblings keep taking calls, and a load balancer can ask {@link #state(URI)} to stop
+ * picking an open endpoint. Endpoints that left discovery are dropped with
+ * {@link #retainOnly(Collection)} or {@link #remove(URI)}, so the registry does not grow with
+ * every instance ever seen.
+ *
+ * <pre>{@code
+ * CircuitBreakers perEndpoint = CircuitBreakers.of(CircuitBreaker.builder("endpoint").minimumCalls(10));
+ * ...
+ * resolver.onChange(endpoints -> perEndpoint.retainOnly(endpoints));
+ * }</pre>
+ *
+ * <p>Each breaker is named after its endpoint's URI. Calls without a target pass through.
+ * Thread-safe; finding the breaker of a known endpoint is one concurrent-map read.
+ */
+public final class CircuitBreakers implements Interceptor {
+    private final CircuitBreaker.Builder template;
+    private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+    private CircuitBreakers(CircuitBreaker.Builder template) {
+        this.template = template.copy();
+    }
+
+    /** A registry whose breakers are configured as {@code template} (copied; its name is replaced). */
+    public static CircuitBreakers of(CircuitBreaker.Builder template) {
+        return new CircuitBreakers(Objects.requireNonNull(template, "template"));
+    }
+
+    /** A registry of breakers with the default configuration. */
+    public static CircuitBreakers ofDefaults() {
+        return of(CircuitBreaker.builder("endpoint"));
+    }
+
+    /** The breaker of {@code endpoint}, created closed if there is none yet. */
+    public CircuitBreaker forEndpoint(URI endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        CircuitBreaker b = breakers.get(endpoint); // the common case, without computeIfAbsent's lock
+        return b != null ? b : breakers.computeIfAbsent(endpoint, e -> template.copy().name(e.toString()).build());
+    }
+
+    /** The state of {@code endpoint}'s breaker; closed for an endpoint never called. */
+    public CircuitBreaker.State state(URI endpoint) {
+        CircuitBreaker b = breakers.get(Objects.requireNonNull(endpoint, "endpoint"));
+        return b == null ? CircuitBreaker.State.CLOSED : b.state();
+    }
+
+    /** The breaker of {@code endpoint}, if it has one. */
+    public Optional<CircuitBreaker> find(URI endpoint) {
+        return Optional.ofNullable(breakers.get(Objects.requireNonNull(endpoint, "endpoint")));
+    }
+
+    /** Drops the breakers of every endpoint not in {@code endpoints} (the ones discovery still lists). */
+    public void retainOnly(Collection<URI> endpoints) {
+        Set<URI> keep = Set.copyOf(Objects.requireNonNull(endpoints, "endpoints"));
+        breakers.keySet().removeIf(uri -> !keep.contains(uri));
+    }
+
+    /** Drops the breaker of {@code endpoint}; true if there was one. */
+    public boolean remove(URI endpoint) {
+        return breakers.remove(Objects.requireNonNull(endpoint, "endpoint")) != null;
+    }
+
+    /** A snapshot of the breakers by endpoint. */
+    public Map<URI, CircuitBreaker> breakers() {
+        return Map.copyOf(breakers);
+    }
+
+    @Override
+    public CompletableFuture<Object> intercept(Call call, Next next) {
+        URI target = call.target();
+        return target == null ? next.proceed(call) : forEndpoint(target).intercept(call, next);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreakers" + breakers.values();
+    }
+}

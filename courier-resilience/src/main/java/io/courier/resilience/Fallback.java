@@ -1,0 +1,234 @@
+package io.courier.resilience;
+
+import io.courier.Call;
+import io.courier.CourierException;
+import io.courier.Interceptor;
+import io.courier.InternalException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The answer to give when a call fails despite everything else: a cached value, a default, a
+ * degraded result. Handlers are typed lambdas, chosen per method by calling the method on a
+ * stand-in of the contract (never by a method name in a string), or one for the whole client.
+ * Only errors the {@link FailurePolicy} counts as failures fall back; an answer such as
+ * {@code NOT_FOUND} reaches the caller as it is, and so does a cancellation.
+ *
+ * <pre>{@code
+ * Fallback fallback = Fallback.builder()
+ *     .on(StockService.class, s -> s.level(0L), (call, error) -> StockLevel.UNKNOWN)
+ *     .onVoid(StockService.class, s -> s.reserve(0L, 0), (call, error) -> outbox.later(call.args()))
+ *     .build();
+ * Fallback anyMethod = Fallback.of((call, error) -> null);
+ * }</pre>
+ *
+ * <p>For a method returning a future, a handler may return the value or a
+ * {@link CompletionStage} of it. What a handler throws becomes the call's error. Thread-safe;
+ * handlers must be too.
+ */
+public final class Fallback implements Interceptor {
+    /**
+     * Computes the result of a failed call.
+     *
+     * @param <R> the method's result type
+     */
+    @FunctionalInterface
+    public interface Handler<R> {
+        /** The result to return instead of {@code error}. */
+        R apply(Call call, CourierException error);
+    }
+
+    /** Handles the failure of a {@code void} method, which then returns normally. */
+    @FunctionalInterface
+    public interface VoidHandler {
+        /** Runs instead of failing with {@code error}. */
+        void apply(Call call, CourierException error);
+    }
+
+    private final Map<Method, Handler<?>> byMethod;
+    private final Handler<?> otherwise;
+    private final FailurePolicy when;
+
+    private Fallback(Builder b) {
+        this.byMethod = Map.copyOf(b.byMethod);
+        this.otherwise = b.otherwise;
+        this.when = b.when;
+    }
+
+    /** A fallback for every method of the client. */
+    public static Fallback of(Handler<?> handler) {
+        return builder().otherwise(handler).build();
+    }
+
+    /** A builder without handlers, falling back on {@link FailurePolicy#byStatus()} failures. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public CompletableFuture<Object> intercept(Call call, Next next) {
+        Handler<?> handler = byMethod.get(call.method().method());
+        if (handler == null) {
+            handler = otherwise;
+        }
+        CompletableFuture<Object> inner = next.proceed(call);
+        if (handler == null) {
+            return inner;
+        }
+        Handler<?> h = handler;
+        CompletableFuture<Object> out = new CompletableFuture<>();
+        inner.whenComplete((value, failure) -> {
+            if (failure == null) {
+                out.complete(value);
+                return;
+            }
+            Throwable error = FailurePolicy.unwrap(failure);
+            if (FailurePolicy.isCancellation(error) || !when.isFailure(error)) {
+                out.completeExceptionally(error);
+                return;
+            }
+            try {
+                Object r = h.apply(call, asCourier(call, error));
+                if (r instanceof CompletionStage<?> stage && call.method().shape() == MethodDescriptor.Shape.ASYNC) {
+                    stage.whenComplete((v, f) -> {
+                        if (f == null) {
+                            out.complete(v);
+                        } else {
+                            out.completeExceptionally(FailurePolicy.unwrap(f));
+                        }
+                    });
+                } else {
+                    out.complete(r);
+                }
+            } catch (RuntimeException | Error e) {
+                e.addSuppressed(error); // keep what the fallback was answering
+                out.completeExceptionally(e);
+            }
+        });
+        out.whenComplete((v, f) -> {
+            if (out.isCancelled()) {
+                inner.cancel(true);
+            }
+        });
+        return out;
+    }
+
+    private static CourierException asCourier(Call call, Throwable error) {
+        return error instanceof CourierException c ? c
+                : new InternalException(call.method().fullName() + " failed in the client: " + error);
+    }
+
+    /** Configures a {@link Fallback}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<Method, Handler<?>> byMethod = new HashMap<>();
+        private Handler<?> otherwise;
+        private FailurePolicy when = FailurePolicy.byStatus();
+
+        private Builder() {
+        }
+
+        /**
+         * A handler for the method that {@code selector} calls on a stand-in of {@code contract}
+         * (arguments do not matter): {@code s -> s.level(0L)}.
+         */
+        public <T, R> Builder on(Class<T> contract, Function<? super T, R> selector, Handler<? extends R> handler) {
+            Objects.requireNonNull(selector, "selector");
+            Objects.requireNonNull(handler, "handler");
+            byMethod.put(select(contract, selector::apply), handler);
+            return this;
+        }
+
+        /** A handler for the {@code void} method that {@code selector} calls: {@code s -> s.reserve(0L, 0)}. */
+        public <T> Builder onVoid(Class<T> contract, Consumer<? super T> selector, VoidHandler handler) {
+            Objects.requireNonNull(selector, "selector");
+            Objects.requireNonNull(handler, "handler");
+            byMethod.put(select(contract, selector), (Handler<Object>) (call, error) -> {
+                handler.apply(call, error);
+                return null;
+            });
+            return this;
+        }
+
+        /** The handler for methods without their own. */
+        public Builder otherwise(Handler<?> handler) {
+            this.otherwise = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Which errors fall back (the others reach the caller). */
+        public Builder when(FailurePolicy policy) {
+            this.when = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The fallback. */
+        public Fallback build() {
+            return new Fallback(this);
+        }
+
+        /** The remote method {@code selector} calls on a recording stand-in of {@code contract}. */
+        private static <T> Method select(Class<T> contract, Consumer<? super T> selector) {
+            Objects.requireNonNull(contract, "contract");
+            ServiceDescriptor service = ServiceDescriptor.of(contract);
+            Method[] called = new Method[1];
+            int[] count = new int[1];
+            Object standIn = Proxy.newProxyInstance(contract.getClassLoader(), new Class<?>[] {contract},
+                    (proxy, method, args) -> {
+                        if (method.getDeclaringClass() == Object.class) {
+                            return method.getName().equals("equals") ? proxy == args[0]
+                                    : method.getName().equals("hashCode") ? 0 : "stand-in of " + contract.getName();
+                        }
+                        called[0] = method;
+                        count[0]++;
+                        return zero(method.getReturnType());
+                    });
+            selector.accept(contract.cast(standIn));
+            if (count[0] != 1) {
+                throw new IllegalArgumentException("selector: called " + count[0] + " methods of " + contract.getName()
+                        + " (expected: exactly one, as in s -> s.get(0))");
+            }
+            if (service.method(called[0]).isEmpty()) {
+                throw new IllegalArgumentException("selector: " + called[0].getName() + " (expected: a remote method of "
+                        + contract.getName() + ")");
+            }
+            return called[0];
+        }
+
+        private static Object zero(Class<?> type) {
+            if (!type.isPrimitive() || type == void.class) {
+                return null;
+            }
+            if (type == boolean.class) {
+                return false;
+            }
+            if (type == char.class) {
+                return '\0';
+            }
+            if (type == long.class) {
+                return 0L;
+            }
+            if (type == double.class) {
+                return 0d;
+            }
+            if (type == float.class) {
+                return 0f;
+            }
+            if (type == byte.class) {
+                return (byte) 0;
+            }
+            if (type == short.class) {
+                return (short) 0;
+            }
+            return 0;
+        }
+    }
+}

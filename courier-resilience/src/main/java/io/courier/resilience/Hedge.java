@@ -1,0 +1,228 @@
+package io.courier.resilience;
+
+import io.courier.Call;
+import io.courier.Deadline;
+import io.courier.Interceptor;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * For idempotent calls, sends a second attempt when the first has not answered after a
+ * {@linkplain Builder#delay delay} (a high percentile of the method's latency, say its p95):
+ * whichever answers first wins and the other is cancelled, which cuts the tail latency that one
+ * slow instance causes. An answer is a value or an error the {@link FailurePolicy} does not
+ * count as a failure; a failed attempt waits for the other one. If the first attempt fails
+ * before the delay, no hedge is sent and the error goes up to {@link Retry}.
+ *
+ * <p>A hedge spends from the client's {@link RetryBudget} (no hedge when it is spent), is not
+ * sent once the deadline has passed, and is never sent for a non-idempotent call. Below the
+ * hedge, a load balancer sends it to another endpoint than the first attempt.
+ *
+ * <pre>{@code
+ * Hedge hedge = Hedge.builder().delay(Duration.ofMillis(80)).budget(retry.budget()).build();
+ * }</pre>
+ *
+ * <p>Thread-safe. The budget's requests must be counted elsewhere, usually by a {@link Retry}
+ * sharing it ({@link Resilience} arranges this).
+ */
+public final class Hedge implements Interceptor {
+    private final Builder config;
+    private final long delayNanos;
+    private final FailurePolicy failurePolicy;
+    private final Predicate<Call> idempotency;
+    private final Scheduler scheduler;
+    private final RetryBudget budget;
+
+    private Hedge(Builder b) {
+        this.config = b.copy();
+        this.delayNanos = b.delay.toNanos();
+        this.failurePolicy = b.failurePolicy;
+        this.idempotency = b.idempotency;
+        this.scheduler = b.scheduler;
+        this.budget = b.budget;
+    }
+
+    /** A builder with the defaults (see {@link Builder}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this hedge's configuration, for a variant. */
+    public Builder toBuilder() {
+        return config.copy();
+    }
+
+    /** The budget hedges spend from. */
+    public RetryBudget budget() {
+        return budget;
+    }
+
+    @Override
+    public CompletableFuture<Object> intercept(Call call, Next next) {
+        if (!idempotency.test(call)) {
+            return next.proceed(call);
+        }
+        CompletableFuture<Object> primary = next.proceed(call);
+        if (primary.isDone()) {
+            return primary;
+        }
+        return new Race(call, next, primary).result;
+    }
+
+    /** The attempts of one call racing each other. */
+    private final class Race {
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+        final Call call;
+        final Next next;
+        final CompletableFuture<Object> primary;
+        CompletableFuture<Object> hedge; // guarded by this
+        boolean hedgeClosed; // guarded by this: no hedge will be sent any more
+        int running = 1; // guarded by this
+        final Scheduler.Task timer;
+
+        Race(Call call, Next next, CompletableFuture<Object> primary) {
+            this.call = call;
+            this.next = next;
+            this.primary = primary;
+            primary.whenComplete((v, f) -> onAnswer(v, f));
+            this.timer = scheduler.schedule(this::sendHedge, delayNanos);
+            result.whenComplete((v, f) -> {
+                // Whoever finished the race (an answer, a last failure, the caller's cancel),
+                // nothing else is needed: stop the timer and every attempt still running.
+                timer.cancel();
+                primary.cancel(true);
+                CompletableFuture<Object> h;
+                synchronized (this) {
+                    hedgeClosed = true;
+                    h = hedge;
+                }
+                if (h != null) {
+                    h.cancel(true);
+                }
+            });
+        }
+
+        void sendHedge() {
+            synchronized (this) {
+                if (hedgeClosed || result.isDone()) {
+                    return;
+                }
+                Deadline deadline = call.context().deadline().orElse(null);
+                if ((deadline != null && deadline.expired()) || !budget.tryAcquireRetry()) {
+                    hedgeClosed = true;
+                    return;
+                }
+                hedgeClosed = true;
+                running++;
+            }
+            CompletableFuture<Object> h;
+            try {
+                h = next.proceed(call);
+            } catch (RuntimeException | Error e) {
+                h = CompletableFuture.failedFuture(e);
+            }
+            synchronized (this) {
+                hedge = h;
+            }
+            if (result.isDone()) {
+                h.cancel(true);
+                return;
+            }
+            h.whenComplete((v, f) -> onAnswer(v, f));
+        }
+
+        void onAnswer(Object value, Throwable failure) {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable error = FailurePolicy.unwrap(failure);
+            if (!failurePolicy.isFailure(error) && !FailurePolicy.isCancellation(error)) {
+                result.completeExceptionally(error); // an answer, if not a happy one
+                return;
+            }
+            boolean last;
+            synchronized (this) {
+                running--;
+                // Failed before the hedge was due: give up the hedge and let Retry decide.
+                hedgeClosed = true;
+                last = running == 0;
+            }
+            if (last) {
+                result.completeExceptionally(error);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Hedge[delay=" + config.delay + "]";
+    }
+
+    /**
+     * The configuration of a {@link Hedge}. Defaults: a 100 ms delay, only for idempotent
+     * methods, {@link FailurePolicy#byStatus()}, the system scheduler, a budget of its own with
+     * {@link RetryBudget}'s defaults (pass the client's instead). Not thread-safe.
+     */
+    public static final class Builder {
+        private Duration delay = Duration.ofMillis(100);
+        private FailurePolicy failurePolicy = FailurePolicy.byStatus();
+        private Predicate<Call> idempotency = call -> call.method().idempotent();
+        private Scheduler scheduler = Scheduler.system();
+        private RetryBudget budget;
+
+        private Builder() {
+        }
+
+        /** How long the first attempt runs alone before the hedge is sent. */
+        public Builder delay(Duration delay) {
+            this.delay = CircuitBreaker.Builder.positive("delay", delay);
+            return this;
+        }
+
+        /** Which errors are failures rather than answers. */
+        public Builder failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Which calls may be hedged; by default the method's own declaration of idempotency. */
+        public Builder idempotency(Predicate<Call> idempotent) {
+            this.idempotency = Objects.requireNonNull(idempotent, "idempotent");
+            return this;
+        }
+
+        /** Where the delay waits (a {@link ManualClock} in tests). */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The budget hedges spend from: the client's, shared with its {@link Retry}. */
+        public Builder budget(RetryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** The hedge. */
+        public Hedge build() {
+            Builder b = copy();
+            if (b.budget == null) {
+                b.budget = RetryBudget.ofDefaults();
+            }
+            return new Hedge(b);
+        }
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.delay = delay;
+            b.failurePolicy = failurePolicy;
+            b.idempotency = idempotency;
+            b.scheduler = scheduler;
+            b.budget = budget;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.courier.resilience;
+
+import io.courier.Call;
+import io.courier.CourierException;
+import io.courier.Deadline;
+import io.courier.Interceptor;
+import io.courier.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sends a failed call again, after an exponential backoff with full jitter (a random delay
+ * between zero and {@code min(maxBackoff, initialBackoff * multiplier^(n-1))} before retry
+ * {@code n}), as long as:
+ * <ul>
+ *   <li>the error says the call certainly did not take effect ({@link CourierException#retrySafe()}),
+ *       or the method is idempotent ({@code @Idempotent}, GET, PUT, DELETE) and the
+ *       {@linkplain Builder#retryOn failure policy} counts the error as a failure;</li>
+ *   <li>attempts are left ({@linkplain Builder#maxAttempts default 3}, the first included);</li>
+ *   <li>the call's deadline leaves more time than the backoff: a retry never starts past it;</li>
+ *   <li>the client's {@link RetryBudget} has a retry left.</li>
+ * </ul>
+ * Otherwise the last error is the call's error. Cancelling the call cancels the attempt in
+ * flight and any pending retry.
+ *
+ * <pre>{@code
+ * Retry retry = Retry.builder().maxAttempts(4).initialBackoff(Duration.ofMillis(50)).build();
+ * courier.client(StockService.class).target(uri).interceptor(retry).build();
+ * }</pre>
+ *
+ * <p>Thread-safe; one per client, since it holds the client's budget.
+ */
+public final class Retry implements Interceptor {
+    private final Builder config;
+    private final int maxAttempts;
+    private final long initialBackoffNanos;
+    private final long maxBackoffNanos;
+    private final double multiplier;
+    private final RandomGenerator random;
+    private final FailurePolicy retryOn;
+    private final Predicate<Call> idempotency;
+    private final Scheduler scheduler;
+    private final RetryBudget budget;
+
+    private Retry(Builder b) {
+        this.config = b.copy();
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoffNanos = b.initialBackoff.toNanos();
+        this.maxBackoffNanos = b.maxBackoff.toNanos();
+        this.multiplier = b.multiplier;
+        this.random = b.random;
+        this.retryOn = b.retryOn;
+        this.idempotency = b.idempotency;
+        this.scheduler = b.scheduler;
+        this.budget = b.budget != null ? b.budget : RetryBudget.builder().ticker(b.ticker).build();
+    }
+
+    /** A builder with the defaults (see {@link Builder}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A retry with the defaults and its own budget. */
+    public static Retry ofDefaults() {
+        return builder().build();
+    }
+
+    /** A builder holding this retry's configuration (and budget), for a variant. */
+    public Builder toBuilder() {
+        return config.copy().budget(budget);
+    }
+
+    /** The budget this retry spends from. */
+    public RetryBudget budget() {
+        return budget;
+    }
+
+    /**
+     * The longest backoff before retry {@code retry} (1 for the first retry): the jittered
+     * delay is drawn uniformly below it.
+     */
+    public Duration maxBackoff(int retry) {
+        return Duration.ofNanos(capNanos(retry));
+    }
+
+    private long capNanos(int retry) {
+        double cap = initialBackoffNanos * Math.pow(multiplier, Math.max(0, retry - 1));
+        return (long) Math.min(maxBackoffNanos, cap);
+    }
+
+    /** Whether {@code error} may be retried for {@code call}, attempts and budget aside. */
+    public boolean isRetryable(Call call, Throwable error) {
+        Throwable t = FailurePolicy.unwrap(error);
+        if (!(t instanceof CourierException c) || FailurePolicy.isCancellation(t)) {
+            return false;
+        }
+        return c.retrySafe() || (idempotency.test(call) && retryOn.isFailure(c));
+    }
+
+    @Override
+    public CompletableFuture<Object> intercept(Call call, Next next) {
+        budget.onRequest();
+        Attempts run = new Attempts(call, next);
+        run.attempt(1);
+        return run.result;
+    }
+
+    /** The attempts of one logical call. */
+    private final class Attempts {
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+        final Call call;
+        final Next next;
+        volatile CompletableFuture<Object> inFlight;
+        volatile Scheduler.Task pending;
+
+        Attempts(Call call, Next next) {
+            this.call = call;
+            this.next = next;
+            result.whenComplete((v, f) -> {
+                if (result.isCancelled()) {
+                    Scheduler.Task p = pending;
+                    if (p != null) {
+                        p.cancel();
+                    }
+                    CompletableFuture<Object> a = inFlight;
+                    if (a != null) {
+                        a.cancel(true);
+                    }
+                }
+            });
+        }
+
+        void attempt(int n) {
+            if (result.isDone()) {
+                return;
+            }
+            CompletableFuture<Object> a;
+            try {
+                a = next.proceed(call);
+            } catch (RuntimeException | Error e) {
+                a = CompletableFuture.failedFuture(e);
+            }
+            inFlight = a;
+            if (result.isCancelled()) {
+                a.cancel(true);
+                return;
+            }
+            a.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    result.complete(value);
+                } else {
+                    onFailure(n, FailurePolicy.unwrap(failure));
+                }
+            });
+        }
+
+        void onFailure(int n, Throwable error) {
+            if (result.isDone() || n >= maxAttempts || !isRetryable(call, error)) {
+                result.completeExceptionally(error);
+                return;
+            }
+            long delay = (long) (random.nextDouble() * capNanos(n));
+            Deadline deadline = call.context().deadline().orElse(null);
+            if (deadline != null && deadline.remainingNanos() <= delay) {
+                result.completeExceptionally(error); // the retry could not finish in time
+                return;
+            }
+            if (!budget.tryAcquireRetry()) {
+                result.completeExceptionally(error);
+                return;
+            }
+            if (delay <= 0) {
+                attempt(n + 1);
+            } else {
+                pending = scheduler.schedule(() -> attempt(n + 1), delay);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Retry[maxAttempts=" + maxAttempts + ", backoff=" + config.initialBackoff + ".." + config.maxBackoff
+                + " x" + multiplier + ", " + budget + "]";
+    }
+
+    /**
+     * The configuration of a {@link Retry}. Defaults: 3 attempts, backoff from 100 ms doubling
+     * up to 5 s with full jitter, idempotent calls retried on {@link FailurePolicy#byStatus()}
+     * failures, the system scheduler and ticker, a budget of its own with
+     * {@link RetryBudget}'s defaults. Not thread-safe.
+     */
+    public static final class Builder {
+        private int maxAttempts = 3;
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private double multiplier = 2;
+        private RandomGenerator random = ThreadLocalRandom.current();
+        private FailurePolicy retryOn = FailurePolicy.byStatus();
+        private Predicate<Call> idempotency = call -> call.method().idempotent();
+        private Scheduler scheduler = Scheduler.system();
+        private Ticker ticker = Ticker.system();
+        private RetryBudget budget;
+
+        private Builder() {
+        }
+
+        /** Attempts in all, the first included; 1 turns retrying off. */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: >= 1)");
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** The longest backoff before the first retry. */
+        public Builder initialBackoff(Duration backoff) {
+            this.initialBackoff = CircuitBreaker.Builder.positive("initialBackoff", backoff);
+            return this;
+        }
+
+        /** The longest backoff before any retry. */
+        public Builder maxBackoff(Duration backoff) {
+            this.maxBackoff = CircuitBreaker.Builder.positive("maxBackoff", backoff);
+            return this;
+        }
+
+        /** How much the longest backoff grows per retry. */
+        public Builder multiplier(double multiplier) {
+            if (!(multiplier >= 1 && multiplier <= 100)) {
+                throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: in [1, 100])");
+            }
+            this.multiplier = multiplier;
+            return this;
+        }
+
+        /** The source of jitter; must be thread-safe (a fixed one in tests). */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Which errors make an idempotent call retryable (retry-safe errors always are). */
+        public Builder retryOn(FailurePolicy policy) {
+            this.retryOn = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Which calls are idempotent; by default the method's own declaration. */
+        public Builder idempotency(Predicate<Call> idempotent) {
+            this.idempotency = Objects.requireNonNull(idempotent, "idempotent");
+            return this;
+        }
+
+        /** Where backoffs wait (a {@link ManualClock} in tests). */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The source of time of the budget made when none is given. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** The budget to spend retries from, usually shared with the client's {@link Hedge}. */
+        public Builder budget(RetryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** The retry. */
+        public Retry build() {
+            if (maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
+                        + initialBackoff + ")");
+            }
+            return new Retry(this);
+        }
+
+        Builder copy() {
+            Builder b = new Builder();
+            b.maxAttempts = maxAttempts;
+            b.initialBackoff = initialBackoff;
+            b.maxBackoff = maxBackoff;
+            b.multiplier = multiplier;
+            b.random = random;
+            b.retryOn = retryOn;
+            b.idempotency = idempotency;
+            b.scheduler = scheduler;
+            b.ticker = ticker;
+            b.budget = budget;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Courier's answer to partial failure, as client interceptors: retry with exponential backoff,
+ * full jitter and a per-client budget; circuit breakers per endpoint and per service; a bulkhead
+ * with a fixed or adaptive (AIMD) concurrency limit; hedging; typed fallbacks. {@code Resilience}
+ * composes them in one documented order.
+ */
+module io.courier.resilience {
+    requires transitive io.courier.core;
+
+    exports io.courier.resilience;
+}
