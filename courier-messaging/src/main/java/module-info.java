@@ -9,4 +9,6 @@ module io.courier.messaging {
     exports io.courier.messaging;
     exports io.courier.messaging.spi;
     exports io.courier.messaging.inmemory;
+
+    uses io.courier.spi.Codec;
 }

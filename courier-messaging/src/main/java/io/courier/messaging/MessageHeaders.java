@@ -76,6 +76,8 @@ public final class MessageHeaders {
     public static final String DEAD_LETTER_CHANNEL = "courier-dead-letter-channel";
     /** On a dead letter: the subscriber group that gave up on it. */
     public static final String DEAD_LETTER_GROUP = "courier-dead-letter-group";
+    /** On a replayed dead letter: the only group that handles it (the others of the channel skip it). */
+    public static final String REPLAY_GROUP = "courier-replay-group";
 
     private static final Set<String> ENVELOPE = Set.of(ID, TYPE, SOURCE, CHANNEL, CORRELATION_ID, REPLY_TO,
             PARTITION_KEY, DEADLINE, TRACE_CONTEXT, CONTENT_TYPE, TIMESTAMP);

@@ -1,0 +1,100 @@
+package io.courier.messaging.internal;
+
+import io.courier.CourierException;
+import io.courier.InvalidArgumentException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ParameterDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Serves a contract from its command channel: reads the method from the message type and the
+ * arguments from the payload and parameter headers, runs the implementation with the message's
+ * context current, and answers the reply channel with the result or the typed error.
+ */
+public final class CommandServer implements Processor {
+    private final MessagingRuntime rt;
+    private final ServiceDescriptor service;
+    private final Object impl;
+
+    public CommandServer(MessagingRuntime rt, ServiceDescriptor service, Object impl) {
+        this.rt = rt;
+        this.service = service;
+        this.impl = impl;
+    }
+
+    /** The channel a contract's commands are sent to. */
+    public static String channel(ServiceDescriptor service) {
+        return service.name() + ".commands";
+    }
+
+    /** The message type of a command for {@code method}. */
+    static String type(ServiceDescriptor service, MethodDescriptor method) {
+        return service.name() + "." + method.name();
+    }
+
+    @Override
+    public void process(Message m) throws Exception {
+        MethodDescriptor method = method(m);
+        Object[] args = arguments(m, method);
+        Object result;
+        try {
+            result = MessagingRuntime.contextOf(m).call(() -> {
+                Object r = method.method().invoke(impl, args);
+                if (method.shape() == MethodDescriptor.Shape.ASYNC) {
+                    if (r == null) {
+                        throw new IllegalStateException(method.fullName() + " returned null (expected: a future)");
+                    }
+                    // Blocking is fine: handlers run on virtual threads.
+                    return ((CompletionStage<?>) r).toCompletableFuture().get();
+                }
+                return r;
+            });
+        } catch (Exception failure) {
+            CourierException answer = m.replyTo().isPresent()
+                    ? MessagingRuntime.answerFor(failure, method.fullName()) : null;
+            if (answer == null) {
+                throw failure; // retried, then dead-lettered
+            }
+            rt.replyError(m, answer);
+            return;
+        }
+        rt.reply(m, result, method.resultType());
+    }
+
+    @Override
+    public void gaveUp(Message message, CourierException error) {
+        rt.replyError(message, error);
+    }
+
+    private MethodDescriptor method(Message m) throws PoisonMessageException {
+        String type = MessagingRuntime.typeOf(m);
+        String prefix = service.name() + ".";
+        MethodDescriptor method = type.startsWith(prefix)
+                ? service.method(type.substring(prefix.length())).orElse(null) : null;
+        if (method == null) {
+            throw new PoisonMessageException("unknown type " + type + " on " + channel(service) + " (expected: one of "
+                    + service.methods().stream().map(d -> type(service, d)).toList() + ")");
+        }
+        return method;
+    }
+
+    private Object[] arguments(Message m, MethodDescriptor method) throws PoisonMessageException {
+        Object[] args = new Object[method.parameters().size()];
+        for (ParameterDescriptor p : method.parameters()) {
+            if (p.kind() == ParameterDescriptor.Kind.BODY) {
+                args[p.index()] = rt.decode(m, p.type());
+                continue;
+            }
+            try {
+                args[p.index()] = p.parse(m.headers().getAll(MessageHeaders.PARAMETER_PREFIX + p.name()));
+            } catch (InvalidArgumentException e) {
+                throw new PoisonMessageException("header " + MessageHeaders.PARAMETER_PREFIX + p.name() + " of " + m
+                        + ": " + e.getMessage());
+            }
+        }
+        return args;
+    }
+}

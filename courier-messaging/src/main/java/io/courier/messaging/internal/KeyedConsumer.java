@@ -1,0 +1,231 @@
+package io.courier.messaging.internal;
+
+import io.courier.CourierException;
+import io.courier.Deadline;
+import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.Delivery;
+import io.courier.messaging.spi.DeliveryHandler;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer that survives reality: each partition key is a lane of its own, handled one
+ * message at a time in order, while different keys run concurrently on virtual threads. A
+ * failed message is retried with backoff by the scheduler; meanwhile its key is parked (its
+ * later messages wait behind it; no thread waits) and other keys go on. After the last attempt,
+ * or at once for a poison message, the message goes to the dead-letter channel and its key
+ * moves on. Deliveries are acknowledged out of order, as each is done.
+ */
+final class KeyedConsumer implements DeliveryHandler {
+    private static final Logger log = LoggerFactory.getLogger(KeyedConsumer.class);
+    private static final int MAX_REASON = 1000;
+
+    private final MessagingRuntime rt;
+    private final String channel;
+    private final String group;
+    private final Processor processor;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private volatile boolean closed;
+
+    KeyedConsumer(MessagingRuntime rt, String channel, String group, Processor processor) {
+        this.rt = rt;
+        this.channel = channel;
+        this.group = group;
+        this.processor = processor;
+    }
+
+    Subscription start() {
+        Subscription broker = rt.broker.subscribe(channel, group, this);
+        return new Subscription() {
+            @Override
+            public String channel() {
+                return channel;
+            }
+
+            @Override
+            public String group() {
+                return group;
+            }
+
+            @Override
+            public void close() {
+                closed = true; // unsettled messages, parked ones included, go back to the broker
+                broker.close();
+            }
+
+            @Override
+            public String toString() {
+                return "Subscription[" + channel + ", group " + group + "]";
+            }
+        };
+    }
+
+    @Override
+    public void onDelivery(Delivery delivery) {
+        if (closed) {
+            return; // left unsettled: the broker delivers it again to another consumer
+        }
+        Job job = new Job(delivery);
+        String key = delivery.message().partitionKey().orElse(null);
+        if (key == null) {
+            rt.execute(() -> runAlone(job)); // no key, no order to keep
+            return;
+        }
+        boolean start;
+        Lane lane;
+        lock.lock();
+        try {
+            lane = lanes.computeIfAbsent(key, Lane::new);
+            lane.jobs.addLast(job);
+            start = !lane.running;
+            lane.running = true;
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            rt.execute(() -> drain(lane));
+        }
+    }
+
+    private void runAlone(Job job) {
+        if (!attempt(job)) {
+            rt.scheduler.schedule(rt.retry.backoff(job.attempts), () -> rt.execute(() -> runAlone(job)));
+        }
+    }
+
+    private void drain(Lane lane) {
+        while (!closed) {
+            Job job;
+            lock.lock();
+            try {
+                job = lane.jobs.peekFirst();
+                if (job == null) {
+                    lane.running = false;
+                    lanes.remove(lane.key);
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!attempt(job)) {
+                // Park the key: the lane stays "running" so its later messages queue behind this one.
+                rt.scheduler.schedule(rt.retry.backoff(job.attempts), () -> rt.execute(() -> drain(lane)));
+                return;
+            }
+            lock.lock();
+            try {
+                lane.jobs.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** One attempt at a job; true when the job is settled, false when it should be tried again. */
+    private boolean attempt(Job job) {
+        if (closed) {
+            return true;
+        }
+        Message m = job.delivery.message();
+        job.attempts++;
+        try {
+            String replayFor = m.headers().get(MessageHeaders.REPLAY_GROUP).orElse(null);
+            if (replayFor != null && !replayFor.equals(group)) {
+                job.delivery.ack(); // a replay meant for another group of this channel
+                return true;
+            }
+            if (rt.processed != null && rt.processed.contains(group, m.id())) {
+                rt.duplicates.incrementAndGet();
+                log.debug("{} group {}: skipping {}, already handled", channel, group, m);
+                job.delivery.ack();
+                return true;
+            }
+            if (m.deadline().map(Deadline::expired).orElse(false)) {
+                rt.expired.incrementAndGet();
+                log.debug("{} group {}: dropping {}, its deadline passed", channel, group, m);
+                job.delivery.ack();
+                return true;
+            }
+            processor.process(m);
+            if (rt.processed != null) {
+                rt.processed.add(group, m.id());
+            }
+            job.delivery.ack();
+            return true;
+        } catch (PoisonMessageException poison) {
+            log.warn("{} group {}: dead-lettering {}: {}", channel, group, m, poison.getMessage());
+            deadLetter(job, poison.getMessage(), poison.toError());
+            return true;
+        } catch (Throwable t) {
+            if (closed) {
+                return true; // interrupted by close: left unsettled, delivered again
+            }
+            String failure = MessagingRuntime.unwrap(t).toString();
+            if (job.attempts >= rt.retry.maxAttempts()) {
+                log.warn("{} group {}: dead-lettering {} after {} attempts; last failure: {}", channel, group, m,
+                        job.attempts, failure, MessagingRuntime.unwrap(t));
+                deadLetter(job, "failed after " + job.attempts + " attempts: " + failure,
+                        MessagingRuntime.gaveUp(m.type().orElse(channel), job.attempts));
+                return true;
+            }
+            log.debug("{} group {}: attempt {} of {} failed: {}; retrying in {}", channel, group, job.attempts, m,
+                    failure, rt.retry.backoff(job.attempts));
+            return false;
+        }
+    }
+
+    private void deadLetter(Job job, String reason, CourierException error) {
+        Message m = job.delivery.message();
+        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        Message dead = m.toBuilder()
+                .channel(DeadLetters.channel(channel, group))
+                .deadline(null) // a dead letter waits for people; a replay must not be dropped as expired
+                .headers(m.headers().without(MessageHeaders.REPLAY_GROUP)
+                        .withOnly(MessageHeaders.DEAD_LETTER_REASON, why)
+                        .withOnly(MessageHeaders.DEAD_LETTER_ATTEMPTS, Integer.toString(job.attempts))
+                        .withOnly(MessageHeaders.DEAD_LETTER_CHANNEL, channel)
+                        .withOnly(MessageHeaders.DEAD_LETTER_GROUP, group))
+                .build();
+        try {
+            rt.send(dead);
+        } catch (RuntimeException e) {
+            log.warn("{} group {}: could not dead-letter {} ({}); it will be delivered again", channel, group, m,
+                    e.toString());
+            job.delivery.nack();
+            return;
+        }
+        try {
+            processor.gaveUp(m, error);
+        } finally {
+            job.delivery.ack();
+        }
+    }
+
+    /** The messages of one key waiting, the first being handled or parked. Guarded by the lock. */
+    private static final class Lane {
+        final String key;
+        final ArrayDeque<Job> jobs = new ArrayDeque<>();
+        boolean running;
+
+        Lane(String key) {
+            this.key = key;
+        }
+    }
+
+    private static final class Job {
+        final Delivery delivery;
+        /** Written and read only by the one thread handling the job at a time. */
+        volatile int attempts;
+
+        Job(Delivery delivery) {
+            this.delivery = delivery;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.courier.messaging.internal;
+
+import io.courier.CallContext;
+import io.courier.CancelledException;
+import io.courier.CourierException;
+import io.courier.InternalException;
+import io.courier.InvalidArgumentException;
+import io.courier.Metadata;
+import io.courier.Ticker;
+import io.courier.UnavailableException;
+import io.courier.UnimplementedException;
+import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
+import io.courier.messaging.ProcessedMessages;
+import io.courier.messaging.RetryPolicy;
+import io.courier.messaging.Scheduler;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.MessageBroker;
+import io.courier.spi.Codec;
+import io.courier.spi.Codecs;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every part of one {@code Messaging} shares: its name, broker, codecs, time, threads and
+ * policies, and the helpers that build, send and answer messages.
+ */
+public final class MessagingRuntime {
+    private static final Logger log = LoggerFactory.getLogger(MessagingRuntime.class);
+
+    public final String name;
+    public final MessageBroker broker;
+    public final Codecs codecs;
+    public final Ticker ticker;
+    public final Scheduler scheduler;
+    public final RetryPolicy retry;
+    public final ProcessedMessages processed;
+    final ExecutorService handlers;
+    final AtomicLong droppedReplies = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong expired = new AtomicLong();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    volatile boolean closed;
+
+    public MessagingRuntime(String name, MessageBroker broker, Codecs codecs, Ticker ticker, Scheduler scheduler,
+                            RetryPolicy retry, ProcessedMessages processed, ExecutorService handlers) {
+        this.name = name;
+        this.broker = broker;
+        this.codecs = codecs;
+        this.ticker = ticker;
+        this.scheduler = scheduler;
+        this.retry = retry;
+        this.processed = processed;
+        this.handlers = handlers;
+    }
+
+    /** The codec messages are written with. */
+    public Codec codec() {
+        return codecs.defaultCodec().orElseThrow(() -> new UnimplementedException("no codec registered (expected:"
+                + " Messaging.builder().codec(...), or a codec module such as courier-json on the class path)"));
+    }
+
+    /** The codec a received message's payload is read with. */
+    Codec codecOf(Message m) throws PoisonMessageException {
+        String type = m.contentType().orElseThrow(() -> new PoisonMessageException("missing header "
+                + MessageHeaders.CONTENT_TYPE + " on " + m + " (expected: the payload's media type)"));
+        return codecs.forContentType(type).orElseThrow(() -> new PoisonMessageException("content type " + type + " of "
+                + m + " has no codec (registered: " + codecs.mediaTypes() + ")"));
+    }
+
+    /** The payload of {@code m} as {@code type}. */
+    Object decode(Message m, Type type) throws PoisonMessageException {
+        Codec codec = codecOf(m);
+        try {
+            return codec.decode(m.payload(), type);
+        } catch (RuntimeException e) {
+            throw new PoisonMessageException("undecodable payload of " + m + " as " + type.getTypeName() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** The required type header of {@code m}. */
+    static String typeOf(Message m) throws PoisonMessageException {
+        return m.type().orElseThrow(() -> new PoisonMessageException("missing header " + MessageHeaders.TYPE + " on "
+                + m + " (expected: the message's type)"));
+    }
+
+    /** Sends and waits for the broker to accept, failing as a {@link CourierException}. */
+    public void send(Message message) {
+        try {
+            broker.send(message).join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = unwrap(e);
+            throw cause instanceof CourierException c ? c
+                    : new UnavailableException("sending " + message + " failed: " + cause, Map.of(), false, cause);
+        }
+    }
+
+    /** Answers {@code request} with {@code value}, if it asks for a reply. */
+    void reply(Message request, Object value, Type type) {
+        request.replyTo().ifPresent(to -> {
+            Codec codec = codec();
+            byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
+            send(replyTo(request, to).contentType(codec.mediaType()).header(MessageHeaders.STATUS, "OK")
+                    .payload(payload).build());
+        });
+    }
+
+    /** Answers {@code request} with {@code error}, if it asks for a reply. */
+    void replyError(Message request, CourierException error) {
+        request.replyTo().ifPresent(to -> {
+            try {
+                send(replyTo(request, to).headers(ErrorHeaders.write(error)).build());
+            } catch (CourierException e) {
+                log.warn("{}: could not send the error reply to {}: {}", name, request, e.toString());
+            }
+        });
+    }
+
+    private Message.Builder replyTo(Message request, String channel) {
+        return Message.builder().channel(channel).correlationId(request.id()).source(name)
+                .traceContext(request.traceContext().orElse(null));
+    }
+
+    /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */
+    static CallContext contextOf(Message m) {
+        Metadata user = Metadata.empty();
+        for (Map.Entry<String, List<String>> e : m.headers().asMap().entrySet()) {
+            if (!e.getKey().startsWith("courier-")) {
+                for (String v : e.getValue()) {
+                    user = user.with(e.getKey(), v);
+                }
+            }
+        }
+        return CallContext.empty().withDeadline(m.deadline().orElse(null)).withMetadata(user)
+                .withCaller(m.source().orElse(null));
+    }
+
+    /**
+     * The answer for a handler's failure when someone waits for it, or null when the failure
+     * should be retried: Courier exceptions are answers, as over RPC; so are the caller's
+     * mistakes ({@link IllegalArgumentException}) and missing features.
+     */
+    static CourierException answerFor(Throwable failure, String what) {
+        Throwable t = unwrap(failure);
+        if (t instanceof CourierException c) {
+            return c;
+        }
+        if (t instanceof IllegalArgumentException) {
+            return new InvalidArgumentException(what + ": " + t.getMessage());
+        }
+        if (t instanceof UnsupportedOperationException) {
+            return new UnimplementedException(what + " is not implemented by this service");
+        }
+        return null;
+    }
+
+    /** The error a caller gets when the handler gave up after every attempt. */
+    static CourierException gaveUp(String what, int attempts) {
+        return new InternalException(what + " failed after " + attempts
+                + " attempts and was dead-lettered (the service's log has the details)");
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException
+                || t instanceof InvocationTargetException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Runs {@code task} on a handler thread; does nothing once closed. */
+    void execute(Runnable task) {
+        try {
+            handlers.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing: the task's message is unacknowledged and will be delivered again
+        }
+    }
+
+    /** Consumes {@code channel} as {@code group} through {@code processor}, keeping order per key. */
+    public Subscription consume(String channel, String group, Processor processor) {
+        if (closed) {
+            throw new IllegalStateException("Messaging " + name + " is closed");
+        }
+        KeyedConsumer consumer = new KeyedConsumer(this, channel, group, processor);
+        Subscription s = consumer.start();
+        subscriptions.add(s);
+        return s;
+    }
+
+    /** Closes every subscription made through this runtime. */
+    public void closeSubscriptions() {
+        closed = true;
+        for (Subscription s : subscriptions) {
+            s.close();
+        }
+    }
+
+    /** Replies received with no one waiting for them (late, duplicate or unknown). */
+    public long droppedReplies() {
+        return droppedReplies.get();
+    }
+
+    /** Messages skipped because their group had already handled them. */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    /** Messages dropped unhandled because their deadline had passed. */
+    public long expired() {
+        return expired.get();
+    }
+
+    static CourierException closedError(String what) {
+        return new CancelledException(what + ": messaging closed before an answer came");
+    }
+}
