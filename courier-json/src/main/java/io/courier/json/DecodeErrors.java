@@ -38,7 +38,7 @@ final class DecodeErrors {
     private static final String PREFIX = "body: ";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
     private static final Pattern JACKSON_REFERENCE = Pattern.compile(
-            ",? ?from `[^`]*`|:? ?(?:enable|disable) `[^`]*`(?: to allow)?|`com\\.fasterxml[^`]*`|\\s*\\[Source:.*",
+            ",? ?from `[^`]*`|\\s*\\(for (?:Array|Object|root) starting at.*|:? ?(?:enable|disable) `[^`]*`(?: to allow)?|`com\\.fasterxml[^`]*`|\\s*\\[Source:.*",
             Pattern.DOTALL);
 
     private DecodeErrors() {
@@ -55,6 +55,10 @@ final class DecodeErrors {
 
     /** The error for {@code e}, raised while reading {@code parser} (null if it never opened) into {@code type}. */
     static CourierException translate(IOException e, JsonParser parser, Type type) {
+        if (e instanceof JsonMappingException m && m.getCause() instanceof StreamReadException syntax
+                && !(syntax instanceof InputCoercionException)) {
+            e = syntax; // broken syntax inside a value: report it as malformed, not as a mismatch
+        }
         if (e instanceof StreamConstraintsException c) {
             return new InvalidArgumentException(PREFIX + "too large or too deep: " + clean(c.getOriginalMessage()));
         }

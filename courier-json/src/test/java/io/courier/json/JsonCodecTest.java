@@ -171,6 +171,9 @@ class JsonCodecTest {
                 .hasMessageContaining("body: malformed JSON at line 1")
                 .hasMessageContaining("unexpected end of input")
                 .satisfies(e -> assertNoInternals(e.getMessage()));
+        assertThatThrownBy(() -> decode("{\"id\": 1, \"items\": [}", Order.class))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("body: malformed JSON at line 1, column 21: Unexpected close marker '}': expected ']'");
         assertThatThrownBy(() -> decode("{\"sku\": NaN}", Item.class))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageStartingWith("body: malformed JSON at line 1, column ")
