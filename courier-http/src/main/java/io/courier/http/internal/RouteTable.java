@@ -6,6 +6,7 @@ import io.courier.contract.ServiceDescriptor;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ final class RouteTable {
         if (segments.size() >= bySize.length) {
             return NONE;
         }
-        Set<String> allowed = null;
+        Set<io.courier.contract.HttpMethod> allowed = null;
         for (Route route : bySize[segments.size()]) {
             Map<String, String> variables = route.path.match(segments);
             if (variables == null) {
@@ -88,10 +89,15 @@ final class RouteTable {
                 return new Match(route, variables, Set.of());
             }
             if (allowed == null) {
-                allowed = new LinkedHashSet<>();
+                allowed = EnumSet.noneOf(io.courier.contract.HttpMethod.class);
             }
-            allowed.add(route.httpMethod.name());
+            allowed.add(route.method.httpMethod());
         }
-        return allowed == null ? NONE : new Match(null, Map.of(), allowed);
+        if (allowed == null) {
+            return NONE;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        allowed.forEach(m -> names.add(m.name()));
+        return new Match(null, Map.of(), names);
     }
 }

@@ -1,0 +1,253 @@
+package io.courier.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.Courier;
+import io.courier.Limits;
+import io.courier.json.JsonCodec;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Requests from a client no Courier code wrote ({@link java.net.http.HttpClient}): each bad
+ * request gets the right status and a problem body naming the problem, and the server keeps
+ * serving good requests afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RawHttpTest {
+    private static final int MAX_BODY = 1024;
+    private static final int MAX_HEADERS = 2048;
+    private static final JsonCodec JSON = JsonCodec.create();
+
+    private final ShopImpl impl = new ShopImpl();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Courier server;
+    private URI base;
+
+    @BeforeAll
+    void start() {
+        server = Courier.builder().name("raw-server")
+                .limits(Limits.builder().maxBodyBytes(MAX_BODY).maxHeaderBytes(MAX_HEADERS).build())
+                .build().serve(Shop.class, impl);
+        base = server.uri();
+    }
+
+    @AfterAll
+    void stop() {
+        http.close();
+        server.close();
+    }
+
+    /** Every test ends by checking that the server still answers a good request. */
+    @AfterEach
+    void serverStillServes() throws Exception {
+        HttpResponse<String> ok = send(HttpRequest.newBuilder(base.resolve("/orders/5")).GET());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(ok.body()).contains("\"id\":5", "\"placedAt\":\"2024-05-01T10:15:30Z\"");
+    }
+
+    @Test
+    void goodRequestsGetJson() throws Exception {
+        HttpResponse<String> placed = send(post("/orders", "application/json",
+                "{\"id\":1,\"items\":[{\"sku\":\"x\",\"quantity\":2}],\"placedAt\":\"2024-01-01T00:00:00Z\"}"));
+        assertThat(placed.statusCode()).isEqualTo(200);
+        assertThat(placed.body()).contains("\"id\":1001");
+
+        HttpResponse<String> noted = send(HttpRequest.newBuilder(base.resolve("/orders/3/note"))
+                .header("content-type", "application/json").header("x-note-author", "bo")
+                .PUT(BodyPublishers.ofString("\"hi\"")));
+        assertThat(noted.statusCode()).isEqualTo(204);
+        assertThat(noted.body()).isEmpty();
+        assertThat(impl.notes).containsEntry(3L, "bo: hi");
+    }
+
+    @Test
+    void oneWayIsAcceptedWith202() throws Exception {
+        String event = "raw-" + UUID.randomUUID();
+        HttpResponse<String> response = send(post("/events", "application/json", "\"" + event + "\""));
+        assertThat(response.statusCode()).isEqualTo(202);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!impl.events.contains(event)) {
+            assertThat(System.nanoTime()).as("handler ran within 10 s").isLessThan(end);
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void malformedJsonIs400NamingWhere() throws Exception {
+        HttpResponse<String> response = send(post("/orders", "application/json", "{\"id\": 1, \"items\": [}"));
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat((String) problem.get("detail")).isEqualTo("body: malformed JSON at line 1, column 21: Unexpected close marker '}': expected ']'");
+        assertThat(response.body()).doesNotContain("jackson", "Jackson", "\tat ");
+    }
+
+    @Test
+    void mistypedFieldIs400NamingTheField() throws Exception {
+        HttpResponse<String> response = send(post("/orders", "application/json",
+                "{\"id\":1,\"items\":[{\"sku\":\"x\",\"quantity\":1},{\"sku\":\"y\",\"quantity\":\"abc\"}]}"));
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat(problem.get("detail")).isEqualTo("body: $.items[1].quantity: \"abc\" (expected: an integer)");
+        assertThat(problem.get("retrySafe")).isEqualTo(false);
+    }
+
+    @Test
+    void unsupportedContentTypeIs415NamingTheSupportedOnes() throws Exception {
+        HttpResponse<String> response = send(post("/orders", "text/plain", "id=1"));
+        Map<String, Object> problem = assertProblem(response, 415, "INVALID_ARGUMENT");
+        assertThat(problem.get("detail")).isEqualTo("content-type: \"text/plain\" (expected: one of [application/json])");
+    }
+
+    @Test
+    void oversizeBodyIs413FromContentLength() throws Exception {
+        String big = "\"" + "x".repeat(MAX_BODY * 4) + "\"";
+        HttpResponse<String> response = send(post("/events", "application/json", big));
+        Map<String, Object> problem = assertProblem(response, 413, "RESOURCE_EXHAUSTED");
+        assertThat(problem.get("detail")).isEqualTo("body: " + big.length() + " bytes (expected: at most " + MAX_BODY
+                + " bytes)");
+    }
+
+    @Test
+    void oversizeStreamedBodyIs413() throws Exception {
+        byte[] big = ("\"" + "y".repeat(MAX_BODY * 4) + "\"").getBytes(StandardCharsets.UTF_8);
+        // No Content-Length: the body arrives chunked and is counted as it streams in.
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/events"))
+                .header("content-type", "application/json")
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+        Map<String, Object> problem = assertProblem(response, 413, "RESOURCE_EXHAUSTED");
+        assertThat(problem.get("detail")).isEqualTo("body: over " + MAX_BODY + " bytes (expected: at most " + MAX_BODY
+                + " bytes)");
+    }
+
+    @Test
+    void tooLargeHeadersAre431() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/1"))
+                .header("x-filler", "z".repeat(MAX_HEADERS * 2)).GET());
+        Map<String, Object> problem = assertProblem(response, 431, "RESOURCE_EXHAUSTED");
+        assertThat(problem.get("detail")).isEqualTo("headers: over " + MAX_HEADERS + " bytes (expected: at most "
+                + MAX_HEADERS + " bytes of request headers)");
+    }
+
+    @Test
+    void unknownRouteIs404NamingThePath() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/nowhere/7")).GET());
+        Map<String, Object> problem = assertProblem(response, 404, "NOT_FOUND");
+        assertThat(problem.get("detail")).isEqualTo("path: GET /nowhere/7 (expected: a route this server serves)");
+        assertThat(problem.get("type")).isEqualTo("urn:courier:status:NOT_FOUND");
+        assertThat(problem.get("title")).isEqualTo("Not found");
+    }
+
+    @Test
+    void wrongMethodIs405WithAllow() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/7"))
+                .method("PATCH", BodyPublishers.ofString("{}")).header("content-type", "application/json"));
+        Map<String, Object> problem = assertProblem(response, 405, "UNIMPLEMENTED");
+        assertThat(response.headers().firstValue("allow")).hasValue("GET, DELETE");
+        assertThat(problem.get("detail")).isEqualTo("method: PATCH on /orders/7 (expected: one of GET, DELETE)");
+    }
+
+    @Test
+    void unacceptableAcceptIs406() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/7"))
+                .header("accept", "text/html").GET());
+        Map<String, Object> problem = assertProblem(response, 406, "INVALID_ARGUMENT");
+        assertThat(problem.get("detail")).isEqualTo("accept: \"text/html\" (expected: one of [application/json])");
+        HttpResponse<String> wildcard = send(HttpRequest.newBuilder(base.resolve("/orders/7"))
+                .header("accept", "text/html, */*;q=0.1").GET());
+        assertThat(wildcard.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void mistypedPathVariableIs400() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/abc")).GET());
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat((String) problem.get("detail")).startsWith("path id: \"abc\" (expected: an integer");
+    }
+
+    @Test
+    void mistypedQueryParameterIs400() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/recent?limit=many")).GET());
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat((String) problem.get("detail")).startsWith("query limit: \"many\" (expected: an integer");
+    }
+
+    @Test
+    void malformedTimeoutHeaderIs400() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/1"))
+                .header("courier-timeout", "soon").GET());
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat((String) problem.get("detail")).startsWith("courier-timeout header: timeout: \"soon\"");
+    }
+
+    @Test
+    void deadlineExceededIs504AndTheHandlerIsInterrupted() throws Exception {
+        String token = UUID.randomUUID().toString();
+        HttpResponse<String> response = send(post("/slow", "application/json", "\"" + token + "\"")
+                .header("courier-timeout", "150m"));
+        Map<String, Object> problem = assertProblem(response, 504, "DEADLINE_EXCEEDED");
+        assertThat((String) problem.get("detail")).contains("shop.slow", "deadline exceeded");
+        assertThat(impl.interrupted(token).await(10, TimeUnit.SECONDS)).as("handler interrupted").isTrue();
+    }
+
+    @Test
+    void serverErrorsKeepTheirStatusMessageAndCode() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/missing/4")).GET());
+        Map<String, Object> problem = assertProblem(response, 404, "NOT_FOUND");
+        assertThat(problem.get("detail")).isEqualTo("order 4 does not exist");
+        assertThat(problem.get("status")).isEqualTo(404);
+    }
+
+    @Test
+    void http2ClientsAreServedOnTheSamePort() throws Exception {
+        try (HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            // The JDK client upgrades cleartext connections with "Upgrade: h2c".
+            HttpResponse<String> first = h2.send(HttpRequest.newBuilder(base.resolve("/orders/8")).GET().build(),
+                    BodyHandlers.ofString());
+            HttpResponse<String> second = h2.send(HttpRequest.newBuilder(base.resolve("/orders/9")).GET().build(),
+                    BodyHandlers.ofString());
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.body()).contains("\"id\":8");
+            assertThat(second.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(second.body()).contains("\"id\":9");
+            HttpResponse<String> missing = h2.send(HttpRequest.newBuilder(base.resolve("/nowhere")).GET().build(),
+                    BodyHandlers.ofString());
+            assertProblem(missing, 404, "NOT_FOUND");
+        }
+    }
+
+    private HttpRequest.Builder post(String path, String contentType, String body) {
+        return HttpRequest.newBuilder(base.resolve(path)).header("content-type", contentType)
+                .POST(BodyPublishers.ofString(body));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> assertProblem(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+        Map<String, Object> problem = (Map<String, Object>) JSON.decode(response.body().getBytes(StandardCharsets.UTF_8),
+                Map.class);
+        assertThat(problem).containsEntry("status", status).containsEntry("code", code)
+                .containsEntry("type", "urn:courier:status:" + code).containsKeys("title", "detail", "retrySafe");
+        return problem;
+    }
+}
