@@ -272,6 +272,41 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void concurrentCallsKeepTheCountWindowConsistent() throws Exception {
+        CircuitBreaker b = breaker().countWindow(100).minimumCalls(100).failureRateThreshold(100).build();
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        if (i % 2 == 0) {
+                            fail(b);
+                        } else {
+                            succeed(b);
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(b.state()).as("half the calls failed, threshold 100%").isEqualTo(State.CLOSED);
+        assertThat(b.metrics().calls()).isEqualTo(100);
+        assertThat(b.metrics().failedCalls()).isBetween(1, 99);
+
+        for (int i = 0; i < 100; i++) {
+            succeed(b);
+        }
+
+        assertThat(b.metrics().failedCalls()).as("every failure swapped out was subtracted once").isZero();
+    }
+
+    @Test
     void aThrowingListenerDoesNotBreakTheBreaker() {
         CircuitBreaker b = breaker().listener(t -> {
             throw new IllegalStateException("listener bug");
