@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 /** Reads a contract interface into a {@link ServiceDescriptor}, checking everything eagerly. */
 final class ContractParser {
@@ -134,7 +135,16 @@ final class ContractParser {
         Parameter[] declared = m.getParameters();
         Type[] types = m.getGenericParameterTypes();
         int bodies = 0;
+        boolean streamsRequests = false;
         for (int i = 0; i < declared.length; i++) {
+            if (rawClass(types[i]) == Stream.class) {
+                streamParameter(at, declared, types, i);
+                streamsRequests = true;
+                params.add(new ParameterDescriptor(i, declared[i].isNamePresent() ? declared[i].getName() : "requests",
+                        ParameterDescriptor.Kind.BODY, types[i], null));
+                bodies++;
+                continue;
+            }
             ParameterDescriptor p = parameter(at, declared[i], types[i], i);
             if (p.kind() == ParameterDescriptor.Kind.BODY) {
                 bodies++;
@@ -168,7 +178,11 @@ final class ContractParser {
         MethodDescriptor.Shape shape = MethodDescriptor.Shape.SYNC;
         Type result = returnType;
         Class<?> raw = rawClass(returnType);
-        if (raw == CompletableFuture.class || raw == CompletionStage.class) {
+        boolean streamsResponses = false;
+        if (raw == Stream.class) {
+            result = streamElement(at + ": result", returnType);
+            streamsResponses = true;
+        } else if (raw == CompletableFuture.class || raw == CompletionStage.class) {
             if (!(returnType instanceof ParameterizedType p)) {
                 throw fail(at + ": raw " + raw.getSimpleName() + " (expected: " + raw.getSimpleName() + "<T>)");
             }
@@ -182,8 +196,46 @@ final class ContractParser {
         if (oneWay && returnType != void.class) {
             throw fail(at + ": @OneWay returns " + returnType.getTypeName() + " (expected: void)");
         }
+        if (oneWay && streamsRequests) {
+            throw fail(at + ": @OneWay with a Stream parameter (expected: a stream method waits for its result)");
+        }
         boolean idempotent = m.isAnnotationPresent(Idempotent.class) || httpMethod.idempotent();
-        return new MethodDescriptor(serviceName, m, httpMethod, path, params, result, shape, oneWay, idempotent);
+        MethodDescriptor.Streaming streaming = streamsRequests
+                ? (streamsResponses ? MethodDescriptor.Streaming.BIDI : MethodDescriptor.Streaming.CLIENT)
+                : (streamsResponses ? MethodDescriptor.Streaming.SERVER : MethodDescriptor.Streaming.NONE);
+        return new MethodDescriptor(serviceName, m, httpMethod, path, params, result, shape, oneWay, idempotent,
+                streaming);
+    }
+
+    /**
+     * Checks a {@code Stream<T>} parameter: the requests of a call that streams them are its
+     * messages, so nothing else can travel with them.
+     */
+    private void streamParameter(String at, Parameter[] declared, Type[] types, int index) {
+        String what = at + ": parameter " + index + " (" + (declared[index].isNamePresent()
+                ? declared[index].getName() : types[index].getTypeName()) + ")";
+        if (declared.length != 1) {
+            throw fail(what + " is a Stream among " + declared.length + " parameters (expected: a Stream parameter"
+                    + " as the only parameter; put other values in the stream's messages)");
+        }
+        Parameter p = declared[index];
+        if (p.isAnnotationPresent(Path.class) || p.isAnnotationPresent(Query.class) || p.isAnnotationPresent(Header.class)) {
+            throw fail(what + " is a Stream bound to a path, query or header (expected: an unannotated Stream parameter)");
+        }
+        streamElement(what, types[index]);
+    }
+
+    /** The {@code T} of a {@code Stream<T>}, checked like any data type. */
+    private Type streamElement(String what, Type type) {
+        if (!(type instanceof ParameterizedType p)) {
+            throw fail(what + ": raw Stream (expected: Stream<T> of a record, string or other data type)");
+        }
+        Type element = p.getActualTypeArguments()[0];
+        if (rawClass(element) == Stream.class) {
+            throw fail(what + ": a Stream of Streams (expected: Stream<T> of a record, string or other data type)");
+        }
+        checkDataType(what, element);
+        return element;
     }
 
     private ParameterDescriptor parameter(String at, Parameter p, Type type, int index) {

@@ -18,6 +18,32 @@ public final class MethodDescriptor {
         ASYNC
     }
 
+    /**
+     * Which sides of the call are a stream of messages: a {@code java.util.stream.Stream<T>}
+     * result streams the responses, a {@code Stream<T>} parameter (then the only parameter)
+     * streams the requests. Only stream-capable transports (gRPC) serve such methods.
+     */
+    public enum Streaming {
+        /** One request, one response. */
+        NONE,
+        /** One request, a stream of responses. */
+        SERVER,
+        /** A stream of requests, one response. */
+        CLIENT,
+        /** A stream of requests and a stream of responses. */
+        BIDI;
+
+        /** Whether the requests are a stream. */
+        public boolean requests() {
+            return this == CLIENT || this == BIDI;
+        }
+
+        /** Whether the responses are a stream. */
+        public boolean responses() {
+            return this == SERVER || this == BIDI;
+        }
+    }
+
     private final String serviceName;
     private final String name;
     private final Method method;
@@ -29,10 +55,17 @@ public final class MethodDescriptor {
     private final Shape shape;
     private final boolean oneWay;
     private final boolean idempotent;
+    private final Streaming streaming;
 
     MethodDescriptor(String serviceName, Method method, HttpMethod httpMethod, PathTemplate path,
                      List<ParameterDescriptor> parameters, Type resultType, Shape shape,
                      boolean oneWay, boolean idempotent) {
+        this(serviceName, method, httpMethod, path, parameters, resultType, shape, oneWay, idempotent, Streaming.NONE);
+    }
+
+    MethodDescriptor(String serviceName, Method method, HttpMethod httpMethod, PathTemplate path,
+                     List<ParameterDescriptor> parameters, Type resultType, Shape shape,
+                     boolean oneWay, boolean idempotent, Streaming streaming) {
         this.serviceName = serviceName;
         this.name = method.getName();
         this.method = method;
@@ -44,6 +77,7 @@ public final class MethodDescriptor {
         this.shape = shape;
         this.oneWay = oneWay;
         this.idempotent = idempotent;
+        this.streaming = streaming;
     }
 
     /** The method's name, unique in its contract. */
@@ -81,7 +115,10 @@ public final class MethodDescriptor {
         return Optional.ofNullable(body);
     }
 
-    /** The type of the result, unwrapped from any future; {@code void.class} for none. */
+    /**
+     * The type of the result, unwrapped from any future; {@code void.class} for none. For a
+     * method that streams its responses, the type of one response ({@code T} of {@code Stream<T>}).
+     */
     public Type resultType() {
         return resultType;
     }
@@ -104,6 +141,22 @@ public final class MethodDescriptor {
     /** Whether a failed call may be repeated: {@code @Idempotent}, or an idempotent HTTP method. */
     public boolean idempotent() {
         return idempotent;
+    }
+
+    /** Which sides of the call are streams; {@link Streaming#NONE} for ordinary calls. */
+    public Streaming streaming() {
+        return streaming;
+    }
+
+    /**
+     * The type of one request message of a method that streams its requests ({@code T} of its
+     * {@code Stream<T>} parameter); empty otherwise.
+     */
+    public Optional<Type> requestStreamType() {
+        if (!streaming.requests()) {
+            return Optional.empty();
+        }
+        return Optional.of(((java.lang.reflect.ParameterizedType) parameters.get(0).type()).getActualTypeArguments()[0]);
     }
 
     @Override

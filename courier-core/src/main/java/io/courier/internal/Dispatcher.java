@@ -72,6 +72,7 @@ public final class Dispatcher implements ServerDispatcher {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<Object> started = result;
         CompletableFuture<Object> out = new CompletableFuture<>();
         result.whenComplete((value, failure) -> {
             inFlight.decrementAndGet();
@@ -79,6 +80,13 @@ public final class Dispatcher implements ServerDispatcher {
                 out.complete(value);
             } else {
                 out.completeExceptionally(Errors.fromServer(failure, method));
+            }
+        });
+        // A transport cancels the future when its caller went away (a reset stream, a closed
+        // connection): the cancellation travels down to the handler, which is interrupted.
+        out.whenComplete((value, failure) -> {
+            if (out.isCancelled()) {
+                started.cancel(true);
             }
         });
         return out;
@@ -117,6 +125,13 @@ public final class Dispatcher implements ServerDispatcher {
                     result.completeExceptionally(cause(t));
                 }
             }));
+        }
+        if (task != null) {
+            result.whenComplete((v, f) -> {
+                if (result.isCancelled()) {
+                    task.cancel(true);
+                }
+            });
         }
         if (deadline != null && !result.isDone()) {
             ScheduledFuture<?> timer = scheduler.schedule(() -> {
