@@ -1,0 +1,297 @@
+package io.courier.protobuf.internal;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.courier.CourierException;
+import io.courier.contract.InvalidContractException;
+import io.courier.protobuf.Field;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InaccessibleObjectException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes and reads one message shape: a record, the one-field wrapper of a non-message value, or
+ * a method's arguments. Built once per shape (records are cached per class); on the hot path it
+ * only calls accessor and constructor method handles. Immutable and thread-safe.
+ */
+public final class MessageCodec {
+    /** How the Java value of a message splits into its fields' values and is built from them. */
+    interface Shape {
+        Object component(Object whole, int index) throws Throwable;
+
+        Object join(Object[] values) throws Throwable;
+    }
+
+    private static final int MAX_NUMBER = 536_870_911;
+    private static final int DENSE_LIMIT = 256;
+
+    private static final ClassValue<MessageCodec> RECORDS = new ClassValue<>() {
+        @Override
+        protected MessageCodec computeValue(Class<?> type) {
+            return record(type);
+        }
+    };
+
+    private final String name;
+    private final FieldSlot[] slots;
+    private final int[] writeOrder;
+    private final int[] denseIndex;
+    private final Map<Integer, Integer> sparseIndex;
+    private final Shape shape;
+
+    MessageCodec(String name, List<FieldSlot> slots, Shape shape) {
+        this.name = name;
+        this.slots = slots.toArray(FieldSlot[]::new);
+        this.shape = shape;
+        Set<String> protoNames = new HashSet<>();
+        Map<Integer, Integer> index = new HashMap<>();
+        int max = 0;
+        for (int i = 0; i < this.slots.length; i++) {
+            FieldSlot s = this.slots[i];
+            if (s.number < 1 || s.number > MAX_NUMBER || (s.number >= 19_000 && s.number <= 19_999)) {
+                throw new InvalidContractException(s.where() + ": field number " + s.number
+                        + " (expected: 1 to 536870911, not 19000 to 19999)");
+            }
+            Integer previous = index.put(s.number, i);
+            if (previous != null) {
+                throw new InvalidContractException(s.where() + ": field number " + s.number + " is also "
+                        + this.slots[previous].javaName + " (expected: unique numbers; set them with @Field)");
+            }
+            if (!protoNames.add(s.protoName)) {
+                throw new InvalidContractException(s.where() + ": proto name " + s.protoName
+                        + " is taken by another field (expected: names unique in snake_case)");
+            }
+            max = Math.max(max, s.number);
+        }
+        Integer[] order = index.keySet().stream().sorted().toArray(Integer[]::new);
+        this.writeOrder = Arrays.stream(order).mapToInt(index::get).toArray();
+        if (max <= DENSE_LIMIT) {
+            this.denseIndex = new int[max + 1];
+            Arrays.fill(denseIndex, -1);
+            index.forEach((n, i) -> denseIndex[n] = i);
+            this.sparseIndex = null;
+        } else {
+            this.denseIndex = null;
+            this.sparseIndex = Map.copyOf(index);
+        }
+    }
+
+    /** The codec of a record class, built on first use and cached. */
+    public static MessageCodec forRecord(Class<?> type) {
+        return RECORDS.get(type);
+    }
+
+    /** A message whose field 1, {@code value}, holds the whole value: how a non-message travels alone. */
+    public static MessageCodec wrapper(String name, Type type) {
+        return new MessageCodec(name, List.of(TypeMapping.slot(name, 1, "value", type)), new Shape() {
+            @Override
+            public Object component(Object whole, int index) {
+                return whole;
+            }
+
+            @Override
+            public Object join(Object[] values) {
+                return values[0];
+            }
+        });
+    }
+
+    /** A message of the given fields whose Java value is the array of their values, in order: a method's arguments. */
+    public static MessageCodec arguments(String name, List<FieldSlot> fields) {
+        return new MessageCodec(name, fields, new Shape() {
+            @Override
+            public Object component(Object whole, int index) {
+                return ((Object[]) whole)[index];
+            }
+
+            @Override
+            public Object join(Object[] values) {
+                return values;
+            }
+        });
+    }
+
+    private static MessageCodec record(Class<?> type) {
+        if (!type.isRecord()) {
+            throw new InvalidContractException(type.getName() + ": not a record (expected: a record)");
+        }
+        String owner = type.getSimpleName();
+        RecordComponent[] components = type.getRecordComponents();
+        List<FieldSlot> slots = new ArrayList<>();
+        MethodHandle[] getters = new MethodHandle[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            Field f = c.getAnnotation(Field.class);
+            slots.add(TypeMapping.slot(owner, f == null ? i + 1 : f.value(), c.getName(), c.getGenericType()));
+            getters[i] = handle(type, c.getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
+            types[i] = c.getType();
+        }
+        MethodHandle constructor;
+        try {
+            Constructor<?> ctor = type.getDeclaredConstructor(types);
+            constructor = handle(type, ctor).asSpreader(Object[].class, components.length)
+                    .asType(MethodType.methodType(Object.class, Object[].class));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("record without its canonical constructor: " + type.getName(), e);
+        }
+        return new MessageCodec(owner, slots, new Shape() {
+            @Override
+            public Object component(Object whole, int index) throws Throwable {
+                return getters[index].invokeExact(whole);
+            }
+
+            @Override
+            public Object join(Object[] values) throws Throwable {
+                return constructor.invokeExact(values);
+            }
+        });
+    }
+
+    private static MethodHandle handle(Class<?> type, java.lang.reflect.Executable member) {
+        try {
+            try {
+                member.setAccessible(true);
+                return member instanceof Method m ? MethodHandles.lookup().unreflect(m)
+                        : MethodHandles.lookup().unreflectConstructor((Constructor<?>) member);
+            } catch (InaccessibleObjectException e) {
+                return member instanceof Method m ? MethodHandles.publicLookup().unreflect(m)
+                        : MethodHandles.publicLookup().unreflectConstructor((Constructor<?>) member);
+            }
+        } catch (IllegalAccessException e) {
+            throw new InvalidContractException(type.getName() + ": not accessible (expected: a public record, or its"
+                    + " package opened to io.courier.protobuf)");
+        }
+    }
+
+    /** The name in errors: the record's simple name, or the synthetic message's. */
+    public String name() {
+        return name;
+    }
+
+    /** The fields in declaration order. */
+    public List<FieldSlot> fields() {
+        return List.of(slots);
+    }
+
+    /** The encoded size of {@code whole}. */
+    int size(Object whole) {
+        int size = 0;
+        for (int i = 0; i < slots.length; i++) {
+            size += slots[i].size(component(whole, i));
+        }
+        return size;
+    }
+
+    void writeTo(CodedOutputStream out, Object whole) throws IOException {
+        for (int i : writeOrder) {
+            slots[i].write(out, component(whole, i));
+        }
+    }
+
+    private Object component(Object whole, int index) {
+        try {
+            return shape.component(whole, index);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int indexOf(int number) {
+        if (denseIndex != null) {
+            return number < denseIndex.length ? denseIndex[number] : -1;
+        }
+        Integer i = sparseIndex.get(number);
+        return i == null ? -1 : i;
+    }
+
+    /** Reads fields up to the end of the input or the current limit, then builds the value. */
+    Object read(CodedInputStream in, int depth) throws IOException {
+        Object[] state = new Object[slots.length];
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                int i = indexOf(WireFormat.getTagFieldNumber(tag));
+                if (i < 0) {
+                    if (!in.skipField(tag)) {
+                        throw new DecodeFailure("a group end that matches no group start (expected: balanced groups)");
+                    }
+                    continue;
+                }
+                FieldSlot s = slots[i];
+                try {
+                    state[i] = s.read(in, WireFormat.getTagWireType(tag), state[i], depth);
+                } catch (DecodeFailure f) {
+                    throw f.at(name, s.javaName, s.number);
+                } catch (InvalidProtocolBufferException e) {
+                    throw DecodeFailure.of(e).at(name, s.javaName, s.number);
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw DecodeFailure.of(e).in(name);
+        } catch (DecodeFailure f) {
+            throw f.in(name);
+        }
+        Object[] values = new Object[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            values[i] = slots[i].finish(state[i]);
+        }
+        try {
+            return shape.join(values);
+        } catch (CourierException e) {
+            throw e;
+        } catch (Throwable e) {
+            // A record's constructor may validate; its message is the record author's own words.
+            throw new DecodeFailure("rejected by the constructor: " + e.getMessage()).in(name);
+        }
+    }
+
+    /** The bytes of {@code whole} as this message. */
+    public byte[] encode(Object whole) {
+        byte[] bytes = new byte[size(whole)];
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            writeTo(out, whole);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("sizes disagree while encoding " + name, e);
+        }
+        return bytes;
+    }
+
+    /**
+     * The value in {@code bytes}.
+     *
+     * @throws io.courier.InvalidArgumentException naming the message, field and problem
+     */
+    public Object decode(byte[] bytes) {
+        try {
+            return read(CodedInputStream.newInstance(bytes), 0);
+        } catch (DecodeFailure f) {
+            throw f.toException();
+        } catch (IOException e) {
+            throw new IllegalStateException("I/O error reading an array", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MessageCodec[" + name + ", " + slots.length + " fields]";
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The Protobuf codec: protoc-generated messages and plain Java records on the Protobuf wire
+ * format ({@code application/x-protobuf}), and the {@code .proto} export of a contract.
+ * Found by {@code Courier} through {@link java.util.ServiceLoader}.
+ */
+module io.courier.protobuf {
+    requires transitive io.courier.core;
+    requires transitive com.google.protobuf;
+
+    exports io.courier.protobuf;
+
+    provides io.courier.spi.Codec with io.courier.protobuf.ProtobufCodec;
+}
