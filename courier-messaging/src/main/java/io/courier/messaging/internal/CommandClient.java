@@ -4,6 +4,7 @@ import io.courier.CallContext;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
+import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
@@ -57,6 +58,10 @@ public final class CommandClient implements InvocationHandler {
         }
         MethodDescriptor descriptor = service.method(method).orElseThrow(
                 () -> new IllegalStateException(method + " is not a remote method of " + service.name()));
+        if (descriptor.streaming() != MethodDescriptor.Streaming.NONE) {
+            throw new UnimplementedException(descriptor.fullName() + " streams (expected: a method without Stream"
+                    + " parameters or results; streams are carried by gRPC and server-sent events, not messages)");
+        }
         Message.Builder command = command(descriptor, args == null ? new Object[0] : args);
         CallContext context = CallContext.current();
         if (descriptor.oneWay()) {

@@ -74,6 +74,10 @@ public final class CommandServer implements Processor {
         String prefix = service.name() + ".";
         MethodDescriptor method = type.startsWith(prefix)
                 ? service.method(type.substring(prefix.length())).orElse(null) : null;
+        if (method != null && method.streaming() != MethodDescriptor.Streaming.NONE) {
+            throw new PoisonMessageException("type " + type + " names a streaming method (expected: a method without"
+                    + " Stream parameters or results; streams are not carried by messages)");
+        }
         if (method == null) {
             throw new PoisonMessageException("unknown type " + type + " on " + channel(service) + " (expected: one of "
                     + service.methods().stream().map(d -> type(service, d)).toList() + ")");
