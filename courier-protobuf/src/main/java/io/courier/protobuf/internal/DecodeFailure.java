@@ -13,12 +13,18 @@ import java.util.Deque;
 public final class DecodeFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private static final String UNBALANCED_GROUP = "an unbalanced group (expected: matching group start and end tags)";
+
     private final String reason;
     private final transient Deque<String> path = new ArrayDeque<>();
 
     public DecodeFailure(String reason) {
         super(reason, null, false, false);
         this.reason = reason;
+    }
+
+    static DecodeFailure unbalancedGroup() {
+        return new DecodeFailure(UNBALANCED_GROUP);
     }
 
     /** A failure for protobuf-java's own exception, in words that name none of its internals. */
@@ -40,7 +46,7 @@ public final class DecodeFailure extends RuntimeException {
         } else if (m.contains("recursion limit") || m.contains("too many levels")) {
             reason = "nesting too deep (expected: at most 100 levels)";
         } else if (m.contains("end-group tag did not match")) {
-            reason = "a group end that matches no group start (expected: balanced groups)";
+            reason = UNBALANCED_GROUP;
         } else {
             reason = "malformed Protobuf bytes (expected: a valid message)";
         }

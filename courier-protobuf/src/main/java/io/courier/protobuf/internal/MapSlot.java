@@ -102,7 +102,7 @@ final class MapSlot extends FieldSlot {
                 }
                 value = type.read(in, depth);
             } else if (!in.skipField(t)) {
-                throw new DecodeFailure("a group end that matches no group start (expected: balanced groups)");
+                throw DecodeFailure.unbalancedGroup();
             }
         }
         in.popLimit(limit);

@@ -230,7 +230,7 @@ public final class MessageCodec {
                 int i = indexOf(WireFormat.getTagFieldNumber(tag));
                 if (i < 0) {
                     if (!in.skipField(tag)) {
-                        throw new DecodeFailure("a group end that matches no group start (expected: balanced groups)");
+                        throw DecodeFailure.unbalancedGroup();
                     }
                     continue;
                 }

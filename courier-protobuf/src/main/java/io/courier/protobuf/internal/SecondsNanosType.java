@@ -116,7 +116,7 @@ final class SecondsNanosType extends ProtoType {
             } else if (tag == NANOS) {
                 n = in.readInt32();
             } else if (!in.skipField(tag)) {
-                throw new DecodeFailure("a group end that matches no group start (expected: balanced groups)");
+                throw DecodeFailure.unbalancedGroup();
             }
         }
         in.popLimit(limit);
