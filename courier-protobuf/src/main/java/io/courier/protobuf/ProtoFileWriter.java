@@ -155,12 +155,10 @@ final class ProtoFileWriter implements SchemaNames {
                 : "." + service.packageName() + "." + messageName;
     }
 
+    /** {@code Outer.Line} as {@code OuterLine}: the second choice when the simple name is taken. */
     private static String qualified(Class<?> type) {
-        StringBuilder b = new StringBuilder(type.getSimpleName());
-        for (Class<?> outer = type.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
-            b.insert(0, outer.getSimpleName());
-        }
-        return b.toString();
+        Class<?> outer = type.getEnclosingClass();
+        return outer == null ? type.getSimpleName() : outer.getSimpleName() + type.getSimpleName();
     }
 
     private String unique(String preferred, String fallback) {

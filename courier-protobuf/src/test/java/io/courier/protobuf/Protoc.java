@@ -39,7 +39,9 @@ final class Protoc {
         Files.createDirectories(src);
         Files.writeString(src.resolve(fileName), proto);
         Path out = dir.resolve("out.pb");
+        // src/test/proto holds hand-written schemas that exported ones may import.
         Process p = new ProcessBuilder(executable().toString(), "-I" + src, "-I" + include,
+                "-I" + Path.of("src/test/proto").toAbsolutePath(),
                 "--include_imports", "--descriptor_set_out=" + out, fileName)
                 .directory(src.toFile()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
