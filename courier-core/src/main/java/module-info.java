@@ -11,7 +11,7 @@ module io.courier.core {
     exports io.courier.contract;
     exports io.courier.spi;
     // For Courier's own transport modules only; not a public API.
-    exports io.courier.internal to io.courier.http, io.courier.test;
+    exports io.courier.internal to io.courier.http, io.courier.test, io.courier.grpc;
 
     uses io.courier.spi.Codec;
     uses io.courier.spi.TransportFactory;
