@@ -1,0 +1,286 @@
+package io.courier.grpc.internal;
+
+import io.courier.Call;
+import io.courier.CancelledException;
+import io.courier.CourierException;
+import io.courier.Deadline;
+import io.courier.DeadlineExceededException;
+import io.courier.InternalException;
+import io.courier.UnavailableException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.grpc.GrpcNames;
+import io.courier.grpc.MessageCodec;
+import io.courier.internal.Errors;
+import io.courier.spi.WireHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.WireFormat;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * One gRPC call from the client: sends the request message(s), reads the response message(s)
+ * and the status. A call whose responses stream completes at once with a {@link Stream} the
+ * caller iterates (errors surface there); its requests, if streamed, are pulled from the
+ * caller's {@link Stream} on a virtual thread as the connection takes them.
+ */
+final class ClientCall {
+    private final Call call;
+    private final MethodDescriptor method;
+    private final MessageCodec codec;
+    private final WireFormat format;
+    private final Vertx vertx;
+    private final GrpcClient client;
+    private final Executor workers;
+    private final ScheduledExecutorService scheduler;
+    private final CompletableFuture<Object> result = new CompletableFuture<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile GrpcClientRequest<Buffer, Buffer> request;
+    private volatile Context loop;
+    private volatile Thread sender;
+    private volatile boolean sent;
+    private volatile ScheduledFuture<?> deadlineTimer;
+    private Inbound inbound;
+
+    ClientCall(Call call, MessageCodec codec, WireFormat format, Vertx vertx, GrpcClient client, Executor workers,
+               ScheduledExecutorService scheduler) {
+        this.call = call;
+        this.method = call.method();
+        this.codec = codec;
+        this.format = format;
+        this.vertx = vertx;
+        this.client = client;
+        this.workers = workers;
+        this.scheduler = scheduler;
+    }
+
+    CompletableFuture<Object> start() {
+        byte[] message;
+        if (method.streaming().requests()) {
+            message = null;
+        } else {
+            message = codec.encodeRequest(call.args().toArray());
+        }
+        if (method.streaming().responses()) {
+            inbound = new Inbound(codec::decodeResponse, this::cancel);
+            result.complete(inbound.stream());
+            call.context().deadline().ifPresent(this::enforce);
+        }
+        result.whenComplete((v, f) -> {
+            if (result.isCancelled()) {
+                cancel();
+            }
+        });
+        int port = call.target().getPort() < 0 ? 443 : call.target().getPort();
+        client.request(SocketAddress.inetSocketAddress(port, host())).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(new UnavailableException("cannot reach " + call.target() + " for " + method.fullName() + ": "
+                        + ar.cause().getMessage(), Map.of(), true, null));
+                return;
+            }
+            GrpcClientRequest<Buffer, Buffer> req = ar.result();
+            request = req;
+            loop = vertx.getOrCreateContext();
+            if (ended.get()) {
+                req.cancel();
+                return;
+            }
+            req.fullMethodName(GrpcNames.path(call.service(), method).substring(1));
+            req.format(format);
+            headers(req.headers());
+            req.exceptionHandler(this::failed);
+            req.response().onComplete(r -> {
+                if (r.failed()) {
+                    failed(r.cause());
+                } else {
+                    receive(r.result());
+                }
+            });
+            if (method.streaming().requests()) {
+                workers.execute(this::sendStream);
+            } else {
+                sent = true;
+                req.end(Buffer.buffer(message));
+            }
+        });
+        return result;
+    }
+
+    private String host() {
+        String host = call.target().getHost();
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private void headers(MultiMap headers) {
+        for (Map.Entry<String, List<String>> h : call.context().metadata().asMap().entrySet()) {
+            for (String value : h.getValue()) {
+                headers.add(h.getKey(), value);
+            }
+        }
+        call.context().caller().ifPresent(c -> headers.set(WireHeaders.CALLER, c));
+        call.context().deadline().ifPresent(d -> headers.set("grpc-timeout",
+                WireHeaders.formatTimeout(java.time.Duration.ofNanos(Math.max(1, d.remainingNanos())))));
+    }
+
+    /** Pulls the caller's request stream and sends each element as the connection takes it. */
+    @SuppressWarnings("unchecked")
+    private void sendStream() {
+        sender = Thread.currentThread();
+        Outbound out = new Outbound(loop, request);
+        try (Stream<Object> requests = (Stream<Object>) call.args().get(0)) {
+            if (requests != null) {
+                Iterator<Object> it = requests.iterator();
+                while (!ended.get() && it.hasNext()) {
+                    out.write(codec.encodeRequest(new Object[] {it.next()}));
+                    sent = true;
+                }
+            }
+            sent = true;
+            loop.runOnContext(v -> request.end());
+        } catch (RuntimeException e) {
+            if (!ended.get()) {
+                fail(e instanceof CourierException c ? c : new CancelledException(method.fullName()
+                        + ": the request stream failed: " + e));
+                cancel();
+            }
+        } finally {
+            sender = null;
+            Thread.interrupted();
+        }
+    }
+
+    private void receive(GrpcClientResponse<Buffer, Buffer> response) {
+        if (inbound != null) {
+            response.handler(inbound::push);
+            response.pause();
+            Context ctx = loop;
+            inbound.attach(n -> ctx.runOnContext(v -> response.fetch(n)));
+        } else {
+            List<byte[]> messages = new ArrayList<>(1);
+            response.handler(m -> messages.add(m.getBytes()));
+            response.endHandler(v -> {
+                if (response.status() != GrpcStatus.OK) {
+                    fail(error(response));
+                } else if (messages.size() != 1) {
+                    fail(new InternalException(method.fullName() + ": " + messages.size()
+                            + " response messages from " + call.target() + " (expected: exactly one)"));
+                } else {
+                    decodeAndComplete(messages.get(0));
+                }
+            });
+            response.exceptionHandler(this::failed);
+            return;
+        }
+        response.endHandler(v -> {
+            if (response.status() != GrpcStatus.OK) {
+                fail(error(response));
+            } else if (ended.compareAndSet(false, true)) {
+                stopTimer();
+                inbound.end();
+            }
+        });
+        response.exceptionHandler(this::failed);
+    }
+
+    private void decodeAndComplete(byte[] bytes) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        // Off the event loop: a large response takes a while to decode.
+        workers.execute(() -> {
+            try {
+                result.complete(codec.decodeResponse(bytes));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(Errors.fromClient(e, method));
+            }
+        });
+    }
+
+    private CourierException error(GrpcClientResponse<Buffer, Buffer> response) {
+        MultiMap trailers = response.trailers();
+        MultiMap headers = response.headers();
+        String details = trailers != null && trailers.get(Trailers.DETAILS) != null ? trailers.get(Trailers.DETAILS)
+                : headers.get(Trailers.DETAILS);
+        String retrySafe = trailers != null && trailers.get(Trailers.RETRY_SAFE) != null ? trailers.get(Trailers.RETRY_SAFE)
+                : headers.get(Trailers.RETRY_SAFE);
+        return Trailers.error(response.status().code, response.statusMessage(), details, retrySafe);
+    }
+
+    /** A failure of the stream itself: reset, closed connection, not a gRPC answer. */
+    private void failed(Throwable t) {
+        if (t instanceof GrpcErrorException g) {
+            fail(g.status() == GrpcStatus.CANCELLED
+                    ? new CancelledException(method.fullName() + ": the server cancelled the call")
+                    : CourierException.of(io.courier.Status.fromGrpc(g.status().code), method.fullName() + ": stream "
+                            + g.error() + " from " + call.target(), Map.of(), false));
+            return;
+        }
+        boolean unsent = !sent || t instanceof ConnectException;
+        fail(new UnavailableException(method.fullName() + ": the call to " + call.target() + " failed: " + t.getMessage(),
+                Map.of(), unsent, null));
+    }
+
+    private void fail(CourierException error) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        stopTimer();
+        if (inbound != null) {
+            inbound.fail(error);
+        } else {
+            result.completeExceptionally(error);
+        }
+        Thread t = sender;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** The caller gave up (cancelled the future, closed the stream, or the deadline passed). */
+    private void cancel() {
+        ended.set(true);
+        stopTimer();
+        Thread t = sender;
+        if (t != null) {
+            t.interrupt();
+        }
+        GrpcClientRequest<Buffer, Buffer> req = request;
+        Context ctx = loop;
+        if (req != null && ctx != null) {
+            ctx.runOnContext(v -> req.cancel());
+        }
+    }
+
+    /** For streamed responses the deadline outlives the returned future: enforce it here. */
+    private void enforce(Deadline deadline) {
+        deadlineTimer = scheduler.schedule(() -> {
+            fail(new DeadlineExceededException(method.fullName() + ": deadline exceeded calling " + call.target()));
+            cancel();
+        }, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void stopTimer() {
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.courier.grpc.internal;
+
+import io.courier.Call;
+import io.courier.UnimplementedException;
+import io.courier.grpc.MessageCodec;
+import io.courier.spi.ClientTransport;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.WireFormat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Calls {@code grpc://host:port} targets over HTTP/2 cleartext with prior knowledge, one
+ * multiplexed connection pool per transport. Sends Protobuf when the method has a Protobuf
+ * mapping (and JSON is not preferred), else JSON.
+ */
+final class GrpcClientTransport implements ClientTransport {
+    private final Vertx vertx;
+    private final GrpcClient client;
+    private final Formats formats;
+    private final boolean preferJson;
+    private final Executor workers;
+    private final ScheduledExecutorService scheduler;
+
+    GrpcClientTransport(Vertx vertx, Formats formats, boolean preferJson, int maxMessageBytes, Executor workers,
+                        ScheduledExecutorService scheduler) {
+        this.vertx = vertx;
+        this.formats = formats;
+        this.preferJson = preferJson;
+        this.workers = workers;
+        this.scheduler = scheduler;
+        HttpClientOptions http = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
+                .setHttp2ConnectionWindowSize(4 << 20);
+        this.client = GrpcClient.client(vertx, new GrpcClientOptions()
+                .setScheduleDeadlineAutomatically(false)
+                .setMaxMessageSize(maxMessageBytes), http);
+    }
+
+    @Override
+    public CompletableFuture<Object> call(Call call) {
+        WireFormat format = WireFormat.JSON;
+        Optional<MessageCodec> codec = Optional.empty();
+        if (!preferJson) {
+            codec = formats.codec(call.service(), call.method(), WireFormat.PROTOBUF);
+            format = WireFormat.PROTOBUF;
+        }
+        if (codec.isEmpty()) {
+            codec = formats.codec(call.service(), call.method(), WireFormat.JSON);
+            format = WireFormat.JSON;
+        }
+        if (codec.isEmpty()) {
+            return CompletableFuture.failedFuture(new UnimplementedException(Formats.missing(call.method(), format)));
+        }
+        try {
+            return new ClientCall(call, codec.get(), format, vertx, client, workers, scheduler).start();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    void close() {
+        client.close();
+    }
+}

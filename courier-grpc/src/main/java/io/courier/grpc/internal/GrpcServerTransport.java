@@ -1,0 +1,184 @@
+package io.courier.grpc.internal;
+
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import io.courier.grpc.GrpcNames;
+import io.courier.grpc.MessageCodec;
+import io.courier.spi.ServerDispatcher;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.TransportContext;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcProtocol;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves every registered contract as a gRPC service on a Vert.x {@link GrpcServer}: HTTP/2
+ * cleartext and gRPC-Web (binary and text, HTTP/1.1 or HTTP/2) on one port, plus the health and
+ * reflection services.
+ */
+final class GrpcServerTransport implements ServerTransport {
+    private static final Logger log = LoggerFactory.getLogger(GrpcServerTransport.class);
+
+    private final Vertx vertx;
+    private final TransportContext context;
+    private final Formats formats;
+    private final ExecutorService workers;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final Map<String, ServiceDescriptor> services = new ConcurrentHashMap<>();
+    private final HealthService health = new HealthService();
+    private final ReflectionService reflection = new ReflectionService(services::values);
+    private volatile ServerDispatcher dispatcher;
+    private volatile GrpcServer grpc;
+    private volatile HttpServer http;
+    private volatile boolean stopping;
+
+    private record Route(ServiceDescriptor service, MethodDescriptor method) {
+    }
+
+    GrpcServerTransport(Vertx vertx, TransportContext context, Formats formats, ExecutorService workers) {
+        this.vertx = vertx;
+        this.context = context;
+        this.formats = formats;
+        this.workers = workers;
+    }
+
+    /** The gRPC server as a handler of HTTP requests, for serving on another transport's port. */
+    Handler<HttpServerRequest> handler() {
+        return grpc;
+    }
+
+    @Override
+    public void start(ServerDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+        GrpcServerOptions options = new GrpcServerOptions()
+                .setMaxMessageSize(context.limits().maxBodyBytes())
+                .setScheduleDeadlineAutomatically(false)
+                .addEnabledProtocol(GrpcProtocol.HTTP_2)
+                .addEnabledProtocol(GrpcProtocol.WEB)
+                .addEnabledProtocol(GrpcProtocol.WEB_TEXT);
+        GrpcServer server = GrpcServer.server(vertx, options);
+        server.callHandler(this::handle);
+        this.grpc = server;
+        HttpServerOptions httpOptions = new HttpServerOptions()
+                .setHost(context.host())
+                .setPort(context.port())
+                .setMaxHeaderSize(context.limits().maxHeaderBytes())
+                .setInitialSettings(new Http2Settings()
+                        .setInitialWindowSize(1 << 20)
+                        .setMaxHeaderListSize(context.limits().maxHeaderBytes()))
+                .setHttp2ConnectionWindowSize(4 << 20);
+        try {
+            http = vertx.createHttpServer(httpOptions).requestHandler(server).listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()
+                    + " (expected: a free port): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void register(ServiceDescriptor service) {
+        String name = GrpcNames.serviceName(service);
+        ServiceDescriptor previous = services.putIfAbsent(name, service);
+        if (previous != null && previous != service) {
+            throw new IllegalStateException("gRPC service " + name + ": served for both " + previous.type().getName()
+                    + " and " + service.type().getName() + " (expected: one contract per gRPC service name)");
+        }
+        for (MethodDescriptor m : service.methods()) {
+            String path = GrpcNames.path(service, m);
+            Route clash = routes.putIfAbsent(path, new Route(service, m));
+            if (clash != null && clash.method() != m) {
+                throw new IllegalStateException("gRPC method " + path + ": both " + clash.method().fullName() + " and "
+                        + m.fullName() + " (expected: method names that differ beyond their first letter's case)");
+            }
+        }
+        health.serving(name);
+    }
+
+    private void handle(GrpcServerRequest<Buffer, Buffer> request) {
+        String path = "/" + request.fullMethodName();
+        if (stopping) {
+            request.response().status(GrpcStatus.UNAVAILABLE).statusMessage("server is shutting down (retry on another"
+                    + " instance)").end();
+            return;
+        }
+        Context loop = vertx.getOrCreateContext();
+        if (health.handles(path)) {
+            health.handle(request, services.keySet());
+            return;
+        }
+        if (reflection.handles(path)) {
+            reflection.handle(request, loop);
+            return;
+        }
+        Route route = routes.get(path);
+        if (route == null) {
+            request.response().status(GrpcStatus.UNIMPLEMENTED)
+                    .statusMessage("unknown method " + request.fullMethodName() + " (expected: one of the services "
+                            + services.keySet() + ")")
+                    .end();
+            return;
+        }
+        Optional<MessageCodec> codec = formats.codec(route.service(), route.method(), request.format());
+        if (codec.isEmpty()) {
+            request.response().status(GrpcStatus.UNIMPLEMENTED)
+                    .statusMessage(Formats.missing(route.method(), request.format())).end();
+            return;
+        }
+        new ServerCall(request, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
+                context.scheduler()).start();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        HttpServer s = http;
+        if (s == null) {
+            throw new IllegalStateException("gRPC server: not started (expected: start() first)");
+        }
+        return new InetSocketAddress(context.host(), s.actualPort());
+    }
+
+    @Override
+    public URI uri() {
+        InetSocketAddress a = localAddress();
+        return URI.create("grpc://" + hostForUri(a.getHostString()) + ":" + a.getPort());
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    @Override
+    public CompletableFuture<Void> stop(Duration grace) {
+        stopping = true;
+        health.stopping();
+        HttpServer s = http;
+        if (s == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        log.debug("gRPC server at {} stopping", uri());
+        return s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).toCompletionStage().toCompletableFuture()
+                .exceptionally(e -> null);
+    }
+}

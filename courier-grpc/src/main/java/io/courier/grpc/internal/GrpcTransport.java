@@ -1,0 +1,62 @@
+package io.courier.grpc.internal;
+
+import io.courier.grpc.GrpcTransportFactory;
+import io.courier.grpc.MessageFormat;
+import io.courier.spi.ClientTransport;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.Transport;
+import io.courier.spi.TransportContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The gRPC transport of one {@code Courier}: a Vert.x instance shared by its server and its
+ * client, and virtual threads for decoding, encoding and streams.
+ */
+public final class GrpcTransport implements Transport {
+    private final Vertx vertx;
+    private final ExecutorService workers;
+    private final GrpcServerTransport server;
+    private final GrpcClientTransport client;
+
+    public GrpcTransport(TransportContext context, List<MessageFormat> formats, boolean preferJson) {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-grpc-", 0).factory());
+        Formats f = new Formats(context.codecs(), formats);
+        this.server = new GrpcServerTransport(vertx, context, f, workers);
+        this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
+                context.scheduler());
+    }
+
+    @Override
+    public String name() {
+        return GrpcTransportFactory.NAME;
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("grpc");
+    }
+
+    @Override
+    public ClientTransport client() {
+        return client;
+    }
+
+    @Override
+    public Optional<ServerTransport> server() {
+        return Optional.of(server);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close();
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,104 @@
+package io.courier.grpc.internal;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.WireFormat;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The standard health service, {@code grpc.health.v1.Health}: {@code SERVING} for every served
+ * gRPC service and for {@code ""} (the whole server), {@code NOT_SERVING} once the server is
+ * stopping, {@code SERVICE_UNKNOWN} / {@code NOT_FOUND} for anything else. Its two messages are
+ * small enough to read and write by hand ({@code HealthCheckRequest.service = 1},
+ * {@code HealthCheckResponse.status = 1}).
+ */
+final class HealthService {
+    static final String SERVICE = "grpc.health.v1.Health";
+    private static final String CHECK = "/" + SERVICE + "/Check";
+    private static final String WATCH = "/" + SERVICE + "/Watch";
+    private static final int SERVING = 1;
+    private static final int NOT_SERVING = 2;
+    private static final int SERVICE_UNKNOWN = 3;
+
+    private final Set<String> serving = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    void serving(String service) {
+        serving.add(service);
+    }
+
+    void stopping() {
+        stopping = true;
+    }
+
+    boolean handles(String path) {
+        return path.equals(CHECK) || path.equals(WATCH);
+    }
+
+    void handle(GrpcServerRequest<Buffer, Buffer> request, Set<String> services) {
+        boolean watch = request.fullMethodName().endsWith("/Watch");
+        if (request.format() != WireFormat.PROTOBUF) {
+            request.response().status(GrpcStatus.UNIMPLEMENTED).statusMessage(SERVICE + " speaks application/grpc+proto only").end();
+            return;
+        }
+        request.handler(message -> {
+            String service;
+            try {
+                service = readService(message.getBytes());
+            } catch (IOException e) {
+                request.response().status(GrpcStatus.INVALID_ARGUMENT)
+                        .statusMessage("HealthCheckRequest: invalid Protobuf (" + e.getMessage() + ")").end();
+                return;
+            }
+            int status = status(service);
+            if (status == SERVICE_UNKNOWN && !watch) {
+                request.response().status(GrpcStatus.NOT_FOUND).statusMessage("unknown service " + service
+                        + " (expected: \"\" or one of " + services + ")").end();
+            } else if (watch) {
+                // The status of a running server does not change until it stops: send it, and
+                // keep the stream open as the protocol asks, until the client goes away.
+                request.response().write(Buffer.buffer(response(status)));
+            } else {
+                request.response().end(Buffer.buffer(response(status)));
+            }
+        });
+    }
+
+    private int status(String service) {
+        if (!service.isEmpty() && !serving.contains(service)) {
+            return SERVICE_UNKNOWN;
+        }
+        return stopping ? NOT_SERVING : SERVING;
+    }
+
+    private static String readService(byte[] bytes) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        String service = "";
+        while (!in.isAtEnd()) {
+            int tag = in.readTag();
+            if (tag == (1 << 3 | 2)) {
+                service = in.readStringRequireUtf8();
+            } else if (!in.skipField(tag)) {
+                break;
+            }
+        }
+        return service;
+    }
+
+    private static byte[] response(int status) {
+        byte[] out = new byte[CodedOutputStream.computeEnumSize(1, status)];
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        try {
+            o.writeEnum(1, status);
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}

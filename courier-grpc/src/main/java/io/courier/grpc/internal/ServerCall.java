@@ -1,0 +1,259 @@
+package io.courier.grpc.internal;
+
+import io.courier.CallContext;
+import io.courier.CancelledException;
+import io.courier.CourierException;
+import io.courier.Deadline;
+import io.courier.DeadlineExceededException;
+import io.courier.InvalidArgumentException;
+import io.courier.Metadata;
+import io.courier.ResourceExhaustedException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import io.courier.grpc.MessageCodec;
+import io.courier.internal.Errors;
+import io.courier.spi.ServerDispatcher;
+import io.courier.spi.WireHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * One gRPC call on the server: reads the request message(s), hands the call to the dispatcher,
+ * and writes the response message(s) and the status. Everything that touches the stream runs
+ * on its event loop; decoding, the implementation and encoding run on virtual threads.
+ */
+final class ServerCall {
+    /** Request headers that are the protocol's, not the call's metadata. */
+    private static final Set<String> RESERVED = Set.of("content-type", "te", "user-agent", "host", "content-length",
+            "accept", "accept-encoding", "connection", "origin", "referer", "x-grpc-web", "x-user-agent",
+            WireHeaders.CALLER, WireHeaders.TIMEOUT);
+
+    private final GrpcServerRequest<Buffer, Buffer> request;
+    private final GrpcServerResponse<Buffer, Buffer> response;
+    private final Context loop;
+    private final ServiceDescriptor service;
+    private final MethodDescriptor method;
+    private final MessageCodec codec;
+    private final ServerDispatcher dispatcher;
+    private final Executor workers;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final List<byte[]> received = new ArrayList<>(1);
+    private volatile CompletableFuture<Object> dispatched;
+    private volatile Thread streamer;
+    private volatile ScheduledFuture<?> deadlineTimer;
+    private CallContext context;
+
+    ServerCall(GrpcServerRequest<Buffer, Buffer> request, Context loop, ServiceDescriptor service,
+               MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
+               ScheduledExecutorService scheduler) {
+        this.request = request;
+        this.response = request.response();
+        this.loop = loop;
+        this.service = service;
+        this.method = method;
+        this.codec = codec;
+        this.dispatcher = dispatcher;
+        this.workers = workers;
+        this.scheduler = scheduler;
+    }
+
+    void start() {
+        try {
+            context = context(request.headers());
+        } catch (IllegalArgumentException e) {
+            request.handler(null);
+            finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
+            return;
+        }
+        request.invalidMessageHandler(invalid -> finish(invalid instanceof MessageSizeOverflowException
+                ? new ResourceExhaustedException("request message of " + method.fullName() + ": larger than the limit"
+                        + " (expected: at most the server's maxBodyBytes)", Map.of(), false)
+                : new InvalidArgumentException("request message of " + method.fullName() + ": " + invalid.getMessage())));
+        request.errorHandler(error -> cancel());
+        request.exceptionHandler(failure -> cancel());
+        response.exceptionHandler(failure -> cancel());
+        if (method.streaming().requests()) {
+            Inbound inbound = new Inbound(bytes -> codec.decodeRequest(bytes)[0], this::cancel);
+            request.handler(inbound::push);
+            request.endHandler(v -> inbound.end());
+            request.pause();
+            inbound.attach(n -> loop.runOnContext(v -> request.fetch(n)));
+            workers.execute(() -> dispatch(new Object[] {inbound.stream()}));
+        } else {
+            request.handler(message -> received.add(message.getBytes()));
+            request.endHandler(v -> {
+                if (received.size() != 1) {
+                    finish(new InvalidArgumentException(method.fullName() + ": " + received.size()
+                            + " request messages (expected: exactly one; a truncated frame is not a message)"));
+                    return;
+                }
+                byte[] bytes = received.get(0);
+                workers.execute(() -> {
+                    Object[] args;
+                    try {
+                        args = codec.decodeRequest(bytes);
+                    } catch (RuntimeException e) {
+                        finish(Errors.fromServer(e, method));
+                        return;
+                    }
+                    dispatch(args);
+                });
+            });
+        }
+    }
+
+    private void dispatch(Object[] args) {
+        if (finished.get()) {
+            return;
+        }
+        CompletableFuture<Object> result = dispatcher.dispatch(service, method, args, context);
+        dispatched = result;
+        if (method.oneWay()) {
+            // The caller does not wait for the handler: it learns only that the call was taken.
+            finishOk(codec.encodeResponse(null));
+            return;
+        }
+        result.whenComplete((value, failure) -> {
+            if (failure != null) {
+                finish(Errors.fromServer(failure, method));
+            } else if (method.streaming().responses()) {
+                workers.execute(() -> stream((Stream<?>) value));
+            } else {
+                byte[] bytes;
+                try {
+                    bytes = codec.encodeResponse(value);
+                } catch (RuntimeException e) {
+                    finish(Errors.fromServer(e, method));
+                    return;
+                }
+                finishOk(bytes);
+            }
+        });
+    }
+
+    /** Sends the responses of a streaming method as the implementation's stream yields them. */
+    private void stream(Stream<?> responses) {
+        if (responses == null) {
+            finish(Errors.fromServer(new IllegalStateException(method.fullName() + " returned null (expected: a Stream)"),
+                    method));
+            return;
+        }
+        streamer = Thread.currentThread();
+        context.deadline().ifPresent(d -> deadlineTimer = scheduler.schedule(() -> {
+            if (finish(new DeadlineExceededException(method.fullName() + ": deadline exceeded while streaming"))) {
+                interruptStreamer();
+            }
+        }, d.remainingNanos(), TimeUnit.NANOSECONDS));
+        Outbound out = new Outbound(loop, response);
+        try (responses) {
+            context.run(() -> {
+                Iterator<?> it = responses.iterator();
+                while (!finished.get() && it.hasNext()) {
+                    out.write(codec.encodeResponse(it.next()));
+                }
+            });
+            finishOk(null);
+        } catch (RuntimeException e) {
+            finish(finished.get() ? new CancelledException(method.fullName() + " was cancelled") : Errors.fromServer(e, method));
+        } finally {
+            streamer = null;
+            Thread.interrupted(); // a late interrupt must not leak into the next task of this thread
+        }
+    }
+
+    /** The peer went away or reset the stream: stop the work. */
+    private void cancel() {
+        if (finished.compareAndSet(false, true)) {
+            cleanup();
+            loop.runOnContext(v -> response.cancel());
+        }
+        interruptStreamer();
+    }
+
+    private void interruptStreamer() {
+        CompletableFuture<Object> d = dispatched;
+        if (d != null) {
+            d.cancel(true);
+        }
+        Thread t = streamer;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void finishOk(byte[] message) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        cleanup();
+        loop.runOnContext(v -> {
+            if (message == null) {
+                response.end();
+            } else {
+                response.end(Buffer.buffer(message));
+            }
+        });
+    }
+
+    /** Ends the call with {@code error}; false when it had already ended. */
+    private boolean finish(CourierException error) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        cleanup();
+        loop.runOnContext(v -> {
+            MultiMap trailers = response.trailers();
+            if (!error.details().isEmpty()) {
+                trailers.set(Trailers.DETAILS, Trailers.encodeDetails(error.details()));
+            }
+            trailers.set(Trailers.RETRY_SAFE, Boolean.toString(error.retrySafe()));
+            response.status(GrpcStatus.valueOf(error.status().grpcCode()))
+                    .statusMessage(error.getMessage())
+                    .end();
+        });
+        return true;
+    }
+
+    private void cleanup() {
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private static CallContext context(MultiMap headers) {
+        Metadata metadata = Metadata.empty();
+        for (Map.Entry<String, String> h : headers) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (name.startsWith(":") || name.startsWith("grpc-") || RESERVED.contains(name)) {
+                continue;
+            }
+            metadata = metadata.with(name, h.getValue());
+        }
+        CallContext context = CallContext.empty().withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
+        String timeout = headers.get("grpc-timeout");
+        if (timeout != null) {
+            context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout)));
+        }
+        return context;
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The gRPC transport: every served contract is also a gRPC service (HTTP/2 and gRPC-Web, with
+ * Protobuf or JSON messages), with the standard health and reflection services, and clients
+ * for {@code grpc://host:port} targets. Found by {@link java.util.ServiceLoader}.
+ */
+module io.courier.grpc {
+    requires transitive io.courier.core;
+    requires io.vertx.core;
+    requires io.vertx.grpc.common;
+    requires io.vertx.grpc.server;
+    requires io.vertx.grpc.client;
+    requires com.google.protobuf;
+
+    exports io.courier.grpc;
+
+    provides io.courier.spi.TransportFactory with io.courier.grpc.GrpcTransportFactory;
+}
