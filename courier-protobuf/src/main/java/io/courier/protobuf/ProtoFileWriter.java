@@ -42,14 +42,12 @@ final class ProtoFileWriter implements SchemaNames {
     private final Map<MethodCodec, String[]> signatures = new LinkedHashMap<>();
     private final Map<String, Synthetic> synthetic = new LinkedHashMap<>();
 
-    private record Synthetic(MessageCodec codec, MethodDescriptor method) {
+    record Synthetic(MessageCodec codec, MethodDescriptor method) {
     }
 
+    /** Collects and names everything the file declares; {@link #write()} and {@link ProtoDescriptorWriter} render it. */
     ProtoFileWriter(ProtoService service) {
         this.service = service;
-    }
-
-    String write() {
         taken.add(service.name());
         for (MethodCodec m : service.methods()) {
             collect(m);
@@ -58,6 +56,32 @@ final class ProtoFileWriter implements SchemaNames {
         for (MethodCodec m : service.methods()) {
             signatures.put(m, new String[] {requestName(m), responseName(m)});
         }
+    }
+
+    ProtoService service() {
+        return service;
+    }
+
+    Set<String> imports() {
+        return imports;
+    }
+
+    /** Records and enums with their names, in the order the file declares them. */
+    Map<Class<?>, String> declared() {
+        return names;
+    }
+
+    /** Per method, its request and response message names as {@link #qualified(String)} takes them. */
+    Map<MethodCodec, String[]> signatures() {
+        return signatures;
+    }
+
+    /** The synthetic request and response messages: name, fields, and the method for requests. */
+    Map<String, Synthetic> synthetic() {
+        return synthetic;
+    }
+
+    String write() {
         StringBuilder out = new StringBuilder();
         out.append("// The Protobuf view of ").append(service.contract().type().getName())
                 .append(", exported by Courier.\n// Field numbers are part of the contract: see docs/protobuf.md before changing a record.\n");
@@ -147,7 +171,7 @@ final class ProtoFileWriter implements SchemaNames {
      * The full name of a message: in the service, {@code Order} would name an rpc {@code Order}
      * if there were one, as protoc looks names up from the innermost scope.
      */
-    private String qualified(String messageName) {
+    String qualified(String messageName) {
         if (messageName.startsWith(".")) {
             return messageName;
         }
@@ -265,18 +289,28 @@ final class ProtoFileWriter implements SchemaNames {
     }
 
     private static void enumeration(StringBuilder out, String name, EnumType type) {
-        String prefix = SchemaNames.snakeCase(name).toUpperCase(Locale.ROOT) + "_";
         out.append("\nenum ").append(name).append(" {\n");
+        enumValues(name, type).forEach((value, number) ->
+                out.append("  ").append(value).append(" = ").append(number).append(";\n"));
+        out.append("}\n");
+    }
+
+    /**
+     * An enum's values, in order of number, named with the enum as prefix ({@code COLOR_RED}):
+     * enum values share the package's scope in Protobuf, so two enums' {@code UNKNOWN} would clash.
+     */
+    static Map<String, Integer> enumValues(String name, EnumType type) {
+        String prefix = SchemaNames.snakeCase(name).toUpperCase(Locale.ROOT) + "_";
+        Map<String, Integer> values = new LinkedHashMap<>();
         if (!type.hasZero()) {
             // proto3 wants a first value of 0, the default; this one stands for "not set".
-            out.append("  ").append(prefix).append("UNSPECIFIED = 0;\n");
+            values.put(prefix + "UNSPECIFIED", 0);
         }
         List<Enum<?>> constants = new ArrayList<>(type.constants());
         constants.sort(Comparator.comparingInt(type::number));
         for (Enum<?> c : constants) {
-            out.append("  ").append(prefix).append(c.name().toUpperCase(Locale.ROOT)).append(" = ")
-                    .append(type.number(c)).append(";\n");
+            values.put(prefix + c.name().toUpperCase(Locale.ROOT), type.number(c));
         }
-        out.append("}\n");
+        return values;
     }
 }

@@ -1,5 +1,6 @@
 package io.courier.protobuf;
 
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class ProtoService {
     private final String javaPackage;
     private final Map<String, MethodCodec> methods = new LinkedHashMap<>();
     private final String proto;
+    private final FileDescriptorProto descriptor;
 
     private ProtoService(Builder b) {
         this.contract = b.contract;
@@ -43,7 +45,9 @@ public final class ProtoService {
             methods.put(m.name(), new MethodCodec(fullName(), m));
         }
         // Written now, so that every record and type reachable is checked when the service is built.
-        this.proto = new ProtoFileWriter(this).write();
+        ProtoFileWriter schema = new ProtoFileWriter(this);
+        this.proto = schema.write();
+        this.descriptor = new ProtoDescriptorWriter(schema).write(fileName());
     }
 
     /**
@@ -115,6 +119,24 @@ public final class ProtoService {
      */
     public String toProto() {
         return proto;
+    }
+
+    /**
+     * The name of the file, as other files would import it: the package as directories and the
+     * service in snake_case, e.g. {@code shop/orders/v1/order_service.proto}.
+     */
+    public String fileName() {
+        return packageName.replace('.', '/') + "/" + io.courier.protobuf.internal.SchemaNames.snakeCase(name()) + ".proto";
+    }
+
+    /**
+     * The same file as {@link #toProto()}, as the descriptor {@code protoc} would compile it
+     * to: what gRPC server reflection serves, and what builds a
+     * {@link com.google.protobuf.Descriptors.FileDescriptor} (with the well-known types' and
+     * imported files' descriptors as dependencies) for {@code DynamicMessage}s.
+     */
+    public FileDescriptorProto toFileDescriptorProto() {
+        return descriptor;
     }
 
     @Override

@@ -37,6 +37,7 @@ final class Protoc {
         }
         Path src = dir.resolve("src");
         Files.createDirectories(src);
+        Files.createDirectories(src.resolve(fileName).getParent());
         Files.writeString(src.resolve(fileName), proto);
         Path out = dir.resolve("out.pb");
         // src/test/proto holds hand-written schemas that exported ones may import.
