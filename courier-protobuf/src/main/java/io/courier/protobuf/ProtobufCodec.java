@@ -33,6 +33,9 @@ import java.util.concurrent.ConcurrentMap;
  * reads a newer writer's messages. Bad bytes raise {@link io.courier.InvalidArgumentException}
  * whose message names the record and field, e.g.
  * {@code protobuf body: Order.items (field 2) > Item.quantity (field 3): wire type 2 (length-delimited) (expected: 0 (varint) for int32)}.
+ *
+ * <p>On the module path, records must be public in an exported package, or their package
+ * opened to {@code io.courier.protobuf} ({@code opens com.example.orders to io.courier.protobuf;}).
  */
 public final class ProtobufCodec implements Codec {
     /** The media type this codec reads and writes by default. */
