@@ -10,6 +10,7 @@ module io.courier.grpc {
     requires io.vertx.grpc.server;
     requires io.vertx.grpc.client;
     requires com.google.protobuf;
+    requires io.courier.protobuf;
 
     exports io.courier.grpc;
 

@@ -2,65 +2,50 @@ package io.courier.grpc;
 
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
-import java.util.Locale;
 
 /**
  * The names a contract takes in gRPC: its {@code package}, its {@code service} and each
- * method's {@code rpc}, hence the path {@code /package.Service/Rpc} it is served on. The one
- * place these names are decided, shared by the transport and the {@code .proto} export so that
- * stubs generated from the export call the server. Stateless and thread-safe.
+ * method's {@code rpc}, hence the path {@code /package.Service/Rpc} it is served on. The same
+ * names as the {@code .proto} export of {@code courier-protobuf} ({@code ProtoService} with its
+ * default package), so stubs generated from the export call the server. Stateless.
  *
  * <ul>
- *   <li>A service name with a dot is the full gRPC name as it stands:
- *       {@code @Service("helloworld.Greeter")} is service {@code Greeter} in package
- *       {@code helloworld}, so a contract can take the name of an existing {@code .proto}.</li>
- *   <li>Otherwise the package is {@code courier.} plus the name in snake_case, and the service is
- *       the name in UpperCamelCase: {@code @Service("consumer-service")} is
- *       {@code courier.consumer_service.ConsumerService}. One package per contract keeps the
- *       messages of two exported contracts apart.</li>
+ *   <li>The package is the contract's service name in snake_case, each dot-separated part on
+ *       its own: {@code @Service("orderService")} is {@code order_service},
+ *       {@code @Service("shop.v1")} is {@code shop.v1}.</li>
+ *   <li>The service is the interface's simple name: {@code OrderService}.</li>
  *   <li>An rpc is the Java method's name with a capital: {@code getOrder} is {@code GetOrder}.</li>
  * </ul>
+ * So a contract takes the name of an existing {@code .proto} service by its package and
+ * interface name: {@code @Service("helloworld") interface Greeter} is
+ * {@code helloworld.Greeter}.
  *
  * <pre>{@code
- * GrpcNames.path(service, service.method("get").orElseThrow()) // "/courier.orders.Orders/Get"
+ * GrpcNames.path(service, service.method("getOrder").orElseThrow()) // "/order_service.OrderService/GetOrder"
  * }</pre>
  */
 public final class GrpcNames {
     private GrpcNames() {
     }
 
-    /** The Protobuf package, e.g. {@code courier.orders}. */
+    /** The Protobuf package, e.g. {@code order_service}. */
     public static String packageName(ServiceDescriptor service) {
-        String name = service.name();
-        int dot = name.lastIndexOf('.');
-        if (dot >= 0) {
-            return name.substring(0, dot);
-        }
-        return "courier." + name.replace('-', '_').toLowerCase(Locale.ROOT);
-    }
-
-    /** The service's simple name, e.g. {@code Orders}. */
-    public static String serviceSimpleName(ServiceDescriptor service) {
-        String name = service.name();
-        int dot = name.lastIndexOf('.');
-        if (dot >= 0) {
-            return name.substring(dot + 1);
-        }
-        StringBuilder b = new StringBuilder(name.length());
-        boolean upper = true;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '-' || c == '_') {
-                upper = true;
-            } else {
-                b.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
+        StringBuilder b = new StringBuilder();
+        for (String part : service.name().split("[.]")) {
+            if (!b.isEmpty()) {
+                b.append('.');
             }
+            b.append(fieldName(part));
         }
         return b.toString();
     }
 
-    /** The fully qualified service name, e.g. {@code courier.orders.Orders}. */
+    /** The service's simple name, e.g. {@code OrderService}: the contract interface's. */
+    public static String serviceSimpleName(ServiceDescriptor service) {
+        return service.type().getSimpleName();
+    }
+
+    /** The fully qualified service name, e.g. {@code order_service.OrderService}. */
     public static String serviceName(ServiceDescriptor service) {
         return packageName(service) + "." + serviceSimpleName(service);
     }
@@ -71,8 +56,34 @@ public final class GrpcNames {
         return Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
-    /** The HTTP/2 path a call of {@code method} is sent to, e.g. {@code /courier.orders.Orders/GetOrder}. */
+    /** The HTTP/2 path a call of {@code method} is sent to, e.g. {@code /order_service.OrderService/GetOrder}. */
     public static String path(ServiceDescriptor service, MethodDescriptor method) {
         return "/" + serviceName(service) + "/" + methodName(method);
+    }
+
+    /**
+     * A Protobuf field (or package part) name for a Java or header name: {@code orderId} is
+     * {@code order_id}, {@code X-Request-Id} is {@code x_request_id}.
+     */
+    public static String fieldName(String name) {
+        StringBuilder b = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                char prev = i == 0 ? 0 : name.charAt(i - 1);
+                if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
+                    b.append('_');
+                }
+                b.append(Character.toLowerCase(c));
+            } else if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
+                b.append(c);
+            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
+                b.append('_');
+            }
+        }
+        if (b.isEmpty() || Character.isDigit(b.charAt(0))) {
+            b.insert(0, "f_");
+        }
+        return b.toString();
     }
 }

@@ -19,7 +19,7 @@ final class Formats {
     private final Map<MethodDescriptor, Optional<MessageCodec>> jsonCodecs = new ConcurrentHashMap<>();
 
     Formats(Codecs codecs, List<MessageFormat> custom) {
-        MessageFormat p = ProtobufFormats.find().orElseGet(GeneratedProtoFormat::new);
+        MessageFormat p = new ProtoFormat();
         MessageFormat j = new JsonFormat(codecs.forContentType("application/json").orElse(null));
         for (MessageFormat f : custom) {
             if (f.name().equals("proto")) {

@@ -36,7 +36,7 @@ final class JsonMethodCodec implements MessageCodec {
         this.fieldNames = new String[params.size()];
         this.jsonNames = new String[params.size()];
         for (int i = 0; i < params.size(); i++) {
-            fieldNames[i] = snakeCase(params.get(i).name());
+            fieldNames[i] = io.courier.grpc.GrpcNames.fieldName(params.get(i).name());
             jsonNames[i] = lowerCamel(fieldNames[i]);
         }
         this.elementType = method.requestStreamType().orElse(null);
@@ -100,29 +100,6 @@ final class JsonMethodCodec implements MessageCodec {
     @Override
     public Object decodeResponse(byte[] bytes) {
         return method.returnsVoid() ? null : json.decode(bytes, method.resultType());
-    }
-
-    /** {@code orderId} and {@code X-Request-Id} as Protobuf field names: {@code order_id}, {@code x_request_id}. */
-    static String snakeCase(String name) {
-        StringBuilder b = new StringBuilder(name.length() + 4);
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isUpperCase(c)) {
-                char prev = i == 0 ? 0 : name.charAt(i - 1);
-                if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
-                    b.append('_');
-                }
-                b.append(Character.toLowerCase(c));
-            } else if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
-                b.append(c);
-            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-                b.append('_');
-            }
-        }
-        if (b.isEmpty() || Character.isDigit(b.charAt(0))) {
-            b.insert(0, "f_");
-        }
-        return b.toString();
     }
 
     /** Protobuf's JSON name of a field: {@code order_id} is {@code orderId}. */

@@ -1,0 +1,109 @@
+package io.courier.grpc.internal;
+
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import io.courier.grpc.GrpcNames;
+import io.courier.grpc.MessageCodec;
+import io.courier.grpc.MessageFormat;
+import io.courier.protobuf.MethodCodec;
+import io.courier.protobuf.ProtoService;
+import io.courier.protobuf.ProtobufCodec;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code application/grpc+proto} through {@code courier-protobuf}: each method's messages are
+ * exactly those of the contract's exported {@code .proto} ({@link ProtoService}, in the package
+ * {@link GrpcNames} gives). A method that streams its requests sends each element as its own
+ * message (a record's message, or a wrapper for other types), as the export would declare
+ * {@code stream T}.
+ */
+final class ProtoFormat implements MessageFormat {
+    private static final Logger log = LoggerFactory.getLogger(ProtoFormat.class);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final ProtobufCodec protobuf = ProtobufCodec.create();
+    private final Map<Class<?>, Optional<ProtoService>> services = new ConcurrentHashMap<>();
+
+    @Override
+    public String name() {
+        return "proto";
+    }
+
+    @Override
+    public Optional<MessageCodec> codec(ServiceDescriptor service, MethodDescriptor method) {
+        if (method.streaming().requests()) {
+            return Optional.of(new ElementCodec(method.requestStreamType().orElseThrow(), method));
+        }
+        return proto(service).flatMap(p -> p.method(method.name())).map(MethodCodecAdapter::new);
+    }
+
+    /** The contract's Protobuf mapping; empty (logged once) when a type of it has none. */
+    Optional<ProtoService> proto(ServiceDescriptor service) {
+        return services.computeIfAbsent(service.type(), type -> {
+            try {
+                return Optional.of(ProtoService.builder(type).packageName(GrpcNames.packageName(service)).build());
+            } catch (IllegalArgumentException e) { // InvalidContractException among others
+                log.info("gRPC: {} has no Protobuf mapping, so it is served with JSON messages only: {}",
+                        service.name(), e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    private record MethodCodecAdapter(MethodCodec codec) implements MessageCodec {
+        @Override
+        public byte[] encodeRequest(Object[] args) {
+            return codec.encodeRequest(args);
+        }
+
+        @Override
+        public Object[] decodeRequest(byte[] bytes) {
+            return codec.decodeRequest(bytes);
+        }
+
+        @Override
+        public byte[] encodeResponse(Object result) {
+            return codec.encodeResponse(result);
+        }
+
+        @Override
+        public Object decodeResponse(byte[] bytes) {
+            return codec.decodeResponse(bytes);
+        }
+    }
+
+    private final class ElementCodec implements MessageCodec {
+        private final Type element;
+        private final MethodDescriptor method;
+
+        ElementCodec(Type element, MethodDescriptor method) {
+            this.element = element;
+            this.method = method;
+        }
+
+        @Override
+        public byte[] encodeRequest(Object[] args) {
+            return protobuf.encode(args[0], element);
+        }
+
+        @Override
+        public Object[] decodeRequest(byte[] bytes) {
+            return new Object[] {protobuf.decode(bytes, element)};
+        }
+
+        @Override
+        public byte[] encodeResponse(Object result) {
+            return method.returnsVoid() ? EMPTY : protobuf.encode(result, method.resultType());
+        }
+
+        @Override
+        public Object decodeResponse(byte[] bytes) {
+            return method.returnsVoid() ? null : protobuf.decode(bytes, method.resultType());
+        }
+    }
+}
