@@ -53,9 +53,14 @@ public final class LoadMain {
         harness.write(scenario);
     }
 
-    /** Courier REST against plain Vert.x HTTP + Jackson: the floor Courier is built on. */
+    /**
+     * Courier REST against plain Vert.x HTTP + Jackson (the floor Courier is built on) and against
+     * Spring Boot with a {@code @RestController} (what many users would write instead).
+     */
     private void rest() throws Exception {
-        List<String> variants = List.of("courier-rest", "vertx-rest");
+        List<String> variants = System.getProperty("bench.spring.cp") == null
+                ? List.of("courier-rest", "vertx-rest")
+                : List.of("courier-rest", "vertx-rest", "spring-rest");
         List<Measurement> closed = new ArrayList<>();
         List<Measurement> open = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -73,6 +78,12 @@ public final class LoadMain {
                 / median(closed, "vertx-rest", Measurement::throughput));
         ratio("rest-p99-at-" + RATE + "-vs-vertx", median(open, "courier-rest", Measurement::p99Micros)
                 / median(open, "vertx-rest", Measurement::p99Micros));
+        if (variants.contains("spring-rest")) {
+            ratio("rest-throughput-vs-spring", median(closed, "courier-rest", Measurement::throughput)
+                    / median(closed, "spring-rest", Measurement::throughput));
+            ratio("rest-p99-at-" + RATE + "-vs-spring", median(open, "courier-rest", Measurement::p99Micros)
+                    / median(open, "spring-rest", Measurement::p99Micros));
+        }
     }
 
     /** Raw TCP ping-pong on loopback: how close each protocol is to the wire. */

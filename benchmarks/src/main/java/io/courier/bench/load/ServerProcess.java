@@ -26,10 +26,21 @@ final class ServerProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Servers.class.getName());
-        command.add(kind);
+        if (kind.equals("spring-rest")) {
+            // The Spring Boot peer is built on its own, with Boot's versions: its own class path.
+            String cp = System.getProperty("bench.spring.cp");
+            if (cp == null) {
+                throw new IOException("spring-rest needs -Dbench.spring.cp (benchmarks/run builds the peer and sets it)");
+            }
+            command.add("-cp");
+            command.add(cp);
+            command.add("io.courier.bench.spring.SpringRestPeer");
+        } else {
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(Servers.class.getName());
+            command.add(kind);
+        }
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
