@@ -37,9 +37,16 @@ final class ProtoFormat implements MessageFormat {
     @Override
     public Optional<MessageCodec> codec(ServiceDescriptor service, MethodDescriptor method) {
         if (method.streaming().requests()) {
-            return Optional.of(new ElementCodec(method.requestStreamType().orElseThrow(), method));
+            return Optional.of(new SingleCodec(method.requestStreamType().orElseThrow(), method));
         }
-        return proto(service).flatMap(p -> p.method(method.name())).map(MethodCodecAdapter::new);
+        Optional<MessageCodec> mapped = proto(service).flatMap(p -> p.method(method.name())).map(MethodCodecAdapter::new);
+        if (mapped.isPresent() || Messages.of(method) == Messages.FIELDS) {
+            return mapped;
+        }
+        // The contract as a whole has no mapping (say, another method streams its requests), but
+        // this method's request is no message or one message: encode it as the export would.
+        Type request = Messages.of(method) == Messages.EMPTY ? void.class : method.parameters().get(0).type();
+        return Optional.of(new SingleCodec(request, method));
     }
 
     /** The contract's Protobuf mapping; empty (logged once) when a type of it has none. */
@@ -77,23 +84,24 @@ final class ProtoFormat implements MessageFormat {
         }
     }
 
-    private final class ElementCodec implements MessageCodec {
+    /** A request of one message (a stream element, or the only parameter), or none. */
+    private final class SingleCodec implements MessageCodec {
         private final Type element;
         private final MethodDescriptor method;
 
-        ElementCodec(Type element, MethodDescriptor method) {
+        SingleCodec(Type element, MethodDescriptor method) {
             this.element = element;
             this.method = method;
         }
 
         @Override
         public byte[] encodeRequest(Object[] args) {
-            return protobuf.encode(args[0], element);
+            return element == void.class ? EMPTY : protobuf.encode(args[0], element);
         }
 
         @Override
         public Object[] decodeRequest(byte[] bytes) {
-            return new Object[] {protobuf.decode(bytes, element)};
+            return element == void.class ? new Object[0] : new Object[] {protobuf.decode(bytes, element)};
         }
 
         @Override
