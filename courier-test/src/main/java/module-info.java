@@ -1,5 +1,5 @@
 /**
- * Test support for Courier: {@link io.courier.test.FakeTicker} to move time without sleeping,
+ * Test support for Courier: {@link io.courier.test.FakeClock} to move time without sleeping,
  * and {@link io.courier.test.conformance.TransportConformanceSuite}, the tests every transport
  * must pass.
  */
