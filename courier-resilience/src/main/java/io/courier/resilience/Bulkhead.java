@@ -150,7 +150,7 @@ public final class Bulkhead implements Interceptor {
             return this;
         }
 
-        /** The source of time for latencies (a {@link ManualClock} in tests). */
+        /** The source of time for latencies (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

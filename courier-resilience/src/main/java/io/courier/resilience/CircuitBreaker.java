@@ -318,7 +318,7 @@ public final class CircuitBreaker implements Interceptor {
             return this;
         }
 
-        /** The source of time (a {@link ManualClock} in tests). */
+        /** The source of time (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

@@ -3,6 +3,7 @@ package io.courier.resilience;
 import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.Interceptor;
+import io.courier.Scheduler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,7 @@ import java.util.function.Predicate;
  */
 public final class Hedge implements Interceptor {
     private final Builder config;
-    private final long delayNanos;
+    private final Duration delay;
     private final FailurePolicy failurePolicy;
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
@@ -37,7 +38,7 @@ public final class Hedge implements Interceptor {
 
     private Hedge(Builder b) {
         this.config = b.copy();
-        this.delayNanos = b.delay.toNanos();
+        this.delay = b.delay;
         this.failurePolicy = b.failurePolicy;
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
@@ -87,7 +88,7 @@ public final class Hedge implements Interceptor {
             this.next = next;
             this.primary = primary;
             primary.whenComplete((v, f) -> onAnswer(v, f));
-            this.timer = scheduler.schedule(this::sendHedge, delayNanos);
+            this.timer = scheduler.schedule(delay, this::sendHedge);
             result.whenComplete((v, f) -> {
                 // Whoever finished the race (an answer, a last failure, the caller's cancel),
                 // nothing else is needed: stop the timer and every attempt still running.
@@ -194,7 +195,7 @@ public final class Hedge implements Interceptor {
             return this;
         }
 
-        /** Where the delay waits (a {@link ManualClock} in tests). */
+        /** Where the delay waits (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;

@@ -2,6 +2,7 @@ package io.courier.resilience;
 
 import io.courier.Call;
 import io.courier.Interceptor;
+import io.courier.Scheduler;
 import io.courier.resilience.internal.Chain;
 import io.courier.resilience.internal.DeadlineGuard;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class Resilience implements Interceptor {
             return this;
         }
 
-        /** Where the deadline's timer waits (a {@link ManualClock} in tests). */
+        /** Where the deadline's timer waits (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;

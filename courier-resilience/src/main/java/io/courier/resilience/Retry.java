@@ -4,6 +4,7 @@ import io.courier.Call;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Interceptor;
+import io.courier.Scheduler;
 import io.courier.Ticker;
 import java.time.Duration;
 import java.util.Objects;
@@ -176,7 +177,7 @@ public final class Retry implements Interceptor {
             if (delay <= 0) {
                 attempt(n + 1);
             } else {
-                pending = scheduler.schedule(() -> attempt(n + 1), delay);
+                pending = scheduler.schedule(Duration.ofNanos(delay), () -> attempt(n + 1));
             }
         }
     }
@@ -256,7 +257,7 @@ public final class Retry implements Interceptor {
             return this;
         }
 
-        /** Where backoffs wait (a {@link ManualClock} in tests). */
+        /** Where backoffs wait (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;

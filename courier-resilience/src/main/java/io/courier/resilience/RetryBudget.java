@@ -156,7 +156,7 @@ public final class RetryBudget {
             return this;
         }
 
-        /** The source of time (a {@link ManualClock} in tests). */
+        /** The source of time (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

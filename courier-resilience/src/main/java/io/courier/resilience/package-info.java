@@ -5,7 +5,7 @@
  * {@link io.courier.resilience.CircuitBreakers}), {@link io.courier.resilience.Bulkhead},
  * {@link io.courier.resilience.Hedge} and {@link io.courier.resilience.Fallback}, composed in
  * a documented order by {@link io.courier.resilience.Resilience}. Time comes from an
- * {@link io.courier.Ticker} and a {@link io.courier.resilience.Scheduler}; tests use a
- * {@link io.courier.resilience.ManualClock}.
+ * {@link io.courier.Ticker} and an {@link io.courier.Scheduler}; tests use courier-test's
+ * {@code FakeClock}, which is both.
  */
 package io.courier.resilience;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.ResourceExhaustedException;
 import io.courier.UnavailableException;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class BulkheadTest {
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.create();
 
     private static CompletableFuture<Object> hold(Bulkhead b, CompletableFuture<Object> answer) {
         return b.intercept(Calls.idempotent(), call -> answer);

@@ -5,6 +5,7 @@ import io.courier.CallContext;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.test.FakeClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class Calls {
         return Call.of(INVENTORY, INVENTORY.method(method).orElseThrow(), args, CallContext.empty(), A);
     }
 
-    static Call withDeadline(Call call, Duration timeout, ManualClock clock) {
+    static Call withDeadline(Call call, Duration timeout, FakeClock clock) {
         return call.withContext(call.context().withDeadline(Deadline.after(timeout, clock)));
     }
 

@@ -10,6 +10,7 @@ import io.courier.NotFoundException;
 import io.courier.UnavailableException;
 import io.courier.resilience.CircuitBreaker.State;
 import io.courier.resilience.CircuitBreaker.Transition;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.startingAt(0); // transitions are checked at absolute times
     private final List<Transition> events = new CopyOnWriteArrayList<>();
 
     private CircuitBreaker.Builder breaker() {

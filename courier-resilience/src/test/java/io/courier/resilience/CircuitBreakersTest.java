@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.Call;
 import io.courier.UnavailableException;
 import io.courier.resilience.CircuitBreaker.State;
+import io.courier.test.FakeClock;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakersTest {
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.create();
     private final List<CircuitBreaker.Transition> events = new CopyOnWriteArrayList<>();
     private final CircuitBreakers registry = CircuitBreakers.of(CircuitBreaker.builder("endpoint").ticker(clock)
             .countWindow(10).minimumCalls(3).listener(events::add));

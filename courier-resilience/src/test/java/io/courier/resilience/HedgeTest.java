@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.NotFoundException;
 import io.courier.UnavailableException;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class HedgeTest {
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.create();
     private final RetryBudget budget = RetryBudget.builder().ticker(clock).build();
 
     private Hedge hedge() {

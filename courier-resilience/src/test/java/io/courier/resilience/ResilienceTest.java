@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.Call;
 import io.courier.DeadlineExceededException;
 import io.courier.UnavailableException;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ResilienceTest {
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.create();
 
     private Retry.Builder retry() {
         return Retry.builder().scheduler(clock).ticker(clock).maxAttempts(3).initialBackoff(Duration.ofMillis(10))

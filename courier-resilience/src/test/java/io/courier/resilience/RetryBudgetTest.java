@@ -4,12 +4,13 @@ import static io.courier.resilience.Calls.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.UnavailableException;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class RetryBudgetTest {
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.create();
 
     private Retry retryWith(RetryBudget budget) {
         return Retry.builder().scheduler(clock).maxAttempts(3).initialBackoff(Duration.ofMillis(5))

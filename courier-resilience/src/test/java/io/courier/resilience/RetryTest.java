@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.courier.Call;
 import io.courier.InternalException;
 import io.courier.NotFoundException;
+import io.courier.Scheduler;
 import io.courier.UnavailableException;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,7 @@ class RetryTest {
     /** nextDouble() 0: every backoff is zero. */
     private static final RandomGenerator SHORTEST = () -> 0L;
 
-    private final ManualClock clock = new ManualClock();
+    private final FakeClock clock = FakeClock.startingAt(0); // the backoff test reads absolute times
 
     private Retry.Builder retry() {
         return Retry.builder().scheduler(clock).ticker(clock).maxAttempts(4)
@@ -64,9 +66,9 @@ class RetryTest {
     @Test
     void fullJitterDrawsEachBackoffBetweenZeroAndTheCap() {
         List<Long> delays = new ArrayList<>();
-        Scheduler recording = (task, delayNanos) -> {
-            delays.add(delayNanos);
-            return clock.schedule(task, delayNanos);
+        Scheduler recording = (delay, task) -> {
+            delays.add(delay.toNanos());
+            return clock.schedule(delay, task);
         };
         Retry r = retry().maxAttempts(2).random(new SplittableRandom(7)).scheduler(recording)
                 .budget(RetryBudget.builder().ratio(1).ticker(clock).build()).build();

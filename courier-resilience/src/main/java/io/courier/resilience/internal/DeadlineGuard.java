@@ -4,16 +4,17 @@ import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
+import io.courier.Scheduler;
 import io.courier.resilience.FailurePolicy;
-import io.courier.resilience.Scheduler;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Ends a whole logical call (every attempt and backoff below it) with
  * {@link DeadlineExceededException} when its deadline passes, and cancels what is still
  * running. Core's deadline interceptor does the same per attempt next to the transport; this
- * one sits above retries and hedges, on the resilience {@link Scheduler}, so a fallback sees
- * the deadline error and tests can drive it with a fake clock.
+ * one sits above retries and hedges, on the {@link Scheduler} that {@code Resilience} is built
+ * with, so a fallback sees the deadline error and tests can drive it with a fake clock.
  */
 public final class DeadlineGuard implements Interceptor {
     private final Scheduler scheduler;
@@ -37,11 +38,11 @@ public final class DeadlineGuard implements Interceptor {
             return inner;
         }
         CompletableFuture<Object> outer = new CompletableFuture<>();
-        Scheduler.Task timer = scheduler.schedule(() -> {
+        Scheduler.Task timer = scheduler.schedule(Duration.ofNanos(left), () -> {
             if (outer.completeExceptionally(expired(call))) {
                 inner.cancel(true);
             }
-        }, left);
+        });
         inner.whenComplete((value, failure) -> {
             timer.cancel();
             if (failure == null) {
