@@ -2,6 +2,7 @@ package io.courier.messaging;
 
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
+import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.messaging.internal.CommandClient;

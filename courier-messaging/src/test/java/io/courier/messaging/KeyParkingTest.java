@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.json.JsonCodec;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.ManualTime;
 import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** A handler failing for one key for a while: the other keys flow, the key is parked, then caught up in order. */
 class KeyParkingTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
-    private final ManualTime time = new ManualTime();
+    private final FakeClock time = FakeClock.create();
     // One partition: the failing key shares it with every other key, the hardest case.
     private final InMemoryBroker broker = InMemoryBroker.builder().partitions(1).build();
     private final Messaging messaging = Messaging.builder().name("billing").broker(broker).codec(JsonCodec.create())
@@ -57,7 +57,7 @@ class KeyParkingTest {
         // Every other key is handled while "bad" waits for its retry, and no real time passes.
         Poll.until(PATIENCE, () -> "other keys handled: " + handled,
                 () -> List.of("a", "b", "c").stream().allMatch(k -> handled.getOrDefault(k, List.of()).size() == 20));
-        Poll.until(PATIENCE, "the bad key parked on a retry timer", () -> time.pending() == 1);
+        Poll.until(PATIENCE, "the bad key parked on a retry timer", () -> time.pendingTasks() == 1);
         assertThat(handled).doesNotContainKey("bad");
         assertThat(badAttempts.get()).isEqualTo(1);
 
@@ -65,7 +65,7 @@ class KeyParkingTest {
         for (int i = 2; i <= 4; i++) {
             time.advance(Duration.ofSeconds(1));
             int expected = i;
-            Poll.until(PATIENCE, "attempt " + i, () -> badAttempts.get() == expected && time.pending() == 1);
+            Poll.until(PATIENCE, "attempt " + i, () -> badAttempts.get() == expected && time.pendingTasks() == 1);
         }
         assertThat(handled).doesNotContainKey("bad");
 
@@ -77,6 +77,6 @@ class KeyParkingTest {
         assertThat(handled.get("bad")).isSorted().doesNotHaveDuplicates();
         handled.values().forEach(seqs -> assertThat(seqs).hasSize(20).isSorted());
         Poll.until(PATIENCE, "every message acknowledged", () -> broker.unacknowledged("OrderCreated", "billing") == 0);
-        assertThat(time.pending()).isZero();
+        assertThat(time.pendingTasks()).isZero();
     }
 }

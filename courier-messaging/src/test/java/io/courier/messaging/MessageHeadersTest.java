@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.Deadline;
 import io.courier.Metadata;
-import io.courier.messaging.conformance.ManualTime;
+import io.courier.test.FakeClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class MessageHeadersTest {
-    private final ManualTime time = new ManualTime();
+    private final FakeClock time = FakeClock.create();
 
     private Message full() {
         return Message.builder()
@@ -28,7 +28,7 @@ class MessageHeadersTest {
 
     @Test
     void writesOneDocumentedHeaderPerEnvelopeField() {
-        Metadata h = MessageHeaders.write(full(), time.clock());
+        Metadata h = MessageHeaders.write(full(), time.wallClock());
 
         assertThat(h.get("courier-id")).hasValue("m-1");
         assertThat(h.get("courier-type")).hasValue("kitchen.createTicket");
@@ -40,7 +40,7 @@ class MessageHeadersTest {
         assertThat(h.get("traceparent")).hasValue("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         assertThat(h.get("courier-content-type")).hasValue("application/json");
         assertThat(h.get("courier-timestamp")).hasValue("1700000000123");
-        assertThat(h.get("courier-deadline")).hasValue(Long.toString(time.clock().millis() + 2000));
+        assertThat(h.get("courier-deadline")).hasValue(Long.toString(time.wallClock().millis() + 2000));
         assertThat(h.getAll("x-tag")).containsExactly("a", "b");
     }
 
@@ -48,7 +48,7 @@ class MessageHeadersTest {
     void readsBackWhatWasWritten() {
         Message sent = full();
         time.advance(Duration.ofMillis(500)); // time spent in the broker counts against the deadline
-        Message received = MessageHeaders.read(MessageHeaders.write(sent, time.clock()), sent.payload(), time.clock(), time);
+        Message received = MessageHeaders.read(MessageHeaders.write(sent, time.wallClock()), sent.payload(), time.wallClock(), time);
 
         assertThat(received.id()).isEqualTo("m-1");
         assertThat(received.type()).hasValue("kitchen.createTicket");
@@ -64,17 +64,17 @@ class MessageHeadersTest {
     @Test
     void deadlineIsAbsoluteSoTimeInTheBrokerCounts() {
         Message sent = Message.builder().channel("c").deadline(Deadline.after(Duration.ofSeconds(1), time)).build();
-        Metadata h = MessageHeaders.write(sent, time.clock());
+        Metadata h = MessageHeaders.write(sent, time.wallClock());
         time.advance(Duration.ofSeconds(3));
 
-        assertThat(MessageHeaders.read(h, new byte[0], time.clock(), time).deadline().orElseThrow().expired()).isTrue();
+        assertThat(MessageHeaders.read(h, new byte[0], time.wallClock(), time).deadline().orElseThrow().expired()).isTrue();
     }
 
     @Test
     void aMissingIdIsNamed() {
         Metadata h = Metadata.of("courier-channel", "c");
 
-        assertThatThrownBy(() -> MessageHeaders.read(h, new byte[0], time.clock(), time))
+        assertThatThrownBy(() -> MessageHeaders.read(h, new byte[0], time.wallClock(), time))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("courier-id");
     }
 
@@ -82,7 +82,7 @@ class MessageHeadersTest {
     void aUserHeaderCannotImitateTheEnvelope() {
         Message m = Message.builder().id("real").channel("c").header("courier-id", "fake").build();
 
-        assertThat(MessageHeaders.write(m, time.clock()).getAll("courier-id")).containsExactly("real");
+        assertThat(MessageHeaders.write(m, time.wallClock()).getAll("courier-id")).containsExactly("real");
     }
 
     @Test

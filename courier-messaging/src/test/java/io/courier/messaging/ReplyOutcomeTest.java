@@ -7,12 +7,12 @@ import io.courier.ConflictException;
 import io.courier.DeadlineExceededException;
 import io.courier.Status;
 import io.courier.json.JsonCodec;
-import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
-import io.courier.messaging.conformance.ManualTime;
+import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Replies that come late, twice, or never: the caller sees exactly one outcome each time. */
 class ReplyOutcomeTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
-    private final ManualTime time = new ManualTime();
+    private final FakeClock time = FakeClock.create();
     private final JsonCodec json = JsonCodec.create();
     private final InMemoryBroker broker = InMemoryBroker.create();
     private final Messaging messaging = Messaging.builder().name("order-service").broker(broker).codec(json)
@@ -86,7 +86,7 @@ class ReplyOutcomeTest {
 
         Poll.until(PATIENCE, "the duplicate dropped", () -> messaging.droppedReplies() == 1);
         assertThat(ticket.join().id()).isEqualTo("first");
-        assertThat(time.pending()).as("the deadline timer is cancelled").isZero();
+        assertThat(time.pendingTasks()).as("the deadline timer is cancelled").isZero();
         time.advance(Duration.ofSeconds(5));
         assertThat(ticket.join().id()).isEqualTo("first");
     }
@@ -102,7 +102,7 @@ class ReplyOutcomeTest {
 
         assertThatThrownBy(ticket::join).hasCauseInstanceOf(DeadlineExceededException.class)
                 .hasMessageContaining("kitchen.createTicket");
-        assertThat(time.pending()).isZero();
+        assertThat(time.pendingTasks()).isZero();
         assertThat(messaging.droppedReplies()).isZero();
     }
 

@@ -1,8 +1,8 @@
 package io.courier.messaging.internal;
 
 import io.courier.Deadline;
+import io.courier.Scheduler;
 import io.courier.messaging.Message;
-import io.courier.messaging.Scheduler;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.Delivery;
 import io.courier.messaging.spi.DeliveryHandler;

@@ -64,7 +64,9 @@ import org.junit.jupiter.api.Test;
  * <p>Each test gets a fresh broker from {@link #createBroker()}, uses channel names made unique
  * by {@link #channel(String)} where it can, and waits by polling up to {@link #patience()}, never
  * by sleeping. Tests that need time to pass use short real timeouts, since an external broker
- * runs on real time.
+ * runs on real time. The suite itself needs no fake time; an adapter's own tests of
+ * time-dependent behaviour use {@code io.courier.test.FakeClock}, with {@code courier-test} as
+ * another test-scoped dependency.
  */
 public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest {
     private final List<Messaging> instances = new ArrayList<>();
