@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DeadlineTest {
-    /** Time that moves only when the test says (courier-test's FakeTicker depends on this module). */
+    /** Time that moves only when the test says (courier-test's FakeClock depends on this module). */
     private final AtomicLong now = new AtomicLong(5_000_000_000L);
     private final Ticker ticker = now::get;
 
