@@ -9,10 +9,13 @@ module io.courier.core {
     exports io.courier;
     exports io.courier.annotation;
     exports io.courier.contract;
+    exports io.courier.discovery;
     exports io.courier.spi;
     // For Courier's own transport modules only; not a public API.
     exports io.courier.internal to io.courier.http, io.courier.test, io.courier.grpc;
 
     uses io.courier.spi.Codec;
     uses io.courier.spi.TransportFactory;
+    uses io.courier.discovery.Discovery;
+    uses io.courier.discovery.LoadBalancer;
 }

@@ -1,7 +1,11 @@
 package io.courier;
 
 import io.courier.contract.ServiceDescriptor;
+import io.courier.discovery.EndpointHealth;
+import io.courier.discovery.LoadBalancer;
 import io.courier.internal.ClientHandler;
+import io.courier.internal.InterceptorChain;
+import io.courier.internal.PickEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +24,14 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
+ * <p>Without a target, or with {@code discovery:service}, calls go to the instances the
+ * {@code Courier}'s discovery finds, one picked per attempt by the {@linkplain #loadBalancer
+ * load balancer}:
+ *
+ * <pre>{@code
+ * ConsumerService consumers = courier.client(ConsumerService.class).build();
+ * }</pre>
+ *
  * @param <T> the contract
  */
 public final class ClientBuilder<T> {
@@ -29,6 +41,9 @@ public final class ClientBuilder<T> {
     private Duration deadline = Duration.ofSeconds(30);
     private Metadata headers = Metadata.empty();
     private final List<Interceptor> interceptors = new ArrayList<>();
+    private final List<Interceptor> endpointInterceptors = new ArrayList<>();
+    private LoadBalancer loadBalancer;
+    private EndpointHealth endpointHealth = EndpointHealth.none();
 
     ClientBuilder(Courier courier, ServiceDescriptor service) {
         this.courier = courier;
@@ -37,7 +52,10 @@ public final class ClientBuilder<T> {
 
     /**
      * Where calls go: {@code http://host:port} (HTTP/1.1), {@code h2c://host:port} (HTTP/2
-     * without TLS), or {@code inproc:name} from {@link Courier#uris()}.
+     * without TLS), {@code inproc:name} from {@link Courier#uris()}, or
+     * {@code discovery:service} (optionally {@code ?scheme=h2c,http} to prefer transports) for
+     * the instances discovery finds; the default without a target is
+     * {@code discovery:<the contract's service name>}.
      */
     public ClientBuilder<T> target(URI target) {
         Objects.requireNonNull(target, "target");
@@ -78,16 +96,45 @@ public final class ClientBuilder<T> {
         return this;
     }
 
+    /**
+     * With discovery: picks the endpoint of each attempt (default: power-of-two-choices from
+     * {@code courier-discovery}, else round robin). One per client; it keeps statistics.
+     */
+    public ClientBuilder<T> loadBalancer(LoadBalancer loadBalancer) {
+        this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
+        return this;
+    }
+
+    /** With discovery: endpoints to skip while others are available, e.g. those whose breaker is open. */
+    public ClientBuilder<T> endpointHealth(EndpointHealth health) {
+        this.endpointHealth = Objects.requireNonNull(health, "health");
+        return this;
+    }
+
+    /**
+     * An interceptor for each attempt at one endpoint: after the endpoint is picked (so
+     * {@link Call#target()} is the endpoint), inside the {@linkplain #interceptor client's
+     * interceptors}. The place for per-endpoint circuit breakers and limits.
+     */
+    public ClientBuilder<T> endpointInterceptor(Interceptor interceptor) {
+        endpointInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+        return this;
+    }
+
     /** The client: a proxy of the contract, safe to share between threads. */
     public T build() {
-        if (target == null) {
-            throw new IllegalStateException(service.type().getSimpleName() + " client: no target (expected: "
-                    + ".target(\"http://host:port\") or .target(courier.uri()))");
+        URI to = target != null ? target : courier.defaultTarget(service);
+        InterceptorChain chain;
+        if (PickEndpoint.SCHEME.equals(to.getScheme())) {
+            chain = courier.discoveryChain(to, interceptors, endpointInterceptors, loadBalancer, endpointHealth);
+        } else {
+            List<Interceptor> all = new ArrayList<>(interceptors);
+            all.addAll(endpointInterceptors);
+            chain = courier.clientChain(to, all);
         }
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) service.type();
-        ClientHandler handler = new ClientHandler(service, target, deadline, headers, courier.name(), courier.ticker(),
-                courier.clientChain(target, interceptors));
+        ClientHandler handler = new ClientHandler(service, to, deadline, headers, courier.name(), courier.ticker(), chain);
         return ClientHandler.proxy(type, handler);
     }
 }

@@ -1,10 +1,17 @@
 package io.courier;
 
 import io.courier.contract.ServiceDescriptor;
+import io.courier.discovery.Discovery;
+import io.courier.discovery.EndpointHealth;
+import io.courier.discovery.LoadBalancer;
+import io.courier.discovery.ServiceView;
 import io.courier.inprocess.InProcessTransportFactory;
 import io.courier.internal.DeadlineInterceptor;
 import io.courier.internal.Dispatcher;
 import io.courier.internal.InterceptorChain;
+import io.courier.internal.PickEndpoint;
+import io.courier.internal.RoundRobinBalancer;
+import io.courier.internal.SelfRegistration;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
@@ -21,7 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * <p>Servers bind on the first {@link #serve}, to the configured host and port (port 0, the
  * default, picks a free one; {@link #uri()} tells which). Thread-safe; clients are cheap
  * proxies that share this instance's connections, so make them once and keep them.
+ *
+ * <p>With a {@link Discovery} backend ({@link Builder#discovery}, or one found on the class
+ * path), every served service is registered and kept alive until {@link #close()}, and a
+ * client without a target ({@code courier.client(X.class).build()}) or with
+ * {@code discovery:service} finds the service's instances and balances its calls over them.
  */
 public final class Courier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
@@ -64,6 +79,10 @@ public final class Courier implements AutoCloseable {
     private final Map<String, Transport> bySchema = new HashMap<>();
     private final Map<Transport, InterceptorChain> chains = new HashMap<>();
     private final Object lock = new Object();
+    private final Discovery discovery;
+    private final boolean ownsDiscovery;
+    private final SelfRegistration registration;
+    private final Map<String, ServiceView> views = new ConcurrentHashMap<>();
     private boolean started;
     private boolean closed;
 
@@ -101,6 +120,18 @@ public final class Courier implements AutoCloseable {
                 bySchema.putIfAbsent(scheme, t);
             }
         }
+        this.discovery = b.discovery != null ? b.discovery : foundDiscovery();
+        this.ownsDiscovery = b.discovery == null && discovery != null;
+        this.registration = discovery == null ? null
+                : new SelfRegistration(discovery, name, b.instanceMetadata, scheduler, handlers);
+    }
+
+    /** The first discovery backend on the class path, unless {@code -Dcourier.discovery=none}. */
+    private static Discovery foundDiscovery() {
+        if ("none".equals(System.getProperty("courier.discovery"))) {
+            return null;
+        }
+        return ServiceLoader.load(Discovery.class, Courier.class.getClassLoader()).findFirst().orElse(null);
     }
 
     /** A builder with the defaults: name {@code courier}, host {@code 127.0.0.1}, port 0. */
@@ -136,6 +167,9 @@ public final class Courier implements AutoCloseable {
             }
             for (Transport t : transports.values()) {
                 t.server().ifPresent(s -> s.register(service));
+            }
+            if (registration != null) {
+                registration.add(service.name(), uris());
             }
         }
         log.debug("Courier {} serves {}", name, service.name());
@@ -176,8 +210,34 @@ public final class Courier implements AutoCloseable {
     }
 
     /**
-     * Stops serving (new calls get {@link UnavailableException}), waits for calls in flight up
-     * to the drain timeout, then closes every transport and connection.
+     * The instances of {@code service} that discovery knows, kept up to date; the same view for
+     * every caller, shared with this instance's clients.
+     *
+     * @throws IllegalStateException when there is no discovery backend
+     */
+    public ServiceView discovered(String service) {
+        Objects.requireNonNull(service, "service");
+        if (discovery == null) {
+            throw new IllegalStateException("Courier " + name + " has no discovery backend (expected: "
+                    + "Courier.builder().discovery(...), or courier-discovery on the class path)");
+        }
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("Courier " + name + " is closed");
+            }
+            return views.computeIfAbsent(service, s -> ServiceView.watch(discovery, s));
+        }
+    }
+
+    /** The discovery backend in use, if any. */
+    public Optional<Discovery> discovery() {
+        return Optional.ofNullable(discovery);
+    }
+
+    /**
+     * Marks this instance draining in discovery, stops serving (new calls get
+     * {@link UnavailableException}), waits for calls in flight up to the drain timeout,
+     * deregisters, then closes every transport and connection.
      */
     @Override
     public void close() {
@@ -186,6 +246,9 @@ public final class Courier implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (registration != null) {
+            registration.drain();
         }
         dispatcher.beginClosing();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
@@ -202,6 +265,7 @@ public final class Courier implements AutoCloseable {
         } catch (Exception e) {
             log.warn("Courier {}: servers did not stop cleanly: {}", name, e.toString());
         }
+        closeDiscovery();
         for (Transport t : transports.values()) {
             try {
                 t.close();
@@ -211,6 +275,63 @@ public final class Courier implements AutoCloseable {
         }
         handlers.shutdownNow();
         scheduler.shutdownNow();
+    }
+
+    private void closeDiscovery() {
+        if (registration != null) {
+            registration.deregisterAll();
+        }
+        views.values().forEach(ServiceView::close);
+        if (ownsDiscovery) {
+            try {
+                discovery.close();
+            } catch (RuntimeException e) {
+                log.warn("Courier {}: closing discovery {} failed: {}", name, discovery.name(), e.toString());
+            }
+        }
+    }
+
+    /** Where a client without a target sends calls: the service through discovery. */
+    URI defaultTarget(ServiceDescriptor service) {
+        if (discovery == null) {
+            throw new IllegalStateException(service.type().getSimpleName() + " client: no target (expected: "
+                    + ".target(\"http://host:port\") or .target(courier.uri()), or a discovery backend: "
+                    + "Courier.builder().discovery(...) or courier-discovery on the class path)");
+        }
+        return URI.create(PickEndpoint.SCHEME + ":" + service.name());
+    }
+
+    /**
+     * The chain of a client whose target is {@code discovery:service}: the pick step runs inside
+     * the client's interceptors (so a retry picks again) and before the per-endpoint ones.
+     */
+    InterceptorChain discoveryChain(URI target, List<Interceptor> perClient, List<Interceptor> perEndpoint,
+                                    LoadBalancer balancer, EndpointHealth health) {
+        ServiceView view = discovered(PickEndpoint.service(target));
+        Set<String> schemes;
+        synchronized (lock) {
+            schemes = Set.copyOf(bySchema.keySet());
+        }
+        LoadBalancer lb = balancer != null ? balancer : foundBalancer();
+        List<Interceptor> all = new ArrayList<>(clientInterceptors);
+        all.addAll(perClient);
+        all.add(new PickEndpoint(view, lb, health, schemes, PickEndpoint.schemes(target)));
+        all.addAll(perEndpoint);
+        all.add(new DeadlineInterceptor(scheduler));
+        return new InterceptorChain(all, call -> {
+            Transport transport = bySchema.get(call.target().getScheme());
+            if (transport == null) { // an interceptor sent the call somewhere no transport goes
+                throw new IllegalArgumentException("target: " + call.target() + " (expected: one of the schemes "
+                        + bySchema.keySet() + ")");
+            }
+            return transport.client().call(call);
+        });
+    }
+
+    /** A new load balancer from the class path (courier-discovery's default), else round robin. */
+    private static LoadBalancer foundBalancer() {
+        return ServiceLoader.load(LoadBalancer.class, Courier.class.getClassLoader()).findFirst()
+                .orElseGet(RoundRobinBalancer::new);
     }
 
     InterceptorChain clientChain(URI target, List<Interceptor> perClient) {
@@ -248,8 +369,28 @@ public final class Courier implements AutoCloseable {
         private final List<TransportFactory> transports = new ArrayList<>();
         private final List<Interceptor> clientInterceptors = new ArrayList<>();
         private final List<Interceptor> serverInterceptors = new ArrayList<>();
+        private Discovery discovery;
+        private final Map<String, String> instanceMetadata = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Where served services are registered and clients find them (default: the first
+         * {@link Discovery} on the class path). The caller closes it after the {@code Courier}.
+         */
+        public Builder discovery(Discovery discovery) {
+            this.discovery = Objects.requireNonNull(discovery, "discovery");
+            return this;
+        }
+
+        /**
+         * Metadata registered with every served service, e.g. {@code zone}, {@code version},
+         * {@code weight} (see {@link io.courier.discovery.ServiceInstance}).
+         */
+        public Builder instanceMetadata(String key, String value) {
+            instanceMetadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
         }
 
         /** The name of this application or service instance (default {@code courier}). */
