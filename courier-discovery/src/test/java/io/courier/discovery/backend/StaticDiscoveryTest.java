@@ -1,0 +1,34 @@
+package io.courier.discovery.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.courier.discovery.Discovery;
+import io.courier.discovery.conformance.DiscoveryConformance;
+import io.courier.discovery.ServiceInstance;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class StaticDiscoveryTest extends DiscoveryConformance {
+    @Override
+    protected Discovery create() {
+        return StaticDiscovery.create();
+    }
+
+    @Test
+    void parsesConfiguredAddresses() {
+        StaticDiscovery d = StaticDiscovery.parse("inventory=http://10.0.0.1:8080, http://10.0.0.2:8080;billing=h2c://10.0.0.3:9000\n");
+        assertThat(d.instances("inventory")).extracting(i -> i.uris().get(0))
+                .containsExactly(URI.create("http://10.0.0.1:8080"), URI.create("http://10.0.0.2:8080"));
+        assertThat(d.instances("billing")).extracting(ServiceInstance::id).containsExactly("static-0");
+    }
+
+    @Test
+    void refusesEntriesThatAreNotServiceEqualsUris() {
+        assertThatThrownBy(() -> StaticDiscovery.parse("inventory http://10.0.0.1:8080"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("static discovery entry: \"inventory http://10.0.0.1:8080\" (expected: service=uri,uri,...)");
+        assertThatThrownBy(() -> StaticDiscovery.parse("inventory=10.0.0.1:8080"))
+                .hasMessageContaining("(expected: an absolute URI such as http://10.0.0.1:8080)");
+    }
+}
