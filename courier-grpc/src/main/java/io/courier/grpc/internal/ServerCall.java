@@ -84,10 +84,16 @@ final class ServerCall {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
         }
-        request.invalidMessageHandler(invalid -> finish(invalid instanceof MessageSizeOverflowException
-                ? new ResourceExhaustedException("request message of " + method.fullName() + ": larger than the limit"
-                        + " (expected: at most the server's maxBodyBytes)", Map.of(), false)
-                : new InvalidArgumentException("request message of " + method.fullName() + ": " + invalid.getMessage())));
+        request.invalidMessageHandler(invalid -> {
+            // After the one request message of a unary call, what follows is garbage, not an
+            // oversize message: a length prefix shorter than its message leaves such a tail.
+            boolean tail = !method.streaming().requests() && !received.isEmpty();
+            finish(invalid instanceof MessageSizeOverflowException && !tail
+                    ? new ResourceExhaustedException("request message of " + method.fullName() + ": larger than the"
+                            + " limit (expected: at most the server's maxBodyBytes)", Map.of(), false)
+                    : new InvalidArgumentException("request of " + method.fullName() + ": "
+                            + (tail ? "bytes after the request message (expected: exactly one message)" : invalid.getMessage())));
+        });
         request.errorHandler(error -> cancel());
         request.exceptionHandler(failure -> cancel());
         response.exceptionHandler(failure -> cancel());
