@@ -1,0 +1,206 @@
+package io.courier.discovery.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.Courier;
+import io.courier.discovery.ServiceInstance;
+import io.courier.discovery.ServiceView;
+import io.courier.discovery.backend.LocalDiscovery;
+import io.courier.discovery.balancer.LoadBalancers;
+import io.courier.discovery.client.Echo;
+import io.courier.discovery.conformance.Await;
+import io.courier.resilience.Retry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three instances, each its own JVM serving REST and registered in the local backend; a client
+ * calls them under load; one is killed with SIGKILL. Measured: how long until the dead endpoint
+ * gets no more attempts and leaves the client's view, and whether calls fail after that; then
+ * how soon a fourth instance takes traffic after registering.
+ */
+class FailoverTest {
+    private static final Duration BOUND = Duration.ofSeconds(1);
+
+    @TempDir
+    Path dir;
+    private final List<Instance> instances = new ArrayList<>();
+
+    /** A started child process and the URI it serves at. */
+    private record Instance(String name, Process process, URI uri, long readyNanos) {
+    }
+
+    /** One attempt at an endpoint, as the endpoint interceptor saw it. */
+    private record Attempt(long atNanos, URI target) {
+    }
+
+    /** One logical call, retries included. */
+    private record Outcome(long atNanos, boolean ok) {
+    }
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Instance i : instances) {
+            i.process().destroyForcibly();
+        }
+        for (Instance i : instances) {
+            i.process().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private CompletableFuture<Instance> start(String name) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                Process p = new ProcessBuilder(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-cp", System.getProperty("java.class.path"), EchoInstance.class.getName(), dir.toString(), name)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                synchronized (instances) {
+                    instances.add(new Instance(name, p, null, 0)); // so it is killed even if it never gets ready
+                }
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
+                    // skip anything printed before readiness
+                }
+                if (line == null) {
+                    throw new IllegalStateException(name + " exited before getting ready: " + p.waitFor());
+                }
+                Instance ready = new Instance(name, p, URI.create(line.substring("READY ".length())), System.nanoTime());
+                synchronized (instances) {
+                    instances.replaceAll(i -> i.process() == p ? ready : i);
+                }
+                return ready;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(name + " did not start", e);
+            }
+        });
+    }
+
+    @Test
+    void aKilledInstanceLeavesTheRotationInUnderASecondAndANewOneJoinsInUnderASecond() throws Exception {
+        List<CompletableFuture<Instance>> starting = List.of(start("e1"), start("e2"), start("e3"));
+        List<Instance> three = new ArrayList<>();
+        for (CompletableFuture<Instance> f : starting) {
+            three.add(f.get(60, TimeUnit.SECONDS));
+        }
+
+        Queue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+        Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        try (LocalDiscovery discovery = LocalDiscovery.builder().directory(dir).scanInterval(Duration.ofMillis(100)).build();
+             Courier client = Courier.builder().name("failover-client").discovery(discovery).build()) {
+            ServiceView view = client.discovered("echo");
+            Await.until(Duration.ofSeconds(10), () -> view.instances().size() == 3, view::toString);
+            // Round robin, the balancer that learns nothing from failures: the dead endpoint keeps
+            // its share of picks until discovery drops it, so retries and discovery are what is measured.
+            Echo echo = client.client(Echo.class).deadline(Duration.ofSeconds(2))
+                    .loadBalancer(LoadBalancers.roundRobin())
+                    .interceptor(Retry.builder().maxAttempts(4).initialBackoff(Duration.ofMillis(1))
+                            .maxBackoff(Duration.ofMillis(5)).build())
+                    .endpointInterceptor((call, next) -> {
+                        attempts.add(new Attempt(System.nanoTime(), call.target()));
+                        return next.proceed(call);
+                    })
+                    .build();
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong calls = new AtomicLong();
+            try (ExecutorService load = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < 4; t++) {
+                    load.submit(() -> {
+                        while (running.get()) {
+                            boolean ok;
+                            try {
+                                ok = echo.whoami() != null;
+                            } catch (RuntimeException e) {
+                                ok = false;
+                            }
+                            outcomes.add(new Outcome(System.nanoTime(), ok));
+                            calls.incrementAndGet();
+                        }
+                    });
+                }
+                Await.until(Duration.ofSeconds(10), () -> three.stream().allMatch(i -> targeted(attempts, i.uri(), 0)),
+                        () -> "attempts so far: " + attempts.size());
+
+                // kill -9 one instance under load
+                Instance victim = three.get(0);
+                long killedAt = System.nanoTime();
+                victim.process().destroyForcibly();
+                assertThat(victim.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+                AtomicLong leftViewAt = new AtomicLong();
+                Await.until(Duration.ofSeconds(5), () -> {
+                    if (view.instances().stream().noneMatch(i -> i.uris().contains(victim.uri()))) {
+                        leftViewAt.compareAndSet(0, System.nanoTime());
+                        return true;
+                    }
+                    return false;
+                }, view::toString);
+                // Keep the load on for a further two seconds after the kill, to see that nothing fails.
+                long measureUntil = killedAt + Duration.ofSeconds(2).toNanos();
+                Await.until("two seconds of load after the kill", Duration.ofSeconds(5), () -> System.nanoTime() > measureUntil);
+
+                long lastAttemptAtDead = attempts.stream().filter(a -> a.target().equals(victim.uri()))
+                        .mapToLong(Attempt::atNanos).max().orElse(killedAt);
+                long attemptsAtDead = attempts.stream()
+                        .filter(a -> a.target().equals(victim.uri()) && a.atNanos() > killedAt).count();
+                long outOfRotationMs = Math.max(0, lastAttemptAtDead - killedAt) / 1_000_000;
+                long leftViewMs = (leftViewAt.get() - killedAt) / 1_000_000;
+                long afterKill = outcomes.stream().filter(o -> o.atNanos() > killedAt).count();
+                long failedAfterKill = outcomes.stream().filter(o -> o.atNanos() > killedAt && !o.ok()).count();
+                long failedAfterBound = outcomes.stream()
+                        .filter(o -> o.atNanos() > killedAt + BOUND.toNanos() && !o.ok()).count();
+                long callsAfterBound = outcomes.stream().filter(o -> o.atNanos() > killedAt + BOUND.toNanos()).count();
+                System.out.printf("kill -9 of %s: %d attempts at it after the kill, the last %d ms after it, out of the client's view after %d ms;"
+                                + " %d calls in the 2 s after the kill, %d failed; %d calls after the first second, %d failed%n",
+                        victim.name(), attemptsAtDead, outOfRotationMs, leftViewMs, afterKill, failedAfterKill, callsAfterBound, failedAfterBound);
+                assertThat(outOfRotationMs).isLessThan(BOUND.toMillis());
+                assertThat(leftViewMs).isLessThan(BOUND.toMillis());
+                assertThat(callsAfterBound).isPositive();
+                assertThat(failedAfterBound).isZero();
+                assertThat(failedAfterKill).as("idempotent calls are retried elsewhere").isZero();
+
+                // a new instance takes traffic within a second of registering
+                Instance fresh = start("e4").get(60, TimeUnit.SECONDS);
+                Await.until(Duration.ofSeconds(5), () -> targeted(attempts, fresh.uri(), fresh.readyNanos()),
+                        () -> "no attempt at " + fresh.uri() + " yet; view " + view);
+                long firstAttempt = attempts.stream().filter(a -> a.target().equals(fresh.uri()))
+                        .mapToLong(Attempt::atNanos).min().orElseThrow();
+                long joinMs = Math.max(0, firstAttempt - fresh.readyNanos()) / 1_000_000;
+                System.out.printf("new instance %s: first call %d ms after it registered%n", fresh.name(), joinMs);
+                assertThat(joinMs).isLessThan(BOUND.toMillis());
+                assertThat(view.instances()).extracting(ServiceInstance::uris).hasSize(3);
+                running.set(false);
+            }
+            assertThat(calls.get()).isPositive();
+        }
+    }
+
+    private static boolean targeted(Queue<Attempt> attempts, URI uri, long sinceNanos) {
+        for (Attempt a : attempts) {
+            if (a.target().equals(uri) && a.atNanos() >= sinceNanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
