@@ -33,19 +33,34 @@ import java.util.Objects;
  *       (path, query, header or body alike), named after its path variable, query parameter
  *       or header in snake_case, or after the Java parameter for the body.</li>
  * </ul>
+ * A method that streams its requests (a {@code Stream<T>} parameter) sends each element as
+ * its own request message ({@code rpc X(stream T)}): {@code T}'s message for a record or a
+ * generated message, otherwise a one-field message as for a response (a standard wrapper, else
+ * {@code <Rpc>Request} with {@code value = 1}); {@link #encodeRequest(Object[])} then takes and
+ * {@link #decodeRequest(byte[])} gives one element in a one-element array.
  * The response message is {@code google.protobuf.Empty} for {@code void}, the result's own
  * message for a record or generated message, and otherwise a one-field message ({@code value =
  * 1}): a standard wrapper such as {@code google.protobuf.StringValue} for a string, number,
  * boolean or {@code byte[]}, else {@code <Rpc>Response}. A {@code CompletableFuture<T>} result
- * is {@code T}.
+ * is {@code T}, and so is one element of a {@code Stream<T>} result ({@code returns (stream T)}).
  */
 public final class MethodCodec {
     /** What a request message is. */
-    enum RequestKind { EMPTY, MESSAGE, FIELDS }
+    enum RequestKind {
+        /** No parameters: {@code google.protobuf.Empty}. */
+        EMPTY,
+        /** The only parameter, or one element of a request stream, is a message of its own. */
+        MESSAGE,
+        /** A {@code <Rpc>Request} message of the parameters. */
+        FIELDS,
+        /** One element of a request stream that is no message: wrapped in field 1. */
+        VALUE
+    }
 
     private final MethodDescriptor method;
     private final String path;
     private final RequestKind requestKind;
+    private final Type requestType;
     private final MessageCodec requestFields;
     private final BodyCodec requestBody;
     private final BodyCodec responseBody;
@@ -54,16 +69,25 @@ public final class MethodCodec {
         this.method = Objects.requireNonNull(method, "method");
         this.path = "/" + serviceFullName + "/" + rpcName(method);
         List<ParameterDescriptor> params = method.parameters();
-        if (params.isEmpty()) {
+        Type element = method.requestStreamType().orElse(null);
+        if (element != null) {
+            requestKind = isMessage(element) ? RequestKind.MESSAGE : RequestKind.VALUE;
+            requestType = element;
+            requestFields = null;
+            requestBody = BodyCodec.of(element);
+        } else if (params.isEmpty()) {
             requestKind = RequestKind.EMPTY;
+            requestType = void.class;
             requestFields = null;
             requestBody = BodyCodec.of(void.class);
         } else if (params.size() == 1 && isMessage(params.get(0).type())) {
             requestKind = RequestKind.MESSAGE;
+            requestType = params.get(0).type();
             requestFields = null;
             requestBody = BodyCodec.of(params.get(0).type());
         } else {
             requestKind = RequestKind.FIELDS;
+            requestType = null;
             String owner = rpcName(method) + "Request";
             List<FieldSlot> fields = new ArrayList<>();
             for (ParameterDescriptor p : params) {
@@ -103,27 +127,51 @@ public final class MethodCodec {
         return requestKind;
     }
 
+    /**
+     * The Java type one request message carries: the only parameter's or the stream element's
+     * type, {@code void} for none; null for a {@code <Rpc>Request} of the parameters.
+     */
+    Type requestType() {
+        return requestType;
+    }
+
+    /** Whether the rpc streams its requests ({@code rpc X(stream T)}). */
+    boolean streamsRequests() {
+        return method.streaming().requests();
+    }
+
+    /** Whether the rpc streams its responses ({@code returns (stream T)}). */
+    boolean streamsResponses() {
+        return method.streaming().responses();
+    }
+
     /** The request's fields, when it is a {@code <Rpc>Request} message; null otherwise. */
     MessageCodec requestFields() {
         return requestFields;
     }
 
-    /** The request message holding {@code args}, the method's arguments in signature order. */
+    /**
+     * The request message holding {@code args}, the method's arguments in signature order (for
+     * a method that streams its requests, one element).
+     */
     public byte[] encodeRequest(Object[] args) {
         Objects.requireNonNull(args, "args");
-        if (args.length != method.parameters().size()) {
-            throw new IllegalArgumentException("args: " + args.length + " values (expected: "
-                    + method.parameters().size() + " for " + method.fullName() + ")");
+        // A request stream's message holds one element, so one argument whatever the signature.
+        int expected = streamsRequests() ? 1 : method.parameters().size();
+        if (args.length != expected) {
+            throw new IllegalArgumentException("args: " + args.length + " values (expected: " + expected + " for "
+                    + method.fullName() + (streamsRequests() ? ", one stream element" : "") + ")");
         }
         return switch (requestKind) {
             case EMPTY -> new byte[0];
-            case MESSAGE -> requestBody.encode(args[0]);
+            case MESSAGE, VALUE -> requestBody.encode(args[0]);
             case FIELDS -> requestFields.encode(args);
         };
     }
 
     /**
-     * The arguments in a request message, in signature order.
+     * The arguments in a request message, in signature order (for a method that streams its
+     * requests, one element).
      *
      * @throws io.courier.InvalidArgumentException naming the message, field and problem
      */
@@ -131,7 +179,7 @@ public final class MethodCodec {
         Objects.requireNonNull(bytes, "bytes");
         return switch (requestKind) {
             case EMPTY -> new Object[0];
-            case MESSAGE -> new Object[] {requestBody.decode(bytes)};
+            case MESSAGE, VALUE -> new Object[] {requestBody.decode(bytes)};
             case FIELDS -> (Object[]) requestFields.decode(bytes);
         };
     }

@@ -50,10 +50,20 @@ final class ProtoDescriptorWriter {
         service.javaPackage().ifPresent(p -> file.setOptions(FileOptions.newBuilder()
                 .setJavaPackage(p).setJavaMultipleFiles(true)));
         ServiceDescriptorProto.Builder svc = ServiceDescriptorProto.newBuilder().setName(service.name());
-        schema.signatures().forEach((m, sig) -> svc.addMethod(MethodDescriptorProto.newBuilder()
-                .setName(m.rpcName())
-                .setInputType(schema.qualified(sig[0]))
-                .setOutputType(schema.qualified(sig[1]))));
+        schema.signatures().forEach((m, sig) -> {
+            MethodDescriptorProto.Builder method = MethodDescriptorProto.newBuilder()
+                    .setName(m.rpcName())
+                    .setInputType(schema.qualified(sig[0]))
+                    .setOutputType(schema.qualified(sig[1]));
+            // protoc sets these only for 'stream', and the tests compare with its output.
+            if (m.streamsRequests()) {
+                method.setClientStreaming(true);
+            }
+            if (m.streamsResponses()) {
+                method.setServerStreaming(true);
+            }
+            svc.addMethod(method);
+        });
         file.addService(svc);
         schema.synthetic().forEach((name, s) -> file.addMessageType(message(name, s.codec())));
         schema.declared().forEach((type, name) -> {

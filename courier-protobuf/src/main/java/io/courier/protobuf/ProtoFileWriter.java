@@ -93,8 +93,9 @@ final class ProtoFileWriter implements SchemaNames {
         service.javaPackage().ifPresent(p -> out.append("\noption java_package = \"").append(p)
                 .append("\";\noption java_multiple_files = true;\n"));
         out.append("\nservice ").append(service.name()).append(" {\n");
-        signatures.forEach((m, sig) -> out.append("  rpc ").append(m.rpcName()).append('(').append(qualified(sig[0]))
-                .append(") returns (").append(qualified(sig[1])).append(");\n"));
+        signatures.forEach((m, sig) -> out.append("  rpc ").append(m.rpcName()).append('(')
+                .append(m.streamsRequests() ? "stream " : "").append(qualified(sig[0])).append(") returns (")
+                .append(m.streamsResponses() ? "stream " : "").append(qualified(sig[1])).append(");\n"));
         out.append("}\n");
         synthetic.forEach((name, s) -> message(out, name, s.codec(), s.method()));
         names.forEach((type, name) -> {
@@ -113,8 +114,9 @@ final class ProtoFileWriter implements SchemaNames {
         MethodDescriptor d = m.descriptor();
         switch (m.requestKind()) {
             case EMPTY -> imports.add("google/protobuf/empty.proto");
-            case MESSAGE -> visitClass((Class<?>) d.parameters().get(0).type());
+            case MESSAGE -> visitClass((Class<?>) m.requestType());
             case FIELDS -> m.requestFields().fields().forEach(this::visit);
+            case VALUE -> visitValue(m.rpcName() + "Request", m.requestType());
         }
         Type result = d.resultType();
         if (d.returnsVoid()) {
@@ -125,6 +127,15 @@ final class ProtoFileWriter implements SchemaNames {
             visitClass((Class<?>) result);
         } else {
             MessageCodec.wrapper(m.rpcName() + "Response", result).fields().forEach(this::visit);
+        }
+    }
+
+    /** A value that travels alone in a wrapper: a standard one, or one of ours whose field type is visited. */
+    private void visitValue(String wrapperName, Type type) {
+        if (WRAPPERS.containsKey(type)) {
+            imports.add("google/protobuf/wrappers.proto");
+        } else {
+            MessageCodec.wrapper(wrapperName, type).fields().forEach(this::visit);
         }
     }
 
@@ -202,10 +213,18 @@ final class ProtoFileWriter implements SchemaNames {
     private String requestName(MethodCodec m) {
         return switch (m.requestKind()) {
             case EMPTY -> EMPTY;
-            case MESSAGE -> typeName((Class<?>) m.descriptor().parameters().get(0).type());
+            case MESSAGE -> typeName((Class<?>) m.requestType());
             case FIELDS -> {
                 String name = unique(m.rpcName() + "Request", m.rpcName() + "Request");
                 synthetic.put(name, new Synthetic(m.requestFields(), m.descriptor()));
+                yield name;
+            }
+            case VALUE -> {
+                if (WRAPPERS.containsKey(m.requestType())) {
+                    yield WRAPPERS.get(m.requestType());
+                }
+                String name = unique(m.rpcName() + "Request", m.rpcName() + "Request");
+                synthetic.put(name, new Synthetic(MessageCodec.wrapper(name, m.requestType()), null));
                 yield name;
             }
         };

@@ -65,12 +65,28 @@ public final class ProtoService {
         return new Builder(ServiceDescriptor.of(Objects.requireNonNull(contract, "contract")));
     }
 
-    private static String defaultPackage(String serviceName) {
+    /**
+     * The package a contract's service name gives when none is set: each dot-separated part in
+     * snake_case, {@code "orderService"} is {@code order_service}, {@code "shop.v1"} is
+     * {@code shop.v1}. The one rule, so that a transport naming services itself (gRPC) agrees
+     * with the export.
+     */
+    public static String defaultPackage(String serviceName) {
+        Objects.requireNonNull(serviceName, "serviceName");
         List<String> parts = new ArrayList<>();
         for (String part : serviceName.split("[.]")) {
-            parts.add(io.courier.protobuf.internal.SchemaNames.snakeCase(part));
+            parts.add(fieldName(part));
         }
         return String.join(".", parts);
+    }
+
+    /**
+     * The Protobuf field name the export gives a Java parameter, path variable, query parameter
+     * or header name: snake_case, {@code orderId} is {@code order_id}, {@code X-Request-Id} is
+     * {@code x_request_id}.
+     */
+    public static String fieldName(String name) {
+        return io.courier.protobuf.internal.SchemaNames.snakeCase(Objects.requireNonNull(name, "name"));
     }
 
     /** The contract. */
