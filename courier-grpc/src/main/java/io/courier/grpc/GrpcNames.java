@@ -2,6 +2,7 @@ package io.courier.grpc;
 
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.protobuf.ProtoService;
 
 /**
  * The names a contract takes in gRPC: its {@code package}, its {@code service} and each
@@ -28,16 +29,9 @@ public final class GrpcNames {
     private GrpcNames() {
     }
 
-    /** The Protobuf package, e.g. {@code order_service}. */
+    /** The Protobuf package, e.g. {@code order_service}: {@link ProtoService#defaultPackage(String)}. */
     public static String packageName(ServiceDescriptor service) {
-        StringBuilder b = new StringBuilder();
-        for (String part : service.name().split("[.]")) {
-            if (!b.isEmpty()) {
-                b.append('.');
-            }
-            b.append(fieldName(part));
-        }
-        return b.toString();
+        return ProtoService.defaultPackage(service.name());
     }
 
     /** The service's simple name, e.g. {@code OrderService}: the contract interface's. */
@@ -63,27 +57,9 @@ public final class GrpcNames {
 
     /**
      * A Protobuf field (or package part) name for a Java or header name: {@code orderId} is
-     * {@code order_id}, {@code X-Request-Id} is {@code x_request_id}.
+     * {@code order_id}, {@code X-Request-Id} is {@code x_request_id}; {@link ProtoService#fieldName(String)}.
      */
     public static String fieldName(String name) {
-        StringBuilder b = new StringBuilder(name.length() + 4);
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isUpperCase(c)) {
-                char prev = i == 0 ? 0 : name.charAt(i - 1);
-                if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
-                    b.append('_');
-                }
-                b.append(Character.toLowerCase(c));
-            } else if (c < 128 && (Character.isLetterOrDigit(c) || c == '_')) {
-                b.append(c);
-            } else if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-                b.append('_');
-            }
-        }
-        if (b.isEmpty() || Character.isDigit(b.charAt(0))) {
-            b.insert(0, "f_");
-        }
-        return b.toString();
+        return ProtoService.fieldName(name);
     }
 }

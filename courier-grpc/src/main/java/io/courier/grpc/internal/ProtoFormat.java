@@ -18,9 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code application/grpc+proto} through {@code courier-protobuf}: each method's messages are
  * exactly those of the contract's exported {@code .proto} ({@link ProtoService}, in the package
- * {@link GrpcNames} gives). A method that streams its requests sends each element as its own
- * message (a record's message, or a wrapper for other types), as the export would declare
- * {@code stream T}.
+ * {@link GrpcNames} gives), streaming rpcs included: each element of a stream is one message,
+ * as the export declares {@code stream T}.
  */
 final class ProtoFormat implements MessageFormat {
     private static final Logger log = LoggerFactory.getLogger(ProtoFormat.class);
@@ -36,16 +35,19 @@ final class ProtoFormat implements MessageFormat {
 
     @Override
     public Optional<MessageCodec> codec(ServiceDescriptor service, MethodDescriptor method) {
-        if (method.streaming().requests()) {
-            return Optional.of(new SingleCodec(method.requestStreamType().orElseThrow(), method));
-        }
         Optional<MessageCodec> mapped = proto(service).flatMap(p -> p.method(method.name())).map(MethodCodecAdapter::new);
-        if (mapped.isPresent() || Messages.of(method) == Messages.FIELDS) {
+        Messages kind = Messages.of(method);
+        if (mapped.isPresent() || kind == Messages.FIELDS) {
             return mapped;
         }
-        // The contract as a whole has no mapping (say, another method streams its requests), but
-        // this method's request is no message or one message: encode it as the export would.
-        Type request = Messages.of(method) == Messages.EMPTY ? void.class : method.parameters().get(0).type();
+        // The contract as a whole has no mapping (another method uses a type Protobuf cannot
+        // carry), but this method's request is none, one message or one stream element: encode
+        // it as the export would.
+        Type request = switch (kind) {
+            case EMPTY -> void.class;
+            case ELEMENT -> method.requestStreamType().orElseThrow();
+            default -> method.parameters().get(0).type();
+        };
         return Optional.of(new SingleCodec(request, method));
     }
 
