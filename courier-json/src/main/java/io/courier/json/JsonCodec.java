@@ -42,11 +42,12 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>no default typing: a value is decoded only into the type the contract declares, and a
  *       type id in the payload ({@code "@class"}, {@code "@type"}) is an ordinary unknown
  *       property, so no class named by a caller is ever loaded or instantiated;</li>
- *   <li>a tolerant reader: unknown properties are ignored, missing ones are {@code null}
- *       ({@code Optional.empty()} for an {@code Optional}). A primitive record component
- *       ({@code int}, {@code boolean}, ...) must be present, since no value is a silent zero:
- *       declare a component that callers may leave out as a boxed type or an {@code Optional};</li>
- *   <li>strict scalars: {@code null} for a primitive, a number for an enum, a string for a
+ *   <li>a tolerant reader, so contracts can evolve: unknown properties are ignored, missing
+ *       ones are {@code null} ({@code Optional.empty()} for an {@code Optional}), and a missing
+ *       or {@code null} primitive ({@code int}, {@code boolean}, ...) is its default, 0 or
+ *       {@code false}, as in Protobuf. Declare a component as a boxed type or an
+ *       {@code Optional} when "absent" must differ from zero;</li>
+ *   <li>strict scalars: a number for an enum, a string for a
  *       number or boolean ({@code "42"} for an {@code int}), a number or boolean for a string,
  *       a fraction for an integer ({@code 1.5} or {@code 1.0} for an {@code int}), and a number
  *       for a boolean are all rejected. The only widening is an integer for a floating-point
@@ -116,7 +117,9 @@ public final class JsonCodec implements Codec {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // Absent or null primitives read as their default (0, false), as in Protobuf, so a
+                // record can gain a primitive component without breaking older writers.
+                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(MapperFeature.DEFAULT_VIEW_INCLUSION);

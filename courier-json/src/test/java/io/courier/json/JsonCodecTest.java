@@ -235,9 +235,7 @@ class JsonCodecTest {
     }
 
     @Test
-    void nullForPrimitivesAndNumbersForEnumsAreRejected() {
-        assertThatThrownBy(() -> decode("{\"sku\":\"a\",\"quantity\":null}", Item.class))
-                .hasMessage("body: $.quantity: null (expected: an integer)");
+    void numbersAndUnknownNamesForEnumsAreRejected() {
         assertThatThrownBy(() -> decode("{\"sku\":\"a\",\"quantity\":1,\"size\":1}", Item.class))
                 .hasMessage("body: $.size: 1 (expected: one of [SMALL, LARGE])");
         assertThatThrownBy(() -> decode("{\"sku\":\"a\",\"quantity\":1,\"size\":\"HUGE\"}", Item.class))
@@ -245,12 +243,13 @@ class JsonCodecTest {
     }
 
     @Test
-    void missingPropertiesAreNullButMissingPrimitivesAreRejected() {
+    void missingPropertiesAreNullAndMissingPrimitivesTheirDefault() {
         assertThat(decode("{\"quantity\":0}", Item.class)).isEqualTo(new Item(null, 0, null));
         assertThat(decode("{\"id\":1}", Order.class)).isEqualTo(new Order(1, null, null, null, Optional.empty(), null,
                 null, null));
-        assertThatThrownBy(() -> decode("{\"sku\":\"a\"}", Item.class))
-                .hasMessage("body: $.quantity: missing (expected: an integer)");
+        // An older writer that never knew the field, or one that sends null: the reader sees 0.
+        assertThat(decode("{\"sku\":\"a\"}", Item.class)).isEqualTo(new Item("a", 0, null));
+        assertThat(decode("{\"sku\":\"a\",\"quantity\":null}", Item.class)).isEqualTo(new Item("a", 0, null));
     }
 
     @Test
