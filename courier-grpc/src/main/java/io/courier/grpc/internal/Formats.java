@@ -4,6 +4,7 @@ import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
 import io.courier.grpc.MessageFormat;
+import io.courier.protobuf.ProtoService;
 import io.courier.spi.Codecs;
 import io.vertx.grpc.common.WireFormat;
 import java.util.List;
@@ -15,11 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Formats {
     private final MessageFormat proto;
     private final MessageFormat json;
+    private final ProtoFormat exported;
     private final Map<MethodDescriptor, Optional<MessageCodec>> protoCodecs = new ConcurrentHashMap<>();
     private final Map<MethodDescriptor, Optional<MessageCodec>> jsonCodecs = new ConcurrentHashMap<>();
 
     Formats(Codecs codecs, List<MessageFormat> custom) {
-        MessageFormat p = new ProtoFormat();
+        ProtoFormat builtIn = new ProtoFormat();
+        MessageFormat p = builtIn;
         MessageFormat j = new JsonFormat(codecs.forContentType("application/json").orElse(null));
         for (MessageFormat f : custom) {
             if (f.name().equals("proto")) {
@@ -32,6 +35,12 @@ final class Formats {
         }
         this.proto = p;
         this.json = j;
+        this.exported = builtIn;
+    }
+
+    /** The contract's {@code .proto} export, as the built-in Protobuf format maps it; empty when it has none. */
+    Optional<ProtoService> exported(ServiceDescriptor service) {
+        return exported.proto(service);
     }
 
     /** The codec of {@code method} in {@code format}, if that format can carry it. */

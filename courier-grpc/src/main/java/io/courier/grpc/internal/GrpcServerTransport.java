@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import com.google.protobuf.Descriptors.FileDescriptor;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
@@ -23,8 +24,11 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +51,8 @@ final class GrpcServerTransport implements ServerTransport {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, ServiceDescriptor> services = new ConcurrentHashMap<>();
     private final HealthService health = new HealthService();
-    private final ReflectionService reflection = new ReflectionService(services::values);
+    private final ContractFiles files = new ContractFiles();
+    private final ReflectionService reflection = new ReflectionService(this::describedFiles);
     private volatile ServerDispatcher dispatcher;
     private volatile GrpcServer grpc;
     private volatile HttpServer http;
@@ -129,7 +134,7 @@ final class GrpcServerTransport implements ServerTransport {
             return;
         }
         if (reflection.handles(path)) {
-            reflection.handle(request, loop);
+            reflection.handle(request);
             return;
         }
         Route route = routes.get(path);
@@ -148,6 +153,16 @@ final class GrpcServerTransport implements ServerTransport {
         }
         new ServerCall(request, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
                 context.scheduler()).start();
+    }
+
+    /** What reflection describes: the file of each contract that has a Protobuf mapping, and the health service's. */
+    private Collection<FileDescriptor> describedFiles() {
+        Set<FileDescriptor> described = new LinkedHashSet<>();
+        for (ServiceDescriptor s : services.values()) {
+            formats.exported(s).flatMap(p -> files.of(s, p)).ifPresent(described::add);
+        }
+        described.add(HealthService.FILE);
+        return described;
     }
 
     @Override

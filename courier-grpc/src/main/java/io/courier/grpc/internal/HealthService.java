@@ -2,6 +2,15 @@ package io.courier.grpc.internal;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
@@ -24,6 +33,12 @@ final class HealthService {
     private static final int SERVING = 1;
     private static final int NOT_SERVING = 2;
     private static final int SERVICE_UNKNOWN = 3;
+
+    /**
+     * {@code grpc/health/v1/health.proto}, as protoc compiles it (less its language options), so
+     * that reflection describes this service too and tools can call it.
+     */
+    static final FileDescriptor FILE = file();
 
     private final Set<String> serving = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
@@ -88,6 +103,41 @@ final class HealthService {
             }
         }
         return service;
+    }
+
+    private static FileDescriptor file() {
+        String pkg = ".grpc.health.v1.";
+        FileDescriptorProto proto = FileDescriptorProto.newBuilder()
+                .setName("grpc/health/v1/health.proto")
+                .setPackage("grpc.health.v1")
+                .addMessageType(DescriptorProto.newBuilder().setName("HealthCheckRequest")
+                        .addField(FieldDescriptorProto.newBuilder().setName("service").setNumber(1)
+                                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL)
+                                .setType(FieldDescriptorProto.Type.TYPE_STRING)))
+                .addMessageType(DescriptorProto.newBuilder().setName("HealthCheckResponse")
+                        .addField(FieldDescriptorProto.newBuilder().setName("status").setNumber(1)
+                                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL)
+                                .setType(FieldDescriptorProto.Type.TYPE_ENUM)
+                                .setTypeName(pkg + "HealthCheckResponse.ServingStatus"))
+                        .addEnumType(EnumDescriptorProto.newBuilder().setName("ServingStatus")
+                                .addValue(EnumValueDescriptorProto.newBuilder().setName("UNKNOWN").setNumber(0))
+                                .addValue(EnumValueDescriptorProto.newBuilder().setName("SERVING").setNumber(SERVING))
+                                .addValue(EnumValueDescriptorProto.newBuilder().setName("NOT_SERVING").setNumber(NOT_SERVING))
+                                .addValue(EnumValueDescriptorProto.newBuilder().setName("SERVICE_UNKNOWN")
+                                        .setNumber(SERVICE_UNKNOWN))))
+                .addService(ServiceDescriptorProto.newBuilder().setName("Health")
+                        .addMethod(MethodDescriptorProto.newBuilder().setName("Check")
+                                .setInputType(pkg + "HealthCheckRequest").setOutputType(pkg + "HealthCheckResponse"))
+                        .addMethod(MethodDescriptorProto.newBuilder().setName("Watch")
+                                .setInputType(pkg + "HealthCheckRequest").setOutputType(pkg + "HealthCheckResponse")
+                                .setServerStreaming(true)))
+                .setSyntax("proto3")
+                .build();
+        try {
+            return FileDescriptor.buildFrom(proto, new FileDescriptor[0]);
+        } catch (Descriptors.DescriptorValidationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] response(int status) {
