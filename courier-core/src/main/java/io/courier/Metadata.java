@@ -47,6 +47,11 @@ public final class Metadata {
         return m;
     }
 
+    /** A builder, for transports that read many headers at once without a copy per header. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     /** The first value of {@code name}, if any. */
     public Optional<String> get(String name) {
         List<String> values = entries.get(normalize(name));
@@ -117,6 +122,31 @@ public final class Metadata {
             throw new IllegalArgumentException("name: \"\" (expected: a non-empty header name)");
         }
         return name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Collects headers, then makes one {@link Metadata}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, List<String>> entries = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Adds {@code value} to the values of {@code name}. */
+        public Builder add(String name, String value) {
+            Objects.requireNonNull(value, "value");
+            entries.computeIfAbsent(normalize(name), k -> new ArrayList<>(1)).add(value);
+            return this;
+        }
+
+        /** The headers added so far. */
+        public Metadata build() {
+            if (entries.isEmpty()) {
+                return EMPTY;
+            }
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            entries.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return new Metadata(Collections.unmodifiableMap(copy));
+        }
     }
 
     @Override

@@ -88,4 +88,14 @@ class MetadataTest {
         assertThatThrownBy(() -> Metadata.of(null, "v")).isInstanceOf(NullPointerException.class).hasMessage("name");
         assertThatThrownBy(() -> Metadata.of("a", null)).isInstanceOf(NullPointerException.class).hasMessage("value");
     }
+
+    @Test
+    void builderCollectsRepeatedHeadersOnceAndMatchesWith() {
+        Metadata built = Metadata.builder().add("X-A", "1").add("b", "2").add("x-a", "3").build();
+        assertThat(built).isEqualTo(Metadata.of("x-a", "1").with("b", "2").with("x-a", "3"));
+        assertThat(built.getAll("X-A")).containsExactly("1", "3");
+        assertThat(Metadata.builder().build()).isSameAs(Metadata.empty());
+        assertThatThrownBy(() -> Metadata.builder().add("a", null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("value");
+    }
 }

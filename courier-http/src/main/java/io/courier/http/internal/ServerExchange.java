@@ -308,14 +308,14 @@ final class ServerExchange {
     }
 
     private static CallContext callContext(MultiMap headers) {
-        Metadata metadata = Metadata.empty();
+        Metadata.Builder metadata = Metadata.builder();
         for (Map.Entry<String, String> header : headers) {
             String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
             if (!name.isEmpty() && name.charAt(0) != ':' && !NOT_METADATA.contains(name)) {
-                metadata = metadata.with(name, header.getValue());
+                metadata.add(name, header.getValue());
             }
         }
-        CallContext context = CallContext.empty().withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
+        CallContext context = CallContext.empty().withMetadata(metadata.build()).withCaller(headers.get(WireHeaders.CALLER));
         String timeout = headers.get(WireHeaders.TIMEOUT);
         if (timeout != null) {
             try {
