@@ -77,7 +77,6 @@ public final class Courier implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
     private final Map<String, Transport> bySchema = new HashMap<>();
-    private final Map<Transport, InterceptorChain> chains = new HashMap<>();
     private final Object lock = new Object();
     private final Discovery discovery;
     private final boolean ownsDiscovery;
