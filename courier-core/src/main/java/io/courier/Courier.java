@@ -119,6 +119,8 @@ public final class Courier implements AutoCloseable {
                 bySchema.putIfAbsent(scheme, t);
             }
         }
+        List<Transport> created = List.copyOf(transports.values());
+        created.forEach(t -> t.peers(created));
         this.discovery = b.discovery != null ? b.discovery : foundDiscovery();
         this.ownsDiscovery = b.discovery == null && discovery != null;
         this.registration = discovery == null ? null

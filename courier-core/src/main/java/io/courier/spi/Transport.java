@@ -1,5 +1,6 @@
 package io.courier.spi;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,6 +21,15 @@ public interface Transport extends AutoCloseable {
 
     /** The server side, if this transport serves. */
     Optional<ServerTransport> server();
+
+    /**
+     * Called once the {@code Courier} has created all its transports, before any of them
+     * serves: every one of them, this one included, in order. A transport may find another it
+     * cooperates with here, e.g. to answer its calls on the other's port (gRPC on the REST
+     * port). Does nothing by default.
+     */
+    default void peers(List<Transport> transports) {
+    }
 
     /** Releases every resource; waits for nothing. */
     @Override
