@@ -6,7 +6,8 @@
 module io.courier.http {
     requires transitive io.courier.core;
     requires io.courier.json;
-    requires io.vertx.core;
+    // Transitive: HttpRequestRouter hands over Vert.x requests.
+    requires transitive io.vertx.core;
     // Only to tell which of Netty's decoding failures refused a request (431 or 414).
     requires io.netty.codec;
     requires io.netty.codec.http;

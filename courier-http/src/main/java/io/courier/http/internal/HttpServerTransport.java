@@ -2,6 +2,7 @@ package io.courier.http.internal;
 
 import io.courier.ResourceExhaustedException;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.http.HttpRequestRouter;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.TransportContext;
@@ -16,7 +17,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +27,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The REST server: one Vert.x HTTP server on the configured host and port, speaking HTTP/1.1
- * and HTTP/2 cleartext (prior knowledge and upgrade), with routes from the registered contracts.
+ * and HTTP/2 cleartext (prior knowledge and upgrade), with routes from the registered contracts;
+ * requests that an attached {@link HttpRequestRouter} accepts go to it instead.
  */
 final class HttpServerTransport implements ServerTransport {
     /** Streams one HTTP/2 connection may carry at once; Netty's default of 100 would queue a busy client. */
@@ -35,6 +39,7 @@ final class HttpServerTransport implements ServerTransport {
     private final Executor offload;
     private final Object lock = new Object();
     private volatile RouteTable routes = RouteTable.EMPTY;
+    private final List<HttpRequestRouter> routers = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private HttpServer server;
     private ServerDispatcher dispatcher;
@@ -125,7 +130,17 @@ final class HttpServerTransport implements ServerTransport {
                 .toCompletionStage().toCompletableFuture();
     }
 
+    void route(HttpRequestRouter router) {
+        routers.add(router);
+    }
+
     private void handle(HttpServerRequest request) {
+        for (HttpRequestRouter r : routers) {
+            if (r.accepts(request)) {
+                r.handle(request);
+                return;
+            }
+        }
         new ServerExchange(request, routes, dispatcher, context, offload, stopping).run();
     }
 

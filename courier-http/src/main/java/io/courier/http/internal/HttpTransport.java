@@ -56,6 +56,11 @@ public final class HttpTransport implements Transport {
         return Optional.of(server);
     }
 
+    /** Sends the requests {@code router} accepts to it rather than to the contracts' routes. */
+    public void route(io.courier.http.HttpRequestRouter router) {
+        server.route(router);
+    }
+
     @Override
     public void close() {
         client.close();
