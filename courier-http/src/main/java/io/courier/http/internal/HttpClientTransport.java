@@ -2,6 +2,7 @@ package io.courier.http.internal;
 
 import io.courier.Call;
 import io.courier.InvalidArgumentException;
+import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
@@ -59,6 +60,9 @@ final class HttpClientTransport implements ClientTransport {
         if (client == null) {
             return CompletableFuture.failedFuture(new InvalidArgumentException("target: " + call.target()
                     + " (expected: an http:// or h2c:// URI)"));
+        }
+        if (call.method().streaming() != MethodDescriptor.Streaming.NONE) {
+            return CompletableFuture.failedFuture(new UnimplementedException(Route.streamingRefusal(call.method())));
         }
         ClientRoute route = routes.computeIfAbsent(call.method(), ClientRoute::new);
         try {

@@ -17,6 +17,11 @@ final class Route {
     final PathTemplate path;
     final ParameterDescriptor[] parameters;
     final ParameterDescriptor body;
+    /**
+     * Whether the method streams (a {@code Stream} parameter or result): REST does not carry it,
+     * so its route is kept only to answer 501 with what to do instead.
+     */
+    final boolean streaming;
     /** Whether the answer has no body: void results and one-way calls. */
     final boolean noContent;
 
@@ -28,6 +33,18 @@ final class Route {
         this.parameters = method.parameters().toArray(ParameterDescriptor[]::new);
         this.body = method.body().orElse(null);
         this.noContent = method.returnsVoid() || method.oneWay();
+        this.streaming = method.streaming() != MethodDescriptor.Streaming.NONE;
+    }
+
+    /** Why REST refuses a streaming method, and what to use: for the server's 501 and the client's error. */
+    static String streamingRefusal(MethodDescriptor method) {
+        String what = switch (method.streaming()) {
+            case SERVER -> "its responses";
+            case CLIENT -> "its requests";
+            default -> "its requests and responses";
+        };
+        return method.fullName() + " streams " + what + ", which REST does not carry (expected: call it over gRPC,"
+                + " a grpc:// target with courier-grpc on both sides)";
     }
 
     /**

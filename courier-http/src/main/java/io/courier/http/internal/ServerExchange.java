@@ -102,6 +102,10 @@ final class ServerExchange {
             return;
         }
         route = match.route();
+        if (route.streaming) {
+            refuse(501, new UnimplementedException(Route.streamingRefusal(route.method)), null, false);
+            return;
+        }
         Codecs codecs = transport.codecs();
         if (!route.noContent) {
             String accept = request.getHeader(HttpHeaders.ACCEPT);
