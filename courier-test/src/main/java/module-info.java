@@ -1,7 +1,8 @@
 /**
  * Test support for Courier: {@link io.courier.test.FakeClock} to move time without sleeping,
- * and {@link io.courier.test.conformance.TransportConformanceSuite}, the tests every transport
- * must pass.
+ * {@link io.courier.test.FaultInjection} to make calls slow, failing, hanging or dropped in users'
+ * tests, and {@link io.courier.test.conformance.TransportConformanceSuite}, the tests every
+ * transport must pass.
  */
 module io.courier.test {
     requires transitive io.courier.core;
