@@ -1,7 +1,8 @@
 /**
  * The gRPC transport: every served contract is also a gRPC service (HTTP/2 and gRPC-Web, with
  * Protobuf or JSON messages), with the standard health and reflection services, and clients
- * for {@code grpc://host:port} targets. Found by {@link java.util.ServiceLoader}.
+ * for {@code grpc://host:port} targets; on the REST port when {@code courier-http} serves too.
+ * Found by {@link java.util.ServiceLoader}.
  */
 module io.courier.grpc {
     requires transitive io.courier.core;
@@ -11,6 +12,8 @@ module io.courier.grpc {
     requires io.vertx.grpc.client;
     requires com.google.protobuf;
     requires io.courier.protobuf;
+    // Optional: with courier-http present, gRPC answers on the REST port.
+    requires static io.courier.http;
 
     exports io.courier.grpc;
 

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves every registered contract as a gRPC service on a Vert.x {@link GrpcServer}: HTTP/2
  * cleartext and gRPC-Web (binary and text, HTTP/1.1 or HTTP/2) on one port, plus the health and
- * reflection services.
+ * reflection services. The port is the REST server's when {@code courier-http} serves in the
+ * same {@code Courier} ({@link #shareWith}), else one of its own.
  */
 final class GrpcServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerTransport.class);
@@ -54,8 +55,9 @@ final class GrpcServerTransport implements ServerTransport {
     private final ContractFiles files = new ContractFiles();
     private final ReflectionService reflection = new ReflectionService(this::describedFiles);
     private volatile ServerDispatcher dispatcher;
-    private volatile GrpcServer grpc;
+    private final GrpcServer grpc;
     private volatile HttpServer http;
+    private volatile ServerTransport rest;
     private volatile boolean stopping;
 
     private record Route(ServiceDescriptor service, MethodDescriptor method) {
@@ -66,6 +68,14 @@ final class GrpcServerTransport implements ServerTransport {
         this.context = context;
         this.formats = formats;
         this.workers = workers;
+        // Made now, not at start: on a shared port, requests may be routed here as soon as the REST server listens.
+        GrpcServerOptions options = new GrpcServerOptions()
+                .setMaxMessageSize(context.limits().maxBodyBytes())
+                .setScheduleDeadlineAutomatically(false)
+                .addEnabledProtocol(GrpcProtocol.HTTP_2)
+                .addEnabledProtocol(GrpcProtocol.WEB)
+                .addEnabledProtocol(GrpcProtocol.WEB_TEXT);
+        this.grpc = GrpcServer.server(vertx, options).callHandler(this::handle);
     }
 
     /** The gRPC server as a handler of HTTP requests, for serving on another transport's port. */
@@ -73,18 +83,21 @@ final class GrpcServerTransport implements ServerTransport {
         return grpc;
     }
 
+    /**
+     * Answers on {@code rest}'s port, which routes gRPC requests here, instead of listening on
+     * a port of its own; called before {@link #start}.
+     */
+    void shareWith(ServerTransport rest) {
+        this.rest = rest;
+    }
+
     @Override
     public void start(ServerDispatcher dispatcher) {
         this.dispatcher = dispatcher;
-        GrpcServerOptions options = new GrpcServerOptions()
-                .setMaxMessageSize(context.limits().maxBodyBytes())
-                .setScheduleDeadlineAutomatically(false)
-                .addEnabledProtocol(GrpcProtocol.HTTP_2)
-                .addEnabledProtocol(GrpcProtocol.WEB)
-                .addEnabledProtocol(GrpcProtocol.WEB_TEXT);
-        GrpcServer server = GrpcServer.server(vertx, options);
-        server.callHandler(this::handle);
-        this.grpc = server;
+        if (rest != null) {
+            log.debug("gRPC server answering on the REST port");
+            return;
+        }
         HttpServerOptions httpOptions = new HttpServerOptions()
                 .setHost(context.host())
                 .setPort(context.port())
@@ -94,7 +107,7 @@ final class GrpcServerTransport implements ServerTransport {
                         .setMaxHeaderListSize(context.limits().maxHeaderBytes()))
                 .setHttp2ConnectionWindowSize(4 << 20);
         try {
-            http = vertx.createHttpServer(httpOptions).requestHandler(server).listen()
+            http = vertx.createHttpServer(httpOptions).requestHandler(grpc).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()
@@ -128,7 +141,9 @@ final class GrpcServerTransport implements ServerTransport {
                     + " instance)").end();
             return;
         }
-        Context loop = vertx.getOrCreateContext();
+        // The connection's own context: on a shared port it belongs to the REST transport's Vert.x.
+        Context current = Vertx.currentContext();
+        Context loop = current != null ? current : vertx.getOrCreateContext();
         if (health.handles(path)) {
             health.handle(request, services.keySet());
             return;
@@ -167,6 +182,15 @@ final class GrpcServerTransport implements ServerTransport {
 
     @Override
     public InetSocketAddress localAddress() {
+        ServerTransport shared = rest;
+        if (shared != null) {
+            InetSocketAddress a = shared.localAddress();
+            if (a == null) {
+                throw new IllegalStateException("gRPC server: the REST server it shares a port with is not started"
+                        + " (expected: start() first)");
+            }
+            return a;
+        }
         HttpServer s = http;
         if (s == null) {
             throw new IllegalStateException("gRPC server: not started (expected: start() first)");
@@ -189,6 +213,7 @@ final class GrpcServerTransport implements ServerTransport {
         stopping = true;
         health.stopping();
         HttpServer s = http;
+        // On a shared port the REST server drains and closes the connections.
         if (s == null) {
             return CompletableFuture.completedFuture(null);
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The gRPC transport of one {@code Courier}: a Vert.x instance shared by its server and its
- * client, and virtual threads for decoding, encoding and streams.
+ * client, and virtual threads for decoding, encoding and streams. Its server answers on the
+ * REST port when the same {@code Courier} has {@code courier-http}, else on a port of its own.
  */
 public final class GrpcTransport implements Transport {
     private final Vertx vertx;
@@ -51,6 +52,14 @@ public final class GrpcTransport implements Transport {
     @Override
     public Optional<ServerTransport> server() {
         return Optional.of(server);
+    }
+
+    /** With {@code courier-http} serving too, answer on its port rather than on one of our own. */
+    @Override
+    public void peers(List<Transport> transports) {
+        if (RestPort.available()) {
+            RestPort.attach(transports, server).ifPresent(server::shareWith);
+        }
     }
 
     @Override
