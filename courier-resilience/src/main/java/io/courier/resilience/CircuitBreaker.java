@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * limited number of trial calls go through; one failed or slow trial opens it again, all
  * trials succeeding close it. Every change of state is published to the listeners.
  *
- * <p>Which errors are failures is the {@link FailurePolicy}'s decision; cancelled calls and
- * calls refused by a {@link Bulkhead} count neither way. Usually one breaker guards each
+ * <p>Which errors are failures is the {@link FailurePolicy}'s decision; calls refused by a
+ * {@link Bulkhead} count neither way, nor do cancelled calls, unless they were cancelled after
+ * the slow-call duration: those count as slow successes, so that an endpoint whose answers always
+ * lose to a hedge or a deadline still trips the slow-call rate. Usually one breaker guards each
  * endpoint ({@link CircuitBreakers}) and one the whole service ({@link Resilience}).
  *
  * <pre>{@code
@@ -144,6 +146,14 @@ public final class CircuitBreaker implements Interceptor {
         return new Metrics(core.state(now).state(), c[0], c[1], c[2]);
     }
 
+    /**
+     * Whether a call made now would be let through: closed, or half-open with a trial call left.
+     * Takes no permit; for a load balancer deciding whether to pick this endpoint.
+     */
+    public boolean isCallPermitted() {
+        return core.wouldAdmit(ticker.nanoTime());
+    }
+
     /** Moves the breaker to {@code state} now, publishing the change; for operators and tests. */
     public void transitionTo(State state) {
         core.force(Objects.requireNonNull(state, "state"), ticker.nanoTime());
@@ -185,7 +195,11 @@ public final class CircuitBreaker implements Interceptor {
             return;
         }
         Throwable t = FailurePolicy.unwrap(failure);
-        if (FailurePolicy.isCancellation(t) || t instanceof BulkheadFullException) {
+        if (FailurePolicy.isCancellation(t) && slow) {
+            // Cancelled after it was already slow (a hedge that won, the caller's deadline): the
+            // endpoint was slow whatever came next, and a slow endpoint must be able to trip.
+            admitted.onResult(false, true, now);
+        } else if (FailurePolicy.isCancellation(t) || t instanceof BulkheadFullException) {
             admitted.onIgnored(); // says nothing about the endpoint's health
         } else {
             admitted.onResult(failurePolicy.isFailure(t), slow, now);

@@ -2,14 +2,17 @@ package io.courier.resilience;
 
 import io.courier.Call;
 import io.courier.Interceptor;
+import io.courier.discovery.EndpointHealth;
 import java.net.URI;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One {@link CircuitBreaker} per endpoint, created on first use from a template and keyed by
@@ -25,15 +28,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * resolver.onChange(endpoints -> perEndpoint.retainOnly(endpoints));
  * }</pre>
  *
+ * <p>{@link Resilience#applyTo} does this wiring for a client: the breakers run per attempt
+ * after the endpoint is picked, {@link #health()} makes the load balancer skip open endpoints,
+ * and the endpoints discovery lists are retained.
+ *
  * <p>Each breaker is named after its endpoint's URI. Calls without a target pass through.
  * Thread-safe; finding the breaker of a known endpoint is one concurrent-map read.
  */
 public final class CircuitBreakers implements Interceptor {
     private final CircuitBreaker.Builder template;
     private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final List<CircuitBreaker.Listener> listeners = new CopyOnWriteArrayList<>();
 
     private CircuitBreakers(CircuitBreaker.Builder template) {
-        this.template = template.copy();
+        this.template = template.copy().listener(this::publish);
     }
 
     /** A registry whose breakers are configured as {@code template} (copied; its name is replaced). */
@@ -51,6 +59,19 @@ public final class CircuitBreakers implements Interceptor {
         Objects.requireNonNull(endpoint, "endpoint");
         CircuitBreaker b = breakers.get(endpoint); // the common case, without computeIfAbsent's lock
         return b != null ? b : breakers.computeIfAbsent(endpoint, e -> template.copy().name(e.toString()).build());
+    }
+
+    /**
+     * Ejects an endpoint while its breaker would refuse a call: open, or half-open with every
+     * trial call taken. For {@code ClientBuilder.endpointHealth}, so that the load balancer picks
+     * the other endpoints (outlier ejection); once the wait in open is over, the endpoint is
+     * offered again for its trial calls.
+     */
+    public EndpointHealth health() {
+        return uri -> {
+            CircuitBreaker b = breakers.get(uri);
+            return b != null && !b.isCallPermitted();
+        };
     }
 
     /** The state of {@code endpoint}'s breaker; closed for an endpoint never called. */
@@ -78,6 +99,17 @@ public final class CircuitBreakers implements Interceptor {
     /** A snapshot of the breakers by endpoint. */
     public Map<URI, CircuitBreaker> breakers() {
         return Map.copyOf(breakers);
+    }
+
+    /** Tells {@code listener} of every change of state of every breaker of this registry. */
+    void addListener(CircuitBreaker.Listener listener) {
+        listeners.add(listener);
+    }
+
+    private void publish(CircuitBreaker.Transition t) {
+        for (CircuitBreaker.Listener l : listeners) {
+            l.onTransition(t);
+        }
     }
 
     @Override

@@ -1,20 +1,30 @@
 package io.courier.resilience;
 
 import io.courier.Call;
+import io.courier.ClientBuilder;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
+import io.courier.discovery.Endpoint;
+import io.courier.discovery.EndpointHealth;
+import io.courier.discovery.LoadBalancer;
 import io.courier.resilience.internal.Chain;
 import io.courier.resilience.internal.DeadlineGuard;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The resilience policies of one client, composed in one fixed order, outermost first:
  *
  * <pre>
- * Fallback( Deadline( ServiceBreaker( Retry+Budget( Hedge( endpoint breaker -&gt; Bulkhead -&gt; call )))))
+ * Fallback( Deadline( ServiceBreaker( Retry+Budget( Hedge( pick endpoint -&gt; endpoint breaker -&gt; Bulkhead -&gt; call )))))
  * </pre>
  *
  * <ul>
@@ -28,8 +38,14 @@ import java.util.concurrent.CompletableFuture;
  *       hedge goes through the endpoint's breaker ({@link CircuitBreakers}) and then the
  *       {@link Bulkhead}, whose refusals the breakers do not count against the endpoint.</li>
  * </ul>
- * Every part is optional; the ones not set are left out. Add the whole as one client
- * interceptor; Courier's own per-attempt deadline and the transport run inside it.
+ * Every part is optional; the ones not set are left out. {@link #applyTo(ClientBuilder)} installs
+ * the whole on a client: the steps down to the hedge as client interceptors, the endpoint
+ * breakers and the bulkhead as endpoint interceptors (after the client picks the endpoint of an
+ * attempt, so each retry and hedge picks again), the breakers as the client's
+ * {@code EndpointHealth} (open endpoints are ejected from the load balancer's candidates), and a
+ * load balancer that sends retries and hedges to endpoints not tried yet, gives half-open
+ * endpoints their trial calls, and drops the breakers of endpoints discovery no longer lists.
+ * Courier's own per-attempt deadline and the transport run inside all of it.
  *
  * <pre>{@code
  * Resilience resilience = Resilience.builder()
@@ -38,18 +54,31 @@ import java.util.concurrent.CompletableFuture;
  *     .bulkhead(Bulkhead.builder("stock").maxConcurrentCalls(64).build())
  *     .fallback(Fallback.of((call, error) -> null))
  *     .build();
- * StockService stock = courier.client(StockService.class).target(uri).interceptor(resilience).build();
+ * StockService stock = resilience.applyTo(courier.client(StockService.class)).build();  // discovery:stock
  * }</pre>
+ *
+ * <p>It is also an {@link Interceptor} running every step, for a client with a fixed target:
+ * {@code .interceptor(resilience)}.
  *
  * <p>Thread-safe; build one per client (it holds the client's budget and breakers).
  */
 public final class Resilience implements Interceptor {
     private final List<Interceptor> steps;
     private final Chain chain;
+    private final List<Interceptor> perClient;
+    private final List<Interceptor> perEndpoint;
+    private final CircuitBreakers endpointBreakers;
+    private final AttemptedEndpoints attempted = new AttemptedEndpoints();
+    private final List<EndpointBalancer> balancers = new CopyOnWriteArrayList<>();
 
-    private Resilience(List<Interceptor> steps) {
-        this.steps = List.copyOf(steps);
+    private Resilience(List<Interceptor> perClient, List<Interceptor> perEndpoint, CircuitBreakers endpointBreakers) {
+        List<Interceptor> all = new ArrayList<>(perClient);
+        all.addAll(perEndpoint);
+        this.steps = List.copyOf(all);
         this.chain = new Chain(steps);
+        this.perClient = List.copyOf(perClient);
+        this.perEndpoint = List.copyOf(perEndpoint);
+        this.endpointBreakers = endpointBreakers;
     }
 
     /** A builder with nothing set but the deadline. */
@@ -67,9 +96,99 @@ public final class Resilience implements Interceptor {
         return steps;
     }
 
+    /**
+     * Installs these policies on {@code client}, with the load balancer found on the class path
+     * ({@code courier-discovery}'s power-of-two-choices) or else a round robin.
+     *
+     * @return {@code client}, to go on configuring it
+     */
+    public <T> ClientBuilder<T> applyTo(ClientBuilder<T> client) {
+        return applyTo(client, foundBalancer());
+    }
+
+    /**
+     * Installs these policies on {@code client}, which picks endpoints with {@code balancer}
+     * (one per client: it keeps statistics), in this order:
+     * <ul>
+     *   <li>{@code interceptor}: fallback, deadline, service breaker, retry and hedge;</li>
+     *   <li>{@code endpointInterceptor}: the endpoint's breaker, then the bulkhead;</li>
+     *   <li>{@code endpointHealth}: {@link CircuitBreakers#health()}, so open endpoints are skipped;</li>
+     *   <li>{@code loadBalancer}: {@code balancer}, with retries and hedges sent to endpoints the
+     *       call has not tried yet, trial calls for half-open endpoints, and the breakers of
+     *       endpoints that left discovery dropped.</li>
+     * </ul>
+     * Setting the client's load balancer or endpoint health afterwards replaces these.
+     *
+     * @return {@code client}, to go on configuring it
+     */
+    public <T> ClientBuilder<T> applyTo(ClientBuilder<T> client, LoadBalancer balancer) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(balancer, "balancer");
+        List<Interceptor> outer = new ArrayList<>(perClient);
+        outer.add(outerIndexOfAttempts(), attempted);
+        Chain clientChain = new Chain(outer);
+        Chain endpointChain = new Chain(perEndpoint);
+        client.interceptor(new Part("client", outer, clientChain));
+        if (!perEndpoint.isEmpty()) {
+            client.endpointInterceptor(new Part("endpoint", perEndpoint, endpointChain));
+        }
+        client.endpointHealth(endpointBreakers != null ? endpointBreakers.health() : EndpointHealth.none());
+        EndpointBalancer wrapped = new EndpointBalancer(balancer, endpointBreakers, attempted, this::retainListed);
+        balancers.add(wrapped);
+        client.loadBalancer(wrapped);
+        return client;
+    }
+
+    /** Where the tracking of attempted endpoints goes: just above the retry (or the hedge, or the end). */
+    private int outerIndexOfAttempts() {
+        for (int i = 0; i < perClient.size(); i++) {
+            if (perClient.get(i) instanceof Retry || perClient.get(i) instanceof Hedge) {
+                return i;
+            }
+        }
+        return perClient.size();
+    }
+
+    /** Keeps the breakers of the endpoints discovery lists for the clients this was applied to. */
+    private void retainListed() {
+        if (endpointBreakers == null) {
+            return;
+        }
+        Set<URI> listed = new HashSet<>();
+        for (EndpointBalancer b : balancers) {
+            for (Endpoint e : b.endpoints()) {
+                listed.add(e.uri());
+            }
+        }
+        endpointBreakers.retainOnly(listed);
+    }
+
+    private static LoadBalancer foundBalancer() {
+        return ServiceLoader.load(LoadBalancer.class, Resilience.class.getClassLoader()).findFirst()
+                .orElseGet(RoundRobin::new);
+    }
+
+    /** The breakers per endpoint, if set. */
+    public Optional<CircuitBreakers> endpointBreakers() {
+        return Optional.ofNullable(endpointBreakers);
+    }
+
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         return chain.proceed(0, call, next);
+    }
+
+    /** The client or the endpoint half of the steps, as {@link #applyTo} installs them. */
+    private record Part(String name, List<Interceptor> steps, Chain chain) implements Interceptor {
+        @Override
+        public CompletableFuture<Object> intercept(Call call, Next next) {
+            return chain.proceed(0, call, next);
+        }
+
+        @Override
+        public String toString() {
+            return "Resilience." + name + steps;
+        }
     }
 
     @Override
@@ -167,13 +286,14 @@ public final class Resilience implements Interceptor {
             if (h != null) {
                 steps.add(h);
             }
+            List<Interceptor> perEndpoint = new ArrayList<>();
             if (endpointBreakers != null) {
-                steps.add(endpointBreakers);
+                perEndpoint.add(endpointBreakers);
             }
             if (bulkhead != null) {
-                steps.add(bulkhead);
+                perEndpoint.add(bulkhead);
             }
-            return new Resilience(steps);
+            return new Resilience(steps, perEndpoint, endpointBreakers);
         }
     }
 }

@@ -39,6 +39,11 @@ public final class BreakerCore {
         return s.tryAcquire(nowNanos) ? s : null;
     }
 
+    /** Whether a call made now would be let through (closed, or half-open with a trial left). */
+    public boolean wouldAdmit(long nowNanos) {
+        return current.get().settle(nowNanos).wouldAdmit();
+    }
+
     /** The state in force now. */
     public BreakerState state(long nowNanos) {
         return current.get().settle(nowNanos);

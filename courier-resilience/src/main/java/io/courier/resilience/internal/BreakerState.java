@@ -24,6 +24,11 @@ public abstract class BreakerState {
     /** Whether a call may go through now. */
     abstract boolean tryAcquire(long nowNanos);
 
+    /** Whether a call made now would go through, without taking a permit. */
+    boolean wouldAdmit() {
+        return true;
+    }
+
     /** Records the outcome of a call this state let through. */
     public abstract void onResult(boolean failure, boolean slow, long nowNanos);
 

@@ -38,6 +38,11 @@ final class HalfOpenState extends BreakerState {
     }
 
     @Override
+    boolean wouldAdmit() {
+        return permits.get() > 0;
+    }
+
+    @Override
     public void onResult(boolean failure, boolean slow, long nowNanos) {
         if (failure || slow) {
             failures.incrementAndGet();

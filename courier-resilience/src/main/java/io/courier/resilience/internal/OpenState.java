@@ -30,6 +30,11 @@ final class OpenState extends BreakerState {
         return false;
     }
 
+    @Override
+    boolean wouldAdmit() {
+        return false;
+    }
+
     /** How long calls will still be rejected. */
     long remainingNanos(long nowNanos) {
         return Math.max(0, core.waitInOpenNanos - (nowNanos - openedAtNanos));
