@@ -2,8 +2,12 @@ package io.courier.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.courier.Courier;
+import io.courier.bench.Targets;
+import io.courier.grpc.GrpcTransportFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The load harness: {@code LoadMain <scenario>|all}. Each paired scenario runs Courier and its
@@ -26,9 +31,14 @@ public final class LoadMain {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     private static final int IN_FLIGHT = 64;
     private static final int RATE = Integer.getInteger("bench.rate", 2000);
+    private static final int GRPC_CONNECTIONS = Integer.getInteger("bench.grpc.connections", 2);
+    /** The load average when this JVM started, before any scenario ran: how busy the machine was. */
+    private static final String LOAD_AT_START = loadAverage();
 
     private final List<Measurement> all = new ArrayList<>();
     private final Map<String, Double> ratios = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+    private String current = "";
 
     private LoadMain() {
     }
@@ -40,13 +50,17 @@ public final class LoadMain {
         switch (scenario) {
             case "rest" -> harness.rest();
             case "floor" -> harness.floor();
+            case "grpc" -> harness.grpc();
+            case "messaging" -> harness.messaging();
             case "all" -> {
                 harness.floor();
                 harness.rest();
-                harness.restVsFloor();
+                harness.grpc();
+                harness.messaging();
+                harness.vsFloor();
             }
             default -> {
-                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor or all)");
+                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging or all)");
                 System.exit(2);
             }
         }
@@ -58,6 +72,7 @@ public final class LoadMain {
      * Spring Boot with a {@code @RestController} (what many users would write instead).
      */
     private void rest() throws Exception {
+        current = "rest";
         List<String> variants = System.getProperty("bench.spring.cp") == null
                 ? List.of("courier-rest", "vertx-rest")
                 : List.of("courier-rest", "vertx-rest", "spring-rest");
@@ -88,6 +103,7 @@ public final class LoadMain {
 
     /** Raw TCP ping-pong on loopback: how close each protocol is to the wire. */
     private void floor() throws Exception {
+        current = "floor";
         List<Measurement> closed = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             try (ServerProcess server = ServerProcess.start("tcp-echo"); TcpLoad load = new TcpLoad(server.port())) {
@@ -98,9 +114,111 @@ public final class LoadMain {
         table("floor: raw TCP ping-pong, 100 bytes", closed, List.of());
     }
 
-    private void restVsFloor() {
-        ratio("courier-rest-vs-tcp-floor", median(all, "courier-rest", Measurement::throughput, "closed-" + IN_FLIGHT)
-                / median(all, "tcp-echo", Measurement::throughput, "closed-" + IN_FLIGHT));
+    /**
+     * Unary gRPC, ~100-byte message: the Courier server (its blocking method on a virtual thread,
+     * and its future-returning method in place) against stock grpc-java with
+     * {@code directExecutor()} (the best known configuration, the target) and with its default
+     * executor (what users get out of the box), all called by the same grpc-java client. Then the
+     * client side: Courier's gRPC client against grpc-java's, both calling grpc-java's server.
+     */
+    private void grpc() throws Exception {
+        current = "grpc";
+        List<String> variants = List.of("courier-grpc", "courier-grpc-async", "grpc-java-direct", "grpc-java-default");
+        List<Measurement> closed = new ArrayList<>();
+        List<Measurement> open = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            for (String variant : round % 2 == 0 ? variants : variants.reversed()) {
+                String kind = variant.startsWith("courier") ? "courier-grpc" : variant;
+                String rpc = variant.equals("courier-grpc-async") ? "EchoAsync" : "Echo";
+                try (ServerProcess server = ServerProcess.start(kind);
+                     GrpcLoad load = new GrpcLoad(server.port(), GRPC_CONNECTIONS)) {
+                    progress("grpc", variant, round, "closed loop, " + IN_FLIGHT + " in flight");
+                    closed.add(record(AsyncLoad.closedLoop(variant, load.sender(rpc), IN_FLIGHT, WARMUP, SECONDS)));
+                    progress("grpc", variant, round, "open loop, " + RATE + " req/s");
+                    open.add(record(AsyncLoad.openLoop(variant, load.sender(rpc), RATE, WARMUP, SECONDS)));
+                }
+            }
+        }
+        table("grpc: unary, ~100-byte message, grpc-java client (directExecutor, " + GRPC_CONNECTIONS
+                + " connections)", closed, open);
+        for (String peer : List.of("grpc-java-direct", "grpc-java-default")) {
+            ratio("grpc-throughput-vs-" + peer, median(closed, "courier-grpc", Measurement::throughput)
+                    / median(closed, peer, Measurement::throughput));
+            ratio("grpc-p99-at-" + RATE + "-vs-" + peer, median(open, "courier-grpc", Measurement::p99Micros)
+                    / median(open, peer, Measurement::p99Micros));
+            ratio("grpc-async-throughput-vs-" + peer, median(closed, "courier-grpc-async", Measurement::throughput)
+                    / median(closed, peer, Measurement::throughput));
+            ratio("grpc-async-p99-at-" + RATE + "-vs-" + peer, median(open, "courier-grpc-async", Measurement::p99Micros)
+                    / median(open, peer, Measurement::p99Micros));
+        }
+        grpcClient();
+    }
+
+    /** Courier's gRPC client against grpc-java's, both calling the same grpc-java server (directExecutor). */
+    private void grpcClient() throws Exception {
+        current = "grpc-client";
+        List<String> variants = List.of("courier-grpc-client", "grpc-java-client");
+        List<Measurement> closed = new ArrayList<>();
+        List<Measurement> open = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            try (ServerProcess server = ServerProcess.start("grpc-java-direct")) {
+                for (String variant : round % 2 == 0 ? variants : variants.reversed()) {
+                    if (variant.equals("grpc-java-client")) {
+                        try (GrpcLoad load = new GrpcLoad(server.port(), GRPC_CONNECTIONS)) {
+                            measure("grpc-client", variant, round, load.sender("EchoAsync"), closed, open);
+                        }
+                    } else {
+                        try (Courier courier = Courier.builder().name("bench-client")
+                                .transport(GrpcTransportFactory.builder().build()).build()) {
+                            Unary unary = courier.client(Unary.class)
+                                    .target(URI.create("grpc://127.0.0.1:" + server.port())).build();
+                            Payload sample = Payload.sample();
+                            measure("grpc-client", variant, round, () -> unary.echoAsync(sample), closed, open);
+                        }
+                    }
+                }
+            }
+        }
+        table("grpc-client: unary, ~100-byte message, to grpc-java's server (directExecutor)", closed, open);
+        ratio("grpc-client-throughput-vs-grpc-java-client", median(closed, "courier-grpc-client", Measurement::throughput)
+                / median(closed, "grpc-java-client", Measurement::throughput));
+        ratio("grpc-client-p99-at-" + RATE + "-vs-grpc-java-client", median(open, "courier-grpc-client",
+                Measurement::p99Micros) / median(open, "grpc-java-client", Measurement::p99Micros));
+    }
+
+    private void measure(String scenario, String variant, int round, AsyncLoad.Sender sender, List<Measurement> closed,
+                         List<Measurement> open) {
+        progress(scenario, variant, round, "closed loop, " + IN_FLIGHT + " in flight");
+        closed.add(record(AsyncLoad.closedLoop(variant, sender, IN_FLIGHT, WARMUP, SECONDS)));
+        progress(scenario, variant, round, "open loop, " + RATE + " req/s");
+        open.add(record(AsyncLoad.openLoop(variant, sender, RATE, WARMUP, SECONDS)));
+    }
+
+    /**
+     * courier-messaging on the in-memory broker, in this JVM: events through one group (64 not
+     * yet handled at a time) and the request/reply round trip of an async command. No peer yet.
+     */
+    private void messaging() throws Exception {
+        current = "messaging";
+        List<Measurement> closed = new ArrayList<>();
+        List<Measurement> open = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            try (MessagingLoad load = new MessagingLoad()) {
+                progress("messaging", "publish-subscribe", round, "closed loop, " + IN_FLIGHT + " unhandled at most");
+                closed.add(record(load.publishSubscribe("publish-subscribe", IN_FLIGHT, WARMUP, SECONDS)));
+                measure("messaging", "request-reply", round, load.requestReply(), closed, open);
+            }
+        }
+        table("messaging: in-memory broker, JSON, ~100-byte payload (latency: publish to handler; request to reply)",
+                closed, open);
+    }
+
+    /** How close each protocol comes to the raw TCP floor measured in the same run. */
+    private void vsFloor() {
+        current = "floor";
+        double floor = median(all, "tcp-echo", Measurement::throughput, "closed-" + IN_FLIGHT);
+        ratio("courier-rest-vs-tcp-floor", median(all, "courier-rest", Measurement::throughput, "closed-" + IN_FLIGHT) / floor);
+        ratio("courier-grpc-vs-tcp-floor", median(all, "courier-grpc", Measurement::throughput, "closed-" + IN_FLIGHT) / floor);
     }
 
     private Measurement record(Measurement m) {
@@ -115,26 +233,40 @@ public final class LoadMain {
                 what, WARMUP, SECONDS);
     }
 
-    private static void table(String title, List<Measurement> closed, List<Measurement> open) {
+    private void table(String title, List<Measurement> closed, List<Measurement> open) {
+        Map<String, Object> section = section();
+        section.put("title", title);
+        List<Measurement> measured = new ArrayList<>(closed);
+        measured.addAll(open);
+        section.put("measurements", measured);
         System.out.println();
         System.out.println(title);
-        System.out.printf("  %-14s %-12s %12s %10s %10s %8s%n", "variant", "mode", "req/s", "p50 us", "p99 us", "errors");
+        System.out.printf("  %-20s %-12s %12s %10s %10s %8s%n", "variant", "mode", "req/s", "p50 us", "p99 us", "errors");
         List<Measurement> rows = new ArrayList<>(closed);
         rows.addAll(open);
         rows.sort(Comparator.comparing(Measurement::mode).thenComparing(Measurement::variant));
         for (Measurement m : rows) {
-            System.out.printf("  %-14s %-12s %12.0f %10.0f %10.0f %8d%n", m.variant(), m.mode(), m.throughput(),
+            System.out.printf("  %-20s %-12s %12.0f %10.0f %10.0f %8d%n", m.variant(), m.mode(), m.throughput(),
                     m.p50Micros(), m.p99Micros(), m.errors());
         }
         System.out.println();
     }
 
-    private static double median(List<Measurement> ms, String variant, java.util.function.ToDoubleFunction<Measurement> f) {
+    private Map<String, Object> section() {
+        return sections.computeIfAbsent(current, k -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("title", k);
+            s.put("measurements", List.of());
+            s.put("ratios", new LinkedHashMap<String, Double>());
+            return s;
+        });
+    }
+
+    private static double median(List<Measurement> ms, String variant, ToDoubleFunction<Measurement> f) {
         return median(ms, variant, f, null);
     }
 
-    private static double median(List<Measurement> ms, String variant, java.util.function.ToDoubleFunction<Measurement> f,
-                                 String mode) {
+    private static double median(List<Measurement> ms, String variant, ToDoubleFunction<Measurement> f, String mode) {
         double[] values = ms.stream().filter(m -> m.variant().equals(variant) && (mode == null || m.mode().equals(mode)))
                 .mapToDouble(f).sorted().toArray();
         if (values.length == 0) {
@@ -144,8 +276,10 @@ public final class LoadMain {
                 : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
+    @SuppressWarnings("unchecked")
     private void ratio(String name, double value) {
         ratios.put(name, value);
+        ((Map<String, Double>) section().get("ratios")).put(name, value);
     }
 
     private void write(String scenario) throws IOException {
@@ -153,8 +287,17 @@ public final class LoadMain {
         doc.put("scenario", scenario);
         doc.put("date", Instant.now().toString());
         doc.put("machine", machine());
-        doc.put("settings", Map.of("warmupSeconds", WARMUP, "seconds", SECONDS, "rounds", ROUNDS, "inFlight", IN_FLIGHT,
-                "openLoopRate", RATE, "serverJvmFlags", ServerProcess.JVM_FLAGS));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("warmupSeconds", WARMUP);
+        settings.put("seconds", SECONDS);
+        settings.put("rounds", ROUNDS);
+        settings.put("inFlight", IN_FLIGHT);
+        settings.put("openLoopRate", RATE);
+        settings.put("grpcConnections", GRPC_CONNECTIONS);
+        settings.put("serverJvmFlags", ServerProcess.JVM_FLAGS);
+        doc.put("settings", settings);
+        doc.put("command", System.getProperty("bench.command", "benchmarks/run " + scenario));
+        doc.put("scenarios", sections);
         doc.put("measurements", all);
         doc.put("ratios", ratios);
         Path dir = Path.of(System.getProperty("bench.results", "results"));
@@ -163,6 +306,7 @@ public final class LoadMain {
         Path file = dir.resolve("load-" + scenario + "-" + stamp + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
         System.out.println("results: " + file);
+        Targets.print(ratios);
         // Ratios come last, so the last line of a paired scenario is its ratio.
         ratios.forEach((name, value) -> System.out.printf("ratio %s: %.2f%n", name, value));
     }
@@ -171,10 +315,33 @@ public final class LoadMain {
     public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", cpuModel());
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("harnessJvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        // Other work on the machine skews every figure: say how busy it was (1, 5, 15 minutes).
+        m.put("loadAverageBeforeRun", System.getProperty("bench.load.before", "unknown"));
+        m.put("loadAverageAtStart", LOAD_AT_START);
+        m.put("loadAverageAtEnd", loadAverage());
         return m;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String cpuModel() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown");
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 }

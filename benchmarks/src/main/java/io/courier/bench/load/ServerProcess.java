@@ -26,6 +26,8 @@ final class ServerProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        // No registration in a local registry while measuring (courier-discovery is on the class path).
+        command.add("-Dcourier.discovery=none");
         if (kind.equals("spring-rest")) {
             // The Spring Boot peer is built on its own, with Boot's versions: its own class path.
             String cp = System.getProperty("bench.spring.cp");

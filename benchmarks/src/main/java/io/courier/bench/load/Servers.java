@@ -2,13 +2,23 @@ package io.courier.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.courier.Courier;
+import io.courier.bench.proto.EchoMessage;
+import io.courier.bench.proto.UnaryGrpc;
+import io.courier.grpc.GrpcTransportFactory;
+import io.courier.http.HttpTransportFactory;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The servers under test, one per process: {@code Servers <kind>} starts one on a free loopback
@@ -18,14 +28,18 @@ public final class Servers {
     private Servers() {
     }
 
-    /** Entry point: {@code courier-rest}, {@code vertx-rest} or {@code tcp-echo}. */
+    /**
+     * Entry point: {@code courier-rest}, {@code vertx-rest}, {@code tcp-echo}, {@code courier-grpc},
+     * {@code grpc-java-direct} or {@code grpc-java-default}.
+     */
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "";
         AutoCloseable server;
         int port;
         switch (kind) {
             case "courier-rest" -> {
-                Courier courier = Courier.builder().name("bench-echo").build();
+                // Only REST: with courier-grpc on the class path a Courier would serve gRPC as well.
+                Courier courier = Courier.builder().name("bench-echo").transport(new HttpTransportFactory()).build();
                 courier.serve(Echo.class, payload -> payload);
                 port = courier.address().getPort();
                 server = courier;
@@ -51,8 +65,37 @@ public final class Servers {
                 port = net.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
                 server = () -> vertx.close().toCompletionStage().toCompletableFuture().join();
             }
+            case "courier-grpc" -> {
+                Courier courier = Courier.builder().name("bench-unary")
+                        .transport(GrpcTransportFactory.builder().build()).build();
+                courier.serve(Unary.class, new Unary() {
+                    @Override
+                    public Payload echo(Payload payload) {
+                        return payload;
+                    }
+
+                    @Override
+                    public CompletableFuture<Payload> echoAsync(Payload payload) {
+                        return CompletableFuture.completedFuture(payload);
+                    }
+                });
+                port = courier.address().getPort();
+                server = courier;
+            }
+            case "grpc-java-direct", "grpc-java-default" -> {
+                NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                        .addService(new GrpcJavaUnary());
+                if (kind.equals("grpc-java-direct")) {
+                    // The best known configuration: handlers on the transport's threads, no hand-off.
+                    builder.directExecutor();
+                }
+                Server grpc = builder.build().start();
+                port = grpc.getPort();
+                server = () -> grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
             default -> {
-                System.err.println("unknown server: " + kind + " (expected: courier-rest, vertx-rest, tcp-echo)");
+                System.err.println("unknown server: " + kind + " (expected: courier-rest, vertx-rest, tcp-echo, "
+                        + "courier-grpc, grpc-java-direct, grpc-java-default)");
                 System.exit(2);
                 return;
             }
@@ -65,5 +108,20 @@ public final class Servers {
         }
         server.close();
         System.exit(0);
+    }
+
+    /** The unary echo as a grpc-java user writes it, on the protoc-generated base class. */
+    private static final class GrpcJavaUnary extends UnaryGrpc.UnaryImplBase {
+        @Override
+        public void echo(EchoMessage request, StreamObserver<EchoMessage> responses) {
+            responses.onNext(request);
+            responses.onCompleted();
+        }
+
+        @Override
+        public void echoAsync(EchoMessage request, StreamObserver<EchoMessage> responses) {
+            responses.onNext(request);
+            responses.onCompleted();
+        }
     }
 }

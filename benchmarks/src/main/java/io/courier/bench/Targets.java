@@ -1,0 +1,61 @@
+package io.courier.bench;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The figures the project aims at (issue 7), as bounds on ratio lines. A miss is a finding to
+ * act on, not a failed run: the harness reports it and goes on.
+ */
+public final class Targets {
+    private Targets() {
+    }
+
+    /**
+     * A bound on a ratio.
+     *
+     * @param atLeast true for {@code >= value} (throughput, JMH speed), false for {@code <= value} (latency)
+     * @param value   the bound
+     */
+    public record Target(boolean atLeast, double value) {
+        /** Whether {@code ratio} meets the bound. */
+        public boolean met(double ratio) {
+            return atLeast ? ratio >= value : ratio <= value;
+        }
+
+        @Override
+        public String toString() {
+            return (atLeast ? ">= " : "<= ") + value;
+        }
+    }
+
+    /** The target of the ratio named {@code ratio}, if the project set one. */
+    public static Optional<Target> of(String ratio) {
+        if (ratio.equals("grpc-throughput-vs-grpc-java-direct")) {
+            return Optional.of(new Target(true, 1.0));
+        }
+        if (ratio.startsWith("grpc-p99-at-") && ratio.endsWith("-vs-grpc-java-direct")) {
+            return Optional.of(new Target(false, 1.0));
+        }
+        if (ratio.equals("rest-throughput-vs-vertx")) {
+            return Optional.of(new Target(true, 0.9));
+        }
+        if (ratio.equals("rest-throughput-vs-spring")) {
+            return Optional.of(new Target(true, 2.0));
+        }
+        if (ratio.startsWith("CircuitBreaker-") && ratio.contains("-vs-resilience4j")) {
+            // JMH ratios are peer time / Courier time: 1.0 or more is "no slower".
+            return Optional.of(new Target(true, 1.0));
+        }
+        if (ratio.equals("kafka-throughput-vs-kafka-clients")) {
+            return Optional.of(new Target(true, 0.9));
+        }
+        return Optional.empty();
+    }
+
+    /** Prints a {@code target} line for each ratio that has one. */
+    public static void print(Map<String, Double> ratios) {
+        ratios.forEach((name, value) -> of(name).ifPresent(t -> System.out.printf("target %s: %s, measured %.2f: %s%n",
+                name, t, value, t.met(value) ? "met" : "MISSED")));
+    }
+}
