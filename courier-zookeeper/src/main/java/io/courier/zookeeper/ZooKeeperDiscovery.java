@@ -1,0 +1,314 @@
+package io.courier.zookeeper;
+
+import io.courier.UnavailableException;
+import io.courier.discovery.Discovery;
+import io.courier.discovery.ServiceInstance;
+import io.courier.discovery.ServiceResolver;
+import io.courier.discovery.internal.LeaseFormat;
+import io.courier.discovery.internal.Watchers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Discovery on ZooKeeper, the engine for more than one machine: each registered instance is an
+ * ephemeral node {@code <basePath>/<service>/<id>} holding its URIs, metadata and health, kept
+ * (and re-created after a lost session) by Curator's {@link PersistentNode}; it vanishes when
+ * its owner's session ends. Resolvers follow a service's nodes with a {@link CuratorCache}.
+ *
+ * <pre>{@code
+ * try (ZooKeeperDiscovery zk = ZooKeeperDiscovery.builder().connectString("zk1:2181,zk2:2181").build();
+ *      Courier courier = Courier.builder().name("inventory").discovery(zk).build()) {
+ *     courier.serve(Inventory.class, new InventoryImpl());
+ * }
+ * }</pre>
+ *
+ * <p>When the connection is suspended or lost, watchers are told so ({@code onError}) and keep
+ * what they knew; when it comes back they get the current instances. Thread-safe.
+ */
+public final class ZooKeeperDiscovery implements Discovery {
+    private static final Logger log = LoggerFactory.getLogger(ZooKeeperDiscovery.class);
+
+    private final CuratorFramework client;
+    private final boolean ownsClient;
+    private final String basePath;
+    private final Duration registerTimeout;
+    private final Duration connectionTimeout;
+    private final Watchers watchers = new Watchers();
+    private final Map<String, PersistentNode> nodes = new ConcurrentHashMap<>();
+    private final Map<String, CuratorCache> caches = new ConcurrentHashMap<>();
+
+    private ZooKeeperDiscovery(Builder b) {
+        this.basePath = b.basePath;
+        this.registerTimeout = b.registerTimeout;
+        this.connectionTimeout = b.connectionTimeout;
+        if (b.client != null) {
+            this.client = b.client;
+            this.ownsClient = false;
+        } else {
+            this.client = CuratorFrameworkFactory.builder()
+                    .connectString(b.connectString)
+                    .sessionTimeoutMs((int) b.sessionTimeout.toMillis())
+                    .connectionTimeoutMs((int) b.connectionTimeout.toMillis())
+                    .retryPolicy(new ExponentialBackoffRetry(100, 5, 2_000))
+                    .build();
+            this.ownsClient = true;
+            client.start();
+        }
+        client.getConnectionStateListenable().addListener((c, state) -> onConnection(state));
+    }
+
+    /** A builder with the defaults: {@code 127.0.0.1:2181}, base path {@code /courier/services}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "zookeeper";
+    }
+
+    @Override
+    public void register(ServiceInstance instance) {
+        byte[] data = encode(instance);
+        String path = path(instance.service(), instance.id());
+        PersistentNode node = nodes.get(path);
+        try {
+            if (node != null) {
+                node.setData(data);
+                return;
+            }
+            node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path, data);
+            node.start();
+            nodes.put(path, node);
+            if (!node.waitForInitialCreate(registerTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // Curator keeps trying in the background; the caller learns that it is not there yet.
+                throw new UnavailableException("zookeeper: " + path + " not created within " + registerTimeout.toMillis()
+                        + " ms (connected to " + client.getZookeeperClient().getCurrentConnectionString() + ": "
+                        + client.getZookeeperClient().isConnected() + ")");
+            }
+        } catch (UnavailableException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("zookeeper: interrupted registering " + path);
+        } catch (Exception e) {
+            throw new UnavailableException("zookeeper: cannot register " + path + ": " + e, Map.of(), true, e);
+        }
+    }
+
+    @Override
+    public void renew(ServiceInstance instance) {
+        // The session is the lease: Curator keeps it alive and PersistentNode re-creates the node
+        // after an expired one. A renew only brings back an instance this backend no longer holds.
+        if (!nodes.containsKey(path(instance.service(), instance.id()))) {
+            register(instance);
+        }
+    }
+
+    @Override
+    public void deregister(ServiceInstance instance) {
+        PersistentNode node = nodes.remove(path(instance.service(), instance.id()));
+        if (node != null) {
+            try {
+                node.close();
+            } catch (Exception e) {
+                log.warn("ZooKeeper: removing {} failed (it goes with the session): {}", instance.id(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public Watch watch(String service, ServiceResolver.Listener listener) {
+        Watch w = watchers.add(service, listener);
+        String dir = dir(service);
+        CuratorCache cache = caches.computeIfAbsent(service, s -> {
+            CuratorCache c = CuratorCache.build(client, dir);
+            c.listenable().addListener((type, before, after) -> publish(s));
+            c.listenable().addListener(org.apache.curator.framework.recipes.cache.CuratorCacheListener.builder()
+                    .forInitialized(() -> publish(s)).build());
+            c.start();
+            return c;
+        });
+        if (client.getZookeeperClient().isConnected()) {
+            publishIfInitialized(service, cache);
+        } else {
+            // Still connecting: the connection event publishes; only a connection that does not
+            // come within its timeout is reported as a failure.
+            Thread.ofVirtual().name("courier-zk-connect").start(() -> {
+                try {
+                    if (!client.blockUntilConnected((int) connectionTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                        watchers.fail(service, new UnavailableException("zookeeper: not connected to "
+                                + client.getZookeeperClient().getCurrentConnectionString() + " within "
+                                + connectionTimeout.toMillis() + " ms"));
+                    } else {
+                        publishIfInitialized(service, cache);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        return w;
+    }
+
+    @Override
+    public void close() {
+        nodes.values().forEach(n -> {
+            try {
+                n.close();
+            } catch (Exception e) {
+                log.debug("Closing a node: {}", e.toString());
+            }
+        });
+        nodes.clear();
+        caches.values().forEach(CuratorCache::close);
+        caches.clear();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private void onConnection(ConnectionState state) {
+        switch (state) {
+            case SUSPENDED, LOST -> {
+                log.warn("ZooKeeper connection {}: resolvers keep the last known instances", state);
+                watchers.failAll(new UnavailableException("zookeeper: connection " + state.name().toLowerCase()));
+            }
+            case RECONNECTED, CONNECTED -> watchers.services().forEach(this::publish);
+            default -> {
+            }
+        }
+    }
+
+    private void publishIfInitialized(String service, CuratorCache cache) {
+        // Before the cache's first read the watchers hear from the initialized event instead.
+        if (cache.stream().findAny().isPresent() || exists(dir(service)) == Boolean.FALSE) {
+            publish(service);
+        }
+    }
+
+    private Boolean exists(String path) {
+        try {
+            return client.checkExists().forPath(path) != null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void publish(String service) {
+        CuratorCache cache = caches.get(service);
+        if (cache == null || !client.getZookeeperClient().isConnected()) {
+            return;
+        }
+        String dir = dir(service);
+        List<ServiceInstance> out = new ArrayList<>();
+        cache.stream().filter(d -> isChild(dir, d)).forEach(d -> {
+            try {
+                out.add(LeaseFormat.decode(d.getData()).instance());
+            } catch (IllegalArgumentException e) {
+                log.debug("Skipping {}: {}", d.getPath(), e.getMessage());
+            }
+        });
+        out.sort(Comparator.comparing(ServiceInstance::id));
+        watchers.publish(service, out);
+    }
+
+    private static boolean isChild(String dir, ChildData d) {
+        String p = d.getPath();
+        return p.startsWith(dir + "/") && p.indexOf('/', dir.length() + 1) < 0 && d.getData() != null;
+    }
+
+    private static byte[] encode(ServiceInstance instance) {
+        return LeaseFormat.encode(new LeaseFormat.Lease(instance, ProcessHandle.current().pid(), 0, "", 0));
+    }
+
+    private String dir(String service) {
+        if (!ServiceInstance.isValidName(service)) {
+            throw new IllegalArgumentException("service: \"" + service + "\" (expected: letters, digits, '.', '_' or '-')");
+        }
+        return basePath + "/" + service;
+    }
+
+    private String path(String service, String id) {
+        return dir(service) + "/" + id;
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperDiscovery[" + client.getZookeeperClient().getCurrentConnectionString() + basePath + "]";
+    }
+
+    /** Configures a {@link ZooKeeperDiscovery}; not thread-safe. */
+    public static final class Builder {
+        private String connectString = "127.0.0.1:2181";
+        private CuratorFramework client;
+        private String basePath = "/courier/services";
+        private Duration sessionTimeout = Duration.ofSeconds(15);
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+        private Duration registerTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** The ensemble, {@code host:port,host:port} (default {@code 127.0.0.1:2181}). */
+        public Builder connectString(String connectString) {
+            this.connectString = Objects.requireNonNull(connectString, "connectString");
+            return this;
+        }
+
+        /** A started Curator client to use instead of making one; not closed with this. */
+        public Builder client(CuratorFramework client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** The node under which services are kept (default {@code /courier/services}). */
+        public Builder basePath(String basePath) {
+            Objects.requireNonNull(basePath, "basePath");
+            if (!basePath.startsWith("/") || basePath.endsWith("/")) {
+                throw new IllegalArgumentException("basePath: \"" + basePath + "\" (expected: /a/path without a trailing /)");
+            }
+            this.basePath = basePath;
+            return this;
+        }
+
+        /** The session timeout (default 15 s): how long a silent instance stays registered. */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long connecting may take (default 5 s). */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long {@link ZooKeeperDiscovery#register} waits for its node (default 5 s). */
+        public Builder registerTimeout(Duration timeout) {
+            this.registerTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Connects (in the background) and returns the backend. */
+        public ZooKeeperDiscovery build() {
+            return new ZooKeeperDiscovery(this);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.courier.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.Courier;
+import io.courier.discovery.ServiceView;
+import io.courier.discovery.conformance.Await;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ZooKeeper stops while clients call: calls keep flowing to the instances known before. */
+class ZooKeeperOutageTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    /** The contract served; GET so it is idempotent. */
+    @io.courier.annotation.Service("zk-echo")
+    public interface ZkEcho {
+        @io.courier.annotation.Get("/whoami")
+        String whoami();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T c) {
+        closing.add(c);
+        return c;
+    }
+
+    private ZooKeeperDiscovery discovery(EmbeddedZooKeeper zk) {
+        return closeLater(ZooKeeperDiscovery.builder().connectString(zk.connectString())
+                .sessionTimeout(Duration.ofSeconds(20)).connectionTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    @Test
+    void callsKeepFlowingToKnownInstancesWhileZooKeeperIsDown() throws Exception {
+        EmbeddedZooKeeper zk = closeLater(EmbeddedZooKeeper.start(dir));
+        for (String name : List.of("a", "b")) {
+            closeLater(Courier.builder().name(name).discovery(discovery(zk)).build()).serve(ZkEcho.class, () -> name);
+        }
+        Courier client = closeLater(Courier.builder().name("client").discovery(discovery(zk)).build());
+        ZkEcho echo = client.client(ZkEcho.class).deadline(Duration.ofSeconds(2)).build();
+        ServiceView view = client.discovered("zk-echo");
+        Await.until(Duration.ofSeconds(10), () -> view.instances().size() == 2, view::toString);
+
+        zk.stop();
+        Await.until(Duration.ofSeconds(10), view::isStale, view::toString);
+        assertThat(view.instances()).hasSize(2);
+        Set<String> answered = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            answered.add(echo.whoami()); // throws if a call fails
+        }
+        assertThat(answered).containsExactlyInAnyOrder("a", "b");
+
+        zk.start(); // same port and data: the sessions and their nodes survive
+        Await.until(Duration.ofSeconds(20), () -> !view.isStale() && view.instances().size() == 2, view::toString);
+        assertThat(echo.whoami()).isIn("a", "b");
+    }
+}
