@@ -12,7 +12,9 @@ import java.util.Objects;
  * The {@code grpc} transport: serves every contract of a {@code Courier} as a gRPC service
  * (see {@link GrpcNames}) over HTTP/2 cleartext and gRPC-Web (HTTP/1.1 or HTTP/2), with the
  * standard health and reflection services, and calls {@code grpc://host:port} targets, Courier
- * servers or any other gRPC server. Found by {@link java.util.ServiceLoader} when
+ * servers or any other gRPC server. When the same {@code Courier} has {@code courier-http}, gRPC
+ * answers on the REST server's port (requests with {@code content-type: application/grpc*}),
+ * else on a port of its own. Found by {@link java.util.ServiceLoader} when
  * {@code courier-grpc} is on the class path; immutable and thread-safe.
  *
  * <pre>{@code
