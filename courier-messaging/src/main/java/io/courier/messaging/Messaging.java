@@ -258,7 +258,10 @@ public final class Messaging implements AutoCloseable {
         return rt.duplicates();
     }
 
-    /** Messages dropped unhandled since start because their deadline had passed. */
+    /**
+     * Messages dropped since start because their deadline had passed: unhandled, or with their
+     * handler interrupted at the deadline.
+     */
     public long expiredDropped() {
         return rt.expired();
     }

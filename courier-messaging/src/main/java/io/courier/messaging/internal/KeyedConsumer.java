@@ -2,6 +2,7 @@ package io.courier.messaging.internal;
 
 import io.courier.CourierException;
 import io.courier.Deadline;
+import io.courier.Scheduler;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Subscription;
@@ -10,6 +11,7 @@ import io.courier.messaging.spi.DeliveryHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * later messages wait behind it; no thread waits) and other keys go on. After the last attempt,
  * or at once for a poison message, the message goes to the dead-letter channel and its key
  * moves on. Deliveries are acknowledged out of order, as each is done.
+ *
+ * <p>Expired work is stopped, not finished: a message whose deadline has passed is dropped
+ * unhandled, and a handler still running when its message's deadline passes is interrupted. The
+ * message is then settled without a reply (the caller gave up at that same deadline) and counted
+ * with the expired ones; it is not retried or dead-lettered.
  */
 final class KeyedConsumer implements DeliveryHandler {
     private static final Logger log = LoggerFactory.getLogger(KeyedConsumer.class);
@@ -153,7 +160,12 @@ final class KeyedConsumer implements DeliveryHandler {
                 job.delivery.ack();
                 return true;
             }
-            processor.process(m);
+            if (!processInTime(m)) {
+                rt.expired.incrementAndGet();
+                log.debug("{} group {}: stopped handling {} at its deadline", channel, group, m);
+                job.delivery.ack();
+                return true;
+            }
             if (rt.processed != null) {
                 rt.processed.add(group, m.id());
             }
@@ -178,6 +190,60 @@ final class KeyedConsumer implements DeliveryHandler {
             log.debug("{} group {}: attempt {} of {} failed: {}; retrying in {}", channel, group, job.attempts, m,
                     failure, rt.retry.backoff(job.attempts));
             return false;
+        }
+    }
+
+    /**
+     * Runs the processor on this thread, interrupting it if the message's deadline passes first.
+     * False when it was stopped by the deadline (whatever it threw then).
+     */
+    private boolean processInTime(Message m) throws Exception {
+        Deadline deadline = m.deadline().orElse(null);
+        if (deadline == null) {
+            processor.process(m);
+            return true;
+        }
+        HandlerTimer timer = new HandlerTimer(Thread.currentThread());
+        Scheduler.Task task = rt.scheduler.schedule(deadline.remaining(), timer::expire);
+        try {
+            processor.process(m);
+        } catch (Exception | Error e) {
+            if (!timer.finish()) {
+                Thread.interrupted(); // the interrupt was for the handler, not for whatever this thread does next
+                return false;
+            }
+            throw e;
+        } finally {
+            task.cancel();
+        }
+        if (!timer.finish()) {
+            Thread.interrupted();
+            return false;
+        }
+        return true;
+    }
+
+    /** Interrupts a handler's thread at its deadline, unless the handler finished first; exactly one wins. */
+    private static final class HandlerTimer {
+        private static final int RUNNING = 0;
+        private static final int FINISHED = 1;
+        private static final int EXPIRED = 2;
+        private final Thread thread;
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+        HandlerTimer(Thread thread) {
+            this.thread = thread;
+        }
+
+        void expire() {
+            if (state.compareAndSet(RUNNING, EXPIRED)) {
+                thread.interrupt();
+            }
+        }
+
+        /** True if the handler finished in time; false if the deadline stopped it. */
+        boolean finish() {
+            return state.compareAndSet(RUNNING, FINISHED) || state.get() == FINISHED;
         }
     }
 

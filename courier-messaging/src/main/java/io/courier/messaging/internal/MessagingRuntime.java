@@ -3,6 +3,7 @@ package io.courier.messaging.internal;
 import io.courier.CallContext;
 import io.courier.CancelledException;
 import io.courier.CourierException;
+import io.courier.Deadline;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
@@ -107,8 +108,14 @@ public final class MessagingRuntime {
         }
     }
 
-    /** Answers {@code request} with {@code value}, if it asks for a reply. */
+    /**
+     * Answers {@code request} with {@code value}, if it asks for a reply and its deadline has not
+     * passed: past it, the caller has stopped waiting and the reply would only be dropped there.
+     */
     void reply(Message request, Object value, Type type) {
+        if (expired(request)) {
+            return;
+        }
         request.replyTo().ifPresent(to -> {
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
@@ -117,8 +124,11 @@ public final class MessagingRuntime {
         });
     }
 
-    /** Answers {@code request} with {@code error}, if it asks for a reply. */
+    /** Answers {@code request} with {@code error}, if it asks for a reply and its deadline has not passed. */
     void replyError(Message request, CourierException error) {
+        if (expired(request)) {
+            return;
+        }
         request.replyTo().ifPresent(to -> {
             try {
                 send(replyTo(request, to).headers(ErrorHeaders.write(error)).build());
@@ -126,6 +136,10 @@ public final class MessagingRuntime {
                 log.warn("{}: could not send the error reply to {}: {}", name, request, e.toString());
             }
         });
+    }
+
+    private static boolean expired(Message request) {
+        return request.deadline().map(Deadline::expired).orElse(false);
     }
 
     private Message.Builder replyTo(Message request, String channel) {
