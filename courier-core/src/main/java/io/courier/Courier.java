@@ -186,11 +186,15 @@ public final class Courier implements AutoCloseable {
         return new ClientBuilder<>(this, ServiceDescriptor.of(contract));
     }
 
-    /** The URI of the first network server, e.g. {@code http://127.0.0.1:41234}. */
+    /** The URI of the REST server if there is one, else of the first network server, e.g. {@code http://127.0.0.1:41234}. */
     public URI uri() {
-        return uris().stream().filter(u -> !"inproc".equals(u.getScheme())).findFirst()
-                .orElseGet(() -> uris().stream().findFirst().orElseThrow(() -> new IllegalStateException(
-                        "Courier " + name + " serves nothing yet (expected: serve(...) before uri())")));
+        List<URI> all = uris();
+        // REST first: an http URI is what any client, curl included, can use; gRPC may share its port.
+        return all.stream().filter(u -> "http".equals(u.getScheme())).findFirst()
+                .or(() -> all.stream().filter(u -> !"inproc".equals(u.getScheme())).findFirst())
+                .or(() -> all.stream().findFirst())
+                .orElseThrow(() -> new IllegalStateException(
+                        "Courier " + name + " serves nothing yet (expected: serve(...) before uri())"));
     }
 
     /** The URIs of every started server: network ones and the in-process one. */

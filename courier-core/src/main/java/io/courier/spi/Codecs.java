@@ -9,10 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The codecs a {@code Courier} knows, by media type, with content negotiation. The first codec
- * registered is the default. Immutable and thread-safe.
+ * The codecs a {@code Courier} knows, by media type, with content negotiation. The default,
+ * used when a request names no type, is JSON when a JSON codec is registered (what a client
+ * that says nothing expects, whatever else happens to be on the class path), otherwise the
+ * first codec registered. Immutable and thread-safe.
  */
 public final class Codecs {
+    private static final String JSON = "application/json";
+
     private final Map<String, Codec> byType;
     private final Codec defaultCodec;
 
@@ -27,7 +31,8 @@ public final class Codecs {
         for (Codec c : codecs) {
             map.put(normalize(c.mediaType()), c);
         }
-        return new Codecs(Map.copyOf(map), map.isEmpty() ? null : map.values().iterator().next());
+        Codec preferred = map.containsKey(JSON) ? map.get(JSON) : map.isEmpty() ? null : map.values().iterator().next();
+        return new Codecs(java.util.Collections.unmodifiableMap(map), preferred);
     }
 
     /** The codec for a {@code Content-Type} value (parameters ignored), if any. */

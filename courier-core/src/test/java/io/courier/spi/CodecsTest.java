@@ -16,9 +16,18 @@ class CodecsTest {
     private final Codecs codecs = Codecs.of(List.of(json, cbor, text));
 
     @Test
-    void theFirstCodecIsTheDefault() {
-        assertThat(codecs.defaultCodec()).containsSame(json);
-        assertThat(codecs.mediaTypes()).containsExactlyInAnyOrder("application/json", "application/cbor", "text/plain");
+    void theFirstCodecIsTheDefaultWithoutJson() {
+        assertThat(Codecs.of(List.of(cbor, text)).defaultCodec()).containsSame(cbor);
+        assertThat(codecs.mediaTypes()).containsExactly("application/json", "application/cbor", "text/plain");
+    }
+
+    @Test
+    void jsonIsTheDefaultWhereverItIsRegistered() {
+        // The class path's order decides which codec comes first; a client that names no type still gets JSON.
+        Codecs protobufFirst = Codecs.of(List.of(cbor, text, json));
+        assertThat(protobufFirst.defaultCodec()).containsSame(json);
+        assertThat(protobufFirst.negotiate(null)).containsSame(json);
+        assertThat(protobufFirst.negotiate("*/*")).containsSame(json);
     }
 
     @Test

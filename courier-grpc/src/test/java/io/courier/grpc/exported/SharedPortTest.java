@@ -37,8 +37,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * One {@code Courier} with {@code courier-http} and {@code courier-grpc} answers REST, gRPC and
- * gRPC-Web on one port: {@link Courier#uri()}'s (its scheme is that of the transport found
- * first, {@code http} or {@code grpc}; either reaches both).
+ * gRPC-Web on one port: {@link Courier#uri()}'s, which is its {@code http} URI.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -111,15 +110,15 @@ class SharedPortTest {
         assertThat(server.uris()).filteredOn(u -> !u.getScheme().equals("inproc")).extracting(URI::getPort)
                 .containsOnly(port);
         assertThat(server.address().getPort()).isEqualTo(port);
+        assertThat(server.uri()).isEqualTo(URI.create("http://127.0.0.1:" + port));
     }
 
     @Test
     void restAndGrpcJavaBothSucceedOnIt() throws Exception {
         HttpResponse<String> rest;
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            // Accept: with courier-protobuf on the class path too, the codec found first is the default.
-            rest = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/board/ada"))
-                            .header("accept", "application/json").build(),
+            // No Accept: JSON is the default even with courier-protobuf on the class path.
+            rest = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/board/ada")).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
         io.courier.grpc.exported.stubs.Score best = ScoresGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
