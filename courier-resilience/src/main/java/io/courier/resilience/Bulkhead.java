@@ -86,10 +86,24 @@ public final class Bulkhead implements Interceptor {
             release(start, result.state() == Future.State.SUCCESS ? null
                     : result.state() == Future.State.CANCELLED ? new java.util.concurrent.CancellationException()
                     : result.exceptionNow());
-        } else {
-            result.whenComplete((v, f) -> release(start, f));
+            return result;
         }
-        return result;
+        // Release before the caller sees the outcome, so a call it makes next finds the permit free.
+        CompletableFuture<Object> released = new CompletableFuture<>();
+        result.whenComplete((v, f) -> {
+            release(start, f);
+            if (f == null) {
+                released.complete(v);
+            } else {
+                released.completeExceptionally(f);
+            }
+        });
+        released.whenComplete((v, f) -> {
+            if (released.isCancelled()) {
+                result.cancel(true);
+            }
+        });
+        return released;
     }
 
     private void release(long start, Throwable failure) {

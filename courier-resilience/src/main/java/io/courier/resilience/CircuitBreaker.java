@@ -176,10 +176,25 @@ public final class CircuitBreaker implements Interceptor {
         if (result.isDone()) {
             // Answered at once (a cache, a fake, a local rejection): record without a callback.
             record(admitted, start, result.state() == Future.State.SUCCESS ? null : failureOf(result));
-        } else {
-            result.whenComplete((value, failure) -> record(admitted, start, failure));
+            return result;
         }
-        return result;
+        // The caller sees the outcome only after it is recorded: callbacks on one future run in
+        // no promised order, and a retry reacting first would slip past a breaker about to open.
+        CompletableFuture<Object> recorded = new CompletableFuture<>();
+        result.whenComplete((value, failure) -> {
+            record(admitted, start, failure);
+            if (failure == null) {
+                recorded.complete(value);
+            } else {
+                recorded.completeExceptionally(failure);
+            }
+        });
+        recorded.whenComplete((value, failure) -> {
+            if (recorded.isCancelled()) {
+                result.cancel(true);
+            }
+        });
+        return recorded;
     }
 
     private static Throwable failureOf(CompletableFuture<Object> done) {

@@ -23,7 +23,8 @@ class BulkheadTest {
     @Test
     void aFixedLimitRefusesCallsBeyondItWithARetrySafeError() {
         Bulkhead b = Bulkhead.builder("stock").maxConcurrentCalls(2).ticker(clock).build();
-        CompletableFuture<Object> first = hold(b, new CompletableFuture<>());
+        CompletableFuture<Object> first = new CompletableFuture<>();
+        hold(b, first);
         hold(b, new CompletableFuture<>());
         Calls.FakeNext next = new Calls.FakeNext();
 

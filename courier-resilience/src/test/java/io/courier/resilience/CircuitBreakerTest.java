@@ -27,6 +27,13 @@ class CircuitBreakerTest {
                 .listener(events::add);
     }
 
+    /** Starts a call through {@code b} that the test answers later by completing the returned future. */
+    private static CompletableFuture<Object> pending(CircuitBreaker b) {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        run(b, answer);
+        return answer;
+    }
+
     private static CompletableFuture<Object> run(CircuitBreaker b, CompletableFuture<Object> answer) {
         return b.intercept(Calls.idempotent(), call -> answer);
     }
@@ -82,7 +89,7 @@ class CircuitBreakerTest {
         CircuitBreaker b = breaker().slowCallDuration(Duration.ofSeconds(1)).slowCallRateThreshold(60).build();
         List<CompletableFuture<Object>> pending = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            pending.add(run(b, new CompletableFuture<>()));
+            pending.add(pending(b));
         }
         clock.advance(Duration.ofMillis(1500));
         pending.get(0).complete("slow");
@@ -131,8 +138,8 @@ class CircuitBreakerTest {
     void halfOpenLetsOnlyTheTrialCallsThroughAndClosesWhenAllSucceed() {
         CircuitBreaker b = opened();
         clock.advance(Duration.ofSeconds(10));
-        CompletableFuture<Object> first = run(b, new CompletableFuture<>());
-        CompletableFuture<Object> second = run(b, new CompletableFuture<>());
+        CompletableFuture<Object> first = pending(b);
+        CompletableFuture<Object> second = pending(b);
         Calls.FakeNext next = new Calls.FakeNext();
 
         CompletableFuture<Object> third = b.intercept(Calls.idempotent(), next);
@@ -264,7 +271,7 @@ class CircuitBreakerTest {
     @Test
     void aCallAdmittedWhileClosedDoesNotCloseABreakerThatOpenedMeanwhile() {
         CircuitBreaker b = breaker().build();
-        CompletableFuture<Object> late = run(b, new CompletableFuture<>());
+        CompletableFuture<Object> late = pending(b);
         for (int i = 0; i < 5; i++) {
             fail(b);
         }
