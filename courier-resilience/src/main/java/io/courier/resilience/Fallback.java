@@ -5,9 +5,7 @@ import io.courier.CourierException;
 import io.courier.Interceptor;
 import io.courier.InternalException;
 import io.courier.contract.MethodDescriptor;
-import io.courier.contract.ServiceDescriptor;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -143,7 +141,7 @@ public final class Fallback implements Interceptor {
         public <T, R> Builder on(Class<T> contract, Function<? super T, R> selector, Handler<? extends R> handler) {
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(handler, "handler");
-            byMethod.put(select(contract, selector::apply), handler);
+            byMethod.put(MethodRef.of(contract, selector::apply), handler);
             return this;
         }
 
@@ -151,7 +149,7 @@ public final class Fallback implements Interceptor {
         public <T> Builder onVoid(Class<T> contract, Consumer<? super T> selector, VoidHandler handler) {
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(handler, "handler");
-            byMethod.put(select(contract, selector), (Handler<Object>) (call, error) -> {
+            byMethod.put(MethodRef.of(contract, selector), (Handler<Object>) (call, error) -> {
                 handler.apply(call, error);
                 return null;
             });
@@ -173,62 +171,6 @@ public final class Fallback implements Interceptor {
         /** The fallback. */
         public Fallback build() {
             return new Fallback(this);
-        }
-
-        /** The remote method {@code selector} calls on a recording stand-in of {@code contract}. */
-        private static <T> Method select(Class<T> contract, Consumer<? super T> selector) {
-            Objects.requireNonNull(contract, "contract");
-            ServiceDescriptor service = ServiceDescriptor.of(contract);
-            Method[] called = new Method[1];
-            int[] count = new int[1];
-            Object standIn = Proxy.newProxyInstance(contract.getClassLoader(), new Class<?>[] {contract},
-                    (proxy, method, args) -> {
-                        if (method.getDeclaringClass() == Object.class) {
-                            return method.getName().equals("equals") ? proxy == args[0]
-                                    : method.getName().equals("hashCode") ? 0 : "stand-in of " + contract.getName();
-                        }
-                        called[0] = method;
-                        count[0]++;
-                        return zero(method.getReturnType());
-                    });
-            selector.accept(contract.cast(standIn));
-            if (count[0] != 1) {
-                throw new IllegalArgumentException("selector: called " + count[0] + " methods of " + contract.getName()
-                        + " (expected: exactly one, as in s -> s.get(0))");
-            }
-            if (service.method(called[0]).isEmpty()) {
-                throw new IllegalArgumentException("selector: " + called[0].getName() + " (expected: a remote method of "
-                        + contract.getName() + ")");
-            }
-            return called[0];
-        }
-
-        private static Object zero(Class<?> type) {
-            if (!type.isPrimitive() || type == void.class) {
-                return null;
-            }
-            if (type == boolean.class) {
-                return false;
-            }
-            if (type == char.class) {
-                return '\0';
-            }
-            if (type == long.class) {
-                return 0L;
-            }
-            if (type == double.class) {
-                return 0d;
-            }
-            if (type == float.class) {
-                return 0f;
-            }
-            if (type == byte.class) {
-                return (byte) 0;
-            }
-            if (type == short.class) {
-                return (short) 0;
-            }
-            return 0;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.courier.test;
 
 import io.courier.contract.ServiceDescriptor;
+import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Objects;
@@ -9,6 +10,11 @@ import java.util.function.Consumer;
 /**
  * Finds the contract method a lambda calls on a recording stand-in, so that a test names a
  * method by calling it ({@code s -> s.level(0L)}) rather than by a string that a rename breaks.
+ *
+ * <p>courier-resilience's {@code MethodRef} does the same for per-method policies. Both stay,
+ * small, because courier-test depends on courier-core alone (courier-resilience tests with it,
+ * so depending on courier-resilience would be a cycle) and courier-core has no public API for
+ * naming methods.
  */
 final class MethodSelector {
     private MethodSelector() {
@@ -43,31 +49,8 @@ final class MethodSelector {
         return called[0];
     }
 
+    /** What the stand-in returns: null, or a primitive's zero so that unboxing in the lambda works. */
     private static Object zero(Class<?> type) {
-        if (!type.isPrimitive() || type == void.class) {
-            return null;
-        }
-        if (type == boolean.class) {
-            return false;
-        }
-        if (type == char.class) {
-            return '\0';
-        }
-        if (type == long.class) {
-            return 0L;
-        }
-        if (type == double.class) {
-            return 0d;
-        }
-        if (type == float.class) {
-            return 0f;
-        }
-        if (type == byte.class) {
-            return (byte) 0;
-        }
-        if (type == short.class) {
-            return (short) 0;
-        }
-        return 0;
+        return type.isPrimitive() && type != void.class ? Array.get(Array.newInstance(type, 1), 0) : null;
     }
 }
