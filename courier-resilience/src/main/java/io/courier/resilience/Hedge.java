@@ -4,9 +4,13 @@ import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -21,8 +25,16 @@ import java.util.function.Predicate;
  * sent once the deadline has passed, and is never sent for a non-idempotent call. Below the
  * hedge, a load balancer sends it to another endpoint than the first attempt.
  *
+ * <p>One method can hedge differently ({@link Builder#method}): the most specific setting wins,
+ * the method's override, else this client's hedge. An override spends from the same budget. To
+ * hedge one method only, turn the client's hedge {@linkplain Builder#off() off} and give that
+ * method an override.
+ *
  * <pre>{@code
  * Hedge hedge = Hedge.builder().delay(Duration.ofMillis(80)).budget(retry.budget()).build();
+ * Hedge levelOnly = Hedge.builder().off()
+ *     .method(StockService.class, s -> s.level(0L), Hedge.builder().delay(Duration.ofMillis(30)).build())
+ *     .build();
  * }</pre>
  *
  * <p>Thread-safe. The budget's requests must be counted elsewhere, usually by a {@link Retry}
@@ -35,19 +47,35 @@ public final class Hedge implements Interceptor {
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
     private final RetryBudget budget;
+    private final boolean off;
+    private final Map<Method, Hedge> byMethod;
 
     private Hedge(Builder b) {
         this.config = b.copy();
+        this.off = b.off;
         this.delay = b.delay;
         this.failurePolicy = b.failurePolicy;
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
         this.budget = b.budget;
+        Map<Method, Hedge> overrides = new LinkedHashMap<>();
+        // An override keeps its own settings but spends from this client's budget.
+        b.byMethod.forEach((method, o) -> overrides.put(method,
+                o.budget == budget ? o : o.toBuilder().budget(budget).build()));
+        this.byMethod = Map.copyOf(overrides);
     }
 
     /** A builder with the defaults (see {@link Builder}). */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A hedge that never sends a second attempt, mostly as a {@linkplain Builder#method method
+     * override}: {@code .method(StockService.class, s -> s.report(0L), Hedge.none())}.
+     */
+    public static Hedge none() {
+        return builder().off().build();
     }
 
     /** A builder holding this hedge's configuration, for a variant. */
@@ -62,14 +90,15 @@ public final class Hedge implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        if (!idempotency.test(call)) {
+        Hedge policy = byMethod.isEmpty() ? this : byMethod.getOrDefault(call.method().method(), this);
+        if (policy.off || !policy.idempotency.test(call)) {
             return next.proceed(call);
         }
         CompletableFuture<Object> primary = next.proceed(call);
         if (primary.isDone()) {
             return primary;
         }
-        return new Race(call, next, primary).result;
+        return policy.new Race(call, next, primary).result;
     }
 
     /** The attempts of one call racing each other. */
@@ -159,15 +188,19 @@ public final class Hedge implements Interceptor {
 
     @Override
     public String toString() {
-        return "Hedge[delay=" + config.delay + "]";
+        return "Hedge[" + (off ? "off" : "delay=" + config.delay)
+                + (byMethod.isEmpty() ? "" : ", " + byMethod.size() + " method overrides") + "]";
     }
 
     /**
      * The configuration of a {@link Hedge}. Defaults: a 100 ms delay, only for idempotent
      * methods, {@link FailurePolicy#byStatus()}, the system scheduler, a budget of its own with
-     * {@link RetryBudget}'s defaults (pass the client's instead). Not thread-safe.
+     * {@link RetryBudget}'s defaults (pass the client's instead), no method overrides. The most
+     * specific setting wins: a method's override, else this hedge. Not thread-safe.
      */
     public static final class Builder {
+        private boolean off;
+        private final Map<Method, Hedge> byMethod = new LinkedHashMap<>();
         private Duration delay = Duration.ofMillis(100);
         private FailurePolicy failurePolicy = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
@@ -177,9 +210,37 @@ public final class Hedge implements Interceptor {
         private Builder() {
         }
 
-        /** How long the first attempt runs alone before the hedge is sent. */
+        /** How long the first attempt runs alone before the hedge is sent (turns an {@link #off()} hedge on). */
         public Builder delay(Duration delay) {
             this.delay = CircuitBreaker.Builder.positive("delay", delay);
+            this.off = false;
+            return this;
+        }
+
+        /** Sends no hedges, except for the methods given an override with {@link #method}. */
+        public Builder off() {
+            this.off = true;
+            return this;
+        }
+
+        /**
+         * A hedge of its own for the method that {@code selector} calls on a stand-in of
+         * {@code contract} (the arguments do not matter): {@code s -> s.level(0L)}. Calls of that
+         * method use all of {@code override}'s settings (delay, failure policy, idempotency,
+         * scheduler, or {@link Hedge#none() no hedging}) instead of this hedge's, and spend from
+         * this hedge's budget, whatever budget {@code override} was built with.
+         *
+         * @throws IllegalArgumentException if the selector does not call exactly one remote
+         *     method, or if {@code override} has method overrides of its own
+         */
+        public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Hedge override) {
+            Objects.requireNonNull(override, "override");
+            Method method = MethodRef.of(contract, selector);
+            if (!override.byMethod.isEmpty()) {
+                throw new IllegalArgumentException("override: " + override
+                        + " (expected: no method overrides of its own)");
+            }
+            byMethod.put(method, override);
             return this;
         }
 
@@ -218,6 +279,8 @@ public final class Hedge implements Interceptor {
 
         Builder copy() {
             Builder b = new Builder();
+            b.off = off;
+            b.byMethod.putAll(byMethod);
             b.delay = delay;
             b.failurePolicy = failurePolicy;
             b.idempotency = idempotency;

@@ -47,6 +47,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * endpoints their trial calls, and drops the breakers of endpoints discovery no longer lists.
  * Courier's own per-attempt deadline and the transport run inside all of it.
  *
+ * <p>Settings per method live on the policies: {@link Retry.Builder#method},
+ * {@link Hedge.Builder#method} and {@link Fallback.Builder#on}. The most specific setting wins:
+ * a method's override, else the client's policy. They apply alike through {@code applyTo} and
+ * {@code intercept}, and every retry and hedge, overrides included, spends from the one budget
+ * of the client's retry.
+ *
  * <pre>{@code
  * Resilience resilience = Resilience.builder()
  *     .retry(Retry.builder().maxAttempts(3).build())
@@ -196,7 +202,12 @@ public final class Resilience implements Interceptor {
         return "Resilience" + steps;
     }
 
-    /** Configures a {@link Resilience}. Not thread-safe. */
+    /**
+     * Configures a {@link Resilience}. Per-method settings are made on the policies given here
+     * ({@link Retry.Builder#method}, {@link Hedge.Builder#method}, {@link Fallback.Builder#on}):
+     * the most specific setting wins, a method's override, else the client's policy. Not
+     * thread-safe.
+     */
     public static final class Builder {
         private Fallback fallback;
         private boolean deadline = true;
@@ -240,7 +251,7 @@ public final class Resilience implements Interceptor {
             return this;
         }
 
-        /** Hedging; rebuilt to spend from the retry's budget. */
+        /** Hedging; rebuilt, with its method overrides, to spend from the retry's budget. */
         public Builder hedge(Hedge hedge) {
             this.hedge = Objects.requireNonNull(hedge, "hedge");
             return this;

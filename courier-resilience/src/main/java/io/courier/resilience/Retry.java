@@ -6,10 +6,14 @@ import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
 import io.courier.Ticker;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -28,8 +32,14 @@ import java.util.random.RandomGenerator;
  * Otherwise the last error is the call's error. Cancelling the call cancels the attempt in
  * flight and any pending retry.
  *
+ * <p>One method can have a retry of its own ({@link Builder#method}): the most specific setting
+ * wins, the method's override, else this client's retry. An override spends from the same
+ * budget.
+ *
  * <pre>{@code
- * Retry retry = Retry.builder().maxAttempts(4).initialBackoff(Duration.ofMillis(50)).build();
+ * Retry retry = Retry.builder().maxAttempts(4).initialBackoff(Duration.ofMillis(50))
+ *     .method(StockService.class, s -> s.reserve(0L, 0), Retry.none())
+ *     .build();
  * courier.client(StockService.class).target(uri).interceptor(retry).build();
  * }</pre>
  *
@@ -46,6 +56,7 @@ public final class Retry implements Interceptor {
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
     private final RetryBudget budget;
+    private final Map<Method, Retry> byMethod;
 
     private Retry(Builder b) {
         this.config = b.copy();
@@ -58,6 +69,11 @@ public final class Retry implements Interceptor {
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
         this.budget = b.budget != null ? b.budget : RetryBudget.builder().ticker(b.ticker).build();
+        Map<Method, Retry> overrides = new LinkedHashMap<>();
+        // An override keeps its own settings but spends from this client's budget.
+        b.byMethod.forEach((method, o) -> overrides.put(method,
+                o.budget == budget ? o : o.toBuilder().budget(budget).build()));
+        this.byMethod = Map.copyOf(overrides);
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -68,6 +84,14 @@ public final class Retry implements Interceptor {
     /** A retry with the defaults and its own budget. */
     public static Retry ofDefaults() {
         return builder().build();
+    }
+
+    /**
+     * A retry that never retries (one attempt), mostly as a {@linkplain Builder#method method
+     * override}: {@code .method(StockService.class, s -> s.reserve(0L, 0), Retry.none())}.
+     */
+    public static Retry none() {
+        return builder().maxAttempts(1).build();
     }
 
     /** A builder holding this retry's configuration (and budget), for a variant. */
@@ -93,8 +117,20 @@ public final class Retry implements Interceptor {
         return (long) Math.min(maxBackoffNanos, cap);
     }
 
-    /** Whether {@code error} may be retried for {@code call}, attempts and budget aside. */
+    /** The retry that applies to {@code call}: its method's override, else this one. */
+    private Retry policyFor(Call call) {
+        return byMethod.isEmpty() ? this : byMethod.getOrDefault(call.method().method(), this);
+    }
+
+    /**
+     * Whether {@code error} may be retried for {@code call}, attempts and budget aside, by the
+     * retry of the call's method (its override, else this one).
+     */
     public boolean isRetryable(Call call, Throwable error) {
+        return policyFor(call).retryable(call, error);
+    }
+
+    private boolean retryable(Call call, Throwable error) {
         Throwable t = FailurePolicy.unwrap(error);
         if (!(t instanceof CourierException c) || FailurePolicy.isCancellation(t)) {
             return false;
@@ -105,7 +141,7 @@ public final class Retry implements Interceptor {
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         budget.onRequest();
-        Attempts run = new Attempts(call, next);
+        Attempts run = policyFor(call).new Attempts(call, next);
         run.attempt(1);
         return run.result;
     }
@@ -160,7 +196,7 @@ public final class Retry implements Interceptor {
         }
 
         void onFailure(int n, Throwable error) {
-            if (result.isDone() || n >= maxAttempts || !isRetryable(call, error)) {
+            if (result.isDone() || n >= maxAttempts || !retryable(call, error)) {
                 result.completeExceptionally(error);
                 return;
             }
@@ -185,14 +221,16 @@ public final class Retry implements Interceptor {
     @Override
     public String toString() {
         return "Retry[maxAttempts=" + maxAttempts + ", backoff=" + config.initialBackoff + ".." + config.maxBackoff
-                + " x" + multiplier + ", " + budget + "]";
+                + " x" + multiplier + ", " + budget
+                + (byMethod.isEmpty() ? "" : ", " + byMethod.size() + " method overrides") + "]";
     }
 
     /**
      * The configuration of a {@link Retry}. Defaults: 3 attempts, backoff from 100 ms doubling
      * up to 5 s with full jitter, idempotent calls retried on {@link FailurePolicy#byStatus()}
      * failures, the system scheduler and ticker, a budget of its own with
-     * {@link RetryBudget}'s defaults. Not thread-safe.
+     * {@link RetryBudget}'s defaults, no method overrides. The most specific setting wins: a
+     * method's override, else this retry. Not thread-safe.
      */
     public static final class Builder {
         private int maxAttempts = 3;
@@ -205,8 +243,32 @@ public final class Retry implements Interceptor {
         private Scheduler scheduler = Scheduler.system();
         private Ticker ticker = Ticker.system();
         private RetryBudget budget;
+        private final Map<Method, Retry> byMethod = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * A retry of its own for the method that {@code selector} calls on a stand-in of
+         * {@code contract} (the arguments do not matter): {@code s -> s.level(0L)}. Calls of that
+         * method use all of {@code override}'s settings (attempts, backoff, which errors and
+         * calls are retried, scheduler) instead of this retry's, and spend from this retry's
+         * budget, whatever budget {@code override} was built with. {@link Retry#none()} turns
+         * retrying off for the method. To change one setting and keep the rest, derive the
+         * override from the client's retry: {@code retry.toBuilder().maxAttempts(5).build()}.
+         *
+         * @throws IllegalArgumentException if the selector does not call exactly one remote
+         *     method, or if {@code override} has method overrides of its own
+         */
+        public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Retry override) {
+            Objects.requireNonNull(override, "override");
+            Method method = MethodRef.of(contract, selector);
+            if (!override.byMethod.isEmpty()) {
+                throw new IllegalArgumentException("override: " + override
+                        + " (expected: no method overrides of its own)");
+            }
+            byMethod.put(method, override);
+            return this;
         }
 
         /** Attempts in all, the first included; 1 turns retrying off. */
@@ -296,6 +358,7 @@ public final class Retry implements Interceptor {
             b.scheduler = scheduler;
             b.ticker = ticker;
             b.budget = budget;
+            b.byMethod.putAll(byMethod);
             return b;
         }
     }
