@@ -6,9 +6,13 @@ import io.courier.Ticker;
 import io.courier.resilience.internal.AimdLimiter;
 import io.courier.resilience.internal.FixedLimiter;
 import io.courier.resilience.internal.Limiter;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * A cap on the calls a client has in flight to a service: past it, a call is refused at once
@@ -17,9 +21,16 @@ import java.util.concurrent.Future;
  * caller. The cap is {@linkplain Builder#maxConcurrentCalls fixed} or
  * {@linkplain Builder#adaptive adaptive} ({@link AimdLimit}, following latency and overloads).
  *
+ * <p>One method can have a limit of its own ({@link Builder#method}): the most specific setting
+ * wins, the method's override, else this client's limit. Its calls count against its own limit
+ * only, so a slow method cannot take the other methods' places.
+ *
  * <pre>{@code
  * Bulkhead fixed = Bulkhead.builder("stock").maxConcurrentCalls(64).build();
  * Bulkhead adaptive = Bulkhead.builder("stock").adaptive(AimdLimit.builder().build()).build();
+ * Bulkhead reportApart = Bulkhead.builder("stock").maxConcurrentCalls(64)
+ *     .method(StockService.class, s -> s.report(0L), Bulkhead.builder("stock-report").maxConcurrentCalls(4).build())
+ *     .build();
  * }</pre>
  *
  * <p>Thread-safe and lock-free; a call holds its place until its future completes, whether
@@ -31,6 +42,7 @@ public final class Bulkhead implements Interceptor {
     private final Ticker ticker;
     private final FailurePolicy failurePolicy;
     private final Limiter limiter;
+    private final Map<Method, Bulkhead> byMethod;
 
     private Bulkhead(Builder b) {
         this.config = b.copy();
@@ -40,6 +52,10 @@ public final class Bulkhead implements Interceptor {
         AimdLimit a = b.adaptive;
         this.limiter = a == null ? new FixedLimiter(b.maxConcurrentCalls)
                 : new AimdLimiter(a.initialLimit, a.minLimit, a.maxLimit, a.backoffRatio, a.latencyThreshold.toNanos());
+        Map<Method, Bulkhead> overrides = new LinkedHashMap<>();
+        // Built afresh, so that two bulkheads made from one builder never share a method's places.
+        b.byMethod.forEach((method, o) -> overrides.put(method, o.toBuilder().build()));
+        this.byMethod = Map.copyOf(overrides);
     }
 
     /** A builder with the defaults, for a bulkhead called {@code name}. */
@@ -57,7 +73,7 @@ public final class Bulkhead implements Interceptor {
         return name;
     }
 
-    /** Calls in flight now. */
+    /** Calls in flight now, those of methods with their own limit aside. */
     public int inFlight() {
         return limiter.inFlight();
     }
@@ -69,6 +85,11 @@ public final class Bulkhead implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
+        Bulkhead own = byMethod.isEmpty() ? null : byMethod.get(call.method().method());
+        return own != null ? own.intercept(call, next) : limit(call, next);
+    }
+
+    private CompletableFuture<Object> limit(Call call, Next next) {
         if (!limiter.tryAcquire()) {
             return CompletableFuture.failedFuture(new BulkheadFullException(name, "bulkhead " + name + ": "
                     + limiter.inFlight() + " calls in flight (limit " + limiter.limit() + ") calling "
@@ -125,9 +146,11 @@ public final class Bulkhead implements Interceptor {
     /**
      * The configuration of a {@link Bulkhead}. Defaults: a fixed limit of 100 calls,
      * {@link FailurePolicy#byStatus()} for what an adaptive limit counts as overload, the
-     * system ticker. Not thread-safe.
+     * system ticker, no method overrides. The most specific setting wins: a method's override,
+     * else this bulkhead. Not thread-safe.
      */
     public static final class Builder {
+        private final Map<Method, Bulkhead> byMethod = new LinkedHashMap<>();
         private String name;
         private int maxConcurrentCalls = 100;
         private AimdLimit adaptive;
@@ -170,6 +193,27 @@ public final class Bulkhead implements Interceptor {
             return this;
         }
 
+        /**
+         * A limit of its own for the method that {@code selector} calls on a stand-in of
+         * {@code contract} (the arguments do not matter): {@code s -> s.report(0L)}. Calls of
+         * that method are limited by {@code override}'s settings and count against its limit
+         * only, not this one's. The bulkhead built holds a fresh copy of {@code override}, whose
+         * own counts stay at zero.
+         *
+         * @throws IllegalArgumentException if the selector does not call exactly one remote
+         *     method, or if {@code override} has method overrides of its own
+         */
+        public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Bulkhead override) {
+            Objects.requireNonNull(override, "override");
+            Method method = MethodRef.of(contract, selector);
+            if (!override.byMethod.isEmpty()) {
+                throw new IllegalArgumentException("override: " + override
+                        + " (expected: no method overrides of its own)");
+            }
+            byMethod.put(method, override);
+            return this;
+        }
+
         /** The bulkhead. */
         public Bulkhead build() {
             return new Bulkhead(this);
@@ -181,6 +225,7 @@ public final class Bulkhead implements Interceptor {
             b.adaptive = adaptive;
             b.failurePolicy = failurePolicy;
             b.ticker = ticker;
+            b.byMethod.putAll(byMethod);
             return b;
         }
     }

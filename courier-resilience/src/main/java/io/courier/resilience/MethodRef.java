@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * contract that records the one method called, so that a per-method setting stays attached
  * through a rename or breaks the build, where a method name in a string would fail at run time.
  * Used by every per-method setting of this module ({@link Fallback}, {@link Retry},
- * {@link Hedge}).
+ * {@link Hedge}, {@link Bulkhead}).
  *
  * <p>courier-test's {@code MethodSelector} does the same for fault injection: courier-test depends
  * on courier-core alone, so it cannot use this class.

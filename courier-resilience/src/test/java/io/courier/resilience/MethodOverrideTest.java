@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Per-method overrides of {@link Retry} and {@link Hedge}: the method's override, else the client's policy. */
+/** Per-method overrides of {@link Retry}, {@link Hedge} and {@link Bulkhead}: the method's override, else the client's. */
 class MethodOverrideTest {
     private final FakeClock clock = FakeClock.create();
     private final RetryBudget budget = RetryBudget.builder().ticker(clock).build();
@@ -144,6 +144,33 @@ class MethodOverrideTest {
         assertThat(counts.count()).as("count: its own 200 ms").isEqualTo(2);
         clock.advance(Duration.ofSeconds(1));
         assertThat(asyncs.count()).as("itemAsync: never hedged").isEqualTo(1);
+    }
+
+    @Test
+    void aMethodWithItsOwnLimitCountsAgainstItOnly() {
+        Bulkhead b = Bulkhead.builder("inventory").maxConcurrentCalls(1).ticker(clock)
+                .method(Inventory.class, s -> s.count(0),
+                        Bulkhead.builder("inventory-count").maxConcurrentCalls(2).ticker(clock).build())
+                .build();
+        Calls.FakeNext next = new Calls.FakeNext();
+
+        CompletableFuture<Object> item = b.intercept(Calls.idempotent(), next);
+        CompletableFuture<Object> secondItem = b.intercept(Calls.idempotent(), next);
+        CompletableFuture<Object> count = b.intercept(count(), next);
+        CompletableFuture<Object> secondCount = b.intercept(count(), next);
+        CompletableFuture<Object> thirdCount = b.intercept(count(), next);
+
+        assertThat(item).isNotDone();
+        assertThat(secondItem.exceptionNow()).isInstanceOf(BulkheadFullException.class)
+                .hasMessageStartingWith("bulkhead inventory: 1 calls in flight (limit 1)");
+        assertThat(count).isNotDone();
+        assertThat(secondCount).as("count's own places, not the client's").isNotDone();
+        assertThat(thirdCount.exceptionNow()).hasMessageStartingWith("bulkhead inventory-count: 2 calls in flight");
+        assertThat(b.inFlight()).isEqualTo(1);
+
+        next.attempt(2).complete(3);
+        assertThat(b.intercept(count(), next)).isNotDone();
+        assertThat(b.toBuilder().build().intercept(count(), next)).as("a new bulkhead starts empty").isNotDone();
     }
 
     @Test
