@@ -48,10 +48,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Courier's own per-attempt deadline and the transport run inside all of it.
  *
  * <p>Settings per method live on the policies: {@link Retry.Builder#method},
- * {@link Hedge.Builder#method}, {@link Bulkhead.Builder#method} and {@link Fallback.Builder#on}. The most specific setting wins:
- * a method's override, else the client's policy. They apply alike through {@code applyTo} and
- * {@code intercept}, and every retry and hedge, overrides included, spends from the one budget
- * of the client's retry.
+ * {@link Hedge.Builder#method}, {@link Bulkhead.Builder#method} and {@link Fallback.Builder#on}.
+ * The most specific setting wins: a method's override, else the client's policy. They apply
+ * alike through {@code applyTo} and {@code intercept}, and every retry and hedge, overrides
+ * included, spends from the one budget of the client's retry.
  *
  * <pre>{@code
  * Resilience resilience = Resilience.builder()
