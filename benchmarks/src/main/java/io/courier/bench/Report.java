@@ -123,10 +123,33 @@ public final class Report {
                     m.path("loadAverageAtEnd").asText("unknown"));
         }
         line("");
+        double busiest = 0;
+        int cores = 0;
+        for (Path p : used) {
+            JsonNode m = docs.get(p).path("machine");
+            cores = Math.max(cores, m.path("cores").asInt());
+            for (String key : List.of("loadAverageBeforeRun", "loadAverageAtStart", "loadAverageAtEnd")) {
+                busiest = Math.max(busiest, oneMinute(m.path(key).asText("")));
+            }
+        }
+        if (cores > 0 && busiest > cores) {
+            line("**The machine was busy**: a one-minute load average up to %.1f on %d cores during these runs (other "
+                    + "work shared the cores with client and server). Absolute figures are low and vary between rounds; "
+                    + "ratios from the same run are what to read, and even they are noisy.", busiest, cores);
+            line("");
+        }
         for (Path p : used) {
             JsonNode s = docs.get(p).path("settings");
             line("Settings of `%s`: %s", p.getFileName(), s.isTextual() ? s.asText() : s.toString());
             line("");
+        }
+    }
+
+    private static double oneMinute(String loadAverage) {
+        try {
+            return Double.parseDouble(loadAverage.trim().split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -161,11 +184,23 @@ public final class Report {
     private void section(String name, JsonNode s) {
         line("### %s", s.path("title").asText(name));
         line("");
-        line("| variant | mode | req/s | p50 µs | p99 µs | max µs | errors |");
-        line("|---|---|---|---|---|---|---|");
+        line("| mode | variant | round | per second | p50 µs | p99 µs | max µs | errors |");
+        line("|---|---|---|---|---|---|---|---|");
+        // The measurements come in the order they ran; number each variant's rounds, then group.
+        Map<String, Integer> rounds = new LinkedHashMap<>();
+        List<Object[]> rows = new ArrayList<>();
         for (JsonNode m : s.path("measurements")) {
+            String mode = m.path("mode").asText();
+            String variant = m.path("variant").asText();
+            int round = rounds.merge(mode + " " + variant, 1, Integer::sum);
+            rows.add(new Object[] {mode, variant, round, m});
+        }
+        rows.sort(Comparator.comparing((Object[] r) -> (String) r[0]).thenComparing(r -> (String) r[1])
+                .thenComparing(r -> (Integer) r[2]));
+        for (Object[] r : rows) {
+            JsonNode m = (JsonNode) r[3];
             double seconds = m.path("seconds").asDouble();
-            line("| %s | %s | %.0f | %.0f | %.0f | %.0f | %d |", m.path("variant").asText(), m.path("mode").asText(),
+            line("| %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %d |", r[0], r[1], r[2],
                     seconds > 0 ? m.path("requests").asDouble() / seconds : 0, m.path("p50Micros").asDouble(),
                     m.path("p99Micros").asDouble(), m.path("maxMicros").asDouble(), m.path("errors").asLong());
         }
@@ -183,8 +218,9 @@ public final class Report {
         line("");
     }
 
-    private static String ratio(double v) {
-        return String.format("%.2f", v);
+    /** A ratio with two decimals, or three significant digits below 0.1 (so 0.004 does not print as 0.00). */
+    public static String ratio(double v) {
+        return Math.abs(v) >= 0.1 || v == 0 || Double.isNaN(v) ? String.format("%.2f", v) : String.format("%.3g", v);
     }
 
     private void line(String format, Object... args) {

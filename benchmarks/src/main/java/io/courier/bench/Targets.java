@@ -55,7 +55,7 @@ public final class Targets {
 
     /** Prints a {@code target} line for each ratio that has one. */
     public static void print(Map<String, Double> ratios) {
-        ratios.forEach((name, value) -> of(name).ifPresent(t -> System.out.printf("target %s: %s, measured %.2f: %s%n",
-                name, t, value, t.met(value) ? "met" : "MISSED")));
+        ratios.forEach((name, value) -> of(name).ifPresent(t -> System.out.printf("target %s: %s, measured %s: %s%n",
+                name, t, Report.ratio(value), t.met(value) ? "met" : "MISSED")));
     }
 }

@@ -2,6 +2,7 @@ package io.courier.bench.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.courier.bench.Report;
 import io.courier.bench.Targets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * pair of benchmarks named {@code courierX} and {@code <peer>X} in the same class.
  */
 public final class JmhMain {
-    private static final int WARMUP_ITERATIONS = Integer.getInteger("bench.jmh.warmups", 3);
-    private static final int ITERATIONS = Integer.getInteger("bench.jmh.iterations", 5);
+    private static final int WARMUP_ITERATIONS = Integer.getInteger("bench.jmh.warmups", 2);
+    private static final int ITERATIONS = Integer.getInteger("bench.jmh.iterations", 4);
     private static final int SECONDS = Integer.getInteger("bench.jmh.seconds", 1);
     private static final String[] JVM_ARGS = {"-Xms512m", "-Xmx512m", "-Dcourier.discovery=none",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"};
@@ -82,7 +83,7 @@ public final class JmhMain {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
         System.out.println("results: " + file);
         Targets.print(ratios);
-        ratios.forEach((name, value) -> System.out.printf("ratio %s: %.2f%n", name, value));
+        ratios.forEach((name, value) -> System.out.printf("ratio %s: %s%n", name, Report.ratio(value)));
     }
 
     /** The benchmark's parameters as {@code [name=value,...]}, empty without any. */

@@ -3,6 +3,7 @@ package io.courier.bench.load;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.courier.Courier;
+import io.courier.bench.Report;
 import io.courier.bench.Targets;
 import io.courier.grpc.GrpcTransportFactory;
 import java.io.IOException;
@@ -26,8 +27,8 @@ import java.util.function.ToDoubleFunction;
  * {@code ratio <name>: <courier/peer>} lines. Results go to {@code benchmarks/results/} as JSON.
  */
 public final class LoadMain {
-    private static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "5"));
-    private static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "10"));
+    private static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "4"));
+    private static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "8"));
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     private static final int IN_FLIGHT = 64;
     private static final int RATE = Integer.getInteger("bench.rate", 2000);
@@ -209,7 +210,8 @@ public final class LoadMain {
                 measure("messaging", "request-reply", round, load.requestReply(), closed, open);
             }
         }
-        table("messaging: in-memory broker, JSON, ~100-byte payload (latency: publish to handler; request to reply)",
+        table("messaging: in-memory broker, JSON, ~100-byte payload (publish-subscribe: events handled per second, "
+                + "latency from publishing to the handler; request-reply: replies per second, request to reply)",
                 closed, open);
     }
 
@@ -308,7 +310,7 @@ public final class LoadMain {
         System.out.println("results: " + file);
         Targets.print(ratios);
         // Ratios come last, so the last line of a paired scenario is its ratio.
-        ratios.forEach((name, value) -> System.out.printf("ratio %s: %.2f%n", name, value));
+        ratios.forEach((name, value) -> System.out.printf("ratio %s: %s%n", name, Report.ratio(value)));
     }
 
     /** The machine and JVM the figures come from. */
