@@ -8,6 +8,9 @@ import java.util.concurrent.CountDownLatch;
  * Ctrl-C; with {@code --once}, exits after the scenario with status 0 only if every step worked.
  */
 public final class Demo {
+    /** The port of the first service in serving mode; the others follow (see {@link DemoSystem#SERVICES}). */
+    static final int FIRST_PORT = 8081;
+
     private Demo() {
     }
 
@@ -22,28 +25,36 @@ public final class Demo {
             }
         }
         // --once picks free ports so it never clashes with anything; serving mode uses fixed ones to curl.
+        int lastPort = FIRST_PORT + DemoSystem.SERVICES.size() - 1;
         DemoSystem system;
         try {
-            system = once ? DemoSystem.start(0, 0) : DemoSystem.start(8081, 8082);
+            system = DemoSystem.start(once ? 0 : FIRST_PORT);
         } catch (RuntimeException e) {
             System.err.println("Could not start the demo: " + e.getMessage()
-                    + (once ? "" : "\nIs something else using port 8081 or 8082? Try ./courier demo --once."));
+                    + (once ? "" : "\nIs something else using a port from " + FIRST_PORT + " to " + lastPort
+                    + "? Try ./courier demo --once."));
             System.exit(1);
             return;
         }
-        System.out.println("Courier demo: consumer-service at " + system.consumerService()
-                + ", order-service at " + system.orderService());
+        System.out.println("Courier demo, on one in-memory broker and static discovery; REST and gRPC on each port:");
+        for (String service : DemoSystem.SERVICES) {
+            System.out.printf("  %-13s %s%n", service, system.uri(service));
+        }
         boolean ok = new Scenario(system, System.out).run();
         if (once) {
             system.close();
             System.exit(ok ? 0 : 1);
         }
         System.out.println();
-        System.out.println("Serving until Ctrl-C. Try:");
-        System.out.println("  curl " + system.consumerService().resolve("/consumers/1"));
+        System.out.println("Serving until Ctrl-C (consumer-2 stays stopped). Try:");
+        System.out.println("  curl " + system.uri("consumer-1").resolve("/consumers/1"));
         System.out.println("  curl -H 'Content-Type: application/json' -d '{\"consumerId\":1,\"restaurant\":\"Ajanta\","
                 + "\"items\":[{\"dish\":\"naan\",\"quantity\":2,\"price\":{\"amount\":2.25,\"currency\":\"EUR\"}}]}' "
                 + system.orderService().resolve("/orders"));
+        System.out.println("  curl " + system.uri("accounting").resolve("/accounts/1/charges"));
+        System.out.println("  curl " + system.uri("notification").resolve("/notifications/1"));
+        System.out.println("  curl '" + system.uri("delivery").resolve("/quotes?order=<order id>") + "'");
+        System.out.println("  grpcurl -plaintext " + system.uri("consumer-1").getAuthority() + " list");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             system.close();

@@ -1,24 +1,63 @@
 package io.courier.examples.ftgo.order;
 
+import io.courier.CourierException;
+import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.NotFoundException;
+import io.courier.UnavailableException;
 import io.courier.examples.ftgo.Money;
+import io.courier.examples.ftgo.accounting.AccountingService;
+import io.courier.examples.ftgo.accounting.Authorization;
+import io.courier.examples.ftgo.accounting.CardAuthorization;
 import io.courier.examples.ftgo.consumer.ConsumerService;
+import io.courier.examples.ftgo.delivery.DeliveryQuote;
+import io.courier.examples.ftgo.delivery.QuoteRequest;
+import io.courier.examples.ftgo.kitchen.KitchenService;
+import io.courier.examples.ftgo.kitchen.Ticket;
+import io.courier.examples.ftgo.kitchen.TicketRequest;
+import io.courier.examples.ftgo.notification.Notice;
+import io.courier.examples.ftgo.notification.NotificationService;
+import io.courier.messaging.Messaging;
+import io.courier.messaging.Replies;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
-/** The order service: validates each order with the consumer service before accepting it. */
+/**
+ * The order service. Creating an order uses every interaction style: the consumer service
+ * checks the order (sync, gRPC), accounting authorises the card (sync, REST), the kitchen
+ * opens a ticket (async command over the broker) while the couriers quote for the delivery
+ * (scatter-gather), then {@link OrderCreated} is published and the consumer notified (one-way
+ * command). Thread-safe.
+ */
 public final class OrderServiceImpl implements OrderService {
+    /** How many couriers are asked for a quote, and how long the order service waits for them. */
+    public static final int COURIERS = 3;
+    public static final Duration QUOTE_WAIT = Duration.ofSeconds(1);
+
     private final ConsumerService consumers;
+    private final AccountingService accounting;
+    private final Messaging messaging;
+    private final KitchenService kitchen;
+    private final NotificationService notifications;
     private final Map<String, Order> orders = new ConcurrentHashMap<>();
 
-    /** An order service that calls {@code consumers} (a Courier client). */
-    public OrderServiceImpl(ConsumerService consumers) {
+    /**
+     * An order service calling {@code consumers} and {@code accounting} (Courier clients) and
+     * sending its messages through {@code messaging}.
+     */
+    public OrderServiceImpl(ConsumerService consumers, AccountingService accounting, Messaging messaging) {
         this.consumers = consumers;
+        this.accounting = accounting;
+        this.messaging = messaging;
+        this.kitchen = messaging.commands(KitchenService.class, Duration.ofSeconds(10));
+        this.notifications = messaging.commands(NotificationService.class);
     }
 
     @Override
@@ -27,11 +66,26 @@ public final class OrderServiceImpl implements OrderService {
             throw new InvalidArgumentException("items: empty (expected: at least one line item)");
         }
         Money total = total(order);
-        // A blocking call on this handler's virtual thread; it inherits what is left of our deadline.
+        // Blocking calls on this handler's virtual thread; they inherit what is left of our deadline.
         consumers.validateOrder(order.consumerId(), total);
-        Order accepted = new Order(UUID.randomUUID().toString(), order.consumerId(), order.restaurant(), order.items(),
-                total, Order.State.APPROVED, Instant.now());
-        orders.put(accepted.id(), accepted);
+        String id = UUID.randomUUID().toString();
+        Authorization card = accounting.authorize(new CardAuthorization(id, order.consumerId(), total));
+
+        // The kitchen and the couriers work at the same time; the order waits for both.
+        CompletableFuture<Ticket> ticket = kitchen.createTicket(new TicketRequest(id, order.restaurant(), order.items()));
+        CompletableFuture<Replies<DeliveryQuote>> quotes = messaging.scatter(
+                new QuoteRequest(id, order.restaurant()), DeliveryQuote.class, COURIERS, QUOTE_WAIT);
+        DeliveryQuote delivery = await(quotes).values().stream()
+                .min(Comparator.comparing((DeliveryQuote q) -> q.fee().amount()).thenComparing(DeliveryQuote::courier))
+                .orElseThrow(() -> new UnavailableException("no courier quoted for order " + id + " within "
+                        + QUOTE_WAIT.toMillis() + " ms"));
+        Order accepted = new Order(id, order.consumerId(), order.restaurant(), order.items(), total,
+                Order.State.APPROVED, card.id(), await(ticket).id(), delivery, Instant.now());
+        orders.put(id, accepted);
+
+        messaging.publish(new OrderCreated(id, order.consumerId(), order.restaurant(), total), id);
+        notifications.send(new Notice(order.consumerId(), id, "Order " + id + " is on its way with "
+                + delivery.courier() + ", at your door in " + delivery.minutes() + " min"));
         return accepted;
     }
 
@@ -40,6 +94,21 @@ public final class OrderServiceImpl implements OrderService {
         Order o = orders.get(id);
         return o != null ? CompletableFuture.completedFuture(o)
                 : CompletableFuture.failedFuture(new NotFoundException("order " + id + " does not exist"));
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            // The typed error of the service that answered, as it came.
+            if (e.getCause() instanceof CourierException c) {
+                throw c;
+            }
+            throw new InternalException("order: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalException("order: interrupted while waiting for the kitchen or the couriers");
+        }
     }
 
     private static Money total(NewOrder order) {
