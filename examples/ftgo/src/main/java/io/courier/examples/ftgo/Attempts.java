@@ -1,5 +1,6 @@
 package io.courier.examples.ftgo;
 
+import io.courier.Call;
 import io.courier.Interceptor;
 import java.net.URI;
 import java.util.List;
@@ -20,7 +21,7 @@ final class Attempts implements Interceptor {
     private final List<Attempt> log = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletableFuture<Object> intercept(io.courier.Call call, Next next) {
+    public CompletableFuture<Object> intercept(Call call, Next next) {
         CompletableFuture<Object> attempt = next.proceed(call);
         // The caller waits for the logged stage, so an attempt is written down before its call returns.
         CompletableFuture<Object> logged = attempt.whenComplete((result, error) ->

@@ -10,7 +10,6 @@ import io.courier.examples.ftgo.accounting.AccountingService;
 import io.courier.examples.ftgo.consumer.ConsumerService;
 import io.courier.examples.ftgo.consumer.ConsumerServiceImpl;
 import io.courier.examples.ftgo.delivery.Couriers;
-import io.courier.examples.ftgo.delivery.DeliveryQuote;
 import io.courier.examples.ftgo.delivery.DeliveryService;
 import io.courier.examples.ftgo.delivery.QuoteRequest;
 import io.courier.examples.ftgo.kitchen.Kitchen;
@@ -30,6 +29,7 @@ import io.courier.resilience.Retry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,10 +107,9 @@ public final class DemoSystem implements AutoCloseable {
 
         Couriers delivery = new Couriers();
         courier("delivery", discovery).serve(DeliveryService.class, delivery);
-        for (DeliveryQuote onDuty : Couriers.ON_DUTY) {
+        for (String name : Couriers.ON_DUTY) {
             // Each courier answers as itself: its own Messaging (replies are gathered one per
             // sender) in its own group (so each gets every request).
-            String name = onDuty.courier();
             messaging(name).respond(QuoteRequest.class, name, r -> delivery.quote(name, r));
         }
 
@@ -144,6 +143,7 @@ public final class DemoSystem implements AutoCloseable {
     }
 
     private Messaging messaging(String name) {
+        // JSON on the broker too, whatever else is on the class path: messages stay readable.
         Messaging m = Messaging.builder().name(name).broker(broker).codec(JsonCodec.create()).build();
         messagings.add(m);
         return m;
@@ -216,7 +216,7 @@ public final class DemoSystem implements AutoCloseable {
     public void close() {
         // Callers first, so nothing calls a service that has gone.
         List<Courier> all = new ArrayList<>(couriers.values());
-        java.util.Collections.reverse(all);
+        Collections.reverse(all);
         messagings.forEach(Messaging::close);
         all.forEach(Courier::close);
         broker.close();

@@ -11,19 +11,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ({@link #quote}), and the quotes they gave. Thread-safe.
  */
 public final class Couriers implements DeliveryService {
-    /** The couriers on duty, each with a fee and a time to the door. */
-    public static final List<DeliveryQuote> ON_DUTY = List.of(
-            new DeliveryQuote("courier-anna", null, Money.euros("4.50"), 25),
-            new DeliveryQuote("courier-ben", null, Money.euros("3.90"), 35),
-            new DeliveryQuote("courier-chloe", null, Money.euros("5.20"), 20));
+    /** The couriers on duty. */
+    public static final List<String> ON_DUTY = List.of("courier-anna", "courier-ben", "courier-chloe");
+
+    private record Offer(Money fee, int minutes) {
+    }
+
+    private static final Map<String, Offer> OFFERS = Map.of(
+            "courier-anna", new Offer(Money.euros("4.50"), 25),
+            "courier-ben", new Offer(Money.euros("3.90"), 35),
+            "courier-chloe", new Offer(Money.euros("5.20"), 20));
 
     private final Map<String, CopyOnWriteArrayList<DeliveryQuote>> given = new ConcurrentHashMap<>();
 
     /** The quote of {@code courier} (one of {@link #ON_DUTY}) for {@code request}. */
     public DeliveryQuote quote(String courier, QuoteRequest request) {
-        DeliveryQuote offer = ON_DUTY.stream().filter(q -> q.courier().equals(courier)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("courier: " + courier + " (expected: one on duty)"));
+        Offer offer = OFFERS.get(courier);
+        if (offer == null) {
+            throw new IllegalArgumentException("courier: " + courier + " (expected: one of " + ON_DUTY + ")");
+        }
         DeliveryQuote quote = new DeliveryQuote(courier, request.orderId(), offer.fee(), offer.minutes());
+        // A request may come twice (at-least-once delivery): the quote is kept once.
         given.computeIfAbsent(request.orderId(), id -> new CopyOnWriteArrayList<>()).addIfAbsent(quote);
         return quote;
     }
