@@ -64,6 +64,31 @@ final class AsyncLoad {
     }
 
     /**
+     * {@code inFlight} virtual threads each making blocking calls one after another, the way a
+     * Courier client is meant to be used; returns the measured window.
+     */
+    static Measurement closedLoopBlocking(String variant, Runnable call, int inFlight, double warmupSeconds,
+                                          double seconds) {
+        Window w = new Window(warmupSeconds, seconds);
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < inFlight; i++) {
+                threads.execute(() -> {
+                    for (long sent = System.nanoTime(); sent < w.end; sent = System.nanoTime()) {
+                        boolean failed = false;
+                        try {
+                            call.run();
+                        } catch (RuntimeException e) {
+                            failed = true;
+                        }
+                        w.record(sent, System.nanoTime(), failed);
+                    }
+                });
+            }
+        }
+        return Measurement.of(variant, "closed-" + inFlight, w.histogram, w.errors.get(), seconds);
+    }
+
+    /**
      * Calls started at {@code rate} per second by one thread whatever the server does (open
      * loop), latency measured from each call's intended start, so a stall is not hidden.
      */

@@ -155,10 +155,13 @@ public final class LoadMain {
         grpcClient();
     }
 
-    /** Courier's gRPC client against grpc-java's, both calling the same grpc-java server (directExecutor). */
+    /**
+     * Courier's gRPC client (its future-returning method, and its blocking method on 64 virtual
+     * threads) against grpc-java's, all calling the same grpc-java server (directExecutor).
+     */
     private void grpcClient() throws Exception {
         current = "grpc-client";
-        List<String> variants = List.of("courier-grpc-client", "grpc-java-client");
+        List<String> variants = List.of("courier-grpc-client", "courier-grpc-client-blocking", "grpc-java-client");
         List<Measurement> closed = new ArrayList<>();
         List<Measurement> open = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -174,7 +177,14 @@ public final class LoadMain {
                             Unary unary = courier.client(Unary.class)
                                     .target(URI.create("grpc://127.0.0.1:" + server.port())).build();
                             Payload sample = Payload.sample();
-                            measure("grpc-client", variant, round, () -> unary.echoAsync(sample), closed, open);
+                            if (variant.equals("courier-grpc-client")) {
+                                measure("grpc-client", variant, round, () -> unary.echoAsync(sample), closed, open);
+                            } else {
+                                // The blocking call on virtual threads; closed loop only (the open loop is the async one's).
+                                progress("grpc-client", variant, round, "closed loop, " + IN_FLIGHT + " virtual threads");
+                                closed.add(record(AsyncLoad.closedLoopBlocking(variant, () -> unary.echo(sample), IN_FLIGHT,
+                                        WARMUP, SECONDS)));
+                            }
                         }
                     }
                 }
@@ -185,6 +195,8 @@ public final class LoadMain {
                 / median(closed, "grpc-java-client", Measurement::throughput));
         ratio("grpc-client-p99-at-" + RATE + "-vs-grpc-java-client", median(open, "courier-grpc-client",
                 Measurement::p99Micros) / median(open, "grpc-java-client", Measurement::p99Micros));
+        ratio("grpc-client-blocking-throughput-vs-grpc-java-client", median(closed, "courier-grpc-client-blocking",
+                Measurement::throughput) / median(closed, "grpc-java-client", Measurement::throughput));
     }
 
     private void measure(String scenario, String variant, int round, AsyncLoad.Sender sender, List<Measurement> closed,
@@ -243,12 +255,12 @@ public final class LoadMain {
         section.put("measurements", measured);
         System.out.println();
         System.out.println(title);
-        System.out.printf("  %-20s %-12s %12s %10s %10s %8s%n", "variant", "mode", "req/s", "p50 us", "p99 us", "errors");
+        System.out.printf("  %-28s %-12s %12s %10s %10s %8s%n", "variant", "mode", "req/s", "p50 us", "p99 us", "errors");
         List<Measurement> rows = new ArrayList<>(closed);
         rows.addAll(open);
         rows.sort(Comparator.comparing(Measurement::mode).thenComparing(Measurement::variant));
         for (Measurement m : rows) {
-            System.out.printf("  %-20s %-12s %12.0f %10.0f %10.0f %8d%n", m.variant(), m.mode(), m.throughput(),
+            System.out.printf("  %-28s %-12s %12.0f %10.0f %10.0f %8d%n", m.variant(), m.mode(), m.throughput(),
                     m.p50Micros(), m.p99Micros(), m.errors());
         }
         System.out.println();
