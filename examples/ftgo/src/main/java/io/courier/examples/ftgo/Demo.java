@@ -40,6 +40,14 @@ public final class Demo {
         for (String service : DemoSystem.SERVICES) {
             System.out.printf("  %-13s %s%n", service, system.uri(service));
         }
+        CountDownLatch stopped = new CountDownLatch(1);
+        if (!once) {
+            // Ctrl-C (or a TERM signal) closes every service, even while the scenario runs.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                system.close();
+                stopped.countDown();
+            }));
+        }
         boolean ok = new Scenario(system, System.out).run();
         if (once) {
             system.close();
@@ -47,19 +55,20 @@ public final class Demo {
         }
         System.out.println();
         System.out.println("Serving until Ctrl-C (consumer-2 stays stopped). Try:");
-        System.out.println("  curl " + system.uri("consumer-1").resolve("/consumers/1"));
-        System.out.println("  curl -H 'Content-Type: application/json' -d '{\"consumerId\":1,\"restaurant\":\"Ajanta\","
-                + "\"items\":[{\"dish\":\"naan\",\"quantity\":2,\"price\":{\"amount\":2.25,\"currency\":\"EUR\"}}]}' "
-                + system.orderService().resolve("/orders"));
-        System.out.println("  curl " + system.uri("accounting").resolve("/accounts/1/charges"));
-        System.out.println("  curl " + system.uri("notification").resolve("/notifications/1"));
-        System.out.println("  curl '" + system.uri("delivery").resolve("/quotes?order=<order id>") + "'");
-        System.out.println("  grpcurl -plaintext " + system.uri("consumer-1").getAuthority() + " list");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            system.close();
-            stopped.countDown();
-        }));
+        tryLines(system).forEach(line -> System.out.println("  " + line));
         stopped.await();
+    }
+
+    /** The commands printed for people to try against the serving demo. */
+    static List<String> tryLines(DemoSystem system) {
+        return List.of(
+                "curl " + system.uri("consumer-1").resolve("/consumers/1"),
+                "curl -H 'Content-Type: application/json' -d '{\"consumerId\":1,\"restaurant\":\"Ajanta\","
+                        + "\"items\":[{\"dish\":\"naan\",\"quantity\":2,\"price\":{\"amount\":2.25,\"currency\":\"EUR\"}}]}' "
+                        + system.orderService().resolve("/orders"),
+                "curl " + system.uri("accounting").resolve("/accounts/1/charges"),
+                "curl " + system.uri("notification").resolve("/notifications/1"),
+                "curl '" + system.uri("delivery") + "/quotes?order=<the id of an order>'",
+                "grpcurl -plaintext " + system.uri("consumer-1").getAuthority() + " list");
     }
 }
