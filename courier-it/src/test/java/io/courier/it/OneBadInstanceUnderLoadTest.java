@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 class OneBadInstanceUnderLoadTest {
     private static final Logger log = LoggerFactory.getLogger(OneBadInstanceUnderLoadTest.class);
-    private static final Duration DEADLINE = Duration.ofMillis(800);
+    /** Generous for a 2-core machine that is also running the servers: what is tested is that no call passes it. */
+    private static final Duration DEADLINE = Duration.ofMillis(2000);
     /** How late a call may end after its deadline: a timer firing and a thread waking on a busy machine. */
-    private static final Duration TOLERANCE = Duration.ofMillis(250);
+    private static final Duration TOLERANCE = Duration.ofMillis(400);
     private static final Duration PATIENCE = Duration.ofSeconds(15);
     private static final int THREADS = 4;
     /** Calls made at least; more if the phases take longer. */
