@@ -59,6 +59,8 @@ public final class MessageHeaders {
 
     /** On a reply: the {@link io.courier.Status} name, {@code OK} for a result. */
     public static final String STATUS = "courier-status";
+    /** On a scatter-gather reply: the responder that sent it (its group), one reply counted per responder. */
+    public static final String RESPONDER = "courier-responder";
     /** On an error reply: the error's message. */
     public static final String ERROR_MESSAGE = "courier-error-message";
     /** On an error reply: whether a retry is safe ({@code true} or {@code false}). */

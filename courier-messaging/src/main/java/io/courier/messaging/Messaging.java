@@ -196,7 +196,7 @@ public final class Messaging implements AutoCloseable {
     public <Q> Subscription respond(Class<Q> type, String responder, Function<? super Q, ?> handler) {
         Objects.requireNonNull(handler, "handler");
         requireText(responder, "responder");
-        return rt.consume(channelOf(type), responder, new TypedConsumer<>(rt, type, handler));
+        return rt.consume(channelOf(type), responder, new TypedConsumer<>(rt, type, handler, responder));
     }
 
     /**

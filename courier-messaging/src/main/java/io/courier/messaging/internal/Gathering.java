@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A scatter-gather request collecting replies, one per responder (named by the reply's source),
+ * A scatter-gather request collecting replies, one per responder (named by the reply's
+ * {@code courier-responder} header, else its source),
  * until {@code expected} have answered or the deadline passes; then the future gets what came.
  */
 final class Gathering<R> extends ReplyRouter.Waiting {
@@ -31,7 +32,8 @@ final class Gathering<R> extends ReplyRouter.Waiting {
 
     @Override
     boolean accept(Message reply) {
-        String responder = reply.source().orElse("anonymous-" + reply.id());
+        String responder = reply.headers().get(io.courier.messaging.MessageHeaders.RESPONDER)
+                .or(reply::source).orElse("anonymous-" + reply.id());
         boolean done;
         synchronized (this) {
             if (future.isDone() || replies.containsKey(responder) || failures.containsKey(responder)) {

@@ -113,25 +113,35 @@ public final class MessagingRuntime {
      * passed: past it, the caller has stopped waiting and the reply would only be dropped there.
      */
     void reply(Message request, Object value, Type type) {
+        reply(request, value, type, null);
+    }
+
+    /** As {@link #reply(Message, Object, Type)}, naming the scatter-gather {@code responder} (or null). */
+    void reply(Message request, Object value, Type type, String responder) {
         if (expired(request)) {
             return;
         }
         request.replyTo().ifPresent(to -> {
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
-            send(replyTo(request, to).contentType(codec.mediaType()).header(MessageHeaders.STATUS, "OK")
+            send(replyTo(request, to, responder).contentType(codec.mediaType()).header(MessageHeaders.STATUS, "OK")
                     .payload(payload).build());
         });
     }
 
     /** Answers {@code request} with {@code error}, if it asks for a reply and its deadline has not passed. */
     void replyError(Message request, CourierException error) {
+        replyError(request, error, null);
+    }
+
+    /** As {@link #replyError(Message, CourierException)}, naming the scatter-gather {@code responder} (or null). */
+    void replyError(Message request, CourierException error, String responder) {
         if (expired(request)) {
             return;
         }
         request.replyTo().ifPresent(to -> {
             try {
-                send(replyTo(request, to).headers(ErrorHeaders.write(error)).build());
+                send(replyTo(request, to, responder).headers(ErrorHeaders.write(error)).build());
             } catch (CourierException e) {
                 log.warn("{}: could not send the error reply to {}: {}", name, request, e.toString());
             }
@@ -142,9 +152,10 @@ public final class MessagingRuntime {
         return request.deadline().map(Deadline::expired).orElse(false);
     }
 
-    private Message.Builder replyTo(Message request, String channel) {
-        return Message.builder().channel(channel).correlationId(request.id()).source(name)
+    private Message.Builder replyTo(Message request, String channel, String responder) {
+        Message.Builder reply = Message.builder().channel(channel).correlationId(request.id()).source(name)
                 .traceContext(request.traceContext().orElse(null));
+        return responder == null ? reply : reply.header(MessageHeaders.RESPONDER, responder);
     }
 
     /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */

@@ -14,12 +14,20 @@ public final class TypedConsumer<T> implements Processor {
     private final Class<T> type;
     private final String typeName;
     private final Function<? super T, ?> handler;
+    private final String responder;
 
+    /** A consumer whose replies, if any, name no responder: a subscriber. */
     public TypedConsumer(MessagingRuntime rt, Class<T> type, Function<? super T, ?> handler) {
+        this(rt, type, handler, null);
+    }
+
+    /** A consumer whose replies name {@code responder}, so a gathering counts each responder once. */
+    public TypedConsumer(MessagingRuntime rt, Class<T> type, Function<? super T, ?> handler, String responder) {
         this.rt = rt;
         this.type = type;
         this.typeName = typeName(type);
         this.handler = handler;
+        this.responder = responder;
     }
 
     /** The type name messages of {@code type} carry: its simple name, which is also its default channel. */
@@ -42,16 +50,16 @@ public final class TypedConsumer<T> implements Processor {
             if (answer == null) {
                 throw failure;
             }
-            rt.replyError(m, answer);
+            rt.replyError(m, answer, responder);
             return;
         }
         if (result != null) {
-            rt.reply(m, result, result.getClass());
+            rt.reply(m, result, result.getClass(), responder);
         }
     }
 
     @Override
     public void gaveUp(Message message, CourierException error) {
-        rt.replyError(message, error);
+        rt.replyError(message, error, responder);
     }
 }

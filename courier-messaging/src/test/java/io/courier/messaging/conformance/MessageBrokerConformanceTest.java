@@ -218,6 +218,21 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
     }
 
     @Test
+    void oneMessagingCanAnswerAsSeveralResponders() throws Exception {
+        Messaging couriers = messaging("courier-pool");
+        for (String courier : List.of("courier-x", "courier-y", "courier-z")) {
+            couriers.respond(QuoteRequest.class, courier, r -> new Quote(courier, courier.length() * 100L));
+        }
+        Messaging orders = messaging("order-service");
+
+        Replies<Quote> quotes = orders.scatter(new QuoteRequest("o-3"), Quote.class, 3, patience())
+                .get(patience().toMillis() * 2, TimeUnit.MILLISECONDS);
+
+        assertThat(quotes.complete()).as("each responder counted once, though all share one sender").isTrue();
+        assertThat(quotes.responders()).containsExactlyInAnyOrder("courier-x", "courier-y", "courier-z");
+    }
+
+    @Test
     void scatterGatherReturnsWhatCameWhenTheDeadlinePasses() throws Exception {
         messaging("courier-a").respond(QuoteRequest.class, "courier-a", r -> new Quote("courier-a", 500));
         Messaging orders = messaging("order-service");
