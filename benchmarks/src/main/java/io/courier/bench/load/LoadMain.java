@@ -332,7 +332,11 @@ public final class LoadMain {
         m.put("cpu", cpuModel());
         m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        m.put("harnessJvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // The flags that change what runs; the harness's own settings (class paths, directories) are not flags of it.
+        m.put("harnessJvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-Dbench.spring.cp=") && !a.startsWith("-Dbench.results=")
+                        && !a.startsWith("-Dbench.command=") && !a.startsWith("-Dbench.load.before="))
+                .toList());
         m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         // Other work on the machine skews every figure: say how busy it was (1, 5, 15 minutes).
         m.put("loadAverageBeforeRun", System.getProperty("bench.load.before", "unknown"));
