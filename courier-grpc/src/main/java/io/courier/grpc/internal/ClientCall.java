@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * One gRPC call from the client: sends the request message(s), reads the response message(s)
  * and the status. A call whose responses stream completes at once with a {@link Stream} the
  * caller iterates (errors surface there); its requests, if streamed, are pulled from the
- * caller's {@link Stream} on a virtual thread as the connection takes them.
+ * caller's {@link Stream} on a virtual thread as the connection takes them. A small unary answer
+ * is decoded and completes the future on the event loop, so callbacks chained on it run there.
  */
 final class ClientCall {
     private final Call call;
@@ -204,14 +205,22 @@ final class ClientCall {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        // Off the event loop: a large response takes a while to decode.
-        workers.execute(() -> {
-            try {
-                result.complete(codec.decodeResponse(bytes));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(Errors.fromClient(e, method));
-            }
-        });
+        if (bytes.length > GrpcTransport.INLINE_MESSAGE_BYTES) {
+            // Off the event loop: a large response takes a while to decode.
+            workers.execute(() -> decodeInto(bytes));
+        } else {
+            // On the event loop: a blocking caller joins the future on its own thread anyway,
+            // and a thread hop would cost more than decoding a small message.
+            decodeInto(bytes);
+        }
+    }
+
+    private void decodeInto(byte[] bytes) {
+        try {
+            result.complete(codec.decodeResponse(bytes));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(Errors.fromClient(e, method));
+        }
     }
 
     private CourierException error(GrpcClientResponse<Buffer, Buffer> response) {

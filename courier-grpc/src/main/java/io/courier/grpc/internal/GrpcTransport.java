@@ -20,6 +20,12 @@ import java.util.concurrent.Executors;
  * REST port when the same {@code Courier} has {@code courier-http}, else on a port of its own.
  */
 public final class GrpcTransport implements Transport {
+    /**
+     * Unary messages up to this size are decoded on the event loop: decoding them costs less
+     * than moving to another thread. Larger ones are decoded on a virtual thread.
+     */
+    static final int INLINE_MESSAGE_BYTES = 64 * 1024;
+
     private final Vertx vertx;
     private final ExecutorService workers;
     private final GrpcServerTransport server;
