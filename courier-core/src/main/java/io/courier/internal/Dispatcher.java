@@ -7,13 +7,16 @@ import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
+import io.courier.annotation.NonBlocking;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.spi.ServerDispatcher;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Dispatcher implements ServerDispatcher {
     private final Map<String, Object> implementations = new ConcurrentHashMap<>();
+    /** Contract methods whose implementation is declared {@code @NonBlocking}: run in place. */
+    private final Set<Method> inline = ConcurrentHashMap.newKeySet();
     private final InterceptorChain chain;
     private final ExecutorService handlers;
     private final ScheduledExecutorService scheduler;
@@ -51,6 +56,21 @@ public final class Dispatcher implements ServerDispatcher {
         }
         if (implementations.putIfAbsent(service.name(), impl) != null) {
             throw new IllegalStateException("service " + service.name() + " is already served by this Courier");
+        }
+        boolean wholeClass = impl.getClass().isAnnotationPresent(NonBlocking.class);
+        for (MethodDescriptor m : service.methods()) {
+            if (wholeClass || implementationOf(impl, m.method()).isAnnotationPresent(NonBlocking.class)) {
+                inline.add(m.method());
+            }
+        }
+    }
+
+    /** The implementation's own declaration of a contract method, where its annotations are. */
+    private static java.lang.reflect.AnnotatedElement implementationOf(Object impl, Method contractMethod) {
+        try {
+            return impl.getClass().getMethod(contractMethod.getName(), contractMethod.getParameterTypes());
+        } catch (NoSuchMethodException e) {
+            return contractMethod; // a default method, or a proxy: nothing declared there
         }
     }
 
@@ -104,7 +124,16 @@ public final class Dispatcher implements ServerDispatcher {
         Object[] args = call.args().toArray();
         CompletableFuture<Object> result = new CompletableFuture<>();
         Future<?> task;
-        if (method.shape() == MethodDescriptor.Shape.ASYNC) {
+        if (method.shape() == MethodDescriptor.Shape.SYNC && inline.contains(method.method())) {
+            task = null; // @NonBlocking: on the caller's (the transport's) thread, no hop
+            call.context().run(() -> {
+                try {
+                    result.complete(method.method().invoke(impl, args));
+                } catch (Throwable t) {
+                    result.completeExceptionally(cause(t));
+                }
+            });
+        } else if (method.shape() == MethodDescriptor.Shape.ASYNC) {
             task = null;
             call.context().run(() -> {
                 try {

@@ -75,8 +75,8 @@ public final class LoadMain {
     private void rest() throws Exception {
         current = "rest";
         List<String> variants = System.getProperty("bench.spring.cp") == null
-                ? List.of("courier-rest", "vertx-rest")
-                : List.of("courier-rest", "vertx-rest", "spring-rest");
+                ? List.of("courier-rest", "courier-rest-nonblocking", "vertx-rest")
+                : List.of("courier-rest", "courier-rest-nonblocking", "vertx-rest", "spring-rest");
         List<Measurement> closed = new ArrayList<>();
         List<Measurement> open = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -94,6 +94,10 @@ public final class LoadMain {
                 / median(closed, "vertx-rest", Measurement::throughput));
         ratio("rest-p99-at-" + RATE + "-vs-vertx", median(open, "courier-rest", Measurement::p99Micros)
                 / median(open, "vertx-rest", Measurement::p99Micros));
+        ratio("rest-nonblocking-throughput-vs-vertx", median(closed, "courier-rest-nonblocking", Measurement::throughput)
+                / median(closed, "vertx-rest", Measurement::throughput));
+        ratio("rest-nonblocking-p99-at-" + RATE + "-vs-vertx", median(open, "courier-rest-nonblocking",
+                Measurement::p99Micros) / median(open, "vertx-rest", Measurement::p99Micros));
         if (variants.contains("spring-rest")) {
             ratio("rest-throughput-vs-spring", median(closed, "courier-rest", Measurement::throughput)
                     / median(closed, "spring-rest", Measurement::throughput));

@@ -44,6 +44,13 @@ public final class Servers {
                 port = courier.address().getPort();
                 server = courier;
             }
+            case "courier-rest-nonblocking" -> {
+                // The same, declared @NonBlocking: answered on the event loop, as plain Vert.x does.
+                Courier courier = Courier.builder().name("bench-echo").transport(new HttpTransportFactory()).build();
+                courier.serve(Echo.class, new NonBlockingEcho());
+                port = courier.address().getPort();
+                server = courier;
+            }
             case "vertx-rest" -> {
                 Vertx vertx = Vertx.vertx();
                 ObjectMapper json = new ObjectMapper();
@@ -94,7 +101,7 @@ public final class Servers {
                 server = () -> grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
             default -> {
-                System.err.println("unknown server: " + kind + " (expected: courier-rest, vertx-rest, tcp-echo, "
+                System.err.println("unknown server: " + kind + " (expected: courier-rest, courier-rest-nonblocking, vertx-rest, tcp-echo, "
                         + "courier-grpc, grpc-java-direct, grpc-java-default)");
                 System.exit(2);
                 return;
