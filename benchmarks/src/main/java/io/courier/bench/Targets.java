@@ -37,7 +37,7 @@ public final class Targets {
         if (ratio.startsWith("grpc-p99-at-") && ratio.endsWith("-vs-grpc-java-direct")) {
             return Optional.of(new Target(false, 1.0));
         }
-        if (ratio.equals("rest-throughput-vs-vertx")) {
+        if (ratio.equals("rest-throughput-vs-vertx") || ratio.equals("rest-nonblocking-throughput-vs-vertx")) {
             return Optional.of(new Target(true, 0.9));
         }
         if (ratio.equals("rest-throughput-vs-spring")) {
