@@ -6,7 +6,6 @@ import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
 import io.courier.discovery.ServiceView;
 import io.courier.inprocess.InProcessTransportFactory;
-import io.courier.internal.DeadlineInterceptor;
 import io.courier.internal.Dispatcher;
 import io.courier.internal.InterceptorChain;
 import io.courier.internal.PickEndpoint;
@@ -73,6 +72,8 @@ public final class Courier implements AutoCloseable {
     private final Duration drainTimeout;
     private final List<Interceptor> clientInterceptors;
     private final ScheduledExecutorService scheduler;
+    /** The per-attempt deadline step of every client, on this instance's timer. */
+    private final Interceptor deadlines;
     private final ExecutorService handlers;
     private final Dispatcher dispatcher;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
@@ -94,6 +95,7 @@ public final class Courier implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("courier-timer-" + name).factory());
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
+        this.deadlines = Interceptor.deadline(Scheduler.of(timer));
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
         this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, scheduler);
 
@@ -322,7 +324,7 @@ public final class Courier implements AutoCloseable {
         all.addAll(perClient);
         all.add(new PickEndpoint(view, lb, health, schemes, PickEndpoint.schemes(target)));
         all.addAll(perEndpoint);
-        all.add(new DeadlineInterceptor(scheduler));
+        all.add(deadlines);
         return new InterceptorChain(all, call -> {
             Transport transport = bySchema.get(call.target().getScheme());
             if (transport == null) { // an interceptor sent the call somewhere no transport goes
@@ -354,7 +356,7 @@ public final class Courier implements AutoCloseable {
         ClientTransport client = transport.client();
         List<Interceptor> all = new ArrayList<>(clientInterceptors);
         all.addAll(perClient);
-        all.add(new DeadlineInterceptor(scheduler));
+        all.add(deadlines);
         return new InterceptorChain(all, client::call);
     }
 

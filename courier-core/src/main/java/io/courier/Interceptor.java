@@ -25,6 +25,16 @@ public interface Interceptor {
     /** Handles {@code call}, usually by passing it, possibly changed, to {@code next}. */
     CompletableFuture<Object> intercept(Call call, Next next);
 
+    /**
+     * The interceptor that ends a call with {@link DeadlineExceededException} when its
+     * deadline passes and cancels the work below it, waiting on {@code scheduler} (a fake clock in
+     * tests). Every client has one next to its transport, per attempt; resilience policies put
+     * another above their retries, for the logical call.
+     */
+    static Interceptor deadline(Scheduler scheduler) {
+        return new io.courier.internal.DeadlineInterceptor(java.util.Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
     /** The rest of the chain. */
     @FunctionalInterface
     interface Next {

@@ -4,19 +4,19 @@ import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
+import io.courier.Scheduler;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fails a call with {@link DeadlineExceededException} when its deadline passes, and cancels
  * the work below it so nothing outlives the deadline. Calls without a deadline pass untouched.
+ * Obtain one with {@link Interceptor#deadline(Scheduler)}.
  */
 public final class DeadlineInterceptor implements Interceptor {
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
 
-    public DeadlineInterceptor(ScheduledExecutorService scheduler) {
+    public DeadlineInterceptor(Scheduler scheduler) {
         this.scheduler = scheduler;
     }
 
@@ -28,20 +28,20 @@ public final class DeadlineInterceptor implements Interceptor {
         }
         long left = deadline.remainingNanos();
         if (left <= 0) {
-            return CompletableFuture.failedFuture(expired(call, deadline));
+            return CompletableFuture.failedFuture(expired(call));
         }
         CompletableFuture<Object> inner = next.proceed(call);
         if (inner.isDone()) {
             return inner;
         }
         CompletableFuture<Object> outer = new CompletableFuture<>();
-        ScheduledFuture<?> timer = scheduler.schedule(() -> {
-            if (outer.completeExceptionally(expired(call, deadline))) {
+        Scheduler.Task timer = scheduler.schedule(Duration.ofNanos(left), () -> {
+            if (outer.completeExceptionally(expired(call))) {
                 inner.cancel(true);
             }
-        }, left, TimeUnit.NANOSECONDS);
+        });
         inner.whenComplete((value, failure) -> {
-            timer.cancel(false);
+            timer.cancel();
             if (failure == null) {
                 outer.complete(value);
             } else {
@@ -56,8 +56,13 @@ public final class DeadlineInterceptor implements Interceptor {
         return outer;
     }
 
-    static DeadlineExceededException expired(Call call, Deadline deadline) {
+    static DeadlineExceededException expired(Call call) {
         return new DeadlineExceededException(call.method().fullName() + ": deadline exceeded"
                 + (call.target() == null ? "" : " calling " + call.target()));
+    }
+
+    @Override
+    public String toString() {
+        return "Deadline";
     }
 }

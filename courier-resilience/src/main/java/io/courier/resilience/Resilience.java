@@ -8,7 +8,6 @@ import io.courier.discovery.Endpoint;
 import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
 import io.courier.resilience.internal.Chain;
-import io.courier.resilience.internal.DeadlineGuard;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -277,7 +276,7 @@ public final class Resilience implements Interceptor {
                 steps.add(fallback);
             }
             if (deadline) {
-                steps.add(new DeadlineGuard(scheduler));
+                steps.add(Interceptor.deadline(scheduler));
             }
             if (serviceBreaker != null) {
                 steps.add(serviceBreaker);

@@ -34,7 +34,7 @@ class ResilienceTest {
                 .serviceBreaker(service).fallback(fallback).scheduler(clock).build();
 
         assertThat(r.steps()).extracting(s -> s.getClass().getSimpleName()).containsExactly(
-                "Fallback", "DeadlineGuard", "CircuitBreaker", "Retry", "Hedge", "CircuitBreakers", "Bulkhead");
+                "Fallback", "DeadlineInterceptor", "CircuitBreaker", "Retry", "Hedge", "CircuitBreakers", "Bulkhead");
         assertThat(r.steps().get(0)).isSameAs(fallback);
         assertThat(((Hedge) r.steps().get(4)).budget()).as("hedges spend from the retry's budget")
                 .isSameAs(retry.budget());
@@ -119,7 +119,7 @@ class ResilienceTest {
     void theDefaultsRetryAndGuardEachEndpoint() {
         Resilience r = Resilience.ofDefaults();
         assertThat(r.steps()).extracting(s -> s.getClass().getSimpleName())
-                .containsExactly("DeadlineGuard", "Retry", "CircuitBreakers");
+                .containsExactly("DeadlineInterceptor", "Retry", "CircuitBreakers");
         assertThat(r.intercept(Calls.idempotent(), call -> ok("fine"))).isCompletedWithValue("fine");
     }
 }
