@@ -40,6 +40,19 @@ public final class ServiceDescriptor {
         return ContractParser.describe(contract);
     }
 
+    /**
+     * The remote method of {@code contract} that {@code selector} calls, naming a method by
+     * calling it ({@code s -> s.level(0L)}) on a stand-in that records the call, so a per-method
+     * setting follows a rename or breaks the build, where a method name in a string fails at run
+     * time. The arguments passed do not matter.
+     *
+     * @throws IllegalArgumentException if the selector calls no method, several, or one that is
+     *     not a remote method of the contract
+     */
+    public static <T> MethodDescriptor select(Class<T> contract, java.util.function.Consumer<? super T> selector) {
+        return of(contract).method(MethodSelection.of(contract, selector)).orElseThrow();
+    }
+
     /** The contract interface. */
     public Class<?> type() {
         return type;

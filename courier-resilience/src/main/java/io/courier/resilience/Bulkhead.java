@@ -1,6 +1,7 @@
 package io.courier.resilience;
 
 import io.courier.Call;
+import io.courier.contract.ServiceDescriptor;
 import io.courier.Interceptor;
 import io.courier.Ticker;
 import io.courier.resilience.internal.AimdLimiter;
@@ -205,7 +206,7 @@ public final class Bulkhead implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Bulkhead override) {
             Objects.requireNonNull(override, "override");
-            Method method = MethodRef.of(contract, selector);
+            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");

@@ -1,6 +1,7 @@
 package io.courier.resilience;
 
 import io.courier.Call;
+import io.courier.contract.ServiceDescriptor;
 import io.courier.CourierException;
 import io.courier.Interceptor;
 import io.courier.InternalException;
@@ -141,7 +142,7 @@ public final class Fallback implements Interceptor {
         public <T, R> Builder on(Class<T> contract, Function<? super T, R> selector, Handler<? extends R> handler) {
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(handler, "handler");
-            byMethod.put(MethodRef.of(contract, selector::apply), handler);
+            byMethod.put(ServiceDescriptor.select(contract, selector::apply).method(), handler);
             return this;
         }
 
@@ -149,7 +150,7 @@ public final class Fallback implements Interceptor {
         public <T> Builder onVoid(Class<T> contract, Consumer<? super T> selector, VoidHandler handler) {
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(handler, "handler");
-            byMethod.put(MethodRef.of(contract, selector), (Handler<Object>) (call, error) -> {
+            byMethod.put(ServiceDescriptor.select(contract, selector).method(), (Handler<Object>) (call, error) -> {
                 handler.apply(call, error);
                 return null;
             });

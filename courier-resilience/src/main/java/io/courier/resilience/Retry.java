@@ -1,6 +1,7 @@
 package io.courier.resilience;
 
 import io.courier.Call;
+import io.courier.contract.ServiceDescriptor;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Interceptor;
@@ -262,7 +263,7 @@ public final class Retry implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Retry override) {
             Objects.requireNonNull(override, "override");
-            Method method = MethodRef.of(contract, selector);
+            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");

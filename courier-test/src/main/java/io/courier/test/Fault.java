@@ -3,6 +3,7 @@ package io.courier.test;
 import io.courier.Call;
 import io.courier.CourierException;
 import io.courier.Status;
+import io.courier.contract.ServiceDescriptor;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
@@ -132,7 +133,7 @@ public final class Fault {
 
     /** Only for calls of the contract method {@code selector} calls, as in {@code s -> s.level(0L)}. */
     public <T> Fault forMethod(Class<T> contract, Consumer<? super T> selector) {
-        Method method = MethodSelector.select(contract, selector);
+        Method method = ServiceDescriptor.select(contract, selector).method();
         return new Fault(kind, minLatency, maxLatency, error, call -> call.method().method().equals(method),
                 contract.getSimpleName() + "." + method.getName(), rate, firstCall, lastCall, everyNth, from, until,
                 enabled);

@@ -1,27 +1,24 @@
-package io.courier.test;
+package io.courier.contract;
 
-import io.courier.contract.ServiceDescriptor;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Objects;
 import java.util.function.Consumer;
 
-/**
- * Finds the contract method a lambda calls on a recording stand-in, so that a test names a
- * method by calling it ({@code s -> s.level(0L)}) rather than by a string that a rename breaks.
- *
- * <p>courier-resilience's {@code MethodRef} does the same for per-method policies. Both stay,
- * small, because courier-test depends on courier-core alone (courier-resilience tests with it,
- * so depending on courier-resilience would be a cycle) and courier-core has no public API for
- * naming methods.
- */
-final class MethodSelector {
-    private MethodSelector() {
+/** Names a contract method by calling it on a recording stand-in; see {@link ServiceDescriptor#select}. */
+final class MethodSelection {
+    private MethodSelection() {
     }
 
-    /** The remote method {@code selector} calls on a stand-in of {@code contract}. */
-    static <T> Method select(Class<T> contract, Consumer<? super T> selector) {
+    /**
+     * The remote method of {@code contract} that {@code selector} calls on a stand-in (the
+     * arguments do not matter).
+     *
+     * @throws IllegalArgumentException if the selector calls no method, several, or one that is
+     *     not a remote method of the contract
+     */
+    static <T> Method of(Class<T> contract, Consumer<? super T> selector) {
         Objects.requireNonNull(contract, "contract");
         Objects.requireNonNull(selector, "selector");
         ServiceDescriptor service = ServiceDescriptor.of(contract);
