@@ -58,7 +58,7 @@ final class HealthService {
     void handle(GrpcServerRequest<Buffer, Buffer> request, Set<String> services) {
         boolean watch = request.fullMethodName().endsWith("/Watch");
         if (request.format() != WireFormat.PROTOBUF) {
-            request.response().status(GrpcStatus.UNIMPLEMENTED).statusMessage(SERVICE + " speaks application/grpc+proto only").end();
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code, SERVICE + " speaks application/grpc+proto only");
             return;
         }
         request.handler(message -> {
@@ -66,14 +66,13 @@ final class HealthService {
             try {
                 service = readService(message.getBytes());
             } catch (IOException e) {
-                request.response().status(GrpcStatus.INVALID_ARGUMENT)
-                        .statusMessage("HealthCheckRequest: invalid Protobuf (" + e.getMessage() + ")").end();
+                Trailers.end(request.response(), GrpcStatus.INVALID_ARGUMENT.code, "HealthCheckRequest: invalid Protobuf (" + e.getMessage() + ")");
                 return;
             }
             int status = status(service);
             if (status == SERVICE_UNKNOWN && !watch) {
-                request.response().status(GrpcStatus.NOT_FOUND).statusMessage("unknown service " + service
-                        + " (expected: \"\" or one of " + services + ")").end();
+                Trailers.end(request.response(), GrpcStatus.NOT_FOUND.code, "unknown service " + service
+                        + " (expected: \"\" or one of " + services + ")");
             } else if (watch) {
                 // The status of a running server does not change until it stops: send it, and
                 // keep the stream open as the protocol asks, until the client goes away.

@@ -64,8 +64,7 @@ final class ReflectionService {
 
     void handle(GrpcServerRequest<Buffer, Buffer> request) {
         if (request.format() != WireFormat.PROTOBUF) {
-            request.response().status(GrpcStatus.UNIMPLEMENTED)
-                    .statusMessage("server reflection speaks application/grpc+proto only").end();
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code, "server reflection speaks application/grpc+proto only");
             return;
         }
         request.handler(message -> {
@@ -73,8 +72,7 @@ final class ReflectionService {
             try {
                 answer = answer(message.getBytes());
             } catch (IOException e) {
-                request.response().status(GrpcStatus.INVALID_ARGUMENT)
-                        .statusMessage("ServerReflectionRequest: invalid Protobuf (" + e.getMessage() + ")").end();
+                Trailers.end(request.response(), GrpcStatus.INVALID_ARGUMENT.code, "ServerReflectionRequest: invalid Protobuf (" + e.getMessage() + ")");
                 return;
             }
             request.response().write(Buffer.buffer(answer));
