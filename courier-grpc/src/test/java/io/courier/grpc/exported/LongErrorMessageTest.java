@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LongErrorMessageTest {
     private static final String LONG = "x".repeat(100_000);
+    /** Three UTF-8 bytes a character, so nine once percent-encoded: the widest grpc-message. */
+    private static final String WIDE = "€".repeat(100_000);
     private static final String CUT = "x".repeat(WireText.MAX_MESSAGE_BYTES - WireText.MARKER.length()) + WireText.MARKER;
 
     /** A REST contract that always fails with the long message; public, as the dispatcher invokes it. */
@@ -65,7 +67,7 @@ class LongErrorMessageTest {
         server.serve(Greeter.class, new Greeter() {
             @Override
             public HelloReply sayHello(HelloRequest request) {
-                throw new FailedPreconditionException(LONG);
+                throw new FailedPreconditionException(request.getName().equals("wide") ? WIDE : LONG);
             }
 
             @Override
@@ -108,6 +110,16 @@ class LongErrorMessageTest {
 
         assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
         assertThat(e.getStatus().getDescription()).isEqualTo(CUT);
+    }
+
+    @Test
+    void grpcJavaStubReadsTheWidestCutMessageWithinItsMetadataLimit() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .sayHello(HelloRequest.newBuilder().setName("wide").build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+        assertThat(e.getStatus().getDescription()).startsWith("€€€").endsWith(WireText.MARKER);
     }
 
     @Test

@@ -227,6 +227,33 @@ class WireFramingTest {
         assertStillServing(wire);
     }
 
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void badFrameInAClientStreamEndsTheCall(Wire wire) throws Exception {
+        byte[] body = concat(frame(0, hello("one")), frame(1, hello("compressed without an encoding")));
+
+        Answer answer = call(wire, "/interop.Greeter/CollectHellos", Map.of(), body);
+
+        assertThat(answer.status()).isEqualTo(13);
+        assertThat(answer.rawMessage()).isEqualTo("request of interop.collectHellos: frame flagged compressed, but"
+                + " grpc-encoding is absent (expected: grpc-encoding gzip for a compressed message)");
+        assertStillServing(wire);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void clientStreamOfManyMessagesIsReadWhole(Wire wire) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int i = 0; i < 100; i++) {
+            body.writeBytes(frame(0, hello("n" + i)));
+        }
+
+        Answer answer = call(wire, "/interop.Greeter/CollectHellos", Map.of(), body.toByteArray());
+
+        assertThat(answer.status()).isZero();
+        assertThat(HelloReply.parseFrom(answer.message()).getMessage()).isEqualTo("Hello 100");
+    }
+
     @Test
     void invalidBase64InWebTextIsInvalidArgument() throws Exception {
         Answer answer = send(Wire.WEB_TEXT, Map.of(), "AAAA*AAA".getBytes(StandardCharsets.US_ASCII));
@@ -318,16 +345,24 @@ class WireFramingTest {
 
     /** {@code body} as the wire carries it: base64 for gRPC-Web text. */
     private Answer call(Wire wire, Map<String, String> headers, byte[] body) throws Exception {
-        return send(wire, headers, wire == Wire.WEB_TEXT ? Base64.getEncoder().encode(body) : body);
+        return call(wire, SAY_HELLO, headers, body);
+    }
+
+    private Answer call(Wire wire, String path, Map<String, String> headers, byte[] body) throws Exception {
+        return send(wire, path, headers, wire == Wire.WEB_TEXT ? Base64.getEncoder().encode(body) : body);
+    }
+
+    private Answer send(Wire wire, Map<String, String> headers, byte[] body) throws Exception {
+        return send(wire, SAY_HELLO, headers, body);
     }
 
     /**
      * Sends {@code body} as it is, with a 5-second grpc-timeout unless {@code headers} has one,
      * and waits for the whole answer: getting it at all means the stream ended.
      */
-    private Answer send(Wire wire, Map<String, String> headers, byte[] body) throws Exception {
+    private Answer send(Wire wire, String path, Map<String, String> headers, byte[] body) throws Exception {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                .setURI(SAY_HELLO).putHeader("content-type", wire.contentType).putHeader("grpc-timeout", "5S");
+                .setURI(path).putHeader("content-type", wire.contentType).putHeader("grpc-timeout", "5S");
         if (wire == Wire.HTTP2) {
             options.putHeader("te", "trailers");
         } else {
