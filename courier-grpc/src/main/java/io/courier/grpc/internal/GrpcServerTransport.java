@@ -1,6 +1,7 @@
 package io.courier.grpc.internal;
 
 import com.google.protobuf.Descriptors.FileDescriptor;
+import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
@@ -151,20 +152,37 @@ final class GrpcServerTransport implements ServerTransport {
 
     private void handle(GrpcServerRequest<Buffer, Buffer> request) {
         String path = "/" + request.fullMethodName();
+        HttpServerRequest http = arriving.get();
+        if (http == null) {
+            Trailers.end(request.response(), GrpcStatus.INTERNAL.code, "gRPC request of " + path
+                    + " reached the server without its HTTP request (expected: routed through handler())");
+            return;
+        }
+        // Every answer says which encodings this server reads, as PROTOCOL-HTTP2.md asks of an
+        // UNIMPLEMENTED for an unknown one; set last, over the "gzip" Vert.x puts there.
+        http.response().headersEndHandler(v -> http.response().headers()
+                .set("grpc-accept-encoding", RequestReader.ACCEPTED_ENCODINGS));
         if (stopping) {
             Trailers.end(request.response(), GrpcStatus.UNAVAILABLE.code, "server is shutting down (retry on another"
                     + " instance)");
             return;
         }
+        String encoding = request.headers().get("grpc-encoding");
+        if (!RequestReader.accepts(encoding)) {
+            Trailers.end(request.response(), new UnimplementedException("grpc-encoding: " + encoding
+                    + " (expected: one of " + RequestReader.ACCEPTED_ENCODINGS + ")"));
+            return;
+        }
         // The connection's own context: on a shared port it belongs to the REST transport's Vert.x.
         Context current = Vertx.currentContext();
         Context loop = current != null ? current : vertx.getOrCreateContext();
+        int max = context.limits().maxBodyBytes();
         if (health.handles(path)) {
-            health.handle(request, services.keySet());
+            health.handle(request, new RequestReader(http, encoding, max, "request of " + path), services.keySet());
             return;
         }
         if (reflection.handles(path)) {
-            reflection.handle(request);
+            reflection.handle(request, new RequestReader(http, encoding, max, "request of " + path));
             return;
         }
         Route route = routes.get(path);
@@ -179,13 +197,7 @@ final class GrpcServerTransport implements ServerTransport {
                     request.format()));
             return;
         }
-        HttpServerRequest http = arriving.get();
-        if (http == null) {
-            Trailers.end(request.response(), GrpcStatus.INTERNAL.code, "gRPC request of " + path
-                    + " reached the server without its HTTP request (expected: routed through handler())");
-            return;
-        }
-        new ServerCall(request, http, context.limits().maxBodyBytes(), loop, route.service(), route.method(), codec.get(), dispatcher, workers,
+        new ServerCall(request, http, max, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
                 context.scheduler()).start();
     }
 

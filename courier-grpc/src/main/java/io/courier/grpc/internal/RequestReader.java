@@ -71,6 +71,11 @@ final class RequestReader {
         });
     }
 
+    /** Whether the answer to this request has ended. */
+    boolean answered() {
+        return http.response().ended();
+    }
+
     /** Asks for {@code n} more chunks of a paused request. */
     void fetch(long n) {
         http.fetch(n);

@@ -8,7 +8,6 @@ import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
-import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -47,8 +46,6 @@ final class ServerCall {
     private static final Set<String> RESERVED = Set.of("content-type", "te", "user-agent", "host", "content-length",
             "accept", "accept-encoding", "connection", "origin", "referer", "x-grpc-web", "x-user-agent",
             WireHeaders.CALLER, WireHeaders.TIMEOUT);
-
-    private static final String ACCEPT_ENCODING = "grpc-accept-encoding";
 
     private final GrpcServerRequest<Buffer, Buffer> request;
     private final HttpServerRequest http;
@@ -91,16 +88,7 @@ final class ServerCall {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
         }
-        // Every answer says which encodings this server reads, as PROTOCOL-HTTP2.md asks of an
-        // UNIMPLEMENTED for an unknown one; set last, over the "gzip" Vert.x puts there.
-        http.response().headersEndHandler(v -> http.response().headers()
-                .set(ACCEPT_ENCODING, RequestReader.ACCEPTED_ENCODINGS));
         String encoding = request.headers().get("grpc-encoding");
-        if (!RequestReader.accepts(encoding)) {
-            finish(new UnimplementedException("grpc-encoding: " + encoding + " (expected: one of "
-                    + RequestReader.ACCEPTED_ENCODINGS + ")"));
-            return;
-        }
         request.errorHandler(error -> cancel());
         request.exceptionHandler(failure -> cancel());
         response.exceptionHandler(failure -> cancel());

@@ -254,6 +254,23 @@ class WireFramingTest {
         assertThat(HelloReply.parseFrom(answer.message()).getMessage()).isEqualTo("Hello 100");
     }
 
+    @ParameterizedTest
+    @EnumSource(Wire.class)
+    void healthAndReflectionReadTheirBodiesTheSameWay(Wire wire) throws Exception {
+        for (String path : new String[] {"/grpc.health.v1.Health/Check",
+                "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
+            Answer answer = call(wire, path, Map.of(), frame(1, new byte[0]));
+
+            assertThat(answer.status()).as(path).isEqualTo(13);
+            assertThat(answer.rawMessage()).isEqualTo("request of " + path + ": frame flagged compressed, but"
+                    + " grpc-encoding is absent (expected: grpc-encoding gzip for a compressed message)");
+        }
+        Answer health = call(wire, "/grpc.health.v1.Health/Check", Map.of(), new byte[0]);
+        assertThat(health.status()).isEqualTo(13);
+        assertThat(health.rawMessage()).isEqualTo("grpc.health.v1.Health/Check: no request message (expected: exactly one)");
+        assertStillServing(wire);
+    }
+
     @Test
     void invalidBase64InWebTextIsInvalidArgument() throws Exception {
         Answer answer = send(Wire.WEB_TEXT, Map.of(), "AAAA*AAA".getBytes(StandardCharsets.US_ASCII));
