@@ -60,7 +60,8 @@ final class HealthService {
     void handle(GrpcServerRequest<Buffer, Buffer> request, RequestReader reader, Set<String> services) {
         boolean watch = request.fullMethodName().endsWith("/Watch");
         if (request.format() != WireFormat.PROTOBUF) {
-            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code, SERVICE + " speaks application/grpc+proto only");
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code,
+                    SERVICE + " speaks application/grpc+proto only");
             return;
         }
         boolean[] asked = new boolean[1];

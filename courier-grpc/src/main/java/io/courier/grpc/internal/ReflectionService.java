@@ -65,7 +65,8 @@ final class ReflectionService {
     /** Answers {@code request}, whose body {@code reader} reads: one response per request message. */
     void handle(GrpcServerRequest<Buffer, Buffer> request, RequestReader reader) {
         if (request.format() != WireFormat.PROTOBUF) {
-            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code, "server reflection speaks application/grpc+proto only");
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code,
+                    "server reflection speaks application/grpc+proto only");
             return;
         }
         reader.start(message -> {

@@ -65,8 +65,8 @@ final class ServerCall {
     private volatile ScheduledFuture<?> deadlineTimer;
     private CallContext context;
 
-    ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop, ServiceDescriptor service,
-               MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
+    ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
+               ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
                ScheduledExecutorService scheduler) {
         this.request = request;
         this.http = http;
