@@ -1,8 +1,11 @@
 package io.courier.spi;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The bounds on an error's text as it crosses the wire, shared by every transport: a message of
@@ -33,34 +36,42 @@ public final class WireText {
     }
 
     /**
-     * {@code details} bounded to {@link #MAX_DETAILS_BYTES} in all: entries are kept in order while
-     * they fit, a value that does not fit whole is cut with {@link #MARKER}, and the entries after
-     * it are left out. The same map when it fits.
+     * {@code details} bounded to {@link #MAX_DETAILS_BYTES} in all, so that as many entries as
+     * possible arrive whole: entries are taken shortest first (then by key), each kept while it
+     * fits; the first that does not fit is cut with {@link #MARKER} if its key and the marker
+     * still fit, and the longer ones after it are left out. The same map when it fits; else a
+     * new one ordered by key.
      */
     public static Map<String, String> details(Map<String, String> details) {
         int total = 0;
         for (Map.Entry<String, String> e : details.entrySet()) {
-            total += utf8Length(e.getKey()) + utf8Length(e.getValue());
+            total += size(e);
         }
         if (total <= MAX_DETAILS_BYTES) {
             return details;
         }
-        Map<String, String> bounded = new LinkedHashMap<>();
+        List<Map.Entry<String, String>> entries = new ArrayList<>(details.entrySet());
+        entries.sort(Comparator.comparingInt(WireText::size).thenComparing(Map.Entry::getKey));
+        Map<String, String> bounded = new TreeMap<>();
         int left = MAX_DETAILS_BYTES;
-        for (Map.Entry<String, String> e : details.entrySet()) {
-            int key = utf8Length(e.getKey());
-            int value = utf8Length(e.getValue());
-            if (key + value <= left) {
+        for (Map.Entry<String, String> e : entries) {
+            int size = size(e);
+            if (size <= left) {
                 bounded.put(e.getKey(), e.getValue());
-                left -= key + value;
+                left -= size;
                 continue;
             }
-            if (key + MARKER.length() < left) {
+            int key = utf8Length(e.getKey());
+            if (key + MARKER.length() <= left) {
                 bounded.put(e.getKey(), bounded(e.getValue(), left - key));
             }
             break;
         }
         return bounded;
+    }
+
+    private static int size(Map.Entry<String, String> e) {
+        return utf8Length(e.getKey()) + utf8Length(e.getValue());
     }
 
     /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,17 +61,20 @@ class WireTextTest {
     }
 
     @Test
-    void detailsBeyondTheBoundKeepTheFirstEntriesAndCutTheOneThatOverflows() {
-        Map<String, String> details = new LinkedHashMap<>();
+    void detailsBeyondTheBoundKeepTheShortEntriesWholeAndCutTheOneThatOverflows() {
+        Map<String, String> details = new HashMap<>();
         details.put("id", "7");
         details.put("dump", "ü".repeat(5000));
-        details.put("after", "gone");
+        details.put("trace", "t".repeat(3000));
+        details.put("zone", "eu");
 
         Map<String, String> bounded = WireText.details(details);
 
-        assertThat(bounded).containsEntry("id", "7").doesNotContainKey("after");
-        assertThat(bounded.get("dump")).endsWith(WireText.MARKER).startsWith("üü");
+        // Shortest first: id and zone whole, trace cut to what is left, dump (the longest) left out.
+        assertThat(bounded.keySet()).containsExactly("id", "trace", "zone");
+        assertThat(bounded).containsEntry("id", "7").containsEntry("zone", "eu");
+        assertThat(bounded.get("trace")).endsWith(WireText.MARKER).startsWith("ttt");
         int total = bounded.entrySet().stream().mapToInt(e -> utf8(e.getKey()) + utf8(e.getValue())).sum();
-        assertThat(total).isLessThanOrEqualTo(WireText.MAX_DETAILS_BYTES);
+        assertThat(total).isEqualTo(WireText.MAX_DETAILS_BYTES);
     }
 }

@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -32,13 +31,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An error whose message is 100,000 characters keeps its type on every way out of a server
- * (gRPC to grpc-java's stub and to Courier's client, REST to a raw client and to Courier's),
- * its message cut to {@link WireText#MAX_MESSAGE_BYTES} with the marker.
+ * An error's text on every way out of a server (gRPC to grpc-java's stub and to Courier's client,
+ * REST to a raw client and to Courier's): a 100,000-character message keeps its type and is cut
+ * to {@link WireText#MAX_MESSAGE_BYTES} with the marker; a short one arrives exactly as thrown.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class LongErrorMessageTest {
+class ErrorTextAcrossTransportsTest {
     private static final String LONG = "x".repeat(100_000);
     /** Three UTF-8 bytes a character, so nine once percent-encoded: the widest grpc-message. */
     private static final String WIDE = "€".repeat(100_000);
@@ -59,15 +58,16 @@ class LongErrorMessageTest {
     void start() {
         server = Courier.builder().name("long-errors").build();
         server.serve(Checks.class, name -> {
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("name", name);
-            details.put("dump", "d".repeat(10_000));
-            throw new FailedPreconditionException(LONG, details);
+            throw new FailedPreconditionException(LONG, Map.of("name", name, "dump", "d".repeat(10_000)));
         });
         server.serve(Greeter.class, new Greeter() {
             @Override
             public HelloReply sayHello(HelloRequest request) {
-                throw new FailedPreconditionException(request.getName().equals("wide") ? WIDE : LONG);
+                throw new FailedPreconditionException(switch (request.getName()) {
+                    case "wide" -> WIDE;
+                    case "long" -> LONG;
+                    default -> request.getName();
+                });
             }
 
             @Override
@@ -106,7 +106,7 @@ class LongErrorMessageTest {
     void grpcJavaStubSeesFailedPreconditionWithTheCutMessage() {
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .sayHello(HelloRequest.newBuilder().setName("a").build()));
+                        .sayHello(HelloRequest.newBuilder().setName("long").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
         assertThat(e.getStatus().getDescription()).isEqualTo(CUT);
@@ -129,9 +129,22 @@ class LongErrorMessageTest {
                 .deadline(Duration.ofSeconds(10)).build();
 
         FailedPreconditionException e = catchThrowableOfType(FailedPreconditionException.class,
-                () -> greeter.sayHello(HelloRequest.newBuilder().setName("a").build()));
+                () -> greeter.sayHello(HelloRequest.newBuilder().setName("long").build()));
 
         assertThat(e.getMessage()).isEqualTo(CUT);
+    }
+
+    @Test
+    void courierGrpcClientReadsTheMessageExactlyAsThrown() {
+        Greeter greeter = clients.client(Greeter.class)
+                .target(URI.create("grpc://127.0.0.1:" + server.address().getPort()))
+                .deadline(Duration.ofSeconds(10)).build();
+        String text = "a+b = 100% of c: é\t";
+
+        FailedPreconditionException e = catchThrowableOfType(FailedPreconditionException.class,
+                () -> greeter.sayHello(HelloRequest.newBuilder().setName(text).build()));
+
+        assertThat(e.getMessage()).isEqualTo(text);
     }
 
     @Test
