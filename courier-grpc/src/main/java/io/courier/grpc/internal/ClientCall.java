@@ -223,14 +223,30 @@ final class ClientCall {
         }
     }
 
+    /**
+     * The error a non-OK answer carries, read from the trailers, or from the headers of a
+     * trailers-only answer; the message decoded as PROTOCOL-HTTP2.md encodes it (Vert.x's own
+     * decoding would turn a '+' into a space).
+     */
     private CourierException error(GrpcClientResponse<Buffer, Buffer> response) {
         MultiMap trailers = response.trailers();
         MultiMap headers = response.headers();
-        String details = trailers != null && trailers.get(Trailers.DETAILS) != null ? trailers.get(Trailers.DETAILS)
-                : headers.get(Trailers.DETAILS);
-        String retrySafe = trailers != null && trailers.get(Trailers.RETRY_SAFE) != null ? trailers.get(Trailers.RETRY_SAFE)
-                : headers.get(Trailers.RETRY_SAFE);
-        return Trailers.error(response.status().code, response.statusMessage(), details, retrySafe);
+        String code = read(Trailers.STATUS, trailers, headers);
+        int status = response.status().code;
+        if (code != null) {
+            try {
+                status = Integer.parseInt(code.trim());
+            } catch (NumberFormatException e) {
+                status = GrpcStatus.UNKNOWN.code;
+            }
+        }
+        return Trailers.error(status, Trailers.percentDecode(read(Trailers.MESSAGE, trailers, headers)),
+                read(Trailers.DETAILS, trailers, headers), read(Trailers.RETRY_SAFE, trailers, headers));
+    }
+
+    private static String read(String name, MultiMap trailers, MultiMap headers) {
+        String value = trailers != null ? trailers.get(name) : null;
+        return value != null ? value : headers.get(name);
     }
 
     /** A failure of the stream itself: reset, closed connection, not a gRPC answer. */

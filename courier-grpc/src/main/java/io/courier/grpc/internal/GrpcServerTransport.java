@@ -1,6 +1,7 @@
 package io.courier.grpc.internal;
 
 import com.google.protobuf.Descriptors.FileDescriptor;
+import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
@@ -59,6 +60,7 @@ final class GrpcServerTransport implements ServerTransport {
     private volatile HttpServer http;
     private volatile ServerTransport rest;
     private volatile boolean stopping;
+    private final ThreadLocal<HttpServerRequest> arriving = new ThreadLocal<>();
 
     private record Route(ServiceDescriptor service, MethodDescriptor method) {
     }
@@ -80,7 +82,21 @@ final class GrpcServerTransport implements ServerTransport {
 
     /** The gRPC server as a handler of HTTP requests, for serving on another transport's port. */
     Handler<HttpServerRequest> handler() {
-        return grpc;
+        return this::route;
+    }
+
+    /**
+     * Hands {@code http} to the Vert.x gRPC server, keeping it at hand for {@link #handle}, which
+     * that server calls on this thread before returning: {@link ServerCall} reads the body
+     * itself, and Vert.x's request has no way back to the HTTP request.
+     */
+    private void route(HttpServerRequest http) {
+        arriving.set(http);
+        try {
+            grpc.handle(http);
+        } finally {
+            arriving.remove();
+        }
     }
 
     /**
@@ -107,7 +123,7 @@ final class GrpcServerTransport implements ServerTransport {
                         .setMaxHeaderListSize(context.limits().maxHeaderBytes()))
                 .setHttp2ConnectionWindowSize(4 << 20);
         try {
-            http = vertx.createHttpServer(httpOptions).requestHandler(grpc).listen()
+            http = vertx.createHttpServer(httpOptions).requestHandler(handler()).listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()
@@ -136,37 +152,52 @@ final class GrpcServerTransport implements ServerTransport {
 
     private void handle(GrpcServerRequest<Buffer, Buffer> request) {
         String path = "/" + request.fullMethodName();
+        HttpServerRequest http = arriving.get();
+        if (http == null) {
+            Trailers.end(request.response(), GrpcStatus.INTERNAL.code, "gRPC request of " + path
+                    + " reached the server without its HTTP request (expected: routed through handler())");
+            return;
+        }
+        // Every answer says which encodings this server reads, as PROTOCOL-HTTP2.md asks of an
+        // UNIMPLEMENTED for an unknown one; set last, over the "gzip" Vert.x puts there.
+        http.response().headersEndHandler(v -> http.response().headers()
+                .set("grpc-accept-encoding", RequestReader.ACCEPTED_ENCODINGS));
         if (stopping) {
-            request.response().status(GrpcStatus.UNAVAILABLE).statusMessage("server is shutting down (retry on another"
-                    + " instance)").end();
+            Trailers.end(request.response(), GrpcStatus.UNAVAILABLE.code, "server is shutting down (retry on another"
+                    + " instance)");
+            return;
+        }
+        String encoding = request.headers().get("grpc-encoding");
+        if (!RequestReader.accepts(encoding)) {
+            Trailers.end(request.response(), new UnimplementedException("grpc-encoding: " + encoding
+                    + " (expected: one of " + RequestReader.ACCEPTED_ENCODINGS + ")"));
             return;
         }
         // The connection's own context: on a shared port it belongs to the REST transport's Vert.x.
         Context current = Vertx.currentContext();
         Context loop = current != null ? current : vertx.getOrCreateContext();
+        int max = context.limits().maxBodyBytes();
         if (health.handles(path)) {
-            health.handle(request, services.keySet());
+            health.handle(request, new RequestReader(http, encoding, max, "request of " + path), services.keySet());
             return;
         }
         if (reflection.handles(path)) {
-            reflection.handle(request);
+            reflection.handle(request, new RequestReader(http, encoding, max, "request of " + path));
             return;
         }
         Route route = routes.get(path);
         if (route == null) {
-            request.response().status(GrpcStatus.UNIMPLEMENTED)
-                    .statusMessage("unknown method " + request.fullMethodName() + " (expected: one of the services "
-                            + services.keySet() + ")")
-                    .end();
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code, "unknown method "
+                    + request.fullMethodName() + " (expected: one of the services " + services.keySet() + ")");
             return;
         }
         Optional<MessageCodec> codec = formats.codec(route.service(), route.method(), request.format());
         if (codec.isEmpty()) {
-            request.response().status(GrpcStatus.UNIMPLEMENTED)
-                    .statusMessage(Formats.missing(route.method(), request.format())).end();
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code, Formats.missing(route.method(),
+                    request.format()));
             return;
         }
-        new ServerCall(request, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
+        new ServerCall(request, http, max, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
                 context.scheduler()).start();
     }
 

@@ -11,6 +11,7 @@ import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import io.courier.InternalException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
@@ -55,33 +56,54 @@ final class HealthService {
         return path.equals(CHECK) || path.equals(WATCH);
     }
 
-    void handle(GrpcServerRequest<Buffer, Buffer> request, Set<String> services) {
+    /** Answers {@code request}, whose body {@code reader} reads. */
+    void handle(GrpcServerRequest<Buffer, Buffer> request, RequestReader reader, Set<String> services) {
         boolean watch = request.fullMethodName().endsWith("/Watch");
         if (request.format() != WireFormat.PROTOBUF) {
-            request.response().status(GrpcStatus.UNIMPLEMENTED).statusMessage(SERVICE + " speaks application/grpc+proto only").end();
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code,
+                    SERVICE + " speaks application/grpc+proto only");
             return;
         }
-        request.handler(message -> {
-            String service;
-            try {
-                service = readService(message.getBytes());
-            } catch (IOException e) {
-                request.response().status(GrpcStatus.INVALID_ARGUMENT)
-                        .statusMessage("HealthCheckRequest: invalid Protobuf (" + e.getMessage() + ")").end();
-                return;
+        boolean[] asked = new boolean[1];
+        reader.start(message -> {
+            if (asked[0]) {
+                throw new InternalException(request.fullMethodName() + ": too many request messages (expected: exactly"
+                        + " one)");
             }
-            int status = status(service);
-            if (status == SERVICE_UNKNOWN && !watch) {
-                request.response().status(GrpcStatus.NOT_FOUND).statusMessage("unknown service " + service
-                        + " (expected: \"\" or one of " + services + ")").end();
-            } else if (watch) {
-                // The status of a running server does not change until it stops: send it, and
-                // keep the stream open as the protocol asks, until the client goes away.
-                request.response().write(Buffer.buffer(response(status)));
-            } else {
-                request.response().end(Buffer.buffer(response(status)));
+            asked[0] = true;
+            answer(request, message, watch, services);
+        }, () -> {
+            if (!asked[0]) {
+                Trailers.end(request.response(), new InternalException(request.fullMethodName()
+                        + ": no request message (expected: exactly one)"));
+            }
+        }, error -> {
+            if (!reader.answered()) {
+                Trailers.end(request.response(), error);
             }
         });
+    }
+
+    private void answer(GrpcServerRequest<Buffer, Buffer> request, byte[] message, boolean watch, Set<String> services) {
+        String service;
+        try {
+            service = readService(message);
+        } catch (IOException e) {
+            Trailers.end(request.response(), GrpcStatus.INVALID_ARGUMENT.code, "HealthCheckRequest: invalid Protobuf ("
+                    + e.getMessage() + ")");
+            return;
+        }
+        int status = status(service);
+        if (status == SERVICE_UNKNOWN && !watch) {
+            Trailers.end(request.response(), GrpcStatus.NOT_FOUND.code, "unknown service " + service
+                    + " (expected: \"\" or one of " + services + ")");
+        } else if (watch) {
+            // The status of a running server does not change until it stops: send it, and
+            // keep the stream open as the protocol asks, until the client goes away.
+            request.response().write(Buffer.buffer(response(status)));
+        } else {
+            request.response().end(Buffer.buffer(response(status)));
+        }
     }
 
     private int status(String service) {

@@ -44,7 +44,11 @@ final class Inbound {
     }
 
     void push(Buffer message) {
-        queue.add(message.getBytes());
+        push(message.getBytes());
+    }
+
+    void push(byte[] message) {
+        queue.add(message);
     }
 
     void end() {

@@ -62,24 +62,35 @@ final class ReflectionService {
         return path.equals("/" + V1 + METHOD) || path.equals("/" + V1ALPHA + METHOD);
     }
 
-    void handle(GrpcServerRequest<Buffer, Buffer> request) {
+    /** Answers {@code request}, whose body {@code reader} reads: one response per request message. */
+    void handle(GrpcServerRequest<Buffer, Buffer> request, RequestReader reader) {
         if (request.format() != WireFormat.PROTOBUF) {
-            request.response().status(GrpcStatus.UNIMPLEMENTED)
-                    .statusMessage("server reflection speaks application/grpc+proto only").end();
+            Trailers.end(request.response(), GrpcStatus.UNIMPLEMENTED.code,
+                    "server reflection speaks application/grpc+proto only");
             return;
         }
-        request.handler(message -> {
+        reader.start(message -> {
+            if (reader.answered()) {
+                return;
+            }
             byte[] answer;
             try {
-                answer = answer(message.getBytes());
+                answer = answer(message);
             } catch (IOException e) {
-                request.response().status(GrpcStatus.INVALID_ARGUMENT)
-                        .statusMessage("ServerReflectionRequest: invalid Protobuf (" + e.getMessage() + ")").end();
+                Trailers.end(request.response(), GrpcStatus.INVALID_ARGUMENT.code, "ServerReflectionRequest: invalid"
+                        + " Protobuf (" + e.getMessage() + ")");
                 return;
             }
             request.response().write(Buffer.buffer(answer));
+        }, () -> {
+            if (!reader.answered()) {
+                request.response().end();
+            }
+        }, error -> {
+            if (!reader.answered()) {
+                Trailers.end(request.response(), error);
+            }
         });
-        request.endHandler(v -> request.response().end());
     }
 
     /** The response to one request; errors about what was asked are in the response, as the protocol wants. */

@@ -5,9 +5,9 @@ import io.courier.CancelledException;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
+import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
-import io.courier.ResourceExhaustedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -17,8 +17,7 @@ import io.courier.spi.WireHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.ArrayList;
@@ -49,6 +48,8 @@ final class ServerCall {
             WireHeaders.CALLER, WireHeaders.TIMEOUT);
 
     private final GrpcServerRequest<Buffer, Buffer> request;
+    private final HttpServerRequest http;
+    private final int maxMessageBytes;
     private final GrpcServerResponse<Buffer, Buffer> response;
     private final Context loop;
     private final ServiceDescriptor service;
@@ -64,10 +65,12 @@ final class ServerCall {
     private volatile ScheduledFuture<?> deadlineTimer;
     private CallContext context;
 
-    ServerCall(GrpcServerRequest<Buffer, Buffer> request, Context loop, ServiceDescriptor service,
-               MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
+    ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
+               ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
                ScheduledExecutorService scheduler) {
         this.request = request;
+        this.http = http;
+        this.maxMessageBytes = maxMessageBytes;
         this.response = request.response();
         this.loop = loop;
         this.service = service;
@@ -82,36 +85,36 @@ final class ServerCall {
         try {
             context = context(request.headers());
         } catch (IllegalArgumentException e) {
-            request.handler(null);
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
         }
-        request.invalidMessageHandler(invalid -> {
-            // After the one request message of a unary call, what follows is garbage, not an
-            // oversize message: a length prefix shorter than its message leaves such a tail.
-            boolean tail = !method.streaming().requests() && !received.isEmpty();
-            finish(invalid instanceof MessageSizeOverflowException && !tail
-                    ? new ResourceExhaustedException("request message of " + method.fullName() + ": larger than the"
-                            + " limit (expected: at most the server's maxBodyBytes)", Map.of(), false)
-                    : new InvalidArgumentException("request of " + method.fullName() + ": "
-                            + (tail ? "bytes after the request message (expected: exactly one message)" : invalid.getMessage())));
-        });
+        String encoding = request.headers().get("grpc-encoding");
         request.errorHandler(error -> cancel());
         request.exceptionHandler(failure -> cancel());
         response.exceptionHandler(failure -> cancel());
+        // The body is read here, not by Vert.x's deframer, so that every malformed frame ends in a status.
+        RequestReader reader = new RequestReader(http, encoding, maxMessageBytes, "request of " + method.fullName());
         if (method.streaming().requests()) {
             Inbound inbound = new Inbound(bytes -> codec.decodeRequest(bytes)[0], this::cancel);
-            request.handler(inbound::push);
-            request.endHandler(v -> inbound.end());
-            request.pause();
-            inbound.attach(n -> loop.runOnContext(v -> request.fetch(n)));
+            http.pause();
+            reader.start(inbound::push, inbound::end, error -> {
+                inbound.fail(error);
+                finish(error);
+            });
+            inbound.attach(n -> loop.runOnContext(v -> reader.fetch(n)));
             workers.execute(() -> dispatch(new Object[] {inbound.stream()}));
         } else {
-            request.handler(message -> received.add(message.getBytes()));
-            request.endHandler(v -> {
-                if (received.size() != 1) {
-                    finish(new InvalidArgumentException(method.fullName() + ": " + received.size()
-                            + " request messages (expected: exactly one; a truncated frame is not a message)"));
+            reader.start(message -> {
+                if (!received.isEmpty()) {
+                    // grpc-java's server answers a second message of a unary call the same way.
+                    throw new InternalException(method.fullName() + ": too many request messages"
+                            + " (expected: exactly one for a unary call)");
+                }
+                received.add(message);
+            }, () -> {
+                if (received.isEmpty()) {
+                    finish(new InternalException(method.fullName() + ": no request message"
+                            + " (expected: exactly one for a unary call)"));
                     return;
                 }
                 byte[] bytes = received.get(0);
@@ -121,7 +124,7 @@ final class ServerCall {
                     // A small message decodes in microseconds: a thread hop would cost more.
                     decodeAndDispatch(bytes);
                 }
-            });
+            }, this::finish);
         }
     }
 
@@ -236,14 +239,7 @@ final class ServerCall {
         }
         cleanup();
         loop.runOnContext(v -> {
-            MultiMap trailers = response.trailers();
-            if (!error.details().isEmpty()) {
-                trailers.set(Trailers.DETAILS, Trailers.encodeDetails(error.details()));
-            }
-            trailers.set(Trailers.RETRY_SAFE, Boolean.toString(error.retrySafe()));
-            response.status(GrpcStatus.valueOf(error.status().grpcCode()))
-                    .statusMessage(error.getMessage())
-                    .end();
+            Trailers.end(response, error);
         });
         return true;
     }

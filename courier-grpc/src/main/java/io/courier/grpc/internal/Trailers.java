@@ -4,8 +4,13 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import io.courier.CourierException;
 import io.courier.Status;
+import io.courier.spi.WireText;
+import io.vertx.core.MultiMap;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +24,76 @@ final class Trailers {
     static final String DETAILS = "courier-details-bin";
     static final String RETRY_SAFE = "courier-retry-safe";
 
+    static final String STATUS = "grpc-status";
+    static final String MESSAGE = "grpc-message";
+
     private Trailers() {
     }
+
+    /**
+     * Ends {@code response} with {@code error}'s status, its message bounded by {@link WireText}
+     * and percent-encoded as PROTOCOL-HTTP2.md says, its bounded details and whether a retry is
+     * safe. The message is set here, not through Vert.x, which encodes more than the spec's bytes.
+     */
+    static void end(GrpcServerResponse<?, ?> response, CourierException error) {
+        MultiMap trailers = response.trailers();
+        Map<String, String> details = WireText.details(error.details());
+        if (!details.isEmpty()) {
+            trailers.set(DETAILS, encodeDetails(details));
+        }
+        trailers.set(RETRY_SAFE, Boolean.toString(error.retrySafe()));
+        end(response, error.status().grpcCode(), error.getMessage());
+    }
+
+    /** Ends {@code response} with a status other than OK and {@code message}, bounded and encoded. */
+    static void end(GrpcServerResponse<?, ?> response, int code, String message) {
+        response.trailers().set(MESSAGE, percentEncode(WireText.message(message)));
+        response.status(GrpcStatus.valueOf(code)).end();
+    }
+
+    /**
+     * {@code message} as a {@code grpc-message} value: its UTF-8 bytes, each outside 0x20-0x7E
+     * and each '%' written as {@code %XX}, the rest as they are (PROTOCOL-HTTP2.md).
+     */
+    static String percentEncode(String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length + 16);
+        for (byte b : bytes) {
+            int c = b & 0xFF;
+            if (c >= 0x20 && c <= 0x7E && c != '%') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A {@code grpc-message} value read back: each {@code %XX} a byte, the rest as they are, then
+     * UTF-8; a '%' not followed by two hex digits stays as it is, as the spec asks of a reader.
+     */
+    static String percentDecode(String value) {
+        if (value == null || value.indexOf('%') < 0) {
+            return value;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            int hi;
+            int lo;
+            if (c == '%' && i + 2 < value.length() && (hi = Character.digit(value.charAt(i + 1), 16)) >= 0
+                    && (lo = Character.digit(value.charAt(i + 2), 16)) >= 0) {
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     static String encodeDetails(Map<String, String> details) {
         try {

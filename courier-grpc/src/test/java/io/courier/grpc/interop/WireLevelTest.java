@@ -129,29 +129,29 @@ class WireLevelTest {
     // ---- bad input over HTTP/2 ---------------------------------------------------------------
 
     @Test
-    void truncatedFrameIsInvalidArgument() throws Exception {
+    void truncatedFrameIsInternal() throws Exception {
         byte[] whole = frame(0, HelloRequest.newBuilder().setName("cut").build().toByteArray());
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 2);
 
-        assertThat(status(SAY_HELLO, "application/grpc", cut)).isEqualTo(3);
+        assertThat(status(SAY_HELLO, "application/grpc", cut)).isEqualTo(13);
         assertStillServing();
     }
 
     @Test
-    void lengthPrefixLongerThanTheDataIsInvalidArgument() throws Exception {
+    void lengthPrefixLongerThanTheDataIsInternal() throws Exception {
         byte[] message = HelloRequest.newBuilder().setName("long").build().toByteArray();
         byte[] lying = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length + 100).put(message).array();
 
-        assertThat(status(SAY_HELLO, "application/grpc", lying)).isEqualTo(3);
+        assertThat(status(SAY_HELLO, "application/grpc", lying)).isEqualTo(13);
         assertStillServing();
     }
 
     @Test
-    void lengthPrefixShorterThanTheDataIsInvalidArgument() throws Exception {
+    void lengthPrefixShorterThanTheDataIsInternal() throws Exception {
         byte[] json = "{\"name\":\"short\"}".getBytes(StandardCharsets.UTF_8);
         byte[] lying = ByteBuffer.allocate(5 + json.length).put((byte) 0).putInt(3).put(json).array();
 
-        assertThat(status(SAY_HELLO, "application/grpc+json", lying)).isEqualTo(3);
+        assertThat(status(SAY_HELLO, "application/grpc+json", lying)).isEqualTo(13);
         assertStillServing();
     }
 

@@ -3,6 +3,7 @@ package io.courier.http.internal;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.courier.CourierException;
 import io.courier.Status;
+import io.courier.spi.WireText;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,11 +25,15 @@ public record Problem(String type, String title, Integer status, String detail, 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_PREFIX = "urn:courier:status:";
 
-    /** The problem for {@code error}, answered with HTTP status {@code httpStatus}. */
+    /**
+     * The problem for {@code error}, answered with HTTP status {@code httpStatus}; its detail and
+     * details bounded by {@link WireText}, as on every transport.
+     */
     static Problem of(CourierException error, int httpStatus) {
         Status status = error.status();
-        return new Problem(TYPE_PREFIX + status.name(), title(status), httpStatus, error.getMessage(), status.name(),
-                error.retrySafe(), error.details().isEmpty() ? null : error.details());
+        Map<String, String> details = WireText.details(error.details());
+        return new Problem(TYPE_PREFIX + status.name(), title(status), httpStatus, WireText.message(error.getMessage()),
+                status.name(), error.retrySafe(), details.isEmpty() ? null : details);
     }
 
     /**

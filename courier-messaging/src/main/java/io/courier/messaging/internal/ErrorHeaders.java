@@ -5,6 +5,7 @@ import io.courier.InternalException;
 import io.courier.Metadata;
 import io.courier.Status;
 import io.courier.messaging.MessageHeaders;
+import io.courier.spi.WireText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,12 @@ final class ErrorHeaders {
     private ErrorHeaders() {
     }
 
+    /** {@code error} as reply headers, its message and details bounded by {@link WireText} as on every transport. */
     static Metadata write(CourierException error) {
         Metadata h = Metadata.of(MessageHeaders.STATUS, error.status().name())
-                .with(MessageHeaders.ERROR_MESSAGE, String.valueOf(error.getMessage()))
+                .with(MessageHeaders.ERROR_MESSAGE, WireText.message(error.getMessage()))
                 .with(MessageHeaders.ERROR_RETRY_SAFE, Boolean.toString(error.retrySafe()));
-        for (Map.Entry<String, String> d : error.details().entrySet()) {
+        for (Map.Entry<String, String> d : WireText.details(error.details()).entrySet()) {
             h = h.with(MessageHeaders.ERROR_DETAIL_PREFIX + d.getKey(), d.getValue());
         }
         return h;

@@ -1,0 +1,113 @@
+package io.courier.grpc.internal;
+
+import io.courier.CourierException;
+import io.courier.InternalException;
+import io.courier.ResourceExhaustedException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Cuts a gRPC request body into its messages (PROTOCOL-HTTP2.md, Length-Prefixed-Message): a
+ * flags byte (bit 0: compressed, the others reserved), a 4-byte big-endian length, the message.
+ * Every malformed input is a typed error with the status grpc-java's server gives it:
+ * {@code RESOURCE_EXHAUSTED} for a message (declared or inflated) over the limit, {@code INTERNAL}
+ * for reserved flag bits, a compressed message without a compressing {@code grpc-encoding}, a
+ * body that is not gzip, or a body that ends inside a frame. Not thread-safe: one per stream,
+ * fed on its event loop.
+ */
+final class FrameDecoder {
+    static final int PREFIX = 5;
+
+    private final String encoding;
+    private final String declared;
+    private final int maxMessageBytes;
+    private final String what;
+    private byte[] pending = new byte[0];
+    private int length;
+
+    /**
+     * @param encoding the request's {@code grpc-encoding}: null, {@code identity} or {@code gzip}
+     * @param maxMessageBytes the largest message accepted, before and after inflating
+     * @param what names the messages in errors, e.g. {@code "request message of Greeter.sayHello"}
+     */
+    FrameDecoder(String encoding, int maxMessageBytes, String what) {
+        this.encoding = encoding == null ? "identity" : encoding;
+        this.declared = encoding == null ? "absent" : encoding;
+        this.maxMessageBytes = maxMessageBytes;
+        this.what = what;
+    }
+
+    /** The messages that {@code chunk} completes, in order; what is left of a frame waits for more. */
+    List<byte[]> feed(byte[] chunk) {
+        append(chunk);
+        List<byte[]> messages = new ArrayList<>(1);
+        int at = 0;
+        while (length - at >= PREFIX) {
+            int flags = pending[at] & 0xFF;
+            long size = ((pending[at + 1] & 0xFFL) << 24) | ((pending[at + 2] & 0xFFL) << 16)
+                    | ((pending[at + 3] & 0xFFL) << 8) | (pending[at + 4] & 0xFFL);
+            if ((flags & 0xFE) != 0) {
+                throw new InternalException(what + ": frame flags 0x" + Integer.toHexString(flags)
+                        + " (expected: 0 or 1, the other bits are reserved)");
+            }
+            if (size > maxMessageBytes) {
+                throw tooLarge(size + " bytes");
+            }
+            if (length - at - PREFIX < size) {
+                break;
+            }
+            byte[] message = Arrays.copyOfRange(pending, at + PREFIX, at + PREFIX + (int) size);
+            messages.add((flags & 1) != 0 ? inflate(message) : message);
+            at += PREFIX + (int) size;
+        }
+        if (at > 0) {
+            System.arraycopy(pending, at, pending, 0, length - at);
+            length -= at;
+        }
+        return messages;
+    }
+
+    /** Checks that the body did not end inside a frame. */
+    void end() {
+        if (length > 0) {
+            throw new InternalException(what + ": the body ends inside a frame, " + length + " bytes after the last"
+                    + " whole message (expected: a 5-byte prefix and as many bytes as its length says)");
+        }
+    }
+
+    private void append(byte[] chunk) {
+        if (length + chunk.length > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(length + chunk.length, pending.length * 2));
+        }
+        System.arraycopy(chunk, 0, pending, length, chunk.length);
+        length += chunk.length;
+    }
+
+    private byte[] inflate(byte[] message) {
+        if (!encoding.equals("gzip")) {
+            throw new InternalException(what + ": frame flagged compressed, but grpc-encoding is " + declared
+                    + " (expected: grpc-encoding gzip for a compressed message)");
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(message))) {
+            byte[] inflated = in.readNBytes(maxMessageBytes + 1);
+            if (inflated.length > maxMessageBytes) {
+                throw tooLarge("more than " + maxMessageBytes + " bytes once inflated");
+            }
+            return inflated;
+        } catch (IOException e) {
+            throw new InternalException(what + ": compressed message is not valid gzip (" + e.getMessage()
+                    + ") (expected: a gzip stream, as grpc-encoding says)");
+        }
+    }
+
+    private CourierException tooLarge(String size) {
+        return new ResourceExhaustedException(what + ": " + size + " (expected: at most " + maxMessageBytes
+                + " bytes, the server's maxBodyBytes)", Map.of(), false);
+    }
+}
