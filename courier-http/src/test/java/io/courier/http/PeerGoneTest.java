@@ -127,6 +127,10 @@ class PeerGoneTest {
                     .deadline(Duration.ofSeconds(5)).build();
             assertThat(direct.ping()).isEqualTo("pong");
 
+            // The client saw its server go: one WARN for that endpoint, not one line per call.
+            String lost = "h2c://127.0.0.1:" + relay.port() + ": connection lost";
+            assertThat(log.lines("WARN").stream().filter(l -> l.contains(lost))).as(log.toString()).hasSize(1);
+
             assertThat(log.lines("ERROR")).as(log.toString()).isEmpty();
             assertThat(log.stackTraceLines()).as(log.toString()).isEmpty();
         }
