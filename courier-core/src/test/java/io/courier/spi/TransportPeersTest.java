@@ -69,6 +69,7 @@ class TransportPeersTest {
         Recording a = new Recording("a");
         Recording b = new Recording("b");
         try (Courier courier = Courier.builder().transport(factory(a)).transport(factory(b)).build()) {
+            assertThat(courier).isNotNull(); // built for what its transports were shown
             assertThat(a.shown).hasSize(1);
             assertThat(b.shown).containsExactly(a.shown.get(0));
             assertThat(a.shown.get(0)).contains(a, b).extracting(Transport::name).containsExactly("in-process", "a", "b");

@@ -11,6 +11,7 @@ import io.courier.contract.MethodDescriptor;
 import io.courier.grpc.GrpcNames;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.Errors;
+import io.courier.internal.PeerLossLog;
 import io.courier.spi.WireHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -52,6 +53,7 @@ final class ClientCall {
     private final GrpcClient client;
     private final Executor workers;
     private final ScheduledExecutorService scheduler;
+    private final PeerLossLog peers;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile GrpcClientRequest<Buffer, Buffer> request;
@@ -62,8 +64,9 @@ final class ClientCall {
     private Inbound inbound;
 
     ClientCall(Call call, MessageCodec codec, WireFormat format, Vertx vertx, GrpcClient client, Executor workers,
-               ScheduledExecutorService scheduler) {
+               ScheduledExecutorService scheduler, PeerLossLog peers) {
         this.call = call;
+        this.peers = peers;
         this.method = call.method();
         this.codec = codec;
         this.format = format;
@@ -93,12 +96,14 @@ final class ClientCall {
         int port = call.target().getPort() < 0 ? 443 : call.target().getPort();
         client.request(SocketAddress.inetSocketAddress(port, host())).onComplete(ar -> {
             if (ar.failed()) {
+                peers.lost(call.target(), method.fullName(), ar.cause());
                 fail(new UnavailableException("cannot reach " + call.target() + " for " + method.fullName() + ": "
                         + ar.cause().getMessage(), Map.of(), true, null));
                 return;
             }
             GrpcClientRequest<Buffer, Buffer> req = ar.result();
             request = req;
+            GrpcClientTransport.watch(req.connection());
             loop = vertx.getOrCreateContext();
             if (ended.get()) {
                 req.cancel();
@@ -169,6 +174,7 @@ final class ClientCall {
     }
 
     private void receive(GrpcClientResponse<Buffer, Buffer> response) {
+        peers.answered(call.target());
         if (inbound != null) {
             response.handler(inbound::push);
             response.pause();
@@ -259,6 +265,9 @@ final class ClientCall {
             return;
         }
         boolean unsent = !sent || t instanceof ConnectException;
+        if (!ended.get()) {
+            peers.lost(call.target(), method.fullName(), t); // a reset or closed connection: the peer went
+        }
         fail(new UnavailableException(method.fullName() + ": the call to " + call.target() + " failed: " + t.getMessage(),
                 Map.of(), unsent, null));
     }

@@ -3,10 +3,12 @@ package io.courier.grpc.internal;
 import io.courier.Call;
 import io.courier.UnimplementedException;
 import io.courier.grpc.MessageCodec;
+import io.courier.internal.PeerLossLog;
 import io.courier.spi.ClientTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -15,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls {@code grpc://host:port} targets over HTTP/2 cleartext with prior knowledge, one
@@ -22,12 +26,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * mapping (and JSON is not preferred), else JSON.
  */
 final class GrpcClientTransport implements ClientTransport {
+    private static final Logger log = LoggerFactory.getLogger(GrpcClientTransport.class);
     private final Vertx vertx;
     private final GrpcClient client;
     private final Formats formats;
     private final boolean preferJson;
     private final Executor workers;
     private final ScheduledExecutorService scheduler;
+    private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
+            + " (those not yet sent marked safe to retry on another instance)");
 
     GrpcClientTransport(Vertx vertx, Formats formats, boolean preferJson, int maxMessageBytes, Executor workers,
                         ScheduledExecutorService scheduler) {
@@ -62,10 +69,19 @@ final class GrpcClientTransport implements ClientTransport {
             return CompletableFuture.failedFuture(new UnimplementedException(Formats.missing(call.method(), format)));
         }
         try {
-            return new ClientCall(call, codec.get(), format, vertx, client, workers, scheduler).start();
+            return new ClientCall(call, codec.get(), format, vertx, client, workers, scheduler, peers).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A connection's failure reaches each call on it, which reports it to the transport's
+     * {@link PeerLossLog}; without a handler Vert.x would also log it as an unhandled error.
+     */
+    static void watch(HttpConnection connection) {
+        connection.exceptionHandler(failure -> log.debug("connection to {} failed: {}", connection.remoteAddress(),
+                failure.toString()));
     }
 
     void close() {

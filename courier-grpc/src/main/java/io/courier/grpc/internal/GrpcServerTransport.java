@@ -123,7 +123,11 @@ final class GrpcServerTransport implements ServerTransport {
                         .setMaxHeaderListSize(context.limits().maxHeaderBytes()))
                 .setHttp2ConnectionWindowSize(4 << 20);
         try {
-            http = vertx.createHttpServer(httpOptions).requestHandler(handler()).listen()
+            http = vertx.createHttpServer(httpOptions).requestHandler(handler())
+                    // A peer's reset reaches each call on its stream; the connection's copy is expected, not an error.
+                    .connectionHandler(c -> c.exceptionHandler(failure -> log.debug("connection from {} failed: {}",
+                            c.remoteAddress(), failure.toString())))
+                    .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()

@@ -33,6 +33,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One gRPC call on the server: reads the request message(s), hands the call to the dispatcher,
@@ -42,6 +44,7 @@ import java.util.stream.Stream;
  * place); a large one, and the messages of streaming calls, are decoded on virtual threads.
  */
 final class ServerCall {
+    private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
     /** Request headers that are the protocol's, not the call's metadata. */
     private static final Set<String> RESERVED = Set.of("content-type", "te", "user-agent", "host", "content-length",
             "accept", "accept-encoding", "connection", "origin", "referer", "x-grpc-web", "x-user-agent",
@@ -63,6 +66,8 @@ final class ServerCall {
     private volatile CompletableFuture<Object> dispatched;
     private volatile Thread streamer;
     private volatile ScheduledFuture<?> deadlineTimer;
+    /** Set on the event loop when the peer reset the stream or closed the connection: nothing may be written. */
+    private volatile boolean gone;
     private CallContext context;
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
@@ -89,9 +94,11 @@ final class ServerCall {
             return;
         }
         String encoding = request.headers().get("grpc-encoding");
-        request.errorHandler(error -> cancel());
-        request.exceptionHandler(failure -> cancel());
-        response.exceptionHandler(failure -> cancel());
+        // The peer reset the stream or closed the connection: the stream is gone, so the call
+        // stops without writing to it (a reset of a reset stream fails inside Vert.x).
+        request.errorHandler(error -> peerGone());
+        request.exceptionHandler(failure -> peerGone());
+        response.exceptionHandler(failure -> peerGone());
         // The body is read here, not by Vert.x's deframer, so that every malformed frame ends in a status.
         RequestReader reader = new RequestReader(http, encoding, maxMessageBytes, "request of " + method.fullName());
         if (method.streaming().requests()) {
@@ -198,11 +205,25 @@ final class ServerCall {
         }
     }
 
-    /** The peer went away or reset the stream: stop the work. */
+    /** The server gives up the call (its request stream was closed early): reset the stream and stop the work. */
     private void cancel() {
         if (finished.compareAndSet(false, true)) {
             cleanup();
-            loop.runOnContext(v -> response.cancel());
+            loop.runOnContext(v -> {
+                if (!gone) {
+                    response.cancel();
+                }
+            });
+        }
+        interruptStreamer();
+    }
+
+    /** The peer reset the stream or went away: stop the work; there is nobody to write to. */
+    private void peerGone() {
+        gone = true;
+        if (finished.compareAndSet(false, true)) {
+            cleanup();
+            log.debug("{}: the client went away; cancelling the call", method.fullName());
         }
         interruptStreamer();
     }
@@ -224,6 +245,9 @@ final class ServerCall {
         }
         cleanup();
         loop.runOnContext(v -> {
+            if (gone) {
+                return;
+            }
             if (message == null) {
                 response.end();
             } else {
@@ -239,6 +263,9 @@ final class ServerCall {
         }
         cleanup();
         loop.runOnContext(v -> {
+            if (gone) {
+                return;
+            }
             Trailers.end(response, error);
         });
         return true;

@@ -11,6 +11,7 @@ import io.courier.Status;
 import io.courier.UnavailableException;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.json.JsonCodec;
+import io.courier.internal.PeerLossLog;
 import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireHeaders;
@@ -54,17 +55,20 @@ final class ClientExchange {
     private final Codec codec;
     private final TransportContext context;
     private final Executor offload;
+    private final PeerLossLog peers;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private volatile HttpClientRequest request;
     private String target;
+    private String endpoint;
 
     // The response body as it arrives.
     private byte[] body;
     private int size;
 
     ClientExchange(Call call, ClientRoute route, HttpClientAgent client, Codec codec, TransportContext context,
-                   Executor offload) {
+                   Executor offload, PeerLossLog peers) {
         this.call = call;
+        this.peers = peers;
         this.route = route;
         this.client = client;
         this.codec = codec;
@@ -83,7 +87,8 @@ final class ClientExchange {
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : 80;
         String pathAndQuery = pathAndQuery(uri);
-        target = route.httpMethod + " " + uri.getScheme() + "://" + uri.getRawAuthority() + pathAndQuery;
+        endpoint = uri.getScheme() + "://" + uri.getRawAuthority();
+        target = route.httpMethod + " " + endpoint + pathAndQuery;
         MultiMap headers = headers();
         Buffer payload = null;
         if (route.body != null) {
@@ -101,6 +106,7 @@ final class ClientExchange {
         Buffer toSend = payload;
         client.request(options).onComplete(opened -> {
             if (opened.failed()) {
+                peers.lost(endpoint, route.method.fullName(), opened.cause());
                 // No connection, so nothing was sent: safe to try again, elsewhere or later.
                 result.completeExceptionally(new UnavailableException(route.method.fullName() + ": cannot connect to "
                         + uri.getRawAuthority() + " (" + reason(opened.cause()) + ")", Map.of(), true, opened.cause()));
@@ -116,6 +122,7 @@ final class ClientExchange {
                 if (answered.failed()) {
                     result.completeExceptionally(lost(answered.cause()));
                 } else {
+                    peers.answered(endpoint);
                     receive(answered.result());
                 }
             });
@@ -276,6 +283,9 @@ final class ClientExchange {
 
     /** The error for a connection lost after the request went out: it may have taken effect. */
     private CourierException lost(Throwable failure) {
+        if (!(failure instanceof StreamResetException) && !result.isDone()) {
+            peers.lost(endpoint, route.method.fullName(), failure); // the connection itself went
+        }
         boolean refused = failure instanceof StreamResetException reset && reset.getCode() == REFUSED_STREAM;
         boolean notSent = failure instanceof ConnectException;
         return new UnavailableException(route.method.fullName() + ": connection for " + target

@@ -4,18 +4,22 @@ import io.courier.Call;
 import io.courier.InvalidArgumentException;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
+import io.courier.internal.PeerLossLog;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST client: one pooled Vert.x HTTP client for {@code http} targets (HTTP/1.1, keep-alive)
@@ -23,6 +27,7 @@ import java.util.concurrent.Executor;
  * client proxy of the {@code Courier}.
  */
 final class HttpClientTransport implements ClientTransport {
+    private static final Logger log = LoggerFactory.getLogger(HttpClientTransport.class);
     /** Keep-alive connections per HTTP/1.1 endpoint: enough for hundreds of calls in flight. */
     private static final int HTTP1_CONNECTIONS = 64;
     /** HTTP/2 connections per endpoint, each carrying up to the server's stream limit. */
@@ -35,22 +40,30 @@ final class HttpClientTransport implements ClientTransport {
     private final HttpClientAgent http1;
     private final HttpClientAgent h2c;
     private final ConcurrentMap<MethodDescriptor, ClientRoute> routes = new ConcurrentHashMap<>();
+    private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
+            + " (those not yet sent marked safe to retry on another instance)");
 
     HttpClientTransport(Vertx vertx, TransportContext context, Executor offload) {
         this.context = context;
         this.offload = offload;
-        this.http1 = vertx.createHttpClient(new HttpClientOptions()
+        this.http1 = vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_1_1)
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)
-                        .setDecompressionSupported(false),
-                new PoolOptions().setHttp1MaxSize(HTTP1_CONNECTIONS));
-        this.h2c = vertx.createHttpClient(new HttpClientOptions()
+                        .setDecompressionSupported(false))
+                .with(new PoolOptions().setHttp1MaxSize(HTTP1_CONNECTIONS))
+                .withConnectHandler(HttpClientTransport::watch)
+                .build();
+        this.h2c = vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_2)
                         .setHttp2ClearTextUpgrade(false)
                         .setTcpNoDelay(true)
-                        .setDecompressionSupported(false),
-                new PoolOptions().setHttp2MaxSize(HTTP2_CONNECTIONS));
+                        .setDecompressionSupported(false))
+                .with(new PoolOptions().setHttp2MaxSize(HTTP2_CONNECTIONS))
+                .withConnectHandler(HttpClientTransport::watch)
+                .build();
     }
 
     @Override
@@ -66,10 +79,19 @@ final class HttpClientTransport implements ClientTransport {
         }
         ClientRoute route = routes.computeIfAbsent(call.method(), ClientRoute::new);
         try {
-            return new ClientExchange(call, route, client, codecFor(call), context, offload).start();
+            return new ClientExchange(call, route, client, codecFor(call), context, offload, peers).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A connection's failure reaches each call on it, which reports it to {@link #peers}; without
+     * this handler Vert.x would also log it as an unhandled error.
+     */
+    private static void watch(HttpConnection connection) {
+        connection.exceptionHandler(failure -> log.debug("connection to {} failed: {}", connection.remoteAddress(),
+                failure.toString()));
     }
 
     /** The codec the call's metadata asks for with {@code content-type}, else JSON, else the default. */

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,6 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST server: one Vert.x HTTP server on the configured host and port, speaking HTTP/1.1
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeoutException;
  * requests that an attached {@link HttpRequestRouter} accepts go to it instead.
  */
 final class HttpServerTransport implements ServerTransport {
+    private static final Logger log = LoggerFactory.getLogger(HttpServerTransport.class);
     /** Streams one HTTP/2 connection may carry at once; Netty's default of 100 would queue a busy client. */
     private static final int MAX_CONCURRENT_STREAMS = 1000;
 
@@ -71,7 +75,8 @@ final class HttpServerTransport implements ServerTransport {
                             .setMaxHeaderListSize(maxHeaders));
             HttpServer created = vertx.createHttpServer(options)
                     .requestHandler(this::handle)
-                    .invalidRequestHandler(this::handleInvalid);
+                    .invalidRequestHandler(this::handleInvalid)
+                    .connectionHandler(HttpServerTransport::watch);
             try {
                 created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
@@ -128,6 +133,15 @@ final class HttpServerTransport implements ServerTransport {
         // connections close once idle) and closes what is left when the grace period ends.
         return s.shutdown(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)
                 .toCompletionStage().toCompletableFuture();
+    }
+
+    /**
+     * A connection's failures (a reset by the peer, mostly) are expected: each call on it learns
+     * of them through its own stream. Without a handler Vert.x logs each as an unhandled error.
+     */
+    static void watch(HttpConnection connection) {
+        connection.exceptionHandler(failure -> log.debug("connection from {} failed: {}", connection.remoteAddress(),
+                failure.toString()));
     }
 
     void route(HttpRequestRouter router) {

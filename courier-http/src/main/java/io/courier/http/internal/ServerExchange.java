@@ -64,6 +64,10 @@ final class ServerExchange {
     private byte[] body;
     private int size;
     private boolean abandoned;
+    /** The handler's result once dispatched; cancelled when the peer goes away first. */
+    private volatile CompletableFuture<Object> result;
+    /** The peer reset the stream or closed the connection before the answer: nothing more is written. */
+    private volatile boolean gone;
 
     ServerExchange(HttpServerRequest request, RouteTable routes, ServerDispatcher dispatcher, TransportContext transport,
                    Executor offload, boolean stopping) {
@@ -77,6 +81,12 @@ final class ServerExchange {
 
     void run() {
         loop = Vertx.currentContext();
+        // A peer that goes away is normal: the handler is cancelled (its thread interrupted) and
+        // nothing is written to the dead stream, so Vert.x has nothing to report.
+        HttpServerResponse response = request.response();
+        response.closeHandler(v -> peerGone(null));
+        response.exceptionHandler(this::peerGone);
+        request.exceptionHandler(this::peerGone);
         if (stopping) {
             refuse(503, new UnavailableException("server is shutting down; " + request.method() + " " + request.path()
                     + " was not run (retry on another instance)"), null, true);
@@ -163,7 +173,6 @@ final class ServerExchange {
             chunk.getBytes(0, n, body, size);
             size += n;
         });
-        request.exceptionHandler(failure -> abandoned = true); // the peer went away: nobody to answer
         request.endHandler(end -> {
             if (abandoned) {
                 return;
@@ -201,7 +210,14 @@ final class ServerExchange {
     }
 
     private void dispatch() {
+        if (gone) {
+            return;
+        }
         CompletableFuture<Object> result = dispatcher.dispatch(route.service, route.method, args, callContext);
+        this.result = result;
+        if (gone) {
+            result.cancel(true); // the peer left while the call was being dispatched
+        }
         if (route.method.oneWay()) {
             // The caller does not wait for the handler: it only learns that the call was taken.
             onLoop(() -> answer(202, null, null));
@@ -213,6 +229,21 @@ final class ServerExchange {
             return;
         }
         result.whenComplete(this::complete);
+    }
+
+    /** Runs on the event loop when the stream or connection closes, or fails. */
+    private void peerGone(Throwable failure) {
+        HttpServerResponse response = request.response();
+        if (gone || response.ended()) {
+            return; // closed after the answer: the normal end of an HTTP/2 stream
+        }
+        gone = true;
+        abandoned = true;
+        CompletableFuture<Object> r = result;
+        if (r != null && r.cancel(true)) {
+            log.debug("{} {}: the client went away ({}); call cancelled", request.method(), request.path(),
+                    failure == null ? "connection closed" : failure.toString());
+        }
     }
 
     /** Runs where the result arrived (usually the handler's virtual thread), so encoding stays off the event loop. */
@@ -239,7 +270,7 @@ final class ServerExchange {
 
     private void answer(int status, String contentType, byte[] bytes) {
         HttpServerResponse response = request.response();
-        if (response.ended() || response.closed()) {
+        if (gone || response.ended() || response.closed()) {
             return;
         }
         response.setStatusCode(status);
@@ -260,6 +291,9 @@ final class ServerExchange {
     }
 
     private void refuse(int httpStatus, CourierException error, String allow, boolean close) {
+        if (gone) {
+            return;
+        }
         refuse(request, httpStatus, error, allow, close);
     }
 

@@ -1,0 +1,168 @@
+package io.courier.grpc.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.courier.CancelledException;
+import io.courier.Courier;
+import io.courier.grpc.GrpcTransportFactory;
+import io.courier.test.LogCapture;
+import io.courier.test.TcpRelay;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * grpc-java clients that go away with calls in flight, by a cut connection or by cancelling
+ * their calls: the handlers see the cancellation, the server logs no error and no stack trace,
+ * and it answers the next caller. On the gRPC server's own port and on the REST port it shares.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PeerGoneTest {
+    private static final int CHANNELS = 8;
+    private static final int CALLS_PER_CHANNEL = 8;
+    private static final int CALLS = CHANNELS * CALLS_PER_CHANNEL;
+
+    /** sayHello("hang") waits until cancelled; counts the calls that started and those that saw their cancellation. */
+    private static final class Hanging implements Greeter {
+        final CountDownLatch started = new CountDownLatch(CALLS);
+        final CountDownLatch cancelled = new CountDownLatch(CALLS);
+
+        @Override
+        public HelloReply sayHello(HelloRequest request) {
+            if (!request.getName().equals("hang")) {
+                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
+            }
+            started.countDown();
+            try {
+                new CountDownLatch(1).await(); // until the call is cancelled
+                throw new IllegalStateException("not reached");
+            } catch (InterruptedException e) {
+                cancelled.countDown();
+                Thread.currentThread().interrupt();
+                throw new CancelledException("hang cancelled");
+            }
+        }
+
+        @Override
+        public Stream<HelloReply> sayHelloStream(HelloRequest request) {
+            return Stream.of(sayHello(request));
+        }
+
+        @Override
+        public HelloReply collectHellos(Stream<HelloRequest> requests) {
+            return sayHello(requests.findFirst().orElseThrow());
+        }
+
+        @Override
+        public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
+            return requests.map(this::sayHello);
+        }
+    }
+
+    private static Courier server(boolean sharedPort, Greeter impl) {
+        // With courier-http on the class path, the default builder serves gRPC on the REST port.
+        Courier.Builder builder = Courier.builder().name("peer-gone");
+        if (!sharedPort) {
+            builder.transport(GrpcTransportFactory.builder().build());
+        }
+        return builder.build().serve(Greeter.class, impl);
+    }
+
+    @ParameterizedTest(name = "shared port: {0}")
+    @ValueSource(booleans = {false, true})
+    void connectionsCutMidCallCancelTheirHandlersWithoutErrors(boolean sharedPort) throws Exception {
+        Hanging impl = new Hanging();
+        List<ManagedChannel> channels = new ArrayList<>();
+        try (LogCapture log = LogCapture.start();
+             Courier server = server(sharedPort, impl);
+             TcpRelay relay = TcpRelay.to(server.address())) {
+            List<ListenableFuture<HelloReply>> calls = new ArrayList<>();
+            for (int c = 0; c < CHANNELS; c++) {
+                ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", relay.port()).usePlaintext().build();
+                channels.add(channel);
+                for (int i = 0; i < CALLS_PER_CHANNEL; i++) {
+                    calls.add(GreeterGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .sayHello(HelloRequest.newBuilder().setName("hang").build()));
+                }
+            }
+            assertThat(impl.started.await(20, TimeUnit.SECONDS)).as("every call reached its handler").isTrue();
+
+            assertThat(relay.cut()).isEqualTo(CHANNELS);
+
+            assertThat(impl.cancelled.await(10, TimeUnit.SECONDS)).as("every handler saw its cancellation, "
+                    + impl.cancelled.getCount() + " did not").isTrue();
+            for (ListenableFuture<HelloReply> call : calls) {
+                assertThat(catchFailure(call)).isInstanceOf(ExecutionException.class);
+            }
+            assertNextCallAnswered(server);
+            assertThat(log.lines("ERROR")).as(log.toString()).isEmpty();
+            assertThat(log.stackTraceLines()).as(log.toString()).isEmpty();
+        } finally {
+            channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+
+    @ParameterizedTest(name = "shared port: {0}")
+    @ValueSource(booleans = {false, true})
+    void callsCancelledByTheClientCancelTheirHandlersWithoutErrors(boolean sharedPort) throws Exception {
+        Hanging impl = new Hanging();
+        ManagedChannel channel = null;
+        try (LogCapture log = LogCapture.start();
+             Courier server = server(sharedPort, impl)) {
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext().build();
+            List<ListenableFuture<HelloReply>> calls = new ArrayList<>();
+            for (int i = 0; i < CALLS; i++) {
+                calls.add(GreeterGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .sayHello(HelloRequest.newBuilder().setName("hang").build()));
+            }
+            assertThat(impl.started.await(20, TimeUnit.SECONDS)).as("every call reached its handler").isTrue();
+
+            calls.forEach(call -> call.cancel(true)); // RST_STREAM CANCEL for each, the connection stays
+
+            assertThat(impl.cancelled.await(10, TimeUnit.SECONDS)).as("every handler saw its cancellation, "
+                    + impl.cancelled.getCount() + " did not").isTrue();
+            HelloReply next = GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .sayHello(HelloRequest.newBuilder().setName("Ada").build());
+            assertThat(next.getMessage()).as("the same connection carries the next call").isEqualTo("Hello Ada");
+            assertNextCallAnswered(server);
+            assertThat(log.lines("ERROR")).as(log.toString()).isEmpty();
+            assertThat(log.stackTraceLines()).as(log.toString()).isEmpty();
+        } finally {
+            if (channel != null) {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    private static void assertNextCallAnswered(Courier server) throws InterruptedException {
+        ManagedChannel fresh = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext()
+                .build();
+        try {
+            HelloReply reply = GreeterGrpc.newBlockingStub(fresh).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .sayHello(HelloRequest.newBuilder().setName("Grace").build());
+            assertThat(reply.getMessage()).isEqualTo("Hello Grace");
+        } finally {
+            fresh.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Throwable catchFailure(ListenableFuture<HelloReply> call) throws InterruptedException {
+        try {
+            call.get(10, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return e;
+        }
+    }
+}
