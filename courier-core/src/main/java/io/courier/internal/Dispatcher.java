@@ -90,7 +90,7 @@ public final class Dispatcher implements ServerDispatcher {
             // The null rule, before any interceptor: what reaches them and the handler is complete.
             checked = RequiredValues.check(method, args);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(Errors.fromServer(e, method));
         }
         inFlight.incrementAndGet();
         CompletableFuture<Object> result;

@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ final class RecordShape {
             RecordComponent c = declared[i];
             types[i] = c.getType();
             Method accessor = c.getAccessor();
-            if (!accessor.trySetAccessible()) {
+            if (!reachable(type, accessor)) {
                 return UNREACHABLE;
             }
             components[i] = new Component(c.getName(), c.getGenericType(), absent(type, c),
@@ -72,10 +73,20 @@ final class RecordShape {
         }
         try {
             Constructor<?> canonical = type.getDeclaredConstructor(types);
-            return canonical.trySetAccessible() ? new RecordShape(components, canonical) : UNREACHABLE;
+            return reachable(type, canonical) ? new RecordShape(components, canonical) : UNREACHABLE;
         } catch (NoSuchMethodException e) {
             return UNREACHABLE;
         }
+    }
+
+    /**
+     * Whether Courier may call {@code member}: a public member of a public record in a package
+     * exported to it, or one it may open (the class path, or a package opened to it).
+     */
+    private static boolean reachable(Class<?> type, java.lang.reflect.Executable member) {
+        boolean exported = Modifier.isPublic(type.getModifiers()) && Modifier.isPublic(member.getModifiers())
+                && type.getModule().isExported(type.getPackageName(), RecordShape.class.getModule());
+        return member.trySetAccessible() || exported;
     }
 
     private static Absent absent(Class<?> owner, RecordComponent c) {
