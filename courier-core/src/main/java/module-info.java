@@ -12,7 +12,7 @@ module io.courier.core {
     exports io.courier.discovery;
     exports io.courier.spi;
     // For Courier's own transport modules only; not a public API.
-    exports io.courier.internal to io.courier.http, io.courier.test, io.courier.grpc;
+    exports io.courier.internal to io.courier.http, io.courier.test, io.courier.grpc, io.courier.messaging;
 
     uses io.courier.spi.Codec;
     uses io.courier.spi.TransportFactory;

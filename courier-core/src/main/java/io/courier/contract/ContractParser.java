@@ -12,6 +12,7 @@ import io.courier.annotation.Post;
 import io.courier.annotation.Put;
 import io.courier.annotation.Query;
 import io.courier.annotation.Service;
+import io.courier.internal.Nullability;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
@@ -141,7 +142,7 @@ final class ContractParser {
                 streamParameter(at, declared, types, i);
                 streamsRequests = true;
                 params.add(new ParameterDescriptor(i, declared[i].isNamePresent() ? declared[i].getName() : "requests",
-                        ParameterDescriptor.Kind.BODY, types[i], null));
+                        ParameterDescriptor.Kind.BODY, types[i], null, true));
                 bodies++;
                 continue;
             }
@@ -251,7 +252,7 @@ final class ContractParser {
         if (path == null && query == null && header == null) {
             checkDataType(what, type);
             return new ParameterDescriptor(index, p.isNamePresent() ? p.getName() : "body", ParameterDescriptor.Kind.BODY,
-                    type, null);
+                    type, null, required(p, type));
         }
         ParameterDescriptor.Kind kind = path != null ? ParameterDescriptor.Kind.PATH
                 : query != null ? ParameterDescriptor.Kind.QUERY : ParameterDescriptor.Kind.HEADER;
@@ -268,7 +269,13 @@ final class ContractParser {
                     + " (expected: a string, primitive, enum, UUID, BigDecimal, BigInteger or java.time type"
                     + (kind == ParameterDescriptor.Kind.PATH ? "" : ", or an Optional, List or Set of one") + ")");
         }
-        return new ParameterDescriptor(index, name, kind, type, converter);
+        return new ParameterDescriptor(index, name, kind, type, converter, required(p, type));
+    }
+
+    /** The null rule: see {@link ParameterDescriptor#required()}. */
+    private static boolean required(Parameter p, Type type) {
+        return !(type instanceof Class<?> c && c.isPrimitive())
+                && !Nullability.mayBeAbsent(type, p.getAnnotatedType(), p);
     }
 
     /**

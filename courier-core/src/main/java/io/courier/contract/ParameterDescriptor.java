@@ -17,13 +17,15 @@ public final class ParameterDescriptor {
     private final Kind kind;
     private final Type type;
     private final StringConverter converter;
+    private final boolean required;
 
-    ParameterDescriptor(int index, String name, Kind kind, Type type, StringConverter converter) {
+    ParameterDescriptor(int index, String name, Kind kind, Type type, StringConverter converter, boolean required) {
         this.index = index;
         this.name = name;
         this.kind = kind;
         this.type = type;
         this.converter = converter;
+        this.required = required;
     }
 
     /** The parameter's position in the method's signature. */
@@ -44,6 +46,18 @@ public final class ParameterDescriptor {
     /** The declared (generic) type. */
     public Type type() {
         return type;
+    }
+
+    /**
+     * Whether a call must carry a value: true unless the parameter is an {@code Optional}, is
+     * annotated with an annotation whose simple name is {@code Nullable} (JSpecify, Jakarta,
+     * JSR-305, JetBrains), or is a primitive (which always has a value). A required parameter
+     * that arrives absent (an empty or {@code null} body, a missing query parameter or header,
+     * an absent Protobuf field) is refused with {@code INVALID_ARGUMENT} before any server
+     * interceptor runs, and a client refuses to send {@code null} for one.
+     */
+    public boolean required() {
+        return required;
     }
 
     /**

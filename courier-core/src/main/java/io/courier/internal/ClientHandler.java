@@ -4,6 +4,7 @@ import io.courier.Call;
 import io.courier.CallContext;
 import io.courier.CourierException;
 import io.courier.Deadline;
+import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
 import io.courier.Ticker;
 import io.courier.contract.MethodDescriptor;
@@ -60,7 +61,17 @@ public final class ClientHandler implements InvocationHandler {
         }
         MethodDescriptor descriptor = service.method(method).orElseThrow(
                 () -> new IllegalStateException(method + " is not a remote method of " + service.name()));
-        CompletableFuture<Object> result = chain.proceed(Call.of(service, descriptor, args, context(), target));
+        Object[] checked;
+        try {
+            // The same rule the server applies: a call that would be refused is not sent.
+            checked = RequiredValues.check(descriptor, args);
+        } catch (InvalidArgumentException e) {
+            if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
+                return CompletableFuture.failedFuture(e);
+            }
+            throw e;
+        }
+        CompletableFuture<Object> result = chain.proceed(Call.of(service, descriptor, checked, context(), target));
         if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
             CompletableFuture<Object> out = new CompletableFuture<>();
             result.whenComplete((v, f) -> {

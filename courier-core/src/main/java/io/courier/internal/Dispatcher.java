@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs served implementations: server interceptors, then the method on a virtual thread (or in
+ * Runs served implementations: the null rule ({@link RequiredValues}), server interceptors, then the method on a virtual thread (or in
  * place when it returns a future), with the call's deadline enforced and the work interrupted
  * when it passes. Counts calls in flight so a closing server can drain them.
  */
@@ -85,10 +85,17 @@ public final class Dispatcher implements ServerDispatcher {
             return CompletableFuture.failedFuture(new UnimplementedException("service " + service.name()
                     + " is not served here"));
         }
+        Object[] checked;
+        try {
+            // The null rule, before any interceptor: what reaches them and the handler is complete.
+            checked = RequiredValues.check(method, args);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(Errors.fromServer(e, method));
+        }
         inFlight.incrementAndGet();
         CompletableFuture<Object> result;
         try {
-            result = chain.proceed(Call.of(service, method, args, context, null));
+            result = chain.proceed(Call.of(service, method, checked, context, null));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }

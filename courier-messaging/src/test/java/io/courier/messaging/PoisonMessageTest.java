@@ -125,6 +125,35 @@ class PoisonMessageTest {
     }
 
     @Test
+    void aNullBodyForARequiredParameter() {
+        assertDeadLetteredAndConsumerGoesOn(command(b -> b.payload("null".getBytes(StandardCharsets.UTF_8))),
+                "kitchen.notifyDelay: body delay: missing (expected: a Delay;");
+        assertThat(handlerCalls.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aCommandMissingARequiredComponent() {
+        assertDeadLetteredAndConsumerGoesOn(command(b -> b.type("kitchen.createTicket")
+                        .payload("{\"items\": [\"soup\"]}".getBytes(StandardCharsets.UTF_8))),
+                "body request.orderId: missing (expected: a String;");
+        assertThat(handlerCalls.get()).as("only the good command after it").isEqualTo(1);
+    }
+
+    @Test
+    void theSenderRefusesANullRequiredArgumentBeforeSending() {
+        KitchenCommands kitchen = orderService.commands(KitchenCommands.class);
+
+        assertThatThrownBy(() -> kitchen.cancel(new TicketRequest(null, List.of())))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("kitchen.cancel: body request.orderId: missing");
+        assertThatThrownBy(() -> kitchen.createTicket(null).join())
+                .cause().isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("kitchen.createTicket: body request: missing");
+        assertThat(handlerCalls.get()).isZero();
+        assertThat(dead).isEmpty();
+    }
+
+    @Test
     void anUnknownType() {
         assertDeadLetteredAndConsumerGoesOn(command(b -> b.type("kitchen.bake")), "unknown type kitchen.bake");
     }
@@ -164,6 +193,24 @@ class PoisonMessageTest {
             assertThat(dead.get(0).reason()).contains("undecodable payload");
             assertThat(handlerCalls.get()).isZero();
         }
+    }
+
+    @Test
+    void anEventMissingARequiredComponentIsDeadLetteredAndTheSubscriberGoesOn() {
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        kitchenService.subscribe(OrderCreated.class, "kitchen", e -> handled.add(e.seq()));
+        List<DeadLetter> letters = new CopyOnWriteArrayList<>();
+        kitchenService.deadLetters("OrderCreated", "kitchen", letters::add);
+
+        broker.send(Message.builder().channel("OrderCreated").type("OrderCreated").partitionKey("o-1")
+                .contentType("application/json").payload("{\"seq\": 2}".getBytes(StandardCharsets.UTF_8)).build())
+                .join();
+        orderService.publish(new OrderCreated("o-1", 3), "o-1");
+
+        Poll.until(PATIENCE, "dead letter and the next event", () -> letters.size() == 1 && handled.size() == 1);
+        assertThat(letters.get(0).reason()).contains(".orderId: missing (expected: a String;");
+        assertThat(letters.get(0).attempts()).isEqualTo(1);
+        assertThat(handled).containsExactly(3);
     }
 
     @Test

@@ -4,10 +4,12 @@ import io.courier.CallContext;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
+import io.courier.InvalidArgumentException;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.internal.RequiredValues;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.spi.Codec;
@@ -62,7 +64,17 @@ public final class CommandClient implements InvocationHandler {
             throw new UnimplementedException(descriptor.fullName() + " streams (expected: a method without Stream"
                     + " parameters or results; streams are carried by gRPC and server-sent events, not messages)");
         }
-        Message.Builder command = command(descriptor, args == null ? new Object[0] : args);
+        Object[] checked;
+        try {
+            // The rule the server applies: a command it would dead-letter is not sent.
+            checked = RequiredValues.check(descriptor, args == null ? new Object[0] : args);
+        } catch (InvalidArgumentException e) {
+            if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
+                return CompletableFuture.failedFuture(e);
+            }
+            throw e;
+        }
+        Message.Builder command = command(descriptor, checked);
         CallContext context = CallContext.current();
         if (descriptor.oneWay()) {
             // No one waits for a one-way command, so only a deadline the caller already has applies.

@@ -5,6 +5,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.internal.RequiredValues;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import java.util.concurrent.CompletionStage;
@@ -99,6 +100,11 @@ public final class CommandServer implements Processor {
                         + ": " + e.getMessage());
             }
         }
-        return args;
+        try {
+            return RequiredValues.check(method, args);
+        } catch (InvalidArgumentException e) {
+            // Redelivering cannot add what the sender left out: dead-letter it at once.
+            throw new PoisonMessageException(e.getMessage() + " in " + m);
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
+import io.courier.internal.RequiredValues;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.ProcessedMessages;
@@ -88,6 +89,19 @@ public final class MessagingRuntime {
         } catch (RuntimeException e) {
             throw new PoisonMessageException("undecodable payload of " + m + " as " + type.getTypeName() + ": "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * The payload of {@code m} as {@code type}, with Courier's null rule applied: a {@code null}
+     * payload, or a record missing a required component, is a poison message naming what is missing.
+     */
+    Object decodeRequired(Message m, Type type) throws PoisonMessageException {
+        Object value = decode(m, type);
+        try {
+            return RequiredValues.check("payload of " + m, type, value);
+        } catch (InvalidArgumentException e) {
+            throw new PoisonMessageException(e.getMessage());
         }
     }
 

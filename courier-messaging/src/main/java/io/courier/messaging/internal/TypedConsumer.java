@@ -41,7 +41,7 @@ public final class TypedConsumer<T> implements Processor {
         if (!got.equals(typeName)) {
             throw new PoisonMessageException("unknown type " + got + " on " + m.channel() + " (expected: " + typeName + ")");
         }
-        T value = type.cast(rt.decode(m, type));
+        T value = type.cast(rt.decodeRequired(m, type));
         Object result;
         try {
             result = MessagingRuntime.contextOf(m).call(() -> handler.apply(value));

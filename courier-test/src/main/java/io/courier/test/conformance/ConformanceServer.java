@@ -163,6 +163,17 @@ public final class ConformanceServer implements ConformanceService {
     }
 
     @Override
+    public String dereference(String text) {
+        String nothing = text.isEmpty() ? text : null;
+        return nothing.trim();
+    }
+
+    @Override
+    public Parcel ship(Parcel parcel) {
+        return parcel;
+    }
+
+    @Override
     public String reject(String reason) {
         throw new IllegalArgumentException(reason);
     }

@@ -66,12 +66,12 @@ public interface ConformanceService {
 
     /** Query parameters: [s, n or "empty", tags, mood]. */
     @Get("/query")
-    Seen query(@Query("s") String s, @Query("n") Optional<Integer> n, @Query("tag") List<String> tags,
-               @Query("mood") Mood mood);
+    Seen query(@Query("s") @Nullable String s, @Query("n") Optional<Integer> n, @Query("tag") List<String> tags,
+               @Query("mood") @Nullable Mood mood);
 
     /** A header parameter: [value]. */
     @Get("/header")
-    Seen header(@Header("x-conformance") String value);
+    Seen header(@Header("x-conformance") @Nullable String value);
 
     /** No parameters at all. */
     @Get("/ping")
@@ -118,6 +118,16 @@ public interface ConformanceService {
     /** Throws an {@link IllegalArgumentException} with {@code reason} as its message. */
     @Post("/reject")
     String reject(String reason);
+
+    /** Throws the {@link NullPointerException} of dereferencing a null it made itself. */
+    @Post("/dereference")
+    String dereference(String text);
+
+    // The null rule
+
+    /** Returns the parcel as received; its {@code to} is required, its note and gift are not. */
+    @Post("/parcels")
+    Parcel ship(Parcel parcel);
 
     // Call context and deadlines
 

@@ -103,7 +103,13 @@ import org.junit.jupiter.api.Timeout;
  *       future), reaches the caller as the subclass {@link CourierException#of} gives, with the
  *       same status, message and details; an unexpected exception arrives as
  *       {@link InternalException} that reveals nothing of it; {@link IllegalArgumentException}
- *       as {@link InvalidArgumentException}.</li>
+ *       as {@link InvalidArgumentException}; a {@link NullPointerException} of the handler is
+ *       internal, never the caller's fault.</li>
+ *   <li>The null rule: a client refuses {@code null} for a required argument or record component
+ *       before sending; a server refuses a record missing a required component with
+ *       {@link InvalidArgumentException} naming its path, and answers the next call;
+ *       {@code @Nullable} and {@code Optional} components may be absent, absent lists read as
+ *       empty.</li>
  *   <li>Deadlines and context: a call whose deadline passes fails fast with
  *       {@link DeadlineExceededException} and the server-side handler is interrupted; the server
  *       sees the deadline, the caller's name and the client's headers in
@@ -395,6 +401,66 @@ public abstract class TransportConformanceSuite {
         assertThat(thrown).isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("quantity: -3 (expected: > 0)");
         assertThat(((CourierException) thrown).status()).isEqualTo(Status.INVALID_ARGUMENT);
+    }
+
+    @Test
+    final void aNullPointerExceptionInTheHandlerArrivesAsInternalNotAsTheCallersFault() {
+        Throwable thrown = catchThrowable(() -> client.dereference("text"));
+
+        assertThat(thrown).isInstanceOf(InternalException.class);
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
+        assertThat(thrown.getMessage()).doesNotContain("NullPointerException");
+    }
+
+    // ---- the null rule ---------------------------------------------------------------------
+
+    private static Parcel parcel(String id) {
+        return new Parcel(id, new Address("1 Main Street", "Springfield", List.of()), "fragile", Optional.of("card"),
+                List.of("a"));
+    }
+
+    @Test
+    final void nullableAndOptionalComponentsMayBeAbsent() {
+        Parcel sparse = new Parcel("p-1", new Address("1 Main Street", "Springfield", List.of()), null,
+                Optional.empty(), null);
+
+        Parcel got = client.ship(sparse);
+
+        assertThat(got.id()).isEqualTo("p-1");
+        assertThat(got.to()).isEqualTo(sparse.to());
+        assertThat(got.note()).as("a @Nullable string may arrive absent (null, or empty where the wire has no null)")
+                .isNullOrEmpty();
+        assertThat(got.gift()).isEmpty();
+        assertThat(got.tags()).as("absent collections read as empty").isEmpty();
+        assertThat(client.ship(parcel("p-2"))).isEqualTo(parcel("p-2"));
+    }
+
+    @Test
+    final void theClientRefusesANullRequiredArgumentBeforeSending() {
+        Throwable thrown = catchThrowable(() -> client.ship(null));
+        Throwable nested = catchThrowable(() -> client.ship(new Parcel("p-1", null, null, Optional.empty(), List.of())));
+
+        assertThat(thrown).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("ship: body parcel: missing (expected: a Parcel;");
+        assertThat(nested).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("body parcel.to: missing (expected: an Address;");
+    }
+
+    @Test
+    final void theServerRefusesAMissingRequiredComponentBeforeTheHandlerAndAnswersTheNextCall() {
+        // The client checks too, so an interceptor below its check sends what a careless peer would.
+        ConformanceService careless = clients.client(ConformanceService.class).target(target(server))
+                .deadline(CALL_DEADLINE)
+                .interceptor((call, next) -> next.proceed(call.withArgs(new Object[] {
+                        new Parcel("p-1", null, null, Optional.empty(), List.of())})))
+                .build();
+
+        Throwable thrown = catchThrowable(() -> careless.ship(parcel("p-1")));
+
+        assertThat(thrown).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("parcel.to: missing (expected: an Address;");
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INVALID_ARGUMENT);
+        assertThat(client.ship(parcel("p-3"))).isEqualTo(parcel("p-3"));
     }
 
     // ---- call context and deadlines ------------------------------------------------------
