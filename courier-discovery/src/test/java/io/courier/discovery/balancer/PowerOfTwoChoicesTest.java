@@ -9,9 +9,11 @@ import io.courier.discovery.Endpoint;
 import io.courier.discovery.ServiceInstance;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
@@ -64,18 +66,41 @@ class PowerOfTwoChoicesTest {
 
     /** Calls one after another for {@code duration} of fake time; picks per endpoint host. */
     private Map<String, Integer> drive(List<Endpoint> endpoints, Duration duration, ToLongFunction<Endpoint> latency) {
+        return drive(endpoints, duration, latency, 1);
+    }
+
+    /** A call in flight in the fake time of {@link #drive}. */
+    private record InFlight(long endNanos, Endpoint endpoint, long latency) {
+    }
+
+    /**
+     * Keeps {@code callers} calls in flight for {@code duration} of fake time, each taking the
+     * latency given for its endpoint, as callers on that many threads would; picks per host.
+     */
+    private Map<String, Integer> drive(List<Endpoint> endpoints, Duration duration, ToLongFunction<Endpoint> latency,
+                                       int callers) {
         Map<String, Integer> picks = new HashMap<>();
+        PriorityQueue<InFlight> inFlight = new PriorityQueue<>(Comparator.comparingLong(InFlight::endNanos));
         long end = clock.now + duration.toNanos();
-        while (clock.now < end) {
-            Endpoint e = p2c.pick(endpoints, null);
-            picks.merge(e.uri().getHost(), 1, Integer::sum);
-            call(e, latency.applyAsLong(e));
+        while (clock.now < end || !inFlight.isEmpty()) {
+            if (clock.now < end && inFlight.size() < callers) {
+                Endpoint e = p2c.pick(endpoints, null);
+                picks.merge(e.uri().getHost(), 1, Integer::sum);
+                p2c.onStart(e);
+                long l = latency.applyAsLong(e);
+                inFlight.add(new InFlight(clock.now + l, e, l));
+                continue;
+            }
+            InFlight next = inFlight.poll();
+            clock.advance(Math.max(0, next.endNanos() - clock.now));
+            p2c.onEnd(next.endpoint(), next.latency(), null);
         }
         return picks;
     }
 
+    /** Four callers' calls at every endpoint, each answering in about 1 ms. */
     private Map<String, Integer> driveHealthy(Duration duration) {
-        return drive(all, duration, e -> healthy());
+        return drive(all, duration, e -> healthy(), 4);
     }
 
     private static double share(Map<String, Integer> picks, String host) {
