@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * endpoints) with a time constant, so that a once-slow endpoint does not stay expensive forever.
  */
 final class EndpointLatency {
-    /** Weight of the average kept when a faster sample comes. */
-    private static final double KEEP = 0.5;
+    /** How far a faster sample pulls the average: half way, so an endpoint is trusted again quickly. */
+    private static final double DOWN = 0.5;
+    /** How far a slower sample pushes the average: a quarter, so one hiccup does not shut it off. */
+    private static final double UP = 0.25;
 
     final AtomicInteger outstanding = new AtomicInteger();
     /** When the last attempt started (or a probe was claimed). */
@@ -49,11 +51,13 @@ final class EndpointLatency {
     }
 
     /**
-     * Adds a sample. A slower sample replaces the average at once (a peak), a faster one pulls it
-     * down by half, except that a cold attempt (one that started before the endpoint first
-     * answered: connecting, warming up) may only lower it: a new endpoint is not judged by its
-     * first, cold calls. An unreachable endpoint's sample is never cold. A probe's answer
-     * replaces the average whatever it is: it is the news the probe was sent for.
+     * Adds a sample. A slower sample pushes the average a quarter of the way up, a faster one
+     * pulls it half of the way down: on a busy machine every endpoint has hiccups, and an
+     * average that jumped to each one would shut off whichever had the latest. An unreachable
+     * endpoint's penalty replaces a lower average at once. A cold attempt (one that started
+     * before the endpoint first answered: connecting, warming up) may only lower the average: a
+     * new endpoint is not judged by its first, cold calls; an unreachable one's are never cold.
+     * A probe's answer replaces the average whatever it is: it is the news the probe was sent for.
      */
     synchronized void sample(long latencyNanos, boolean failedUnreachable, long nowNanos, double targetNanos,
                              double tauNanos) {
@@ -69,7 +73,13 @@ final class EndpointLatency {
         if (cold && !failedUnreachable && latencyNanos > current) {
             return;
         }
-        averageNanos = probe || latencyNanos > current ? latencyNanos : current * KEEP + latencyNanos * (1 - KEEP);
+        if (probe) {
+            averageNanos = latencyNanos;
+        } else if (failedUnreachable) {
+            averageNanos = Math.max(latencyNanos, current);
+        } else {
+            averageNanos = current + (latencyNanos - current) * (latencyNanos > current ? UP : DOWN);
+        }
         storedNanos = averageNanos;
         stampNanos = nowNanos;
     }

@@ -23,10 +23,12 @@ import java.util.stream.Collectors;
  * keeps a slow or overloaded endpoint from taking its full share; calls in flight count as load.
  *
  * <ul>
- *   <li>The latency average follows peaks at once and is pulled down by faster answers. Between
- *       answers it drifts back on time towards the mean of the other endpoints (that answer),
- *       by e every {@linkplain Builder#decay decay} (default 10 s): an endpoint that was slow
- *       once is not judged by that sample forever.</li>
+ *   <li>The latency average moves a quarter of the way up to a slower answer and half of the
+ *       way down to a faster one, so that one hiccup (a pause on a busy machine) does not shut
+ *       an endpoint off. Between answers a high average fades on time towards the mean of the
+ *       other endpoints (that answer), its distance shrinking by e every
+ *       {@linkplain Builder#decay decay} (default 10 s): an endpoint that was slow once is not
+ *       judged by that sample forever.</li>
  *   <li>An endpoint that no attempt went to for {@linkplain Builder#probeAfter probeAfter}
  *       (default 1 s) is picked when drawn, one attempt at a time: a probe that measures it
  *       again, so an endpoint the draws avoid gets traffic back as soon as it is fast.</li>
