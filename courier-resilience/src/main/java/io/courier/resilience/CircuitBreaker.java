@@ -10,7 +10,6 @@ import io.courier.resilience.internal.SlidingWindow;
 import io.courier.resilience.internal.TimeWindow;
 import io.courier.resilience.internal.TripRule;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
