@@ -101,7 +101,7 @@ class OneBadInstanceUnderLoadTest {
         breakers = CircuitBreakers.of(CircuitBreaker.builder("endpoint")
                 .countWindow(20).minimumCalls(10).failureRateThreshold(50)
                 .slowCallDuration(Duration.ofMillis(150)).slowCallRateThreshold(50)
-                .waitInOpen(Duration.ofMillis(400)).trialCalls(3)
+                .waitInOpen(Duration.ofMillis(400)).maxWaitInOpen(Duration.ofMillis(1600)).trialCalls(3)
                 .listener(transitions::add));
         Resilience resilience = Resilience.builder()
                 .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20))

@@ -90,7 +90,7 @@ public final class AimdLimit {
 
         /** A call slower than this counts as an overload. */
         public Builder latencyThreshold(Duration threshold) {
-            this.latencyThreshold = CircuitBreaker.Builder.positive("latencyThreshold", threshold);
+            this.latencyThreshold = CircuitBreakerBuilder.positive("latencyThreshold", threshold);
             return this;
         }
 

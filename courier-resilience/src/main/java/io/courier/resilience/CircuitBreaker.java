@@ -10,7 +10,6 @@ import io.courier.resilience.internal.SlidingWindow;
 import io.courier.resilience.internal.TimeWindow;
 import io.courier.resilience.internal.TripRule;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,18 +21,31 @@ import org.slf4j.LoggerFactory;
 /**
  * A circuit breaker as an {@link Interceptor}: while {@linkplain State#CLOSED closed} calls go
  * through and their outcomes fill a sliding window (the last N calls, or the calls of the last
- * T); once the window holds {@linkplain Builder#minimumCalls enough calls} and the failure rate
- * or the slow-call rate reaches its threshold, the breaker {@linkplain State#OPEN opens} and
- * refuses calls with a retry-safe {@link CircuitOpenException} naming it. After
- * {@linkplain Builder#waitInOpen the wait} it is {@linkplain State#HALF_OPEN half-open}: a
- * limited number of trial calls go through; one failed or slow trial opens it again, all
+ * T); once the window holds {@linkplain CircuitBreakerBuilder#minimumCalls enough calls} and the
+ * failure rate or the slow-call rate reaches its threshold, the breaker {@linkplain State#OPEN
+ * opens} and refuses calls with a retry-safe {@link CircuitOpenException} naming it. After
+ * {@linkplain CircuitBreakerBuilder#waitInOpen the wait} it is {@linkplain State#HALF_OPEN
+ * half-open}: a limited number of trial calls go through; one failed or slow trial opens it
+ * again for twice as long (up to {@linkplain CircuitBreakerBuilder#maxWaitInOpen a cap}), all
  * trials succeeding close it. Every change of state is published to the listeners.
  *
- * <p>Which errors are failures is the {@link FailurePolicy}'s decision; calls refused by a
- * {@link Bulkhead} count neither way, nor do cancelled calls, unless they were cancelled after
- * the slow-call duration: those count as slow successes, so that an endpoint whose answers always
- * lose to a hedge or a deadline still trips the slow-call rate. Usually one breaker guards each
- * endpoint ({@link CircuitBreakers}) and one the whole service ({@link Resilience}).
+ * <p><b>A sick endpoint, or a bad request.</b> A breaker must open when the endpoint is sick,
+ * never because some requests are bad. So:
+ * <ul>
+ *   <li>errors count as failures only when the {@link FailurePolicy} says so; the default
+ *       counts {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED}, {@code INTERNAL},
+ *       {@code UNKNOWN} and non-Courier exceptions, never the request's own faults
+ *       ({@code INVALID_ARGUMENT}, {@code NOT_FOUND}, {@code PERMISSION_DENIED} ...), which
+ *       count as successes;</li>
+ *   <li>a call that ran out of its deadline ({@code DEADLINE_EXCEEDED}) counts as slow, never
+ *       as failed: it trips the breaker only through the slow-call rate, when most calls are
+ *       slow, not when one request spun until its deadline;</li>
+ *   <li>a cancelled call counts neither way, unless it was cancelled after the slow-call
+ *       duration: then it counts as slow, so that an endpoint whose answers always lose to a
+ *       hedge or a deadline still trips; calls refused by a {@link Bulkhead} never count.</li>
+ * </ul>
+ * Usually one breaker guards each endpoint ({@link CircuitBreakers}) and one the whole service
+ * ({@link Resilience}).
  *
  * <pre>{@code
  * CircuitBreaker breaker = CircuitBreaker.builder("stock")
@@ -87,7 +99,7 @@ public final class CircuitBreaker implements Interceptor {
         }
     }
 
-    private final Builder config;
+    private final CircuitBreakerBuilder config;
     private final String name;
     private final Ticker ticker;
     private final FailurePolicy failurePolicy;
@@ -95,7 +107,7 @@ public final class CircuitBreaker implements Interceptor {
     private final List<Listener> listeners;
     private final BreakerCore core;
 
-    private CircuitBreaker(Builder b) {
+    CircuitBreaker(CircuitBreakerBuilder b) {
         this.config = b.copy();
         this.name = b.name;
         this.ticker = b.ticker;
@@ -108,15 +120,16 @@ public final class CircuitBreaker implements Interceptor {
         Supplier<SlidingWindow> windows = b.timeWindow == null
                 ? () -> new CountWindow(size)
                 : () -> new TimeWindow(windowNanos, TIME_BUCKETS);
-        this.core = new BreakerCore(name, ticker, rule, b.waitInOpen.toNanos(), b.trialCalls, windows, this::publish);
+        this.core = new BreakerCore(name, ticker, rule, b.waitInOpen.toNanos(), b.effectiveMaxWaitInOpen().toNanos(),
+                b.trialCalls, windows, this::publish);
     }
 
     /** Buckets of a time window: the window slides in steps of a tenth of its length. */
     static final int TIME_BUCKETS = 10;
 
     /** A builder with the defaults, for a breaker called {@code name} (used in errors and events). */
-    public static Builder builder(String name) {
-        return new Builder(name);
+    public static CircuitBreakerBuilder builder(String name) {
+        return new CircuitBreakerBuilder(name);
     }
 
     /** A breaker called {@code name} with the defaults. */
@@ -125,7 +138,7 @@ public final class CircuitBreaker implements Interceptor {
     }
 
     /** A builder holding this breaker's configuration, for a variant; the new breaker starts closed. */
-    public Builder toBuilder() {
+    public CircuitBreakerBuilder toBuilder() {
         return config.copy();
     }
 
@@ -216,6 +229,11 @@ public final class CircuitBreaker implements Interceptor {
             admitted.onResult(false, true, now);
         } else if (FailurePolicy.isCancellation(t) || t instanceof BulkheadFullException) {
             admitted.onIgnored(); // says nothing about the endpoint's health
+        } else if (FailurePolicy.isDeadlineExceeded(t)) {
+            // Out of time: a sick endpoint, or one request that asked for too much work (a
+            // pathological input that spins to the deadline). Only a rate tells them apart: the
+            // call counts as slow, never as failed, so one or two cannot open the breaker.
+            admitted.onResult(false, true, now);
         } else {
             admitted.onResult(failurePolicy.isFailure(t), slow, now);
         }
@@ -243,160 +261,5 @@ public final class CircuitBreaker implements Interceptor {
     @Override
     public String toString() {
         return "CircuitBreaker[" + name + ", " + state() + "]";
-    }
-
-    /**
-     * The configuration of a {@link CircuitBreaker}. Defaults: a count window of the last 100
-     * calls, at least 20 calls before judging, open at a 50% failure rate or a 100% slow-call
-     * rate, slow from 10 s, 10 s open, 5 trial calls, {@link FailurePolicy#byStatus()}, the
-     * system ticker. Not thread-safe; the breaker it builds is.
-     */
-    public static final class Builder {
-        private String name;
-        private int countWindow = 100;
-        private Duration timeWindow;
-        private int minimumCalls = 20;
-        private float failureRateThreshold = 50;
-        private float slowCallRateThreshold = 100;
-        private Duration slowCallDuration = Duration.ofSeconds(10);
-        private Duration waitInOpen = Duration.ofSeconds(10);
-        private int trialCalls = 5;
-        private FailurePolicy failurePolicy = FailurePolicy.byStatus();
-        private Ticker ticker = Ticker.system();
-        private List<Listener> listeners = new ArrayList<>();
-
-        private Builder(String name) {
-            name(name);
-        }
-
-        /** The breaker's name, used in errors and events. */
-        public Builder name(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
-            }
-            this.name = name;
-            return this;
-        }
-
-        /** Judge by the last {@code calls} calls (the default, with 100). */
-        public Builder countWindow(int calls) {
-            if (calls < 1 || calls > 1_000_000) {
-                throw new IllegalArgumentException("countWindow: " + calls + " (expected: in [1, 1000000])");
-            }
-            this.countWindow = calls;
-            this.timeWindow = null;
-            return this;
-        }
-
-        /** Judge by the calls of the last {@code duration}, sliding in tenths of it. */
-        public Builder timeWindow(Duration duration) {
-            Objects.requireNonNull(duration, "duration");
-            if (duration.toMillis() < 10) {
-                throw new IllegalArgumentException("timeWindow: " + duration + " (expected: >= 10ms)");
-            }
-            this.timeWindow = duration;
-            return this;
-        }
-
-        /** Calls the window must hold before the breaker may open. */
-        public Builder minimumCalls(int calls) {
-            if (calls < 1) {
-                throw new IllegalArgumentException("minimumCalls: " + calls + " (expected: >= 1)");
-            }
-            this.minimumCalls = calls;
-            return this;
-        }
-
-        /** Failure rate, in percent, at which the breaker opens. */
-        public Builder failureRateThreshold(float percent) {
-            this.failureRateThreshold = percent("failureRateThreshold", percent);
-            return this;
-        }
-
-        /** Slow-call rate, in percent, at which the breaker opens (100: only when every call is slow). */
-        public Builder slowCallRateThreshold(float percent) {
-            this.slowCallRateThreshold = percent("slowCallRateThreshold", percent);
-            return this;
-        }
-
-        /** How long a call may take before it counts as slow. */
-        public Builder slowCallDuration(Duration duration) {
-            this.slowCallDuration = positive("slowCallDuration", duration);
-            return this;
-        }
-
-        /** How long the breaker stays open before letting trial calls through. */
-        public Builder waitInOpen(Duration duration) {
-            this.waitInOpen = positive("waitInOpen", duration);
-            return this;
-        }
-
-        /** Trial calls let through while half-open; all must succeed to close the breaker. */
-        public Builder trialCalls(int calls) {
-            if (calls < 1) {
-                throw new IllegalArgumentException("trialCalls: " + calls + " (expected: >= 1)");
-            }
-            this.trialCalls = calls;
-            return this;
-        }
-
-        /** Which errors count as failures. */
-        public Builder failurePolicy(FailurePolicy policy) {
-            this.failurePolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /** The source of time (a fake clock, such as courier-test's {@code FakeClock}, in tests). */
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Objects.requireNonNull(ticker, "ticker");
-            return this;
-        }
-
-        /** Adds a listener for changes of state. */
-        public Builder listener(Listener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /** The breaker, closed. */
-        public CircuitBreaker build() {
-            if (timeWindow == null && minimumCalls > countWindow) {
-                throw new IllegalArgumentException("minimumCalls: " + minimumCalls + " (expected: <= countWindow "
-                        + countWindow + ", or the breaker could never open)");
-            }
-            return new CircuitBreaker(this);
-        }
-
-        Builder copy() {
-            Builder b = new Builder(name);
-            b.countWindow = countWindow;
-            b.timeWindow = timeWindow;
-            b.minimumCalls = minimumCalls;
-            b.failureRateThreshold = failureRateThreshold;
-            b.slowCallRateThreshold = slowCallRateThreshold;
-            b.slowCallDuration = slowCallDuration;
-            b.waitInOpen = waitInOpen;
-            b.trialCalls = trialCalls;
-            b.failurePolicy = failurePolicy;
-            b.ticker = ticker;
-            b.listeners = new ArrayList<>(listeners);
-            return b;
-        }
-
-        private static float percent(String what, float value) {
-            if (!(value > 0 && value <= 100)) {
-                throw new IllegalArgumentException(what + ": " + value + " (expected: in (0, 100])");
-            }
-            return value;
-        }
-
-        static Duration positive(String what, Duration value) {
-            Objects.requireNonNull(value, what);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
     }
 }

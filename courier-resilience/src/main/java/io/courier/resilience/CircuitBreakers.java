@@ -36,16 +36,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Thread-safe; finding the breaker of a known endpoint is one concurrent-map read.
  */
 public final class CircuitBreakers implements Interceptor {
-    private final CircuitBreaker.Builder template;
+    private final CircuitBreakerBuilder template;
     private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final List<CircuitBreaker.Listener> listeners = new CopyOnWriteArrayList<>();
 
-    private CircuitBreakers(CircuitBreaker.Builder template) {
+    private CircuitBreakers(CircuitBreakerBuilder template) {
         this.template = template.copy().listener(this::publish);
     }
 
     /** A registry whose breakers are configured as {@code template} (copied; its name is replaced). */
-    public static CircuitBreakers of(CircuitBreaker.Builder template) {
+    public static CircuitBreakers of(CircuitBreakerBuilder template) {
         return new CircuitBreakers(Objects.requireNonNull(template, "template"));
     }
 

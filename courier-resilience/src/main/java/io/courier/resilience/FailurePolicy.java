@@ -17,7 +17,12 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>{@link #byStatus()} is the default: {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED},
  * {@code RESOURCE_EXHAUSTED}, {@code INTERNAL} and {@code UNKNOWN} count, as does any
- * exception that is not a {@link CourierException}; a cancellation never counts.
+ * exception that is not a {@link CourierException}; a cancellation never counts. The statuses
+ * that say the request itself was wrong ({@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION},
+ * {@code NOT_FOUND}, {@code ALREADY_EXISTS}, {@code PERMISSION_DENIED}, {@code UNAUTHENTICATED},
+ * {@code OUT_OF_RANGE}, {@code UNIMPLEMENTED}, {@code ABORTED}) never count. A
+ * {@link CircuitBreaker} does not ask the policy about {@code DEADLINE_EXCEEDED}: it counts such
+ * a call as slow, so that one request that spins until its deadline cannot open it.
  *
  * <pre>{@code
  * FailurePolicy p = FailurePolicy.statuses(Status.UNAVAILABLE, Status.DATA_LOSS);
@@ -64,6 +69,14 @@ public interface FailurePolicy {
         Throwable t = unwrap(error);
         return t instanceof CancellationException
                 || (t instanceof CourierException c && c.status() == Status.CANCELLED);
+    }
+
+    /**
+     * Whether {@code error} is a call running out of its deadline: a slow call, which a circuit
+     * breaker counts only through its slow-call rate, whatever the policy.
+     */
+    static boolean isDeadlineExceeded(Throwable error) {
+        return unwrap(error) instanceof CourierException c && c.status() == Status.DEADLINE_EXCEEDED;
     }
 }
 

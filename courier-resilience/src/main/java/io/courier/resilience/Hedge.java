@@ -213,7 +213,7 @@ public final class Hedge implements Interceptor {
 
         /** How long the first attempt runs alone before the hedge is sent (turns an {@link #off()} hedge on). */
         public Builder delay(Duration delay) {
-            this.delay = CircuitBreaker.Builder.positive("delay", delay);
+            this.delay = CircuitBreakerBuilder.positive("delay", delay);
             this.off = false;
             return this;
         }

@@ -283,13 +283,13 @@ public final class Retry implements Interceptor {
 
         /** The longest backoff before the first retry. */
         public Builder initialBackoff(Duration backoff) {
-            this.initialBackoff = CircuitBreaker.Builder.positive("initialBackoff", backoff);
+            this.initialBackoff = CircuitBreakerBuilder.positive("initialBackoff", backoff);
             return this;
         }
 
         /** The longest backoff before any retry. */
         public Builder maxBackoff(Duration backoff) {
-            this.maxBackoff = CircuitBreaker.Builder.positive("maxBackoff", backoff);
+            this.maxBackoff = CircuitBreakerBuilder.positive("maxBackoff", backoff);
             return this;
         }
 

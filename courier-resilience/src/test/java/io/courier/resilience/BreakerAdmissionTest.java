@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class BreakerAdmissionTest {
     private final FakeClock clock = FakeClock.create();
 
-    private CircuitBreaker.Builder breaker() {
+    private CircuitBreakerBuilder breaker() {
         return CircuitBreaker.builder("stock").ticker(clock).countWindow(4).minimumCalls(4)
                 .waitInOpen(Duration.ofSeconds(10)).trialCalls(2)
                 .slowCallDuration(Duration.ofSeconds(1)).slowCallRateThreshold(50);

@@ -21,7 +21,7 @@ class CircuitBreakerTest {
     private final FakeClock clock = FakeClock.startingAt(0); // transitions are checked at absolute times
     private final List<Transition> events = new CopyOnWriteArrayList<>();
 
-    private CircuitBreaker.Builder breaker() {
+    private CircuitBreakerBuilder breaker() {
         return CircuitBreaker.builder("stock").ticker(clock).countWindow(10).minimumCalls(5)
                 .failureRateThreshold(50).waitInOpen(Duration.ofSeconds(10)).trialCalls(2)
                 .listener(events::add);
@@ -166,8 +166,8 @@ class CircuitBreakerTest {
 
         assertThat(b.state()).isEqualTo(State.OPEN);
         assertThat(events).extracting(Transition::to).containsExactly(State.OPEN, State.HALF_OPEN, State.OPEN);
-        clock.advance(Duration.ofSeconds(9));
-        assertThat(b.state()).as("a new full wait").isEqualTo(State.OPEN);
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(b.state()).as("a new wait, twice the first").isEqualTo(State.OPEN);
         clock.advance(Duration.ofSeconds(1));
         assertThat(b.state()).isEqualTo(State.HALF_OPEN);
     }

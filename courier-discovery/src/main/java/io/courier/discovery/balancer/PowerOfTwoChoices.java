@@ -3,6 +3,7 @@ package io.courier.discovery.balancer;
 import io.courier.Call;
 import io.courier.CourierException;
 import io.courier.Status;
+import io.courier.Ticker;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.LoadBalancer;
 import java.net.URI;
@@ -13,31 +14,40 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
  * Power of two choices, the default load balancer: draws two different endpoints at random and
  * picks the one with the lower cost, {@code (latency EWMA + 1 ms) × (outstanding calls + 1)}.
  * Random draws spread load without the herd behaviour of always taking the best; comparing two
- * keeps a slow or overloaded endpoint from taking its full share.
+ * keeps a slow or overloaded endpoint from taking its full share; calls in flight count as load.
  *
  * <ul>
- *   <li>The latency average follows peaks at once and falls back gradually
- *       ({@linkplain Builder#decay decay}, default 10 s), so an endpoint that was slow gets
- *       tried again after a while without being hammered meanwhile.</li>
+ *   <li>The latency average moves a quarter of the way up to a slower answer and half of the
+ *       way down to a faster one, so that one hiccup (a pause on a busy machine) does not shut
+ *       an endpoint off. Between answers a high average fades on time towards the mean of the
+ *       other endpoints (that answer), its distance shrinking by e every
+ *       {@linkplain Builder#decay decay} (default 10 s): an endpoint that was slow once is not
+ *       judged by that sample forever.</li>
+ *   <li>An endpoint that no attempt went to for {@linkplain Builder#probeAfter probeAfter}
+ *       (default 1 s) is picked when drawn, one attempt at a time: a probe that measures it
+ *       again, so an endpoint the draws avoid gets traffic back as soon as it is fast.</li>
+ *   <li>A new endpoint, or one whose statistics were dropped (a recovered one), starts at the
+ *       mean of the others; answers to attempts that started before its first answer (a cold
+ *       client connecting, a server warming up) may lower its average but not raise it.</li>
  *   <li>An attempt that failed because the endpoint could not be reached or did not answer in
  *       time ({@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}) counts as a
  *       {@linkplain Builder#failurePenalty penalty} latency (default 1 s): a dead endpoint
- *       loses every draw until discovery drops it. Application errors count as their latency.</li>
- *   <li>A new endpoint starts with no latency, so it takes traffic at once.</li>
+ *       loses every draw but its probes until discovery drops it. Application errors count as
+ *       their latency.</li>
  * </ul>
  *
  * <pre>{@code
  * courier.client(Inventory.class).loadBalancer(PowerOfTwoChoices.builder().decay(Duration.ofSeconds(5)).build()).build();
  * }</pre>
  *
- * <p>Thread-safe and lock-free. The public constructor (defaults) is for
+ * <p>Thread-safe; a pick reads every endpoint's average once (for the mean), which suits the
+ * tens of endpoints a client calls. The public constructor (defaults) is for
  * {@link java.util.ServiceLoader}, which makes it every client's default.
  */
 public final class PowerOfTwoChoices implements LoadBalancer {
@@ -45,27 +55,9 @@ public final class PowerOfTwoChoices implements LoadBalancer {
 
     private final double decayNanos;
     private final long penaltyNanos;
-    private final Map<URI, Stats> stats = new ConcurrentHashMap<>();
-
-    /** Per-endpoint statistics. */
-    private static final class Stats {
-        final AtomicInteger outstanding = new AtomicInteger();
-        volatile double ewmaNanos;
-        volatile long stampNanos = System.nanoTime();
-
-        /** The latency average now, decayed for the time since the last sample. */
-        double ewma(long now, double decayNanos) {
-            double elapsed = Math.max(0, now - stampNanos);
-            return ewmaNanos * Math.exp(-elapsed / decayNanos);
-        }
-
-        synchronized void sample(long latencyNanos, long now, double decayNanos) {
-            double current = ewma(now, decayNanos);
-            // Peak-sensitive: a slower sample replaces the average, a faster one pulls it down gradually.
-            ewmaNanos = latencyNanos > current ? latencyNanos : current * 0.7 + latencyNanos * 0.3;
-            stampNanos = now;
-        }
-    }
+    private final long probeAfterNanos;
+    private final Ticker ticker;
+    private final Map<URI, EndpointLatency> stats = new ConcurrentHashMap<>();
 
     /** With the defaults. */
     public PowerOfTwoChoices() {
@@ -75,6 +67,8 @@ public final class PowerOfTwoChoices implements LoadBalancer {
     private PowerOfTwoChoices(Builder b) {
         this.decayNanos = b.decay.toNanos();
         this.penaltyNanos = b.failurePenalty.toNanos();
+        this.probeAfterNanos = b.probeAfter.toNanos();
+        this.ticker = b.ticker;
     }
 
     /** A builder with the defaults. */
@@ -96,31 +90,71 @@ public final class PowerOfTwoChoices implements LoadBalancer {
         }
         Endpoint ea = candidates.get(a);
         Endpoint eb = candidates.get(b);
-        long now = System.nanoTime();
-        return cost(ea, now) <= cost(eb, now) ? ea : eb;
+        long now = ticker.nanoTime();
+        if (probeDue(ea, now)) {
+            return ea;
+        }
+        if (probeDue(eb, now)) {
+            return eb;
+        }
+        Mean mean = mean();
+        return cost(ea, now, mean) <= cost(eb, now, mean) ? ea : eb;
+    }
+
+    private boolean probeDue(Endpoint e, long now) {
+        EndpointLatency s = stats.get(e.uri());
+        return s != null && s.claimProbe(now, probeAfterNanos);
+    }
+
+    /** The sum and count of the stored averages of the endpoints that answer. */
+    private record Mean(double sumNanos, int count) {
+        /** The mean of the others than {@code self} (null: of all), 0 if there are none. */
+        double without(EndpointLatency self) {
+            boolean counted = self != null && !self.unreachable();
+            double sum = counted ? sumNanos - self.stored() : sumNanos;
+            int others = counted ? count - 1 : count;
+            return others <= 0 ? 0 : Math.max(0, sum / others);
+        }
+    }
+
+    private Mean mean() {
+        double sum = 0;
+        int count = 0;
+        for (EndpointLatency s : stats.values()) {
+            if (!s.unreachable()) {
+                sum += s.stored();
+                count++;
+            }
+        }
+        return new Mean(sum, count);
     }
 
     /** The cost of sending one more call to {@code e}; lower is better. */
     double cost(Endpoint e, long now) {
-        Stats s = stats.get(e.uri());
+        return cost(e, now, mean());
+    }
+
+    private double cost(Endpoint e, long now, Mean mean) {
+        EndpointLatency s = stats.get(e.uri());
         if (s == null) {
-            return BASE_NANOS;
+            return mean.without(null) + BASE_NANOS;
         }
-        return (s.ewma(now, decayNanos) + BASE_NANOS) * (s.outstanding.get() + 1);
+        return (s.average(now, mean.without(s), decayNanos) + BASE_NANOS) * (s.outstanding.get() + 1);
     }
 
     @Override
     public void onStart(Endpoint endpoint) {
-        stats(endpoint).outstanding.incrementAndGet();
+        stats(endpoint).start(ticker.nanoTime());
     }
 
     @Override
     public void onEnd(Endpoint endpoint, long latencyNanos, Throwable failure) {
-        Stats s = stats(endpoint);
+        EndpointLatency s = stats(endpoint);
         s.outstanding.updateAndGet(v -> Math.max(0, v - 1)); // not below 0 if the stats were dropped meanwhile
         boolean unreachable = failure instanceof CourierException c
                 && (c.status() == Status.UNAVAILABLE || c.status() == Status.DEADLINE_EXCEEDED);
-        s.sample(unreachable ? Math.max(latencyNanos, penaltyNanos) : latencyNanos, System.nanoTime(), decayNanos);
+        long sample = unreachable ? Math.max(latencyNanos, penaltyNanos) : latencyNanos;
+        s.sample(sample, unreachable, ticker.nanoTime(), mean().without(s), decayNanos);
     }
 
     @Override
@@ -129,9 +163,13 @@ public final class PowerOfTwoChoices implements LoadBalancer {
         stats.keySet().retainAll(keep);
     }
 
-    private Stats stats(Endpoint e) {
-        Stats s = stats.get(e.uri());
-        return s != null ? s : stats.computeIfAbsent(e.uri(), u -> new Stats());
+    private EndpointLatency stats(Endpoint e) {
+        EndpointLatency s = stats.get(e.uri());
+        if (s != null) {
+            return s;
+        }
+        double start = mean().without(null); // a newcomer starts at the mean, not at its first cold answer
+        return stats.computeIfAbsent(e.uri(), u -> new EndpointLatency(start, ticker.nanoTime()));
     }
 
     @Override
@@ -143,11 +181,16 @@ public final class PowerOfTwoChoices implements LoadBalancer {
     public static final class Builder {
         private Duration decay = Duration.ofSeconds(10);
         private Duration failurePenalty = Duration.ofSeconds(1);
+        private Duration probeAfter = Duration.ofSeconds(1);
+        private Ticker ticker = Ticker.system();
 
         private Builder() {
         }
 
-        /** How fast a past latency is forgotten: it shrinks by e every {@code decay} (default 10 s). */
+        /**
+         * How fast a past latency is forgotten without new answers: its distance to the mean of
+         * the other endpoints shrinks by e every {@code decay} (default 10 s).
+         */
         public Builder decay(Duration decay) {
             Objects.requireNonNull(decay, "decay");
             if (decay.isNegative() || decay.isZero()) {
@@ -164,6 +207,25 @@ public final class PowerOfTwoChoices implements LoadBalancer {
                 throw new IllegalArgumentException("failurePenalty: " + penalty + " (expected: >= 0)");
             }
             this.failurePenalty = penalty;
+            return this;
+        }
+
+        /**
+         * How long an endpoint may go without an attempt before it is probed: picked when drawn,
+         * whatever its average (default 1 s).
+         */
+        public Builder probeAfter(Duration after) {
+            Objects.requireNonNull(after, "after");
+            if (after.isNegative() || after.isZero()) {
+                throw new IllegalArgumentException("probeAfter: " + after + " (expected: > 0)");
+            }
+            this.probeAfter = after;
+            return this;
+        }
+
+        /** The source of time (a fake clock in tests; default the system's). */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

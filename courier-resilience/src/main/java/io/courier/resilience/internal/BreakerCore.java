@@ -2,6 +2,7 @@ package io.courier.resilience.internal;
 
 import io.courier.Ticker;
 import io.courier.resilience.CircuitBreaker;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -15,18 +16,22 @@ public final class BreakerCore {
     final String name;
     final Ticker ticker;
     final TripRule rule;
-    final long waitInOpenNanos;
+    private final long waitInOpenNanos;
+    private final long maxWaitInOpenNanos;
     private final int trialCalls;
     private final Supplier<SlidingWindow> windows;
     private final Consumer<CircuitBreaker.Transition> publisher;
     private final AtomicReference<BreakerState> current;
+    /** Opens since the breaker was last closed, minus one: the exponent of the next wait's doubling. */
+    private final AtomicInteger reopenings = new AtomicInteger();
 
-    public BreakerCore(String name, Ticker ticker, TripRule rule, long waitInOpenNanos, int trialCalls,
-                       Supplier<SlidingWindow> windows, Consumer<CircuitBreaker.Transition> publisher) {
+    public BreakerCore(String name, Ticker ticker, TripRule rule, long waitInOpenNanos, long maxWaitInOpenNanos,
+                       int trialCalls, Supplier<SlidingWindow> windows, Consumer<CircuitBreaker.Transition> publisher) {
         this.name = name;
         this.ticker = ticker;
         this.rule = rule;
         this.waitInOpenNanos = waitInOpenNanos;
+        this.maxWaitInOpenNanos = maxWaitInOpenNanos;
         this.trialCalls = trialCalls;
         this.windows = windows;
         this.publisher = publisher;
@@ -71,15 +76,43 @@ public final class BreakerCore {
         return current.get();
     }
 
+    /** How long the current open lasts in all (backed off), zero unless open. */
+    public long openWaitNanos() {
+        return current.get() instanceof OpenState o ? o.waitNanos : 0;
+    }
+
+    /**
+     * The wait of an open that comes after {@code reopened} others without a close in between:
+     * the first wait doubled that many times, capped. An endpoint still sick at its trial is
+     * looked at less and less often, and never less often than the cap.
+     */
+    long waitFor(int reopened) {
+        long wait = Math.min(waitInOpenNanos, maxWaitInOpenNanos);
+        for (int i = 0; i < reopened && wait < maxWaitInOpenNanos; i++) {
+            wait = wait > maxWaitInOpenNanos / 2 ? maxWaitInOpenNanos : wait * 2;
+        }
+        return wait;
+    }
+
     /** Replaces {@code from} by a fresh {@code to} state, if {@code from} is still current. */
     boolean transition(BreakerState from, CircuitBreaker.State to, long nowNanos) {
         BreakerState next = switch (to) {
             case CLOSED -> new ClosedState(this, windows.get());
-            case OPEN -> new OpenState(this, nowNanos);
+            // Opened from closed: the first wait. Opened again from half-open (a trial failed):
+            // the wait doubles. Of racing transitions only the compare-and-set's winner counts.
+            case OPEN -> new OpenState(this, nowNanos,
+                    waitFor(from.state() == CircuitBreaker.State.HALF_OPEN ? reopenings.get() + 1 : 0));
             case HALF_OPEN -> new HalfOpenState(this, trialCalls);
         };
         if (!current.compareAndSet(from, next)) {
             return false;
+        }
+        if (to == CircuitBreaker.State.OPEN) {
+            if (from.state() == CircuitBreaker.State.HALF_OPEN) {
+                reopenings.incrementAndGet();
+            } else {
+                reopenings.set(0);
+            }
         }
         publisher.accept(new CircuitBreaker.Transition(name, from.state(), to, nowNanos));
         return true;

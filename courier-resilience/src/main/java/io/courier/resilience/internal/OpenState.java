@@ -2,13 +2,18 @@ package io.courier.resilience.internal;
 
 import io.courier.resilience.CircuitBreaker;
 
-/** Calls are rejected until the wait is over; the first call after it finds the breaker half-open. */
+/**
+ * Calls are rejected until the wait is over; the first call after it finds the breaker half-open.
+ * The wait is fixed when the state is made: {@link BreakerCore#waitFor} backs it off.
+ */
 final class OpenState extends BreakerState {
     private final long openedAtNanos;
+    final long waitNanos;
 
-    OpenState(BreakerCore core, long openedAtNanos) {
+    OpenState(BreakerCore core, long openedAtNanos, long waitNanos) {
         super(core);
         this.openedAtNanos = openedAtNanos;
+        this.waitNanos = waitNanos;
     }
 
     @Override
@@ -18,7 +23,7 @@ final class OpenState extends BreakerState {
 
     @Override
     BreakerState settle(long nowNanos) {
-        if (nowNanos - openedAtNanos >= core.waitInOpenNanos) {
+        if (nowNanos - openedAtNanos >= waitNanos) {
             core.transition(this, CircuitBreaker.State.HALF_OPEN, nowNanos);
             return core.current().settle(nowNanos);
         }
@@ -37,7 +42,7 @@ final class OpenState extends BreakerState {
 
     /** How long calls will still be rejected. */
     long remainingNanos(long nowNanos) {
-        return Math.max(0, core.waitInOpenNanos - (nowNanos - openedAtNanos));
+        return Math.max(0, waitNanos - (nowNanos - openedAtNanos));
     }
 
     @Override

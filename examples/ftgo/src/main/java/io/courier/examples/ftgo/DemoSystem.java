@@ -116,9 +116,13 @@ public final class DemoSystem implements AutoCloseable {
         Courier orders = courier("order", discovery);
         consumerAttempts = new Attempts();
         // Round robin so the spread over instances is plain to see; a breaker per endpoint ejects
-        // an instance after two failed attempts out of its last four.
+        // an instance once half of its last calls failed, judged on at least 10, so that a few bad
+        // requests cannot shut it off. Out of time counts as slow, and only most calls slow eject.
+        // Ejected for 5 s, doubling while its trial calls fail, never more than a minute.
         consumerBreakers = CircuitBreakers.of(CircuitBreaker.builder("consumer")
-                .countWindow(4).minimumCalls(2).failureRateThreshold(50).waitInOpen(Duration.ofMinutes(5)));
+                .countWindow(20).minimumCalls(10).failureRateThreshold(50)
+                .slowCallDuration(Duration.ofSeconds(2)).slowCallRateThreshold(80)
+                .waitInOpen(Duration.ofSeconds(5)).maxWaitInOpen(Duration.ofSeconds(60)));
         Resilience resilience = Resilience.builder()
                 .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(50)).build())
                 .endpointBreakers(consumerBreakers)

@@ -46,6 +46,11 @@ public final class Scenario {
     /** How long a call or a wait may take: generous, since it only bounds a hang on a loaded machine. */
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final String STOPPED = "consumer-2";
+    /**
+     * Orders within which the stopped instance's breaker must open: its breaker judges at least 10
+     * calls, and round robin sends it every third attempt.
+     */
+    private static final int MAX_ORDERS_TO_EJECT = 60;
 
     private final DemoSystem system;
     private final PrintStream out;
@@ -205,8 +210,9 @@ public final class Scenario {
         int from = system.consumerAttempts().count();
         int created = 0;
         while (system.consumerBreaker(dead) != CircuitBreaker.State.OPEN) {
-            if (created == 20) {
-                return fail("the breaker of " + STOPPED + " is still " + system.consumerBreaker(dead) + " after 20 orders; attempts "
+            if (created == MAX_ORDERS_TO_EJECT) {
+                return fail("the breaker of " + STOPPED + " is still " + system.consumerBreaker(dead) + " after "
+                        + MAX_ORDERS_TO_EJECT + " orders; attempts "
                         + system.consumerAttempts().since(from));
             }
             orders.create(lunch);
