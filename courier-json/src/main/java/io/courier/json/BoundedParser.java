@@ -67,8 +67,17 @@ final class BoundedParser extends JsonParserDelegate {
         if (scale != Long.MIN_VALUE && scale <= limits.maxDecimalScale()) {
             return; // no exponent: the scale is the count of fraction digits
         }
+        String where = PREFIX + path(delegate.getParsingContext());
+        BigDecimal value;
         try {
-            limits.checkDecimal(PREFIX + path(delegate.getParsingContext()), new BigDecimal(number));
+            value = new BigDecimal(number);
+        } catch (NumberFormatException e) { // an exponent past what an int holds: a scale past any limit
+            String shown = number.length() > 40 ? number.substring(0, 37) + "..." : number;
+            throw new Exceeded(this, Limits.exceeded(where, "the scale of " + shown, limits.maxDecimalScale(),
+                    "maxDecimalScale"));
+        }
+        try {
+            limits.checkDecimal(where, value);
         } catch (InvalidArgumentException e) {
             throw new Exceeded(this, e);
         }

@@ -193,7 +193,7 @@ public final class JsonCodec implements Codec {
             // mapper's text may name internals, so it stays in the cause.
             InternalException error = new InternalException("cannot encode a " + typeName(declared) + " as JSON: "
                     + DecodeErrors.clean(e.getOriginalMessage()));
-            error.initCause(e);
+            error.addSuppressed(e); // its cause is fixed at null, so initCause would throw
             throw error;
         }
     }

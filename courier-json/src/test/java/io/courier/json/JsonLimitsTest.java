@@ -38,6 +38,8 @@ class JsonLimitsTest {
         failsFast(codec, "{\"customer\":\"ann\",\"amount\":{\"amount\":1e10000000,\"currency\":\"EUR\"}}", Order.class)
                 .hasMessage("body: $.amount.amount: scale -10000000 exceeds the limit 1000 (maxDecimalScale)");
         failsFast(codec, "{\"amount\":1e-5000}", Money.class).hasMessageContaining("scale 5000 exceeds the limit 1000");
+        failsFast(codec, "{\"amount\":1e99999999999}", Money.class)
+                .hasMessage("body: $.amount: the scale of 1e99999999999 exceeds the limit 1000 (maxDecimalScale)");
     }
 
     @Test
@@ -97,6 +99,12 @@ class JsonLimitsTest {
         assertThat(codec.decode(bytes("{\"amount\":0.0001}"), Money.class)).isEqualTo(new Money(new BigDecimal("0.0001"), null));
         String nested = "[".repeat(100) + "]".repeat(100);
         assertThat(codec.decode(bytes(nested), List.class)).isInstanceOf(List.class);
+    }
+
+    @Test
+    void aPropertyGivenTwiceIsInvalidArgument() {
+        failsFast(codec, "{\"amount\":1,\"currency\":\"EUR\",\"amount\":2}", Money.class)
+                .hasMessage("body: $.amount: given twice (expected: each property once)");
     }
 
     @Test
