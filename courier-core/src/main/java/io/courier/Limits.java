@@ -24,7 +24,8 @@ import java.math.BigInteger;
  * }</pre>
  *
  * <p>Codecs receive them through {@link io.courier.spi.Codec#withLimits(Limits)} and check
- * values with the {@code check...} methods here, which throw the error described above.
+ * values with the {@code check...} methods here, which throw the error described above; each
+ * takes {@code where}, the field's name in the message, or null to leave it out.
  */
 public final class Limits {
     private static final Limits DEFAULTS = builder().build();
@@ -175,9 +176,13 @@ public final class Limits {
         }
     }
 
-    /** The error for a value past a limit: {@code "where: what exceeds the limit N (name)"}. */
+    /**
+     * The error for a value past a limit: {@code "where: what exceeds the limit N (name)"}, or
+     * without {@code "where: "} when {@code where} is null (for a codec that adds the path itself).
+     */
     public static InvalidArgumentException exceeded(String where, String what, long limit, String name) {
-        return new InvalidArgumentException(where + ": " + what + " exceeds the limit " + limit + " (" + name + ")");
+        String message = what + " exceeds the limit " + limit + " (" + name + ")";
+        return new InvalidArgumentException(where == null ? message : where + ": " + message);
     }
 
     /** A builder holding this instance's values. */
