@@ -102,6 +102,7 @@ public final class Courier implements AutoCloseable {
         List<Codec> codecs = new ArrayList<>();
         ServiceLoader.load(Codec.class, Courier.class.getClassLoader()).forEach(codecs::add);
         codecs.addAll(b.codecs);
+        codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
         TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, scheduler);
 
         List<TransportFactory> factories = new ArrayList<>();
@@ -425,7 +426,10 @@ public final class Courier implements AutoCloseable {
             return this;
         }
 
-        /** Request size limits (default {@link Limits#defaults()}). */
+        /**
+         * Request size limits, and the decode limits every codec of this instance enforces on
+         * every transport (default {@link Limits#defaults()}).
+         */
         public Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;

@@ -1,25 +1,60 @@
 package io.courier;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 /**
- * Size limits a server enforces on each request, with a clear error when one is passed
- * (HTTP 413 or 431, {@link Status#RESOURCE_EXHAUSTED}). Immutable; built by {@link #builder()}.
+ * The limits a {@code Courier} enforces on what it receives. Immutable and thread-safe; built
+ * by {@link #builder()}.
+ *
+ * <ul>
+ *   <li>Size limits, enforced by transports on each request: body and header bytes (HTTP 413
+ *       or 431, {@link Status#RESOURCE_EXHAUSTED}).</li>
+ *   <li>Decode limits, enforced by every codec on every transport (REST, gRPC, messaging) while
+ *       it reads a value, so that a small hostile payload cannot make it work for minutes: the
+ *       digits of a number, the scale of a decimal, the length of a string, the nesting depth,
+ *       the elements of one collection, map or array, and the bytes of one encoded value. A
+ *       payload past one is refused with {@link InvalidArgumentException} (HTTP 400,
+ *       {@link Status#INVALID_ARGUMENT}) naming the field, what was found and the limit, e.g.
+ *       {@code body: $.amount: scale -10000000 exceeds the limit 1000 (maxDecimalScale)}.</li>
+ * </ul>
  *
  * <pre>{@code
- * Courier.builder().limits(Limits.builder().maxBodyBytes(1 << 20).build())
+ * Courier.builder().limits(Limits.builder().maxBodyBytes(1 << 20).maxDecimalScale(100).build())
  * }</pre>
+ *
+ * <p>Codecs receive them through {@link io.courier.spi.Codec#withLimits(Limits)} and check
+ * values with the {@code check...} methods here, which throw the error described above; each
+ * takes {@code where}, the field's name in the message, or null to leave it out.
  */
 public final class Limits {
     private static final Limits DEFAULTS = builder().build();
 
     private final int maxBodyBytes;
     private final int maxHeaderBytes;
+    private final int maxNumberLength;
+    private final int maxDecimalScale;
+    private final int maxStringLength;
+    private final int maxNestingDepth;
+    private final int maxElements;
+    private final int maxDecodedBytes;
 
     private Limits(Builder b) {
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxHeaderBytes = b.maxHeaderBytes;
+        this.maxNumberLength = b.maxNumberLength;
+        this.maxDecimalScale = b.maxDecimalScale;
+        this.maxStringLength = b.maxStringLength;
+        this.maxNestingDepth = b.maxNestingDepth;
+        this.maxElements = b.maxElements;
+        this.maxDecodedBytes = b.maxDecodedBytes;
     }
 
-    /** 16 MiB bodies, 16 KiB of headers. */
+    /**
+     * 16 MiB bodies, 16 KiB of headers; numbers of at most 1,000 characters, decimal scales
+     * within ±1,000, strings of at most 8 Mi characters, 100 levels of nesting, 1,000,000
+     * elements per collection, 16 MiB per decoded value.
+     */
     public static Limits defaults() {
         return DEFAULTS;
     }
@@ -39,25 +74,149 @@ public final class Limits {
         return maxHeaderBytes;
     }
 
+    /**
+     * The most characters of one number (digits, sign, point and exponent), so also the size
+     * of a {@code BigInteger}: 1,000 digits are about 3,300 bits.
+     */
+    public int maxNumberLength() {
+        return maxNumberLength;
+    }
+
+    /**
+     * The largest magnitude of a {@code BigDecimal}'s scale: {@code 1e10000000} has scale
+     * -10,000,000 and would take ten million digits written out in full.
+     */
+    public int maxDecimalScale() {
+        return maxDecimalScale;
+    }
+
+    /** The longest string or byte string, in characters (bytes for binary values). */
+    public int maxStringLength() {
+        return maxStringLength;
+    }
+
+    /** The deepest nesting of objects, arrays and messages. */
+    public int maxNestingDepth() {
+        return maxNestingDepth;
+    }
+
+    /** The most elements of one collection, map or array (entries of a JSON object included). */
+    public int maxElements() {
+        return maxElements;
+    }
+
+    /** The largest encoded value a codec decodes, in bytes: a body, a gRPC message, a message payload. */
+    public int maxDecodedBytes() {
+        return maxDecodedBytes;
+    }
+
+    /**
+     * {@code text} as a {@code BigDecimal}, checked against {@link #maxNumberLength()} before
+     * parsing and {@link #maxDecimalScale()} after.
+     *
+     * @param where names the value in errors, e.g. {@code body: $.amount}
+     * @throws NumberFormatException when {@code text} is no number
+     * @throws InvalidArgumentException when it is past a limit
+     */
+    public BigDecimal parseDecimal(String where, String text) {
+        checkNumberLength(where, text.length());
+        BigDecimal value = new BigDecimal(text);
+        checkDecimal(where, value);
+        return value;
+    }
+
+    /**
+     * {@code text} as a {@code BigInteger}, checked against {@link #maxNumberLength()} before parsing.
+     *
+     * @throws NumberFormatException when {@code text} is no integer
+     * @throws InvalidArgumentException when it is longer than the limit
+     */
+    public BigInteger parseInteger(String where, String text) {
+        checkNumberLength(where, text.length());
+        return new BigInteger(text);
+    }
+
+    /** Fails when a number of {@code length} characters is longer than {@link #maxNumberLength()}. */
+    public void checkNumberLength(String where, long length) {
+        check(where, length, maxNumberLength, "a number of ", " characters", "maxNumberLength");
+    }
+
+    /** Fails when {@code value}'s scale or digits are past {@link #maxDecimalScale()} or {@link #maxNumberLength()}. */
+    public void checkDecimal(String where, BigDecimal value) {
+        int scale = value.scale();
+        if (Math.abs((long) scale) > maxDecimalScale) {
+            throw exceeded(where, "scale " + scale, maxDecimalScale, "maxDecimalScale");
+        }
+        checkNumberLength(where, value.precision());
+    }
+
+    /** Fails when a string of {@code length} characters (or bytes) is longer than {@link #maxStringLength()}. */
+    public void checkStringLength(String where, long length) {
+        check(where, length, maxStringLength, "a string of ", " characters", "maxStringLength");
+    }
+
+    /** Fails when {@code depth} levels of nesting are more than {@link #maxNestingDepth()}. */
+    public void checkDepth(String where, long depth) {
+        check(where, depth, maxNestingDepth, "nesting of ", " levels", "maxNestingDepth");
+    }
+
+    /** Fails when one collection, map or array holding {@code count} elements is more than {@link #maxElements()}. */
+    public void checkElements(String where, long count) {
+        check(where, count, maxElements, "", " elements", "maxElements");
+    }
+
+    /** Fails when an encoded value of {@code bytes} is larger than {@link #maxDecodedBytes()}. */
+    public void checkDecodedBytes(String where, long bytes) {
+        check(where, bytes, maxDecodedBytes, "", " bytes", "maxDecodedBytes");
+    }
+
+    private static void check(String where, long found, int limit, String before, String after, String name) {
+        if (found > limit) {
+            throw exceeded(where, before + found + after, limit, name);
+        }
+    }
+
+    /**
+     * The error for a value past a limit: {@code "where: what exceeds the limit N (name)"}, or
+     * without {@code "where: "} when {@code where} is null (for a codec that adds the path itself).
+     */
+    public static InvalidArgumentException exceeded(String where, String what, long limit, String name) {
+        String message = what + " exceeds the limit " + limit + " (" + name + ")";
+        return new InvalidArgumentException(where == null ? message : where + ": " + message);
+    }
+
     /** A builder holding this instance's values. */
     public Builder toBuilder() {
-        return new Builder().maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes);
+        return new Builder().maxBodyBytes(maxBodyBytes).maxHeaderBytes(maxHeaderBytes)
+                .maxNumberLength(maxNumberLength).maxDecimalScale(maxDecimalScale).maxStringLength(maxStringLength)
+                .maxNestingDepth(maxNestingDepth).maxElements(maxElements).maxDecodedBytes(maxDecodedBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "Limits[maxBodyBytes=" + maxBodyBytes + ", maxHeaderBytes=" + maxHeaderBytes + ", maxNumberLength="
+                + maxNumberLength + ", maxDecimalScale=" + maxDecimalScale + ", maxStringLength=" + maxStringLength
+                + ", maxNestingDepth=" + maxNestingDepth + ", maxElements=" + maxElements + ", maxDecodedBytes="
+                + maxDecodedBytes + "]";
     }
 
     /** Builds {@link Limits}; not thread-safe. */
     public static final class Builder {
         private int maxBodyBytes = 16 * 1024 * 1024;
         private int maxHeaderBytes = 16 * 1024;
+        private int maxNumberLength = 1000;
+        private int maxDecimalScale = 1000;
+        private int maxStringLength = 8 * 1024 * 1024;
+        private int maxNestingDepth = 100;
+        private int maxElements = 1_000_000;
+        private int maxDecodedBytes = 16 * 1024 * 1024;
 
         private Builder() {
         }
 
         /** The largest request body accepted, in bytes. */
         public Builder maxBodyBytes(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxBodyBytes: " + bytes + " (expected: > 0)");
-            }
-            this.maxBodyBytes = bytes;
+            this.maxBodyBytes = positive("maxBodyBytes", bytes);
             return this;
         }
 
@@ -68,6 +227,52 @@ public final class Limits {
             }
             this.maxHeaderBytes = bytes;
             return this;
+        }
+
+        /** The most characters of one number (default 1,000). */
+        public Builder maxNumberLength(int length) {
+            this.maxNumberLength = positive("maxNumberLength", length);
+            return this;
+        }
+
+        /** The largest magnitude of a decimal's scale (default 1,000). */
+        public Builder maxDecimalScale(int scale) {
+            if (scale < 0) {
+                throw new IllegalArgumentException("maxDecimalScale: " + scale + " (expected: >= 0)");
+            }
+            this.maxDecimalScale = scale;
+            return this;
+        }
+
+        /** The longest string or byte string, in characters or bytes (default 8 Mi). */
+        public Builder maxStringLength(int length) {
+            this.maxStringLength = positive("maxStringLength", length);
+            return this;
+        }
+
+        /** The deepest nesting of objects, arrays and messages (default 100). */
+        public Builder maxNestingDepth(int depth) {
+            this.maxNestingDepth = positive("maxNestingDepth", depth);
+            return this;
+        }
+
+        /** The most elements of one collection, map or array (default 1,000,000). */
+        public Builder maxElements(int count) {
+            this.maxElements = positive("maxElements", count);
+            return this;
+        }
+
+        /** The largest encoded value a codec decodes, in bytes (default 16 MiB). */
+        public Builder maxDecodedBytes(int bytes) {
+            this.maxDecodedBytes = positive("maxDecodedBytes", bytes);
+            return this;
+        }
+
+        private static int positive(String name, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
         }
 
         /** The limits. */

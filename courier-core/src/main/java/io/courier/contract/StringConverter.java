@@ -1,6 +1,7 @@
 package io.courier.contract;
 
 import io.courier.InvalidArgumentException;
+import io.courier.Limits;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -22,6 +23,10 @@ final class StringConverter {
             int.class, Integer.class, long.class, Long.class, boolean.class, Boolean.class,
             double.class, Double.class, float.class, Float.class, short.class, Short.class,
             byte.class, Byte.class, char.class, Character.class);
+
+    // Converters belong to the contract, shared by every Courier, so they bound numbers by the
+    // default limits: a decimal such as 1e10000000 is refused before anyone writes it out in full.
+    private static final Limits BOUNDS = Limits.defaults();
 
     private enum Shape { SINGLE, OPTIONAL, LIST, SET }
 
@@ -102,10 +107,10 @@ final class StringConverter {
             f = UUID::fromString;
             expected = "a UUID";
         } else if (boxed == BigDecimal.class) {
-            f = BigDecimal::new;
+            f = s -> BOUNDS.parseDecimal(quoted(s), s);
             expected = "a decimal number";
         } else if (boxed == BigInteger.class) {
-            f = BigInteger::new;
+            f = s -> BOUNDS.parseInteger(quoted(s), s);
             expected = "an integer";
         } else if (boxed.isEnum()) {
             f = s -> enumValue(boxed, s);
@@ -182,6 +187,8 @@ final class StringConverter {
     private Object one(ParameterDescriptor p, String value) {
         try {
             return fromString.apply(value);
+        } catch (InvalidArgumentException e) { // past a limit: the message says which
+            throw new InvalidArgumentException(p + ": " + e.getMessage());
         } catch (RuntimeException e) {
             throw new InvalidArgumentException(p + ": \"" + abbreviate(value) + "\" (expected: " + expected + ")");
         }
@@ -204,6 +211,10 @@ final class StringConverter {
 
     Class<?> element() {
         return element;
+    }
+
+    private static String quoted(String s) {
+        return "\"" + abbreviate(s) + "\"";
     }
 
     private static String abbreviate(String s) {

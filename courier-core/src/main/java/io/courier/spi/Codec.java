@@ -1,5 +1,6 @@
 package io.courier.spi;
 
+import io.courier.Limits;
 import java.lang.reflect.Type;
 
 /**
@@ -10,7 +11,8 @@ import java.lang.reflect.Type;
  * <p>A codec must be thread-safe, must decode only into the type it is given (never into a
  * class named by the payload), and must report bad input as
  * {@link io.courier.InvalidArgumentException} with a message naming where in the payload the
- * problem is and what was expected.
+ * problem is and what was expected. Decoding must take time proportional to the input: a codec
+ * bounds numbers, strings, nesting and collections by {@link #withLimits(Limits)}.
  */
 public interface Codec {
     /** The media type written and read, e.g. {@code application/json}, without parameters. */
@@ -25,4 +27,20 @@ public interface Codec {
      * @throws io.courier.InvalidArgumentException when the bytes are not a valid {@code type}
      */
     Object decode(byte[] bytes, Type type);
+
+    /**
+     * This codec, enforcing {@code limits} while it decodes: the digits and scale of numbers,
+     * the length of strings, nesting depth, elements per collection and the size of the input
+     * (see {@link Limits}). {@code Courier} calls it on every codec it is given or
+     * finds, with its own limits, so every transport decodes within the same bounds.
+     *
+     * <p>The default returns this codec unchanged: a codec that does not override it is
+     * trusted to bound its work by itself. Courier's codecs enforce {@link Limits#defaults()}
+     * until configured otherwise.
+     *
+     * @return a codec of the same media type that enforces {@code limits}; this one is unchanged
+     */
+    default Codec withLimits(Limits limits) {
+        return this;
+    }
 }

@@ -76,12 +76,17 @@ final class DecodeErrors {
             return new InvalidArgumentException(PREFIX + "malformed JSON" + at(s.getLocation()) + ": "
                     + clean(s.getOriginalMessage()));
         }
+        if (e instanceof InvalidDefinitionException d && String.valueOf(d.getOriginalMessage())
+                .startsWith("No fallback setter/field defined for creator property")) {
+            // A record's property given twice: Jackson cannot set it again after the constructor ran.
+            return new InvalidArgumentException(PREFIX + path(d) + ": given twice (expected: each property once)");
+        }
         if (e instanceof InvalidDefinitionException d) {
             // The declared type cannot be decoded at all: a fault of the contract, not the caller.
             InternalException error = new InternalException("cannot decode JSON into " + typeName(d.getType() == null
                     ? type : d.getType().getRawClass()) + " (expected: a record, a class with a constructor Jackson "
                     + "can use, a collection or a scalar)");
-            error.initCause(e);
+            error.addSuppressed(e); // for the server's log; its cause is fixed at null, so initCause would throw
             return error;
         }
         if (e instanceof ValueInstantiationException v) {

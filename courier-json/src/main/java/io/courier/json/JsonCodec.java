@@ -1,6 +1,7 @@
 package io.courier.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.courier.InternalException;
+import io.courier.InvalidArgumentException;
+import io.courier.Limits;
 import io.courier.spi.Codec;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -52,14 +55,20 @@ import java.util.concurrent.ConcurrentMap;
  *       a fraction for an integer ({@code 1.5} or {@code 1.0} for an {@code int}), and a number
  *       for a boolean are all rejected. The only widening is an integer for a floating-point
  *       number ({@code 1} for a {@code double}), which JSON does not distinguish;</li>
- *   <li>no length limit on strings beyond the transport's body limit; nesting deeper than
- *       1,000 levels is rejected.</li>
+ *   <li>bounded work: numbers of at most 1,000 characters, decimal scales within ±1,000
+ *       ({@code 1e10000000} is refused), strings of at most 8 Mi characters, 100 levels of
+ *       nesting, 1,000,000 elements per array or object, 16 MiB per body: the
+ *       {@link Limits#defaults() default limits}, or those given to {@link #withLimits(Limits)}
+ *       ({@code Courier.builder().limits(...)} does that for every codec);</li>
+ *   <li>decimals written as {@code BigDecimal.toString()} does: {@code 1E+10000000}, never ten
+ *       million digits.</li>
  * </ul>
  *
  * <p>Bad input raises {@link io.courier.InvalidArgumentException} whose message names the JSON
  * path, the value found and what was expected, e.g.
  * {@code body: $.items[2].quantity: "abc" (expected: an integer)} or
- * {@code body: malformed JSON at line 1, column 14: ...}; it never contains the mapper's own
+ * {@code body: malformed JSON at line 1, column 14: ...} or
+ * {@code body: $.amount: scale -10000000 exceeds the limit 1000 (maxDecimalScale)}; it never contains the mapper's own
  * class names or a stack trace, so it is safe to send back to the caller.
  *
  * <p>On the module path, the packages of your records must be open to
@@ -70,6 +79,7 @@ public final class JsonCodec implements Codec {
     public static final String MEDIA_TYPE = "application/json";
 
     private final ObjectMapper mapper;
+    private final Limits limits;
     // Readers and writers bound to a type are immutable and much cheaper than resolving the
     // type on every call.
     private final ConcurrentMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
@@ -80,11 +90,16 @@ public final class JsonCodec implements Codec {
      * {@link #create()} in code.
      */
     public JsonCodec() {
-        this(mapperBuilder().build());
+        this(mapperBuilder().build(), Limits.defaults());
     }
 
-    private JsonCodec(ObjectMapper mapper) {
+    private JsonCodec(ObjectMapper mapper, Limits limits) {
         this.mapper = mapper;
+        this.limits = limits;
+        // Jackson's own constraints bound what its tokenizer reads; BoundedParser the rest.
+        mapper.getFactory().setStreamReadConstraints(constraints(limits));
+        // 1E+10000000 must stay 11 characters on the way out, never become ten million digits.
+        mapper.configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, false);
     }
 
     /** A codec with the default mapper described above. */
@@ -98,16 +113,32 @@ public final class JsonCodec implements Codec {
      * never to instantiate a class named by the payload, so do not enable it.
      */
     public static JsonCodec create(ObjectMapper mapper) {
-        return new JsonCodec(Objects.requireNonNull(mapper, "mapper").copy());
+        return new JsonCodec(Objects.requireNonNull(mapper, "mapper").copy(), Limits.defaults());
+    }
+
+    /**
+     * This codec's mapper enforcing {@code limits}: numbers, decimal scales, strings, nesting,
+     * elements per array or object, and the bytes of a body. What {@code Courier} calls with
+     * its own limits; the mapper's {@code StreamReadConstraints} are replaced by these.
+     */
+    @Override
+    public JsonCodec withLimits(Limits limits) {
+        Objects.requireNonNull(limits, "limits");
+        return limits.equals(this.limits) ? this : new JsonCodec(mapper.copy(), limits);
+    }
+
+    private static StreamReadConstraints constraints(Limits limits) {
+        return StreamReadConstraints.builder()
+                .maxNumberLength(limits.maxNumberLength())
+                .maxStringLength(limits.maxStringLength())
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxDocumentLength(limits.maxDecodedBytes())
+                .build();
     }
 
     /** A mapper builder with Courier's settings, to add modules or change settings before building. */
     public static JsonMapper.Builder mapperBuilder() {
-        // The transport bounds the body; a second, smaller cap on strings would only refuse
-        // large payloads the server agreed to take.
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-                .build();
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints(Limits.defaults())).build();
         JsonMapper.Builder b = JsonMapper.builder(factory)
                 .addModule(new Jdk8Module())
                 .addModule(new JavaTimeModule())
@@ -162,7 +193,7 @@ public final class JsonCodec implements Codec {
             // mapper's text may name internals, so it stays in the cause.
             InternalException error = new InternalException("cannot encode a " + typeName(declared) + " as JSON: "
                     + DecodeErrors.clean(e.getOriginalMessage()));
-            error.initCause(e);
+            error.addSuppressed(e); // its cause is fixed at null, so initCause would throw
             throw error;
         }
     }
@@ -175,7 +206,8 @@ public final class JsonCodec implements Codec {
                 .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
         // The parser is ours, not the reader's, so that on a mismatch it still holds the
         // offending token for the message.
-        try (JsonParser parser = reader.createParser(bytes)) {
+        limits.checkDecodedBytes("body", bytes.length);
+        try (JsonParser parser = new BoundedParser(reader.createParser(bytes), limits)) {
             try {
                 if (parser.nextToken() == null) {
                     throw DecodeErrors.empty();
@@ -186,11 +218,16 @@ public final class JsonCodec implements Codec {
                 }
                 return value;
             } catch (IOException e) {
-                throw DecodeErrors.translate(e, parser, type);
+                throw failure(e, parser, type, bytes);
             }
         } catch (IOException e) {
-            throw DecodeErrors.translate(e, null, type);
+            throw failure(e, null, type, bytes);
         }
+    }
+
+    private RuntimeException failure(IOException e, JsonParser parser, Type type, byte[] bytes) {
+        InvalidArgumentException limit = BoundedParser.translate(e, parser, limits, bytes);
+        return limit != null ? limit : DecodeErrors.translate(e, parser, type);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.courier.messaging;
 
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
+import io.courier.Limits;
 import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.contract.ServiceDescriptor;
@@ -89,6 +90,7 @@ public final class Messaging implements AutoCloseable {
             ServiceLoader.load(Codec.class, Messaging.class.getClassLoader()).forEach(codecs::add);
         }
         codecs.addAll(b.codecs);
+        codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
         Scheduler scheduler = b.scheduler;
         if (scheduler == null) {
             ownTimer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon()
@@ -300,6 +302,7 @@ public final class Messaging implements AutoCloseable {
         private MessageBroker broker;
         private final List<Codec> codecs = new ArrayList<>();
         private boolean loadCodecs = true;
+        private Limits limits = Limits.defaults();
         private Ticker ticker = Ticker.system();
         private Scheduler scheduler;
         private Duration timeout = Duration.ofSeconds(30);
@@ -329,6 +332,17 @@ public final class Messaging implements AutoCloseable {
         public Builder codec(Codec codec) {
             codecs.add(Objects.requireNonNull(codec, "codec"));
             loadCodecs = false;
+            return this;
+        }
+
+        /**
+         * The decode limits every codec enforces on received payloads (default
+         * {@link Limits#defaults()}); a payload past one is a poison message, never retried.
+         * Give the same limits as the {@code Courier} that serves the RPCs, so that a value
+         * travels by message exactly when it travels by call.
+         */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

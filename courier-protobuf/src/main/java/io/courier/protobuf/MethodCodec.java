@@ -1,5 +1,6 @@
 package io.courier.protobuf;
 
+import io.courier.Limits;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.protobuf.internal.BodyCodec;
@@ -171,16 +172,27 @@ public final class MethodCodec {
 
     /**
      * The arguments in a request message, in signature order (for a method that streams its
-     * requests, one element).
+     * requests, one element), decoded within {@link Limits#defaults()}.
      *
      * @throws io.courier.InvalidArgumentException naming the message, field and problem
      */
     public Object[] decodeRequest(byte[] bytes) {
+        return decodeRequest(bytes, Limits.defaults());
+    }
+
+    /**
+     * The arguments in a request message, decoded within {@code limits}.
+     *
+     * @throws io.courier.InvalidArgumentException naming the message, field and problem, or the
+     *         limit passed
+     */
+    public Object[] decodeRequest(byte[] bytes, Limits limits) {
         Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(limits, "limits");
         return switch (requestKind) {
             case EMPTY -> new Object[0];
-            case MESSAGE, VALUE -> new Object[] {requestBody.decode(bytes)};
-            case FIELDS -> (Object[]) requestFields.decode(bytes);
+            case MESSAGE, VALUE -> new Object[] {requestBody.decode(bytes, limits)};
+            case FIELDS -> (Object[]) requestFields.decode(bytes, limits);
         };
     }
 
@@ -190,13 +202,24 @@ public final class MethodCodec {
     }
 
     /**
-     * The result in a response message (null for {@code void}).
+     * The result in a response message (null for {@code void}), decoded within {@link Limits#defaults()}.
      *
      * @throws io.courier.InvalidArgumentException naming the message, field and problem
      */
     public Object decodeResponse(byte[] bytes) {
+        return decodeResponse(bytes, Limits.defaults());
+    }
+
+    /**
+     * The result in a response message, decoded within {@code limits}.
+     *
+     * @throws io.courier.InvalidArgumentException naming the message, field and problem, or the
+     *         limit passed
+     */
+    public Object decodeResponse(byte[] bytes, Limits limits) {
         Objects.requireNonNull(bytes, "bytes");
-        return responseBody.decode(bytes);
+        Objects.requireNonNull(limits, "limits");
+        return responseBody.decode(bytes, limits);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.courier.protobuf;
 
+import io.courier.Limits;
 import io.courier.protobuf.internal.BodyCodec;
 import io.courier.spi.Codec;
 import java.lang.reflect.Type;
@@ -30,7 +31,10 @@ import java.util.concurrent.ConcurrentMap;
  *       does for a string.</li>
  * </ul>
  * Unknown fields are skipped and missing ones read as defaults, so a reader with fewer fields
- * reads a newer writer's messages. Bad bytes raise {@link io.courier.InvalidArgumentException}
+ * reads a newer writer's messages. Decoding stays within {@link Limits} (the defaults, or those
+ * given to {@link #withLimits(Limits)}): a {@code BigDecimal} travels as its {@code toString()}
+ * ({@code "1E+10000000"}, never ten million digits) and one whose scale or digits pass the
+ * limits is refused. Bad bytes raise {@link io.courier.InvalidArgumentException}
  * whose message names the record and field, e.g.
  * {@code protobuf body: Order.items (field 2) > Item.quantity (field 3): wire type 2 (length-delimited) (expected: 0 (varint) for int32)}.
  *
@@ -42,6 +46,7 @@ public final class ProtobufCodec implements Codec {
     public static final String MEDIA_TYPE = "application/x-protobuf";
 
     private final String mediaType;
+    private final Limits limits;
     // Per declared type: resolving a type into its codec walks the type once, not per call.
     private final ConcurrentMap<Type, BodyCodec> codecs = new ConcurrentHashMap<>();
 
@@ -50,11 +55,12 @@ public final class ProtobufCodec implements Codec {
      * {@link #create()} in code.
      */
     public ProtobufCodec() {
-        this(MEDIA_TYPE);
+        this(MEDIA_TYPE, Limits.defaults());
     }
 
-    private ProtobufCodec(String mediaType) {
+    private ProtobufCodec(String mediaType, Limits limits) {
         this.mediaType = mediaType;
+        this.limits = limits;
     }
 
     /** A codec for {@value #MEDIA_TYPE}. */
@@ -82,7 +88,18 @@ public final class ProtobufCodec implements Codec {
     public Object decode(byte[] bytes, Type type) {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");
-        return codecs.computeIfAbsent(type, BodyCodec::of).decode(bytes);
+        return codecs.computeIfAbsent(type, BodyCodec::of).decode(bytes, limits);
+    }
+
+    /**
+     * This codec's media type, decoding within {@code limits}: the size of a message, nesting,
+     * string and bytes lengths, repeated and map counts, and the digits and scale of decimals.
+     * What {@code Courier} calls with its own limits.
+     */
+    @Override
+    public ProtobufCodec withLimits(Limits limits) {
+        Objects.requireNonNull(limits, "limits");
+        return limits == this.limits ? this : new ProtobufCodec(mediaType, limits);
     }
 
     @Override
@@ -109,7 +126,7 @@ public final class ProtobufCodec implements Codec {
 
         /** The codec. */
         public ProtobufCodec build() {
-            return new ProtobufCodec(mediaType);
+            return new ProtobufCodec(mediaType, Limits.defaults());
         }
     }
 }

@@ -111,7 +111,7 @@ class InvalidBytesTest {
         assertThatThrownBy(() -> codec.decode(bytes, Tree.class))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageStartingWith("protobuf body: Tree.children (field 2) > Tree.children (field 2) >")
-                .hasMessageEndingWith("nesting deeper than 100 messages (expected: at most 100)");
+                .hasMessageEndingWith("nesting of 101 levels exceeds the limit 100 (maxNestingDepth)");
 
         Tree shallow = new Tree("leaf", List.of());
         for (int i = 0; i < 90; i++) {

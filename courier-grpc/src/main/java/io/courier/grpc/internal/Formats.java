@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import io.courier.Limits;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -20,8 +21,8 @@ final class Formats {
     private final Map<MethodDescriptor, Optional<MessageCodec>> protoCodecs = new ConcurrentHashMap<>();
     private final Map<MethodDescriptor, Optional<MessageCodec>> jsonCodecs = new ConcurrentHashMap<>();
 
-    Formats(Codecs codecs, List<MessageFormat> custom) {
-        ProtoFormat builtIn = new ProtoFormat();
+    Formats(Codecs codecs, List<MessageFormat> custom, Limits limits) {
+        ProtoFormat builtIn = new ProtoFormat(limits);
         MessageFormat p = builtIn;
         MessageFormat j = new JsonFormat(codecs.forContentType("application/json").orElse(null));
         for (MessageFormat f : custom) {

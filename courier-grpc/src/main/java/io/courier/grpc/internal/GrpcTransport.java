@@ -34,7 +34,7 @@ public final class GrpcTransport implements Transport {
     public GrpcTransport(TransportContext context, List<MessageFormat> formats, boolean preferJson) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-grpc-", 0).factory());
-        Formats f = new Formats(context.codecs(), formats);
+        Formats f = new Formats(context.codecs(), formats, context.limits());
         this.server = new GrpcServerTransport(vertx, context, f, workers);
         this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
                 context.scheduler());

@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import io.courier.Limits;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
@@ -25,8 +26,15 @@ final class ProtoFormat implements MessageFormat {
     private static final Logger log = LoggerFactory.getLogger(ProtoFormat.class);
     private static final byte[] EMPTY = new byte[0];
 
-    private final ProtobufCodec protobuf = ProtobufCodec.create();
+    private final Limits limits;
+    private final ProtobufCodec protobuf;
     private final Map<Class<?>, Optional<ProtoService>> services = new ConcurrentHashMap<>();
+
+    /** Decoding every message within {@code limits}, the transport's. */
+    ProtoFormat(Limits limits) {
+        this.limits = limits;
+        this.protobuf = ProtobufCodec.create().withLimits(limits);
+    }
 
     @Override
     public String name() {
@@ -35,7 +43,7 @@ final class ProtoFormat implements MessageFormat {
 
     @Override
     public Optional<MessageCodec> codec(ServiceDescriptor service, MethodDescriptor method) {
-        Optional<MessageCodec> mapped = proto(service).flatMap(p -> p.method(method.name())).map(MethodCodecAdapter::new);
+        Optional<MessageCodec> mapped = proto(service).flatMap(p -> p.method(method.name())).map(c -> new MethodCodecAdapter(c, limits));
         Messages kind = Messages.of(method);
         if (mapped.isPresent() || kind == Messages.FIELDS) {
             return mapped;
@@ -64,7 +72,7 @@ final class ProtoFormat implements MessageFormat {
         });
     }
 
-    private record MethodCodecAdapter(MethodCodec codec) implements MessageCodec {
+    private record MethodCodecAdapter(MethodCodec codec, Limits limits) implements MessageCodec {
         @Override
         public byte[] encodeRequest(Object[] args) {
             return codec.encodeRequest(args);
@@ -72,7 +80,7 @@ final class ProtoFormat implements MessageFormat {
 
         @Override
         public Object[] decodeRequest(byte[] bytes) {
-            return codec.decodeRequest(bytes);
+            return codec.decodeRequest(bytes, limits);
         }
 
         @Override
@@ -82,7 +90,7 @@ final class ProtoFormat implements MessageFormat {
 
         @Override
         public Object decodeResponse(byte[] bytes) {
-            return codec.decodeResponse(bytes);
+            return codec.decodeResponse(bytes, limits);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.courier.protobuf.internal;
 
 import com.google.protobuf.MessageLite;
+import io.courier.Limits;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ public abstract class BodyCodec {
                 }
 
                 @Override
-                public Object decode(byte[] bytes) {
+                public Object decode(byte[] bytes, Limits limits) {
                     // google.protobuf.Empty: whatever fields a newer peer sends are unknown, so skipped.
                     return null;
                 }
@@ -37,9 +38,9 @@ public abstract class BodyCodec {
                 }
 
                 @Override
-                public Object decode(byte[] bytes) {
+                public Object decode(byte[] bytes, Limits limits) {
                     try {
-                        return generated.parse(bytes);
+                        return generated.parse(bytes, limits);
                     } catch (DecodeFailure f) {
                         throw f.toException();
                     }
@@ -56,8 +57,8 @@ public abstract class BodyCodec {
             }
 
             @Override
-            public Object decode(byte[] bytes) {
-                return codec.decode(bytes);
+            public Object decode(byte[] bytes, Limits limits) {
+                return codec.decode(bytes, limits);
             }
         };
     }
@@ -66,11 +67,11 @@ public abstract class BodyCodec {
     public abstract byte[] encode(Object value);
 
     /**
-     * The value in {@code bytes}.
+     * The value in {@code bytes}, decoded within {@code limits}.
      *
      * @throws io.courier.InvalidArgumentException naming the message, field and problem
      */
-    public abstract Object decode(byte[] bytes);
+    public abstract Object decode(byte[] bytes, Limits limits);
 
     /** {@code List<Order>} rather than {@code java.util.List<com.example.Order>}, for messages. */
     static String simpleName(Type type) {

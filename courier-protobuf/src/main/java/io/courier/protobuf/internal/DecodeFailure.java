@@ -2,8 +2,11 @@ package io.courier.protobuf.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.courier.InvalidArgumentException;
+import io.courier.Limits;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * Bad bytes, found while decoding; collects the path of fields from the failure outwards and
@@ -28,7 +31,7 @@ public final class DecodeFailure extends RuntimeException {
     }
 
     /** A failure for protobuf-java's own exception, in words that name none of its internals. */
-    static DecodeFailure of(InvalidProtocolBufferException e) {
+    static DecodeFailure of(InvalidProtocolBufferException e, Limits limits) {
         String m = String.valueOf(e.getMessage());
         String reason;
         if (m.contains("input ended unexpectedly") || m.contains("truncated")) {
@@ -44,7 +47,8 @@ public final class DecodeFailure extends RuntimeException {
         } else if (m.contains("UTF-8")) {
             reason = "a string that is not valid UTF-8 (expected: UTF-8 text)";
         } else if (m.contains("recursion limit") || m.contains("too many levels")) {
-            reason = "nesting too deep (expected: at most 100 levels)";
+            reason = "nesting of more than " + limits.maxNestingDepth() + " levels exceeds the limit "
+                    + limits.maxNestingDepth() + " (maxNestingDepth)";
         } else if (m.contains("end-group tag did not match")) {
             reason = UNBALANCED_GROUP;
         } else {
@@ -69,6 +73,12 @@ public final class DecodeFailure extends RuntimeException {
 
     /** The exception to raise to the caller. */
     public InvalidArgumentException toException() {
-        return new InvalidArgumentException("protobuf body: " + String.join(" > ", path) + ": " + reason);
+        List<String> fields = new ArrayList<>(path);
+        if (fields.size() > 7) { // a path 100 levels deep says no more than its ends do
+            int left = fields.size() - 6;
+            fields.subList(3, fields.size() - 3).clear();
+            fields.add(3, "(" + left + " more)");
+        }
+        return new InvalidArgumentException("protobuf body: " + String.join(" > ", fields) + ": " + reason);
     }
 }

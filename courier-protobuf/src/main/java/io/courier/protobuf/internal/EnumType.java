@@ -5,6 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.courier.contract.InvalidContractException;
 import io.courier.protobuf.Field;
+import io.courier.Limits;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class EnumType extends ProtoType {
     }
 
     @Override
-    Object read(CodedInputStream in, int depth) throws IOException {
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
         Enum<?> c = byNumber.get(in.readEnum());
         return c == null ? UNRECOGNIZED : c;
     }

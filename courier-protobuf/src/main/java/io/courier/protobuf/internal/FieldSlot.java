@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 
 /**
@@ -76,7 +77,7 @@ public abstract class FieldSlot {
 
     abstract void write(CodedOutputStream out, Object value) throws IOException;
 
-    abstract Object read(CodedInputStream in, int wireType, Object state, int depth) throws IOException;
+    abstract Object read(CodedInputStream in, int wireType, Object state, Limits limits, int depth) throws IOException;
 
     abstract Object finish(Object state);
 

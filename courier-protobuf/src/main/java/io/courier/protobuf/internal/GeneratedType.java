@@ -9,6 +9,7 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import com.google.protobuf.WireFormat;
 import io.courier.contract.InvalidContractException;
+import io.courier.Limits;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -80,12 +81,19 @@ public final class GeneratedType extends ProtoType {
         return descriptor().getFile().getName();
     }
 
-    /** The whole message in {@code bytes}. */
-    Object parse(byte[] bytes) {
+    /**
+     * The whole message in {@code bytes}. Its generated parser bounds the depth (by the input's
+     * recursion limit) and reads strings, bytes and repeated fields in time linear in the input,
+     * whose size is checked; their lengths and counts are the generated class's business.
+     */
+    Object parse(byte[] bytes, Limits limits) {
         try {
-            return parser.parseFrom(bytes);
+            MessageCodec.checkSize(bytes, limits);
+            return parser.parseFrom(MessageCodec.input(bytes, limits));
+        } catch (DecodeFailure f) {
+            throw f.in(type.getSimpleName());
         } catch (InvalidProtocolBufferException e) {
-            throw DecodeFailure.of(e).in(type.getSimpleName());
+            throw DecodeFailure.of(e, limits).in(type.getSimpleName());
         }
     }
 
@@ -120,7 +128,7 @@ public final class GeneratedType extends ProtoType {
     }
 
     @Override
-    Object read(CodedInputStream in, int depth) throws IOException {
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         Object value = parser.parsePartialFrom(in, ExtensionRegistryLite.getEmptyRegistry());
         in.checkLastTagWas(0);

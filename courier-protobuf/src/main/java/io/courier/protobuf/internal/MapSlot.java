@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -80,7 +81,7 @@ final class MapSlot extends FieldSlot {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object read(CodedInputStream in, int wireType, Object state, int depth) throws IOException {
+    Object read(CodedInputStream in, int wireType, Object state, Limits limits, int depth) throws IOException {
         if (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
             throw new DecodeFailure("wire type " + ProtoType.wireTypeName(wireType) + " (expected: "
                     + ProtoType.wireTypeName(WireFormat.WIRETYPE_LENGTH_DELIMITED) + " for a map entry)");
@@ -95,12 +96,12 @@ final class MapSlot extends FieldSlot {
                 if (WireFormat.getTagWireType(t) != keyType.wireType()) {
                     throw wrongWireType(WireFormat.getTagWireType(t), keyType);
                 }
-                key = keyType.read(in, depth);
+                key = keyType.read(in, limits, depth);
             } else if (number == 2) {
                 if (WireFormat.getTagWireType(t) != type.wireType()) {
                     throw wrongWireType(WireFormat.getTagWireType(t), type);
                 }
-                value = type.read(in, depth);
+                value = type.read(in, limits, depth);
             } else if (!in.skipField(t)) {
                 throw DecodeFailure.unbalancedGroup();
             }
@@ -110,6 +111,7 @@ final class MapSlot extends FieldSlot {
             return map;
         }
         map.put(key == null ? keyType.defaultValue() : key, value == null ? type.defaultValue() : value);
+        limits.checkElements(null, map.size());
         return map;
     }
 

@@ -7,6 +7,8 @@ import com.google.protobuf.WireFormat;
 import io.courier.CourierException;
 import io.courier.contract.InvalidContractException;
 import io.courier.protobuf.Field;
+import io.courier.InvalidArgumentException;
+import io.courier.Limits;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -223,7 +225,7 @@ public final class MessageCodec {
     }
 
     /** Reads fields up to the end of the input or the current limit, then builds the value. */
-    Object read(CodedInputStream in, int depth) throws IOException {
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
         Object[] state = new Object[slots.length];
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -236,15 +238,17 @@ public final class MessageCodec {
                 }
                 FieldSlot s = slots[i];
                 try {
-                    state[i] = s.read(in, WireFormat.getTagWireType(tag), state[i], depth);
+                    state[i] = s.read(in, WireFormat.getTagWireType(tag), state[i], limits, depth);
                 } catch (DecodeFailure f) {
                     throw f.at(name, s.javaName, s.number);
+                } catch (InvalidArgumentException e) { // a limit passed, in the words of Limits
+                    throw new DecodeFailure(e.getMessage()).at(name, s.javaName, s.number);
                 } catch (InvalidProtocolBufferException e) {
-                    throw DecodeFailure.of(e).at(name, s.javaName, s.number);
+                    throw DecodeFailure.of(e, limits).at(name, s.javaName, s.number);
                 }
             }
         } catch (InvalidProtocolBufferException e) {
-            throw DecodeFailure.of(e).in(name);
+            throw DecodeFailure.of(e, limits).in(name);
         } catch (DecodeFailure f) {
             throw f.in(name);
         }
@@ -280,14 +284,31 @@ public final class MessageCodec {
      *
      * @throws io.courier.InvalidArgumentException naming the message, field and problem
      */
-    public Object decode(byte[] bytes) {
+    public Object decode(byte[] bytes, Limits limits) {
         try {
-            return read(CodedInputStream.newInstance(bytes), 0);
+            checkSize(bytes, limits);
+            return read(input(bytes, limits), limits, 0);
         } catch (DecodeFailure f) {
-            throw f.toException();
+            throw f.in(name).toException();
         } catch (IOException e) {
             throw new IllegalStateException("I/O error reading an array", e);
         }
+    }
+
+    /** Fails when {@code bytes} are more than one value may take. */
+    static void checkSize(byte[] bytes, Limits limits) {
+        try {
+            limits.checkDecodedBytes(null, bytes.length);
+        } catch (InvalidArgumentException e) {
+            throw new DecodeFailure(e.getMessage());
+        }
+    }
+
+    /** An input over {@code bytes} whose nested generated messages stop at the depth limit. */
+    static CodedInputStream input(byte[] bytes, Limits limits) {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setRecursionLimit(limits.maxNestingDepth());
+        return in;
     }
 
     @Override

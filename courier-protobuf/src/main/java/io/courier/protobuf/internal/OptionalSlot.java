@@ -2,6 +2,7 @@ package io.courier.protobuf.internal;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import io.courier.Limits;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -43,11 +44,11 @@ final class OptionalSlot extends FieldSlot {
     }
 
     @Override
-    Object read(CodedInputStream in, int wireType, Object state, int depth) throws IOException {
+    Object read(CodedInputStream in, int wireType, Object state, Limits limits, int depth) throws IOException {
         if (wireType != type.wireType()) {
             throw wrongWireType(wireType, type);
         }
-        return type.read(in, depth);
+        return type.read(in, limits, depth);
     }
 
     @Override

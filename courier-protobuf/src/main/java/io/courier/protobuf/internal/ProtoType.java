@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 
 /**
@@ -11,9 +12,6 @@ import java.io.IOException;
  * repeated, map) is a {@link FieldSlot}'s business. Immutable and thread-safe.
  */
 public abstract class ProtoType {
-    /** Nested messages deeper than this are refused, so that hostile input cannot overflow the stack. */
-    static final int MAX_DEPTH = 100;
-
     /** The wire type of one value. */
     abstract int wireType();
 
@@ -31,8 +29,12 @@ public abstract class ProtoType {
 
     abstract void writeNoTag(CodedOutputStream out, Object value) throws IOException;
 
-    /** One value, whose tag has been read and checked; {@code depth} counts enclosing messages. */
-    abstract Object read(CodedInputStream in, int depth) throws IOException;
+    /**
+     * One value, whose tag has been read and checked, within {@code limits} (which fail with
+     * {@link io.courier.InvalidArgumentException}; the enclosing message adds the path);
+     * {@code depth} counts enclosing messages.
+     */
+    abstract Object read(CodedInputStream in, Limits limits, int depth) throws IOException;
 
     /** The file a {@code .proto} must import to use this type, or null. */
     public String importPath() {

@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 
 /**
@@ -66,12 +67,13 @@ public final class RecordType extends ProtoType {
     }
 
     @Override
-    Object read(CodedInputStream in, int depth) throws IOException {
-        if (depth >= MAX_DEPTH) {
-            throw new DecodeFailure("nesting deeper than " + MAX_DEPTH + " messages (expected: at most " + MAX_DEPTH + ")");
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
+        if (depth >= limits.maxNestingDepth()) {
+            throw new DecodeFailure("nesting of " + (depth + 1) + " levels exceeds the limit " + limits.maxNestingDepth()
+                    + " (maxNestingDepth)");
         }
         int limit = in.pushLimit(in.readRawVarint32());
-        Object value = codec().read(in, depth + 1);
+        Object value = codec().read(in, limits, depth + 1);
         in.popLimit(limit);
         return value;
     }

@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -86,24 +87,25 @@ final class RepeatedSlot extends FieldSlot {
 
     @Override
     @SuppressWarnings("unchecked")
-    Object read(CodedInputStream in, int wireType, Object state, int depth) throws IOException {
+    Object read(CodedInputStream in, int wireType, Object state, Limits limits, int depth) throws IOException {
         List<Object> values = state == null ? new ArrayList<>() : (List<Object>) state;
         if (packed && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
             int limit = in.pushLimit(in.readRawVarint32());
             while (in.getBytesUntilLimit() > 0) {
-                add(values, type.read(in, depth));
+                add(values, type.read(in, limits, depth), limits);
             }
             in.popLimit(limit);
         } else if (wireType == type.wireType()) {
-            add(values, type.read(in, depth));
+            add(values, type.read(in, limits, depth), limits);
         } else {
             throw wrongWireType(wireType, type);
         }
         return values;
     }
 
-    private static void add(List<Object> values, Object v) {
+    private static void add(List<Object> values, Object v, Limits limits) {
         if (v != EnumType.UNRECOGNIZED && v != null) {
+            limits.checkElements(null, values.size() + 1L);
             values.add(v);
         }
     }

@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 
 /** The Protobuf scalars Java values map to directly. */
@@ -129,8 +130,15 @@ class ScalarType extends ProtoType {
     }
 
     @Override
-    Object read(CodedInputStream in, int depth) throws IOException {
-        return reader.read(in);
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
+        Object value = reader.read(in);
+        // Reading was linear in the input, whose size is bounded; what is kept is bounded here.
+        if (value instanceof String s) {
+            limits.checkStringLength(null, s.length());
+        } else if (value instanceof byte[] b) {
+            limits.checkStringLength(null, b.length);
+        }
+        return value;
     }
 
     @Override

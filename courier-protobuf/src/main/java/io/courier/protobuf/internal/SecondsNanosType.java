@@ -3,6 +3,7 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.Limits;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ final class SecondsNanosType extends ProtoType {
     }
 
     @Override
-    Object read(CodedInputStream in, int depth) throws IOException {
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         long s = 0;
         int n = 0;

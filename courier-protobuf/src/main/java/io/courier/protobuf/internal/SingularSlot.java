@@ -2,6 +2,7 @@ package io.courier.protobuf.internal;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import io.courier.Limits;
 import java.io.IOException;
 
 /** A plain field: written unless null or Protobuf's default; a missing one reads as the default. */
@@ -29,11 +30,11 @@ final class SingularSlot extends FieldSlot {
     }
 
     @Override
-    Object read(CodedInputStream in, int wireType, Object state, int depth) throws IOException {
+    Object read(CodedInputStream in, int wireType, Object state, Limits limits, int depth) throws IOException {
         if (wireType != type.wireType()) {
             throw wrongWireType(wireType, type);
         }
-        return type.read(in, depth);
+        return type.read(in, limits, depth);
     }
 
     @Override

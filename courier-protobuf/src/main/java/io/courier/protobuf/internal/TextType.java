@@ -3,6 +3,8 @@ package io.courier.protobuf.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.courier.InvalidArgumentException;
+import io.courier.Limits;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -22,7 +24,9 @@ import java.util.function.Function;
 
 /**
  * A value Protobuf has no type for, sent as a {@code string} in its canonical text form:
- * {@code BigDecimal} and {@code BigInteger} exactly ({@code "12.30"}), {@code UUID}, ISO-8601
+ * {@code BigDecimal} and {@code BigInteger} exactly as their {@code toString()} writes them
+ * ({@code "12.30"}, {@code "1E+10000000"}: scientific when that is shorter, never ten million
+ * digits), read within the {@link Limits} of digits and scale, {@code UUID}, ISO-8601
  * dates and times ({@code "2024-05-01"}), a {@code char} as a one-character string. The empty
  * string, Protobuf's default, is absent: it decodes as {@code null}.
  */
@@ -100,13 +104,24 @@ final class TextType extends ProtoType {
     }
 
     @Override
-    Object read(CodedInputStream in, int depth) throws IOException {
+    Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
         String s = in.readStringRequireUtf8();
         if (s.isEmpty()) {
             return null;
         }
         try {
+            // Parsing a number's text costs its length squared: bound it first, and the scale
+            // after, so that a peer cannot hand this side a decimal of ten million digits.
+            if (type == BigDecimal.class) {
+                return limits.parseDecimal(null, s);
+            }
+            if (type == BigInteger.class) {
+                return limits.parseInteger(null, s);
+            }
+            limits.checkStringLength(null, s.length());
             return parser.apply(s);
+        } catch (InvalidArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
             String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
             throw new DecodeFailure("\"" + shown + "\" (expected: " + expected + ")");
