@@ -31,6 +31,8 @@ public final class GroupMember implements Subscription {
     private final DeliveryHandler handler;
     private final Consumer<GroupMember> onClose;
     private final int offset;
+    /** A group whose name is its channel's: one instance's own queue (its replies), not shared. */
+    private final boolean isPrivate;
     private final Map<Integer, PartitionConsumer> held = new TreeMap<>();
     private List<String> queues;
     private Channel members;
@@ -42,6 +44,7 @@ public final class GroupMember implements Subscription {
         this.group = group;
         this.handler = handler;
         this.onClose = onClose;
+        this.isPrivate = channel.equals(group);
         // Members start looking for free partitions at different places, so they rarely race for one.
         this.offset = ThreadLocalRandom.current().nextInt(ctx.config().partitions());
     }
@@ -88,6 +91,11 @@ public final class GroupMember implements Subscription {
     }
 
     private void join() {
+        if (isPrivate) {
+            queues = List.of(ctx.topology().privateQueue(channel));
+            members = ctx.consumeLink().channel(); // open while the connection is: how its loss is noticed
+            return;
+        }
         queues = ctx.topology().group(channel, group);
         String membersQueue = ctx.topology().membersQueue(channel, group);
         Channel ch = ctx.consumeLink().channel();
@@ -110,8 +118,9 @@ public final class GroupMember implements Subscription {
             e.getValue().release();
             return true;
         });
-        int partitions = ctx.config().partitions();
-        int memberCount = Math.max(1, ctx.topology().consumers(ctx.topology().names().membersQueue(channel, group)));
+        int partitions = queues.size();
+        int memberCount = isPrivate ? 1
+                : Math.max(1, ctx.topology().consumers(ctx.topology().names().membersQueue(channel, group)));
         int fair = Math.ceilDiv(partitions, memberCount);
         while (held.size() > fair) {
             Map.Entry<Integer, PartitionConsumer> last = ((TreeMap<Integer, PartitionConsumer>) held).pollLastEntry();
@@ -150,6 +159,13 @@ public final class GroupMember implements Subscription {
                 abort(members);
             }
             releaseAll();
+            if (isPrivate && queues != null) {
+                try {
+                    ctx.topology().deleteQueue(queues.get(0)); // nobody else reads it
+                } catch (UnavailableException e) {
+                    log.debug("{}: left for the broker to expire: {}", queues.get(0), e.getMessage());
+                }
+            }
         }
         onClose.accept(this);
     }

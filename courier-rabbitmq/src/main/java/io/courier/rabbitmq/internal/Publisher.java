@@ -47,7 +47,7 @@ public final class Publisher {
         return confirmed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
                 CompletableFuture.failedFuture(e instanceof TimeoutException
                         ? new UnavailableException("RabbitMQ did not confirm a message to " + exchange + " within "
-                                + timeout.toMillis() + " ms; it may or may not have it (a retry may duplicate it)",
+                                + timeout.toMillis() + " ms; it may or may not have it: send it again (it keeps its id, so consumers drop a duplicate)",
                                 Map.of(), true, e)
                         : e));
     }
@@ -73,7 +73,8 @@ public final class Publisher {
         });
         ch.addShutdownListener(cause -> {
             UnavailableException lost = new UnavailableException("the connection to RabbitMQ was lost before the broker"
-                    + " confirmed the message (" + cause.getMessage() + "); it may or may not have it, retry",
+                    + " confirmed the message (" + cause.getMessage() + "); it may or may not have it: send it again"
+                    + " (it keeps its id, so consumers drop a duplicate)",
                     Map.of(), true, cause);
             mine.values().forEach(f -> f.completeExceptionally(lost));
             mine.clear();

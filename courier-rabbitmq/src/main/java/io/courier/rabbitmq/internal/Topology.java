@@ -21,6 +21,9 @@ import java.util.concurrent.TimeoutException;
 public final class Topology {
     private static final String DEAD_LETTER_SUFFIX = Messaging.deadLetterChannel("", "").substring(1);
 
+    /** How long an unused private (reply) queue lives: 5 minutes. */
+    public static final int PRIVATE_QUEUE_EXPIRY_MILLIS = 300_000;
+
     private final Link link;
     private final Names names;
     private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
@@ -78,6 +81,28 @@ public final class Topology {
             }
         });
         return List.of(queues);
+    }
+
+    /**
+     * Declares the queue of a private group, one whose name is its channel's (a
+     * {@code Messaging} instance's reply channel): one queue for every partition, deleted by the
+     * broker once unused for {@link #PRIVATE_QUEUE_EXPIRY_MILLIS}, so the reply queues of instances
+     * that died do not stay behind.
+     */
+    public String privateQueue(String channel) {
+        channel(channel);
+        String q = names.exchange(channel);
+        run(ch -> {
+            ch.queueDeclare(q, false, false, false, Map.of("x-expires", PRIVATE_QUEUE_EXPIRY_MILLIS));
+            ch.queueBind(q, names.exchange(channel), "#");
+        });
+        declaredQueues.add(q);
+        return q;
+    }
+
+    /** Deletes {@code queue} (a private queue whose owner closed). */
+    public void deleteQueue(String queue) {
+        run(ch -> ch.queueDelete(queue));
     }
 
     /** Declares the members queue of {@code group}: live, auto-deleted once the last member leaves. */
