@@ -79,6 +79,23 @@ final class LocalRabbit implements AfterEachCallback {
         extraExchanges.add(exchange);
     }
 
+    /**
+     * Deletes after the test what another process declared for {@code group} on {@code channel}
+     * with {@code config}: its queues, and the exchanges of the channel and its dead letters.
+     */
+    void deleteGroupAfter(RabbitConfig config, String channel, String group) {
+        io.courier.rabbitmq.internal.Names names = new io.courier.rabbitmq.internal.Names(config.namespace(), config.partitions());
+        for (int p = 0; p < config.partitions(); p++) {
+            extraQueues.add(names.partitionQueue(channel, group, p));
+        }
+        extraQueues.add(names.membersQueue(channel, group));
+        for (String ch : List.of(channel, io.courier.messaging.Messaging.deadLetterChannel(channel, group))) {
+            extraQueues.add(names.unrouted(ch));
+            extraExchanges.add(names.unrouted(ch));
+            extraExchanges.add(names.exchange(ch));
+        }
+    }
+
     /** A plain AMQP connection, as a program without Courier would open. */
     static Connection plainConnection() throws IOException, TimeoutException {
         ConnectionFactory f = new ConnectionFactory();
