@@ -27,6 +27,8 @@ final class LocalRabbit implements AfterEachCallback {
     static final String HOST = System.getenv().getOrDefault("RABBITMQ_HOST", "127.0.0.1");
     static final int PORT = Integer.parseInt(System.getenv().getOrDefault("RABBITMQ_PORT", "5672"));
 
+    private static final java.util.concurrent.atomic.AtomicBoolean NOTICE_SHOWN = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final List<RabbitBroker> brokers = new ArrayList<>();
     private final List<String> extraQueues = new ArrayList<>();
     private final List<String> extraExchanges = new ArrayList<>();
@@ -41,7 +43,9 @@ final class LocalRabbit implements AfterEachCallback {
             if ("true".equals(System.getenv("CI"))) {
                 fail(notice.replace("skipped", "required with CI=true"));
             }
-            System.err.println(notice);
+            if (!NOTICE_SHOWN.getAndSet(true)) {
+                System.err.println(notice);
+            }
             abort(notice);
         }
     }

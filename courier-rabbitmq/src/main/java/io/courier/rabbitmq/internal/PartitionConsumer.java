@@ -117,6 +117,11 @@ final class PartitionConsumer {
             try {
                 message = Envelopes.read(channelName, props, body, ctx.clock(), ctx.ticker());
             } catch (IllegalArgumentException e) {
+                if (Topology.isDeadLetterChannel(channelName)) {
+                    // Already a dead letter: rejecting would drop it. It stays, unacknowledged, for a plain client to read.
+                    log.warn("{}: leaving an unreadable dead letter unacknowledged in the queue: {}", queue, e.getMessage());
+                    return;
+                }
                 log.warn("{}: rejecting an unreadable message to the queue's dead-letter exchange: {}", queue, e.getMessage());
                 settle(() -> channel.basicReject(envelope.getDeliveryTag(), false));
                 return;

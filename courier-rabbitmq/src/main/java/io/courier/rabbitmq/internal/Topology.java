@@ -59,11 +59,16 @@ public final class Topology {
         exchanges.add(exchange);
     }
 
+    /** Whether {@code channel} holds dead letters (whose queues have no dead-letter exchange). */
+    static boolean isDeadLetterChannel(String channel) {
+        return channel.endsWith(DEAD_LETTER_SUFFIX);
+    }
+
     /** Declares the partition queues of {@code group} and binds them; the queue names in partition order. */
     public List<String> group(String channel, String group) {
         channel(channel);
         Map<String, Object> args = null;
-        if (!channel.endsWith(DEAD_LETTER_SUFFIX)) {
+        if (!isDeadLetterChannel(channel)) {
             // What Courier cannot even read as a message is rejected into the group's dead-letter
             // channel by the broker itself; everything else is dead-lettered by Courier, with a reason.
             String deadLetters = Messaging.deadLetterChannel(channel, group);
