@@ -75,8 +75,10 @@ public final class RabbitBroker implements MessageBroker {
         factory.setSharedExecutor(threads);
         this.publishLink = new Link(factory, "courier-publish");
         this.consumeLink = new Link(factory, "courier-consume");
-        Publisher publisher = new Publisher(publishLink, config.publishTimeout());
         Topology topology = new Topology(publishLink, new Names(config.namespace(), config.partitions()));
+        // Exchanges are declared once per broker; after a channel error (say, an exchange deleted
+        // by an operator) they are declared again before the next send.
+        Publisher publisher = new Publisher(publishLink, config.publishTimeout(), topology::forget);
         this.ctx = new Context(config, consumeLink, topology, publisher, threads, Clock.systemUTC(), Ticker.system());
         long every = config.rebalanceInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);

@@ -129,6 +129,19 @@ class RabbitBrokerTest {
     }
 
     @Test
+    void aSendToAnExchangeDeletedMeanwhileFailsRetrySafeAndTheNextDeclaresItAgain() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        broker.send(text("orders", "k", "first")).join();
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            ch.exchangeDelete(broker.config().namespace() + "orders"); // an operator's mistake
+        }
+
+        assertThatThrownBy(() -> broker.send(text("orders", "k", "lost")).join()).cause()
+                .isInstanceOf(UnavailableException.class).matches(e -> ((UnavailableException) e).retrySafe(), "retry-safe");
+        broker.send(text("orders", "k", "again")).join();
+    }
+
+    @Test
     void configRejectsValuesOutOfRangeNamingThem() {
         assertThatThrownBy(() -> RabbitConfig.builder().partitions(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("partitions: 0 (expected: 1..1024)");

@@ -23,12 +23,15 @@ import java.util.concurrent.TimeoutException;
 public final class Publisher {
     private final Link link;
     private final Duration timeout;
+    private final Runnable onChannelLost;
     private Channel channel;
     private ConcurrentNavigableMap<Long, CompletableFuture<Void>> pending = new ConcurrentSkipListMap<>();
 
-    public Publisher(Link link, Duration timeout) {
+    /** {@code onChannelLost} runs when the confirm channel closes unasked (a lost connection, a missing exchange). */
+    public Publisher(Link link, Duration timeout, Runnable onChannelLost) {
         this.link = link;
         this.timeout = timeout;
+        this.onChannelLost = onChannelLost;
     }
 
     /** Publishes to {@code exchange}; the future completes on the broker's confirm. */
@@ -78,6 +81,9 @@ public final class Publisher {
                     Map.of(), true, cause);
             mine.values().forEach(f -> f.completeExceptionally(lost));
             mine.clear();
+            if (!cause.isInitiatedByApplication()) {
+                onChannelLost.run();
+            }
         });
         pending = mine;
         channel = ch;
