@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,16 +49,24 @@ class ConnectionLossTest {
                 calls.incrementAndGet();
             });
 
-            for (int seq = 0; seq < n; seq++) {
-                String key = "o-" + (seq % keys);
-                Message m = Message.builder().channel("orders").type("OrderCreated").partitionKey(key)
-                        .contentType(json.mediaType()).payload(json.encode(new OrderCreated(key, seq), OrderCreated.class))
-                        .build();
-                if (seq == n / 4) {
-                    closeAllConnections();
+            AtomicInteger confirmed = new AtomicInteger();
+            AtomicReference<Throwable> publisherFailure = new AtomicReference<>();
+            Thread publisher = Thread.ofVirtual().uncaughtExceptionHandler((t, e) -> publisherFailure.set(e)).unstarted(() -> {
+                for (int seq = 0; seq < n; seq++) {
+                    String key = "o-" + (seq % keys);
+                    Message m = Message.builder().channel("orders").type("OrderCreated").partitionKey(key)
+                            .contentType(json.mediaType())
+                            .payload(json.encode(new OrderCreated(key, seq), OrderCreated.class)).build();
+                    sendUntilConfirmed(publisherBroker, m);
+                    confirmed.incrementAndGet();
                 }
-                sendUntilConfirmed(publisherBroker, m);
-            }
+            });
+            publisher.start();
+            Poll.until(Duration.ofSeconds(30), "a quarter sent", () -> confirmed.get() >= n / 4);
+            closeAllConnections(); // while the publisher sends and the consumer handles
+            publisher.join(Duration.ofSeconds(60));
+            assertThat(publisherFailure.get()).as("the publisher's failure").isNull();
+            assertThat(confirmed.get()).as("every send confirmed in the end").isEqualTo(n);
 
             Poll.until(Duration.ofSeconds(60), () -> calls.get() + " of " + n + " handled", () -> calls.get() >= n);
             assertThat(calls.get()).as("handled once each").isEqualTo(n);
@@ -68,7 +77,7 @@ class ConnectionLossTest {
     }
 
     /** Sends {@code m} again, same id, until confirmed; how many attempts failed. */
-    private static int sendUntilConfirmed(RabbitBroker broker, Message m) throws InterruptedException {
+    private static int sendUntilConfirmed(RabbitBroker broker, Message m) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int failed = 0;
         while (true) {
@@ -82,7 +91,11 @@ class ConnectionLossTest {
                 if (System.nanoTime() > end) {
                     throw new AssertionError("still failing after 30 s", e);
                 }
-                Thread.sleep(20); // a retry backoff, not a wait for a condition
+                try {
+                    Thread.sleep(20); // a retry backoff, not a wait for a condition
+                } catch (InterruptedException ie) {
+                    throw new AssertionError(ie);
+                }
             }
         }
     }

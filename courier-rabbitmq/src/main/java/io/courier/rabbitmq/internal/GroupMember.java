@@ -33,7 +33,7 @@ public final class GroupMember implements Subscription {
     private final int offset;
     /** A group whose name is its channel's: one instance's own queue (its replies), not shared. */
     private final boolean isPrivate;
-    private final Map<Integer, PartitionConsumer> held = new TreeMap<>();
+    private final TreeMap<Integer, PartitionConsumer> held = new TreeMap<>();
     private List<String> queues;
     private Channel members;
     private volatile boolean closed;
@@ -123,7 +123,7 @@ public final class GroupMember implements Subscription {
                 : Math.max(1, ctx.topology().consumers(ctx.topology().names().membersQueue(channel, group)));
         int fair = Math.ceilDiv(partitions, memberCount);
         while (held.size() > fair) {
-            Map.Entry<Integer, PartitionConsumer> last = ((TreeMap<Integer, PartitionConsumer>) held).pollLastEntry();
+            Map.Entry<Integer, PartitionConsumer> last = held.pollLastEntry();
             last.getValue().release();
             log.debug("{} group {}: gave up partition {} ({} members)", channel, group, last.getKey(), memberCount);
         }

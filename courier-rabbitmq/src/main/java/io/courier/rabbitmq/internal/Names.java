@@ -32,7 +32,7 @@ public record Names(String namespace, int partitions) {
      * (specified by the JLS, so the same in every JVM), or {@code roundRobin} without a key.
      */
     public String routingKey(Optional<String> key, long roundRobin) {
-        int p = key.map(k -> Math.floorMod(k.hashCode(), partitions)).orElseGet(() -> (int) Math.floorMod(roundRobin, partitions));
+        int p = key.map(k -> Math.floorMod(k.hashCode(), partitions)).orElseGet(() -> Math.floorMod(roundRobin, partitions));
         return Integer.toString(p);
     }
 }
