@@ -75,15 +75,14 @@ public final class Publisher {
             }
         });
         ch.addShutdownListener(cause -> {
-            UnavailableException lost = new UnavailableException("the connection to RabbitMQ was lost before the broker"
-                    + " confirmed the message (" + cause.getMessage() + "); it may or may not have it: send it again"
-                    + " (it keeps its id, so consumers drop a duplicate)",
-                    Map.of(), true, cause);
+            if (!cause.isInitiatedByApplication()) {
+                onChannelLost.run(); // before the senders hear of it, so that their retry declares again
+            }
+            UnavailableException lost = new UnavailableException("the publishing channel to RabbitMQ closed before the"
+                    + " broker confirmed the message (" + cause.getMessage() + "); it may or may not have it: send it"
+                    + " again (it keeps its id, so consumers drop a duplicate)", Map.of(), true, cause);
             mine.values().forEach(f -> f.completeExceptionally(lost));
             mine.clear();
-            if (!cause.isInitiatedByApplication()) {
-                onChannelLost.run();
-            }
         });
         pending = mine;
         channel = ch;
