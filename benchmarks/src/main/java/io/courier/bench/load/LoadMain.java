@@ -53,6 +53,7 @@ public final class LoadMain {
             case "floor" -> harness.floor();
             case "grpc" -> harness.grpc();
             case "messaging" -> harness.messaging();
+            case "rabbitmq" -> harness.rabbitmq();
             case "all" -> {
                 harness.floor();
                 harness.rest();
@@ -61,7 +62,7 @@ public final class LoadMain {
                 harness.vsFloor();
             }
             default -> {
-                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging or all)");
+                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq or all)");
                 System.exit(2);
             }
         }
@@ -229,6 +230,25 @@ public final class LoadMain {
         table("messaging: in-memory broker, JSON, ~100-byte payload (publish-subscribe: events handled per second, "
                 + "latency from publishing to the handler; request-reply: replies per second, request to reply)",
                 closed, open);
+    }
+
+    /**
+     * Publish/subscribe through the local RabbitMQ: courier-rabbitmq against the plain
+     * amqp-client doing the same by hand. Not part of "all", which needs no broker.
+     */
+    private void rabbitmq() throws Exception {
+        current = "rabbitmq";
+        List<Measurement> closed = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            progress("rabbitmq", "amqp-client", round, "closed loop, " + IN_FLIGHT + " unhandled at most");
+            closed.add(record(RabbitLoad.raw(IN_FLIGHT, WARMUP, SECONDS)));
+            progress("rabbitmq", "courier-rabbitmq", round, "closed loop, " + IN_FLIGHT + " unhandled at most");
+            closed.add(record(RabbitLoad.courier(IN_FLIGHT, WARMUP, SECONDS)));
+        }
+        table("rabbitmq: publish-subscribe, persistent JSON ~100-byte events, a confirm per publish, an ack per event "
+                + "(events handled per second, latency from publishing to the handler)", closed, List.of());
+        ratio("courier-rabbitmq-vs-amqp-client", median(all, "courier-rabbitmq", Measurement::throughput)
+                / median(all, "amqp-client", Measurement::throughput));
     }
 
     /** How close each protocol comes to the raw TCP floor measured in the same run. */

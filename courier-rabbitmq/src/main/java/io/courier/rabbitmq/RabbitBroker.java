@@ -1,0 +1,215 @@
+package io.courier.rabbitmq;
+
+import com.rabbitmq.client.ConnectionFactory;
+import io.courier.Ticker;
+import io.courier.UnavailableException;
+import io.courier.messaging.Message;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.DeliveryHandler;
+import io.courier.messaging.spi.MessageBroker;
+import io.courier.rabbitmq.internal.Context;
+import io.courier.rabbitmq.internal.Envelopes;
+import io.courier.rabbitmq.internal.GroupMember;
+import io.courier.rabbitmq.internal.Link;
+import io.courier.rabbitmq.internal.Names;
+import io.courier.rabbitmq.internal.Publisher;
+import io.courier.rabbitmq.internal.Topology;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Courier broker SPI on RabbitMQ. A channel is a durable topic exchange; a group is one
+ * durable queue per partition, bound to it by partition number; each partition queue is held by
+ * one member of the group at a time (an exclusive consumer), and members share the partitions
+ * fairly. Sends wait for publisher confirms; deliveries are acknowledged one by one after
+ * handling.
+ *
+ * <pre>{@code
+ * try (RabbitBroker broker = RabbitBroker.create(RabbitConfig.builder().host("rabbit").build());
+ *      Messaging messaging = Messaging.builder().name("billing").broker(broker).build()) {
+ *     messaging.subscribe(OrderCreated.class, "billing", event -> bill(event));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. One broker holds two connections, one to publish and one to consume, and
+ * opens them again when they are lost: sends waiting for a confirm then fail with a retry-safe
+ * {@link UnavailableException}, and consumers take their partitions again within one
+ * {@linkplain RabbitConfig#rebalanceInterval() rebalance interval}. Handlers run on virtual
+ * threads. {@link #close()} ends every subscription, connection and thread of the broker.
+ */
+public final class RabbitBroker implements MessageBroker {
+    private static final Logger log = LoggerFactory.getLogger(RabbitBroker.class);
+
+    private final RabbitConfig config;
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("courier-rabbitmq-", 0).factory());
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("courier-rabbitmq-rebalance").factory());
+    private final Link publishLink;
+    private final Link consumeLink;
+    private final Context ctx;
+    private final List<GroupMember> members = new CopyOnWriteArrayList<>();
+    private final AtomicLong roundRobin = new AtomicLong();
+    private volatile boolean closed;
+
+    private RabbitBroker(RabbitConfig config) {
+        this.config = config;
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(config.host());
+        factory.setPort(config.port());
+        factory.setUsername(config.username());
+        factory.setPassword(config.password());
+        factory.setVirtualHost(config.virtualHost());
+        factory.setConnectionTimeout((int) config.connectionTimeout().toMillis());
+        factory.setAutomaticRecoveryEnabled(false); // Courier recovers itself: see Link
+        factory.setSharedExecutor(threads);
+        this.publishLink = new Link(factory, "courier-publish");
+        this.consumeLink = new Link(factory, "courier-consume");
+        Topology topology = new Topology(publishLink, new Names(config.namespace(), config.partitions()));
+        // Exchanges are declared once per broker; after a channel error (say, an exchange deleted
+        // by an operator) they are declared again before the next send.
+        Publisher publisher = new Publisher(publishLink, config.publishTimeout(), topology::forget);
+        this.ctx = new Context(config, consumeLink, topology, publisher, threads, Clock.systemUTC(), Ticker.system());
+        long every = config.rebalanceInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A broker for {@code config}. Connections open on first use, so this succeeds while the
+     * broker is down; the first send or subscription then fails retry-safe.
+     */
+    public static RabbitBroker create(RabbitConfig config) {
+        return new RabbitBroker(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The configuration. */
+    public RabbitConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<Void> send(Message message) {
+        Objects.requireNonNull(message, "message");
+        if (closed) {
+            return CompletableFuture.failedFuture(new UnavailableException(
+                    "RabbitMQ broker is closed; " + message + " was not sent"));
+        }
+        try {
+            ctx.topology().channel(message.channel());
+        } catch (UnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Names names = ctx.topology().names();
+        return ctx.publisher().publish(names.exchange(message.channel()),
+                names.routingKey(message.partitionKey(), roundRobin.getAndIncrement()),
+                Envelopes.properties(message, ctx.clock()), message.payload());
+    }
+
+    /**
+     * Joins {@code group} on {@code channel} and takes this member's share of its partitions.
+     *
+     * @throws UnavailableException (retry-safe) when RabbitMQ cannot be reached
+     */
+    @Override
+    public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+        requireText(channel, "channel");
+        requireText(group, "group");
+        Objects.requireNonNull(handler, "handler");
+        if (closed) {
+            throw new IllegalStateException("RabbitMQ broker is closed (expected: subscribe before close)");
+        }
+        GroupMember member = new GroupMember(ctx, channel, group, handler, this::left);
+        member.start();
+        members.add(member);
+        // The members already here give up their extra partitions, which the new one then takes.
+        rebalanceGroupOf(member, true);
+        member.rebalance();
+        return member;
+    }
+
+    private void left(GroupMember member) {
+        members.remove(member);
+        if (!closed) {
+            rebalanceGroupOf(member, false); // the others take the partitions it gave up, at once
+        }
+    }
+
+    private void rebalanceGroupOf(GroupMember member, boolean skipSelf) {
+        for (GroupMember m : members) {
+            if (m.sameGroup(member) && !(skipSelf && m == member)) {
+                m.rebalance();
+            }
+        }
+    }
+
+    private void tick() {
+        for (GroupMember m : members) {
+            try {
+                m.rebalance();
+            } catch (RuntimeException e) {
+                log.warn("{}: rebalancing failed: {}", m, e.toString());
+            }
+        }
+    }
+
+    /** The queues this broker declared, for tests on a shared broker, which delete them after. */
+    List<String> declaredQueues() {
+        return ctx.topology().declaredQueues();
+    }
+
+    /** The exchanges this broker declared. */
+    List<String> declaredExchanges() {
+        return ctx.topology().declaredExchanges();
+    }
+
+    /** The partitions {@code subscription} holds now, for tests. */
+    static List<Integer> partitions(Subscription subscription) {
+        return ((GroupMember) subscription).partitions();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ticker.shutdownNow();
+        for (GroupMember m : members) {
+            m.close();
+        }
+        ctx.publisher().close();
+        ctx.topology().close();
+        consumeLink.close();
+        publishLink.close();
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("RabbitMQ broker: handlers still running 10 s after close; they ignore interruption");
+            }
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitBroker[" + config + "]";
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"\"") + " (expected: a non-empty string)");
+        }
+    }
+}

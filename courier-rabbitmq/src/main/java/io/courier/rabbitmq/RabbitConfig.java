@@ -1,0 +1,251 @@
+package io.courier.rabbitmq;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link RabbitBroker} reaches RabbitMQ and lays out its queues. Immutable; variants by
+ * {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * RabbitConfig config = RabbitConfig.builder().host("rabbit.internal").credentials("orders", secret)
+ *     .virtualHost("/shop").partitions(16).build();
+ * }</pre>
+ *
+ * <p>Every instance of a service, and every service sharing a channel, must use the same
+ * {@link #partitions()} and {@link #namespace()}: the partition of a message is chosen by its
+ * sender.
+ */
+public final class RabbitConfig {
+    private final String host;
+    private final int port;
+    private final String username;
+    private final String password;
+    private final String virtualHost;
+    private final int prefetch;
+    private final int partitions;
+    private final String namespace;
+    private final Duration rebalanceInterval;
+    private final Duration publishTimeout;
+    private final Duration connectionTimeout;
+
+    private RabbitConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.username = b.username;
+        this.password = b.password;
+        this.virtualHost = b.virtualHost;
+        this.prefetch = b.prefetch;
+        this.partitions = b.partitions;
+        this.namespace = b.namespace;
+        this.rebalanceInterval = b.rebalanceInterval;
+        this.publishTimeout = b.publishTimeout;
+        this.connectionTimeout = b.connectionTimeout;
+    }
+
+    /** The defaults: {@code 127.0.0.1:5672}, guest/guest, virtual host {@code /}. */
+    public static RabbitConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder with the {@linkplain #defaults() defaults}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.username = username;
+        b.password = password;
+        b.virtualHost = virtualHost;
+        b.prefetch = prefetch;
+        b.partitions = partitions;
+        b.namespace = namespace;
+        b.rebalanceInterval = rebalanceInterval;
+        b.publishTimeout = publishTimeout;
+        b.connectionTimeout = connectionTimeout;
+        return b;
+    }
+
+    /** The broker's host name or address. */
+    public String host() {
+        return host;
+    }
+
+    /** The broker's AMQP port. */
+    public int port() {
+        return port;
+    }
+
+    /** The user name. */
+    public String username() {
+        return username;
+    }
+
+    /** The password. */
+    String password() {
+        return password;
+    }
+
+    /** The virtual host. */
+    public String virtualHost() {
+        return virtualHost;
+    }
+
+    /** Unacknowledged messages one consumer holds per partition queue. */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /** Partition queues per channel and group. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** A prefix of every exchange and queue name (empty by default). */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** How often a consumer checks its group's membership and its connection. */
+    public Duration rebalanceInterval() {
+        return rebalanceInterval;
+    }
+
+    /** How long a send waits for the broker's confirm. */
+    public Duration publishTimeout() {
+        return publishTimeout;
+    }
+
+    /** How long opening a connection may take. */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitConfig[" + username + "@" + host + ":" + port + virtualHost + ", partitions=" + partitions
+                + ", prefetch=" + prefetch + ", namespace=\"" + namespace + "\"]";
+    }
+
+    /** Builds a {@link RabbitConfig}; not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 5672;
+        private String username = "guest";
+        private String password = "guest";
+        private String virtualHost = "/";
+        private int prefetch = 256;
+        private int partitions = 8;
+        private String namespace = "";
+        private Duration rebalanceInterval = Duration.ofSeconds(1);
+        private Duration publishTimeout = Duration.ofSeconds(10);
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** The broker's host (default {@code 127.0.0.1}). */
+        public Builder host(String host) {
+            this.host = requireText(host, "host");
+            return this;
+        }
+
+        /** The broker's AMQP port (default 5672). */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The user and password (default guest/guest, which RabbitMQ accepts only from localhost). */
+        public Builder credentials(String username, String password) {
+            this.username = requireText(username, "username");
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** The virtual host (default {@code /}). */
+        public Builder virtualHost(String virtualHost) {
+            this.virtualHost = requireText(virtualHost, "virtualHost");
+            return this;
+        }
+
+        /**
+         * Unacknowledged messages one consumer holds per partition queue (default 256): the
+         * window in which messages of other keys go on while one key is parked.
+         */
+        public Builder prefetch(int prefetch) {
+            if (prefetch < 1 || prefetch > 65535) {
+                throw new IllegalArgumentException("prefetch: " + prefetch + " (expected: 1..65535)");
+            }
+            this.prefetch = prefetch;
+            return this;
+        }
+
+        /**
+         * Partition queues per channel and group (default 8): how many instances of a group can
+         * consume at once. Senders and consumers of a channel must agree on it.
+         */
+        public Builder partitions(int partitions) {
+            if (partitions < 1 || partitions > 1024) {
+                throw new IllegalArgumentException("partitions: " + partitions + " (expected: 1..1024)");
+            }
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** A prefix of every exchange and queue name (default none), to share a virtual host. */
+        public Builder namespace(String namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /**
+         * How often a consumer checks its group's membership and its connection (default 1 s):
+         * the longest a partition stays unconsumed after its consumer's process died.
+         */
+        public Builder rebalanceInterval(Duration interval) {
+            this.rebalanceInterval = requirePositive(interval, "rebalanceInterval");
+            return this;
+        }
+
+        /** How long a send waits for the broker's confirm (default 10 s). */
+        public Builder publishTimeout(Duration timeout) {
+            this.publishTimeout = requirePositive(timeout, "publishTimeout");
+            return this;
+        }
+
+        /** How long opening a connection may take (default 5 s). */
+        public Builder connectionTimeout(Duration timeout) {
+            this.connectionTimeout = requirePositive(timeout, "connectionTimeout");
+            return this;
+        }
+
+        /** The configuration. */
+        public RabbitConfig build() {
+            return new RabbitConfig(this);
+        }
+
+        private static String requireText(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"" + value + "\"")
+                        + " (expected: a non-blank string)");
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+            return d;
+        }
+    }
+}

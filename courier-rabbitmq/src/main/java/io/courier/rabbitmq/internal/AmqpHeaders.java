@@ -1,0 +1,39 @@
+package io.courier.rabbitmq.internal;
+
+import io.courier.Metadata;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Courier's string headers as AMQP table fields and back: one value as a string, several
+ * values of one name as an array, so that a repeated header keeps every value in order.
+ */
+public final class AmqpHeaders {
+    private AmqpHeaders() {
+    }
+
+    /** The AMQP table of {@code headers}. */
+    public static Map<String, Object> write(Metadata headers) {
+        Map<String, Object> table = new HashMap<>();
+        headers.asMap().forEach((name, values) -> table.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values)));
+        return table;
+    }
+
+    /** The headers of an AMQP table; values of other types (numbers, booleans) as their text. */
+    public static Metadata read(Map<String, Object> table) {
+        Metadata.Builder b = Metadata.builder();
+        if (table != null) {
+            table.forEach((name, value) -> {
+                if (value instanceof List<?> list) {
+                    for (Object v : list) {
+                        b.add(name, String.valueOf(v));
+                    }
+                } else if (value != null) {
+                    b.add(name, String.valueOf(value)); // LongString.toString is its UTF-8 text
+                }
+            });
+        }
+        return b.build();
+    }
+}

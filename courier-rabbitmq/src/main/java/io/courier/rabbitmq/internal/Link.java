@@ -1,0 +1,71 @@
+package io.courier.rabbitmq.internal;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.courier.UnavailableException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP connection that is opened again when it was lost. Courier recovers by itself
+ * instead of with the client's automatic recovery: a lost connection fails the sends waiting
+ * for confirms (so callers may retry), and consumers take their partitions again through the
+ * same path as a rebalance, so a partition is never consumed by two recovered consumers.
+ * Thread-safe.
+ */
+public final class Link implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Link.class);
+
+    private final ConnectionFactory factory;
+    private final String name;
+    private Connection connection;
+    private boolean closed;
+
+    public Link(ConnectionFactory factory, String name) {
+        this.factory = factory;
+        this.name = name;
+    }
+
+    /** The open connection, opening a new one if there is none; fails retry-safe when the broker is unreachable. */
+    public synchronized Connection connection() {
+        if (closed) {
+            throw new UnavailableException("RabbitMQ broker " + name + " is closed (expected: use before close)");
+        }
+        if (connection != null && connection.isOpen()) {
+            return connection;
+        }
+        try {
+            connection = factory.newConnection(name);
+            log.debug("{}: connected to {}:{}", name, factory.getHost(), factory.getPort());
+            return connection;
+        } catch (IOException | TimeoutException e) {
+            throw new UnavailableException("cannot connect to RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
+                    + " (" + e + "); retry once the broker is reachable", Map.of(), true, e);
+        }
+    }
+
+    /** A new channel on the open connection. */
+    public Channel channel() {
+        try {
+            return connection().createChannel();
+        } catch (IOException e) {
+            throw new UnavailableException("cannot open a channel to RabbitMQ (" + e + ")", Map.of(), true, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (connection != null && connection.isOpen()) {
+            try {
+                connection.close(2_000);
+            } catch (IOException | RuntimeException e) {
+                log.debug("{}: closing the connection: {}", name, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.courier.rabbitmq.internal;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import io.courier.UnavailableException;
+import io.courier.messaging.Messaging;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Declares the exchanges and queues of channels and groups, idempotently, and remembers what
+ * it declared. A channel is a durable topic exchange whose alternate exchange keeps, in a
+ * durable queue, what was sent while no group was bound; a group is one durable queue per
+ * partition, bound by the partition number. Thread-safe.
+ */
+public final class Topology {
+    private static final String DEAD_LETTER_SUFFIX = Messaging.deadLetterChannel("", "").substring(1);
+
+    /** How long an unused private (reply) queue lives: 5 minutes. */
+    public static final int PRIVATE_QUEUE_EXPIRY_MILLIS = 300_000;
+
+    private final Link link;
+    private final Names names;
+    private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
+    private final Set<String> declaredExchanges = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Set<String> declaredQueues = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+    private Channel channel;
+
+    public Topology(Link link, Names names) {
+        this.link = link;
+        this.names = names;
+    }
+
+    public Names names() {
+        return names;
+    }
+
+    /** Declares the exchange of {@code channel}, once per broker. */
+    public void channel(String channel) {
+        String exchange = names.exchange(channel);
+        if (exchanges.contains(exchange)) {
+            return;
+        }
+        run(ch -> {
+            String unrouted = names.unrouted(channel);
+            ch.exchangeDeclare(unrouted, "fanout", true);
+            ch.queueDeclare(unrouted, true, false, false, null);
+            ch.queueBind(unrouted, unrouted, "");
+            ch.exchangeDeclare(exchange, "topic", true, false, Map.of("alternate-exchange", unrouted));
+            declaredExchanges.add(exchange);
+            declaredExchanges.add(unrouted);
+            declaredQueues.add(unrouted);
+        });
+        exchanges.add(exchange);
+    }
+
+    /** Whether {@code channel} holds dead letters (whose queues have no dead-letter exchange). */
+    static boolean isDeadLetterChannel(String channel) {
+        return channel.endsWith(DEAD_LETTER_SUFFIX);
+    }
+
+    /** Declares the partition queues of {@code group} and binds them; the queue names in partition order. */
+    public List<String> group(String channel, String group) {
+        channel(channel);
+        Map<String, Object> args = null;
+        if (!isDeadLetterChannel(channel)) {
+            // What Courier cannot even read as a message is rejected into the group's dead-letter
+            // channel by the broker itself; everything else is dead-lettered by Courier, with a reason.
+            String deadLetters = Messaging.deadLetterChannel(channel, group);
+            channel(deadLetters);
+            args = Map.of("x-dead-letter-exchange", names.exchange(deadLetters), "x-dead-letter-routing-key", "0");
+        }
+        Map<String, Object> queueArgs = args;
+        String[] queues = new String[names.partitions()];
+        run(ch -> {
+            for (int p = 0; p < names.partitions(); p++) {
+                queues[p] = names.partitionQueue(channel, group, p);
+                ch.queueDeclare(queues[p], true, false, false, queueArgs);
+                ch.queueBind(queues[p], names.exchange(channel), Integer.toString(p));
+                declaredQueues.add(queues[p]);
+            }
+        });
+        return List.of(queues);
+    }
+
+    /**
+     * Declares the queue of a private group, one whose name is its channel's (a
+     * {@code Messaging} instance's reply channel): one queue for every partition, deleted by the
+     * broker once unused for {@link #PRIVATE_QUEUE_EXPIRY_MILLIS}, so the reply queues of instances
+     * that died do not stay behind.
+     */
+    public String privateQueue(String channel) {
+        channel(channel);
+        String q = names.exchange(channel);
+        run(ch -> {
+            ch.queueDeclare(q, false, false, false, Map.of("x-expires", PRIVATE_QUEUE_EXPIRY_MILLIS));
+            ch.queueBind(q, names.exchange(channel), "#");
+        });
+        declaredQueues.add(q);
+        return q;
+    }
+
+    /** Deletes {@code queue} (a private queue whose owner closed). */
+    public void deleteQueue(String queue) {
+        run(ch -> ch.queueDelete(queue));
+    }
+
+    /** Declares the members queue of {@code group}: live, auto-deleted once the last member leaves. */
+    public String membersQueue(String channel, String group) {
+        String q = names.membersQueue(channel, group);
+        run(ch -> ch.queueDeclare(q, false, false, true, null));
+        declaredQueues.add(q);
+        return q;
+    }
+
+    /** The number of consumers of {@code queue}, or 0 if it does not exist. */
+    public int consumers(String queue) {
+        int[] n = new int[1];
+        run(ch -> n[0] = ch.queueDeclarePassive(queue).getConsumerCount());
+        return n[0];
+    }
+
+    /**
+     * Moves what was sent to {@code channel} before any group existed into the channel again,
+     * now that a group is bound: each message is acknowledged only after its republish was
+     * confirmed, so a crash in between duplicates it and loses nothing.
+     */
+    public void drainUnrouted(String channel, Publisher publisher) {
+        String unrouted = names.unrouted(channel);
+        run(ch -> {
+            GetResponse r;
+            while ((r = ch.basicGet(unrouted, false)) != null) {
+                publisher.publish(names.exchange(channel), r.getEnvelope().getRoutingKey(), r.getProps(), r.getBody()).join();
+                ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+            }
+        });
+    }
+
+    /** The queues this broker declared, in order: for tests on a shared broker, which delete them after. */
+    public List<String> declaredQueues() {
+        synchronized (declaredQueues) {
+            return List.copyOf(declaredQueues);
+        }
+    }
+
+    /** The exchanges this broker declared, in order. */
+    public List<String> declaredExchanges() {
+        synchronized (declaredExchanges) {
+            return List.copyOf(declaredExchanges);
+        }
+    }
+
+    /** Forgets the exchanges declared, so they are declared again (after the broker lost them). */
+    public void forget() {
+        exchanges.clear();
+    }
+
+    private interface Step {
+        void run(Channel ch) throws IOException;
+    }
+
+    private synchronized void run(Step step) {
+        try {
+            if (channel == null || !channel.isOpen()) {
+                channel = link.channel();
+            }
+            step.run(channel);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UnavailableException u) {
+                throw u;
+            }
+            throw new UnavailableException("declaring RabbitMQ exchanges and queues failed (" + e + ")", Map.of(), true, e);
+        }
+    }
+
+    /** Closes the declaring channel. */
+    public synchronized void close() {
+        if (channel != null && channel.isOpen()) {
+            try {
+                channel.close();
+            } catch (IOException | TimeoutException | RuntimeException ignored) {
+                // the connection closes next
+            }
+        }
+    }
+}

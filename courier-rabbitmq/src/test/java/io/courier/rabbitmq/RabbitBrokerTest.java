@@ -1,0 +1,154 @@
+package io.courier.rabbitmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.courier.UnavailableException;
+import io.courier.messaging.Message;
+import io.courier.messaging.Messaging;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.conformance.Poll;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the RabbitMQ adapter does beyond the conformance suite. */
+class RabbitBrokerTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    final LocalRabbit rabbit = new LocalRabbit();
+
+    private static Message text(String channel, String key, String body) {
+        return Message.builder().channel(channel).partitionKey(key).type("text")
+                .payload(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    @Test
+    void membersInDifferentProcessesShareTheGroupsPartitions() {
+        RabbitConfig config = rabbit.config().partitions(4).build();
+        RabbitBroker first = rabbit.broker(config);
+        RabbitBroker second = rabbit.broker(config); // its own connections, as another process has
+        Subscription a = first.subscribe("orders", "billing", d -> d.ack());
+        assertThat(RabbitBroker.partitions(a)).containsExactlyInAnyOrder(0, 1, 2, 3);
+
+        Subscription b = second.subscribe("orders", "billing", d -> d.ack());
+
+        Poll.until(PATIENCE, () -> "two each: " + RabbitBroker.partitions(a) + " " + RabbitBroker.partitions(b),
+                () -> RabbitBroker.partitions(a).size() == 2 && RabbitBroker.partitions(b).size() == 2);
+        assertThat(RabbitBroker.partitions(a)).doesNotContainAnyElementsOf(RabbitBroker.partitions(b));
+
+        b.close();
+        Poll.until(PATIENCE, () -> "all back to the first: " + RabbitBroker.partitions(a),
+                () -> RabbitBroker.partitions(a).size() == 4);
+    }
+
+    @Test
+    void whatWasSentBeforeAnyGroupExistedGoesToTheFirstGroup() {
+        RabbitBroker broker = rabbit.broker();
+        broker.send(text("commands", "k", "early-1")).join();
+        broker.send(text("commands", "k", "early-2")).join();
+        List<String> got = new CopyOnWriteArrayList<>();
+
+        broker.subscribe("commands", "kitchen", d -> { got.add(new String(d.message().payload(), StandardCharsets.UTF_8)); d.ack(); });
+        broker.send(text("commands", "k", "late")).join();
+
+        Poll.until(PATIENCE, () -> "three: " + got, () -> got.size() == 3);
+        assertThat(got).containsExactlyInAnyOrder("early-1", "early-2", "late");
+    }
+
+    @Test
+    void aMessageCourierCannotReadGoesToTheDeadLetterChannelThroughTheBroker() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        broker.subscribe("orders", "billing", d -> { handled.add(d.message().id()); d.ack(); });
+        String deadLetters = broker.config().namespace() + Messaging.deadLetterChannel("orders", "billing");
+
+        try (Connection c = LocalRabbit.plainConnection()) {
+            Channel ch = c.createChannel();
+            String inspect = ch.queueDeclare().getQueue(); // a plain client reads what Courier could not
+            ch.queueBind(inspect, deadLetters, "#");
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId("bad-1")
+                    .headers(Map.of("courier-deadline", "tomorrow")).build();
+            ch.basicPublish(broker.config().namespace() + "orders", "0", props, new byte[] {1});
+
+            AtomicReference<GetResponse> dead = new AtomicReference<>();
+            Poll.until(PATIENCE, "the dead letter", () -> {
+                try {
+                    dead.set(ch.basicGet(inspect, true));
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                return dead.get() != null;
+            });
+            assertThat(dead.get().getProps().getMessageId()).isEqualTo("bad-1");
+            assertThat(dead.get().getProps().getHeaders()).containsKey("x-death");
+        }
+        assertThat(handled).isEmpty();
+    }
+
+    @Test
+    void aReplyQueueIsDeletedWhenItsInstanceCloses() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        String replies = "order-service.replies.test";
+        String queue = broker.config().namespace() + replies;
+        List<String> got = new CopyOnWriteArrayList<>();
+        Subscription s = broker.subscribe(replies, replies, d -> { got.add(d.message().id()); d.ack(); });
+        broker.send(Message.builder().id("r-1").channel(replies).correlationId("q-1").payload(new byte[0]).build()).join();
+        Poll.until(PATIENCE, "the reply", () -> !got.isEmpty());
+
+        s.close();
+
+        try (Connection c = LocalRabbit.plainConnection()) {
+            Channel ch = c.createChannel();
+            assertThatThrownBy(() -> ch.queueDeclarePassive(queue)).isInstanceOf(IOException.class)
+                    .hasStackTraceContaining("NOT_FOUND");
+        }
+    }
+
+    @Test
+    void aSendFailsRetrySafeWhenNoBrokerAnswers() {
+        LocalRabbit.require();
+        try (RabbitBroker broker = RabbitBroker.create(RabbitConfig.builder().port(1).build())) {
+            assertThatThrownBy(() -> broker.send(text("orders", "k", "x")).join())
+                    .isInstanceOf(CompletionException.class).cause()
+                    .isInstanceOf(UnavailableException.class).hasMessageContaining("cannot connect to RabbitMQ at 127.0.0.1:1")
+                    .matches(e -> ((UnavailableException) e).retrySafe(), "retry-safe");
+        }
+    }
+
+    @Test
+    void aSendToAnExchangeDeletedMeanwhileFailsRetrySafeAndTheNextDeclaresItAgain() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        broker.send(text("orders", "k", "first")).join();
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            ch.exchangeDelete(broker.config().namespace() + "orders"); // an operator's mistake
+        }
+
+        assertThatThrownBy(() -> broker.send(text("orders", "k", "lost")).join()).cause()
+                .isInstanceOf(UnavailableException.class).matches(e -> ((UnavailableException) e).retrySafe(), "retry-safe");
+        broker.send(text("orders", "k", "again")).join();
+    }
+
+    @Test
+    void configRejectsValuesOutOfRangeNamingThem() {
+        assertThatThrownBy(() -> RabbitConfig.builder().partitions(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("partitions: 0 (expected: 1..1024)");
+        assertThatThrownBy(() -> RabbitConfig.builder().rebalanceInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("rebalanceInterval: PT0S (expected: > 0)");
+        RabbitConfig c = RabbitConfig.builder().partitions(3).build();
+        assertThat(c.toBuilder().prefetch(7).build()).extracting(RabbitConfig::partitions, RabbitConfig::prefetch)
+                .containsExactly(3, 7);
+    }
+}
