@@ -52,7 +52,7 @@ public final class Limits {
 
     /**
      * 16 MiB bodies, 16 KiB of headers; numbers of at most 1,000 characters, decimal scales
-     * within ±1,000, strings of at most 8 Mi characters, 100 levels of nesting, 1,000,000
+     * within ±1,000, strings of at most 16 Mi characters, 100 levels of nesting, 1,000,000
      * elements per collection, 16 MiB per decoded value.
      */
     public static Limits defaults() {
@@ -206,7 +206,7 @@ public final class Limits {
         private int maxHeaderBytes = 16 * 1024;
         private int maxNumberLength = 1000;
         private int maxDecimalScale = 1000;
-        private int maxStringLength = 8 * 1024 * 1024;
+        private int maxStringLength = 16 * 1024 * 1024;
         private int maxNestingDepth = 100;
         private int maxElements = 1_000_000;
         private int maxDecodedBytes = 16 * 1024 * 1024;
@@ -244,7 +244,7 @@ public final class Limits {
             return this;
         }
 
-        /** The longest string or byte string, in characters or bytes (default 8 Mi). */
+        /** The longest string or byte string, in characters or bytes (default 16 Mi, as large as the default body). */
         public Builder maxStringLength(int length) {
             this.maxStringLength = positive("maxStringLength", length);
             return this;

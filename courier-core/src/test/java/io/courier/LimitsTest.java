@@ -16,7 +16,7 @@ class LimitsTest {
         Limits d = Limits.defaults();
         assertThat(d.maxNumberLength()).isEqualTo(1000);
         assertThat(d.maxDecimalScale()).isEqualTo(1000);
-        assertThat(d.maxStringLength()).isEqualTo(8 * 1024 * 1024);
+        assertThat(d.maxStringLength()).isEqualTo(16 * 1024 * 1024);
         assertThat(d.maxNestingDepth()).isEqualTo(100);
         assertThat(d.maxElements()).isEqualTo(1_000_000);
         assertThat(d.maxDecodedBytes()).isEqualTo(16 * 1024 * 1024);

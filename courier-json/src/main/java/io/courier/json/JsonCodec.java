@@ -56,7 +56,7 @@ import java.util.concurrent.ConcurrentMap;
  *       for a boolean are all rejected. The only widening is an integer for a floating-point
  *       number ({@code 1} for a {@code double}), which JSON does not distinguish;</li>
  *   <li>bounded work: numbers of at most 1,000 characters, decimal scales within ±1,000
- *       ({@code 1e10000000} is refused), strings of at most 8 Mi characters, 100 levels of
+ *       ({@code 1e10000000} is refused), strings of at most 16 Mi characters, 100 levels of
  *       nesting, 1,000,000 elements per array or object, 16 MiB per body: the
  *       {@link Limits#defaults() default limits}, or those given to {@link #withLimits(Limits)}
  *       ({@code Courier.builder().limits(...)} does that for every codec);</li>
