@@ -78,7 +78,9 @@ final class RequestReader {
 
     /** Asks for {@code n} more chunks of a paused request. */
     void fetch(long n) {
-        http.fetch(n);
+        if (!http.isEnded()) { // a stream's consumer may ask for more after the last chunk arrived
+            http.fetch(n);
+        }
     }
 
     private void fail(CourierException error, Consumer<CourierException> onError) {
