@@ -140,7 +140,7 @@ final class ServerCall {
         try {
             args = codec.decodeRequest(bytes);
         } catch (RuntimeException e) {
-            finish(Errors.fromServer(e, method));
+            finish(Errors.fromRequest(e, method));
             return;
         }
         dispatch(args);

@@ -202,7 +202,7 @@ final class ServerExchange {
             onLoop(() -> refuse(e.status().httpStatus(), e, null, false));
             return;
         } catch (RuntimeException e) {
-            CourierException error = Errors.fromServer(e, route.method);
+            CourierException error = Errors.fromRequest(e, route.method);
             onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
             return;
         }

@@ -9,6 +9,7 @@ import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.internal.Errors;
 import io.courier.internal.RequiredValues;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
@@ -69,6 +70,7 @@ public final class CommandClient implements InvocationHandler {
             // The rule the server applies: a command it would dead-letter is not sent.
             checked = RequiredValues.check(descriptor, args == null ? new Object[0] : args);
         } catch (InvalidArgumentException e) {
+            Errors.downstream(e, descriptor.fullName()); // the calling code's mistake, not its caller's
             if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -78,19 +80,29 @@ public final class CommandClient implements InvocationHandler {
         CallContext context = CallContext.current();
         if (descriptor.oneWay()) {
             // No one waits for a one-way command, so only a deadline the caller already has applies.
-            rt.send(command.deadline(context.deadline().orElse(null)).build());
+            try {
+                rt.send(command.deadline(context.deadline().orElse(null)).build());
+            } catch (CourierException e) {
+                throw Errors.downstream(e, descriptor.fullName());
+            }
             return null;
         }
         Deadline deadline = Deadline.after(timeout, rt.ticker).min(context.deadline().orElse(null));
         CompletableFuture<Object> result = request(command, descriptor, deadline);
         if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
-            return result;
+            return result.exceptionallyCompose(f -> CompletableFuture.failedFuture(downstream(f, descriptor)));
         }
         try {
             return result.join();
         } catch (CompletionException e) {
-            throw MessagingRuntime.unwrap(e);
+            throw downstream(e, descriptor);
         }
+    }
+
+    /** The failure of a command as its caller sees it: marked as a downstream one ({@link Errors#downstream}). */
+    private static Throwable downstream(Throwable failure, MethodDescriptor descriptor) {
+        Throwable t = MessagingRuntime.unwrap(failure);
+        return t instanceof CourierException c ? Errors.downstream(c, descriptor.fullName()) : t;
     }
 
     private CompletableFuture<Object> request(Message.Builder command, MethodDescriptor descriptor, Deadline deadline) {

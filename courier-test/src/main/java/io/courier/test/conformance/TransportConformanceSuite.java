@@ -16,6 +16,7 @@ import io.courier.UnavailableException;
 import io.courier.contract.HttpMethod;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.test.LogCapture;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -102,9 +103,9 @@ import org.junit.jupiter.api.Timeout;
  *   <li>Errors: every {@link Status} but {@code OK}, thrown by the server (directly or through a
  *       future), reaches the caller as the subclass {@link CourierException#of} gives, with the
  *       same status, message and details; an unexpected exception arrives as
- *       {@link InternalException} that reveals nothing of it; {@link IllegalArgumentException}
- *       as {@link InvalidArgumentException}; a {@link NullPointerException} of the handler is
- *       internal, never the caller's fault.</li>
+ *       {@link InternalException} that reveals nothing of it, an {@link IllegalArgumentException}
+ *       or a {@link NullPointerException} of the handler's own code included (a server bug,
+ *       logged on the server with its stack trace, never the caller's fault).</li>
  *   <li>The null rule: a client refuses {@code null} for a required argument or record component
  *       before sending; a server refuses a record missing a required component with
  *       {@link InvalidArgumentException} naming its path, and answers the next call;
@@ -395,12 +396,21 @@ public abstract class TransportConformanceSuite {
     }
 
     @Test
-    final void illegalArgumentArrivesAsInvalidArgument() {
-        Throwable thrown = catchThrowable(() -> client.reject("quantity: -3 (expected: > 0)"));
+    final void anIllegalArgumentExceptionOfTheHandlersOwnCodeIsAServerBugNotTheCallersMistake() {
+        String reason = "quantity: -3 (expected: > 0) " + UUID.randomUUID();
+        Throwable thrown;
+        List<String> errors;
+        try (LogCapture log = LogCapture.start()) {
+            thrown = catchThrowable(() -> client.reject(reason));
+            errors = log.lines("ERROR");
+            assertThat(log.stackTraceLines()).as("the server logs the bug with its stack trace").isNotEmpty();
+        }
 
-        assertThat(thrown).isInstanceOf(InvalidArgumentException.class)
-                .hasMessageContaining("quantity: -3 (expected: > 0)");
-        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INVALID_ARGUMENT);
+        assertThat(thrown).isInstanceOf(InternalException.class);
+        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
+        assertThat(thrown.getMessage()).contains("reject").doesNotContain(reason);
+        assertThat(errors).as("one server log line naming the method and the error id")
+                .singleElement().asString().contains("reject").contains("error id");
     }
 
     @Test
