@@ -378,7 +378,7 @@ public abstract class TransportConformanceSuite {
     final void unexpectedExceptionArrivesAsInternalWithoutItsMessageOrStackTrace() {
         String secret = "s3cr3t-" + UUID.randomUUID();
 
-        Throwable thrown = catchThrowable(() -> client.crash(secret));
+        Throwable thrown = serverBug(() -> client.crash(secret), "crash");
 
         assertThat(thrown).isInstanceOf(InternalException.class);
         assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
@@ -398,24 +398,35 @@ public abstract class TransportConformanceSuite {
     @Test
     final void anIllegalArgumentExceptionOfTheHandlersOwnCodeIsAServerBugNotTheCallersMistake() {
         String reason = "quantity: -3 (expected: > 0) " + UUID.randomUUID();
-        Throwable thrown;
-        List<String> errors;
-        try (LogCapture log = LogCapture.start()) {
-            thrown = catchThrowable(() -> client.reject(reason));
-            errors = log.lines("ERROR");
-            assertThat(log.stackTraceLines()).as("the server logs the bug with its stack trace").isNotEmpty();
-        }
+
+        Throwable thrown = serverBug(() -> client.reject(reason), "reject");
 
         assertThat(thrown).isInstanceOf(InternalException.class);
         assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
         assertThat(thrown.getMessage()).contains("reject").doesNotContain(reason);
-        assertThat(errors).as("one server log line naming the method and the error id")
-                .singleElement().asString().contains("reject").contains("error id");
+    }
+
+    /**
+     * Calls a handler with a bug: the server logs it once at ERROR, with its stack trace and the
+     * error id the caller's message names; the caller's error is returned.
+     */
+    private static Throwable serverBug(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String method) {
+        try (LogCapture log = LogCapture.start()) {
+            Throwable thrown = catchThrowable(call);
+            assertThat(thrown).isInstanceOf(CourierException.class);
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("error id (\\w+)").matcher(thrown.getMessage());
+            assertThat(id.find()).as("the caller's message names an error id: %s", thrown.getMessage()).isTrue();
+            List<String> errors = log.lines("ERROR");
+            assertThat(errors).as("one server log line naming the method and the error id")
+                    .singleElement().asString().contains(method).contains(id.group(1));
+            assertThat(log.stackTraceLines()).as("the server logs the bug with its stack trace").isNotEmpty();
+            return thrown;
+        }
     }
 
     @Test
     final void aNullPointerExceptionInTheHandlerArrivesAsInternalNotAsTheCallersFault() {
-        Throwable thrown = catchThrowable(() -> client.dereference("text"));
+        Throwable thrown = serverBug(() -> client.dereference("text"), "dereference");
 
         assertThat(thrown).isInstanceOf(InternalException.class);
         assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
