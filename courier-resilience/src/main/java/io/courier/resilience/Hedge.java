@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -47,6 +49,7 @@ public final class Hedge implements Interceptor {
     private final FailurePolicy failurePolicy;
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
+    private final Executor executor;
     private final RetryBudget budget;
     private final boolean off;
     private final Map<Method, Hedge> byMethod;
@@ -58,6 +61,7 @@ public final class Hedge implements Interceptor {
         this.failurePolicy = b.failurePolicy;
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
+        this.executor = b.executor;
         this.budget = b.budget;
         Map<Method, Hedge> overrides = new LinkedHashMap<>();
         // An override keeps its own settings but spends from this client's budget.
@@ -118,7 +122,13 @@ public final class Hedge implements Interceptor {
             this.next = next;
             this.primary = primary;
             primary.whenComplete((v, f) -> onAnswer(v, f));
-            this.timer = scheduler.schedule(delay, this::sendHedge);
+            this.timer = scheduler.schedule(delay, () -> {
+                try {
+                    executor.execute(this::sendHedge);
+                } catch (RejectedExecutionException e) {
+                    // no hedge: the first attempt runs on alone
+                }
+            });
             result.whenComplete((v, f) -> {
                 // Whoever finished the race (an answer, a last failure, the caller's cancel),
                 // nothing else is needed: stop the timer and every attempt still running.
@@ -206,6 +216,7 @@ public final class Hedge implements Interceptor {
         private FailurePolicy failurePolicy = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
         private Scheduler scheduler = Scheduler.system();
+        private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
         private RetryBudget budget;
 
         private Builder() {
@@ -263,6 +274,17 @@ public final class Hedge implements Interceptor {
             return this;
         }
 
+        /**
+         * Where hedges run (default: a virtual thread each). The scheduler only says when; the
+         * attempt itself, the whole chain below this step, runs here, never on the timer thread,
+         * which every deadline and backoff of the JVM shares. Tests on a fake clock may pass
+         * {@code Runnable::run} to run it where the clock is advanced.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
         /** The budget hedges spend from: the client's, shared with its {@link Retry}. */
         public Builder budget(RetryBudget budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
@@ -286,6 +308,7 @@ public final class Hedge implements Interceptor {
             b.failurePolicy = failurePolicy;
             b.idempotency = idempotency;
             b.scheduler = scheduler;
+            b.executor = executor;
             b.budget = budget;
             return b;
         }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -56,6 +58,7 @@ public final class Retry implements Interceptor {
     private final FailurePolicy retryOn;
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
+    private final Executor executor;
     private final RetryBudget budget;
     private final Map<Method, Retry> byMethod;
 
@@ -69,6 +72,7 @@ public final class Retry implements Interceptor {
         this.retryOn = b.retryOn;
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
+        this.executor = b.executor;
         this.budget = b.budget != null ? b.budget : RetryBudget.builder().ticker(b.ticker).build();
         Map<Method, Retry> overrides = new LinkedHashMap<>();
         // An override keeps its own settings but spends from this client's budget.
@@ -212,9 +216,18 @@ public final class Retry implements Interceptor {
                 return;
             }
             if (delay <= 0) {
-                attempt(n + 1);
+                runAttempt(n + 1, error);
             } else {
-                pending = scheduler.schedule(Duration.ofNanos(delay), () -> attempt(n + 1));
+                pending = scheduler.schedule(Duration.ofNanos(delay), () -> runAttempt(n + 1, error));
+            }
+        }
+
+        /** Starts attempt {@code n} on the executor; if it refuses, the call ends with the last error. */
+        void runAttempt(int n, Throwable lastError) {
+            try {
+                executor.execute(() -> attempt(n));
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(lastError);
             }
         }
     }
@@ -242,6 +255,7 @@ public final class Retry implements Interceptor {
         private FailurePolicy retryOn = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
         private Scheduler scheduler = Scheduler.system();
+        private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
         private Ticker ticker = Ticker.system();
         private RetryBudget budget;
         private final Map<Method, Retry> byMethod = new LinkedHashMap<>();
@@ -326,6 +340,17 @@ public final class Retry implements Interceptor {
             return this;
         }
 
+        /**
+         * Where retries run (default: a virtual thread each). The scheduler only says when; the
+         * attempt itself, the whole chain below this step, runs here, never on the timer thread,
+         * which every deadline and backoff of the JVM shares. Tests on a fake clock may pass
+         * {@code Runnable::run} to run it where the clock is advanced.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
         /** The source of time of the budget made when none is given. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -357,6 +382,7 @@ public final class Retry implements Interceptor {
             b.retryOn = retryOn;
             b.idempotency = idempotency;
             b.scheduler = scheduler;
+            b.executor = executor;
             b.ticker = ticker;
             b.budget = budget;
             b.byMethod.putAll(byMethod);
