@@ -110,6 +110,11 @@ public final class ServiceView implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
+    /** How many listeners follow this view now: clients built against it, and {@link #onChange} subscribers (for diagnostics). */
+    public int listenerCount() {
+        return listeners.size();
+    }
+
     /** Stops watching. */
     @Override
     public void close() {

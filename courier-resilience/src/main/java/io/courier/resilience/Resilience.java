@@ -10,14 +10,15 @@ import io.courier.discovery.LoadBalancer;
 import io.courier.resilience.internal.Chain;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The resilience policies of one client, composed in one fixed order, outermost first:
@@ -74,7 +75,12 @@ public final class Resilience implements Interceptor {
     private final List<Interceptor> perEndpoint;
     private final CircuitBreakers endpointBreakers;
     private final AttemptedEndpoints attempted = new AttemptedEndpoints();
-    private final List<EndpointBalancer> balancers = new CopyOnWriteArrayList<>();
+    /** The balancers of the clients this was applied to, as long as those clients live. */
+    private final Set<EndpointBalancer> balancers = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+    /** The client builders this was applied to, so that applying again changes nothing. */
+    private final Set<ClientBuilder<?>> appliedTo = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
     private Resilience(List<Interceptor> perClient, List<Interceptor> perEndpoint, CircuitBreakers endpointBreakers) {
         List<Interceptor> all = new ArrayList<>(perClient);
@@ -122,13 +128,17 @@ public final class Resilience implements Interceptor {
      *       call has not tried yet, trial calls for half-open endpoints, and the breakers of
      *       endpoints that left discovery dropped.</li>
      * </ul>
-     * Setting the client's load balancer or endpoint health afterwards replaces these.
+     * Setting the client's load balancer or endpoint health afterwards replaces these. Applying
+     * it again to the same client changes nothing.
      *
      * @return {@code client}, to go on configuring it
      */
     public <T> ClientBuilder<T> applyTo(ClientBuilder<T> client, LoadBalancer balancer) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(balancer, "balancer");
+        if (!appliedTo.add(client)) {
+            return client; // already installed: a second set of retries would multiply the attempts
+        }
         List<Interceptor> outer = new ArrayList<>(perClient);
         outer.add(outerIndexOfAttempts(), attempted);
         Chain clientChain = new Chain(outer);
@@ -160,9 +170,11 @@ public final class Resilience implements Interceptor {
             return;
         }
         Set<URI> listed = new HashSet<>();
-        for (EndpointBalancer b : balancers) {
-            for (Endpoint e : b.endpoints()) {
-                listed.add(e.uri());
+        synchronized (balancers) {
+            for (EndpointBalancer b : balancers) {
+                for (Endpoint e : b.endpoints()) {
+                    listed.add(e.uri());
+                }
             }
         }
         endpointBreakers.retainOnly(listed);
