@@ -15,6 +15,7 @@ import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import io.courier.spi.ServerTransport;
+import io.courier.spi.SharedResources;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.TransportFactory;
@@ -83,6 +84,7 @@ public final class Courier implements AutoCloseable {
     private final boolean ownsDiscovery;
     private final SelfRegistration registration;
     private final Map<String, ServiceView> views = new ConcurrentHashMap<>();
+    private final SharedResources shared = new SharedResources();
     private boolean started;
     private boolean closed;
 
@@ -103,7 +105,8 @@ public final class Courier implements AutoCloseable {
         ServiceLoader.load(Codec.class, Courier.class.getClassLoader()).forEach(codecs::add);
         codecs.addAll(b.codecs);
         codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
-        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, scheduler);
+        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, scheduler,
+                b.eventLoops, shared);
 
         List<TransportFactory> factories = new ArrayList<>();
         factories.add(new InProcessTransportFactory());
@@ -281,6 +284,7 @@ public final class Courier implements AutoCloseable {
                 log.warn("Courier {}: closing transport {} failed: {}", name, t.name(), e.toString());
             }
         }
+        shared.close(); // after the transports: they share it
         handlers.shutdownNow();
         scheduler.shutdownNow();
     }
@@ -373,6 +377,7 @@ public final class Courier implements AutoCloseable {
         private Limits limits = Limits.defaults();
         private Ticker ticker = Ticker.system();
         private Duration drainTimeout = Duration.ofSeconds(5);
+        private int eventLoops = 2 * Runtime.getRuntime().availableProcessors();
         private final List<Codec> codecs = new ArrayList<>();
         private final List<TransportFactory> transports = new ArrayList<>();
         private final List<Interceptor> clientInterceptors = new ArrayList<>();
@@ -459,6 +464,19 @@ public final class Courier implements AutoCloseable {
         /** An interceptor for every served call, in the order added (first is outermost). */
         public Builder serverInterceptor(Interceptor interceptor) {
             serverInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * How many event-loop threads serve every network transport of this instance together
+         * (REST and gRPC share one group; default twice the processors, as Netty's). Handlers
+         * run on virtual threads, not on these.
+         */
+        public Builder eventLoops(int eventLoops) {
+            if (eventLoops < 1) {
+                throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+            }
+            this.eventLoops = eventLoops;
             return this;
         }
 
