@@ -328,9 +328,10 @@ public final class Courier implements AutoCloseable {
         List<Interceptor> all = new ArrayList<>(clientInterceptors);
         all.addAll(perClient);
         all.add(new PickEndpoint(view, lb, health, schemes, PickEndpoint.schemes(target)));
+        int perAttemptFrom = all.size();
         all.addAll(perEndpoint);
         all.add(deadlines);
-        return new InterceptorChain(all, call -> {
+        return new InterceptorChain(all, perAttemptFrom, call -> {
             Transport transport = bySchema.get(call.target().getScheme());
             if (transport == null) { // an interceptor sent the call somewhere no transport goes
                 throw new IllegalArgumentException("target: " + call.target() + " (expected: one of the schemes "
@@ -346,7 +347,8 @@ public final class Courier implements AutoCloseable {
                 .orElseGet(RoundRobinBalancer::new);
     }
 
-    InterceptorChain clientChain(URI target, List<Interceptor> perClient) {
+    /** The chain of a client with a fixed target: its endpoint interceptors run once per attempt. */
+    InterceptorChain clientChain(URI target, List<Interceptor> perClient, List<Interceptor> perEndpoint) {
         Transport transport;
         synchronized (lock) {
             if (closed) {
@@ -361,8 +363,10 @@ public final class Courier implements AutoCloseable {
         ClientTransport client = transport.client();
         List<Interceptor> all = new ArrayList<>(clientInterceptors);
         all.addAll(perClient);
+        int perAttemptFrom = all.size();
+        all.addAll(perEndpoint);
         all.add(deadlines);
-        return new InterceptorChain(all, client::call);
+        return new InterceptorChain(all, perAttemptFrom, client::call);
     }
 
     Ticker ticker() {

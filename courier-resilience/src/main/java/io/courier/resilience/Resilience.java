@@ -7,7 +7,6 @@ import io.courier.Scheduler;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
-import io.courier.resilience.internal.Chain;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,7 +69,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Resilience implements Interceptor {
     private final List<Interceptor> steps;
-    private final Chain chain;
+    private final Interceptor chain;
     private final List<Interceptor> perClient;
     private final List<Interceptor> perEndpoint;
     private final CircuitBreakers endpointBreakers;
@@ -86,7 +85,7 @@ public final class Resilience implements Interceptor {
         List<Interceptor> all = new ArrayList<>(perClient);
         all.addAll(perEndpoint);
         this.steps = List.copyOf(all);
-        this.chain = new Chain(steps);
+        this.chain = Interceptor.chain(steps);
         this.perClient = List.copyOf(perClient);
         this.perEndpoint = List.copyOf(perEndpoint);
         this.endpointBreakers = endpointBreakers;
@@ -141,8 +140,8 @@ public final class Resilience implements Interceptor {
         }
         List<Interceptor> outer = new ArrayList<>(perClient);
         outer.add(outerIndexOfAttempts(), attempted);
-        Chain clientChain = new Chain(outer);
-        Chain endpointChain = new Chain(perEndpoint);
+        Interceptor clientChain = Interceptor.chain(outer);
+        Interceptor endpointChain = Interceptor.chain(perEndpoint);
         client.interceptor(new Part("client", outer, clientChain));
         if (!perEndpoint.isEmpty()) {
             client.endpointInterceptor(new Part("endpoint", perEndpoint, endpointChain));
@@ -192,14 +191,14 @@ public final class Resilience implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        return chain.proceed(0, call, next);
+        return chain.intercept(call, next);
     }
 
     /** The client or the endpoint half of the steps, as {@link #applyTo} installs them. */
-    private record Part(String name, List<Interceptor> steps, Chain chain) implements Interceptor {
+    private record Part(String name, List<Interceptor> steps, Interceptor chain) implements Interceptor {
         @Override
         public CompletableFuture<Object> intercept(Call call, Next next) {
-            return chain.proceed(0, call, next);
+            return chain.intercept(call, next);
         }
 
         @Override
