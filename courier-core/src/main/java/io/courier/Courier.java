@@ -6,12 +6,12 @@ import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
 import io.courier.discovery.ServiceView;
 import io.courier.inprocess.InProcessTransportFactory;
+import io.courier.internal.ClientChains;
 import io.courier.internal.Dispatcher;
 import io.courier.internal.InterceptorChain;
 import io.courier.internal.PickEndpoint;
 import io.courier.internal.RoundRobinBalancer;
 import io.courier.internal.SelfRegistration;
-import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import io.courier.spi.ServerTransport;
@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -71,10 +70,9 @@ public final class Courier implements AutoCloseable {
     private final String name;
     private final Ticker ticker;
     private final Duration drainTimeout;
-    private final List<Interceptor> clientInterceptors;
+    /** Assembles the chain of each client: the Courier-wide interceptors, then the client's. */
+    private final ClientChains chains;
     private final ScheduledExecutorService scheduler;
-    /** The per-attempt deadline step of every client, on this instance's timer. */
-    private final Interceptor deadlines;
     private final ExecutorService handlers;
     private final Dispatcher dispatcher;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
@@ -92,12 +90,12 @@ public final class Courier implements AutoCloseable {
         this.name = b.name;
         this.ticker = b.ticker;
         this.drainTimeout = b.drainTimeout;
-        this.clientInterceptors = List.copyOf(b.clientInterceptors);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("courier-timer-" + name).factory());
         timer.setRemoveOnCancelPolicy(true);
         this.scheduler = timer;
-        this.deadlines = Interceptor.deadline(Scheduler.of(timer));
+        // Every client's per-attempt deadline step runs on this instance's timer.
+        this.chains = new ClientChains(b.clientInterceptors, Interceptor.deadline(Scheduler.of(timer)));
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
         this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, scheduler);
 
@@ -313,32 +311,16 @@ public final class Courier implements AutoCloseable {
         return URI.create(PickEndpoint.SCHEME + ":" + service.name());
     }
 
-    /**
-     * The chain of a client whose target is {@code discovery:service}: the pick step runs inside
-     * the client's interceptors (so a retry picks again) and before the per-endpoint ones.
-     */
+    /** The chain of a client whose target is {@code discovery:service}. */
     InterceptorChain discoveryChain(URI target, List<Interceptor> perClient, List<Interceptor> perEndpoint,
                                     LoadBalancer balancer, EndpointHealth health) {
         ServiceView view = discovered(PickEndpoint.service(target));
-        Set<String> schemes;
+        Map<String, Transport> transports;
         synchronized (lock) {
-            schemes = Set.copyOf(bySchema.keySet());
+            transports = Map.copyOf(bySchema);
         }
-        LoadBalancer lb = balancer != null ? balancer : foundBalancer();
-        List<Interceptor> all = new ArrayList<>(clientInterceptors);
-        all.addAll(perClient);
-        all.add(new PickEndpoint(view, lb, health, schemes, PickEndpoint.schemes(target)));
-        int perAttemptFrom = all.size();
-        all.addAll(perEndpoint);
-        all.add(deadlines);
-        return new InterceptorChain(all, perAttemptFrom, call -> {
-            Transport transport = bySchema.get(call.target().getScheme());
-            if (transport == null) { // an interceptor sent the call somewhere no transport goes
-                throw new IllegalArgumentException("target: " + call.target() + " (expected: one of the schemes "
-                        + bySchema.keySet() + ")");
-            }
-            return transport.client().call(call);
-        });
+        return chains.discovery(target, view, balancer != null ? balancer : foundBalancer(), health, transports,
+                perClient, perEndpoint);
     }
 
     /** A new load balancer from the class path (courier-discovery's default), else round robin. */
@@ -360,13 +342,7 @@ public final class Courier implements AutoCloseable {
             throw new IllegalArgumentException("target: " + target + " (expected: a URI with one of the schemes "
                     + bySchema.keySet() + "; add courier-http for http and h2c)");
         }
-        ClientTransport client = transport.client();
-        List<Interceptor> all = new ArrayList<>(clientInterceptors);
-        all.addAll(perClient);
-        int perAttemptFrom = all.size();
-        all.addAll(perEndpoint);
-        all.add(deadlines);
-        return new InterceptorChain(all, perAttemptFrom, client::call);
+        return chains.fixed(transport.client(), perClient, perEndpoint);
     }
 
     Ticker ticker() {
