@@ -1,14 +1,11 @@
 package io.courier.resilience;
 
 import io.courier.Call;
-import io.courier.contract.ServiceDescriptor;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
-import java.lang.reflect.Method;
+import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -52,7 +49,7 @@ public final class Hedge implements Interceptor {
     private final Executor executor;
     private final RetryBudget budget;
     private final boolean off;
-    private final Map<Method, Hedge> byMethod;
+    private final MethodOverrides<Hedge> byMethod;
 
     private Hedge(Builder b) {
         this.config = b.copy();
@@ -63,11 +60,8 @@ public final class Hedge implements Interceptor {
         this.scheduler = b.scheduler;
         this.executor = b.executor;
         this.budget = b.budget;
-        Map<Method, Hedge> overrides = new LinkedHashMap<>();
         // An override keeps its own settings but spends from this client's budget.
-        b.byMethod.forEach((method, o) -> overrides.put(method,
-                o.budget == budget ? o : o.toBuilder().budget(budget).build()));
-        this.byMethod = Map.copyOf(overrides);
+        this.byMethod = b.byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -95,7 +89,7 @@ public final class Hedge implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        Hedge policy = byMethod.isEmpty() ? this : byMethod.getOrDefault(call.method().method(), this);
+        Hedge policy = byMethod.forCall(call, this);
         if (policy.off || !policy.idempotency.test(call)) {
             return next.proceed(call);
         }
@@ -200,7 +194,7 @@ public final class Hedge implements Interceptor {
     @Override
     public String toString() {
         return "Hedge[" + (off ? "off" : "delay=" + config.delay)
-                + (byMethod.isEmpty() ? "" : ", " + byMethod.size() + " method overrides") + "]";
+                + byMethod + "]";
     }
 
     /**
@@ -211,7 +205,7 @@ public final class Hedge implements Interceptor {
      */
     public static final class Builder {
         private boolean off;
-        private final Map<Method, Hedge> byMethod = new LinkedHashMap<>();
+        private MethodOverrides<Hedge> byMethod = MethodOverrides.none();
         private Duration delay = Duration.ofMillis(100);
         private FailurePolicy failurePolicy = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
@@ -247,12 +241,11 @@ public final class Hedge implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Hedge override) {
             Objects.requireNonNull(override, "override");
-            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");
             }
-            byMethod.put(method, override);
+            byMethod = byMethod.with(contract, selector, override);
             return this;
         }
 
@@ -303,7 +296,7 @@ public final class Hedge implements Interceptor {
         Builder copy() {
             Builder b = new Builder();
             b.off = off;
-            b.byMethod.putAll(byMethod);
+            b.byMethod = byMethod;
             b.delay = delay;
             b.failurePolicy = failurePolicy;
             b.idempotency = idempotency;

@@ -1,16 +1,13 @@
 package io.courier.resilience;
 
 import io.courier.Call;
-import io.courier.contract.ServiceDescriptor;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
 import io.courier.Ticker;
-import java.lang.reflect.Method;
+import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -60,7 +57,7 @@ public final class Retry implements Interceptor {
     private final Scheduler scheduler;
     private final Executor executor;
     private final RetryBudget budget;
-    private final Map<Method, Retry> byMethod;
+    private final MethodOverrides<Retry> byMethod;
 
     private Retry(Builder b) {
         this.config = b.copy();
@@ -74,11 +71,8 @@ public final class Retry implements Interceptor {
         this.scheduler = b.scheduler;
         this.executor = b.executor;
         this.budget = b.budget != null ? b.budget : RetryBudget.builder().ticker(b.ticker).build();
-        Map<Method, Retry> overrides = new LinkedHashMap<>();
         // An override keeps its own settings but spends from this client's budget.
-        b.byMethod.forEach((method, o) -> overrides.put(method,
-                o.budget == budget ? o : o.toBuilder().budget(budget).build()));
-        this.byMethod = Map.copyOf(overrides);
+        this.byMethod = b.byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -124,7 +118,7 @@ public final class Retry implements Interceptor {
 
     /** The retry that applies to {@code call}: its method's override, else this one. */
     private Retry policyFor(Call call) {
-        return byMethod.isEmpty() ? this : byMethod.getOrDefault(call.method().method(), this);
+        return byMethod.forCall(call, this);
     }
 
     /**
@@ -236,7 +230,7 @@ public final class Retry implements Interceptor {
     public String toString() {
         return "Retry[maxAttempts=" + maxAttempts + ", backoff=" + config.initialBackoff + ".." + config.maxBackoff
                 + " x" + multiplier + ", " + budget
-                + (byMethod.isEmpty() ? "" : ", " + byMethod.size() + " method overrides") + "]";
+                + byMethod + "]";
     }
 
     /**
@@ -258,7 +252,7 @@ public final class Retry implements Interceptor {
         private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
         private Ticker ticker = Ticker.system();
         private RetryBudget budget;
-        private final Map<Method, Retry> byMethod = new LinkedHashMap<>();
+        private MethodOverrides<Retry> byMethod = MethodOverrides.none();
 
         private Builder() {
         }
@@ -277,12 +271,11 @@ public final class Retry implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Retry override) {
             Objects.requireNonNull(override, "override");
-            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");
             }
-            byMethod.put(method, override);
+            byMethod = byMethod.with(contract, selector, override);
             return this;
         }
 
@@ -385,7 +378,7 @@ public final class Retry implements Interceptor {
             b.executor = executor;
             b.ticker = ticker;
             b.budget = budget;
-            b.byMethod.putAll(byMethod);
+            b.byMethod = byMethod;
             return b;
         }
     }
