@@ -68,11 +68,13 @@ public final class Courier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
 
     private final String name;
-    private final Ticker ticker;
+    /** The time of everything in this instance but discovery leases. */
+    private final Clock clock;
     private final Duration drainTimeout;
     /** Assembles the chain of each client: the Courier-wide interceptors, then the client's. */
     private final ClientChains chains;
-    private final ScheduledExecutorService scheduler;
+    /** A real timer of this instance: its own clock's when none is given, and lease renewals always. */
+    private final ScheduledExecutorService timer;
     private final ExecutorService handlers;
     private final Dispatcher dispatcher;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
@@ -88,22 +90,22 @@ public final class Courier implements AutoCloseable {
 
     private Courier(Builder b) {
         this.name = b.name;
-        this.ticker = b.ticker;
         this.drainTimeout = b.drainTimeout;
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+        ScheduledThreadPoolExecutor realTimer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("courier-timer-" + name).factory());
-        timer.setRemoveOnCancelPolicy(true);
-        this.scheduler = timer;
-        // Every client's per-attempt deadline step runs on this instance's timer.
-        this.chains = new ClientChains(b.clientInterceptors, Interceptor.deadline(Scheduler.of(timer)));
+        realTimer.setRemoveOnCancelPolicy(true);
+        this.timer = realTimer;
+        this.clock = b.clock != null ? b.clock : Clock.of(b.ticker, Scheduler.of(realTimer));
+        // Every client's per-attempt deadline step runs on this instance's clock.
+        this.chains = new ClientChains(b.clientInterceptors, Interceptor.deadline(clock), clock);
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
-        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, scheduler);
+        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, clock);
 
         List<Codec> codecs = new ArrayList<>();
         ServiceLoader.load(Codec.class, Courier.class.getClassLoader()).forEach(codecs::add);
         codecs.addAll(b.codecs);
         codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
-        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, scheduler,
+        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, clock,
                 b.eventLoops, shared);
 
         List<TransportFactory> factories = new ArrayList<>();
@@ -128,7 +130,7 @@ public final class Courier implements AutoCloseable {
         this.discovery = b.discovery != null ? b.discovery : foundDiscovery();
         this.ownsDiscovery = b.discovery == null && discovery != null;
         this.registration = discovery == null ? null
-                : new SelfRegistration(discovery, name, b.instanceMetadata, scheduler, handlers);
+                : new SelfRegistration(discovery, name, b.instanceMetadata, timer, handlers);
     }
 
     /** The first discovery backend on the class path, unless {@code -Dcourier.discovery=none}. */
@@ -234,7 +236,7 @@ public final class Courier implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("Courier " + name + " is closed");
             }
-            return views.computeIfAbsent(service, s -> ServiceView.watch(discovery, s));
+            return views.computeIfAbsent(service, s -> ServiceView.watch(discovery, s, clock));
         }
     }
 
@@ -284,7 +286,7 @@ public final class Courier implements AutoCloseable {
         }
         shared.close(); // after the transports: they share it
         handlers.shutdownNow();
-        scheduler.shutdownNow();
+        timer.shutdownNow();
     }
 
     private void closeDiscovery() {
@@ -346,7 +348,7 @@ public final class Courier implements AutoCloseable {
     }
 
     Ticker ticker() {
-        return ticker;
+        return clock;
     }
 
     /** Builds a {@link Courier}; not thread-safe. */
@@ -356,6 +358,7 @@ public final class Courier implements AutoCloseable {
         private int port;
         private Limits limits = Limits.defaults();
         private Ticker ticker = Ticker.system();
+        private Clock clock;
         private Duration drainTimeout = Duration.ofSeconds(5);
         private int eventLoops = 2 * Runtime.getRuntime().availableProcessors();
         private final List<Codec> codecs = new ArrayList<>();
@@ -469,7 +472,18 @@ public final class Courier implements AutoCloseable {
             return this;
         }
 
-        /** The time source for deadlines (default the system's); tests pass a fake one. */
+        /**
+         * The time of this instance: deadlines on both sides, transport timers, discovery views
+         * and endpoint picking (default: the machine's time, with a timer thread of this
+         * instance); tests pass courier-test's {@code FakeClock}. Discovery lease renewals run on
+         * real time whatever the clock: the registry judges leases by its own.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The time source for deadlines only (default the system's); {@link #clock} sets all of time. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

@@ -1,6 +1,7 @@
 package io.courier.internal;
 
 import io.courier.Interceptor;
+import io.courier.Ticker;
 import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
 import io.courier.discovery.ServiceView;
@@ -24,10 +25,12 @@ import java.util.Set;
 public final class ClientChains {
     private final List<Interceptor> courierWide;
     private final Interceptor deadlines;
+    private final Ticker ticker;
 
-    public ClientChains(List<Interceptor> courierWide, Interceptor deadlines) {
+    public ClientChains(List<Interceptor> courierWide, Interceptor deadlines, Ticker ticker) {
         this.courierWide = List.copyOf(courierWide);
         this.deadlines = deadlines;
+        this.ticker = ticker;
     }
 
     /** The chain of a client with a fixed target, on {@code transport}. */
@@ -52,7 +55,7 @@ public final class ClientChains {
         Set<String> schemes = transports.keySet();
         List<Interceptor> all = new ArrayList<>(courierWide);
         all.addAll(perClient);
-        all.add(new PickEndpoint(view, balancer, health, schemes, PickEndpoint.schemes(target)));
+        all.add(new PickEndpoint(view, balancer, health, schemes, PickEndpoint.schemes(target), ticker));
         int perAttemptFrom = all.size();
         all.addAll(perEndpoint);
         all.add(deadlines);

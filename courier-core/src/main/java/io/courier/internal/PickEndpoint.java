@@ -3,6 +3,7 @@ package io.courier.internal;
 import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.Interceptor;
+import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.EndpointHealth;
@@ -37,15 +38,17 @@ public final class PickEndpoint implements Interceptor {
     private final EndpointHealth health;
     private final Set<String> callable;
     private final List<String> preferred;
+    private final Ticker ticker;
     private volatile List<Endpoint> endpoints = List.of();
 
     public PickEndpoint(ServiceView view, LoadBalancer balancer, EndpointHealth health, Set<String> callable,
-                        List<String> preferred) {
+                        List<String> preferred, Ticker ticker) {
         this.view = view;
         this.balancer = balancer;
         this.health = health;
         this.callable = Set.copyOf(callable);
         this.preferred = List.copyOf(preferred);
+        this.ticker = ticker;
         subscribe(this, view);
     }
 
@@ -127,9 +130,9 @@ public final class PickEndpoint implements Interceptor {
         }
         Endpoint endpoint = balancer.pick(candidates, call);
         balancer.onStart(endpoint);
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         CompletableFuture<Object> result = next.proceed(call.withTarget(endpoint.uri()));
-        result.whenComplete((v, f) -> balancer.onEnd(endpoint, System.nanoTime() - start, f == null ? null : Errors.unwrap(f)));
+        result.whenComplete((v, f) -> balancer.onEnd(endpoint, ticker.nanoTime() - start, f == null ? null : Errors.unwrap(f)));
         return result;
     }
 

@@ -74,7 +74,7 @@ class DispatcherNullRuleTest {
         intercepted.incrementAndGet();
         return next.proceed(call);
     };
-    private final Dispatcher dispatcher = new Dispatcher(List.of(counting), handlers, scheduler);
+    private final Dispatcher dispatcher = new Dispatcher(List.of(counting), handlers, io.courier.Scheduler.of(scheduler));
 
     @AfterEach
     void stop() {

@@ -36,7 +36,7 @@ public final class GrpcTransport implements Transport {
         Formats f = new Formats(context.codecs(), formats, context.limits());
         this.server = new GrpcServerTransport(vertx, context, f, workers);
         this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
-                context.scheduler());
+                context.clock());
     }
 
     @Override

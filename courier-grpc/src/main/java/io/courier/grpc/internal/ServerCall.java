@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import io.courier.Scheduler;
 import io.courier.CallContext;
 import io.courier.CancelledException;
 import io.courier.CourierException;
@@ -28,9 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,19 +59,19 @@ final class ServerCall {
     private final MessageCodec codec;
     private final ServerDispatcher dispatcher;
     private final Executor workers;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final List<byte[]> received = new ArrayList<>(1);
     private volatile CompletableFuture<Object> dispatched;
     private volatile Thread streamer;
-    private volatile ScheduledFuture<?> deadlineTimer;
+    private volatile Scheduler.Task deadlineTimer;
     /** Set on the event loop when the peer reset the stream or closed the connection: nothing may be written. */
     private volatile boolean gone;
     private CallContext context;
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
                ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
-               ScheduledExecutorService scheduler) {
+               Scheduler scheduler) {
         this.request = request;
         this.http = http;
         this.maxMessageBytes = maxMessageBytes;
@@ -183,11 +182,11 @@ final class ServerCall {
             return;
         }
         streamer = Thread.currentThread();
-        context.deadline().ifPresent(d -> deadlineTimer = scheduler.schedule(() -> {
+        context.deadline().ifPresent(d -> deadlineTimer = scheduler.schedule(Duration.ofNanos(d.remainingNanos()), () -> {
             if (finish(new DeadlineExceededException(method.fullName() + ": deadline exceeded while streaming"))) {
                 interruptStreamer();
             }
-        }, d.remainingNanos(), TimeUnit.NANOSECONDS));
+        }));
         Outbound out = new Outbound(loop, response);
         try (responses) {
             context.run(() -> {
@@ -272,9 +271,9 @@ final class ServerCall {
     }
 
     private void cleanup() {
-        ScheduledFuture<?> timer = deadlineTimer;
+        Scheduler.Task timer = deadlineTimer;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 
