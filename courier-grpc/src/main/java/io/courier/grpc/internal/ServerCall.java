@@ -1,14 +1,16 @@
 package io.courier.grpc.internal;
 
-import io.courier.Scheduler;
 import io.courier.CallContext;
 import io.courier.CancelledException;
+import io.courier.Clock;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
+import io.courier.Scheduler;
+import io.courier.Ticker;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -59,7 +61,7 @@ final class ServerCall {
     private final MessageCodec codec;
     private final ServerDispatcher dispatcher;
     private final Executor workers;
-    private final Scheduler scheduler;
+    private final Clock clock;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final List<byte[]> received = new ArrayList<>(1);
     private volatile CompletableFuture<Object> dispatched;
@@ -71,7 +73,7 @@ final class ServerCall {
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
                ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
-               Scheduler scheduler) {
+               Clock clock) {
         this.request = request;
         this.http = http;
         this.maxMessageBytes = maxMessageBytes;
@@ -82,12 +84,12 @@ final class ServerCall {
         this.codec = codec;
         this.dispatcher = dispatcher;
         this.workers = workers;
-        this.scheduler = scheduler;
+        this.clock = clock;
     }
 
     void start() {
         try {
-            context = context(request.headers());
+            context = context(request.headers(), clock);
         } catch (IllegalArgumentException e) {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
@@ -182,7 +184,7 @@ final class ServerCall {
             return;
         }
         streamer = Thread.currentThread();
-        context.deadline().ifPresent(d -> deadlineTimer = scheduler.schedule(Duration.ofNanos(d.remainingNanos()), () -> {
+        context.deadline().ifPresent(d -> deadlineTimer = clock.schedule(Duration.ofNanos(d.remainingNanos()), () -> {
             if (finish(new DeadlineExceededException(method.fullName() + ": deadline exceeded while streaming"))) {
                 interruptStreamer();
             }
@@ -277,7 +279,7 @@ final class ServerCall {
         }
     }
 
-    private static CallContext context(MultiMap headers) {
+    private static CallContext context(MultiMap headers, Ticker ticker) {
         Metadata metadata = Metadata.empty();
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -289,7 +291,7 @@ final class ServerCall {
         CallContext context = CallContext.empty().withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
         String timeout = headers.get("grpc-timeout");
         if (timeout != null) {
-            context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout)));
+            context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout), ticker));
         }
         return context;
     }
