@@ -88,7 +88,11 @@ public final class KafkaBroker implements MessageBroker {
     }
 
     private static Map<String, Object> producerProperties(KafkaConfig config) {
-        Map<String, Object> p = new HashMap<>(config.producerProperties());
+        Map<String, Object> p = new HashMap<>();
+        // The first send to a new topic waits for its metadata: ask again soon, not after 100 ms and more.
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250);
+        p.putAll(config.producerProperties());
         int sendMillis = (int) config.sendTimeout().toMillis();
         int lingerMillis = (int) config.linger().toMillis();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

@@ -97,7 +97,7 @@ public final class GroupConsumer implements Subscription {
      */
     public void start() {
         KafkaConfig config = ctx.config();
-        topic = isPrivate ? ctx.topics().ensure(channel, 1) : ctx.topics().ensure(channel);
+        topic = isPrivate ? ctx.topics().createPrivate(channel) : ctx.topics().ensure(channel);
         consumer = new KafkaConsumer<>(properties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         if (isPrivate) {
             TopicPartition only = new TopicPartition(topic, 0);
@@ -123,7 +123,11 @@ public final class GroupConsumer implements Subscription {
     }
 
     private Map<String, Object> properties(KafkaConfig config) {
-        Map<String, Object> p = new HashMap<>(config.consumerProperties());
+        Map<String, Object> p = new HashMap<>();
+        // A new topic's metadata is fetched again soon, not after Kafka's default 100 ms and more.
+        p.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+        p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250);
+        p.putAll(config.consumerProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-" + group + "-" + IDS.incrementAndGet());
         if (!isPrivate) {

@@ -66,6 +66,20 @@ public final class Topics implements AutoCloseable {
      * @throws UnavailableException (retry-safe) when Kafka could not be reached in time
      */
     public String ensure(String channel, int count) {
+        return ensure(channel, count, true);
+    }
+
+    /**
+     * Creates the one-partition topic of a private channel and returns once Kafka's controller
+     * has it, without waiting for its partition to be served: its consumer, which reads it from
+     * the start, finds what is sent there as soon as it is; a sender waits for it in
+     * {@link #ensure(String)}.
+     */
+    public String createPrivate(String channel) {
+        return ensure(channel, 1, false);
+    }
+
+    private String ensure(String channel, int count, boolean awaitServed) {
         String topic = topic(channel);
         if (ready.contains(topic)) {
             return topic;
@@ -80,6 +94,9 @@ public final class Topics implements AutoCloseable {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
+            }
+            if (!awaitServed) {
+                return topic;
             }
             while (!served(topic)) {
                 if (System.nanoTime() - end > 0) {
