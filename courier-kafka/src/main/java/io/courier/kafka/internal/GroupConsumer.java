@@ -102,7 +102,7 @@ public final class GroupConsumer implements Subscription {
         if (isPrivate) {
             TopicPartition only = new TopicPartition(topic, 0);
             consumer.assign(List.of(only));
-            consumer.seekToBeginning(List.of(only));
+            consumer.seek(only, 0); // a new topic starts at 0: no offset lookup before the first fetch
             lanes.put(only, new PartitionLane(only, this, ctx, handler));
             assigned.complete(null);
         } else {

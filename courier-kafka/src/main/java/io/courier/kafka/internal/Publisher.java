@@ -35,7 +35,7 @@ public final class Publisher implements AutoCloseable {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         String topic;
         try {
-            topic = topics.ensure(message.channel());
+            topic = topics.ensureExists(message.channel());
         } catch (UnavailableException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

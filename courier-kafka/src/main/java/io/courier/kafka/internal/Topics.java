@@ -60,6 +60,15 @@ public final class Topics implements AutoCloseable {
     }
 
     /**
+     * Makes sure the topic of {@code channel} exists, creating it with the configured
+     * partitions, without waiting for its partitions to be served: the producer waits for their
+     * leaders itself, so a send needs no more.
+     */
+    public String ensureExists(String channel) {
+        return ensure(channel, partitions, false);
+    }
+
+    /**
      * Makes sure the topic of {@code channel} exists and is served, creating it with
      * {@code count} partitions if it does not.
      *
@@ -72,8 +81,7 @@ public final class Topics implements AutoCloseable {
     /**
      * Creates the one-partition topic of a private channel and returns once Kafka's controller
      * has it, without waiting for its partition to be served: its consumer, which reads it from
-     * the start, finds what is sent there as soon as it is; a sender waits for it in
-     * {@link #ensure(String)}.
+     * the start, finds what is sent there as soon as it is served.
      */
     public String createPrivate(String channel) {
         return ensure(channel, 1, false);
@@ -96,6 +104,7 @@ public final class Topics implements AutoCloseable {
                 }
             }
             if (!awaitServed) {
+                ready.add(topic);
                 return topic;
             }
             while (!served(topic)) {
