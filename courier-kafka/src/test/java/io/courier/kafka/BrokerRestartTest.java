@@ -77,7 +77,8 @@ class BrokerRestartTest {
 
                 publisher.join(Duration.ofSeconds(90));
                 assertThat(publisherFailure.get()).as("the publisher's failure").isNull();
-                assertThat(confirmed.get()).as("every send confirmed in the end").isEqualTo(n);
+                assertThat(confirmed.get()).as("every send confirmed in the end, after %d retries", failedSends.get())
+                        .isEqualTo(n);
                 assertThat(sentWhileDown).as("the broker stopped mid-stream").isLessThan(n);
 
                 Poll.until(Duration.ofSeconds(60), () -> calls.get() + " of " + n + " handled", () -> calls.get() >= n);

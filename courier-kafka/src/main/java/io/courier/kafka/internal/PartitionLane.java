@@ -1,11 +1,13 @@
 package io.courier.kafka.internal;
 
+import io.courier.Metadata;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.spi.DeliveryHandler;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -129,9 +131,9 @@ final class PartitionLane {
             ack(record.offset(), myEpoch);
             return;
         }
-        var headers = Records.headers(owner.channel(), record);
-        var user = io.courier.Metadata.empty();
-        for (var h : headers.asMap().entrySet()) {
+        Metadata headers = Records.headers(owner.channel(), record);
+        Metadata user = Metadata.empty();
+        for (Map.Entry<String, List<String>> h : headers.asMap().entrySet()) {
             if (!h.getKey().startsWith("courier-") && !h.getKey().equals(MessageHeaders.TRACE_CONTEXT)) {
                 for (String v : h.getValue()) {
                     user = user.with(h.getKey(), v);
