@@ -91,7 +91,7 @@ public final class KafkaBroker implements MessageBroker {
         Map<String, Object> p = new HashMap<>();
         // The first send to a new topic waits for its metadata: ask again soon, not after 100 ms and more.
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
-        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250);
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
         p.putAll(config.producerProperties());
         int sendMillis = (int) config.sendTimeout().toMillis();
         int lingerMillis = (int) config.linger().toMillis();

@@ -126,7 +126,7 @@ public final class GroupConsumer implements Subscription {
         Map<String, Object> p = new HashMap<>();
         // A new topic's metadata is fetched again soon, not after Kafka's default 100 ms and more.
         p.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
-        p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250);
+        p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
         p.putAll(config.consumerProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-" + group + "-" + IDS.incrementAndGet());
@@ -341,6 +341,17 @@ public final class GroupConsumer implements Subscription {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
                 lanes.put(tp, new PartitionLane(tp, GroupConsumer.this, ctx, handler));
+            }
+            // Look every position up now, so the next fetch asks for every partition: a partition
+            // left out of a fetch waits for that fetch to end (up to fetch.max.wait.ms, 500 ms)
+            // before its first record is fetched.
+            try {
+                for (TopicPartition tp : partitions) {
+                    consumer.position(tp, ctx.config().readyTimeout());
+                }
+            } catch (KafkaException e) {
+                log.debug("{} group {}: positions not known yet ({}); the fetches will find them", channel, group,
+                        e.toString());
             }
             log.debug("{} group {}: assigned {}", channel, group, partitions);
             assigned.complete(null);

@@ -139,6 +139,42 @@ public final class Topics implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the topic of {@code channel} exists, looking for up to {@code patience} (a topic
+     * just created may not be in every broker's metadata yet). Creates nothing.
+     */
+    public boolean exists(String channel, Duration patience) {
+        String topic = topic(channel);
+        if (ready.contains(topic)) {
+            return true;
+        }
+        long end = System.nanoTime() + patience.toNanos();
+        try {
+            while (true) {
+                try {
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    ready.add(topic);
+                    return true;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() - end > 0) {
+                    return false;
+                }
+                Thread.sleep(20); // a poll interval while metadata spreads, not a guess at a duration
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new UnavailableException("cannot look Kafka topic " + topic + " up (" + cause
+                    + "); retry once the broker is reachable", Map.of(), true, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while looking Kafka topic " + topic + " up", Map.of(), true, e);
+        }
+    }
+
     /** Deletes {@code topic} without waiting (a private reply topic whose owner closed). */
     public void delete(String topic) {
         ready.remove(topic);
