@@ -155,7 +155,12 @@ public final class KafkaBroker implements MessageBroker {
         }
         GroupConsumer consumer = new GroupConsumer(ctx, channel, group, handler, consumers::remove);
         consumers.add(consumer);
-        consumer.start();
+        try {
+            consumer.start();
+        } catch (RuntimeException e) {
+            consumers.remove(consumer);
+            throw e;
+        }
         return consumer;
     }
 
