@@ -274,7 +274,7 @@ public final class LoadMain {
         table("kafka: publish-subscribe, JSON ~100-byte events over 64 keys, 8 partitions, acks=all, idempotent, linger 5 ms, "
                 + "offsets committed after handling (events handled per second, latency from publishing to the handler)",
                 closed, List.of());
-        ratio("courier-kafka-vs-kafka-clients", median(all, "courier-kafka", Measurement::throughput)
+        ratio("kafka-throughput-vs-kafka-clients", median(all, "courier-kafka", Measurement::throughput)
                 / median(all, "kafka-clients", Measurement::throughput));
     }
 
