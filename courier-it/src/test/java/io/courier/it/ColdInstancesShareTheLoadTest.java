@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.Courier;
 import io.courier.discovery.ServiceView;
 import io.courier.discovery.backend.LocalDiscovery;
+import io.courier.test.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.courier.it;
 
 import io.courier.CourierException;
+import io.courier.test.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

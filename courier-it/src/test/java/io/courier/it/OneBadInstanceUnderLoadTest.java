@@ -12,6 +12,7 @@ import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.Resilience;
 import io.courier.resilience.Retry;
 import io.courier.resilience.RetryBudget;
+import io.courier.test.Await;
 import io.courier.test.Fault;
 import io.courier.test.FaultInjection;
 import java.net.URI;

@@ -11,6 +11,7 @@ import io.courier.discovery.backend.StaticDiscovery;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

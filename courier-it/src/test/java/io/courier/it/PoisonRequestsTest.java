@@ -15,6 +15,7 @@ import io.courier.resilience.CircuitBreaker;
 import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.Resilience;
 import io.courier.resilience.Retry;
+import io.courier.test.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
-import io.courier.discovery.conformance.Await;
 import io.courier.discovery.conformance.DiscoveryConformance;
 import io.courier.discovery.conformance.RecordingListener;
+import io.courier.test.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -42,9 +42,9 @@ class ZooKeeperDiscoveryTest extends DiscoveryConformance {
         owner.register(i);
         RecordingListener l = new RecordingListener();
         discovery.watch("zk-owned", l);
-        Await.until(Duration.ofSeconds(5), () -> l.last() != null && l.last().size() == 1, l::toString);
+        Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last() != null && l.last().size() == 1, l::toString);
         owner.close(); // ends the session: its ephemeral node goes without a deregister
-        Await.until(Duration.ofSeconds(5), () -> l.last().isEmpty(), l::toString);
+        Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last().isEmpty(), l::toString);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.Courier;
 import io.courier.discovery.ServiceView;
-import io.courier.discovery.conformance.Await;
+import io.courier.test.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,10 +54,10 @@ class ZooKeeperOutageTest {
         Courier client = closeLater(Courier.builder().name("client").discovery(discovery(zk)).build());
         ZkEcho echo = client.client(ZkEcho.class).deadline(Duration.ofSeconds(2)).build();
         ServiceView view = client.discovered("zk-echo");
-        Await.until(Duration.ofSeconds(10), () -> view.instances().size() == 2, view::toString);
+        Await.until(Duration.ofSeconds(10), "the expected state", () -> view.instances().size() == 2, view::toString);
 
         zk.stop();
-        Await.until(Duration.ofSeconds(10), view::isStale, view::toString);
+        Await.until(Duration.ofSeconds(10), "the expected state", view::isStale, view::toString);
         assertThat(view.instances()).hasSize(2);
         Set<String> answered = new HashSet<>();
         // Both known instances keep answering: an endpoint never tried is probed on its first draw,
@@ -68,7 +68,7 @@ class ZooKeeperOutageTest {
         assertThat(answered).containsExactlyInAnyOrder("a", "b");
 
         zk.start(); // same port and data: the sessions and their nodes survive
-        Await.until(Duration.ofSeconds(20), () -> !view.isStale() && view.instances().size() == 2, view::toString);
+        Await.until(Duration.ofSeconds(20), "the expected state", () -> !view.isStale() && view.instances().size() == 2, view::toString);
         assertThat(echo.whoami()).isIn("a", "b");
     }
 }

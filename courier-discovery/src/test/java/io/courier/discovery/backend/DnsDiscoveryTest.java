@@ -2,12 +2,12 @@ package io.courier.discovery.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.discovery.conformance.Await;
 import io.courier.discovery.Discovery;
 import io.courier.discovery.conformance.DiscoveryConformance;
 import io.courier.discovery.conformance.RecordingListener;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
+import io.courier.test.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -70,7 +70,7 @@ class DnsDiscoveryTest extends DiscoveryConformance {
                 .scheme("h2c").port(9090).ttl(Duration.ofMillis(20)).build()) {
             RecordingListener l = new RecordingListener();
             dns.watch("inventory", l);
-            Await.until(Duration.ofSeconds(5), () -> l.last() != null, l::toString);
+            Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last() != null, l::toString);
             assertThat(l.uris()).containsExactlyInAnyOrder(URI.create("h2c://10.0.0.1:9090"), URI.create("h2c://[fd00::1]:9090"));
         }
     }
@@ -80,7 +80,7 @@ class DnsDiscoveryTest extends DiscoveryConformance {
         table.put("inventory.svc.test", List.of(new DnsLookup.Target("10.0.0.1", 8081, 30)));
         RecordingListener l = new RecordingListener();
         discovery.watch("inventory", l);
-        Await.until(Duration.ofSeconds(5), () -> l.last() != null && !l.last().isEmpty(), l::toString);
+        Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last() != null && !l.last().isEmpty(), l::toString);
         assertThat(l.last().get(0).weight()).isEqualTo(30);
         assertThat(l.last().get(0).uris()).containsExactly(URI.create("http://10.0.0.1:8081"));
     }
@@ -89,13 +89,13 @@ class DnsDiscoveryTest extends DiscoveryConformance {
     void aFailingNameServerKeepsTheLastAnswer() {
         table.put("inventory.svc.test", List.of(new DnsLookup.Target("10.0.0.1", 8081, 100)));
         try (ServiceView view = ServiceView.watch(discovery, "inventory")) {
-            Await.until("first answer", Duration.ofSeconds(5), () -> view.instances().size() == 1);
+            Await.until(Duration.ofSeconds(5), "first answer", () -> view.instances().size() == 1);
             down.set(true);
-            Await.until("stale", Duration.ofSeconds(5), view::isStale);
+            Await.until(Duration.ofSeconds(5), "stale", view::isStale);
             assertThat(view.instances()).hasSize(1);
             assertThat(view.lastError().orElseThrow()).hasMessage("SERVFAIL");
             down.set(false);
-            Await.until("fresh again", Duration.ofSeconds(5), () -> !view.isStale());
+            Await.until(Duration.ofSeconds(5), "fresh again", () -> !view.isStale());
             assertThat(view.instances()).hasSize(1);
         }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
-import io.courier.discovery.conformance.Await;
+import io.courier.test.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -52,7 +52,7 @@ class DnsServerTest {
         try (DnsDiscovery dns = DnsDiscovery.builder().lookup(DnsLookup.srv(server.url()))
                 .name(s -> "_http._tcp." + s + ".test").ttl(Duration.ofMillis(50)).build();
              ServiceView view = ServiceView.watch(dns, "inventory")) {
-            Await.until("the first answer", Duration.ofSeconds(10), () -> view.instances().size() == 2);
+            Await.until(Duration.ofSeconds(10), "the first answer", () -> view.instances().size() == 2);
 
             Map<URI, Integer> weights = view.instances().stream()
                     .collect(Collectors.toMap(i -> i.uris().get(0), ServiceInstance::weight));
@@ -60,7 +60,7 @@ class DnsServerTest {
                     URI.create("http://a.inventory.test:8081"), 30, URI.create("http://b.inventory.test:8082"), 70));
 
             server.srv(NAME, List.of(new LoopbackDnsServer.Srv(20, 100, 8083, "backup.inventory.test")));
-            Await.until("the backup, once the preferred targets are gone", Duration.ofSeconds(10),
+            Await.until(Duration.ofSeconds(10), "the backup, once the preferred targets are gone",
                     () -> view.instances().stream().anyMatch(i -> i.uris().get(0).getPort() == 8083));
             assertThat(view.instances()).hasSize(1);
         }

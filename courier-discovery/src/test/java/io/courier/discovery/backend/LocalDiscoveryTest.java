@@ -3,12 +3,12 @@ package io.courier.discovery.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.courier.discovery.conformance.Await;
 import io.courier.discovery.Discovery;
 import io.courier.discovery.conformance.DiscoveryConformance;
 import io.courier.discovery.conformance.RecordingListener;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.internal.LeaseFormat;
+import io.courier.test.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -67,9 +67,9 @@ class LocalDiscoveryTest extends DiscoveryConformance {
 
         RecordingListener l = new RecordingListener();
         discovery.watch("inventory", l);
-        Await.until(Duration.ofSeconds(5), () -> l.last() != null && l.last().size() == 1, l::toString);
+        Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last() != null && l.last().size() == 1, l::toString);
         assertThat(l.last().get(0).id()).isEqualTo("alive");
-        Await.until("the dead process's lease is deleted", Duration.ofSeconds(5),
+        Await.until(Duration.ofSeconds(5), "the dead process's lease is deleted",
                 () -> !Files.exists(dir.resolve("inventory").resolve("dead.lease")));
     }
 
@@ -81,8 +81,8 @@ class LocalDiscoveryTest extends DiscoveryConformance {
             writeLease(inventory("hung"), ProcessHandle.current().pid(), 0, System.currentTimeMillis());
             RecordingListener l = new RecordingListener();
             shortLeases.watch("inventory", l);
-            Await.until(Duration.ofSeconds(5), () -> l.last() != null && l.last().size() == 1, l::toString);
-            Await.until(Duration.ofSeconds(5), () -> l.last().isEmpty(), l::toString);
+            Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last() != null && l.last().size() == 1, l::toString);
+            Await.until(Duration.ofSeconds(5), "the expected state", () -> l.last().isEmpty(), l::toString);
             assertThat(l.errors).isEmpty();
         }
     }
@@ -94,7 +94,7 @@ class LocalDiscoveryTest extends DiscoveryConformance {
         try (LocalDiscovery broken = LocalDiscovery.builder().directory(file).build()) {
             RecordingListener l = new RecordingListener();
             broken.watch("inventory", l);
-            Await.until(Duration.ofSeconds(5), () -> !l.errors.isEmpty(), l::toString);
+            Await.until(Duration.ofSeconds(5), "the expected state", () -> !l.errors.isEmpty(), l::toString);
             assertThat(l.updates).isEmpty();
         }
     }

@@ -10,8 +10,8 @@ import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
 import io.courier.discovery.backend.StaticDiscovery;
 import io.courier.discovery.balancer.LoadBalancers;
-import io.courier.discovery.conformance.Await;
 import io.courier.resilience.Retry;
+import io.courier.test.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ class CourierDiscoveryTest {
         Courier b = server("b");
         Courier client = courier("client", registry);
         Echo echo = client.client(Echo.class).target("discovery:echo").build();
-        Await.until("two instances known", Duration.ofSeconds(5), () -> client.discovered("echo").instances().size() == 2);
+        Await.until(Duration.ofSeconds(5), "two instances known", () -> client.discovered("echo").instances().size() == 2);
         b.close();
         assertThat(registry.instances("echo")).hasSize(1);
         for (int i = 0; i < 10; i++) {
@@ -100,7 +100,7 @@ class CourierDiscoveryTest {
     void closingMarksDrainingThenDeregistersAfterTheDrain() {
         RecordingRegistry recording = new RecordingRegistry(registry, Duration.ofMillis(20));
         Courier c = courier("echo-r", recording).serve(Echo.class, () -> "r");
-        Await.until("renewed twice", Duration.ofSeconds(5),
+        Await.until(Duration.ofSeconds(5), "renewed twice",
                 () -> recording.events.stream().filter(e -> e.startsWith("renew")).count() >= 2);
         c.close();
         List<String> events = recording.events.stream().filter(e -> !e.startsWith("renew")).toList();
@@ -191,7 +191,7 @@ class CourierDiscoveryTest {
         assertThat(view.instances()).hasSize(1);
         assertThat(echo.whoami()).isEqualTo("a");
         server("b"); // the registry answers again
-        Await.until("fresh again", Duration.ofSeconds(5), () -> !view.isStale() && view.instances().size() == 2);
+        Await.until(Duration.ofSeconds(5), "fresh again", () -> !view.isStale() && view.instances().size() == 2);
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.courier.discovery.LoadBalancer;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
 import io.courier.discovery.backend.StaticDiscovery;
-import io.courier.discovery.conformance.Await;
+import io.courier.test.Await;
 import io.courier.test.FakeClock;
 import java.net.URI;
 import java.time.Duration;
@@ -79,7 +79,7 @@ class OneClockTest {
         clock.advance(Duration.ofSeconds(90));
         registry.register(ServiceInstance.of("echo", "echo-2", List.of(URI.create("http://127.0.0.1:1"))));
 
-        Await.until("the second instance", Duration.ofSeconds(10), () -> view.instances().size() == 2);
+        Await.until(Duration.ofSeconds(10), "the second instance", () -> view.instances().size() == 2);
         assertThat(view.updatedAt()).isEqualTo(clock.instant());
     }
 

@@ -6,6 +6,7 @@ import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.ServiceView;
+import io.courier.test.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +76,7 @@ public abstract class DiscoveryConformance {
     }
 
     private void awaitUris(RecordingListener l, Set<URI> expected) {
-        Await.until(patience(), () -> expected.equals(l.uris()) && l.last() != null, l::toString);
+        Await.until(patience(), "the expected state", () -> expected.equals(l.uris()) && l.last() != null, l::toString);
     }
 
     private static Set<URI> uris(ServiceInstance... instances) {
@@ -85,7 +86,7 @@ public abstract class DiscoveryConformance {
     @Test
     void aServiceNobodyRegisteredHasNoInstancesAndNoError() {
         RecordingListener l = watch(service);
-        Await.until(patience(), () -> l.last() != null, l::toString);
+        Await.until(patience(), "the expected state", () -> l.last() != null, l::toString);
         assertThat(l.last()).isEmpty();
         assertThat(l.errors).isEmpty();
     }
@@ -119,7 +120,7 @@ public abstract class DiscoveryConformance {
     @Test
     void aWatchSeesInstancesComeAndGo() {
         RecordingListener l = watch(service);
-        Await.until(patience(), () -> l.last() != null, l::toString);
+        Await.until(patience(), "the expected state", () -> l.last() != null, l::toString);
         publish(instance(1));
         awaitUris(l, uris(instance(1)));
         publish(instance(2));
@@ -153,7 +154,7 @@ public abstract class DiscoveryConformance {
         RecordingListener l = watch(service);
         awaitUris(l, uris(instance(1)));
         discovery.register(instance(1).withHealth(ServiceInstance.Health.DRAINING));
-        Await.until(patience(), () -> l.last().size() == 1
+        Await.until(patience(), "the expected state", () -> l.last().size() == 1
                 && l.last().get(0).health() == ServiceInstance.Health.DRAINING, l::toString);
     }
 
@@ -179,7 +180,7 @@ public abstract class DiscoveryConformance {
         }
         discovery.deregister(instance(7));
         RecordingListener l = watch(service);
-        Await.until(patience(), () -> l.last() != null, l::toString);
+        Await.until(patience(), "the expected state", () -> l.last() != null, l::toString);
         assertThat(l.last()).isEmpty();
     }
 
@@ -196,7 +197,7 @@ public abstract class DiscoveryConformance {
     void aClosedWatchHearsNothingMore() {
         RecordingListener closed = new RecordingListener();
         ServiceResolver.Watch w = discovery.watch(service, closed);
-        Await.until(patience(), () -> closed.last() != null, closed::toString);
+        Await.until(patience(), "the expected state", () -> closed.last() != null, closed::toString);
         w.close();
         int before = closed.updates.size();
         RecordingListener open = watch(service);
@@ -209,7 +210,7 @@ public abstract class DiscoveryConformance {
     void aServiceViewFollowsTheBackend() {
         try (ServiceView view = ServiceView.watch(discovery, service)) {
             publish(instance(1));
-            Await.until(patience(), () -> view.instances().size() == 1, view::toString);
+            Await.until(patience(), "the expected state", () -> view.instances().size() == 1, view::toString);
             assertThat(view.isStale()).isFalse();
             assertThat(view.ready()).isCompleted();
             assertThat(view.instances().get(0).uris()).isEqualTo(instance(1).uris());

@@ -8,8 +8,8 @@ import io.courier.discovery.ServiceView;
 import io.courier.discovery.backend.LocalDiscovery;
 import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.discovery.client.Echo;
-import io.courier.discovery.conformance.Await;
 import io.courier.resilience.Retry;
+import io.courier.test.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -112,7 +112,7 @@ class FailoverTest {
         try (LocalDiscovery discovery = LocalDiscovery.builder().directory(dir).scanInterval(Duration.ofMillis(100)).build();
              Courier client = Courier.builder().name("failover-client").discovery(discovery).build()) {
             ServiceView view = client.discovered("echo");
-            Await.until(Duration.ofSeconds(10), () -> view.instances().size() == 3, view::toString);
+            Await.until(Duration.ofSeconds(10), "the expected state", () -> view.instances().size() == 3, view::toString);
             // Round robin, the balancer that learns nothing from failures: the dead endpoint keeps
             // its share of picks until discovery drops it, so retries and discovery are what is measured.
             Echo echo = client.client(Echo.class).deadline(Duration.ofSeconds(2))
@@ -147,7 +147,7 @@ class FailoverTest {
                         });
                     }
                     // Warm: every instance has answered many calls, so the kill meets a steady load.
-                    Await.until(Duration.ofSeconds(20), () -> three.stream()
+                    Await.until(Duration.ofSeconds(20), "the expected state", () -> three.stream()
                                     .allMatch(i -> answers.getOrDefault(i.name(), new AtomicLong()).get() >= 50),
                             () -> "answers so far: " + answers);
 
@@ -157,7 +157,7 @@ class FailoverTest {
                     victim.process().destroyForcibly();
                     assertThat(victim.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
                     AtomicLong leftViewAt = new AtomicLong();
-                    Await.until(Duration.ofSeconds(5), () -> {
+                    Await.until(Duration.ofSeconds(5), "the expected state", () -> {
                         if (view.instances().stream().noneMatch(i -> i.uris().contains(victim.uri()))) {
                             leftViewAt.compareAndSet(0, System.nanoTime());
                             return true;
@@ -166,7 +166,7 @@ class FailoverTest {
                     }, view::toString);
                     // Keep the load on for a further two seconds after the kill, to see that nothing fails.
                     long measureUntil = killedAt + Duration.ofSeconds(2).toNanos();
-                    Await.until("two seconds of load after the kill", Duration.ofSeconds(5), () -> System.nanoTime() > measureUntil);
+                    Await.until(Duration.ofSeconds(5), "two seconds of load after the kill", () -> System.nanoTime() > measureUntil);
 
                     long lastAttemptAtDead = attempts.stream().filter(a -> a.target().equals(victim.uri()))
                             .mapToLong(Attempt::atNanos).max().orElse(killedAt);
@@ -198,7 +198,7 @@ class FailoverTest {
 
                     // a new instance takes traffic within a second of registering
                     Instance fresh = start("e4").get(60, TimeUnit.SECONDS);
-                    Await.until(Duration.ofSeconds(5), () -> targeted(attempts, fresh.uri(), fresh.readyNanos()),
+                    Await.until(Duration.ofSeconds(5), "the expected state", () -> targeted(attempts, fresh.uri(), fresh.readyNanos()),
                             () -> "no attempt at " + fresh.uri() + " yet; view " + view);
                     long firstAttempt = attempts.stream().filter(a -> a.target().equals(fresh.uri()))
                             .mapToLong(Attempt::atNanos).min().orElseThrow();
