@@ -49,6 +49,8 @@ final class RabbitLoad {
     private static final int PORT = Integer.getInteger("bench.rabbitmq.port", 5672);
     private static final int PREFETCH = 256;
     private static final int KEYS = 64;
+    /** Courier's default number of partitions of a group, and so of the plain client's queues. */
+    private static final int PARTITIONS = RabbitConfig.builder().build().partitions();
 
     private RabbitLoad() {
     }
@@ -56,7 +58,8 @@ final class RabbitLoad {
     /** Courier: {@code Messaging.publish} from {@code inFlight} virtual threads and {@code subscribe}, 64 partition keys. */
     static Measurement courier(int inFlight, double warmupSeconds, double seconds) throws Exception {
         String namespace = "courier-bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        RabbitConfig config = RabbitConfig.builder().host(HOST).port(PORT).namespace(namespace).prefetch(PREFETCH).build();
+        RabbitConfig config = RabbitConfig.builder().host(HOST).port(PORT).namespace(namespace).prefetch(PREFETCH)
+                .partitions(PARTITIONS).build();
         Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(10), 3);
         Semaphore permits = new Semaphore(inFlight);
         AtomicLong errors = new AtomicLong();
@@ -99,7 +102,11 @@ final class RabbitLoad {
         return Measurement.of("courier-rabbitmq", "closed-" + inFlight, histogram, errors.get(), seconds);
     }
 
-    /** The plain amqp-client: the same exchange, queue, confirms and acks, written by hand. */
+    /**
+     * The plain amqp-client doing by hand what Courier does: the same topology (a durable topic
+     * exchange, one durable queue per partition bound by the partition number, the partition
+     * from the key's hash, one consumer channel per queue), confirms and acks.
+     */
     static Measurement raw(int inFlight, double warmupSeconds, double seconds) throws Exception {
         String exchange = "raw-bench-" + UUID.randomUUID().toString().substring(0, 8);
         ObjectMapper json = new ObjectMapper();
@@ -112,11 +119,23 @@ final class RabbitLoad {
         f.setPort(PORT);
         try (Connection publishing = f.newConnection(); Connection consuming = f.newConnection()) {
             Channel pub = publishing.createChannel();
-            Channel sub = consuming.createChannel();
             pub.exchangeDeclare(exchange, "topic", true);
-            sub.queueDeclare(exchange, true, false, false, null);
-            sub.queueBind(exchange, exchange, "#");
-            sub.basicQos(PREFETCH);
+            for (int p = 0; p < PARTITIONS; p++) {
+                Channel sub = consuming.createChannel();
+                String queue = exchange + "." + p;
+                sub.queueDeclare(queue, true, false, false, null);
+                sub.queueBind(queue, exchange, Integer.toString(p));
+                sub.basicQos(PREFETCH);
+                sub.basicConsume(queue, false, new DefaultConsumer(sub) {
+                    @Override
+                    public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) throws IOException {
+                        Tick tick = json.readValue(body, Tick.class);
+                        w.record(histogram, tick.sentNanos());
+                        sub.basicAck(env.getDeliveryTag(), false);
+                        permits.release();
+                    }
+                });
+            }
             pub.confirmSelect();
             // Sequence numbers published and not yet confirmed: a nack, or none by the end, is an error.
             ConcurrentNavigableMap<Long, Boolean> outstanding = new ConcurrentSkipListMap<>();
@@ -131,15 +150,6 @@ final class RabbitLoad {
                     errors.addAndGet(confirmed(outstanding, seq, multiple));
                 }
             });
-            sub.basicConsume(exchange, false, new DefaultConsumer(sub) {
-                @Override
-                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) throws IOException {
-                    Tick tick = json.readValue(body, Tick.class);
-                    w.record(histogram, tick.sentNanos());
-                    sub.basicAck(env.getDeliveryTag(), false);
-                    permits.release();
-                }
-            });
             int sequence = 0;
             for (long now = System.nanoTime(); now < w.end; now = System.nanoTime()) {
                 acquire(permits, 1);
@@ -149,7 +159,8 @@ final class RabbitLoad {
                             .messageId(UUID.randomUUID().toString()).contentType("application/json").type("Tick")
                             .headers(Map.of("key", key)).build();
                     outstanding.put(pub.getNextPublishSeqNo(), Boolean.TRUE);
-                    pub.basicPublish(exchange, key, props, json.writeValueAsBytes(new Tick(System.nanoTime(), sequence, TEXT)));
+                    pub.basicPublish(exchange, Integer.toString(Math.floorMod(key.hashCode(), PARTITIONS)), props,
+                            json.writeValueAsBytes(new Tick(System.nanoTime(), sequence, TEXT)));
                 } catch (IOException | RuntimeException e) {
                     permits.release();
                     errors.incrementAndGet();
@@ -162,8 +173,10 @@ final class RabbitLoad {
                 Thread.sleep(1); // confirms still on their way; bounded by the deadline
             }
             errors.addAndGet(outstanding.size());
+            for (int p = 0; p < PARTITIONS; p++) {
+                pub.queueDelete(exchange + "." + p);
+            }
             pub.exchangeDelete(exchange);
-            sub.queueDelete(exchange);
         }
         return Measurement.of("amqp-client", "closed-" + inFlight, histogram, errors.get(), seconds);
     }
