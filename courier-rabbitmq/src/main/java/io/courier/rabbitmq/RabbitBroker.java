@@ -55,6 +55,9 @@ public final class RabbitBroker implements MessageBroker {
             Thread.ofVirtual().name("courier-rabbitmq-", 0).factory());
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("courier-rabbitmq-rebalance").factory());
+    /** Apart from the rebalancing, which may wait for the network: sends time out on time. */
+    private final ScheduledExecutorService confirmTimeouts = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("courier-rabbitmq-confirm-timeouts").factory());
     private final Link publishLink;
     private final Link consumeLink;
     private final Context ctx;
@@ -82,6 +85,9 @@ public final class RabbitBroker implements MessageBroker {
         this.ctx = new Context(config, consumeLink, topology, publisher, threads, Clock.systemUTC(), Ticker.system());
         long every = config.rebalanceInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        // One sweep instead of a timer per send: a tenth of the timeout late at most (10 ms .. 1 s).
+        long sweep = Math.clamp(config.publishTimeout().toMillis() / 10, 10, 1_000);
+        confirmTimeouts.scheduleWithFixedDelay(publisher::expire, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -184,6 +190,7 @@ public final class RabbitBroker implements MessageBroker {
         }
         closed = true;
         ticker.shutdownNow();
+        confirmTimeouts.shutdownNow();
         for (GroupMember m : members) {
             m.close();
         }
@@ -197,6 +204,7 @@ public final class RabbitBroker implements MessageBroker {
                 log.warn("RabbitMQ broker: handlers still running 10 s after close; they ignore interruption");
             }
             ticker.awaitTermination(5, TimeUnit.SECONDS);
+            confirmTimeouts.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

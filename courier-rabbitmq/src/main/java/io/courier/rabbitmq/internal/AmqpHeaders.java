@@ -4,6 +4,7 @@ import io.courier.Metadata;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Courier's string headers as AMQP table fields and back: one value as a string, several
@@ -13,10 +14,14 @@ public final class AmqpHeaders {
     private AmqpHeaders() {
     }
 
-    /** The AMQP table of {@code headers}. */
-    public static Map<String, Object> write(Metadata headers) {
+    /** The AMQP table of {@code headers}, without those named in {@code skip}. */
+    public static Map<String, Object> write(Metadata headers, Set<String> skip) {
         Map<String, Object> table = new HashMap<>();
-        headers.asMap().forEach((name, values) -> table.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values)));
+        headers.asMap().forEach((name, values) -> {
+            if (!skip.contains(name)) {
+                table.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values));
+            }
+        });
         return table;
     }
 

@@ -7,16 +7,27 @@ import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import java.time.Clock;
 import java.util.Date;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * A Courier {@link Message} as an AMQP message and back. The envelope travels as
- * {@code courier-*} headers, and its fields that AMQP has properties for (message id, type,
- * content type, correlation id, reply-to, timestamp, app id) are written there too, so that
- * plain AMQP clients read them where they expect them, and a plain client's message, without
- * Courier's headers, is read from its properties.
+ * A Courier {@link Message} as an AMQP message and back. The envelope's fields that AMQP has
+ * properties for (message id, type, content type, correlation id, reply-to, app id as the
+ * source) travel only there, where plain AMQP clients read them; the rest travels as
+ * {@code courier-*} headers: the partition key, the timestamp in milliseconds (the AMQP
+ * timestamp, also written, has whole seconds), the deadline, the trace context and the user's
+ * headers. The channel is the exchange's, known to the consumer. Each header is a field of a
+ * table that RabbitMQ decodes on every publish, so writing each field once is also what keeps
+ * the broker's work per message close to a plain client's. A message from a plain client,
+ * without Courier's headers, is read from its properties alone, and so is one from an earlier
+ * Courier that wrote the fields in both places.
  */
 public final class Envelopes {
+    /** The headers that AMQP properties or the consumer's channel stand for: not written as headers. */
+    private static final Set<String> IN_PROPERTIES = Set.of(MessageHeaders.ID, MessageHeaders.CHANNEL,
+            MessageHeaders.TYPE, MessageHeaders.CONTENT_TYPE, MessageHeaders.CORRELATION_ID, MessageHeaders.REPLY_TO,
+            MessageHeaders.SOURCE);
+
     private Envelopes() {
     }
 
@@ -31,7 +42,7 @@ public final class Envelopes {
                 .replyTo(message.replyTo().orElse(null))
                 .appId(message.source().orElse(null))
                 .timestamp(Date.from(message.timestamp()))
-                .headers(AmqpHeaders.write(MessageHeaders.write(message, clock)))
+                .headers(AmqpHeaders.write(MessageHeaders.write(message, clock), IN_PROPERTIES))
                 .build();
     }
 
