@@ -139,20 +139,25 @@ final class RabbitLoad {
             pub.confirmSelect();
             // Sequence numbers published and not yet confirmed: a nack, or none by the end, is an error.
             ConcurrentNavigableMap<Long, Boolean> outstanding = new ConcurrentSkipListMap<>();
+            // At most inFlight of them, as Courier's inFlight publishers each wait for their own.
+            Semaphore unconfirmed = new Semaphore(inFlight);
             pub.addConfirmListener(new ConfirmListener() {
                 @Override
                 public void handleAck(long seq, boolean multiple) {
-                    confirmed(outstanding, seq, multiple);
+                    unconfirmed.release(confirmed(outstanding, seq, multiple));
                 }
 
                 @Override
                 public void handleNack(long seq, boolean multiple) {
-                    errors.addAndGet(confirmed(outstanding, seq, multiple));
+                    int n = confirmed(outstanding, seq, multiple);
+                    errors.addAndGet(n);
+                    unconfirmed.release(n);
                 }
             });
             int sequence = 0;
             for (long now = System.nanoTime(); now < w.end; now = System.nanoTime()) {
                 acquire(permits, 1);
+                acquire(unconfirmed, 1);
                 try {
                     String key = "key-" + (sequence % KEYS);
                     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
@@ -163,6 +168,7 @@ final class RabbitLoad {
                             json.writeValueAsBytes(new Tick(System.nanoTime(), sequence, TEXT)));
                 } catch (IOException | RuntimeException e) {
                     permits.release();
+                    unconfirmed.release();
                     errors.incrementAndGet();
                 }
                 sequence++;
