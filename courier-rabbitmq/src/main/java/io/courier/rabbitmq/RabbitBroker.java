@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * The Courier broker SPI on RabbitMQ. A channel is a durable topic exchange; a group is one
  * durable queue per partition, bound to it by partition number; each partition queue is held by
  * one member of the group at a time (an exclusive consumer), and members share the partitions
- * fairly. Sends wait for publisher confirms; deliveries are acknowledged one by one after
- * handling.
+ * fairly. A send's future completes on its publisher confirm (confirms are asynchronous, so
+ * many sends are outstanding at once); a delivery is acknowledged after its handler finished,
+ * with acknowledgements coalesced into multiple acks where every earlier delivery is settled.
  *
  * <pre>{@code
  * try (RabbitBroker broker = RabbitBroker.create(RabbitConfig.builder().host("rabbit").build());

@@ -25,20 +25,16 @@ public final class AmqpHeaders {
         return table;
     }
 
-    /** The headers of an AMQP table; values of other types (numbers, booleans) as their text. */
-    public static Metadata read(Map<String, Object> table) {
-        Metadata.Builder b = Metadata.builder();
-        if (table != null) {
-            table.forEach((name, value) -> {
-                if (value instanceof List<?> list) {
-                    for (Object v : list) {
-                        b.add(name, String.valueOf(v));
-                    }
-                } else if (value != null) {
-                    b.add(name, String.valueOf(value)); // LongString.toString is its UTF-8 text
+    /** Adds the headers of an AMQP table to {@code b}; values of other types (numbers, booleans) as their text. */
+    public static void readInto(Map<String, Object> table, Metadata.Builder b) {
+        table.forEach((name, value) -> {
+            if (value instanceof List<?> list) {
+                for (Object v : list) {
+                    b.add(name, String.valueOf(v));
                 }
-            });
-        }
-        return b.build();
+            } else if (value != null) {
+                b.add(name, String.valueOf(value)); // LongString.toString is its UTF-8 text
+            }
+        });
     }
 }
