@@ -32,15 +32,17 @@ import org.HdrHistogram.Histogram;
  * (127.0.0.1:5672): courier-rabbitmq against the plain amqp-client doing the same work by hand.
  * Both sides are at-least-once with the same settings: persistent JSON messages (the same
  * {@link Tick}) to a durable topic exchange and durable queues, a publish counted only once the
- * broker confirmed it, a manual ack per event after its handler ran, a prefetch of
+ * broker confirmed it, a manual ack per event after its handler ran (the plain side sends
+ * each alone; Courier coalesces them into multiple acks where every earlier delivery is
+ * settled), a prefetch of
  * {@value #PREFETCH}, and at most {@code inFlight} events published but not yet handled (a
  * closed loop); latency from publishing to the handler.
  *
  * <p>Each side publishes the way its API is meant to be used for throughput: the plain client
  * from one thread with asynchronous confirms (a {@link ConfirmListener} and the outstanding
- * sequence numbers, as RabbitMQ's own guide shows), Courier's synchronous
+ * sequence numbers), Courier's synchronous
  * {@code Messaging.publish} (it returns once the broker confirmed) from {@code inFlight} virtual
- * threads. Either way up to {@code inFlight} confirms are outstanding, so the broker writes
+ * threads. Either way at most {@code inFlight} confirms are outstanding, so the broker writes
  * them to disk in batches; awaiting one confirm at a time would only measure its disk.
  */
 final class RabbitLoad {
