@@ -50,10 +50,13 @@ class ConnectionLossTest {
      * A real restart of the broker application mid-stream: its listener goes away (sends fail
      * retry-safe until it is back), its connections with it, and it comes back from its durable
      * state, with the messages confirmed but not yet handled still in the partition queues and
-     * the ones handled but not acknowledged delivered again.
+     * the ones handled but not acknowledged delivered again. The broker is down for a few
+     * seconds, for everyone using it: this runs only where that is allowed (see
+     * {@link RabbitCtl#requireRestartAllowed()}).
      */
     @Test
     void everyMessageIsHandledOnceAcrossABrokerRestart() throws Exception {
+        RabbitCtl.requireRestartAllowed();
         int failedSends = everyMessageIsHandledOnceAcross(down -> {
             try {
                 RabbitCtl.run("stop_app");
