@@ -47,7 +47,7 @@ public final class Targets {
             // JMH ratios are peer time / Courier time: 1.0 or more is "no slower".
             return Optional.of(new Target(true, 1.0));
         }
-        if (ratio.equals("kafka-throughput-vs-kafka-clients")) {
+        if (ratio.equals("kafka-throughput-vs-kafka-clients") || ratio.equals("courier-rabbitmq-vs-amqp-client")) {
             return Optional.of(new Target(true, 0.9));
         }
         return Optional.empty();

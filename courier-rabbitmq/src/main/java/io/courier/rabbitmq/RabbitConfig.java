@@ -115,7 +115,10 @@ public final class RabbitConfig {
         return rebalanceInterval;
     }
 
-    /** How long a send waits for the broker's confirm. */
+    /**
+     * How long a send waits for the broker's confirm. It is checked every tenth of it (10 ms to
+     * 1 s), so a send fails up to that much later.
+     */
     public Duration publishTimeout() {
         return publishTimeout;
     }

@@ -66,13 +66,18 @@ class PlainClientInteropTest {
                 return got.get() != null;
             });
             GetResponse r = got.get();
-            Map<String, Object> headers = r.getProps().getHeaders();
-            assertThat(String.valueOf(headers.get("courier-id"))).isEqualTo(id);
-            assertThat(String.valueOf(headers.get("courier-type"))).isEqualTo("OrderCreated");
-            assertThat(String.valueOf(headers.get("courier-source"))).isEqualTo("order-service");
-            assertThat(String.valueOf(headers.get("courier-partition-key"))).isEqualTo("o-1");
+            // What AMQP has a property for travels there, where a plain client looks; the rest as courier-* headers.
             assertThat(r.getProps().getMessageId()).isEqualTo(id);
+            assertThat(r.getProps().getType()).isEqualTo("OrderCreated");
+            assertThat(r.getProps().getAppId()).as("the source").isEqualTo("order-service");
             assertThat(r.getProps().getContentType()).isEqualTo("application/json");
+            assertThat(r.getProps().getTimestamp()).isNotNull();
+            Map<String, Object> headers = r.getProps().getHeaders();
+            assertThat(String.valueOf(headers.get("courier-partition-key"))).isEqualTo("o-1");
+            assertThat(Long.parseLong(String.valueOf(headers.get("courier-timestamp"))) / 1000)
+                    .as("the timestamp in milliseconds").isEqualTo(r.getProps().getTimestamp().getTime() / 1000);
+            assertThat(headers).as("each field written once").doesNotContainKeys("courier-id", "courier-type",
+                    "courier-source", "courier-content-type", "courier-channel");
             assertThat(r.getProps().getDeliveryMode()).as("persistent").isEqualTo(2);
             assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).contains("\"orderId\":\"o-1\"").contains("\"seq\":1");
         }

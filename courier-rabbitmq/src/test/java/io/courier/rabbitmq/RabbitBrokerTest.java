@@ -13,12 +13,16 @@ import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.conformance.Poll;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +56,29 @@ class RabbitBrokerTest {
         b.close();
         Poll.until(PATIENCE, () -> "all back to the first: " + RabbitBroker.partitions(a),
                 () -> RabbitBroker.partitions(a).size() == 4);
+    }
+
+    @Test
+    void aSendWhoseConfirmDoesNotComeFailsRetrySafeAfterThePublishTimeout() throws Exception {
+        try (StallingRelay relay = new StallingRelay(new InetSocketAddress(LocalRabbit.HOST, LocalRabbit.PORT))) {
+            Duration timeout = Duration.ofMillis(300);
+            RabbitBroker broker = rabbit.broker(rabbit.config().port(relay.port()).publishTimeout(timeout).build());
+            broker.send(text("slow", "k", "confirmed")).join(); // connects, declares, and is confirmed
+
+            relay.stall(); // the broker's confirms now wait in the relay
+            long start = System.nanoTime();
+            CompletableFuture<Void> sent = broker.send(text("slow", "k", "unconfirmed"));
+            assertThatThrownBy(() -> sent.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("did not confirm a message to")
+                    .hasMessageContaining("within 300 ms")
+                    .satisfies(e -> assertThat(((UnavailableException) e).retrySafe()).as("retry-safe").isTrue());
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            // One sweep every tenth of the timeout: failed no earlier than the timeout, and about then.
+            assertThat(waitedMillis).as("ms until the send failed").isBetween(300L, 3_000L);
+            relay.resume();
+        }
     }
 
     @Test

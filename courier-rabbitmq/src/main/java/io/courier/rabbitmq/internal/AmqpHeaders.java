@@ -4,6 +4,7 @@ import io.courier.Metadata;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Courier's string headers as AMQP table fields and back: one value as a string, several
@@ -13,27 +14,27 @@ public final class AmqpHeaders {
     private AmqpHeaders() {
     }
 
-    /** The AMQP table of {@code headers}. */
-    public static Map<String, Object> write(Metadata headers) {
+    /** The AMQP table of {@code headers}, without those named in {@code skip}. */
+    public static Map<String, Object> write(Metadata headers, Set<String> skip) {
         Map<String, Object> table = new HashMap<>();
-        headers.asMap().forEach((name, values) -> table.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values)));
+        headers.asMap().forEach((name, values) -> {
+            if (!skip.contains(name)) {
+                table.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values));
+            }
+        });
         return table;
     }
 
-    /** The headers of an AMQP table; values of other types (numbers, booleans) as their text. */
-    public static Metadata read(Map<String, Object> table) {
-        Metadata.Builder b = Metadata.builder();
-        if (table != null) {
-            table.forEach((name, value) -> {
-                if (value instanceof List<?> list) {
-                    for (Object v : list) {
-                        b.add(name, String.valueOf(v));
-                    }
-                } else if (value != null) {
-                    b.add(name, String.valueOf(value)); // LongString.toString is its UTF-8 text
+    /** Adds the headers of an AMQP table to {@code b}; values of other types (numbers, booleans) as their text. */
+    public static void readInto(Map<String, Object> table, Metadata.Builder b) {
+        table.forEach((name, value) -> {
+            if (value instanceof List<?> list) {
+                for (Object v : list) {
+                    b.add(name, String.valueOf(v));
                 }
-            });
-        }
-        return b.build();
+            } else if (value != null) {
+                b.add(name, String.valueOf(value)); // LongString.toString is its UTF-8 text
+            }
+        });
     }
 }

@@ -101,11 +101,13 @@ final class PartitionConsumer {
     /** One AMQP channel's hold on the partition. */
     final class Lease extends DefaultConsumer {
         final Channel channel;
+        final Acks acks;
         volatile boolean stale;
 
         Lease(Channel channel) {
             super(channel);
             this.channel = channel;
+            this.acks = new Acks(channel);
         }
 
         @Override
@@ -123,7 +125,10 @@ final class PartitionConsumer {
                     return;
                 }
                 log.warn("{}: rejecting an unreadable message to the queue's dead-letter exchange: {}", queue, e.getMessage());
-                settle(() -> channel.basicReject(envelope.getDeliveryTag(), false));
+                settle(() -> {
+                    channel.basicReject(envelope.getDeliveryTag(), false);
+                    acks.settledElsewhere(envelope.getDeliveryTag());
+                });
                 return;
             }
             RabbitDelivery delivery = new RabbitDelivery(this, envelope.getDeliveryTag(), message,
@@ -143,7 +148,7 @@ final class PartitionConsumer {
 
         void ack(long tag) {
             if (!stale && !closed) {
-                settle(() -> channel.basicAck(tag, false));
+                settle(() -> acks.ack(tag));
             }
         }
 

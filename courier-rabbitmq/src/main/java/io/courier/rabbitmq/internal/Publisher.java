@@ -6,11 +6,11 @@ import com.rabbitmq.client.ConfirmListener;
 import io.courier.UnavailableException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -18,14 +18,21 @@ import java.util.concurrent.TimeoutException;
  * is then on every queue it was routed to), and fails retry-safe when the broker refused it, the
  * connection was lost first, or no confirm came in time. A message whose confirm was lost may
  * have been delivered, so a retry can duplicate it; consumers drop duplicates by message id.
- * Thread-safe: publishing is serialised on one confirm channel.
+ *
+ * <p>Confirms are asynchronous: each publish is written and remembered by its sequence number,
+ * and the channel's {@link ConfirmListener} completes the futures of what the broker confirmed,
+ * one or (with {@code multiple}) many at a time. Many sends are thus outstanding at once, and
+ * RabbitMQ writes their messages to disk together. Timeouts are not a timer per send: {@link
+ * #expire()}, run periodically by the broker, fails the oldest outstanding sends once they are
+ * older than the timeout, so a send fails between {@code timeout} and {@code timeout} plus the
+ * period after it was written. Thread-safe: publishing is serialised on one confirm channel.
  */
 public final class Publisher {
     private final Link link;
     private final Duration timeout;
     private final Runnable onChannelLost;
     private Channel channel;
-    private ConcurrentNavigableMap<Long, CompletableFuture<Void>> pending = new ConcurrentSkipListMap<>();
+    private volatile ConcurrentNavigableMap<Long, Outstanding> pending = new ConcurrentSkipListMap<>();
 
     /** {@code onChannelLost} runs when the confirm channel closes unasked (a lost connection, a missing exchange). */
     public Publisher(Link link, Duration timeout, Runnable onChannelLost) {
@@ -36,23 +43,43 @@ public final class Publisher {
 
     /** Publishes to {@code exchange}; the future completes on the broker's confirm. */
     public CompletableFuture<Void> publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        Outstanding confirmed = new Outstanding(exchange, System.nanoTime());
         synchronized (this) {
+            Channel ch;
             try {
-                Channel ch = channel();
-                pending.put(ch.getNextPublishSeqNo(), confirmed);
-                ch.basicPublish(exchange, routingKey, props, body);
+                ch = channel();
             } catch (IOException | RuntimeException e) {
                 confirmed.completeExceptionally(e instanceof UnavailableException u ? u : unavailable(exchange, e));
                 return confirmed;
             }
+            long seq = ch.getNextPublishSeqNo();
+            pending.put(seq, confirmed);
+            try {
+                ch.basicPublish(exchange, routingKey, props, body);
+            } catch (IOException | RuntimeException e) {
+                pending.remove(seq);
+                confirmed.completeExceptionally(unavailable(exchange, e));
+            }
         }
-        return confirmed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
-                CompletableFuture.failedFuture(e instanceof TimeoutException
-                        ? new UnavailableException("RabbitMQ did not confirm a message to " + exchange + " within "
-                                + timeout.toMillis() + " ms; it may or may not have it: send it again (it keeps its id, so consumers drop a duplicate)",
-                                Map.of(), true, e)
-                        : e));
+        return confirmed;
+    }
+
+    /** Fails, retry-safe, the sends that have waited for their confirm longer than the timeout. */
+    public void expire() {
+        long now = System.nanoTime();
+        long limit = timeout.toNanos();
+        // Sequence numbers grow with time, so the expired sends are the first ones.
+        Iterator<Outstanding> oldestFirst = pending.values().iterator();
+        while (oldestFirst.hasNext()) {
+            Outstanding o = oldestFirst.next();
+            if (now - o.writtenNanos < limit) {
+                return;
+            }
+            oldestFirst.remove();
+            o.completeExceptionally(new UnavailableException("RabbitMQ did not confirm a message to " + o.exchange
+                    + " within " + timeout.toMillis() + " ms; it may or may not have it: send it again (it keeps its"
+                    + " id, so consumers drop a duplicate)", Map.of(), true, null));
+        }
     }
 
     private Channel channel() throws IOException {
@@ -61,7 +88,7 @@ public final class Publisher {
         }
         Channel ch = link.channel();
         ch.confirmSelect();
-        ConcurrentNavigableMap<Long, CompletableFuture<Void>> mine = new ConcurrentSkipListMap<>();
+        ConcurrentNavigableMap<Long, Outstanding> mine = new ConcurrentSkipListMap<>();
         ch.addConfirmListener(new ConfirmListener() {
             @Override
             public void handleAck(long seq, boolean multiple) {
@@ -89,17 +116,29 @@ public final class Publisher {
         return ch;
     }
 
-    private static void settle(ConcurrentNavigableMap<Long, CompletableFuture<Void>> pending, long seq, boolean multiple,
+    private static void settle(ConcurrentNavigableMap<Long, Outstanding> pending, long seq, boolean multiple,
                                RuntimeException error) {
-        Map<Long, CompletableFuture<Void>> done = multiple ? pending.headMap(seq, true) : pending.subMap(seq, true, seq, true);
-        for (Map.Entry<Long, CompletableFuture<Void>> e : done.entrySet()) {
-            if (error == null) {
-                e.getValue().complete(null);
-            } else {
-                e.getValue().completeExceptionally(error);
+        if (!multiple) {
+            Outstanding o = pending.remove(seq);
+            if (o != null) {
+                complete(o, error);
+            }
+            return;
+        }
+        Map.Entry<Long, Outstanding> e;
+        while ((e = pending.firstEntry()) != null && e.getKey() <= seq) {
+            if (pending.remove(e.getKey(), e.getValue())) {
+                complete(e.getValue(), error);
             }
         }
-        done.clear();
+    }
+
+    private static void complete(Outstanding o, RuntimeException error) {
+        if (error == null) {
+            o.complete(null);
+        } else {
+            o.completeExceptionally(error);
+        }
     }
 
     private static UnavailableException unavailable(String exchange, Exception e) {
@@ -115,6 +154,17 @@ public final class Publisher {
             } catch (IOException | TimeoutException | RuntimeException ignored) {
                 // the connection closes next
             }
+        }
+    }
+
+    /** A send waiting for its confirm: completes with it, or fails. */
+    private static final class Outstanding extends CompletableFuture<Void> {
+        final String exchange;
+        final long writtenNanos;
+
+        Outstanding(String exchange, long writtenNanos) {
+            this.exchange = exchange;
+            this.writtenNanos = writtenNanos;
         }
     }
 }
