@@ -9,7 +9,7 @@ import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.ProcessedMessages;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.Poll;
+import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class BrokerRestartTest {
                     }
                 });
                 publisher.start();
-                Poll.until(Duration.ofSeconds(30), "a quarter sent", () -> confirmed.get() >= n / 4);
+                Await.until(Duration.ofSeconds(30), "a quarter sent", () -> confirmed.get() >= n / 4);
 
                 kafka.stop(); // while the publisher sends and the consumer handles
                 int sentWhileDown = confirmed.get();
@@ -81,7 +81,7 @@ class BrokerRestartTest {
                         .isEqualTo(n);
                 assertThat(sentWhileDown).as("the broker stopped mid-stream").isLessThan(n);
 
-                Poll.until(Duration.ofSeconds(60), () -> calls.get() + " of " + n + " handled", () -> calls.get() >= n);
+                Await.until(Duration.ofSeconds(60), () -> calls.get() + " of " + n + " handled", () -> calls.get() >= n);
                 assertThat(calls.get()).as("handled once each").isEqualTo(n);
                 for (Map.Entry<String, List<Integer>> e : handled.entrySet()) {
                     assertThat(e.getValue()).as("order of " + e.getKey()).isSorted().hasSize(n / keys);

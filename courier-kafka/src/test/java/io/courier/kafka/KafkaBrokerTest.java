@@ -10,8 +10,8 @@ import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.spi.Delivery;
+import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,12 +55,12 @@ class KafkaBrokerTest {
 
             Subscription b = second.subscribe(ch, "billing", Delivery::ack);
 
-            Poll.until(PATIENCE, () -> "two each: " + KafkaBroker.partitions(a) + " " + KafkaBroker.partitions(b),
+            Await.until(PATIENCE, () -> "two each: " + KafkaBroker.partitions(a) + " " + KafkaBroker.partitions(b),
                     () -> KafkaBroker.partitions(a).size() == 2 && KafkaBroker.partitions(b).size() == 2);
             assertThat(KafkaBroker.partitions(a)).doesNotContainAnyElementsOf(KafkaBroker.partitions(b));
 
             b.close();
-            Poll.until(PATIENCE, () -> "all back to the first: " + KafkaBroker.partitions(a),
+            Await.until(PATIENCE, () -> "all back to the first: " + KafkaBroker.partitions(a),
                     () -> KafkaBroker.partitions(a).size() == 4);
         }
     }
@@ -88,14 +88,14 @@ class KafkaBrokerTest {
             for (int i = 0; i < 20; i++) {
                 broker.send(text(ch, "fast", "fast-" + i)).join();
             }
-            Poll.until(PATIENCE, () -> "the fast key handled while the slow one is held: " + handled.keySet(),
+            Await.until(PATIENCE, () -> "the fast key handled while the slow one is held: " + handled.keySet(),
                     () -> handled.size() == 21);
 
             Thread.sleep(3000); // the parked key is held twice the max poll interval: time itself is what is tested
             held.forEach(Delivery::ack);
             broker.send(text(ch, "fast", "fast-after")).join();
 
-            Poll.until(PATIENCE, "the message sent after", () -> handled.containsKey("fast-after"));
+            Await.until(PATIENCE, "the message sent after", () -> handled.containsKey("fast-after"));
             assertThat(handled.values()).as("each handled once: no rebalance redelivered anything")
                     .allMatch(n -> n.get() == 1);
             assertThat(KafkaBroker.partitions(s)).containsExactly(0);
@@ -125,7 +125,7 @@ class KafkaBrokerTest {
             good.headers().add("courier-type", bytes("OrderCreated")).add("courier-content-type", bytes("application/json"));
             plain.send(good).get(20, TimeUnit.SECONDS);
 
-            Poll.until(PATIENCE, () -> "two dead letters and the good record: " + dead + " " + handled,
+            Await.until(PATIENCE, () -> "two dead letters and the good record: " + dead + " " + handled,
                     () -> dead.size() == 2 && handled.size() == 1);
             assertThat(handled).containsExactly(new OrderCreated("o-1", 3));
             Message malformed = dead.stream().filter(m -> m.headers().get("x-tenant").isPresent()).findFirst().orElseThrow();
@@ -148,13 +148,13 @@ class KafkaBrokerTest {
             List<String> got = new CopyOnWriteArrayList<>();
             Subscription s = broker.subscribe(replies, replies, d -> { got.add(d.message().id()); d.ack(); });
             broker.send(Message.builder().id("r-1").channel(replies).correlationId("q-1").payload(new byte[0]).build()).join();
-            Poll.until(PATIENCE, "the reply", () -> !got.isEmpty());
+            Await.until(PATIENCE, "the reply", () -> !got.isEmpty());
             assertThat(admin.describeTopics(List.of(replies)).allTopicNames().get().get(replies).partitions())
                     .as("one partition").hasSize(1);
 
             s.close();
 
-            Poll.until(PATIENCE, "the reply topic deleted", () -> !topics(admin).contains(replies));
+            Await.until(PATIENCE, "the reply topic deleted", () -> !topics(admin).contains(replies));
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.Poll;
+import io.courier.test.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +43,7 @@ class PlainClientInteropTest {
             // The topic is the channel's name; the plain consumer reads all of it, without a group.
             plain.assign(plain.partitionsFor(channel).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList());
             List<ConsumerRecord<String, String>> got = new CopyOnWriteArrayList<>();
-            Poll.until(PATIENCE, "the event read by a plain consumer", () -> {
+            Await.until(PATIENCE, "the event read by a plain consumer", () -> {
                 plain.poll(Duration.ofMillis(100)).forEach(got::add);
                 return !got.isEmpty();
             });
@@ -80,7 +80,7 @@ class PlainClientInteropTest {
                     .add("courier-content-type", "application/json".getBytes(StandardCharsets.UTF_8));
             plain.send(record).get(20, TimeUnit.SECONDS);
 
-            Poll.until(PATIENCE, "the plain producer's event handled", () -> !handled.isEmpty());
+            Await.until(PATIENCE, "the plain producer's event handled", () -> !handled.isEmpty());
             assertThat(handled).containsExactly(new OrderCreated("o-7", 3));
         }
     }

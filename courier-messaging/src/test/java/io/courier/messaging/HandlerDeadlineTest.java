@@ -11,8 +11,8 @@ import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.conformance.KitchenCommands.Delay;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
-import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.Await;
 import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.List;
@@ -89,10 +89,10 @@ class HandlerDeadlineTest {
 
         time.advance(Duration.ofSeconds(2));
 
-        Poll.until(PATIENCE, "the handler interrupted", interrupted::get);
+        Await.until(PATIENCE, "the handler interrupted", interrupted::get);
         assertThatThrownBy(ticket::join).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(DeadlineExceededException.class);
-        Poll.until(PATIENCE, "the message counted as expired", () -> kitchen.expiredDropped() == 1);
+        Await.until(PATIENCE, "the message counted as expired", () -> kitchen.expiredDropped() == 1);
 
         // The kitchen goes on serving, and the stopped command sent no reply for the caller to drop.
         assertThat(client.ticket("t-2").get(PATIENCE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).id())

@@ -13,8 +13,8 @@ import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.conformance.KitchenCommands.Delay;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
-import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.time.Duration;
 import java.util.List;
@@ -120,7 +120,7 @@ class HandlerErrorsTest {
         Throwable thrown;
         try (LogCapture log = LogCapture.start()) {
             thrown = catchThrowable(() -> kitchen.cancel(new TicketRequest("o-3", List.of("soup"))));
-            Poll.until(PATIENCE, "the kitchen logs what stock said", () -> log.lines("WARN").stream()
+            Await.until(PATIENCE, "the kitchen logs what stock said", () -> log.lines("WARN").stream()
                     .anyMatch(l -> l.contains("warehouse-7")));
         }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.json.JsonCodec;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.Await;
 import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,9 +55,9 @@ class KeyParkingTest {
         }
 
         // Every other key is handled while "bad" waits for its retry, and no real time passes.
-        Poll.until(PATIENCE, () -> "other keys handled: " + handled,
+        Await.until(PATIENCE, () -> "other keys handled: " + handled,
                 () -> List.of("a", "b", "c").stream().allMatch(k -> handled.getOrDefault(k, List.of()).size() == 20));
-        Poll.until(PATIENCE, "the bad key parked on a retry timer", () -> time.pendingTasks() == 1);
+        Await.until(PATIENCE, "the bad key parked on a retry timer", () -> time.pendingTasks() == 1);
         assertThat(handled).doesNotContainKey("bad");
         assertThat(badAttempts.get()).isEqualTo(1);
 
@@ -65,18 +65,18 @@ class KeyParkingTest {
         for (int i = 2; i <= 4; i++) {
             time.advance(Duration.ofSeconds(1));
             int expected = i;
-            Poll.until(PATIENCE, "attempt " + i, () -> badAttempts.get() == expected && time.pendingTasks() == 1);
+            Await.until(PATIENCE, "attempt " + i, () -> badAttempts.get() == expected && time.pendingTasks() == 1);
         }
         assertThat(handled).doesNotContainKey("bad");
 
         down.set(false);
         time.advance(Duration.ofSeconds(1));
 
-        Poll.until(PATIENCE, () -> "bad key caught up: " + handled.get("bad"),
+        Await.until(PATIENCE, () -> "bad key caught up: " + handled.get("bad"),
                 () -> handled.getOrDefault("bad", List.of()).size() == 20);
         assertThat(handled.get("bad")).isSorted().doesNotHaveDuplicates();
         handled.values().forEach(seqs -> assertThat(seqs).hasSize(20).isSorted());
-        Poll.until(PATIENCE, "every message acknowledged", () -> broker.unacknowledged("OrderCreated", "billing") == 0);
+        Await.until(PATIENCE, "every message acknowledged", () -> broker.unacknowledged("OrderCreated", "billing") == 0);
         assertThat(time.pendingTasks()).isZero();
     }
 }

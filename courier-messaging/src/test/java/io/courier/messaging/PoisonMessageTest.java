@@ -10,9 +10,9 @@ import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.conformance.KitchenCommands.Delay;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
-import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.spi.Codec;
+import io.courier.test.Await;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -91,7 +91,7 @@ class PoisonMessageTest {
         broker.send(poison).join();
         orderService.commands(KitchenCommands.class).notifyDelay("o-1", new Delay(handled));
 
-        Poll.until(PATIENCE, () -> "dead letter for " + reason + ": " + dead,
+        Await.until(PATIENCE, () -> "dead letter for " + reason + ": " + dead,
                 () -> dead.size() == before + 1 && delays.size() == handled + 1);
         DeadLetter letter = dead.get(before);
         assertThat(letter.message().id()).isEqualTo(poison.id());
@@ -189,7 +189,7 @@ class PoisonMessageTest {
 
             assertThatThrownBy(() -> ticket.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
                     .cause().isInstanceOf(InvalidArgumentException.class).hasMessageContaining("undecodable payload");
-            Poll.until(PATIENCE, "the poison command dead-lettered", () -> dead.size() == 1);
+            Await.until(PATIENCE, "the poison command dead-lettered", () -> dead.size() == 1);
             assertThat(dead.get(0).reason()).contains("undecodable payload");
             assertThat(handlerCalls.get()).isZero();
         }
@@ -207,7 +207,7 @@ class PoisonMessageTest {
                 .join();
         orderService.publish(new OrderCreated("o-1", 3), "o-1");
 
-        Poll.until(PATIENCE, "dead letter and the next event", () -> letters.size() == 1 && handled.size() == 1);
+        Await.until(PATIENCE, "dead letter and the next event", () -> letters.size() == 1 && handled.size() == 1);
         assertThat(letters.get(0).reason()).contains(".orderId: missing (expected: a String;");
         assertThat(letters.get(0).attempts()).isEqualTo(1);
         assertThat(handled).containsExactly(3);
@@ -224,7 +224,7 @@ class PoisonMessageTest {
                 .contentType("application/json").payload("{}".getBytes(StandardCharsets.UTF_8)).build()).join();
         orderService.publish(new OrderCreated("o-1", 3), "o-1");
 
-        Poll.until(PATIENCE, "dead letter and the next event", () -> letters.size() == 1 && handled.size() == 1);
+        Await.until(PATIENCE, "dead letter and the next event", () -> letters.size() == 1 && handled.size() == 1);
         assertThat(letters.get(0).reason()).contains("unknown type OrderCancelled").contains("expected: OrderCreated");
         assertThat(handled).containsExactly(3);
     }

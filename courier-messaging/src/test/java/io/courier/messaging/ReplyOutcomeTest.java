@@ -10,8 +10,8 @@ import io.courier.json.JsonCodec;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
 import io.courier.messaging.conformance.KitchenCommands;
-import io.courier.messaging.conformance.Poll;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.test.Await;
 import io.courier.test.FakeClock;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +50,7 @@ class ReplyOutcomeTest {
     }
 
     private Message command() {
-        Poll.until(PATIENCE, "the command", () -> !commands.isEmpty());
+        Await.until(PATIENCE, "the command", () -> !commands.isEmpty());
         return commands.get(0);
     }
 
@@ -72,7 +72,7 @@ class ReplyOutcomeTest {
 
         answer(command, new Ticket("t-1", "o-1", 1));
 
-        Poll.until(PATIENCE, "the late reply dropped", () -> messaging.droppedReplies() == 1);
+        Await.until(PATIENCE, "the late reply dropped", () -> messaging.droppedReplies() == 1);
         assertThatThrownBy(ticket::join).hasCauseInstanceOf(DeadlineExceededException.class);
     }
 
@@ -84,7 +84,7 @@ class ReplyOutcomeTest {
         answer(command, new Ticket("first", "o-1", 1));
         answer(command, new Ticket("second", "o-1", 1));
 
-        Poll.until(PATIENCE, "the duplicate dropped", () -> messaging.droppedReplies() == 1);
+        Await.until(PATIENCE, "the duplicate dropped", () -> messaging.droppedReplies() == 1);
         assertThat(ticket.join().id()).isEqualTo("first");
         assertThat(time.pendingTasks()).as("the deadline timer is cancelled").isZero();
         time.advance(Duration.ofSeconds(5));
@@ -117,7 +117,7 @@ class ReplyOutcomeTest {
                 .header(MessageHeaders.ERROR_DETAIL_PREFIX + "ticket", "t-7").build()).join();
         answer(command, new Ticket("t-1", "o-1", 1));
 
-        Poll.until(PATIENCE, "the second reply dropped", () -> messaging.droppedReplies() == 1);
+        Await.until(PATIENCE, "the second reply dropped", () -> messaging.droppedReplies() == 1);
         assertThatThrownBy(ticket::join).cause().isInstanceOf(ConflictException.class)
                 .hasMessage("ticket for o-1 exists")
                 .satisfies(e -> assertThat(((ConflictException) e).details()).containsEntry("ticket", "t-7"));

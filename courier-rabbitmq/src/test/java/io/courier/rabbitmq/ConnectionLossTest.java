@@ -8,7 +8,7 @@ import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.ProcessedMessages;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.Poll;
+import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ class ConnectionLossTest {
             try {
                 RabbitCtl.run("stop_app");
                 // Down for real: nothing listens until start_app, so the publisher's sends fail meanwhile.
-                Poll.until(Duration.ofSeconds(30), "RabbitMQ's listener to close", () -> !RabbitCtl.listening());
+                Await.until(Duration.ofSeconds(30), "RabbitMQ's listener to close", () -> !RabbitCtl.listening());
                 down.countDown();
             } finally {
                 RabbitCtl.startApp(); // always: other tests on this machine use the same broker
@@ -109,13 +109,13 @@ class ConnectionLossTest {
                 }
             });
             publisher.start();
-            Poll.until(Duration.ofSeconds(30), "a quarter sent", () -> confirmed.get() >= N / 4);
+            Await.until(Duration.ofSeconds(30), "a quarter sent", () -> confirmed.get() >= N / 4);
             disruption.run(down); // while the publisher sends and the consumer handles
             assertThat(publisher.join(Duration.ofSeconds(90))).as("the publisher finished").isTrue();
             assertThat(publisherFailure.get()).as("the publisher's failure").isNull();
             assertThat(confirmed.get()).as("every send confirmed in the end").isEqualTo(N);
 
-            Poll.until(Duration.ofSeconds(60), () -> calls.get() + " of " + N + " handled", () -> calls.get() >= N);
+            Await.until(Duration.ofSeconds(60), () -> calls.get() + " of " + N + " handled", () -> calls.get() >= N);
             assertThat(calls.get()).as("handled once each").isEqualTo(N);
             for (Map.Entry<String, List<Integer>> e : handled.entrySet()) {
                 assertThat(e.getValue()).as("order of " + e.getKey()).isSorted().hasSize(N / KEYS);

@@ -9,7 +9,7 @@ import com.rabbitmq.client.GetResponse;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.conformance.Events.OrderCreated;
-import io.courier.messaging.conformance.Poll;
+import io.courier.test.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +39,7 @@ class PlainClientInteropTest {
                         "{\"orderId\":\"o-7\",\"seq\":3}".getBytes(StandardCharsets.UTF_8));
             }
 
-            Poll.until(Duration.ofSeconds(10), "the plain client's event handled", () -> !handled.isEmpty());
+            Await.until(Duration.ofSeconds(10), "the plain client's event handled", () -> !handled.isEmpty());
             assertThat(handled).containsExactly(new OrderCreated("o-7", 3));
         }
     }
@@ -57,7 +57,7 @@ class PlainClientInteropTest {
             String id = orders.publish("orders", new OrderCreated("o-1", 1), "o-1");
 
             AtomicReference<GetResponse> got = new AtomicReference<>();
-            Poll.until(Duration.ofSeconds(10), "the event in the plain queue", () -> {
+            Await.until(Duration.ofSeconds(10), "the event in the plain queue", () -> {
                 try {
                     got.set(ch.basicGet(queue, true));
                 } catch (java.io.IOException e) {

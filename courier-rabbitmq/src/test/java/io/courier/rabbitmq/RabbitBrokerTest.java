@@ -11,7 +11,7 @@ import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
-import io.courier.messaging.conformance.Poll;
+import io.courier.test.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,12 +49,12 @@ class RabbitBrokerTest {
 
         Subscription b = second.subscribe("orders", "billing", d -> d.ack());
 
-        Poll.until(PATIENCE, () -> "two each: " + RabbitBroker.partitions(a) + " " + RabbitBroker.partitions(b),
+        Await.until(PATIENCE, () -> "two each: " + RabbitBroker.partitions(a) + " " + RabbitBroker.partitions(b),
                 () -> RabbitBroker.partitions(a).size() == 2 && RabbitBroker.partitions(b).size() == 2);
         assertThat(RabbitBroker.partitions(a)).doesNotContainAnyElementsOf(RabbitBroker.partitions(b));
 
         b.close();
-        Poll.until(PATIENCE, () -> "all back to the first: " + RabbitBroker.partitions(a),
+        Await.until(PATIENCE, () -> "all back to the first: " + RabbitBroker.partitions(a),
                 () -> RabbitBroker.partitions(a).size() == 4);
     }
 
@@ -91,7 +91,7 @@ class RabbitBrokerTest {
         broker.subscribe("commands", "kitchen", d -> { got.add(new String(d.message().payload(), StandardCharsets.UTF_8)); d.ack(); });
         broker.send(text("commands", "k", "late")).join();
 
-        Poll.until(PATIENCE, () -> "three: " + got, () -> got.size() == 3);
+        Await.until(PATIENCE, () -> "three: " + got, () -> got.size() == 3);
         assertThat(got).containsExactlyInAnyOrder("early-1", "early-2", "late");
     }
 
@@ -111,7 +111,7 @@ class RabbitBrokerTest {
             ch.basicPublish(broker.config().namespace() + "orders", "0", props, new byte[] {1});
 
             AtomicReference<GetResponse> dead = new AtomicReference<>();
-            Poll.until(PATIENCE, "the dead letter", () -> {
+            Await.until(PATIENCE, "the dead letter", () -> {
                 try {
                     dead.set(ch.basicGet(inspect, true));
                 } catch (IOException e) {
@@ -133,7 +133,7 @@ class RabbitBrokerTest {
         List<String> got = new CopyOnWriteArrayList<>();
         Subscription s = broker.subscribe(replies, replies, d -> { got.add(d.message().id()); d.ack(); });
         broker.send(Message.builder().id("r-1").channel(replies).correlationId("q-1").payload(new byte[0]).build()).join();
-        Poll.until(PATIENCE, "the reply", () -> !got.isEmpty());
+        Await.until(PATIENCE, "the reply", () -> !got.isEmpty());
 
         s.close();
 

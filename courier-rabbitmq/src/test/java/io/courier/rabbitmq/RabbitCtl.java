@@ -1,9 +1,9 @@
 package io.courier.rabbitmq;
 
+import io.courier.test.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
-import io.courier.messaging.conformance.Poll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -59,7 +59,7 @@ final class RabbitCtl {
     /** Starts the broker application again and waits until it accepts connections. */
     static void startApp() throws IOException, InterruptedException {
         run("start_app");
-        Poll.until(Duration.ofSeconds(60), "RabbitMQ to listen again on " + LocalRabbit.HOST + ":" + LocalRabbit.PORT,
+        Await.until(Duration.ofSeconds(60), "RabbitMQ to listen again on " + LocalRabbit.HOST + ":" + LocalRabbit.PORT,
                 RabbitCtl::listening);
     }
 

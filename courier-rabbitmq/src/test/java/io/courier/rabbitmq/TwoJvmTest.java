@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Replies;
-import io.courier.messaging.conformance.Poll;
 import io.courier.rabbitmq.TwoJvmContract.Noted;
 import io.courier.rabbitmq.TwoJvmContract.Placed;
 import io.courier.rabbitmq.TwoJvmContract.QuoteAsk;
 import io.courier.rabbitmq.TwoJvmContract.QuoteGiven;
 import io.courier.rabbitmq.TwoJvmContract.Seen;
+import io.courier.test.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -63,11 +63,11 @@ class TwoJvmTest {
                     .isEqualTo("soup prepared by " + kitchenPid);
 
             commands.note("table 4 is late");
-            Poll.until(PATIENCE, () -> "the note answered: " + noted, () -> !noted.isEmpty());
+            Await.until(PATIENCE, () -> "the note answered: " + noted, () -> !noted.isEmpty());
             assertThat(noted).containsExactly(new Noted("table 4 is late"));
 
             orders.publish("placed-" + run, new Placed("o-1"), "o-1");
-            Poll.until(PATIENCE, () -> "the event seen: " + seen, () -> !seen.isEmpty());
+            Await.until(PATIENCE, () -> "the event seen: " + seen, () -> !seen.isEmpty());
             assertThat(seen).containsExactly(new Seen("o-1", kitchenPid));
 
             Replies<QuoteGiven> quotes = orders.scatter(new QuoteAsk("o-1"), QuoteGiven.class, 2, PATIENCE)

@@ -27,6 +27,12 @@ public final class Await {
         until(patience, what, condition, () -> "");
     }
 
+    /** Waits until {@code condition} holds; fails with {@code what}, computed then (the state it describes). */
+    public static void until(Duration patience, Supplier<String> what, BooleanSupplier condition) {
+        Objects.requireNonNull(what, "what");
+        until(patience, "", condition, what);
+    }
+
     /**
      * Waits until {@code condition} holds; fails naming {@code what} and showing {@code state}
      * after {@code patience}.
@@ -38,8 +44,10 @@ public final class Await {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
                 String shown = state.get();
-                throw new AssertionError("not within " + patience.toMillis() + " ms: " + what
-                        + (shown == null || shown.isEmpty() ? "" : "; state: " + shown));
+                boolean named = what != null && !what.isEmpty();
+                boolean stated = shown != null && !shown.isEmpty();
+                throw new AssertionError("not within " + patience.toMillis() + " ms: " + (named ? what : "")
+                        + (named && stated ? "; state: " : "") + (stated ? shown : ""));
             }
             try {
                 Thread.sleep(PERIOD_MILLIS);

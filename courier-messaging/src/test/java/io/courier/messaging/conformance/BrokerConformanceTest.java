@@ -7,6 +7,7 @@ import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.Delivery;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.test.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +85,7 @@ public abstract class BrokerConformanceTest {
             broker.send(text(ch, "k" + (i % 3), "m" + i)).join();
         }
 
-        Poll.until(patience(), () -> "both groups got 20: " + billing.size() + ", " + shipping.size(),
+        Await.until(patience(), () -> "both groups got 20: " + billing.size() + ", " + shipping.size(),
                 () -> billing.size() == 20 && shipping.size() == 20);
         assertThat(Set.copyOf(billing)).hasSize(20).isEqualTo(Set.copyOf(shipping));
     }
@@ -102,7 +103,7 @@ public abstract class BrokerConformanceTest {
             broker.send(text(ch, "key-" + i, "m" + i)).join();
         }
 
-        Poll.until(patience(), () -> "200 handled, got " + seen.size(), () -> a.get() + b.get() == 200);
+        Await.until(patience(), () -> "200 handled, got " + seen.size(), () -> a.get() + b.get() == 200);
         assertThat(seen).hasSize(200);
         assertThat(seen.values()).containsOnly(1);
         assertThat(a.get()).as("first consumer's share").isPositive();
@@ -139,7 +140,7 @@ public abstract class BrokerConformanceTest {
             s.join();
         }
 
-        Poll.until(patience(), "every message handled",
+        Await.until(patience(), "every message handled",
                 () -> handled.values().stream().mapToInt(List::size).sum() == keys * perKey);
         for (Map.Entry<String, List<Integer>> e : handled.entrySet()) {
             assertThat(e.getValue()).as("order of key " + e.getKey()).isSorted().hasSize(perKey);
@@ -164,7 +165,7 @@ public abstract class BrokerConformanceTest {
             broker.send(text(ch, "same", "m" + i)).join();
         }
 
-        Poll.until(patience(), () -> "4 handled: " + handled, () -> handled.size() >= 4);
+        Await.until(patience(), () -> "4 handled: " + handled, () -> handled.size() >= 4);
         assertThat(handled).startsWith("m0#1", "m1#2");
         assertThat(handled.stream().map(s -> s.substring(0, 2)).distinct()).containsExactly("m0", "m1", "m2", "m3");
     }
@@ -184,7 +185,7 @@ public abstract class BrokerConformanceTest {
 
         broker.send(text(ch, "k", "once")).join();
 
-        Poll.until(patience(), "redelivery", () -> !counts.isEmpty());
+        Await.until(patience(), "redelivery", () -> !counts.isEmpty());
         assertThat(counts).containsExactly(2);
     }
 
@@ -209,7 +210,7 @@ public abstract class BrokerConformanceTest {
         broker.subscribe(ch, "g", d -> { survivor.add(body(d) + "#" + d.deliveryCount()); d.ack(); });
         dying.close();
 
-        Poll.until(patience(), () -> "both redelivered: " + survivor, () -> survivor.size() >= 2);
+        Await.until(patience(), () -> "both redelivered: " + survivor, () -> survivor.size() >= 2);
         assertThat(survivor).startsWith("first#2");
         assertThat(survivor).anyMatch(s -> s.startsWith("second#"));
         never.countDown();
@@ -229,7 +230,7 @@ public abstract class BrokerConformanceTest {
 
         broker.send(sent).join();
 
-        Poll.until(patience(), "delivery", () -> !got.isEmpty());
+        Await.until(patience(), "delivery", () -> !got.isEmpty());
         Message m = got.get(0);
         assertThat(m.id()).isEqualTo("id-1");
         assertThat(m.type()).hasValue("T");
@@ -256,7 +257,7 @@ public abstract class BrokerConformanceTest {
 
         broker.send(Message.builder().channel(ch).payload(big).build()).join();
 
-        Poll.until(patience(), "the large message", () -> !got.isEmpty());
+        Await.until(patience(), "the large message", () -> !got.isEmpty());
         assertThat(got.get(0)).isEqualTo(big);
     }
 
@@ -274,6 +275,6 @@ public abstract class BrokerConformanceTest {
         }
         sends.forEach(java.util.concurrent.CompletableFuture::join);
 
-        Poll.until(patience().multipliedBy(3), () -> seen.size() + " of " + n + " handled", () -> seen.size() == n);
+        Await.until(patience().multipliedBy(3), () -> seen.size() + " of " + n + " handled", () -> seen.size() == n);
     }
 }

@@ -20,6 +20,7 @@ import io.courier.messaging.conformance.KitchenCommands.Delay;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.test.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,7 +128,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
 
         commands.notifyDelay("o-1", new Delay(15));
 
-        Poll.until(patience(), "the notification handled", () -> !kitchen.delays.isEmpty());
+        Await.until(patience(), "the notification handled", () -> !kitchen.delays.isEmpty());
         assertThat(kitchen.delays).containsExactly("o-1:15");
     }
 
@@ -190,7 +191,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
             }
         }
 
-        Poll.until(patience(), "250 events in each group", () -> count(billing) == 250 && count(shipping) == 250);
+        Await.until(patience(), "250 events in each group", () -> count(billing) == 250 && count(shipping) == 250);
         for (Map<String, List<Integer>> group : List.of(billing, shipping)) {
             assertThat(group).hasSize(5);
             group.values().forEach(seqs -> assertThat(seqs).isSorted().hasSize(50));
@@ -264,7 +265,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
             publisher.publish(ch, new OrderCreated("o-1", seq), "o-1");
         }
 
-        Poll.until(patience(), () -> "dead letter and the rest handled: " + dead + handled,
+        Await.until(patience(), () -> "dead letter and the rest handled: " + dead + handled,
                 () -> dead.size() == 1 && handled.size() == 2);
         assertThat(handled).containsExactly(0, 2);
         DeadLetter letter = dead.get(0);
@@ -277,7 +278,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
         gatewayDown.set(false);
         letter.replay();
 
-        Poll.until(patience(), () -> "replayed: " + handled, () -> handled.size() == 3);
+        Await.until(patience(), () -> "replayed: " + handled, () -> handled.size() == 3);
         assertThat(handled).containsExactly(0, 2, 1);
     }
 
@@ -295,7 +296,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
         broker.send(once).join(); // a sender's retry, or a redelivery: same id
         broker.send(once.toBuilder().id("other-id").build()).join();
 
-        Poll.until(patience(), () -> "handled: " + handled + ", skipped " + consumer.duplicatesSkipped(),
+        Await.until(patience(), () -> "handled: " + handled + ", skipped " + consumer.duplicatesSkipped(),
                 () -> handled.size() == 2 && consumer.duplicatesSkipped() == 1);
         assertThat(handled).containsExactly(1, 1);
     }
@@ -312,7 +313,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
                 .contentType("application/json").payload("{not json".getBytes()).build()).join();
         messaging("order-service").publish(ch, new OrderCreated("o-1", 7), "o-1");
 
-        Poll.until(patience(), "dead letter and the next event", () -> dead.size() == 1 && handled.size() == 1);
+        Await.until(patience(), "dead letter and the next event", () -> dead.size() == 1 && handled.size() == 1);
         assertThat(dead.get(0).headers().get(MessageHeaders.DEAD_LETTER_REASON).orElseThrow()).contains("undecodable");
         assertThat(dead.get(0).headers().get(MessageHeaders.DEAD_LETTER_ATTEMPTS)).hasValue("1");
         assertThat(handled).containsExactly(7);
@@ -333,7 +334,7 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
         broker.send(event.id("fresh").deadline(null)
                 .payload(json.encode(new OrderCreated("o-1", 2), OrderCreated.class)).build()).join();
 
-        Poll.until(patience(), "the fresh event", () -> handled.size() == 1 && consumer.expiredDropped() == 1);
+        Await.until(patience(), "the fresh event", () -> handled.size() == 1 && consumer.expiredDropped() == 1);
         assertThat(handled).containsExactly(2);
     }
 }

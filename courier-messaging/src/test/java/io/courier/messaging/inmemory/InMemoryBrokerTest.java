@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
-import io.courier.messaging.conformance.Poll;
+import io.courier.test.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -45,7 +45,7 @@ class InMemoryBrokerTest {
 
             broker.subscribe("early", "g", d -> { got.add(d.message()); d.ack(); });
 
-            Poll.until(PATIENCE, "the early message", () -> got.size() == 1);
+            Await.until(PATIENCE, "the early message", () -> got.size() == 1);
         }
     }
 
@@ -56,12 +56,12 @@ class InMemoryBrokerTest {
             List<String> late = new CopyOnWriteArrayList<>();
             broker.subscribe("c", "first", d -> { first.add(d.message().id()); d.ack(); });
             broker.send(Message.builder().id("before").channel("c").build()).join();
-            Poll.until(PATIENCE, "first delivery", () -> first.size() == 1);
+            Await.until(PATIENCE, "first delivery", () -> first.size() == 1);
 
             broker.subscribe("c", "late", d -> { late.add(d.message().id()); d.ack(); });
             broker.send(Message.builder().id("after").channel("c").build()).join();
 
-            Poll.until(PATIENCE, "second delivery", () -> first.size() == 2 && late.size() == 1);
+            Await.until(PATIENCE, "second delivery", () -> first.size() == 2 && late.size() == 1);
             assertThat(late).containsExactly("after");
         }
     }
@@ -74,12 +74,12 @@ class InMemoryBrokerTest {
             for (int i = 0; i < 5; i++) {
                 broker.send(Message.builder().channel("c").partitionKey("k").build()).join();
             }
-            Poll.until(PATIENCE, "two deliveries", () -> held.size() == 2);
+            Await.until(PATIENCE, "two deliveries", () -> held.size() == 2);
             assertThat(broker.unacknowledged("c", "g")).isEqualTo(5);
 
             held.get(0).ack();
 
-            Poll.until(PATIENCE, "a third delivery after one ack", () -> held.size() == 3);
+            Await.until(PATIENCE, "a third delivery after one ack", () -> held.size() == 3);
             assertThat(broker.unacknowledged("c", "g")).isEqualTo(4);
         }
     }
@@ -90,7 +90,7 @@ class InMemoryBrokerTest {
             List<io.courier.messaging.spi.Delivery> held = new CopyOnWriteArrayList<>();
             var sub = broker.subscribe("c", "g", held::add);
             broker.send(Message.builder().channel("c").build()).join();
-            Poll.until(PATIENCE, "delivery", () -> held.size() == 1);
+            Await.until(PATIENCE, "delivery", () -> held.size() == 1);
 
             sub.close();
             held.get(0).ack();
