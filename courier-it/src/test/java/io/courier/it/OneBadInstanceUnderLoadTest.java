@@ -144,8 +144,7 @@ class OneBadInstanceUnderLoadTest {
             bad.failing.set(false);
             awaitReadmitted(bad, load);
             load.awaitTotal(CALLS, PATIENCE);
-            load.close();
-            outcomes = load.outcomes();
+            outcomes = load.finish();
         }
         assertResilient(outcomes, bad);
     }
@@ -162,8 +161,7 @@ class OneBadInstanceUnderLoadTest {
             bad.slow.set(false);
             awaitReadmitted(bad, load);
             load.awaitTotal(CALLS, PATIENCE);
-            load.close();
-            outcomes = load.outcomes();
+            outcomes = load.finish();
         }
         assertResilient(outcomes, bad);
     }
@@ -187,8 +185,7 @@ class OneBadInstanceUnderLoadTest {
             Await.until(PATIENCE, "the replacement taking calls", () -> replacement.served.get() >= 100,
                     () -> replacement.served + " served");
             load.awaitTotal(CALLS, PATIENCE);
-            load.close();
-            outcomes = load.outcomes();
+            outcomes = load.finish();
         }
         assertThat(breakers.breakers().keySet()).doesNotContain(gone).hasSize(3);
         assertResilient(outcomes, null);
