@@ -16,6 +16,7 @@ import io.courier.UnavailableException;
 import io.courier.contract.HttpMethod;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.test.LogCapture;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -32,6 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +138,7 @@ public abstract class TransportConformanceSuite {
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
     private static final String CLIENT_NAME = "conformance-client";
     private static final String UNICODE = "emoji 😀🎉👍🏽, CJK 東京 漢字 한국어, RTL שלום مرحبا, é ß ∑ 𝄞";
+    private static final Pattern ERROR_ID = Pattern.compile("error id ([0-9a-f]{8})");
 
     private Courier server;
     private Courier clients;
@@ -377,10 +382,9 @@ public abstract class TransportConformanceSuite {
     final void unexpectedExceptionArrivesAsInternalWithoutItsMessageOrStackTrace() {
         String secret = "s3cr3t-" + UUID.randomUUID();
 
-        Throwable thrown = catchThrowable(() -> client.crash(secret));
+        Throwable thrown = failsUnexpectedly(() -> client.crash(secret), "conformance.crash",
+                "java.lang.IllegalStateException: database password is " + secret);
 
-        assertThat(thrown).isInstanceOf(InternalException.class);
-        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
         assertThat(thrown.getMessage())
                 .contains("crash")
                 .doesNotContain(secret)
@@ -405,11 +409,31 @@ public abstract class TransportConformanceSuite {
 
     @Test
     final void aNullPointerExceptionInTheHandlerArrivesAsInternalNotAsTheCallersFault() {
-        Throwable thrown = catchThrowable(() -> client.dereference("text"));
+        Throwable thrown = failsUnexpectedly(() -> client.dereference("text"), "conformance.dereference",
+                "java.lang.NullPointerException");
 
-        assertThat(thrown).isInstanceOf(InternalException.class);
-        assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
         assertThat(thrown.getMessage()).doesNotContain("NullPointerException");
+    }
+
+    /**
+     * Makes a call whose handler throws an unexpected exception and returns what the client got:
+     * INTERNAL with an error id, while the server's log has, once at ERROR under that id, the
+     * method's name and the exception ({@code exception} starts its line), which the caller never
+     * sees. The log is captured, so a passing run prints nothing.
+     */
+    private static Throwable failsUnexpectedly(ThrowingCallable call, String method, String exception) {
+        try (LogCapture log = LogCapture.start()) {
+            Throwable thrown = catchThrowable(call);
+
+            assertThat(thrown).isInstanceOf(InternalException.class);
+            assertThat(((CourierException) thrown).status()).isEqualTo(Status.INTERNAL);
+            Matcher id = ERROR_ID.matcher(thrown.getMessage());
+            assertThat(id.find()).as("an error id in: %s", thrown.getMessage()).isTrue();
+            assertThat(log.lines("ERROR")).as("%s", log).singleElement().asString()
+                    .endsWith("ERROR io.courier.internal.Errors - " + method + " failed (error id " + id.group(1) + ")");
+            assertThat(log.lines()).as("%s", log).anySatisfy(line -> assertThat(line).startsWith(exception));
+            return thrown;
+        }
     }
 
     // ---- the null rule ---------------------------------------------------------------------
