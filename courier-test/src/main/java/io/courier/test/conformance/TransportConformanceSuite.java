@@ -608,11 +608,14 @@ public abstract class TransportConformanceSuite {
         ConformanceService stale = clientOf(target(closing), CALL_DEADLINE);
         closing.close();
 
-        Throwable thrown = catchThrowable(stale::ping);
+        try (LogCapture log = LogCapture.start()) {
+            Throwable thrown = catchThrowable(stale::ping);
 
-        assertThat(thrown).isInstanceOf(UnavailableException.class);
-        assertThat(((CourierException) thrown).status()).isEqualTo(Status.UNAVAILABLE);
-        assertThat(((CourierException) thrown).retrySafe()).isTrue();
+            assertThat(thrown).isInstanceOf(UnavailableException.class);
+            assertThat(((CourierException) thrown).status()).isEqualTo(Status.UNAVAILABLE);
+            assertThat(((CourierException) thrown).retrySafe()).isTrue();
+            assertPeerLossLoggedAtMostOnce(log);
+        }
     }
 
     @Test
@@ -620,15 +623,30 @@ public abstract class TransportConformanceSuite {
         Courier closing = newServer("conformance-closed-after-use", new ConformanceServer());
         ConformanceService used = clientOf(target(closing), CALL_DEADLINE);
         assertThat(used.ping()).isEqualTo("pong");
-        closing.close();
+        try (LogCapture log = LogCapture.start()) {
+            closing.close();
 
-        // A request racing the connection's close may not be known to be unsent; once the
-        // client has seen the close, every call must be refused as retry-safe.
-        pollUntil("a call to the closed server fails as UNAVAILABLE and retry-safe", () -> {
-            Throwable thrown = catchThrowable(used::ping);
-            assertThat(thrown).isInstanceOf(UnavailableException.class);
-            return ((CourierException) thrown).retrySafe();
-        });
+            // A request racing the connection's close may not be known to be unsent; once the
+            // client has seen the close, every call must be refused as retry-safe.
+            pollUntil("a call to the closed server fails as UNAVAILABLE and retry-safe", () -> {
+                Throwable thrown = catchThrowable(used::ping);
+                assertThat(thrown).isInstanceOf(UnavailableException.class);
+                return ((CourierException) thrown).retrySafe();
+            });
+            assertThat(catchThrowable(used::ping)).isInstanceOf(UnavailableException.class);
+            assertPeerLossLoggedAtMostOnce(log);
+        }
+    }
+
+    /**
+     * A client losing its server is an expected event: a transport may say so at WARN, once for
+     * the endpoint however many calls fail, and never with an ERROR or a stack trace.
+     */
+    private static void assertPeerLossLoggedAtMostOnce(LogCapture log) {
+        assertThat(log.lines("WARN")).as("%s", log).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(line -> assertThat(line).contains("connection lost"));
+        assertThat(log.lines("ERROR")).as("%s", log).isEmpty();
+        assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
     }
 
     @Test
