@@ -6,6 +6,7 @@ import io.courier.Limits;
 import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.internal.Checks;
 import io.courier.messaging.internal.CommandClient;
 import io.courier.messaging.internal.CommandServer;
 import io.courier.messaging.internal.DeadLetters;
@@ -134,7 +135,7 @@ public final class Messaging implements AutoCloseable {
      * call's earlier deadline) passes first; other methods wait for the reply.
      */
     public <T> T commands(Class<T> contract, Duration timeout) {
-        requirePositive(timeout, "timeout");
+        Checks.positive("timeout", timeout);
         return CommandClient.proxy(rt, replies, contract, timeout);
     }
 
@@ -210,7 +211,7 @@ public final class Messaging implements AutoCloseable {
     public <R> CompletableFuture<Replies<R>> scatter(Object request, Class<R> replyType, int expected, Duration timeout) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(replyType, "replyType");
-        requirePositive(timeout, "timeout");
+        Checks.positive("timeout", timeout);
         if (expected < 1) {
             throw new IllegalArgumentException("expected: " + expected + " (expected: > 0)");
         }
@@ -280,13 +281,6 @@ public final class Messaging implements AutoCloseable {
         handlers.shutdownNow();
         if (ownTimer != null) {
             ownTimer.shutdownNow();
-        }
-    }
-
-    private static void requirePositive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
         }
     }
 
@@ -360,7 +354,7 @@ public final class Messaging implements AutoCloseable {
 
         /** The timeout of a command that expects a reply, unless given per contract (default 30 s). */
         public Builder timeout(Duration timeout) {
-            requirePositive(timeout, "timeout");
+            Checks.positive("timeout", timeout);
             this.timeout = timeout;
             return this;
         }
