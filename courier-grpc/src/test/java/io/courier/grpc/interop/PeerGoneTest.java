@@ -47,14 +47,14 @@ class PeerGoneTest {
     private static final int BURST = 20;
 
     /** sayHello("hang") waits until cancelled; counts the calls that started and those that saw their cancellation. */
-    private static final class Hanging implements Greeter {
+    private static final class Hanging extends HelloGreeter {
         final CountDownLatch started = new CountDownLatch(CALLS);
         final CountDownLatch cancelled = new CountDownLatch(CALLS);
 
         @Override
         public HelloReply sayHello(HelloRequest request) {
             if (!request.getName().equals("hang")) {
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
+                return super.sayHello(request);
             }
             started.countDown();
             try {
@@ -65,21 +65,6 @@ class PeerGoneTest {
                 Thread.currentThread().interrupt();
                 throw new CancelledException("hang cancelled");
             }
-        }
-
-        @Override
-        public Stream<HelloReply> sayHelloStream(HelloRequest request) {
-            return Stream.of(sayHello(request));
-        }
-
-        @Override
-        public HelloReply collectHellos(Stream<HelloRequest> requests) {
-            return sayHello(requests.findFirst().orElseThrow());
-        }
-
-        @Override
-        public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-            return requests.map(this::sayHello);
         }
     }
 
@@ -158,26 +143,11 @@ class PeerGoneTest {
         }
     }
 
-    /** sayHelloStream yields {@link #BURST} replies at once; sayHello answers at once. */
-    private static final class Bursts implements Greeter {
-        @Override
-        public HelloReply sayHello(HelloRequest request) {
-            return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-        }
-
+    /** sayHelloStream yields {@link #BURST} replies at once. */
+    private static final class Bursts extends HelloGreeter {
         @Override
         public Stream<HelloReply> sayHelloStream(HelloRequest request) {
             return IntStream.range(0, BURST).mapToObj(i -> HelloReply.newBuilder().setMessage(i + " " + request.getName()).build());
-        }
-
-        @Override
-        public HelloReply collectHellos(Stream<HelloRequest> requests) {
-            return sayHello(requests.findFirst().orElseThrow());
-        }
-
-        @Override
-        public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-            return requests.map(this::sayHello);
         }
     }
 
@@ -292,7 +262,8 @@ class PeerGoneTest {
         }
     }
 
-    private static void assertNextCallAnswered(Courier server) throws InterruptedException {
+    /** A fresh grpc-java channel's call is answered within 5 s. */
+    static void assertNextCallAnswered(Courier server) throws InterruptedException {
         ManagedChannel fresh = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext()
                 .build();
         try {

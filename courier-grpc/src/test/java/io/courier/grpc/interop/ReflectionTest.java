@@ -74,27 +74,7 @@ class ReflectionTest {
                 return ticks.map(t -> new Tick(t.n() * 2, t.label()));
             }
         });
-        server.serve(Greeter.class, new Greeter() {
-            @Override
-            public HelloReply sayHello(HelloRequest request) {
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-            }
-
-            @Override
-            public Stream<HelloReply> sayHelloStream(HelloRequest request) {
-                return Stream.of(sayHello(request));
-            }
-
-            @Override
-            public HelloReply collectHellos(Stream<HelloRequest> requests) {
-                return sayHello(requests.findFirst().orElseThrow());
-            }
-
-            @Override
-            public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-                return requests.map(this::sayHello);
-            }
-        });
+        server.serve(Greeter.class, new HelloGreeter());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext().build();
     }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.Courier;
 import io.courier.grpc.GrpcTransportFactory;
 import io.courier.test.LogCapture;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -57,27 +55,7 @@ class ResetAfterEndTest {
                     }
                     return next.proceed(call);
                 })
-                .build().serve(Greeter.class, new Greeter() {
-                    @Override
-                    public HelloReply sayHello(HelloRequest request) {
-                        return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-                    }
-
-                    @Override
-                    public java.util.stream.Stream<HelloReply> sayHelloStream(HelloRequest request) {
-                        return java.util.stream.Stream.of(sayHello(request));
-                    }
-
-                    @Override
-                    public HelloReply collectHellos(java.util.stream.Stream<HelloRequest> requests) {
-                        return sayHello(requests.findFirst().orElseThrow());
-                    }
-
-                    @Override
-                    public java.util.stream.Stream<HelloReply> chat(java.util.stream.Stream<HelloRequest> requests) {
-                        return requests.map(this::sayHello);
-                    }
-                });
+                .build().serve(Greeter.class, new HelloGreeter());
         try (LogCapture log = LogCapture.start();
              server;
              Socket socket = new Socket("127.0.0.1", server.address().getPort())) {
@@ -98,7 +76,7 @@ class ResetAfterEndTest {
             out.flush();
             assertThat(released.await(10, TimeUnit.SECONDS)).as("the second call released the first").isTrue();
 
-            assertNextCallAnswered(server);
+            PeerGoneTest.assertNextCallAnswered(server);
             assertThat(log.lines("ERROR")).as(log.toString()).isEmpty();
             assertThat(log.stackTraceLines()).as(log.toString()).isEmpty();
         }
@@ -135,17 +113,5 @@ class ResetAfterEndTest {
         return ByteBuffer.allocate(9 + payload.length)
                 .put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
                 .put((byte) type).put((byte) flags).putInt(stream).put(payload).array();
-    }
-
-    private static void assertNextCallAnswered(Courier server) throws InterruptedException {
-        ManagedChannel fresh = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext()
-                .build();
-        try {
-            HelloReply reply = GreeterGrpc.newBlockingStub(fresh).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .sayHello(HelloRequest.newBuilder().setName("Grace").build());
-            assertThat(reply.getMessage()).isEqualTo("Hello Grace");
-        } finally {
-            fresh.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
     }
 }
