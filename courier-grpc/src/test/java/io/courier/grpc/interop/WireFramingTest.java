@@ -70,7 +70,7 @@ class WireFramingTest {
     void start() {
         server = Courier.builder().name("framing").limits(Limits.builder().maxBodyBytes(LIMIT).build())
                 .transport(GrpcTransportFactory.builder().build()).build();
-        server.serve(Greeter.class, new Greeter() {
+        server.serve(Greeter.class, new HelloGreeter() {
             @Override
             public HelloReply sayHello(HelloRequest request) {
                 if (request.getName().equals("long")) {
@@ -79,22 +79,12 @@ class WireFramingTest {
                 if (request.getName().startsWith("fail:")) {
                     throw new FailedPreconditionException(request.getName().substring(5));
                 }
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-            }
-
-            @Override
-            public Stream<HelloReply> sayHelloStream(HelloRequest request) {
-                return Stream.of(sayHello(request));
+                return super.sayHello(request);
             }
 
             @Override
             public HelloReply collectHellos(Stream<HelloRequest> requests) {
                 return sayHello(HelloRequest.newBuilder().setName(String.valueOf(requests.count())).build());
-            }
-
-            @Override
-            public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-                return requests.map(this::sayHello);
             }
         });
         port = server.address().getPort();
