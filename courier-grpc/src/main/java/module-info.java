@@ -11,6 +11,7 @@ module io.courier.grpc {
     requires io.vertx.grpc.server;
     requires io.vertx.grpc.client;
     requires com.google.protobuf;
+    requires com.fasterxml.jackson.core;
     requires io.courier.protobuf;
     // Optional: with courier-http present, gRPC answers on the REST port.
     requires static io.courier.http;

@@ -125,9 +125,7 @@ public final class ClientBuilder<T> {
         if (PickEndpoint.SCHEME.equals(to.getScheme())) {
             chain = courier.discoveryChain(to, interceptors, endpointInterceptors, loadBalancer, endpointHealth);
         } else {
-            List<Interceptor> all = new ArrayList<>(interceptors);
-            all.addAll(endpointInterceptors);
-            chain = courier.clientChain(to, all);
+            chain = courier.clientChain(to, interceptors, endpointInterceptors);
         }
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) service.type();

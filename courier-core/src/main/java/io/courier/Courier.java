@@ -6,15 +6,16 @@ import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
 import io.courier.discovery.ServiceView;
 import io.courier.inprocess.InProcessTransportFactory;
+import io.courier.internal.ClientChains;
 import io.courier.internal.Dispatcher;
 import io.courier.internal.InterceptorChain;
 import io.courier.internal.PickEndpoint;
 import io.courier.internal.RoundRobinBalancer;
 import io.courier.internal.SelfRegistration;
-import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import io.courier.spi.ServerTransport;
+import io.courier.spi.SharedResources;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.TransportFactory;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -68,12 +68,13 @@ public final class Courier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
 
     private final String name;
-    private final Ticker ticker;
+    /** The time of everything in this instance but discovery leases. */
+    private final Clock clock;
     private final Duration drainTimeout;
-    private final List<Interceptor> clientInterceptors;
-    private final ScheduledExecutorService scheduler;
-    /** The per-attempt deadline step of every client, on this instance's timer. */
-    private final Interceptor deadlines;
+    /** Assembles the chain of each client: the Courier-wide interceptors, then the client's. */
+    private final ClientChains chains;
+    /** A real timer of this instance: its own clock's when none is given, and lease renewals always. */
+    private final ScheduledExecutorService timer;
     private final ExecutorService handlers;
     private final Dispatcher dispatcher;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
@@ -83,27 +84,29 @@ public final class Courier implements AutoCloseable {
     private final boolean ownsDiscovery;
     private final SelfRegistration registration;
     private final Map<String, ServiceView> views = new ConcurrentHashMap<>();
+    private final SharedResources shared = new SharedResources();
     private boolean started;
     private boolean closed;
 
     private Courier(Builder b) {
         this.name = b.name;
-        this.ticker = b.ticker;
         this.drainTimeout = b.drainTimeout;
-        this.clientInterceptors = List.copyOf(b.clientInterceptors);
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+        ScheduledThreadPoolExecutor realTimer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("courier-timer-" + name).factory());
-        timer.setRemoveOnCancelPolicy(true);
-        this.scheduler = timer;
-        this.deadlines = Interceptor.deadline(Scheduler.of(timer));
+        realTimer.setRemoveOnCancelPolicy(true);
+        this.timer = realTimer;
+        this.clock = b.clock != null ? b.clock : Clock.of(b.ticker, Scheduler.of(realTimer));
+        // Every client's per-attempt deadline step runs on this instance's clock.
+        this.chains = new ClientChains(b.clientInterceptors, Interceptor.deadline(clock), clock);
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
-        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, scheduler);
+        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, clock);
 
         List<Codec> codecs = new ArrayList<>();
         ServiceLoader.load(Codec.class, Courier.class.getClassLoader()).forEach(codecs::add);
         codecs.addAll(b.codecs);
         codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
-        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, scheduler);
+        TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, clock,
+                b.eventLoops, shared);
 
         List<TransportFactory> factories = new ArrayList<>();
         factories.add(new InProcessTransportFactory());
@@ -127,7 +130,7 @@ public final class Courier implements AutoCloseable {
         this.discovery = b.discovery != null ? b.discovery : foundDiscovery();
         this.ownsDiscovery = b.discovery == null && discovery != null;
         this.registration = discovery == null ? null
-                : new SelfRegistration(discovery, name, b.instanceMetadata, scheduler, handlers);
+                : new SelfRegistration(discovery, name, b.instanceMetadata, timer, handlers);
     }
 
     /** The first discovery backend on the class path, unless {@code -Dcourier.discovery=none}. */
@@ -233,7 +236,7 @@ public final class Courier implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("Courier " + name + " is closed");
             }
-            return views.computeIfAbsent(service, s -> ServiceView.watch(discovery, s));
+            return views.computeIfAbsent(service, s -> ServiceView.watch(discovery, s, clock));
         }
     }
 
@@ -281,8 +284,9 @@ public final class Courier implements AutoCloseable {
                 log.warn("Courier {}: closing transport {} failed: {}", name, t.name(), e.toString());
             }
         }
+        shared.close(); // after the transports: they share it
         handlers.shutdownNow();
-        scheduler.shutdownNow();
+        timer.shutdownNow();
     }
 
     private void closeDiscovery() {
@@ -309,31 +313,16 @@ public final class Courier implements AutoCloseable {
         return URI.create(PickEndpoint.SCHEME + ":" + service.name());
     }
 
-    /**
-     * The chain of a client whose target is {@code discovery:service}: the pick step runs inside
-     * the client's interceptors (so a retry picks again) and before the per-endpoint ones.
-     */
+    /** The chain of a client whose target is {@code discovery:service}. */
     InterceptorChain discoveryChain(URI target, List<Interceptor> perClient, List<Interceptor> perEndpoint,
                                     LoadBalancer balancer, EndpointHealth health) {
         ServiceView view = discovered(PickEndpoint.service(target));
-        Set<String> schemes;
+        Map<String, Transport> transports;
         synchronized (lock) {
-            schemes = Set.copyOf(bySchema.keySet());
+            transports = Map.copyOf(bySchema);
         }
-        LoadBalancer lb = balancer != null ? balancer : foundBalancer();
-        List<Interceptor> all = new ArrayList<>(clientInterceptors);
-        all.addAll(perClient);
-        all.add(new PickEndpoint(view, lb, health, schemes, PickEndpoint.schemes(target)));
-        all.addAll(perEndpoint);
-        all.add(deadlines);
-        return new InterceptorChain(all, call -> {
-            Transport transport = bySchema.get(call.target().getScheme());
-            if (transport == null) { // an interceptor sent the call somewhere no transport goes
-                throw new IllegalArgumentException("target: " + call.target() + " (expected: one of the schemes "
-                        + bySchema.keySet() + ")");
-            }
-            return transport.client().call(call);
-        });
+        return chains.discovery(target, view, balancer != null ? balancer : foundBalancer(), health, transports,
+                perClient, perEndpoint);
     }
 
     /** A new load balancer from the class path (courier-discovery's default), else round robin. */
@@ -342,7 +331,8 @@ public final class Courier implements AutoCloseable {
                 .orElseGet(RoundRobinBalancer::new);
     }
 
-    InterceptorChain clientChain(URI target, List<Interceptor> perClient) {
+    /** The chain of a client with a fixed target: its endpoint interceptors run once per attempt. */
+    InterceptorChain clientChain(URI target, List<Interceptor> perClient, List<Interceptor> perEndpoint) {
         Transport transport;
         synchronized (lock) {
             if (closed) {
@@ -354,15 +344,11 @@ public final class Courier implements AutoCloseable {
             throw new IllegalArgumentException("target: " + target + " (expected: a URI with one of the schemes "
                     + bySchema.keySet() + "; add courier-http for http and h2c)");
         }
-        ClientTransport client = transport.client();
-        List<Interceptor> all = new ArrayList<>(clientInterceptors);
-        all.addAll(perClient);
-        all.add(deadlines);
-        return new InterceptorChain(all, client::call);
+        return chains.fixed(transport.client(), perClient, perEndpoint);
     }
 
     Ticker ticker() {
-        return ticker;
+        return clock;
     }
 
     /** Builds a {@link Courier}; not thread-safe. */
@@ -372,7 +358,9 @@ public final class Courier implements AutoCloseable {
         private int port;
         private Limits limits = Limits.defaults();
         private Ticker ticker = Ticker.system();
+        private Clock clock;
         private Duration drainTimeout = Duration.ofSeconds(5);
+        private int eventLoops = 2 * Runtime.getRuntime().availableProcessors();
         private final List<Codec> codecs = new ArrayList<>();
         private final List<TransportFactory> transports = new ArrayList<>();
         private final List<Interceptor> clientInterceptors = new ArrayList<>();
@@ -462,6 +450,19 @@ public final class Courier implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many event-loop threads serve every network transport of this instance together
+         * (REST and gRPC share one group; default twice the processors, as Netty's). Handlers
+         * run on virtual threads, not on these.
+         */
+        public Builder eventLoops(int eventLoops) {
+            if (eventLoops < 1) {
+                throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+            }
+            this.eventLoops = eventLoops;
+            return this;
+        }
+
         /** How long {@link Courier#close()} waits for calls in flight (default 5 s). */
         public Builder drainTimeout(Duration timeout) {
             if (timeout.isNegative()) {
@@ -471,7 +472,18 @@ public final class Courier implements AutoCloseable {
             return this;
         }
 
-        /** The time source for deadlines (default the system's); tests pass a fake one. */
+        /**
+         * The time of this instance: deadlines on both sides, transport timers, discovery views
+         * and endpoint picking (default: the machine's time, with a timer thread of this
+         * instance); tests pass courier-test's {@code FakeClock}. Discovery lease renewals run on
+         * real time whatever the clock: the registry judges leases by its own.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The time source for deadlines only (default the system's); {@link #clock} sets all of time. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

@@ -35,6 +35,15 @@ public interface Interceptor {
         return new io.courier.internal.DeadlineInterceptor(java.util.Objects.requireNonNull(scheduler, "scheduler"));
     }
 
+    /**
+     * One interceptor running {@code steps} in order, outermost first, then the rest of the
+     * chain, with the checks Courier's own chain makes: a step that returns null or throws fails
+     * the call with an error naming it.
+     */
+    static Interceptor chain(java.util.List<? extends Interceptor> steps) {
+        return io.courier.internal.InterceptorChain.compose(java.util.Objects.requireNonNull(steps, "steps"));
+    }
+
     /** The rest of the chain. */
     @FunctionalInterface
     interface Next {

@@ -95,11 +95,47 @@ final class ContractParser {
         return new ServiceDescriptor(type, name, methods);
     }
 
+    /** The HTTP route of a method: its verb, its template and the parsed path. */
+    private record Route(HttpMethod verb, String template, PathTemplate path) {
+    }
+
+    /** A method's parameters, and whether one of them streams the requests. */
+    private record Parameters(List<ParameterDescriptor> list, boolean streamsRequests) {
+    }
+
+    /** What a method returns: its shape, the result type and whether it streams the responses. */
+    private record Result(MethodDescriptor.Shape shape, Type type, boolean streamsResponses) {
+    }
+
+    /**
+     * One contract method, parsed in one step per concern (route, parameters, result, the rules
+     * that join them), each error naming the method and what was expected.
+     */
     private MethodDescriptor method(String serviceName, Method m) {
         String at = where + "." + m.getName();
         if (m.getTypeParameters().length > 0) {
             throw fail(at + ": generic method (expected: concrete parameter and result types)");
         }
+        Route route = route(at, serviceName, m);
+        Parameters params = parameters(at, m, route);
+        Result result = result(at, m);
+        boolean oneWay = m.isAnnotationPresent(OneWay.class);
+        if (oneWay && m.getGenericReturnType() != void.class) {
+            throw fail(at + ": @OneWay returns " + m.getGenericReturnType().getTypeName() + " (expected: void)");
+        }
+        if (oneWay && params.streamsRequests()) {
+            throw fail(at + ": @OneWay with a Stream parameter (expected: a stream method waits for its result)");
+        }
+        boolean idempotent = m.isAnnotationPresent(Idempotent.class) || route.verb().idempotent();
+        MethodDescriptor.Streaming streaming = params.streamsRequests()
+                ? (result.streamsResponses() ? MethodDescriptor.Streaming.BIDI : MethodDescriptor.Streaming.CLIENT)
+                : (result.streamsResponses() ? MethodDescriptor.Streaming.SERVER : MethodDescriptor.Streaming.NONE);
+        return new MethodDescriptor(serviceName, m, route.verb(), route.path(), params.list(), result.type(),
+                result.shape(), oneWay, idempotent, streaming);
+    }
+
+    /** The route: at most one HTTP mapping annotation, else {@code POST /<service>/<method>}. */
+    private Route route(String at, String serviceName, Method m) {
         HttpMethod httpMethod = null;
         String template = null;
         int mappings = 0;
@@ -124,13 +160,15 @@ final class ContractParser {
             httpMethod = HttpMethod.POST;
             template = "/" + serviceName + "/" + m.getName();
         }
-        PathTemplate path;
         try {
-            path = PathTemplate.parse(template);
+            return new Route(httpMethod, template, PathTemplate.parse(template));
         } catch (IllegalArgumentException e) {
             throw fail(at + ": " + e.getMessage());
         }
+    }
 
+    /** The parameters: each bound once, every path variable bound, at most one body, none on GET. */
+    private Parameters parameters(String at, Method m, Route route) {
         List<ParameterDescriptor> params = new ArrayList<>();
         Set<String> pathNames = new HashSet<>();
         Parameter[] declared = m.getParameters();
@@ -151,9 +189,9 @@ final class ContractParser {
                 bodies++;
             }
             if (p.kind() == ParameterDescriptor.Kind.PATH) {
-                if (!path.variableNames().contains(p.name())) {
-                    throw fail(at + ": @Path(\"" + p.name() + "\") is not in the path \"" + template
-                            + "\" (expected: one of " + path.variableNames() + ")");
+                if (!route.path().variableNames().contains(p.name())) {
+                    throw fail(at + ": @Path(\"" + p.name() + "\") is not in the path \"" + route.template()
+                            + "\" (expected: one of " + route.path().variableNames() + ")");
                 }
                 if (!pathNames.add(p.name())) {
                     throw fail(at + ": two parameters bound to path variable {" + p.name() + "}");
@@ -161,7 +199,7 @@ final class ContractParser {
             }
             params.add(p);
         }
-        for (String variable : path.variableNames()) {
+        for (String variable : route.path().variableNames()) {
             if (!pathNames.contains(variable)) {
                 throw fail(at + ": path variable {" + variable + "} has no @Path parameter (expected: a parameter"
                         + " annotated @Path(\"" + variable + "\"))");
@@ -171,10 +209,14 @@ final class ContractParser {
             throw fail(at + ": " + bodies + " body parameters (expected: at most one; annotate the others with @Path,"
                     + " @Query or @Header, or group them in a record)");
         }
-        if (bodies == 1 && httpMethod == HttpMethod.GET) {
+        if (bodies == 1 && route.verb() == HttpMethod.GET) {
             throw fail(at + ": a body parameter on GET (expected: @Path, @Query or @Header parameters only)");
         }
+        return new Parameters(params, streamsRequests);
+    }
 
+    /** The result: a value, a future of one, or a stream of them; each a data type Courier can carry. */
+    private Result result(String at, Method m) {
         Type returnType = m.getGenericReturnType();
         MethodDescriptor.Shape shape = MethodDescriptor.Shape.SYNC;
         Type result = returnType;
@@ -193,19 +235,7 @@ final class ContractParser {
         if (result != void.class && result != Void.class) {
             checkDataType(at + ": result", result);
         }
-        boolean oneWay = m.isAnnotationPresent(OneWay.class);
-        if (oneWay && returnType != void.class) {
-            throw fail(at + ": @OneWay returns " + returnType.getTypeName() + " (expected: void)");
-        }
-        if (oneWay && streamsRequests) {
-            throw fail(at + ": @OneWay with a Stream parameter (expected: a stream method waits for its result)");
-        }
-        boolean idempotent = m.isAnnotationPresent(Idempotent.class) || httpMethod.idempotent();
-        MethodDescriptor.Streaming streaming = streamsRequests
-                ? (streamsResponses ? MethodDescriptor.Streaming.BIDI : MethodDescriptor.Streaming.CLIENT)
-                : (streamsResponses ? MethodDescriptor.Streaming.SERVER : MethodDescriptor.Streaming.NONE);
-        return new MethodDescriptor(serviceName, m, httpMethod, path, params, result, shape, oneWay, idempotent,
-                streaming);
+        return new Result(shape, result, streamsResponses);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.courier.discovery;
 
+import io.courier.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -31,15 +32,17 @@ public final class ServiceView implements AutoCloseable {
     private final CompletableFuture<ServiceView> ready = new CompletableFuture<>();
     private final List<Consumer<List<ServiceInstance>>> listeners = new CopyOnWriteArrayList<>();
     private final ServiceResolver.Watch watch;
+    private final Clock clock;
     private volatile State state = new State(List.of(), null, null, Instant.EPOCH);
 
     /** What is known now: the instances, and the error that made them stale. */
     private record State(List<ServiceInstance> instances, Throwable error, Instant staleSince, Instant updatedAt) {
     }
 
-    private ServiceView(String service, ServiceResolver resolver, String backend) {
+    private ServiceView(String service, ServiceResolver resolver, String backend, Clock clock) {
         this.service = service;
         this.backend = backend;
+        this.clock = clock;
         this.watch = resolver.watch(service, new ServiceResolver.Listener() {
             @Override
             public void onInstances(List<ServiceInstance> instances) {
@@ -55,10 +58,16 @@ public final class ServiceView implements AutoCloseable {
 
     /** Starts watching {@code service} through {@code resolver}; close the view to stop. */
     public static ServiceView watch(ServiceResolver resolver, String service) {
+        return watch(resolver, service, Clock.system());
+    }
+
+    /** As {@link #watch(ServiceResolver, String)}, stamping updates and failures with {@code clock}'s time. */
+    public static ServiceView watch(ServiceResolver resolver, String service, Clock clock) {
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(clock, "clock");
         String backend = resolver instanceof Discovery d ? d.name() : resolver.getClass().getSimpleName();
-        return new ServiceView(service, resolver, backend);
+        return new ServiceView(service, resolver, backend, clock);
     }
 
     /** The service watched. */
@@ -110,6 +119,11 @@ public final class ServiceView implements AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
+    /** How many listeners follow this view now: clients built against it, and {@link #onChange} subscribers (for diagnostics). */
+    public int listenerCount() {
+        return listeners.size();
+    }
+
     /** Stops watching. */
     @Override
     public void close() {
@@ -125,7 +139,7 @@ public final class ServiceView implements AutoCloseable {
                     service, backend, before.staleSince(), copy.size());
         }
         boolean changed = !copy.equals(before.instances()) || !ready.isDone();
-        state = new State(copy, null, null, changed ? Instant.now() : before.updatedAt());
+        state = new State(copy, null, null, changed ? clock.instant() : before.updatedAt());
         ready.complete(this);
         if (changed) {
             log.debug("Discovery of {} ({}): {}", service, backend, copy);
@@ -140,7 +154,7 @@ public final class ServiceView implements AutoCloseable {
                     service, backend, error.toString(), before.instances().size());
         }
         state = new State(before.instances(), error,
-                before.staleSince() != null ? before.staleSince() : Instant.now(), before.updatedAt());
+                before.staleSince() != null ? before.staleSince() : clock.instant(), before.updatedAt());
         ready.complete(this);
     }
 

@@ -2,7 +2,6 @@ package io.courier.internal;
 
 import io.courier.Call;
 import io.courier.CallContext;
-import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
@@ -66,6 +65,7 @@ public final class ClientHandler implements InvocationHandler {
             // The same rule the server applies: a call that would be refused is not sent.
             checked = RequiredValues.check(descriptor, args);
         } catch (InvalidArgumentException e) {
+            Errors.downstream(e, descriptor.fullName()); // the calling code's mistake, not its caller's
             if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -78,7 +78,7 @@ public final class ClientHandler implements InvocationHandler {
                 if (f == null) {
                     out.complete(v);
                 } else {
-                    out.completeExceptionally(Errors.fromClient(f, descriptor));
+                    out.completeExceptionally(Errors.downstream(Errors.fromClient(f, descriptor), descriptor.fullName()));
                 }
             });
             out.whenComplete((v, f) -> {
@@ -91,10 +91,10 @@ public final class ClientHandler implements InvocationHandler {
         try {
             return result.join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            CourierException error = Errors.fromClient(e, descriptor);
-            // Keep the caller's frames in the trace: the error was built on another thread.
-            error.addSuppressed(new CallSite(descriptor.fullName()));
-            throw error;
+            // Marked here, on the caller's thread: the mark keeps the caller's frames in the trace
+            // (the error was built on another thread), and tells a handler's dispatcher that this
+            // failure is a downstream one, not the handler's own answer.
+            throw Errors.downstream(Errors.fromClient(e, descriptor), descriptor.fullName());
         }
     }
 
@@ -105,14 +105,5 @@ public final class ClientHandler implements InvocationHandler {
         Deadline own = timeout == null ? null : Deadline.after(timeout, ticker);
         Deadline deadline = inherited.deadline().map(d -> d.min(own)).orElse(own);
         return ctx.withDeadline(deadline);
-    }
-
-    /** Marks where a synchronous call was made. */
-    private static final class CallSite extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CallSite(String method) {
-            super("called " + method + " here");
-        }
     }
 }

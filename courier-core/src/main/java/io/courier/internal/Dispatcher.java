@@ -5,6 +5,7 @@ import io.courier.CallContext;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
+import io.courier.Scheduler;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.annotation.NonBlocking;
@@ -22,9 +23,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,11 +36,11 @@ public final class Dispatcher implements ServerDispatcher {
     private final Set<Method> inline = ConcurrentHashMap.newKeySet();
     private final InterceptorChain chain;
     private final ExecutorService handlers;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
-    public Dispatcher(List<Interceptor> interceptors, ExecutorService handlers, ScheduledExecutorService scheduler) {
+    public Dispatcher(List<Interceptor> interceptors, ExecutorService handlers, Scheduler scheduler) {
         this.chain = new InterceptorChain(interceptors, this::invoke);
         this.handlers = handlers;
         this.scheduler = scheduler;
@@ -170,15 +168,15 @@ public final class Dispatcher implements ServerDispatcher {
             });
         }
         if (deadline != null && !result.isDone()) {
-            ScheduledFuture<?> timer = scheduler.schedule(() -> {
+            Scheduler.Task timer = scheduler.schedule(Duration.ofNanos(deadline.remainingNanos()), () -> {
                 if (result.completeExceptionally(new DeadlineExceededException(method.fullName()
                         + ": deadline exceeded while the server was handling it"))) {
                     if (task != null) {
                         task.cancel(true); // interrupts the handler: expired work is stopped, not finished
                     }
                 }
-            }, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-            result.whenComplete((v, f) -> timer.cancel(false));
+            });
+            result.whenComplete((v, f) -> timer.cancel());
         }
         return result;
     }

@@ -3,18 +3,22 @@ package io.courier.internal;
 import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.Interceptor;
+import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The "pick endpoint" step of a client whose target is {@code discovery:service}: turns the
@@ -27,21 +31,48 @@ public final class PickEndpoint implements Interceptor {
     /** The URI scheme of discovery targets: {@code discovery:inventory}, {@code discovery:inventory?scheme=h2c}. */
     public static final String SCHEME = "discovery";
 
+    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().daemon().name("courier-cleaner").factory());
+
     private final ServiceView view;
     private final LoadBalancer balancer;
     private final EndpointHealth health;
     private final Set<String> callable;
     private final List<String> preferred;
+    private final Ticker ticker;
     private volatile List<Endpoint> endpoints = List.of();
 
     public PickEndpoint(ServiceView view, LoadBalancer balancer, EndpointHealth health, Set<String> callable,
-                        List<String> preferred) {
+                        List<String> preferred, Ticker ticker) {
         this.view = view;
         this.balancer = balancer;
         this.health = health;
         this.callable = Set.copyOf(callable);
         this.preferred = List.copyOf(preferred);
-        view.onChange(this::refresh);
+        this.ticker = ticker;
+        subscribe(this, view);
+    }
+
+    /**
+     * Follows {@code view} for {@code pick} only while {@code pick} lives: the listener holds it
+     * weakly, and once the client that owns it is collected, a cleaner ends the subscription, so
+     * a shared view does not keep every client ever built against it.
+     */
+    private static void subscribe(PickEndpoint pick, ServiceView view) {
+        WeakReference<PickEndpoint> ref = new WeakReference<>(pick);
+        Consumer<List<ServiceInstance>> listener = instances -> {
+            PickEndpoint p = ref.get();
+            if (p != null) {
+                p.refresh(instances);
+            }
+        };
+        AutoCloseable s = view.onChange(listener);
+        CLEANER.register(pick, () -> {
+            try {
+                s.close();
+            } catch (Exception e) {
+                // the view's own subscription handle does not fail
+            }
+        });
     }
 
     /** The service named by a discovery target. */
@@ -99,9 +130,9 @@ public final class PickEndpoint implements Interceptor {
         }
         Endpoint endpoint = balancer.pick(candidates, call);
         balancer.onStart(endpoint);
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         CompletableFuture<Object> result = next.proceed(call.withTarget(endpoint.uri()));
-        result.whenComplete((v, f) -> balancer.onEnd(endpoint, System.nanoTime() - start, f == null ? null : Errors.unwrap(f)));
+        result.whenComplete((v, f) -> balancer.onEnd(endpoint, ticker.nanoTime() - start, f == null ? null : Errors.unwrap(f)));
         return result;
     }
 

@@ -1,7 +1,7 @@
 package io.courier.spi;
 
+import io.courier.Clock;
 import io.courier.Limits;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What a {@code Courier} shares with the transports it creates.
@@ -11,8 +11,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param host        the address to bind servers to
  * @param port        the port to bind to; 0 for an ephemeral one
  * @param limits      the request limits servers enforce
- * @param scheduler   a shared timer for deadlines and delays; never run blocking work on it
+ * @param clock       the time of the {@code Courier}: read it and set timers (deadlines, delays) on it;
+ *                    never run blocking work on its timer
+ * @param eventLoops  how many event-loop threads the network transports share, all together
+ * @param shared      what the transports share (one Vert.x for HTTP and gRPC), closed after them
  */
 public record TransportContext(String name, Codecs codecs, String host, int port, Limits limits,
-                               ScheduledExecutorService scheduler) {
+                               Clock clock, int eventLoops, SharedResources shared) {
 }

@@ -44,7 +44,7 @@ class DispatcherCancellationTest {
                 return "interrupted";
             }
         };
-        Dispatcher dispatcher = new Dispatcher(List.of(), handlers, scheduler);
+        Dispatcher dispatcher = new Dispatcher(List.of(), handlers, io.courier.Scheduler.of(scheduler));
         ServiceDescriptor service = ServiceDescriptor.of(Waiter.class);
         dispatcher.add(service, impl);
 

@@ -65,7 +65,7 @@ class DispatcherNullRuleTest {
         intercepted.incrementAndGet();
         return next.proceed(call);
     };
-    private final Dispatcher dispatcher = new Dispatcher(List.of(counting), handlers, scheduler);
+    private final Dispatcher dispatcher = new Dispatcher(List.of(counting), handlers, io.courier.Scheduler.of(scheduler));
 
     @AfterEach
     void stop() {

@@ -126,6 +126,73 @@ class InterceptorChainTest {
         assertThat(chain.proceed(call).join()).isEqualTo("hello");
     }
 
+    @Test
+    void belowTheEndpointPickAStepThatProceedsTwiceFailsTheCallNamingIt() {
+        Interceptor retry = new RetriesBelowThePick();
+        AtomicInteger terminalRuns = new AtomicInteger();
+        InterceptorChain chain = new InterceptorChain(List.of(retry), 0, c -> terminalRuns.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new IllegalStateException("first attempt"))
+                : CompletableFuture.completedFuture("second"));
+
+        assertThatThrownBy(chain.proceed(call)::join).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("interceptor " + RetriesBelowThePick.class.getName())
+                .hasMessageContaining("called proceed twice for one attempt");
+        assertThat(terminalRuns).as("the second proceed never reached the transport").hasValue(1);
+    }
+
+    @Test
+    void belowTheEndpointPickAStepMayNotChangeTheTarget() {
+        Interceptor redirect = (c, next) -> next.proceed(c.withTarget(URI.create("http://10.0.0.9:80")));
+        AtomicInteger terminalRuns = new AtomicInteger();
+        InterceptorChain chain = new InterceptorChain(List.of(recording("outer"), redirect), 1, c -> {
+            terminalRuns.incrementAndGet();
+            return CompletableFuture.completedFuture("x");
+        });
+
+        assertThatThrownBy(chain.proceed(call)::join).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("changed the target from inproc:test to http://10.0.0.9:80");
+        assertThat(terminalRuns).hasValue(0);
+    }
+
+    @Test
+    void aboveTheEndpointPickAStepMayChangeTheTarget() {
+        Interceptor pick = (c, next) -> next.proceed(c.withTarget(URI.create("inproc:picked")));
+        Interceptor perAttempt = (c, next) -> next.proceed(c);
+        InterceptorChain chain = new InterceptorChain(List.of(pick, perAttempt), 1,
+                c -> CompletableFuture.completedFuture(c.target().toString()));
+
+        assertThat(chain.proceed(call).join()).isEqualTo("inproc:picked");
+    }
+
+    @Test
+    void interceptorChainComposesStepsIntoOneThatRunsThemThenTheRest() {
+        Interceptor composed = Interceptor.chain(List.of(recording("a"), recording("b")));
+        InterceptorChain chain = new InterceptorChain(List.of(recording("outer"), composed), c -> {
+            events.add("terminal");
+            return CompletableFuture.completedFuture("done");
+        });
+
+        assertThat(chain.proceed(call).join()).isEqualTo("done");
+        assertThat(events).containsExactly("outer in", "a in", "b in", "terminal", "b out", "a out", "outer out");
+    }
+
+    @Test
+    void aComposedChainNamesAStepThatReturnsNull() {
+        Interceptor composed = Interceptor.chain(List.of(recording("a"), new ReturnsNull()));
+
+        CompletableFuture<Object> result = composed.intercept(call, c -> CompletableFuture.completedFuture("x"));
+
+        assertThatThrownBy(result::join).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessage("interceptor " + ReturnsNull.class.getName() + " returned null (expected: a future)");
+    }
+
+    private static final class RetriesBelowThePick implements Interceptor {
+        @Override
+        public CompletableFuture<Object> intercept(Call call, Next next) {
+            return next.proceed(call).exceptionallyCompose(f -> next.proceed(call));
+        }
+    }
+
     private Interceptor recording(String name) {
         return (c, next) -> {
             events.add(name + " in");

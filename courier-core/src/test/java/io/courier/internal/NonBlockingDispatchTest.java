@@ -58,7 +58,7 @@ class NonBlockingDispatchTest {
     }
 
     private String runOn(Object impl, String method) {
-        Dispatcher dispatcher = new Dispatcher(List.of(), handlers, scheduler);
+        Dispatcher dispatcher = new Dispatcher(List.of(), handlers, io.courier.Scheduler.of(scheduler));
         ServiceDescriptor service = ServiceDescriptor.of(Threads.class);
         dispatcher.add(service, impl);
         CompletableFuture<Object> result = dispatcher.dispatch(service, service.method(method).orElseThrow(),

@@ -2,7 +2,9 @@ package io.courier.messaging;
 
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
+import io.courier.Interceptor;
 import io.courier.Limits;
+import io.courier.Metadata;
 import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.contract.ServiceDescriptor;
@@ -82,6 +84,8 @@ public final class Messaging implements AutoCloseable {
     private final MessagingRuntime rt;
     private final ReplyRouter replies;
     private final Duration defaultTimeout;
+    private final List<Interceptor> clientInterceptors;
+    private final List<Interceptor> serverInterceptors;
     private final ScheduledThreadPoolExecutor ownTimer;
     private final ExecutorService handlers;
 
@@ -107,6 +111,8 @@ public final class Messaging implements AutoCloseable {
                 b.processedMessages, handlers);
         this.replies = new ReplyRouter(rt);
         this.defaultTimeout = b.timeout;
+        this.clientInterceptors = List.copyOf(b.clientInterceptors);
+        this.serverInterceptors = List.copyOf(b.serverInterceptors);
     }
 
     /** A builder; a broker is required. */
@@ -125,7 +131,7 @@ public final class Messaging implements AutoCloseable {
      * @throws io.courier.contract.InvalidContractException when the contract is invalid
      */
     public <T> T commands(Class<T> contract) {
-        return commands(contract, defaultTimeout);
+        return client(contract).build();
     }
 
     /**
@@ -135,8 +141,60 @@ public final class Messaging implements AutoCloseable {
      * call's earlier deadline) passes first; other methods wait for the reply.
      */
     public <T> T commands(Class<T> contract, Duration timeout) {
-        Checks.positive("timeout", timeout);
-        return CommandClient.proxy(rt, replies, contract, timeout);
+        return client(contract).timeout(timeout).build();
+    }
+
+    /**
+     * A builder for a command client of {@code contract}, with interceptors of its own (a
+     * {@code Resilience}, say) inside this instance's {@linkplain Builder#clientInterceptor
+     * client interceptors}: the same {@link Interceptor} shape, and the same proxy, as a REST or
+     * gRPC client of the contract.
+     */
+    public <T> CommandClientBuilder<T> client(Class<T> contract) {
+        Objects.requireNonNull(contract, "contract");
+        return new CommandClientBuilder<>(contract);
+    }
+
+    /** Options of one command client; not thread-safe, the client it builds is. */
+    public final class CommandClientBuilder<T> {
+        private final Class<T> contract;
+        private Duration timeout = defaultTimeout;
+        private Metadata headers = Metadata.empty();
+        private final List<Interceptor> interceptors = new ArrayList<>();
+
+        private CommandClientBuilder(Class<T> contract) {
+            this.contract = contract;
+        }
+
+        /** How long a command that expects a reply waits for it (default: the instance's timeout). */
+        public CommandClientBuilder<T> timeout(Duration timeout) {
+            Checks.positive("timeout", timeout);
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** A header sent with every command, read by the handler as call metadata. */
+        public CommandClientBuilder<T> header(String name, String value) {
+            this.headers = headers.with(name, value);
+            return this;
+        }
+
+        /** An interceptor for this client's calls, inside the instance's own. */
+        public CommandClientBuilder<T> interceptor(Interceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * The client: a proxy of the contract, safe to share between threads.
+         *
+         * @throws io.courier.contract.InvalidContractException when the contract is invalid
+         */
+        public T build() {
+            List<Interceptor> all = new ArrayList<>(clientInterceptors);
+            all.addAll(interceptors);
+            return CommandClient.proxy(rt, replies, contract, timeout, headers, all);
+        }
     }
 
     /**
@@ -146,7 +204,8 @@ public final class Messaging implements AutoCloseable {
     public <T> Subscription handle(Class<T> contract, T impl) {
         Objects.requireNonNull(impl, "impl");
         ServiceDescriptor service = ServiceDescriptor.of(contract);
-        return rt.consume(CommandServer.channel(service), service.name(), new CommandServer(rt, service, impl));
+        return rt.consume(CommandServer.channel(service), service.name(),
+                new CommandServer(rt, service, impl, serverInterceptors));
     }
 
     /** Publishes {@code event} without a partition key; returns its message id once the broker has it. */
@@ -302,8 +361,30 @@ public final class Messaging implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private RetryPolicy retry = RetryPolicy.defaults();
         private ProcessedMessages processedMessages;
+        private final List<Interceptor> clientInterceptors = new ArrayList<>();
+        private final List<Interceptor> serverInterceptors = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * An interceptor for every command client of this instance, outside the per-client ones:
+         * the same shape as {@code Courier.Builder.clientInterceptor}, so one interceptor (metrics,
+         * tracing, auth) serves REST, gRPC and commands alike.
+         */
+        public Builder clientInterceptor(Interceptor interceptor) {
+            clientInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * An interceptor for every command this instance handles ({@link Messaging#handle}), in the
+         * order added (first is outermost), after the command is decoded and before the
+         * implementation runs, with the command's {@link io.courier.CallContext} current.
+         */
+        public Builder serverInterceptor(Interceptor interceptor) {
+            serverInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
         }
 
         /** The instance's name (default {@code courier}): the source of its messages. */

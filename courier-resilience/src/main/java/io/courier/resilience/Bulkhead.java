@@ -1,15 +1,12 @@
 package io.courier.resilience;
 
 import io.courier.Call;
-import io.courier.contract.ServiceDescriptor;
 import io.courier.Interceptor;
 import io.courier.Ticker;
 import io.courier.resilience.internal.AimdLimiter;
 import io.courier.resilience.internal.FixedLimiter;
 import io.courier.resilience.internal.Limiter;
-import java.lang.reflect.Method;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.courier.resilience.internal.MethodOverrides;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -43,7 +40,7 @@ public final class Bulkhead implements Interceptor {
     private final Ticker ticker;
     private final FailurePolicy failurePolicy;
     private final Limiter limiter;
-    private final Map<Method, Bulkhead> byMethod;
+    private final MethodOverrides<Bulkhead> byMethod;
 
     private Bulkhead(Builder b) {
         this.config = b.copy();
@@ -53,10 +50,8 @@ public final class Bulkhead implements Interceptor {
         AimdLimit a = b.adaptive;
         this.limiter = a == null ? new FixedLimiter(b.maxConcurrentCalls)
                 : new AimdLimiter(a.initialLimit, a.minLimit, a.maxLimit, a.backoffRatio, a.latencyThreshold.toNanos());
-        Map<Method, Bulkhead> overrides = new LinkedHashMap<>();
         // Built afresh, so that two bulkheads made from one builder never share a method's places.
-        b.byMethod.forEach((method, o) -> overrides.put(method, o.toBuilder().build()));
-        this.byMethod = Map.copyOf(overrides);
+        this.byMethod = b.byMethod.map(o -> o.toBuilder().build());
     }
 
     /** A builder with the defaults, for a bulkhead called {@code name}. */
@@ -86,8 +81,8 @@ public final class Bulkhead implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        Bulkhead own = byMethod.isEmpty() ? null : byMethod.get(call.method().method());
-        return own != null ? own.intercept(call, next) : limit(call, next);
+        Bulkhead own = byMethod.forCall(call, this);
+        return own != this ? own.intercept(call, next) : limit(call, next);
     }
 
     private CompletableFuture<Object> limit(Call call, Next next) {
@@ -151,7 +146,7 @@ public final class Bulkhead implements Interceptor {
      * else this bulkhead. Not thread-safe.
      */
     public static final class Builder {
-        private final Map<Method, Bulkhead> byMethod = new LinkedHashMap<>();
+        private MethodOverrides<Bulkhead> byMethod = MethodOverrides.none();
         private String name;
         private int maxConcurrentCalls = 100;
         private AimdLimit adaptive;
@@ -206,12 +201,11 @@ public final class Bulkhead implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Bulkhead override) {
             Objects.requireNonNull(override, "override");
-            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");
             }
-            byMethod.put(method, override);
+            byMethod = byMethod.with(contract, selector, override);
             return this;
         }
 
@@ -226,7 +220,7 @@ public final class Bulkhead implements Interceptor {
             b.adaptive = adaptive;
             b.failurePolicy = failurePolicy;
             b.ticker = ticker;
-            b.byMethod.putAll(byMethod);
+            b.byMethod = byMethod;
             return b;
         }
     }

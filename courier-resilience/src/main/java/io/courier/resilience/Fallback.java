@@ -1,14 +1,11 @@
 package io.courier.resilience;
 
 import io.courier.Call;
-import io.courier.contract.ServiceDescriptor;
 import io.courier.CourierException;
 import io.courier.Interceptor;
 import io.courier.InternalException;
 import io.courier.contract.MethodDescriptor;
-import java.lang.reflect.Method;
-import java.util.HashMap;
-import java.util.Map;
+import io.courier.resilience.internal.MethodOverrides;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,12 +50,12 @@ public final class Fallback implements Interceptor {
         void apply(Call call, CourierException error);
     }
 
-    private final Map<Method, Handler<?>> byMethod;
+    private final MethodOverrides<Handler<?>> byMethod;
     private final Handler<?> otherwise;
     private final FailurePolicy when;
 
     private Fallback(Builder b) {
-        this.byMethod = Map.copyOf(b.byMethod);
+        this.byMethod = b.byMethod;
         this.otherwise = b.otherwise;
         this.when = b.when;
     }
@@ -75,10 +72,7 @@ public final class Fallback implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        Handler<?> handler = byMethod.get(call.method().method());
-        if (handler == null) {
-            handler = otherwise;
-        }
+        Handler<?> handler = byMethod.forCall(call, otherwise);
         CompletableFuture<Object> inner = next.proceed(call);
         if (handler == null) {
             return inner;
@@ -128,7 +122,7 @@ public final class Fallback implements Interceptor {
 
     /** Configures a {@link Fallback}. Not thread-safe. */
     public static final class Builder {
-        private final Map<Method, Handler<?>> byMethod = new HashMap<>();
+        private MethodOverrides<Handler<?>> byMethod = MethodOverrides.none();
         private Handler<?> otherwise;
         private FailurePolicy when = FailurePolicy.byStatus();
 
@@ -142,7 +136,7 @@ public final class Fallback implements Interceptor {
         public <T, R> Builder on(Class<T> contract, Function<? super T, R> selector, Handler<? extends R> handler) {
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(handler, "handler");
-            byMethod.put(ServiceDescriptor.select(contract, selector::apply).method(), handler);
+            byMethod = byMethod.with(contract, selector::apply, handler);
             return this;
         }
 
@@ -150,7 +144,7 @@ public final class Fallback implements Interceptor {
         public <T> Builder onVoid(Class<T> contract, Consumer<? super T> selector, VoidHandler handler) {
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(handler, "handler");
-            byMethod.put(ServiceDescriptor.select(contract, selector).method(), (Handler<Object>) (call, error) -> {
+            byMethod = byMethod.with(contract, selector, (Handler<Object>) (call, error) -> {
                 handler.apply(call, error);
                 return null;
             });

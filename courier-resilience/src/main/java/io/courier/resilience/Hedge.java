@@ -1,16 +1,15 @@
 package io.courier.resilience;
 
 import io.courier.Call;
-import io.courier.contract.ServiceDescriptor;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
-import java.lang.reflect.Method;
+import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -47,9 +46,10 @@ public final class Hedge implements Interceptor {
     private final FailurePolicy failurePolicy;
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
+    private final Executor executor;
     private final RetryBudget budget;
     private final boolean off;
-    private final Map<Method, Hedge> byMethod;
+    private final MethodOverrides<Hedge> byMethod;
 
     private Hedge(Builder b) {
         this.config = b.copy();
@@ -58,12 +58,10 @@ public final class Hedge implements Interceptor {
         this.failurePolicy = b.failurePolicy;
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
+        this.executor = b.executor;
         this.budget = b.budget;
-        Map<Method, Hedge> overrides = new LinkedHashMap<>();
         // An override keeps its own settings but spends from this client's budget.
-        b.byMethod.forEach((method, o) -> overrides.put(method,
-                o.budget == budget ? o : o.toBuilder().budget(budget).build()));
-        this.byMethod = Map.copyOf(overrides);
+        this.byMethod = b.byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -91,7 +89,7 @@ public final class Hedge implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        Hedge policy = byMethod.isEmpty() ? this : byMethod.getOrDefault(call.method().method(), this);
+        Hedge policy = byMethod.forCall(call, this);
         if (policy.off || !policy.idempotency.test(call)) {
             return next.proceed(call);
         }
@@ -118,7 +116,13 @@ public final class Hedge implements Interceptor {
             this.next = next;
             this.primary = primary;
             primary.whenComplete((v, f) -> onAnswer(v, f));
-            this.timer = scheduler.schedule(delay, this::sendHedge);
+            this.timer = scheduler.schedule(delay, () -> {
+                try {
+                    executor.execute(this::sendHedge);
+                } catch (RejectedExecutionException e) {
+                    // no hedge: the first attempt runs on alone
+                }
+            });
             result.whenComplete((v, f) -> {
                 // Whoever finished the race (an answer, a last failure, the caller's cancel),
                 // nothing else is needed: stop the timer and every attempt still running.
@@ -190,7 +194,7 @@ public final class Hedge implements Interceptor {
     @Override
     public String toString() {
         return "Hedge[" + (off ? "off" : "delay=" + config.delay)
-                + (byMethod.isEmpty() ? "" : ", " + byMethod.size() + " method overrides") + "]";
+                + byMethod + "]";
     }
 
     /**
@@ -201,11 +205,12 @@ public final class Hedge implements Interceptor {
      */
     public static final class Builder {
         private boolean off;
-        private final Map<Method, Hedge> byMethod = new LinkedHashMap<>();
+        private MethodOverrides<Hedge> byMethod = MethodOverrides.none();
         private Duration delay = Duration.ofMillis(100);
         private FailurePolicy failurePolicy = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
         private Scheduler scheduler = Scheduler.system();
+        private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
         private RetryBudget budget;
 
         private Builder() {
@@ -236,12 +241,11 @@ public final class Hedge implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Hedge override) {
             Objects.requireNonNull(override, "override");
-            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");
             }
-            byMethod.put(method, override);
+            byMethod = byMethod.with(contract, selector, override);
             return this;
         }
 
@@ -263,6 +267,17 @@ public final class Hedge implements Interceptor {
             return this;
         }
 
+        /**
+         * Where hedges run (default: a virtual thread each). The scheduler only says when; the
+         * attempt itself, the whole chain below this step, runs here, never on the timer thread,
+         * which every deadline and backoff of the JVM shares. Tests on a fake clock may pass
+         * {@code Runnable::run} to run it where the clock is advanced.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
         /** The budget hedges spend from: the client's, shared with its {@link Retry}. */
         public Builder budget(RetryBudget budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
@@ -281,11 +296,12 @@ public final class Hedge implements Interceptor {
         Builder copy() {
             Builder b = new Builder();
             b.off = off;
-            b.byMethod.putAll(byMethod);
+            b.byMethod = byMethod;
             b.delay = delay;
             b.failurePolicy = failurePolicy;
             b.idempotency = idempotency;
             b.scheduler = scheduler;
+            b.executor = executor;
             b.budget = budget;
             return b;
         }

@@ -7,17 +7,17 @@ import io.courier.Scheduler;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
-import io.courier.resilience.internal.Chain;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The resilience policies of one client, composed in one fixed order, outermost first:
@@ -69,18 +69,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Resilience implements Interceptor {
     private final List<Interceptor> steps;
-    private final Chain chain;
+    private final Interceptor chain;
     private final List<Interceptor> perClient;
     private final List<Interceptor> perEndpoint;
     private final CircuitBreakers endpointBreakers;
     private final AttemptedEndpoints attempted = new AttemptedEndpoints();
-    private final List<EndpointBalancer> balancers = new CopyOnWriteArrayList<>();
+    /** The balancers of the clients this was applied to, as long as those clients live. */
+    private final Set<EndpointBalancer> balancers = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+    /** The client builders this was applied to, so that applying again changes nothing. */
+    private final Set<ClientBuilder<?>> appliedTo = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
     private Resilience(List<Interceptor> perClient, List<Interceptor> perEndpoint, CircuitBreakers endpointBreakers) {
         List<Interceptor> all = new ArrayList<>(perClient);
         all.addAll(perEndpoint);
         this.steps = List.copyOf(all);
-        this.chain = new Chain(steps);
+        this.chain = Interceptor.chain(steps);
         this.perClient = List.copyOf(perClient);
         this.perEndpoint = List.copyOf(perEndpoint);
         this.endpointBreakers = endpointBreakers;
@@ -122,17 +127,21 @@ public final class Resilience implements Interceptor {
      *       call has not tried yet, trial calls for half-open endpoints, and the breakers of
      *       endpoints that left discovery dropped.</li>
      * </ul>
-     * Setting the client's load balancer or endpoint health afterwards replaces these.
+     * Setting the client's load balancer or endpoint health afterwards replaces these. Applying
+     * it again to the same client changes nothing.
      *
      * @return {@code client}, to go on configuring it
      */
     public <T> ClientBuilder<T> applyTo(ClientBuilder<T> client, LoadBalancer balancer) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(balancer, "balancer");
+        if (!appliedTo.add(client)) {
+            return client; // already installed: a second set of retries would multiply the attempts
+        }
         List<Interceptor> outer = new ArrayList<>(perClient);
         outer.add(outerIndexOfAttempts(), attempted);
-        Chain clientChain = new Chain(outer);
-        Chain endpointChain = new Chain(perEndpoint);
+        Interceptor clientChain = Interceptor.chain(outer);
+        Interceptor endpointChain = Interceptor.chain(perEndpoint);
         client.interceptor(new Part("client", outer, clientChain));
         if (!perEndpoint.isEmpty()) {
             client.endpointInterceptor(new Part("endpoint", perEndpoint, endpointChain));
@@ -160,9 +169,11 @@ public final class Resilience implements Interceptor {
             return;
         }
         Set<URI> listed = new HashSet<>();
-        for (EndpointBalancer b : balancers) {
-            for (Endpoint e : b.endpoints()) {
-                listed.add(e.uri());
+        synchronized (balancers) {
+            for (EndpointBalancer b : balancers) {
+                for (Endpoint e : b.endpoints()) {
+                    listed.add(e.uri());
+                }
             }
         }
         endpointBreakers.retainOnly(listed);
@@ -180,14 +191,14 @@ public final class Resilience implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        return chain.proceed(0, call, next);
+        return chain.intercept(call, next);
     }
 
     /** The client or the endpoint half of the steps, as {@link #applyTo} installs them. */
-    private record Part(String name, List<Interceptor> steps, Chain chain) implements Interceptor {
+    private record Part(String name, List<Interceptor> steps, Interceptor chain) implements Interceptor {
         @Override
         public CompletableFuture<Object> intercept(Call call, Next next) {
-            return chain.proceed(0, call, next);
+            return chain.intercept(call, next);
         }
 
         @Override

@@ -1,18 +1,17 @@
 package io.courier.resilience;
 
 import io.courier.Call;
-import io.courier.contract.ServiceDescriptor;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
 import io.courier.Ticker;
-import java.lang.reflect.Method;
+import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -56,8 +55,9 @@ public final class Retry implements Interceptor {
     private final FailurePolicy retryOn;
     private final Predicate<Call> idempotency;
     private final Scheduler scheduler;
+    private final Executor executor;
     private final RetryBudget budget;
-    private final Map<Method, Retry> byMethod;
+    private final MethodOverrides<Retry> byMethod;
 
     private Retry(Builder b) {
         this.config = b.copy();
@@ -69,12 +69,10 @@ public final class Retry implements Interceptor {
         this.retryOn = b.retryOn;
         this.idempotency = b.idempotency;
         this.scheduler = b.scheduler;
+        this.executor = b.executor;
         this.budget = b.budget != null ? b.budget : RetryBudget.builder().ticker(b.ticker).build();
-        Map<Method, Retry> overrides = new LinkedHashMap<>();
         // An override keeps its own settings but spends from this client's budget.
-        b.byMethod.forEach((method, o) -> overrides.put(method,
-                o.budget == budget ? o : o.toBuilder().budget(budget).build()));
-        this.byMethod = Map.copyOf(overrides);
+        this.byMethod = b.byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -120,7 +118,7 @@ public final class Retry implements Interceptor {
 
     /** The retry that applies to {@code call}: its method's override, else this one. */
     private Retry policyFor(Call call) {
-        return byMethod.isEmpty() ? this : byMethod.getOrDefault(call.method().method(), this);
+        return byMethod.forCall(call, this);
     }
 
     /**
@@ -212,9 +210,18 @@ public final class Retry implements Interceptor {
                 return;
             }
             if (delay <= 0) {
-                attempt(n + 1);
+                runAttempt(n + 1, error);
             } else {
-                pending = scheduler.schedule(Duration.ofNanos(delay), () -> attempt(n + 1));
+                pending = scheduler.schedule(Duration.ofNanos(delay), () -> runAttempt(n + 1, error));
+            }
+        }
+
+        /** Starts attempt {@code n} on the executor; if it refuses, the call ends with the last error. */
+        void runAttempt(int n, Throwable lastError) {
+            try {
+                executor.execute(() -> attempt(n));
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(lastError);
             }
         }
     }
@@ -223,7 +230,7 @@ public final class Retry implements Interceptor {
     public String toString() {
         return "Retry[maxAttempts=" + maxAttempts + ", backoff=" + config.initialBackoff + ".." + config.maxBackoff
                 + " x" + multiplier + ", " + budget
-                + (byMethod.isEmpty() ? "" : ", " + byMethod.size() + " method overrides") + "]";
+                + byMethod + "]";
     }
 
     /**
@@ -242,9 +249,10 @@ public final class Retry implements Interceptor {
         private FailurePolicy retryOn = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
         private Scheduler scheduler = Scheduler.system();
+        private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
         private Ticker ticker = Ticker.system();
         private RetryBudget budget;
-        private final Map<Method, Retry> byMethod = new LinkedHashMap<>();
+        private MethodOverrides<Retry> byMethod = MethodOverrides.none();
 
         private Builder() {
         }
@@ -263,12 +271,11 @@ public final class Retry implements Interceptor {
          */
         public <T> Builder method(Class<T> contract, Consumer<? super T> selector, Retry override) {
             Objects.requireNonNull(override, "override");
-            Method method = ServiceDescriptor.select(contract, selector).method();
             if (!override.byMethod.isEmpty()) {
                 throw new IllegalArgumentException("override: " + override
                         + " (expected: no method overrides of its own)");
             }
-            byMethod.put(method, override);
+            byMethod = byMethod.with(contract, selector, override);
             return this;
         }
 
@@ -326,6 +333,17 @@ public final class Retry implements Interceptor {
             return this;
         }
 
+        /**
+         * Where retries run (default: a virtual thread each). The scheduler only says when; the
+         * attempt itself, the whole chain below this step, runs here, never on the timer thread,
+         * which every deadline and backoff of the JVM shares. Tests on a fake clock may pass
+         * {@code Runnable::run} to run it where the clock is advanced.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
         /** The source of time of the budget made when none is given. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -357,9 +375,10 @@ public final class Retry implements Interceptor {
             b.retryOn = retryOn;
             b.idempotency = idempotency;
             b.scheduler = scheduler;
+            b.executor = executor;
             b.ticker = ticker;
             b.budget = budget;
-            b.byMethod.putAll(byMethod);
+            b.byMethod = byMethod;
             return b;
         }
     }

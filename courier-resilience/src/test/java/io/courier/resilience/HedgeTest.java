@@ -15,7 +15,7 @@ class HedgeTest {
     private final RetryBudget budget = RetryBudget.builder().ticker(clock).build();
 
     private Hedge hedge() {
-        return Hedge.builder().delay(Duration.ofMillis(50)).scheduler(clock).budget(budget).build();
+        return Hedge.builder().delay(Duration.ofMillis(50)).scheduler(clock).executor(Runnable::run).budget(budget).build();
     }
 
     @Test

@@ -22,12 +22,12 @@ class MethodOverrideTest {
     private final RetryBudget budget = RetryBudget.builder().ticker(clock).build();
 
     private Retry.Builder retry(int attempts) {
-        return Retry.builder().scheduler(clock).ticker(clock).maxAttempts(attempts)
+        return Retry.builder().scheduler(clock).executor(Runnable::run).ticker(clock).maxAttempts(attempts)
                 .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(10)).budget(budget);
     }
 
     private Hedge.Builder hedge(Duration delay) {
-        return Hedge.builder().scheduler(clock).delay(delay).budget(budget);
+        return Hedge.builder().scheduler(clock).executor(Runnable::run).delay(delay).budget(budget);
     }
 
     /** A failure that may have taken effect: retried only for idempotent calls. */
@@ -176,8 +176,8 @@ class MethodOverrideTest {
     @Test
     void resilienceMovesHedgeOverridesOntoTheRetryBudget() {
         RetryBudget own = RetryBudget.builder().ticker(clock).build();
-        Hedge h = Hedge.builder().off().scheduler(clock).budget(own)
-                .method(Inventory.class, s -> s.item(0), Hedge.builder().scheduler(clock).delay(Duration.ofMillis(50))
+        Hedge h = Hedge.builder().off().scheduler(clock).executor(Runnable::run).budget(own)
+                .method(Inventory.class, s -> s.item(0), Hedge.builder().scheduler(clock).executor(Runnable::run).delay(Duration.ofMillis(50))
                         .budget(own).build())
                 .build();
         Retry r = retry(1).build();

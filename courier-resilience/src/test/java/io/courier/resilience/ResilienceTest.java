@@ -17,7 +17,7 @@ class ResilienceTest {
     private final FakeClock clock = FakeClock.create();
 
     private Retry.Builder retry() {
-        return Retry.builder().scheduler(clock).ticker(clock).maxAttempts(3).initialBackoff(Duration.ofMillis(10))
+        return Retry.builder().scheduler(clock).executor(Runnable::run).ticker(clock).maxAttempts(3).initialBackoff(Duration.ofMillis(10))
                 .maxBackoff(Duration.ofMillis(10));
     }
 
@@ -26,7 +26,7 @@ class ResilienceTest {
         Fallback fallback = Fallback.of((c, e) -> null);
         CircuitBreaker service = CircuitBreaker.builder("inventory").ticker(clock).build();
         Retry retry = retry().build();
-        Hedge hedge = Hedge.builder().scheduler(clock).build();
+        Hedge hedge = Hedge.builder().scheduler(clock).executor(Runnable::run).build();
         CircuitBreakers endpoints = CircuitBreakers.ofDefaults();
         Bulkhead bulkhead = Bulkhead.builder("inventory").build();
 
@@ -101,7 +101,7 @@ class ResilienceTest {
 
     @Test
     void hedgingAloneStillFeedsTheBudget() {
-        Hedge hedge = Hedge.builder().scheduler(clock).delay(Duration.ofMillis(20))
+        Hedge hedge = Hedge.builder().scheduler(clock).executor(Runnable::run).delay(Duration.ofMillis(20))
                 .budget(RetryBudget.builder().ticker(clock).build()).build();
         Resilience r = Resilience.builder().scheduler(clock).hedge(hedge).build();
         Calls.FakeNext slow = new Calls.FakeNext();

@@ -13,7 +13,7 @@ class RetryBudgetTest {
     private final FakeClock clock = FakeClock.create();
 
     private Retry retryWith(RetryBudget budget) {
-        return Retry.builder().scheduler(clock).maxAttempts(3).initialBackoff(Duration.ofMillis(5))
+        return Retry.builder().scheduler(clock).executor(Runnable::run).maxAttempts(3).initialBackoff(Duration.ofMillis(5))
                 .maxBackoff(Duration.ofMillis(5)).budget(budget).build();
     }
 

@@ -29,7 +29,7 @@ class RetryTest {
     private final FakeClock clock = FakeClock.startingAt(0); // the backoff test reads absolute times
 
     private Retry.Builder retry() {
-        return Retry.builder().scheduler(clock).ticker(clock).maxAttempts(4)
+        return Retry.builder().scheduler(clock).executor(Runnable::run).ticker(clock).maxAttempts(4)
                 .initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(300)).multiplier(2)
                 .random(LONGEST);
     }

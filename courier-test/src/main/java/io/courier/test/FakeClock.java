@@ -1,8 +1,8 @@
 package io.courier.test;
 
+import io.courier.Clock;
 import io.courier.Scheduler;
 import io.courier.Ticker;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,7 +12,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link Ticker} and {@link Scheduler} whose time moves only when {@link #advance(Duration)} is
+ * A {@link Clock} (a {@link Ticker} and {@link Scheduler}, and a wall clock) whose time moves only when {@link #advance(Duration)} is
  * called, so tests of time-driven behaviour (deadlines, retry backoff, open breakers, hedging
  * delays, reply timeouts) run at once, without sleeping and without flakiness.
  *
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * with the clock reading its due time; a task scheduled by a task runs in the same advance if
  * it falls due within it. Advances from several threads add up, and time never goes back.
  */
-public final class FakeClock implements Ticker, Scheduler {
+public final class FakeClock implements Clock {
     // Not zero: code must not assume that nanoTime() starts anywhere in particular.
     private static final long DEFAULT_ORIGIN = 1_000_000_000_000L;
     private static final Instant WALL_ORIGIN = Instant.parse("2025-01-01T00:00:00Z");
@@ -137,23 +137,29 @@ public final class FakeClock implements Ticker, Scheduler {
      * A wall clock in UTC that moves with this one: it reads 2025-01-01T00:00:00Z plus the time
      * this clock has advanced, for code that stamps messages or compares wall-clock times.
      */
-    public Clock wallClock() {
-        return new Clock() {
+    public java.time.Clock wallClock() {
+        return new java.time.Clock() {
             @Override
             public ZoneId getZone() {
                 return ZoneOffset.UTC;
             }
 
             @Override
-            public Clock withZone(ZoneId zone) {
+            public java.time.Clock withZone(ZoneId zone) {
                 throw new UnsupportedOperationException("withZone: " + zone + " (expected: a fake clock stays in UTC)");
             }
 
             @Override
             public Instant instant() {
-                return WALL_ORIGIN.plusNanos(nanoTime() - origin);
+                return FakeClock.this.instant();
             }
         };
+    }
+
+    /** 2025-01-01T00:00:00Z plus the time this clock has advanced. */
+    @Override
+    public Instant instant() {
+        return WALL_ORIGIN.plusNanos(nanoTime() - origin);
     }
 
     @Override

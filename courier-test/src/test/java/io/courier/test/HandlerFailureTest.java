@@ -56,7 +56,7 @@ class HandlerFailureTest {
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ServiceDescriptor service = ServiceDescriptor.of(Shelf.class);
-    private final Dispatcher dispatcher = new Dispatcher(List.of(), handlers, scheduler);
+    private final Dispatcher dispatcher = new Dispatcher(List.of(), handlers, io.courier.Scheduler.of(scheduler));
 
     @AfterEach
     void stop() {

@@ -118,8 +118,14 @@ public final class DnsDiscovery implements Discovery {
     private void resolve(String service) {
         String dnsName = naming.apply(service);
         try {
+            List<DnsLookup.Target> targets = lookup.lookup(dnsName);
+            // RFC 2782: the lowest priority is used while it has targets; the others wait as backups.
+            int best = targets.stream().mapToInt(DnsLookup.Target::priority).min().orElse(0);
             List<ServiceInstance> out = new ArrayList<>();
-            for (DnsLookup.Target t : lookup.lookup(dnsName)) {
+            for (DnsLookup.Target t : targets) {
+                if (t.priority() != best) {
+                    continue;
+                }
                 int p = t.port() > 0 ? t.port() : port;
                 String host = t.host().contains(":") ? "[" + t.host() + "]" : t.host(); // IPv6 literal
                 URI uri = URI.create(scheme + "://" + host + ":" + p);

@@ -32,10 +32,14 @@ public interface DnsLookup {
     List<Target> lookup(String name) throws IOException;
 
     /**
-     * One answer: a host (address or name), a port (0 when the record has none, as A/AAAA) and
-     * an SRV weight (100 when none).
+     * One answer: a host (address or name), a port (0 when the record has none, as A/AAAA), an
+     * SRV weight (100 when none) and an SRV priority (0 when none; lower is preferred).
      */
-    record Target(String host, int port, int weight) {
+    record Target(String host, int port, int weight, int priority) {
+        /** An answer without a priority (A/AAAA, or SRV records of one priority). */
+        public Target(String host, int port, int weight) {
+            this(host, port, weight, 0);
+        }
     }
 
     /** A and AAAA records through the system resolver ({@link InetAddress}), which also reads {@code /etc/hosts}. */
@@ -54,8 +58,9 @@ public interface DnsLookup {
     }
 
     /**
-     * SRV records ({@code _http._tcp.inventory.example.com}, which give host, port and weight)
-     * through JNDI's DNS provider, from the system's name servers or the {@code dns://} URL given.
+     * SRV records ({@code _http._tcp.inventory.example.com}, which give host, port, weight and
+     * priority) through the JDK's DNS resolver (JNDI's DNS provider), from the system's name
+     * servers or the {@code dns://host:port} URL given.
      */
     static DnsLookup srv(String nameServerUrl) {
         return name -> {
@@ -73,7 +78,8 @@ public interface DnsLookup {
                         // priority weight port target
                         String[] f = records.get(i).toString().trim().split("\\s+");
                         String host = f[3].endsWith(".") ? f[3].substring(0, f[3].length() - 1) : f[3];
-                        out.add(new Target(host, Integer.parseInt(f[2]), Math.max(1, Integer.parseInt(f[1]))));
+                        out.add(new Target(host, Integer.parseInt(f[2]), Math.max(1, Integer.parseInt(f[1])),
+                                Integer.parseInt(f[0])));
                     }
                     return out;
                 } finally {

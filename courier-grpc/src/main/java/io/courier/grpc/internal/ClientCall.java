@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import io.courier.Scheduler;
 import io.courier.Call;
 import io.courier.CancelledException;
 import io.courier.CourierException;
@@ -31,9 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -52,7 +51,7 @@ final class ClientCall {
     private final Vertx vertx;
     private final GrpcClient client;
     private final Executor workers;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final PeerLossLog peers;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -60,11 +59,11 @@ final class ClientCall {
     private volatile Context loop;
     private volatile Thread sender;
     private volatile boolean sent;
-    private volatile ScheduledFuture<?> deadlineTimer;
+    private volatile Scheduler.Task deadlineTimer;
     private Inbound inbound;
 
     ClientCall(Call call, MessageCodec codec, WireFormat format, Vertx vertx, GrpcClient client, Executor workers,
-               ScheduledExecutorService scheduler, PeerLossLog peers) {
+               Scheduler scheduler, PeerLossLog peers) {
         this.call = call;
         this.peers = peers;
         this.method = call.method();
@@ -305,16 +304,16 @@ final class ClientCall {
 
     /** For streamed responses the deadline outlives the returned future: enforce it here. */
     private void enforce(Deadline deadline) {
-        deadlineTimer = scheduler.schedule(() -> {
+        deadlineTimer = scheduler.schedule(Duration.ofNanos(deadline.remainingNanos()), () -> {
             fail(new DeadlineExceededException(method.fullName() + ": deadline exceeded calling " + call.target()));
             cancel();
-        }, deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     private void stopTimer() {
-        ScheduledFuture<?> timer = deadlineTimer;
+        Scheduler.Task timer = deadlineTimer;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 }

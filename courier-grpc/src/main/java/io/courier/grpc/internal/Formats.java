@@ -24,7 +24,7 @@ final class Formats {
     Formats(Codecs codecs, List<MessageFormat> custom, Limits limits) {
         ProtoFormat builtIn = new ProtoFormat(limits);
         MessageFormat p = builtIn;
-        MessageFormat j = new JsonFormat(codecs.forContentType("application/json").orElse(null));
+        MessageFormat j = new JsonFormat(codecs.forContentType("application/json").orElse(null), limits);
         for (MessageFormat f : custom) {
             if (f.name().equals("proto")) {
                 p = f;

@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import io.courier.Scheduler;
 import io.courier.Call;
 import io.courier.UnimplementedException;
 import io.courier.grpc.MessageCodec;
@@ -16,7 +17,6 @@ import io.vertx.grpc.common.WireFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +32,12 @@ final class GrpcClientTransport implements ClientTransport {
     private final Formats formats;
     private final boolean preferJson;
     private final Executor workers;
-    private final ScheduledExecutorService scheduler;
+    private final Scheduler scheduler;
     private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
             + " (those not yet sent marked safe to retry on another instance)");
 
     GrpcClientTransport(Vertx vertx, Formats formats, boolean preferJson, int maxMessageBytes, Executor workers,
-                        ScheduledExecutorService scheduler) {
+                        Scheduler scheduler) {
         this.vertx = vertx;
         this.formats = formats;
         this.preferJson = preferJson;

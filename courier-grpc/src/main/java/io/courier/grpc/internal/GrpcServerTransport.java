@@ -202,7 +202,7 @@ final class GrpcServerTransport implements ServerTransport {
             return;
         }
         new ServerCall(request, http, max, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
-                context.scheduler()).start();
+                context.clock()).start();
     }
 
     /** What reflection describes: the file of each contract that has a Protobuf mapping, and the health service's. */

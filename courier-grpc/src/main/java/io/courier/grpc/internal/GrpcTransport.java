@@ -7,7 +7,6 @@ import io.courier.spi.ServerTransport;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,12 +31,12 @@ public final class GrpcTransport implements Transport {
     private final GrpcClientTransport client;
 
     public GrpcTransport(TransportContext context, List<MessageFormat> formats, boolean preferJson) {
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        this.vertx = SharedVertx.of(context);
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-grpc-", 0).factory());
         Formats f = new Formats(context.codecs(), formats, context.limits());
         this.server = new GrpcServerTransport(vertx, context, f, workers);
         this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
-                context.scheduler());
+                context.clock());
     }
 
     @Override
@@ -71,7 +70,7 @@ public final class GrpcTransport implements Transport {
     @Override
     public void close() {
         client.close();
-        vertx.close();
         workers.shutdownNow();
+        // The Vert.x is the Courier's, shared with REST: the Courier closes it after both.
     }
 }

@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import io.courier.Limits;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -14,9 +15,11 @@ import java.util.Optional;
  */
 final class JsonFormat implements MessageFormat {
     private final Codec json;
+    private final JsonMembers members;
 
-    JsonFormat(Codec json) {
+    JsonFormat(Codec json, Limits limits) {
         this.json = json;
+        this.members = new JsonMembers(limits);
     }
 
     @Override
@@ -26,6 +29,6 @@ final class JsonFormat implements MessageFormat {
 
     @Override
     public Optional<MessageCodec> codec(ServiceDescriptor service, MethodDescriptor method) {
-        return json == null ? Optional.empty() : Optional.of(new JsonMethodCodec(json, method));
+        return json == null ? Optional.empty() : Optional.of(new JsonMethodCodec(json, members, method));
     }
 }

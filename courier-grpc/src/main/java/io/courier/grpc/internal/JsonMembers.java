@@ -1,170 +1,72 @@
 package io.courier.grpc.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.courier.InvalidArgumentException;
-import java.nio.charset.StandardCharsets;
+import io.courier.Limits;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Splits a JSON object into its members, each value kept as the bytes it was written with, so
- * that each can be decoded by the {@code Courier}'s JSON codec into its parameter's type. Only
- * finds where values begin and end; the codec checks them.
+ * Splits a JSON object into its members with Jackson's streaming parser, each value kept as
+ * the bytes it was written with, so that each can be decoded by the {@code Courier}'s JSON codec
+ * into its parameter's type. The parser checks the syntax and the nesting and length limits;
+ * the codec checks the values.
  */
 final class JsonMembers {
-    private final byte[] in;
-    private int pos;
+    private final JsonFactory factory;
 
-    private JsonMembers(byte[] in) {
-        this.in = in;
+    /** A splitter bounded by {@code limits} (nesting depth, number and string lengths). */
+    JsonMembers(Limits limits) {
+        this.factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxNumberLength(limits.maxNumberLength())
+                .maxStringLength(limits.maxStringLength())
+                .build()).build();
     }
 
     /** The members of the object in {@code json}, by name, values as raw JSON bytes. */
-    static Map<String, byte[]> split(byte[] json) {
-        return new JsonMembers(json).object();
-    }
-
-    private Map<String, byte[]> object() {
+    Map<String, byte[]> split(byte[] json) {
         Map<String, byte[]> members = new LinkedHashMap<>();
-        skipSpace();
-        expect('{');
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            end();
+        try (JsonParser p = factory.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw bad(p, "'{'");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                p.finishToken(); // a string is read lazily: read it to its end, so the location is past it
+                int end = (int) p.currentLocation().getByteOffset();
+                members.put(name, Arrays.copyOfRange(json, start, end));
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw bad(p, "a member name or '}'");
+            }
+            if (p.nextToken() != null) {
+                throw bad(p, "the end of the message");
+            }
             return members;
-        }
-        while (true) {
-            skipSpace();
-            String name = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            int start = pos;
-            value();
-            members.put(name, Arrays.copyOfRange(in, start, pos));
-            skipSpace();
-            int c = next();
-            if (c == '}') {
-                end();
-                return members;
-            }
-            if (c != ',') {
-                throw bad("',' or '}'");
-            }
+        } catch (InvalidArgumentException e) {
+            throw e;
+        } catch (JsonProcessingException e) { // malformed JSON, or past a limit
+            throw new InvalidArgumentException("request message: invalid JSON at byte "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getByteOffset()) + ": " + e.getOriginalMessage()
+                    + " (expected: a JSON object of the method's parameters)");
+        } catch (IOException e) { // not from a byte array; kept for the signature
+            throw new InvalidArgumentException("request message: unreadable: " + e.getMessage());
         }
     }
 
-    private void value() {
-        int c = peek();
-        if (c == '"') {
-            string();
-        } else if (c == '{' || c == '[') {
-            nested();
-        } else {
-            int start = pos;
-            while (pos < in.length && ",}] \t\r\n".indexOf(in[pos]) < 0) {
-                pos++;
-            }
-            if (pos == start) {
-                throw bad("a value");
-            }
-        }
-    }
-
-    /** Skips an object or array, minding strings that contain brackets. */
-    private void nested() {
-        int depth = 0;
-        do {
-            int c = peek();
-            if (c == '"') {
-                string();
-                continue;
-            }
-            pos++;
-            if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                depth--;
-            }
-        } while (depth > 0);
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder b = null;
-        int start = pos;
-        while (true) {
-            int c = next();
-            if (c == '"') {
-                String raw = new String(in, start, pos - 1 - start, StandardCharsets.UTF_8);
-                return b == null ? raw : b.append(raw).toString();
-            }
-            if (c == '\\') {
-                if (b == null) {
-                    b = new StringBuilder();
-                }
-                b.append(new String(in, start, pos - 1 - start, StandardCharsets.UTF_8));
-                int e = next();
-                switch (e) {
-                    case 'u' -> {
-                        if (pos + 4 > in.length) {
-                            throw bad("four hex digits");
-                        }
-                        try {
-                            b.append((char) Integer.parseInt(new String(in, pos, 4, StandardCharsets.US_ASCII), 16));
-                        } catch (NumberFormatException ex) {
-                            throw bad("four hex digits");
-                        }
-                        pos += 4;
-                    }
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    default -> b.append((char) e);
-                }
-                start = pos;
-            }
-        }
-    }
-
-    private void end() {
-        skipSpace();
-        if (pos != in.length) {
-            throw bad("the end of the message");
-        }
-    }
-
-    private void skipSpace() {
-        while (pos < in.length && (in[pos] == ' ' || in[pos] == '\t' || in[pos] == '\r' || in[pos] == '\n')) {
-            pos++;
-        }
-    }
-
-    private int peek() {
-        if (pos >= in.length) {
-            throw bad("more input");
-        }
-        return in[pos];
-    }
-
-    private int next() {
-        int c = peek();
-        pos++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw bad("'" + c + "'");
-        }
-    }
-
-    private InvalidArgumentException bad(String expected) {
-        return new InvalidArgumentException("request message: invalid JSON at byte " + pos + " (expected: " + expected
+    private static InvalidArgumentException bad(JsonParser p, String expected) {
+        return new InvalidArgumentException("request message: invalid JSON at byte "
+                + p.currentTokenLocation().getByteOffset() + " (expected: " + expected
                 + " in a JSON object of the method's parameters)");
     }
 }

@@ -21,6 +21,7 @@ final class JsonMethodCodec implements MessageCodec {
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
     private final Codec json;
+    private final JsonMembers members;
     private final MethodDescriptor method;
     private final Messages kind;
     private final List<ParameterDescriptor> params;
@@ -28,8 +29,9 @@ final class JsonMethodCodec implements MessageCodec {
     private final String[] fieldNames;
     private final Type elementType;
 
-    JsonMethodCodec(Codec json, MethodDescriptor method) {
+    JsonMethodCodec(Codec json, JsonMembers members, MethodDescriptor method) {
         this.json = json;
+        this.members = members;
         this.method = method;
         this.kind = Messages.of(method);
         this.params = method.parameters();
@@ -73,12 +75,12 @@ final class JsonMethodCodec implements MessageCodec {
             case MESSAGE -> new Object[] {json.decode(bytes, params.get(0).type())};
             case ELEMENT -> new Object[] {json.decode(bytes, elementType)};
             case FIELDS -> {
-                Map<String, byte[]> members = JsonMembers.split(bytes);
+                Map<String, byte[]> values = members.split(bytes);
                 Object[] args = new Object[params.size()];
                 for (int i = 0; i < args.length; i++) {
-                    byte[] value = members.get(jsonNames[i]);
+                    byte[] value = values.get(jsonNames[i]);
                     if (value == null) {
-                        value = members.get(fieldNames[i]);
+                        value = values.get(fieldNames[i]);
                     }
                     try {
                         args[i] = json.decode(value == null ? NULL : value, params.get(i).type());

@@ -2,12 +2,15 @@ package io.courier.grpc.internal;
 
 import io.courier.CallContext;
 import io.courier.CancelledException;
+import io.courier.Clock;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
+import io.courier.Scheduler;
+import io.courier.Ticker;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -28,9 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,19 +61,19 @@ final class ServerCall {
     private final MessageCodec codec;
     private final ServerDispatcher dispatcher;
     private final Executor workers;
-    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final List<byte[]> received = new ArrayList<>(1);
     private volatile CompletableFuture<Object> dispatched;
     private volatile Thread streamer;
-    private volatile ScheduledFuture<?> deadlineTimer;
+    private volatile Scheduler.Task deadlineTimer;
     /** Set on the event loop when the peer reset the stream or closed the connection: nothing may be written. */
     private volatile boolean gone;
     private CallContext context;
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
                ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
-               ScheduledExecutorService scheduler) {
+               Clock clock) {
         this.request = request;
         this.http = http;
         this.maxMessageBytes = maxMessageBytes;
@@ -83,12 +84,12 @@ final class ServerCall {
         this.codec = codec;
         this.dispatcher = dispatcher;
         this.workers = workers;
-        this.scheduler = scheduler;
+        this.clock = clock;
     }
 
     void start() {
         try {
-            context = context(request.headers());
+            context = context(request.headers(), clock);
         } catch (IllegalArgumentException e) {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
@@ -140,7 +141,7 @@ final class ServerCall {
         try {
             args = codec.decodeRequest(bytes);
         } catch (RuntimeException e) {
-            finish(Errors.fromServer(e, method));
+            finish(Errors.fromRequest(e, method));
             return;
         }
         dispatch(args);
@@ -183,11 +184,11 @@ final class ServerCall {
             return;
         }
         streamer = Thread.currentThread();
-        context.deadline().ifPresent(d -> deadlineTimer = scheduler.schedule(() -> {
+        context.deadline().ifPresent(d -> deadlineTimer = clock.schedule(Duration.ofNanos(d.remainingNanos()), () -> {
             if (finish(new DeadlineExceededException(method.fullName() + ": deadline exceeded while streaming"))) {
                 interruptStreamer();
             }
-        }, d.remainingNanos(), TimeUnit.NANOSECONDS));
+        }));
         Outbound out = new Outbound(loop, response);
         try (responses) {
             context.run(() -> {
@@ -272,13 +273,13 @@ final class ServerCall {
     }
 
     private void cleanup() {
-        ScheduledFuture<?> timer = deadlineTimer;
+        Scheduler.Task timer = deadlineTimer;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 
-    private static CallContext context(MultiMap headers) {
+    private static CallContext context(MultiMap headers, Ticker ticker) {
         Metadata metadata = Metadata.empty();
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -290,7 +291,7 @@ final class ServerCall {
         CallContext context = CallContext.empty().withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
         String timeout = headers.get("grpc-timeout");
         if (timeout != null) {
-            context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout)));
+            context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout), ticker));
         }
         return context;
     }

@@ -5,7 +5,6 @@ import io.courier.spi.ServerTransport;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +29,7 @@ public final class HttpTransport implements Transport {
     private final HttpClientTransport client;
 
     public HttpTransport(TransportContext context) {
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        this.vertx = SharedVertx.of(context);
         this.offload = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-http-codec-", 0).factory());
         this.server = new HttpServerTransport(vertx, context, offload);
         this.client = new HttpClientTransport(vertx, context, offload);
@@ -65,11 +64,6 @@ public final class HttpTransport implements Transport {
     public void close() {
         client.close();
         offload.shutdownNow();
-        try {
-            // Closing Vert.x closes the server and every connection; bounded so close() never hangs.
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("closing the HTTP transport's Vert.x instance did not finish: {}", e.toString());
-        }
+        // The Vert.x is the Courier's, shared with gRPC: the Courier closes it after both.
     }
 }

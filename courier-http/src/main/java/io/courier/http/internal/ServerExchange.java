@@ -7,6 +7,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
 import io.courier.NotFoundException;
 import io.courier.ResourceExhaustedException;
+import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.ParameterDescriptor;
@@ -127,7 +128,7 @@ final class ServerExchange {
             }
         }
         try {
-            callContext = callContext(request.headers());
+            callContext = callContext(request.headers(), transport.clock());
             args = bind(match.variables());
         } catch (InvalidArgumentException e) {
             refuse(400, e, null, false);
@@ -202,7 +203,7 @@ final class ServerExchange {
             onLoop(() -> refuse(e.status().httpStatus(), e, null, false));
             return;
         } catch (RuntimeException e) {
-            CourierException error = Errors.fromServer(e, route.method);
+            CourierException error = Errors.fromRequest(e, route.method);
             onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
             return;
         }
@@ -345,7 +346,7 @@ final class ServerExchange {
         return values;
     }
 
-    private static CallContext callContext(MultiMap headers) {
+    private static CallContext callContext(MultiMap headers, Ticker ticker) {
         Metadata.Builder metadata = Metadata.builder();
         for (Map.Entry<String, String> header : headers) {
             String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
@@ -357,7 +358,7 @@ final class ServerExchange {
         String timeout = headers.get(WireHeaders.TIMEOUT);
         if (timeout != null) {
             try {
-                context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout)));
+                context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout), ticker));
             } catch (IllegalArgumentException e) {
                 throw new InvalidArgumentException(WireHeaders.TIMEOUT + " header: " + e.getMessage());
             }

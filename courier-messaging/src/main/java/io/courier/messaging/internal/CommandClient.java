@@ -1,106 +1,121 @@
 package io.courier.messaging.internal;
 
+import io.courier.Call;
 import io.courier.CallContext;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
-import io.courier.InvalidArgumentException;
+import io.courier.Interceptor;
+import io.courier.Metadata;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
-import io.courier.internal.RequiredValues;
+import io.courier.internal.ClientHandler;
+import io.courier.internal.InterceptorChain;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.spi.Codec;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
- * The proxy behind {@code messaging.commands(Contract.class)}: each call of a contract method
- * becomes a command message on the service's command channel. A {@code @OneWay} method returns
- * once the broker has the command; a method returning a future gets the reply through it; any
- * other method waits for the reply (fine on a virtual thread).
+ * The client of a contract whose calls are commands: the same proxy (core's
+ * {@link ClientHandler}: the null rule, the call's context, errors marked as downstream ones)
+ * and the same {@link InterceptorChain} as a REST or gRPC client, whose last step is the broker:
+ * each call becomes a command message on the service's command channel. A {@code @OneWay}
+ * method ends once the broker has the command; any other waits for the reply until the
+ * client's timeout (or the caller's earlier deadline).
  */
-public final class CommandClient implements InvocationHandler {
+public final class CommandClient {
+    /** The scheme of a command client's target: {@code broker:<command channel>}. */
+    public static final String SCHEME = "broker";
+
     private final MessagingRuntime rt;
     private final ReplyRouter replies;
     private final ServiceDescriptor service;
-    private final Duration timeout;
 
-    private CommandClient(MessagingRuntime rt, ReplyRouter replies, ServiceDescriptor service, Duration timeout) {
+    private CommandClient(MessagingRuntime rt, ReplyRouter replies, ServiceDescriptor service) {
         this.rt = rt;
         this.replies = replies;
         this.service = service;
-        this.timeout = timeout;
     }
 
-    /** A proxy of {@code contract} sending its calls as commands. */
-    public static <T> T proxy(MessagingRuntime rt, ReplyRouter replies, Class<T> contract, Duration timeout) {
-        CommandClient handler = new CommandClient(rt, replies, ServiceDescriptor.of(contract), timeout);
-        return contract.cast(Proxy.newProxyInstance(contract.getClassLoader(), new Class<?>[] {contract}, handler));
+    /**
+     * A proxy of {@code contract} sending its calls as commands through {@code interceptors}
+     * (outermost first), waiting up to {@code timeout} for replies, with {@code headers} sent
+     * with every command.
+     */
+    public static <T> T proxy(MessagingRuntime rt, ReplyRouter replies, Class<T> contract, Duration timeout,
+                              Metadata headers, List<Interceptor> interceptors) {
+        ServiceDescriptor service = ServiceDescriptor.of(contract);
+        CommandClient terminal = new CommandClient(rt, replies, service);
+        List<Interceptor> all = new ArrayList<>();
+        all.add(new ReplyTimeout(timeout, rt));
+        all.addAll(interceptors);
+        InterceptorChain chain = new InterceptorChain(all, terminal::send);
+        URI target = URI.create(SCHEME + ":" + CommandServer.channel(service));
+        // No client-wide deadline here: a one-way command keeps only the caller's own (a
+        // notification outlives the call that sent it); ReplyTimeout adds the timeout to the others.
+        return ClientHandler.proxy(contract, new ClientHandler(service, target, null, headers, rt.name, rt.ticker, chain));
     }
 
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        if (method.getDeclaringClass() == Object.class) {
-            return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "toString" -> service.type().getSimpleName() + " commands -> " + CommandServer.channel(service);
-                default -> throw new UnsupportedOperationException(method.getName());
-            };
-        }
-        if (method.isDefault()) {
-            return InvocationHandler.invokeDefault(proxy, method, args);
-        }
-        MethodDescriptor descriptor = service.method(method).orElseThrow(
-                () -> new IllegalStateException(method + " is not a remote method of " + service.name()));
-        if (descriptor.streaming() != MethodDescriptor.Streaming.NONE) {
-            throw new UnimplementedException(descriptor.fullName() + " streams (expected: a method without Stream"
-                    + " parameters or results; streams are carried by gRPC and server-sent events, not messages)");
-        }
-        Object[] checked;
-        try {
-            // The rule the server applies: a command it would dead-letter is not sent.
-            checked = RequiredValues.check(descriptor, args == null ? new Object[0] : args);
-        } catch (InvalidArgumentException e) {
-            if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
-                return CompletableFuture.failedFuture(e);
+    /**
+     * The first step of a command client: a command that expects a reply gets the client's
+     * timeout as its deadline (or the caller's, if earlier), and the trace context of the
+     * calling thread travels with the command.
+     */
+    private record ReplyTimeout(Duration timeout, MessagingRuntime rt) implements Interceptor {
+        @Override
+        public CompletableFuture<Object> intercept(Call call, Next next) {
+            CallContext ctx = call.context();
+            String trace = CallContext.current().metadata().get(MessageHeaders.TRACE_CONTEXT).orElse(null);
+            if (trace != null && ctx.metadata().get(MessageHeaders.TRACE_CONTEXT).isEmpty()) {
+                ctx = ctx.withMetadata(ctx.metadata().with(MessageHeaders.TRACE_CONTEXT, trace));
             }
-            throw e;
-        }
-        Message.Builder command = command(descriptor, checked);
-        CallContext context = CallContext.current();
-        if (descriptor.oneWay()) {
-            // No one waits for a one-way command, so only a deadline the caller already has applies.
-            rt.send(command.deadline(context.deadline().orElse(null)).build());
-            return null;
-        }
-        Deadline deadline = Deadline.after(timeout, rt.ticker).min(context.deadline().orElse(null));
-        CompletableFuture<Object> result = request(command, descriptor, deadline);
-        if (descriptor.shape() == MethodDescriptor.Shape.ASYNC) {
-            return result;
-        }
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            throw MessagingRuntime.unwrap(e);
+            if (!call.method().oneWay()) {
+                Deadline own = Deadline.after(timeout, rt.ticker);
+                ctx = ctx.withDeadline(own.min(ctx.deadline().orElse(null)));
+            }
+            return next.proceed(ctx == call.context() ? call : call.withContext(ctx));
         }
     }
 
-    private CompletableFuture<Object> request(Message.Builder command, MethodDescriptor descriptor, Deadline deadline) {
+    /** The end of the chain: the call as a command on the broker, and its reply. */
+    private CompletableFuture<Object> send(Call call) {
+        MethodDescriptor method = call.method();
+        if (method.streaming() != MethodDescriptor.Streaming.NONE) {
+            return CompletableFuture.failedFuture(new UnimplementedException(method.fullName() + " streams (expected:"
+                    + " a method without Stream parameters or results; streams are carried by gRPC and server-sent"
+                    + " events, not messages)"));
+        }
+        Message.Builder command = command(call);
+        Deadline deadline = call.context().deadline().orElse(null);
+        if (method.oneWay()) {
+            rt.send(command.deadline(deadline).build());
+            return CompletableFuture.completedFuture(null);
+        }
+        if (deadline == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(method.fullName() + ": an interceptor"
+                    + " removed the deadline (expected: a command that waits for a reply has one)"));
+        }
         if (deadline.expired()) {
-            return CompletableFuture.failedFuture(new DeadlineExceededException(descriptor.fullName()
+            return CompletableFuture.failedFuture(new DeadlineExceededException(method.fullName()
                     + ": deadline exceeded before the command was sent"));
         }
         Message message = command.replyTo(replies.channel()).deadline(deadline).build();
-        PendingReply pending = new PendingReply(replies, rt, message.id(), descriptor.fullName(), descriptor.resultType());
+        PendingReply pending = new PendingReply(replies, rt, message.id(), method.fullName(), method.resultType());
         replies.await(pending, deadline);
+        // Cancelled from above (the caller, a policy's deadline, a hedge that lost): stop waiting.
+        pending.future.whenComplete((v, f) -> {
+            if (pending.future.isCancelled()) {
+                replies.finish(pending);
+            }
+        });
         try {
             rt.send(message);
         } catch (CourierException e) {
@@ -111,16 +126,23 @@ public final class CommandClient implements InvocationHandler {
         return pending.future;
     }
 
-    private Message.Builder command(MethodDescriptor descriptor, Object[] args) {
+    private Message.Builder command(Call call) {
+        MethodDescriptor method = call.method();
         Codec codec = rt.codec();
         Message.Builder b = Message.builder()
                 .channel(CommandServer.channel(service))
-                .type(CommandServer.type(service, descriptor))
+                .type(CommandServer.type(service, method))
                 .source(rt.name)
                 .contentType(codec.mediaType());
-        CallContext.current().metadata().get(MessageHeaders.TRACE_CONTEXT).ifPresent(b::traceContext);
-        for (ParameterDescriptor p : descriptor.parameters()) {
-            Object value = args[p.index()];
+        for (Map.Entry<String, List<String>> h : call.context().metadata().asMap().entrySet()) {
+            if (h.getKey().equals(MessageHeaders.TRACE_CONTEXT)) {
+                b.traceContext(h.getValue().get(0));
+            } else if (!h.getKey().startsWith("courier-")) {
+                h.getValue().forEach(v -> b.header(h.getKey(), v));
+            }
+        }
+        for (ParameterDescriptor p : method.parameters()) {
+            Object value = call.args().get(p.index());
             if (p.kind() == ParameterDescriptor.Kind.BODY) {
                 b.payload(codec.encode(value, p.type()));
             } else {

@@ -1,14 +1,20 @@
 package io.courier.messaging.internal;
 
+import io.courier.Call;
 import io.courier.CourierException;
+import io.courier.Interceptor;
 import io.courier.InvalidArgumentException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.internal.InterceptorChain;
 import io.courier.internal.RequiredValues;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Serves a contract from its command channel: reads the method from the message type and the
@@ -19,11 +25,13 @@ public final class CommandServer implements Processor {
     private final MessagingRuntime rt;
     private final ServiceDescriptor service;
     private final Object impl;
+    private final InterceptorChain chain;
 
-    public CommandServer(MessagingRuntime rt, ServiceDescriptor service, Object impl) {
+    public CommandServer(MessagingRuntime rt, ServiceDescriptor service, Object impl, List<Interceptor> interceptors) {
         this.rt = rt;
         this.service = service;
         this.impl = impl;
+        this.chain = new InterceptorChain(interceptors, this::invoke);
     }
 
     /** The channel a contract's commands are sent to. */
@@ -42,18 +50,12 @@ public final class CommandServer implements Processor {
         Object[] args = arguments(m, method);
         Object result;
         try {
-            result = MessagingRuntime.contextOf(m).call(() -> {
-                Object r = method.method().invoke(impl, args);
-                if (method.shape() == MethodDescriptor.Shape.ASYNC) {
-                    if (r == null) {
-                        throw new IllegalStateException(method.fullName() + " returned null (expected: a future)");
-                    }
-                    // Blocking is fine: handlers run on virtual threads.
-                    return ((CompletionStage<?>) r).toCompletableFuture().get();
-                }
-                return r;
-            });
-        } catch (Exception failure) {
+            // The server interceptors, then the implementation, on this (the consumer's) thread;
+            // the consumer interrupts it if the command's deadline passes.
+            result = chain.proceed(Call.of(service, method, args, MessagingRuntime.contextOf(m), null)).get();
+        } catch (Exception thrown) {
+            Exception failure = thrown instanceof ExecutionException e && e.getCause() instanceof Exception cause
+                    ? cause : thrown;
             CourierException answer = m.replyTo().isPresent()
                     ? MessagingRuntime.answerFor(failure, method.fullName()) : null;
             if (answer == null) {
@@ -63,6 +65,26 @@ public final class CommandServer implements Processor {
             return;
         }
         rt.reply(m, result, method.resultType());
+    }
+
+    /** The end of the server chain: the implementation, with the call's context current. */
+    private CompletableFuture<Object> invoke(Call call) {
+        MethodDescriptor method = call.method();
+        try {
+            return CompletableFuture.completedFuture(call.context().call(() -> {
+                Object r = method.method().invoke(impl, call.args().toArray());
+                if (method.shape() == MethodDescriptor.Shape.ASYNC) {
+                    if (r == null) {
+                        throw new IllegalStateException(method.fullName() + " returned null (expected: a future)");
+                    }
+                    // Blocking is fine: handlers run on virtual threads.
+                    return ((CompletionStage<?>) r).toCompletableFuture().get();
+                }
+                return r;
+            }));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(MessagingRuntime.unwrap(e));
+        }
     }
 
     @Override

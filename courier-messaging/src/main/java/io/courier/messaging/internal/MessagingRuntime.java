@@ -11,6 +11,7 @@ import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
+import io.courier.internal.Errors;
 import io.courier.internal.RequiredValues;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
@@ -188,16 +189,19 @@ public final class MessagingRuntime {
 
     /**
      * The answer for a handler's failure when someone waits for it, or null when the failure
-     * should be retried: Courier exceptions are answers, as over RPC; so are the caller's
-     * mistakes ({@link IllegalArgumentException}) and missing features.
+     * should be retried. Courier exceptions the handler threw are answers, as over RPC, and so
+     * are missing features. A failure of a call the handler made is retried when that call was
+     * refused before doing anything (retry-safe), else answered as this handler's own failure,
+     * never retry-safe. Anything else, an {@link IllegalArgumentException} of the handler's own
+     * code included, is a bug: retried, then dead-lettered.
      */
     static CourierException answerFor(Throwable failure, String what) {
         Throwable t = unwrap(failure);
         if (t instanceof CourierException c) {
-            return c;
-        }
-        if (t instanceof IllegalArgumentException) {
-            return new InvalidArgumentException(what + ": " + t.getMessage());
+            if (!Errors.isDownstream(c)) {
+                return c;
+            }
+            return c.retrySafe() ? null : Errors.ownFailure(c, what);
         }
         if (t instanceof UnsupportedOperationException) {
             return new UnimplementedException(what + " is not implemented by this service");

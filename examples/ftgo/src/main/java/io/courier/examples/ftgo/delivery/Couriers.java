@@ -1,5 +1,6 @@
 package io.courier.examples.ftgo.delivery;
 
+import io.courier.InvalidArgumentException;
 import io.courier.examples.ftgo.Money;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class Couriers implements DeliveryService {
     public DeliveryQuote quote(String courier, QuoteRequest request) {
         Offer offer = OFFERS.get(courier);
         if (offer == null) {
-            throw new IllegalArgumentException("courier: " + courier + " (expected: one of " + ON_DUTY + ")");
+            throw new InvalidArgumentException("courier: " + courier + " (expected: one of " + ON_DUTY + ")");
         }
         DeliveryQuote quote = new DeliveryQuote(courier, request.orderId(), offer.fee(), offer.minutes());
         // A request may come twice (at-least-once delivery): the quote is kept once.

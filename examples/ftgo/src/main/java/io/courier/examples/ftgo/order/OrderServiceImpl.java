@@ -1,6 +1,7 @@
 package io.courier.examples.ftgo.order;
 
 import io.courier.CourierException;
+import io.courier.FailedPreconditionException;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
 import io.courier.NotFoundException;
@@ -67,7 +68,15 @@ public final class OrderServiceImpl implements OrderService {
         }
         Money total = total(order);
         // Blocking calls on this handler's virtual thread; they inherit what is left of our deadline.
-        consumers.validateOrder(order.consumerId(), total);
+        try {
+            consumers.validateOrder(order.consumerId(), total);
+        } catch (NotFoundException | FailedPreconditionException e) {
+            // The consumer service's answer, made ours on purpose: an error a downstream call raises
+            // and a handler lets escape reaches its caller only as this hop's failure, without its text.
+            throw e instanceof NotFoundException
+                    ? new NotFoundException("consumer " + order.consumerId() + " does not exist")
+                    : new FailedPreconditionException(e.getMessage(), e.details());
+        }
         String id = UUID.randomUUID().toString();
         Authorization card = accounting.authorize(new CardAuthorization(id, order.consumerId(), total));
 

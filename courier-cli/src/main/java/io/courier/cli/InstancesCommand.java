@@ -1,56 +1,55 @@
-package io.courier.discovery.cli;
+package io.courier.cli;
 
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.backend.LocalDiscovery;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./courier instances [service] [--dir DIR]}: lists the instances the local registry
- * knows, with their health and whether their lease is live, one line each.
+ * {@code courier instances [service] [--dir DIR]}: the instances the local registry knows, with
+ * their health and whether their lease is live, one line each.
  */
-public final class ListInstances {
-    private ListInstances() {
-    }
+@Command(name = "instances", mixinStandardHelpOptions = true,
+        description = "Lists the instances the local registry knows, with health and lease.")
+final class InstancesCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
 
-    /** Runs the command; exits 2 on bad arguments. */
-    public static void main(String[] args) {
-        String service = "";
+    @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "Only this service's instances.")
+    private String service = "";
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "The registry directory (default: "
+            + "-Dcourier.discovery.dir, else courier-discovery in java.io.tmpdir).")
+    private Path dir;
+
+    @Override
+    public Integer call() {
         LocalDiscovery.Builder config = LocalDiscovery.builder();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dir" -> {
-                    if (i + 1 == args.length) {
-                        usage("--dir: missing directory");
-                    }
-                    config.directory(Path.of(args[++i]));
-                }
-                case "-h", "--help" -> {
-                    usage(null);
-                }
-                default -> {
-                    if (args[i].startsWith("-") || !service.isEmpty()) {
-                        usage("unexpected argument: " + args[i]);
-                    }
-                    service = args[i];
-                }
-            }
+        if (dir != null) {
+            config.directory(dir);
         }
         try (LocalDiscovery local = config.build()) {
-            print(local, service, System.out);
+            print(local, service, spec.commandLine().getOut());
         }
+        return 0;
     }
 
     /** Writes the table of {@code service}'s instances (every service's when empty) to {@code out}. */
-    static void print(LocalDiscovery local, String service, PrintStream out) {
+    static void print(LocalDiscovery local, String service, PrintWriter out) {
         List<LocalDiscovery.Entry> entries = local.entries(service);
         if (entries.isEmpty()) {
             out.println("No instances" + (service.isEmpty() ? "" : " of " + service) + " registered in "
                     + local.directory());
+            out.flush();
             return;
         }
         List<String[]> rows = new ArrayList<>();
@@ -78,20 +77,10 @@ public final class ListInstances {
             out.println(line.toString().stripTrailing());
         }
         out.println("(registry: " + local.directory() + ")");
+        out.flush();
     }
 
     private static String dash(String s) {
         return s.isEmpty() ? "-" : s;
-    }
-
-    private static void usage(String error) {
-        PrintStream out = error == null ? System.out : System.err;
-        if (error != null) {
-            out.println("courier instances: " + error);
-        }
-        out.println("Usage: ./courier instances [service] [--dir DIR]");
-        out.println("Lists the instances the local registry knows (default directory: -Dcourier.discovery.dir,");
-        out.println("else courier-discovery in java.io.tmpdir), with health and lease.");
-        System.exit(error == null ? 0 : 2);
     }
 }

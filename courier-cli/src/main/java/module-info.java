@@ -1,0 +1,11 @@
+/**
+ * The {@code courier} command line, on picocli: an application module (it holds the main
+ * class), never a dependency of a service.
+ */
+module io.courier.cli {
+    requires io.courier.discovery;
+    requires info.picocli;
+
+    // picocli reads the command classes' annotations and sets their fields reflectively.
+    opens io.courier.cli to info.picocli;
+}
