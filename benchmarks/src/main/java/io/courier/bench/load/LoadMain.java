@@ -54,6 +54,7 @@ public final class LoadMain {
             case "grpc" -> harness.grpc();
             case "messaging" -> harness.messaging();
             case "rabbitmq" -> harness.rabbitmq();
+            case "kafka" -> harness.kafka();
             case "all" -> {
                 harness.floor();
                 harness.rest();
@@ -62,7 +63,7 @@ public final class LoadMain {
                 harness.vsFloor();
             }
             default -> {
-                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq or all)");
+                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq, kafka or all)");
                 System.exit(2);
             }
         }
@@ -249,6 +250,32 @@ public final class LoadMain {
                 + "(events handled per second, latency from publishing to the handler)", closed, List.of());
         ratio("courier-rabbitmq-vs-amqp-client", median(all, "courier-rabbitmq", Measurement::throughput)
                 / median(all, "amqp-client", Measurement::throughput));
+    }
+
+    /**
+     * Publish/subscribe through an embedded single-node Kafka started in this JVM: courier-kafka
+     * against plain kafka-clients doing the same by hand. Not part of "all".
+     */
+    private void kafka() throws Exception {
+        current = "kafka";
+        List<Measurement> closed = new ArrayList<>();
+        try (io.courier.kafka.embedded.EmbeddedKafka kafka = io.courier.kafka.embedded.EmbeddedKafka.builder().build().start()) {
+            // Unrecorded: the first run on a fresh broker is slower, whichever client makes it.
+            progress("kafka", "warm-up", 0, "both clients, " + WARMUP + " s each, not recorded");
+            KafkaLoad.raw(kafka.bootstrapServers(), IN_FLIGHT, 0, WARMUP);
+            KafkaLoad.courier(kafka.bootstrapServers(), IN_FLIGHT, 0, WARMUP);
+            for (int round = 0; round < ROUNDS; round++) {
+                progress("kafka", "kafka-clients", round, "closed loop, " + IN_FLIGHT + " unhandled at most");
+                closed.add(record(KafkaLoad.raw(kafka.bootstrapServers(), IN_FLIGHT, WARMUP, SECONDS)));
+                progress("kafka", "courier-kafka", round, "closed loop, " + IN_FLIGHT + " unhandled at most");
+                closed.add(record(KafkaLoad.courier(kafka.bootstrapServers(), IN_FLIGHT, WARMUP, SECONDS)));
+            }
+        }
+        table("kafka: publish-subscribe, JSON ~100-byte events over 64 keys, 8 partitions, acks=all, idempotent, linger 5 ms, "
+                + "offsets committed after handling (events handled per second, latency from publishing to the handler)",
+                closed, List.of());
+        ratio("kafka-throughput-vs-kafka-clients", median(all, "courier-kafka", Measurement::throughput)
+                / median(all, "kafka-clients", Measurement::throughput));
     }
 
     /** How close each protocol comes to the raw TCP floor measured in the same run. */

@@ -1,0 +1,201 @@
+package io.courier.kafka;
+
+import io.courier.Ticker;
+import io.courier.UnavailableException;
+import io.courier.kafka.internal.Context;
+import io.courier.kafka.internal.GroupConsumer;
+import io.courier.kafka.internal.Publisher;
+import io.courier.kafka.internal.Topics;
+import io.courier.messaging.Message;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.DeliveryHandler;
+import io.courier.messaging.spi.MessageBroker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Courier broker SPI on Apache Kafka. A channel is a topic, created on first use with the
+ * configured partitions; the partition key is the record key, so Kafka's partitioner keeps each
+ * key's messages in order in one partition; a subscriber group is a consumer group. Courier's
+ * envelope travels as record headers with UTF-8 values, readable by any Kafka client.
+ *
+ * <pre>{@code
+ * try (KafkaBroker broker = KafkaBroker.create(KafkaConfig.builder().bootstrapServers("kafka:9092").build());
+ *      Messaging messaging = Messaging.builder().name("billing").broker(broker).build()) {
+ *     messaging.subscribe(OrderCreated.class, "billing", event -> bill(event));
+ * }
+ * }</pre>
+ *
+ * <p><b>Delivery.</b> Sends go through one idempotent producer ({@code acks=all} by default)
+ * and complete when Kafka acknowledged the record. Each subscription is a consumer with a poll
+ * thread of its own; records are handed over one partition at a time in offset order, on
+ * virtual threads, and may be settled in any order. Offsets are committed only after handling,
+ * per partition, at the lowest offset not yet settled: at least once. A partition with
+ * {@linkplain KafkaConfig#maxUnsettledPerPartition() too many records unsettled} is paused, not
+ * left unpolled. A nack seeks the partition back to the nacked record. When partitions move
+ * to another member, what was settled is committed first.
+ *
+ * <p><b>Replies.</b> A group whose name is its channel's (a {@code Messaging} instance's reply
+ * channel) is private: a one-partition topic read with {@code assign()} from its start, with
+ * no group, and deleted when the subscription closes.
+ *
+ * <p>Thread-safe. {@link #close()} stops every subscription (each waits up to
+ * {@linkplain KafkaConfig#shutdownGrace() the shutdown grace} for its handler, then commits
+ * and leaves its group), sends what the producer buffered, and ends every thread it started.
+ */
+public final class KafkaBroker implements MessageBroker {
+    private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
+
+    private final KafkaConfig config;
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("courier-kafka-", 0).factory());
+    private final Context ctx;
+    private final List<GroupConsumer> consumers = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private KafkaBroker(KafkaConfig config) {
+        this.config = config;
+        Map<String, Object> admin = new HashMap<>(config.consumerProperties());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.clientId() + "-admin");
+        int readyMillis = (int) config.readyTimeout().toMillis();
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, readyMillis);
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(readyMillis, 15_000)); // at most the former
+        Topics topics = new Topics(Admin.create(admin), config.partitions(), config.replicationFactor(),
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.maxMessageBytes())),
+                config.readyTimeout());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.ctx = new Context(config, topics, new Publisher(producer, topics, Clock.systemUTC()), threads,
+                Clock.systemUTC(), Ticker.system());
+    }
+
+    private static Map<String, Object> producerProperties(KafkaConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        // The first send to a new topic waits for its metadata: ask again soon, not after 100 ms and more.
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+        p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+        p.putAll(config.producerProperties());
+        int sendMillis = (int) config.sendTimeout().toMillis();
+        int lingerMillis = (int) config.linger().toMillis();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId() + "-producer");
+        p.put(ProducerConfig.ACKS_CONFIG, config.acks());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, config.idempotence());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMillis);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, config.batchSize());
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.maxMessageBytes());
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, sendMillis);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, Math.min(30_000, sendMillis - lingerMillis)));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendMillis);
+        return p;
+    }
+
+    /**
+     * A broker for {@code config}. Clients connect lazily, so this succeeds while Kafka is
+     * down; the first send or subscription then fails retry-safe.
+     */
+    public static KafkaBroker create(KafkaConfig config) {
+        return new KafkaBroker(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The configuration. */
+    public KafkaConfig config() {
+        return config;
+    }
+
+    /**
+     * Sends {@code message} to the topic of its channel, creating the topic on first use. The
+     * future completes when Kafka acknowledged the record, or fails with an
+     * {@link UnavailableException} that says whether a retry is safe.
+     */
+    @Override
+    public CompletableFuture<Void> send(Message message) {
+        Objects.requireNonNull(message, "message");
+        if (closed) {
+            return CompletableFuture.failedFuture(new UnavailableException(
+                    "Kafka broker is closed; " + message + " was not sent"));
+        }
+        return ctx.publisher().send(message);
+    }
+
+    /**
+     * Joins {@code group} on {@code channel}, creating the channel's topic if needed, and
+     * returns once this consumer has its share of the partitions.
+     *
+     * @throws UnavailableException (retry-safe) when Kafka cannot be reached in time
+     * @throws IllegalArgumentException when {@code channel} is not a legal topic name
+     */
+    @Override
+    public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+        requireText(channel, "channel");
+        requireText(group, "group");
+        Objects.requireNonNull(handler, "handler");
+        if (closed) {
+            throw new IllegalStateException("Kafka broker is closed (expected: subscribe before close)");
+        }
+        GroupConsumer consumer = new GroupConsumer(ctx, channel, group, handler, consumers::remove);
+        consumers.add(consumer);
+        try {
+            consumer.start();
+        } catch (RuntimeException e) {
+            consumers.remove(consumer);
+            throw e;
+        }
+        return consumer;
+    }
+
+    /** The partitions {@code subscription} holds now, for tests. */
+    static List<Integer> partitions(Subscription subscription) {
+        return ((GroupConsumer) subscription).partitions();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        consumers.parallelStream().forEach(GroupConsumer::close);
+        ctx.publisher().close(Duration.ofSeconds(5));
+        ctx.topics().close();
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Kafka broker: handlers still running 10 s after close; they ignore interruption");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + config + "]";
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"\"") + " (expected: a non-empty string)");
+        }
+    }
+}

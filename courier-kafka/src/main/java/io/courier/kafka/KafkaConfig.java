@@ -1,0 +1,438 @@
+package io.courier.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * How a {@link KafkaBroker} reaches Kafka, creates topics, produces and consumes. Immutable;
+ * variants by {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * KafkaConfig config = KafkaConfig.builder().bootstrapServers("kafka-1:9092,kafka-2:9092")
+ *     .clientId("billing").partitions(16).linger(Duration.ofMillis(10)).compression("lz4").build();
+ * }</pre>
+ *
+ * <p>The defaults favour safety: idempotent producers with {@code acks=all}, offsets committed
+ * only after handling. Settings Courier has no method for (security, for instance) are passed
+ * through {@link Builder#producerProperty} and {@link Builder#consumerProperty}; Courier's own
+ * settings win where both name the same property.
+ */
+public final class KafkaConfig {
+    private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
+
+    private final String bootstrapServers;
+    private final String clientId;
+    private final int partitions;
+    private final Optional<Short> replicationFactor;
+    private final Duration linger;
+    private final int batchSize;
+    private final String compression;
+    private final boolean idempotence;
+    private final String acks;
+    private final Duration sendTimeout;
+    private final int maxMessageBytes;
+    private final int maxPollRecords;
+    private final Duration maxPollInterval;
+    private final Duration sessionTimeout;
+    private final Duration heartbeatInterval;
+    private final int maxUnsettledPerPartition;
+    private final Duration shutdownGrace;
+    private final Duration readyTimeout;
+    private final Map<String, String> producerProperties;
+    private final Map<String, String> consumerProperties;
+
+    private KafkaConfig(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.clientId = b.clientId;
+        this.partitions = b.partitions;
+        this.replicationFactor = b.replicationFactor;
+        this.linger = b.linger;
+        this.batchSize = b.batchSize;
+        this.compression = b.compression;
+        this.idempotence = b.idempotence;
+        this.acks = b.acks;
+        this.sendTimeout = b.sendTimeout;
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.maxPollRecords = b.maxPollRecords;
+        this.maxPollInterval = b.maxPollInterval;
+        this.sessionTimeout = b.sessionTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.maxUnsettledPerPartition = b.maxUnsettledPerPartition;
+        this.shutdownGrace = b.shutdownGrace;
+        this.readyTimeout = b.readyTimeout;
+        this.producerProperties = Map.copyOf(b.producerProperties);
+        this.consumerProperties = Map.copyOf(b.consumerProperties);
+    }
+
+    /** The defaults: Kafka on {@code 127.0.0.1:9092}. */
+    public static KafkaConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder with the {@linkplain #defaults() defaults}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bootstrapServers = bootstrapServers;
+        b.clientId = clientId;
+        b.partitions = partitions;
+        b.replicationFactor = replicationFactor;
+        b.linger = linger;
+        b.batchSize = batchSize;
+        b.compression = compression;
+        b.idempotence = idempotence;
+        b.acks = acks;
+        b.sendTimeout = sendTimeout;
+        b.maxMessageBytes = maxMessageBytes;
+        b.maxPollRecords = maxPollRecords;
+        b.maxPollInterval = maxPollInterval;
+        b.sessionTimeout = sessionTimeout;
+        b.heartbeatInterval = heartbeatInterval;
+        b.maxUnsettledPerPartition = maxUnsettledPerPartition;
+        b.shutdownGrace = shutdownGrace;
+        b.readyTimeout = readyTimeout;
+        b.producerProperties.putAll(producerProperties);
+        b.consumerProperties.putAll(consumerProperties);
+        return b;
+    }
+
+    /** The brokers to connect to first, {@code host:port[,host:port...]}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The prefix of the client ids of this broker's producer, consumers and admin client. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Partitions of the topics Courier creates. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Replicas of the topics Courier creates; empty for the broker's default. */
+    public Optional<Short> replicationFactor() {
+        return replicationFactor;
+    }
+
+    /** The producer's {@code linger.ms}. */
+    public Duration linger() {
+        return linger;
+    }
+
+    /** The producer's {@code batch.size} in bytes. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The producer's {@code compression.type}. */
+    public String compression() {
+        return compression;
+    }
+
+    /** Whether the producer is idempotent ({@code enable.idempotence}). */
+    public boolean idempotence() {
+        return idempotence;
+    }
+
+    /** The producer's {@code acks}. */
+    public String acks() {
+        return acks;
+    }
+
+    /** How long a send may take before it fails retry-safe ({@code delivery.timeout.ms}). */
+    public Duration sendTimeout() {
+        return sendTimeout;
+    }
+
+    /** The largest message, in bytes ({@code max.request.size}, and {@code max.message.bytes} of created topics). */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** The consumer's {@code max.poll.records}. */
+    public int maxPollRecords() {
+        return maxPollRecords;
+    }
+
+    /** The consumer's {@code max.poll.interval.ms}. */
+    public Duration maxPollInterval() {
+        return maxPollInterval;
+    }
+
+    /** The consumer's {@code session.timeout.ms}. */
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /** The consumer's {@code heartbeat.interval.ms}. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** Messages of one partition handed over and not yet settled before the partition is paused. */
+    public int maxUnsettledPerPartition() {
+        return maxUnsettledPerPartition;
+    }
+
+    /** How long closing a subscription waits for handlers to settle what they were handed. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    /** How long creating a topic or joining a group may take before it fails retry-safe. */
+    public Duration readyTimeout() {
+        return readyTimeout;
+    }
+
+    /** Extra producer properties. */
+    public Map<String, String> producerProperties() {
+        return producerProperties;
+    }
+
+    /** Extra consumer properties. */
+    public Map<String, String> consumerProperties() {
+        return consumerProperties;
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaConfig[" + bootstrapServers + ", clientId=" + clientId + ", partitions=" + partitions
+                + ", acks=" + acks + ", idempotence=" + idempotence + ", linger=" + linger.toMillis() + "ms, batchSize="
+                + batchSize + ", compression=" + compression + "]";
+    }
+
+    /** Builds a {@link KafkaConfig}; not thread-safe. */
+    public static final class Builder {
+        private String bootstrapServers = "127.0.0.1:9092";
+        private String clientId = "courier";
+        private int partitions = 8;
+        private Optional<Short> replicationFactor = Optional.empty();
+        private Duration linger = Duration.ofMillis(5);
+        private int batchSize = 16_384;
+        private String compression = "none";
+        private boolean idempotence = true;
+        private String acks = "all";
+        private Duration sendTimeout = Duration.ofSeconds(30);
+        private int maxMessageBytes = 8 * 1024 * 1024;
+        private int maxPollRecords = 500;
+        private Duration maxPollInterval = Duration.ofMinutes(5);
+        private Duration sessionTimeout = Duration.ofSeconds(10);
+        private Duration heartbeatInterval = Duration.ofMillis(500);
+        private int maxUnsettledPerPartition = 1000;
+        private Duration shutdownGrace = Duration.ofSeconds(5);
+        private Duration readyTimeout = Duration.ofSeconds(30);
+        private final Map<String, String> producerProperties = new TreeMap<>();
+        private final Map<String, String> consumerProperties = new TreeMap<>();
+
+        private Builder() {
+        }
+
+        /** The brokers to connect to first (default {@code 127.0.0.1:9092}). */
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = requireText(servers, "bootstrapServers");
+            return this;
+        }
+
+        /** The prefix of client ids (default {@code courier}), as the broker's logs and quotas show them. */
+        public Builder clientId(String clientId) {
+            this.clientId = requireText(clientId, "clientId");
+            return this;
+        }
+
+        /**
+         * Partitions of the topics Courier creates (default 8): how many instances of a group
+         * consume a channel at once. Topics that exist keep their partitions.
+         */
+        public Builder partitions(int partitions) {
+            this.partitions = requireRange(partitions, 1, 10_000, "partitions");
+            return this;
+        }
+
+        /** Replicas of the topics Courier creates (default: the broker's {@code default.replication.factor}). */
+        public Builder replicationFactor(int replicas) {
+            this.replicationFactor = Optional.of((short) requireRange(replicas, 1, Short.MAX_VALUE, "replicationFactor"));
+            return this;
+        }
+
+        /** How long the producer waits to fill a batch (default 5 ms, Kafka's {@code linger.ms}). */
+        public Builder linger(Duration linger) {
+            Objects.requireNonNull(linger, "linger");
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("linger: " + linger + " (expected: >= 0)");
+            }
+            this.linger = linger;
+            return this;
+        }
+
+        /** The producer's batch size in bytes per partition (default 16384). */
+        public Builder batchSize(int bytes) {
+            this.batchSize = requireRange(bytes, 0, Integer.MAX_VALUE, "batchSize");
+            return this;
+        }
+
+        /** The producer's compression: none (default), gzip, snappy, lz4 or zstd. */
+        public Builder compression(String compression) {
+            Objects.requireNonNull(compression, "compression");
+            if (!COMPRESSIONS.contains(compression)) {
+                throw new IllegalArgumentException("compression: \"" + compression + "\" (expected: one of none, gzip,"
+                        + " snappy, lz4, zstd)");
+            }
+            this.compression = compression;
+            return this;
+        }
+
+        /**
+         * Whether the producer is idempotent (default true): retries inside the producer do not
+         * duplicate or reorder messages. Needs {@code acks=all}.
+         */
+        public Builder idempotence(boolean idempotence) {
+            this.idempotence = idempotence;
+            return this;
+        }
+
+        /** How many replicas must have a message before a send completes: {@code all} (default), {@code 1} or {@code 0}. */
+        public Builder acks(String acks) {
+            Objects.requireNonNull(acks, "acks");
+            if (!Set.of("all", "1", "0").contains(acks)) {
+                throw new IllegalArgumentException("acks: \"" + acks + "\" (expected: all, 1 or 0)");
+            }
+            this.acks = acks;
+            return this;
+        }
+
+        /**
+         * How long a send may take, retries inside the producer and waiting for a broker that is
+         * away included, before it fails retry-safe (default 30 s).
+         */
+        public Builder sendTimeout(Duration timeout) {
+            this.sendTimeout = requirePositive(timeout, "sendTimeout");
+            return this;
+        }
+
+        /** The largest message in bytes, envelope included (default 8 MiB). */
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = requireRange(bytes, 1024, Integer.MAX_VALUE, "maxMessageBytes");
+            return this;
+        }
+
+        /** Records one poll returns at most (default 500). */
+        public Builder maxPollRecords(int records) {
+            this.maxPollRecords = requireRange(records, 1, Integer.MAX_VALUE, "maxPollRecords");
+            return this;
+        }
+
+        /**
+         * How long a consumer may go between polls before Kafka drops it from its group
+         * (default 5 min). Courier polls continuously, pausing partitions instead of stalling,
+         * so slow handlers do not count against it.
+         */
+        public Builder maxPollInterval(Duration interval) {
+            this.maxPollInterval = requirePositive(interval, "maxPollInterval");
+            return this;
+        }
+
+        /**
+         * How long a consumer that stopped heartbeating keeps its partitions (default 10 s): the
+         * longest its partitions go unconsumed after its process died. The broker bounds it
+         * ({@code group.min.session.timeout.ms}, 6 s by default).
+         */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeout = requirePositive(timeout, "sessionTimeout");
+            return this;
+        }
+
+        /** How often a consumer heartbeats (default 500 ms): how fast it learns of a rebalance. */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * Messages of one partition handed to the handler and not yet settled before Courier
+         * pauses the partition (default 1000): the window in which other keys go on while one
+         * key is parked for retry.
+         */
+        public Builder maxUnsettledPerPartition(int max) {
+            this.maxUnsettledPerPartition = requireRange(max, 1, 1_000_000, "maxUnsettledPerPartition");
+            return this;
+        }
+
+        /** How long closing a subscription waits for what its handler was handed to be settled (default 5 s). */
+        public Builder shutdownGrace(Duration grace) {
+            Objects.requireNonNull(grace, "shutdownGrace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("shutdownGrace: " + grace + " (expected: >= 0)");
+            }
+            this.shutdownGrace = grace;
+            return this;
+        }
+
+        /** How long creating a topic, or joining a group when subscribing, may take (default 30 s). */
+        public Builder readyTimeout(Duration timeout) {
+            this.readyTimeout = requirePositive(timeout, "readyTimeout");
+            return this;
+        }
+
+        /** A producer property Courier has no method for (security, for instance). */
+        public Builder producerProperty(String name, String value) {
+            producerProperties.put(requireText(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** A consumer (and admin client) property Courier has no method for. */
+        public Builder consumerProperty(String name, String value) {
+            consumerProperties.put(requireText(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException when settings contradict each other
+         */
+        public KafkaConfig build() {
+            if (idempotence && !acks.equals("all")) {
+                throw new IllegalArgumentException("acks: \"" + acks + "\" (expected: all while idempotence is on;"
+                        + " turn idempotence off for acks 1 or 0)");
+            }
+            if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
+                throw new IllegalArgumentException("heartbeatInterval: " + heartbeatInterval
+                        + " (expected: < sessionTimeout " + sessionTimeout + ")");
+            }
+            return new KafkaConfig(this);
+        }
+
+        private static String requireText(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"" + value + "\"")
+                        + " (expected: a non-blank string)");
+            }
+            return value;
+        }
+
+        private static int requireRange(int value, int min, int max, String name) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+            }
+            return d;
+        }
+    }
+}

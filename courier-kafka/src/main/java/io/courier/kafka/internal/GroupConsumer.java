@@ -1,0 +1,360 @@
+package io.courier.kafka.internal;
+
+import io.courier.UnavailableException;
+import io.courier.kafka.KafkaConfig;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.DeliveryHandler;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscription: a Kafka consumer in the group, driven by a poll thread of its own that
+ * never waits for a handler. Records go to one {@link PartitionLane} per assigned partition;
+ * a partition with too many records unsettled is paused rather than left unpolled, so slow
+ * handlers, parked keys and retries never push the consumer past {@code max.poll.interval.ms}.
+ * Offsets are committed after handling, per partition, at the lowest offset not yet settled.
+ *
+ * <p>A group whose name is its channel's is private: one instance's reply channel. It reads its
+ * one-partition topic with {@code assign()} from the start, with no group and no rebalance, and
+ * deletes the topic when closed. Thread-safe.
+ */
+public final class GroupConsumer implements Subscription {
+    private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final Context ctx;
+    private final String channel;
+    private final String group;
+    private final DeliveryHandler handler;
+    private final Consumer<GroupConsumer> onClose;
+    private final boolean isPrivate;
+    private final Map<TopicPartition, PartitionLane> lanes = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private final CompletableFuture<Void> assigned = new CompletableFuture<>();
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private String topic;
+    private Thread poller;
+    private volatile boolean stopping;
+    private volatile boolean closed;
+
+    public GroupConsumer(Context ctx, String channel, String group, DeliveryHandler handler,
+                         Consumer<GroupConsumer> onClose) {
+        this.ctx = ctx;
+        this.channel = channel;
+        this.group = group;
+        this.handler = handler;
+        this.onClose = onClose;
+        this.isPrivate = channel.equals(group);
+    }
+
+    @Override
+    public String channel() {
+        return channel;
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    boolean isPrivate() {
+        return isPrivate;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Creates the topic if needed, joins the group and returns once this consumer has its
+     * partitions (possibly none, when the group has more members than the topic partitions).
+     *
+     * @throws UnavailableException (retry-safe) when Kafka cannot be reached in time
+     */
+    public void start() {
+        KafkaConfig config = ctx.config();
+        topic = isPrivate ? ctx.topics().createPrivate(channel) : ctx.topics().ensure(channel);
+        consumer = new KafkaConsumer<>(properties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        if (isPrivate) {
+            TopicPartition only = new TopicPartition(topic, 0);
+            consumer.assign(List.of(only));
+            consumer.seek(only, 0); // a new topic starts at 0: no offset lookup before the first fetch
+            lanes.put(only, new PartitionLane(only, this, ctx, handler));
+            assigned.complete(null);
+        } else {
+            consumer.subscribe(List.of(topic), new Rebalance());
+        }
+        poller = Thread.ofPlatform().name("courier-kafka-" + channel + "-" + group).daemon().start(this::run);
+        try {
+            assigned.get(config.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            close();
+            throw new UnavailableException("joining group " + group + " on Kafka topic " + topic + " took longer than "
+                    + config.readyTimeout().toMillis() + " ms; retry once the broker is reachable", Map.of(), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new UnavailableException("interrupted while joining group " + group + " on " + topic, Map.of(), true, e);
+        }
+    }
+
+    private Map<String, Object> properties(KafkaConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        // A new topic's metadata is fetched again soon, not after Kafka's default 100 ms and more.
+        p.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+        p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+        p.putAll(config.consumerProperties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-" + group + "-" + IDS.incrementAndGet());
+        if (!isPrivate) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // What was sent before the group's first member subscribed is kept for it.
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) config.maxPollInterval().toMillis());
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) config.heartbeatInterval().toMillis());
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Math.max(1024 * 1024, config.maxMessageBytes()));
+        return p;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                try {
+                    for (PartitionLane lane : lanes.values()) {
+                        long restart = lane.takeRestart();
+                        if (restart >= 0) {
+                            consumer.seek(lane.tp, restart);
+                        }
+                    }
+                    pauseOrResume();
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    for (TopicPartition tp : records.partitions()) {
+                        PartitionLane lane = lanes.get(tp);
+                        if (lane != null) {
+                            lane.offer(records.records(tp));
+                        }
+                    }
+                    commit(false);
+                } catch (KafkaException | IllegalStateException e) {
+                    if (closed) {
+                        break;
+                    }
+                    log.warn("{} group {}: consuming failed ({}); polling again", channel, group, e.toString());
+                    Thread.sleep(100); // a backoff before the next poll, not a wait for a condition
+                }
+            }
+        } catch (InterruptedException e) {
+            log.debug("{} group {}: poll thread interrupted", channel, group);
+        } catch (RuntimeException e) {
+            log.error("{} group {}: the poll thread stopped on an unexpected failure", channel, group, e);
+            assigned.completeExceptionally(e);
+        } finally {
+            finish();
+        }
+    }
+
+    private void pauseOrResume() {
+        int max = ctx.config().maxUnsettledPerPartition();
+        Set<TopicPartition> pause = new HashSet<>();
+        Set<TopicPartition> resume = new HashSet<>();
+        for (PartitionLane lane : lanes.values()) {
+            int load = lane.load();
+            if (stopping || load >= max) {
+                if (paused.add(lane.tp)) {
+                    pause.add(lane.tp);
+                }
+            } else if (load <= max / 2 && paused.remove(lane.tp)) {
+                resume.add(lane.tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    /** Commits what was settled; synchronously when partitions are given up or the consumer closes. */
+    private void commit(boolean sync) {
+        commit(lanes.values(), sync);
+    }
+
+    private void commit(Collection<PartitionLane> which, boolean sync) {
+        if (isPrivate) {
+            return; // no group: a reply channel is read from its start by its one instance
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, PartitionLane> byTp = new HashMap<>();
+        for (PartitionLane lane : which) {
+            long point = lane.commitPoint();
+            if (point >= 0) {
+                offsets.put(lane.tp, new OffsetAndMetadata(point));
+                byTp.put(lane.tp, lane);
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            try {
+                consumer.commitSync(offsets, ctx.config().readyTimeout());
+                offsets.forEach((tp, o) -> byTp.get(tp).committed(o.offset()));
+            } catch (KafkaException e) {
+                log.warn("{} group {}: committing {} failed ({}); those records will be delivered again", channel, group,
+                        offsets, e.toString());
+            }
+            return;
+        }
+        consumer.commitAsync(offsets, (done, e) -> {
+            if (e == null) {
+                done.forEach((tp, o) -> byTp.get(tp).committed(o.offset()));
+            } else {
+                log.debug("{} group {}: committing failed ({}); trying again", channel, group, e.toString());
+            }
+        });
+    }
+
+    /** Gives up partitions: waits a little for what was handed over, commits, and stops their lanes. */
+    private void giveUp(Collection<TopicPartition> partitions, boolean commit) {
+        List<PartitionLane> gone = partitions.stream().map(lanes::remove).filter(l -> l != null).toList();
+        if (gone.isEmpty()) {
+            return;
+        }
+        if (commit) {
+            if (!closed) {
+                long deadline = System.nanoTime() + ctx.config().shutdownGrace().toNanos();
+                try {
+                    for (PartitionLane lane : gone) {
+                        lane.awaitSettled(deadline);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            commit(gone, true);
+        }
+        gone.forEach(PartitionLane::stop);
+        paused.removeAll(partitions);
+    }
+
+    private void finish() {
+        try {
+            commit(true);
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        } catch (RuntimeException e) {
+            log.debug("{} group {}: closing the consumer: {}", channel, group, e.toString());
+        }
+        lanes.values().forEach(PartitionLane::stop);
+        lanes.clear();
+        if (isPrivate && topic != null) {
+            ctx.topics().delete(topic); // nobody else reads it
+        }
+    }
+
+    /** The partitions this consumer holds now: for tests and diagnostics. */
+    public List<Integer> partitions() {
+        return lanes.keySet().stream().map(TopicPartition::partition).sorted().toList();
+    }
+
+    /**
+     * Stops consuming: nothing more is handed over; waits up to the configured shutdown grace
+     * for the handler to settle what it was handed, commits, and leaves the group.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        long deadline = System.nanoTime() + ctx.config().shutdownGrace().toNanos();
+        try {
+            for (PartitionLane lane : lanes.values()) {
+                lane.awaitSettled(deadline);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        if (poller != null) {
+            // No wakeup(): it could fail the final commit; the poll returns within its 50 ms anyway.
+            try {
+                if (!poller.join(Duration.ofSeconds(15))) {
+                    log.warn("{} group {}: the poll thread did not stop within 15 s", channel, group);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (consumer != null) {
+            finish();
+        }
+        onClose.accept(this);
+    }
+
+    @Override
+    public String toString() {
+        return "member of " + group + " on " + channel;
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            giveUp(partitions, true);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            giveUp(partitions, false); // another member may have them already: committing would fail
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                lanes.put(tp, new PartitionLane(tp, GroupConsumer.this, ctx, handler));
+            }
+            // Look every position up now, so the next fetch asks for every partition: a partition
+            // left out of a fetch waits for that fetch to end (up to fetch.max.wait.ms, 500 ms)
+            // before its first record is fetched.
+            try {
+                for (TopicPartition tp : partitions) {
+                    consumer.position(tp, ctx.config().readyTimeout());
+                }
+            } catch (KafkaException e) {
+                log.debug("{} group {}: positions not known yet ({}); the fetches will find them", channel, group,
+                        e.toString());
+            }
+            log.debug("{} group {}: assigned {}", channel, group, partitions);
+            assigned.complete(null);
+        }
+    }
+}

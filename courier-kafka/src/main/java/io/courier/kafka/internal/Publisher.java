@@ -1,0 +1,93 @@
+package io.courier.kafka.internal;
+
+import io.courier.UnavailableException;
+import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends messages with one shared producer. A send completes when Kafka acknowledged the record
+ * (with {@code acks=all}: every in-sync replica has it), and fails retry-safe when it could not
+ * be sent in time; a send that timed out may still have been written, so a retry can duplicate
+ * it, and consumers drop the duplicate by message id. A reply whose requester's reply topic no
+ * longer exists is dropped. Completions run on the producer's I/O
+ * thread: what depends on them must not block. Thread-safe.
+ */
+public final class Publisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+    private static final Duration REPLY_TOPIC_PATIENCE = Duration.ofSeconds(1);
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Topics topics;
+    private final Clock clock;
+
+    public Publisher(KafkaProducer<byte[], byte[]> producer, Topics topics, Clock clock) {
+        this.producer = producer;
+        this.topics = topics;
+        this.clock = clock;
+    }
+
+    /** Sends {@code message} to its channel's topic, creating the topic on first use. */
+    public CompletableFuture<Void> send(Message message) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        String topic;
+        try {
+            if (message.headers().get(MessageHeaders.STATUS).isPresent()) {
+                // A reply: its channel is its requester's, created by the requester. Once that
+                // topic is gone, so is the requester, and nobody would read the reply; creating
+                // the topic again would only leave it behind.
+                if (!topics.exists(message.channel(), REPLY_TOPIC_PATIENCE)) {
+                    log.debug("dropping {}: its reply topic does not exist (the requester closed)", message);
+                    return CompletableFuture.completedFuture(null);
+                }
+                topic = message.channel();
+            } else {
+                topic = topics.ensureExists(message.channel());
+            }
+        } catch (UnavailableException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
+            producer.send(Records.write(topic, message, clock), (meta, e) -> {
+                if (e == null) {
+                    sent.complete(null);
+                } else {
+                    sent.completeExceptionally(failure(topic, message, e));
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            sent.completeExceptionally(failure(topic, message, e));
+        }
+        return sent;
+    }
+
+    private static UnavailableException failure(String topic, Message message, Exception e) {
+        if (e instanceof RetriableException || e instanceof TimeoutException) {
+            return new UnavailableException("Kafka did not acknowledge " + message + " on topic " + topic + " in time ("
+                    + e + "); it may or may not have it: send it again (it keeps its id, so consumers drop a duplicate)",
+                    Map.of(), true, e);
+        }
+        return new UnavailableException("Kafka refused " + message + " on topic " + topic + " (" + e
+                + "); sending it again will not help", Map.of(), false, e);
+    }
+
+    /** Sends what is buffered, waiting up to {@code timeout}, and closes the producer. */
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

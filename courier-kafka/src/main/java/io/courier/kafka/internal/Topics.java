@@ -1,0 +1,197 @@
+package io.courier.kafka.internal;
+
+import io.courier.UnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics of channels on first use and waits until every partition has a leader, so
+ * that a send or a subscription that follows finds the topic served. Remembers the topics known
+ * to be ready. Thread-safe.
+ */
+public final class Topics implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Topics.class);
+    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private final Admin admin;
+    private final int partitions;
+    private final Optional<Short> replicationFactor;
+    private final Map<String, String> topicConfig;
+    private final Duration timeout;
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
+    public Topics(Admin admin, int partitions, Optional<Short> replicationFactor, Map<String, String> topicConfig,
+                  Duration timeout) {
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+        this.topicConfig = topicConfig;
+        this.timeout = timeout;
+    }
+
+    /** The topic of {@code channel}: the channel's name, which must be a legal topic name. */
+    public static String topic(String channel) {
+        if (!LEGAL.matcher(channel).matches() || channel.equals(".") || channel.equals("..")) {
+            throw new IllegalArgumentException("channel: \"" + channel + "\" (expected: a Kafka topic name: 1 to 249"
+                    + " letters, digits, '.', '_' or '-')");
+        }
+        return channel;
+    }
+
+    /** Makes sure the topic of {@code channel} exists and is served, creating it with the configured partitions. */
+    public String ensure(String channel) {
+        return ensure(channel, partitions);
+    }
+
+    /**
+     * Makes sure the topic of {@code channel} exists, creating it with the configured
+     * partitions, without waiting for its partitions to be served: the producer waits for their
+     * leaders itself, so a send needs no more.
+     */
+    public String ensureExists(String channel) {
+        return ensure(channel, partitions, false);
+    }
+
+    /**
+     * Makes sure the topic of {@code channel} exists and is served, creating it with
+     * {@code count} partitions if it does not.
+     *
+     * @throws UnavailableException (retry-safe) when Kafka could not be reached in time
+     */
+    public String ensure(String channel, int count) {
+        return ensure(channel, count, true);
+    }
+
+    /**
+     * Creates the one-partition topic of a private channel and returns once Kafka's controller
+     * has it, without waiting for its partition to be served: its consumer, which reads it from
+     * the start, finds what is sent there as soon as it is served.
+     */
+    public String createPrivate(String channel) {
+        return ensure(channel, 1, false);
+    }
+
+    private String ensure(String channel, int count, boolean awaitServed) {
+        String topic = topic(channel);
+        if (ready.contains(topic)) {
+            return topic;
+        }
+        long end = System.nanoTime() + timeout.toNanos();
+        try {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(count), replicationFactor).configs(topicConfig)))
+                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                log.debug("created topic {} with {} partitions", topic, count);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            if (!awaitServed) {
+                ready.add(topic);
+                return topic;
+            }
+            while (!served(topic)) {
+                if (System.nanoTime() - end > 0) {
+                    throw new TimeoutException("partitions without a leader");
+                }
+                Thread.sleep(10); // a poll interval while the controller elects leaders, not a guess at a duration
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new UnavailableException("Kafka topic " + topic + " is not ready after " + timeout.toMillis()
+                    + " ms (" + cause + "); retry once the broker is reachable", Map.of(), true, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while waiting for Kafka topic " + topic, Map.of(), true, e);
+        }
+        ready.add(topic);
+        return topic;
+    }
+
+    private boolean served(String topic) throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return d != null && !d.partitions().isEmpty() && d.partitions().stream().map(TopicPartitionInfo::leader)
+                    .allMatch(leader -> leader != null && !leader.isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // created, not yet in the metadata this broker serves
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the topic of {@code channel} exists, looking for up to {@code patience} (a topic
+     * just created may not be in every broker's metadata yet). Creates nothing.
+     */
+    public boolean exists(String channel, Duration patience) {
+        String topic = topic(channel);
+        if (ready.contains(topic)) {
+            return true;
+        }
+        long end = System.nanoTime() + patience.toNanos();
+        try {
+            while (true) {
+                try {
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    ready.add(topic);
+                    return true;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() - end > 0) {
+                    return false;
+                }
+                Thread.sleep(20); // a poll interval while metadata spreads, not a guess at a duration
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new UnavailableException("cannot look Kafka topic " + topic + " up (" + cause
+                    + "); retry once the broker is reachable", Map.of(), true, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while looking Kafka topic " + topic + " up", Map.of(), true, e);
+        }
+    }
+
+    /** Deletes {@code topic} without waiting (a private reply topic whose owner closed). */
+    public void delete(String topic) {
+        ready.remove(topic);
+        admin.deleteTopics(List.of(topic)).all().whenComplete((ok, e) -> {
+            if (e != null) {
+                log.debug("topic {} not deleted: {}", topic, e.toString());
+            }
+        });
+    }
+
+    /** Forgets every topic, so that each is checked again before use (after the broker may have lost them). */
+    public void forget() {
+        ready.clear();
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}
