@@ -1,8 +1,10 @@
 /** The demo system: a small food-delivery app whose services talk through Courier. */
 module io.courier.examples.ftgo {
-    requires io.courier.core;
+    // Transitive: the services' contracts carry Courier's annotations and types, and
+    // OrderServiceImpl takes a Messaging, so a reader of this module needs both.
+    requires transitive io.courier.core;
     requires io.courier.json;
-    requires io.courier.messaging;
+    requires transitive io.courier.messaging;
     requires io.courier.resilience;
     requires io.courier.discovery;
     requires java.net.http;

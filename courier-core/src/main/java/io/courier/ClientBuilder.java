@@ -3,6 +3,7 @@ package io.courier;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.discovery.EndpointHealth;
 import io.courier.discovery.LoadBalancer;
+import io.courier.internal.Checks;
 import io.courier.internal.ClientHandler;
 import io.courier.internal.InterceptorChain;
 import io.courier.internal.PickEndpoint;
@@ -76,11 +77,7 @@ public final class ClientBuilder<T> {
      * handling another gets the earlier of this and what is left of the incoming deadline.
      */
     public ClientBuilder<T> deadline(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("deadline: " + timeout + " (expected: > 0)");
-        }
-        this.deadline = timeout;
+        this.deadline = Checks.positive("deadline", timeout);
         return this;
     }
 

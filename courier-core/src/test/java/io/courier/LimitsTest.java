@@ -77,8 +77,8 @@ class LimitsTest {
     void courierGivesEveryCodecItsLimits() {
         Limits limits = Limits.builder().maxDecimalScale(7).build();
         Recording codec = new Recording();
-        try (Courier ignored = Courier.builder().limits(limits).codec(codec).build()) {
-            assertThat(codec.given).containsExactly(limits);
-        }
+        Courier.builder().limits(limits).codec(codec).build().close();
+
+        assertThat(codec.given).containsExactly(limits);
     }
 }

@@ -9,21 +9,16 @@ import com.google.protobuf.StringValue;
 import io.courier.Courier;
 import io.courier.annotation.Header;
 import io.courier.annotation.Service;
-import io.courier.contract.ServiceDescriptor;
-import io.grpc.CallOptions;
+import io.courier.grpc.interop.RawUnary;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,31 +92,9 @@ class NullRuleGrpcTest {
         }
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     /** Calls {@code method} of the contract with {@code request} and returns the reply's string. */
     private String call(String method, byte[] request) throws IOException {
-        ServiceDescriptor service = ServiceDescriptor.of(Parcels.class);
-        String path = GrpcNames.path(service, service.method(method).orElseThrow());
-        MethodDescriptor<byte[], byte[]> rpc = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(path.substring(1))
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-        byte[] reply = ClientCalls.blockingUnaryCall(channel, rpc, CallOptions.DEFAULT.withDeadlineAfter(10,
-                TimeUnit.SECONDS), request);
+        byte[] reply = RawUnary.of(Parcels.class, method).call(channel, Duration.ofSeconds(10), request);
         return StringValue.parseFrom(reply).getValue();
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.courier.Courier;
 import io.courier.DeadlineExceededException;
 import io.courier.NotFoundException;
-import io.courier.annotation.Service;
+import io.courier.grpc.Ticks.Tick;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
@@ -25,23 +25,7 @@ import org.junit.jupiter.api.Timeout;
 /** Streams of records between Courier peers, in JSON and Protobuf: shapes, backpressure, cancellation, errors. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-public class StreamingTest {
-    /** One tick; public, as the dispatcher invokes the contract by reflection. */
-    public record Tick(long n, String label) {
-    }
-
-    /** A contract of every stream shape. */
-    @Service("ticks")
-    public interface Ticks {
-        Stream<Tick> count(Tick upTo);
-
-        Stream<Tick> forever(Tick start);
-
-        Tick sum(Stream<Tick> ticks);
-
-        Stream<Tick> doubled(Stream<Tick> ticks);
-    }
-
+class StreamingTest {
     private final CountDownLatch foreverClosed = new CountDownLatch(1);
     private final AtomicLong produced = new AtomicLong();
     private Courier server;

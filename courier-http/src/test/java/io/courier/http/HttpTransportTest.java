@@ -10,6 +10,7 @@ import io.courier.Status;
 import io.courier.UnavailableException;
 import io.courier.http.Shop.Item;
 import io.courier.http.Shop.Order;
+import io.courier.test.LogCapture;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,12 +137,20 @@ class HttpTransportTest {
         int port = gone.address().getPort();
         gone.close();
         Shop shop = clients.client(Shop.class).target(scheme + "://127.0.0.1:" + port).build();
-        assertThatThrownBy(() -> shop.get(1))
-                .isInstanceOf(UnavailableException.class)
-                .satisfies(e -> {
-                    assertThat(((UnavailableException) e).status()).isEqualTo(Status.UNAVAILABLE);
-                    assertThat(((UnavailableException) e).retrySafe()).isTrue();
-                });
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> shop.get(1))
+                        .isInstanceOf(UnavailableException.class)
+                        .satisfies(e -> {
+                            assertThat(((UnavailableException) e).status()).isEqualTo(Status.UNAVAILABLE);
+                            assertThat(((UnavailableException) e).retrySafe()).isTrue();
+                        });
+            }
+            // Expected, so one WARN for the endpoint, not one per call, and no stack trace.
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString()
+                    .contains(scheme + "://127.0.0.1:" + port + ": connection lost");
+            assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
+        }
     }
 
     private static void pollUntil(BooleanSupplier condition) {

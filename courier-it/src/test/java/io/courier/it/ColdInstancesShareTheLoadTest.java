@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default balancer (power of two choices) must not starve an instance for one slow answer.
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * those 10 s, no instance may serve more than twice what another serves.
  */
 class ColdInstancesShareTheLoadTest {
+    /** The figures measured; at INFO, so a passing build prints nothing. */
+    private static final Logger log = LoggerFactory.getLogger(ColdInstancesShareTheLoadTest.class);
     private static final Duration COLD = Duration.ofMillis(500);
     private static final Duration TRAFFIC = Duration.ofSeconds(10);
 
@@ -114,7 +118,7 @@ class ColdInstancesShareTheLoadTest {
                 f.get();
             }
             served.forEach((name, n) -> before.put(name, n.get() - before.get(name)));
-            System.out.printf("calls served per instance in %s: %s%n", TRAFFIC, before);
+            log.info("calls served per instance in {}: {}", TRAFFIC, before); // with -Dorg.slf4j.simpleLogger.log.io.courier.it=info
             int least = before.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
             int most = before.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
             assertThat(failures).hasValue(0);

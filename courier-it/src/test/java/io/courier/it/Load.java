@@ -67,15 +67,26 @@ final class Load implements AutoCloseable {
         awaitMore(Math.max(0, total - done()), patience);
     }
 
-    /** Stops issuing calls and waits for those in flight. */
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops issuing calls, waits for those in flight, and returns every call's outcome. */
+    List<Outcome> finish() {
         stopped = true;
         for (Thread t : threads) {
-            if (!t.join(Duration.ofSeconds(10))) {
-                throw new AssertionError(t + " still calling 10 s after the load was stopped");
+            try {
+                if (!t.join(Duration.ofSeconds(10))) {
+                    throw new AssertionError(t + " still calling 10 s after the load was stopped");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + t + " to stop", e);
             }
         }
+        return outcomes();
+    }
+
+    /** Stops the load if a test ended before {@link #finish()}. */
+    @Override
+    public void close() {
+        finish();
     }
 
     List<Outcome> outcomes() {

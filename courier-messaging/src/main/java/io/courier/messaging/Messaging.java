@@ -8,6 +8,7 @@ import io.courier.Metadata;
 import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.contract.ServiceDescriptor;
+import io.courier.internal.Checks;
 import io.courier.messaging.internal.CommandClient;
 import io.courier.messaging.internal.CommandServer;
 import io.courier.messaging.internal.DeadLetters;
@@ -167,7 +168,7 @@ public final class Messaging implements AutoCloseable {
 
         /** How long a command that expects a reply waits for it (default: the instance's timeout). */
         public CommandClientBuilder<T> timeout(Duration timeout) {
-            requirePositive(timeout, "timeout");
+            Checks.positive("timeout", timeout);
             this.timeout = timeout;
             return this;
         }
@@ -269,7 +270,7 @@ public final class Messaging implements AutoCloseable {
     public <R> CompletableFuture<Replies<R>> scatter(Object request, Class<R> replyType, int expected, Duration timeout) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(replyType, "replyType");
-        requirePositive(timeout, "timeout");
+        Checks.positive("timeout", timeout);
         if (expected < 1) {
             throw new IllegalArgumentException("expected: " + expected + " (expected: > 0)");
         }
@@ -339,13 +340,6 @@ public final class Messaging implements AutoCloseable {
         handlers.shutdownNow();
         if (ownTimer != null) {
             ownTimer.shutdownNow();
-        }
-    }
-
-    private static void requirePositive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
         }
     }
 
@@ -441,7 +435,7 @@ public final class Messaging implements AutoCloseable {
 
         /** The timeout of a command that expects a reply, unless given per contract (default 30 s). */
         public Builder timeout(Duration timeout) {
-            requirePositive(timeout, "timeout");
+            Checks.positive("timeout", timeout);
             this.timeout = timeout;
             return this;
         }

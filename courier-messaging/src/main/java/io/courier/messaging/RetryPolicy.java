@@ -1,7 +1,7 @@
 package io.courier.messaging;
 
+import io.courier.internal.Checks;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How a consumer retries a handler that failed: how many attempts in all, and the backoff
@@ -79,13 +79,13 @@ public final class RetryPolicy {
 
         /** The wait after the first failure. */
         public Builder initialBackoff(Duration backoff) {
-            this.initialBackoff = positive(backoff, "initialBackoff");
+            this.initialBackoff = Checks.positive("initialBackoff", backoff);
             return this;
         }
 
         /** The longest wait between attempts. */
         public Builder maxBackoff(Duration backoff) {
-            this.maxBackoff = positive(backoff, "maxBackoff");
+            this.maxBackoff = Checks.positive("maxBackoff", backoff);
             return this;
         }
 
@@ -105,14 +105,6 @@ public final class RetryPolicy {
                         + initialBackoff + ")");
             }
             return new RetryPolicy(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
-            return d;
         }
     }
 }

@@ -10,9 +10,10 @@ import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.conformance.KitchenCommands.Delay;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
+import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.spi.Codec;
-import io.courier.test.Await;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,9 +38,11 @@ class PoisonMessageTest {
     private final List<DeadLetter> dead = new CopyOnWriteArrayList<>();
     private final String commands = Messaging.commandChannel(KitchenCommands.class);
     private final AtomicInteger handlerCalls = new AtomicInteger();
+    private LogCapture log;
 
     @BeforeEach
     void serve() {
+        log = LogCapture.start();
         kitchenService.handle(KitchenCommands.class, new KitchenCommands() {
             @Override
             public void notifyDelay(String orderId, Delay delay) {
@@ -75,6 +78,11 @@ class PoisonMessageTest {
         orderService.close();
         kitchenService.close();
         broker.close();
+        log.close();
+        // A poison message is expected: one WARN line when it is dead-lettered, no stack trace.
+        assertThat(log.lines("WARN")).as("%s", log).allSatisfy(line -> assertThat(line).contains(": dead-lettering "));
+        assertThat(log.lines("ERROR")).as("%s", log).isEmpty();
+        assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
     }
 
     /** A valid one-way command, then changed by {@code spoil}. */
@@ -99,6 +107,8 @@ class PoisonMessageTest {
         assertThat(letter.attempts()).isEqualTo(1);
         assertThat(letter.channel()).isEqualTo(commands);
         assertThat(delays.get(handled)).isEqualTo("o-1:" + handled);
+        assertThat(log.lines("WARN")).as("%s", log).filteredOn(line -> line.contains(poison.id())).singleElement()
+                .asString().contains("dead-lettering").contains(reason);
     }
 
     @Test

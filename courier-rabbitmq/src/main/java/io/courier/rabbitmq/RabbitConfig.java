@@ -1,5 +1,6 @@
 package io.courier.rabbitmq;
 
+import io.courier.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -214,19 +215,19 @@ public final class RabbitConfig {
          * the longest a partition stays unconsumed after its consumer's process died.
          */
         public Builder rebalanceInterval(Duration interval) {
-            this.rebalanceInterval = requirePositive(interval, "rebalanceInterval");
+            this.rebalanceInterval = Checks.positive("rebalanceInterval", interval);
             return this;
         }
 
         /** How long a send waits for the broker's confirm (default 10 s). */
         public Builder publishTimeout(Duration timeout) {
-            this.publishTimeout = requirePositive(timeout, "publishTimeout");
+            this.publishTimeout = Checks.positive("publishTimeout", timeout);
             return this;
         }
 
         /** How long opening a connection may take (default 5 s). */
         public Builder connectionTimeout(Duration timeout) {
-            this.connectionTimeout = requirePositive(timeout, "connectionTimeout");
+            this.connectionTimeout = Checks.positive("connectionTimeout", timeout);
             return this;
         }
 
@@ -241,14 +242,6 @@ public final class RabbitConfig {
                         + " (expected: a non-blank string)");
             }
             return value;
-        }
-
-        private static Duration requirePositive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
-            return d;
         }
     }
 }

@@ -12,6 +12,7 @@ import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +103,7 @@ class RabbitBrokerTest {
         broker.subscribe("orders", "billing", d -> { handled.add(d.message().id()); d.ack(); });
         String deadLetters = broker.config().namespace() + Messaging.deadLetterChannel("orders", "billing");
 
-        try (Connection c = LocalRabbit.plainConnection()) {
+        try (Connection c = LocalRabbit.plainConnection(); LogCapture log = LogCapture.start()) {
             Channel ch = c.createChannel();
             String inspect = ch.queueDeclare().getQueue(); // a plain client reads what Courier could not
             ch.queueBind(inspect, deadLetters, "#");
@@ -121,6 +122,9 @@ class RabbitBrokerTest {
             });
             assertThat(dead.get().getProps().getMessageId()).isEqualTo("bad-1");
             assertThat(dead.get().getProps().getHeaders()).containsKey("x-death");
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString()
+                    .contains("rejecting an unreadable message to the queue's dead-letter exchange")
+                    .contains("courier-deadline: \"tomorrow\"");
         }
         assertThat(handled).isEmpty();
     }

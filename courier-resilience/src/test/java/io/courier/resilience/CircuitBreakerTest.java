@@ -11,6 +11,7 @@ import io.courier.UnavailableException;
 import io.courier.resilience.CircuitBreaker.State;
 import io.courier.resilience.CircuitBreaker.Transition;
 import io.courier.test.FakeClock;
+import io.courier.test.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -319,11 +320,15 @@ class CircuitBreakerTest {
         CircuitBreaker b = breaker().listener(t -> {
             throw new IllegalStateException("listener bug");
         }).build();
-        for (int i = 0; i < 5; i++) {
-            fail(b);
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 5; i++) {
+                fail(b);
+            }
+            assertThat(b.state()).isEqualTo(State.OPEN);
+            assertThat(events).hasSize(1);
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString()
+                    .contains("circuit breaker stock: listener").contains("failed: java.lang.IllegalStateException: listener bug");
         }
-        assertThat(b.state()).isEqualTo(State.OPEN);
-        assertThat(events).hasSize(1);
     }
 
     @Test

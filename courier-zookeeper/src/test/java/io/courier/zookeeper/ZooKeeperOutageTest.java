@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.Courier;
 import io.courier.discovery.ServiceView;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,19 +57,30 @@ class ZooKeeperOutageTest {
         ServiceView view = client.discovered("zk-echo");
         Await.until(Duration.ofSeconds(10), "the expected state", () -> view.instances().size() == 2, view::toString);
 
-        zk.stop();
-        Await.until(Duration.ofSeconds(10), "the expected state", view::isStale, view::toString);
-        assertThat(view.instances()).hasSize(2);
-        Set<String> answered = new HashSet<>();
-        // Both known instances keep answering: an endpoint never tried is probed on its first draw,
-        // so 40 calls reach both (each must succeed).
-        for (int i = 0; i < 40; i++) {
-            answered.add(echo.whoami()); // throws if a call fails
-        }
-        assertThat(answered).containsExactlyInAnyOrder("a", "b");
+        try (LogCapture log = LogCapture.start()) {
+            zk.stop();
+            Await.until(Duration.ofSeconds(10), "the expected state", view::isStale, view::toString);
+            assertThat(view.instances()).hasSize(2);
+            Set<String> answered = new HashSet<>();
+            // Both known instances keep answering: an endpoint never tried is probed on its first draw,
+            // so 40 calls reach both (each must succeed).
+            for (int i = 0; i < 40; i++) {
+                answered.add(echo.whoami()); // throws if a call fails
+            }
+            assertThat(answered).containsExactlyInAnyOrder("a", "b");
 
-        zk.start(); // same port and data: the sessions and their nodes survive
-        Await.until(Duration.ofSeconds(20), "the expected state", () -> !view.isStale() && view.instances().size() == 2, view::toString);
-        assertThat(echo.whoami()).isIn("a", "b");
+            zk.start(); // same port and data: the sessions and their nodes survive
+            Await.until(Duration.ofSeconds(20), "the expected state", () -> !view.isStale() && view.instances().size() == 2, view::toString);
+            assertThat(echo.whoami()).isIn("a", "b");
+            // The outage is expected: each Courier says so once at WARN, the client's view once that
+            // it keeps the last known instances; no ERROR and no stack trace.
+            Await.until(Duration.ofSeconds(5), "the expected state", () -> log.lines("WARN").stream().anyMatch(l -> l.contains("keeping the last 2")),
+                    log::toString);
+            assertThat(log.lines("WARN")).as("%s", log).allSatisfy(line -> assertThat(line).containsAnyOf(
+                    "ZooKeeper connection SUSPENDED: resolvers keep the last known instances",
+                    "Discovery of zk-echo (zookeeper): registry unreachable"));
+            assertThat(log.lines("ERROR")).as("%s", log).isEmpty();
+            assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
+        }
     }
 }

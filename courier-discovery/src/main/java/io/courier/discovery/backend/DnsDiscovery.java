@@ -4,6 +4,7 @@ import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.internal.Watchers;
+import io.courier.internal.Checks;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,11 +185,7 @@ public final class DnsDiscovery implements Discovery {
 
         /** How often names are looked up again (default 30 s). */
         public Builder ttl(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            if (ttl.isNegative() || ttl.isZero()) {
-                throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
-            }
-            this.ttl = ttl;
+            this.ttl = Checks.positive("ttl", ttl);
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.internal.LeaseFormat;
 import io.courier.discovery.internal.LeaseFormat.Lease;
 import io.courier.discovery.internal.Watchers;
+import io.courier.internal.Checks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
@@ -363,19 +364,19 @@ public final class LocalDiscovery implements Discovery {
 
         /** How long a lease lives without renewal (default 3 s): the bound for a hung but running instance. */
         public Builder leaseTtl(Duration ttl) {
-            this.leaseTtl = positive("leaseTtl", ttl);
+            this.leaseTtl = Checks.positive("leaseTtl", ttl);
             return this;
         }
 
         /** How often a serving Courier renews its leases (default 500 ms; keep it well under the TTL). */
         public Builder renewInterval(Duration interval) {
-            this.renewInterval = positive("renewInterval", interval);
+            this.renewInterval = Checks.positive("renewInterval", interval);
             return this;
         }
 
         /** How often the directory is read again whatever the watch service says (default 200 ms). */
         public Builder scanInterval(Duration interval) {
-            this.scanInterval = positive("scanInterval", interval);
+            this.scanInterval = Checks.positive("scanInterval", interval);
             return this;
         }
 
@@ -392,14 +393,6 @@ public final class LocalDiscovery implements Discovery {
                         + leaseTtl + ")");
             }
             return new LocalDiscovery(this);
-        }
-
-        private static Duration positive(String what, Duration d) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
-            }
-            return d;
         }
     }
 }

@@ -6,6 +6,7 @@ import io.courier.Status;
 import io.courier.Ticker;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.LoadBalancer;
+import io.courier.internal.Checks;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -194,11 +195,7 @@ public final class PowerOfTwoChoices implements LoadBalancer {
          * the other endpoints shrinks by e every {@code decay} (default 10 s).
          */
         public Builder decay(Duration decay) {
-            Objects.requireNonNull(decay, "decay");
-            if (decay.isNegative() || decay.isZero()) {
-                throw new IllegalArgumentException("decay: " + decay + " (expected: > 0)");
-            }
-            this.decay = decay;
+            this.decay = Checks.positive("decay", decay);
             return this;
         }
 
@@ -217,11 +214,7 @@ public final class PowerOfTwoChoices implements LoadBalancer {
          * whatever its average (default 1 s).
          */
         public Builder probeAfter(Duration after) {
-            Objects.requireNonNull(after, "after");
-            if (after.isNegative() || after.isZero()) {
-                throw new IllegalArgumentException("probeAfter: " + after + " (expected: > 0)");
-            }
-            this.probeAfter = after;
+            this.probeAfter = Checks.positive("probeAfter", after);
             return this;
         }
 

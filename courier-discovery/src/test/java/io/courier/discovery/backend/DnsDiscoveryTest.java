@@ -8,6 +8,7 @@ import io.courier.discovery.conformance.RecordingListener;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -88,12 +89,17 @@ class DnsDiscoveryTest extends DiscoveryConformance {
     @Test
     void aFailingNameServerKeepsTheLastAnswer() {
         table.put("inventory.svc.test", List.of(new DnsLookup.Target("10.0.0.1", 8081, 100)));
-        try (ServiceView view = ServiceView.watch(discovery, "inventory")) {
+        try (ServiceView view = ServiceView.watch(discovery, "inventory"); LogCapture log = LogCapture.start()) {
             Await.until(Duration.ofSeconds(5), "first answer", () -> view.instances().size() == 1);
             down.set(true);
             Await.until(Duration.ofSeconds(5), "stale", view::isStale);
             assertThat(view.instances()).hasSize(1);
             assertThat(view.lastError().orElseThrow()).hasMessage("SERVFAIL");
+            // An outage of the registry is said once, at WARN, with what the view does about it.
+            Await.until(Duration.ofSeconds(5), "the warning", () -> !log.lines("WARN").isEmpty());
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString()
+                    .contains("Discovery of inventory (dns): registry unreachable (java.io.IOException: SERVFAIL);"
+                            + " keeping the last 1 known instances");
             down.set(false);
             Await.until(Duration.ofSeconds(5), "fresh again", () -> !view.isStale());
             assertThat(view.instances()).hasSize(1);

@@ -12,6 +12,7 @@ import io.courier.discovery.backend.StaticDiscovery;
 import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.resilience.Retry;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,7 +185,11 @@ class CourierDiscoveryTest {
         Echo echo = client.client(Echo.class).build();
         assertThat(echo.whoami()).isEqualTo("a");
         ServiceView view = client.discovered("echo");
-        flaky.failWatches(new UnavailableException("registry down"));
+        try (LogCapture log = LogCapture.start()) {
+            flaky.failWatches(new UnavailableException("registry down"));
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString()
+                    .contains("Discovery of echo (recording): registry unreachable").contains("registry down");
+        }
         assertThat(view.isStale()).isTrue();
         assertThat(view.staleSince()).isPresent();
         assertThat(view.lastError().orElseThrow()).hasMessage("registry down");

@@ -10,6 +10,7 @@ import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.discovery.client.Echo;
 import io.courier.resilience.Retry;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three instances, each its own JVM serving REST and registered in the local backend; a client
@@ -41,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @org.junit.jupiter.api.Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FailoverTest {
+    /** The figures measured; at INFO, so a passing build prints nothing. */
+    private static final Logger log = LoggerFactory.getLogger(FailoverTest.class);
     private static final Duration BOUND = Duration.ofSeconds(1);
 
     @TempDir
@@ -129,7 +134,7 @@ class FailoverTest {
             AtomicLong calls = new AtomicLong();
             Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
             try (ExecutorService load = Executors.newVirtualThreadPerTaskExecutor()) {
-                try {
+                try (LogCapture captured = LogCapture.start()) {
                     for (int t = 0; t < 4; t++) {
                         load.submit(() -> {
                             while (running.get()) {
@@ -183,18 +188,19 @@ class FailoverTest {
                     long slowestAfterKillMs = outcomes.stream().filter(o -> o.atNanos() > killedAt)
                             .mapToLong(o -> o.atNanos() - o.startNanos()).max().orElse(0) / 1_000_000;
                     long callsAfterBound = outcomes.stream().filter(o -> o.atNanos() > killedAt + BOUND.toNanos()).count();
-                    System.out.printf("kill -9 of %s: %d attempts at it after the kill, the last %d ms after it, out of the client's view after %d ms;"
-                                    + " %d calls in the second before the kill; %d calls in the 2 s after it, %d failed, the slowest %d ms;"
-                            + " %d calls after the first second, %d failed%n",
+                    String figures = String.format("kill -9 of %s: %d attempts at it after the kill, the last %d ms after it,"
+                                    + " out of the client's view after %d ms; %d calls in the second before the kill; %d calls"
+                                    + " in the 2 s after it, %d failed, the slowest %d ms; %d calls after the first second, %d failed",
                             victim.name(), attemptsAtDead, outOfRotationMs, leftViewMs, callsBeforeKill, afterKill, failedAfterKill,
                             slowestAfterKillMs, callsAfterBound, failedAfterBound);
-                    assertThat(outOfRotationMs).isLessThan(BOUND.toMillis());
-                    assertThat(leftViewMs).isLessThan(BOUND.toMillis());
-                    assertThat(callsAfterBound).isPositive();
-                    assertThat(failedAfterBound).as("the error rate is back to zero within the bound").isZero();
+                    log.info("{}", figures); // with -Dorg.slf4j.simpleLogger.log.io.courier.discovery.failover=info
+                    assertThat(outOfRotationMs).as(figures).isLessThan(BOUND.toMillis());
+                    assertThat(leftViewMs).as(figures).isLessThan(BOUND.toMillis());
+                    assertThat(callsAfterBound).as(figures).isPositive();
+                    assertThat(failedAfterBound).as("the error rate is back to zero within the bound: %s", figures).isZero();
                     // Idempotent calls are retried elsewhere; on a loaded machine one may still run out of
                     // attempts or budget in the first moments, so the whole window is held to 1%.
-                    assertThat(failedAfterKill).as("idempotent calls are retried elsewhere").isLessThanOrEqualTo(afterKill / 100);
+                    assertThat(failedAfterKill).as("idempotent calls are retried elsewhere: %s", figures).isLessThanOrEqualTo(afterKill / 100);
 
                     // a new instance takes traffic within a second of registering
                     Instance fresh = start("e4").get(60, TimeUnit.SECONDS);
@@ -203,9 +209,13 @@ class FailoverTest {
                     long firstAttempt = attempts.stream().filter(a -> a.target().equals(fresh.uri()))
                             .mapToLong(Attempt::atNanos).min().orElseThrow();
                     long joinMs = Math.max(0, firstAttempt - fresh.readyNanos()) / 1_000_000;
-                    System.out.printf("new instance %s: first call %d ms after it registered%n", fresh.name(), joinMs);
-                    assertThat(joinMs).isLessThan(BOUND.toMillis());
+                    log.info("new instance {}: first call {} ms after it registered", fresh.name(), joinMs);
+                    assertThat(joinMs).as("ms from %s registering to its first call", fresh.name()).isLessThan(BOUND.toMillis());
                     assertThat(view.instances()).extracting(ServiceInstance::uris).hasSize(3);
+                    // The kill is an expected event: the client says so once at WARN, not once per call.
+                    assertThat(captured.lines("WARN")).as("%s", captured).hasSizeLessThanOrEqualTo(1)
+                            .allSatisfy(line -> assertThat(line).contains(victim.uri() + ": connection lost"));
+                    assertThat(captured.lines("ERROR")).as("%s", captured).isEmpty();
                 } finally {
                     running.set(false); // also when an assertion fails, or closing the executor waits for ever
                 }

@@ -5,17 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.courier.CancelledException;
 import io.courier.Courier;
+import io.courier.UnavailableException;
 import io.courier.grpc.GrpcTransportFactory;
 import io.courier.test.LogCapture;
 import io.courier.test.TcpRelay;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,16 +43,18 @@ class PeerGoneTest {
     private static final int CHANNELS = 8;
     private static final int CALLS_PER_CHANNEL = 8;
     private static final int CALLS = CHANNELS * CALLS_PER_CHANNEL;
+    private static final int STREAMS = 200;
+    private static final int BURST = 20;
 
     /** sayHello("hang") waits until cancelled; counts the calls that started and those that saw their cancellation. */
-    private static final class Hanging implements Greeter {
+    private static final class Hanging extends HelloGreeter {
         final CountDownLatch started = new CountDownLatch(CALLS);
         final CountDownLatch cancelled = new CountDownLatch(CALLS);
 
         @Override
         public HelloReply sayHello(HelloRequest request) {
             if (!request.getName().equals("hang")) {
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
+                return super.sayHello(request);
             }
             started.countDown();
             try {
@@ -50,21 +65,6 @@ class PeerGoneTest {
                 Thread.currentThread().interrupt();
                 throw new CancelledException("hang cancelled");
             }
-        }
-
-        @Override
-        public Stream<HelloReply> sayHelloStream(HelloRequest request) {
-            return Stream.of(sayHello(request));
-        }
-
-        @Override
-        public HelloReply collectHellos(Stream<HelloRequest> requests) {
-            return sayHello(requests.findFirst().orElseThrow());
-        }
-
-        @Override
-        public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-            return requests.map(this::sayHello);
         }
     }
 
@@ -143,7 +143,127 @@ class PeerGoneTest {
         }
     }
 
-    private static void assertNextCallAnswered(Courier server) throws InterruptedException {
+    /** sayHelloStream yields {@link #BURST} replies at once. */
+    private static final class Bursts extends HelloGreeter {
+        @Override
+        public Stream<HelloReply> sayHelloStream(HelloRequest request) {
+            return IntStream.range(0, BURST).mapToObj(i -> HelloReply.newBuilder().setMessage(i + " " + request.getName()).build());
+        }
+    }
+
+    /**
+     * Clients that reset server streams at every point of the response, from the first message
+     * to the last: the server stops writing each one without an ERROR or a stack trace, and
+     * answers the next caller. (The narrow case of a reset that arrives after the server took the
+     * end of the call but before it wrote it is made certain in {@link ResetAfterEndTest}.)
+     */
+    @ParameterizedTest(name = "shared port: {0}")
+    @ValueSource(booleans = {false, true})
+    void streamsResetMidResponseEndWithoutErrors(boolean sharedPort) throws Exception {
+        ManagedChannel channel = null;
+        try (LogCapture log = LogCapture.start();
+             Courier server = server(sharedPort, new Bursts())) {
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext().build();
+            CountDownLatch closed = new CountDownLatch(STREAMS);
+            AtomicInteger reset = new AtomicInteger();
+            for (int i = 0; i < STREAMS; i++) {
+                int resetAfter = 1 + i % BURST; // from the first message to the last
+                ClientCall<HelloRequest, HelloReply> call = channel.newCall(GreeterGrpc.getSayHelloStreamMethod(),
+                        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+                call.start(new ClientCall.Listener<>() {
+                    private int received;
+
+                    @Override
+                    public void onMessage(HelloReply message) {
+                        if (++received == resetAfter) {
+                            call.cancel("reset mid-response", null); // RST_STREAM CANCEL
+                        }
+                    }
+
+                    @Override
+                    public void onClose(io.grpc.Status status, Metadata trailers) {
+                        if (status.getCode() == io.grpc.Status.Code.CANCELLED) {
+                            reset.incrementAndGet();
+                        }
+                        closed.countDown();
+                    }
+                }, new Metadata());
+                call.sendMessage(HelloRequest.newBuilder().setName("burst").build());
+                call.halfClose();
+                call.request(BURST);
+            }
+
+            assertThat(closed.await(20, TimeUnit.SECONDS)).as(closed.getCount() + " streams not closed").isTrue();
+            assertThat(reset.get()).as("streams the client reset").isPositive();
+            assertNextCallAnswered(server);
+            assertThat(log.lines("ERROR")).as(log.toString()).isEmpty();
+            assertThat(log.stackTraceLines()).as(log.toString()).isEmpty();
+        } finally {
+            if (channel != null) {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * A Courier gRPC client under load whose server closes: every call after that fails, fast,
+     * as UNAVAILABLE, and the client says so in one WARN line for the endpoint, not one per call.
+     */
+    @Test
+    void aClientUnderLoadLogsItsLostServerOncePerEndpoint() throws Exception {
+        Courier server = server(false, new Bursts());
+        try (LogCapture log = LogCapture.start();
+             Courier clients = Courier.builder().name("peer-gone-client").transport(GrpcTransportFactory.builder().build())
+                     .build();
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            String target = "grpc://127.0.0.1:" + server.address().getPort();
+            Greeter greeter = clients.client(Greeter.class).target(URI.create(target)).deadline(Duration.ofSeconds(5))
+                    .build();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger answered = new AtomicInteger();
+            AtomicInteger unavailable = new AtomicInteger();
+            for (int t = 0; t < 8; t++) {
+                callers.execute(() -> {
+                    while (running.get()) {
+                        try {
+                            greeter.sayHello(HelloRequest.newBuilder().setName("load").build());
+                            answered.incrementAndGet();
+                        } catch (UnavailableException e) {
+                            unavailable.incrementAndGet();
+                        }
+                    }
+                });
+            }
+            try {
+                await("calls answered", () -> answered.get() >= 200);
+                server.close();
+                await("calls failing after the close", () -> unavailable.get() >= 200);
+            } finally {
+                running.set(false);
+            }
+            callers.shutdown();
+            assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(log.lines("WARN")).as(log.toString()).filteredOn(l -> l.contains(target + ": connection lost"))
+                    .hasSize(1);
+            assertThat(log.lines("WARN")).as(log.toString()).hasSize(1);
+            assertThat(log.lines("ERROR")).as(log.toString()).isEmpty();
+            assertThat(log.stackTraceLines()).as(log.toString()).isEmpty();
+        } finally {
+            server.close();
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - end).as("%s within 20 s", what).isNegative();
+            Thread.sleep(5); // a poll interval, not a wait for the condition
+        }
+    }
+
+    /** A fresh grpc-java channel's call is answered within 5 s. */
+    static void assertNextCallAnswered(Courier server) throws InterruptedException {
         ManagedChannel fresh = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext()
                 .build();
         try {

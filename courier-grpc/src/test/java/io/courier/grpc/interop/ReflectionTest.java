@@ -11,8 +11,8 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
 import io.courier.Courier;
 import io.courier.grpc.GrpcTransportFactory;
-import io.courier.grpc.StreamingTest;
-import io.courier.grpc.StreamingTest.Tick;
+import io.courier.grpc.Ticks;
+import io.courier.grpc.Ticks.Tick;
 import io.courier.protobuf.ProtoService;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -53,7 +53,7 @@ class ReflectionTest {
     @BeforeAll
     void start() {
         server = Courier.builder().name("reflected").transport(GrpcTransportFactory.builder().build()).build();
-        server.serve(StreamingTest.Ticks.class, new StreamingTest.Ticks() {
+        server.serve(Ticks.class, new Ticks() {
             @Override
             public Stream<Tick> count(Tick upTo) {
                 return LongStream.rangeClosed(1, upTo.n()).mapToObj(n -> new Tick(n, upTo.label()));
@@ -74,27 +74,7 @@ class ReflectionTest {
                 return ticks.map(t -> new Tick(t.n() * 2, t.label()));
             }
         });
-        server.serve(Greeter.class, new Greeter() {
-            @Override
-            public HelloReply sayHello(HelloRequest request) {
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-            }
-
-            @Override
-            public Stream<HelloReply> sayHelloStream(HelloRequest request) {
-                return Stream.of(sayHello(request));
-            }
-
-            @Override
-            public HelloReply collectHellos(Stream<HelloRequest> requests) {
-                return sayHello(requests.findFirst().orElseThrow());
-            }
-
-            @Override
-            public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-                return requests.map(this::sayHello);
-            }
-        });
+        server.serve(Greeter.class, new HelloGreeter());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext().build();
     }
 
@@ -188,7 +168,7 @@ class ReflectionTest {
         FileDescriptor file = build(response);
 
         assertThat(response.getValidHost()).isEqualTo("localhost");
-        assertThat(file.toProto()).isEqualTo(ProtoService.of(StreamingTest.Ticks.class).toFileDescriptorProto());
+        assertThat(file.toProto()).isEqualTo(ProtoService.of(Ticks.class).toFileDescriptorProto());
         ServiceDescriptor ticks = file.findServiceByName("Ticks");
         assertThat(ticks.getMethods()).extracting(MethodDescriptor::getName)
                 .containsExactly("Count", "Doubled", "Forever", "Sum");

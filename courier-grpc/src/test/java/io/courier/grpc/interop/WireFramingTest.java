@@ -70,7 +70,7 @@ class WireFramingTest {
     void start() {
         server = Courier.builder().name("framing").limits(Limits.builder().maxBodyBytes(LIMIT).build())
                 .transport(GrpcTransportFactory.builder().build()).build();
-        server.serve(Greeter.class, new Greeter() {
+        server.serve(Greeter.class, new HelloGreeter() {
             @Override
             public HelloReply sayHello(HelloRequest request) {
                 if (request.getName().equals("long")) {
@@ -79,22 +79,12 @@ class WireFramingTest {
                 if (request.getName().startsWith("fail:")) {
                     throw new FailedPreconditionException(request.getName().substring(5));
                 }
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-            }
-
-            @Override
-            public Stream<HelloReply> sayHelloStream(HelloRequest request) {
-                return Stream.of(sayHello(request));
+                return super.sayHello(request);
             }
 
             @Override
             public HelloReply collectHellos(Stream<HelloRequest> requests) {
                 return sayHello(HelloRequest.newBuilder().setName(String.valueOf(requests.count())).build());
-            }
-
-            @Override
-            public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-                return requests.map(this::sayHello);
             }
         });
         port = server.address().getPort();
@@ -121,10 +111,8 @@ class WireFramingTest {
     void compressedFlagWithoutEncodingIsInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), frame(1, hello("x")));
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "frame flagged compressed, but grpc-encoding is absent"
+        assertRefused(wire, answer, 13, OF + "frame flagged compressed, but grpc-encoding is absent"
                 + " (expected: grpc-encoding gzip for a compressed message)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -132,10 +120,8 @@ class WireFramingTest {
     void compressedFlagWithIdentityEncodingIsInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of("grpc-encoding", "identity"), frame(1, hello("x")));
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "frame flagged compressed, but grpc-encoding is identity"
+        assertRefused(wire, answer, 13, OF + "frame flagged compressed, but grpc-encoding is identity"
                 + " (expected: grpc-encoding gzip for a compressed message)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -143,10 +129,8 @@ class WireFramingTest {
     void bodyThatIsNotGzipIsInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of("grpc-encoding", "gzip"), frame(1, hello("not gzip at all")));
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "compressed message is not valid gzip (Not in GZIP format)"
+        assertRefused(wire, answer, 13, OF + "compressed message is not valid gzip (Not in GZIP format)"
                 + " (expected: a gzip stream, as grpc-encoding says)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -165,10 +149,8 @@ class WireFramingTest {
 
         Answer answer = call(wire, Map.of("grpc-encoding", "gzip"), frame(1, bomb));
 
-        assertThat(answer.status()).isEqualTo(8);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "more than 1024 bytes once inflated (expected: at most 1024"
+        assertRefused(wire, answer, 8, OF + "more than 1024 bytes once inflated (expected: at most 1024"
                 + " bytes, the server's maxBodyBytes)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -176,10 +158,8 @@ class WireFramingTest {
     void unknownEncodingIsUnimplementedAndListsTheSupportedOnes(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of("grpc-encoding", "br"), frame(1, hello("x")));
 
-        assertThat(answer.status()).isEqualTo(12);
-        assertThat(answer.rawMessage()).isEqualTo("grpc-encoding: br (expected: one of gzip,identity)");
+        assertRefused(wire, answer, 12, "grpc-encoding: br (expected: one of gzip,identity)");
         assertThat(answer.headers().getAll("grpc-accept-encoding")).containsExactly("gzip,identity");
-        assertStillServing(wire);
     }
 
     // ---- framing -----------------------------------------------------------------------------
@@ -189,10 +169,8 @@ class WireFramingTest {
     void secondMessageOfAUnaryCallIsInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), concat(frame(0, hello("one")), frame(0, hello("two"))));
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo("interop.sayHello: too many request messages"
+        assertRefused(wire, answer, 13, "interop.sayHello: too many request messages"
                 + " (expected: exactly one for a unary call)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -200,10 +178,8 @@ class WireFramingTest {
     void bytesAfterTheMessageAreInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), concat(frame(0, hello("one")), new byte[] {0, 0, 0}));
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "the body ends inside a frame, 3 bytes after the last whole"
+        assertRefused(wire, answer, 13, OF + "the body ends inside a frame, 3 bytes after the last whole"
                 + " message (expected: a 5-byte prefix and as many bytes as its length says)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -211,10 +187,8 @@ class WireFramingTest {
     void noMessageIsInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), new byte[0]);
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo("interop.sayHello: no request message"
+        assertRefused(wire, answer, 13, "interop.sayHello: no request message"
                 + " (expected: exactly one for a unary call)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -222,9 +196,7 @@ class WireFramingTest {
     void reservedFlagBitsAreInternal(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), frame(0x80, hello("x")));
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "frame flags 0x80 (expected: 0 or 1, the other bits are reserved)");
-        assertStillServing(wire);
+        assertRefused(wire, answer, 13, OF + "frame flags 0x80 (expected: 0 or 1, the other bits are reserved)");
     }
 
     @ParameterizedTest
@@ -234,10 +206,8 @@ class WireFramingTest {
 
         Answer answer = call(wire, "/interop.Greeter/CollectHellos", Map.of(), body);
 
-        assertThat(answer.status()).isEqualTo(13);
-        assertThat(answer.rawMessage()).isEqualTo("request of interop.collectHellos: frame flagged compressed, but"
+        assertRefused(wire, answer, 13, "request of interop.collectHellos: frame flagged compressed, but"
                 + " grpc-encoding is absent (expected: grpc-encoding gzip for a compressed message)");
-        assertStillServing(wire);
     }
 
     @ParameterizedTest
@@ -275,10 +245,8 @@ class WireFramingTest {
     void invalidBase64InWebTextIsInvalidArgument() throws Exception {
         Answer answer = send(Wire.WEB_TEXT, Map.of(), "AAAA*AAA".getBytes(StandardCharsets.US_ASCII));
 
-        assertThat(answer.status()).isEqualTo(3);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "gRPC-Web text body is not valid base64: character 0x2a at"
+        assertRefused(Wire.WEB_TEXT, answer, 3, OF + "gRPC-Web text body is not valid base64: character 0x2a at"
                 + " offset 4");
-        assertStillServing(Wire.WEB_TEXT);
     }
 
     @Test
@@ -288,10 +256,8 @@ class WireFramingTest {
 
         Answer answer = send(Wire.WEB_TEXT, Map.of(), cut);
 
-        assertThat(answer.status()).isEqualTo(3);
-        assertThat(answer.rawMessage()).isEqualTo(OF + "gRPC-Web text body is not valid base64: 3 characters left"
+        assertRefused(Wire.WEB_TEXT, answer, 3, OF + "gRPC-Web text body is not valid base64: 3 characters left"
                 + " over at the end (expected: groups of 4, padded with '=')");
-        assertStillServing(Wire.WEB_TEXT);
     }
 
     @Test
@@ -313,8 +279,7 @@ class WireFramingTest {
     void grpcMessageIsPercentEncodedOnlyWhereTheSpecSays(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), frame(0, hello("fail:state: 100% ready, café")));
 
-        assertThat(answer.status()).isEqualTo(9);
-        assertThat(answer.rawMessage()).isEqualTo("state: 100%25 ready, caf%C3%A9");
+        assertRefused(wire, answer, 9, "state: 100%25 ready, caf%C3%A9");
     }
 
     @ParameterizedTest
@@ -322,10 +287,8 @@ class WireFramingTest {
     void longMessageIsTruncatedAndKeepsItsStatus(Wire wire) throws Exception {
         Answer answer = call(wire, Map.of(), frame(0, hello("long")));
 
-        assertThat(answer.status()).isEqualTo(9);
-        assertThat(answer.rawMessage()).isEqualTo("x".repeat(WireText.MAX_MESSAGE_BYTES - WireText.MARKER.length())
+        assertRefused(wire, answer, 9, "x".repeat(WireText.MAX_MESSAGE_BYTES - WireText.MARKER.length())
                 + WireText.MARKER);
-        assertStillServing(wire);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -348,6 +311,13 @@ class WireFramingTest {
             zip.write(bytes);
         }
         return out.toByteArray();
+    }
+
+    /** The call ended with {@code status} and {@code message}, and the server still answers in time. */
+    private void assertRefused(Wire wire, Answer answer, int status, String message) throws Exception {
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.rawMessage()).isEqualTo(message);
+        assertStillServing(wire);
     }
 
     /** A good call with a 5-second deadline after a bad one: the server must still answer in time. */

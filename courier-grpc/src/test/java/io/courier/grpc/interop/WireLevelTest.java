@@ -53,12 +53,7 @@ class WireLevelTest {
     void start() {
         server = Courier.builder().name("wire").limits(Limits.builder().maxBodyBytes(1024).build())
                 .transport(GrpcTransportFactory.builder().build()).build();
-        server.serve(Greeter.class, new Greeter() {
-            @Override
-            public HelloReply sayHello(HelloRequest request) {
-                return HelloReply.newBuilder().setMessage("Hello " + request.getName()).build();
-            }
-
+        server.serve(Greeter.class, new HelloGreeter() {
             @Override
             public Stream<HelloReply> sayHelloStream(HelloRequest request) {
                 return Stream.of(sayHello(request), sayHello(request));
@@ -67,11 +62,6 @@ class WireLevelTest {
             @Override
             public HelloReply collectHellos(Stream<HelloRequest> requests) {
                 return sayHello(HelloRequest.newBuilder().setName(String.valueOf(requests.count())).build());
-            }
-
-            @Override
-            public Stream<HelloReply> chat(Stream<HelloRequest> requests) {
-                return requests.map(this::sayHello);
             }
         });
         port = server.address().getPort();

@@ -5,21 +5,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.CodedOutputStream;
 import io.courier.Courier;
-import io.courier.contract.ServiceDescriptor;
-import io.courier.grpc.GrpcNames;
 import io.courier.grpc.GrpcTransportFactory;
+import io.courier.grpc.interop.RawUnary;
 import io.courier.test.ThreadCpu;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -42,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 class HostileNumbersTest {
     private Courier server;
     private ManagedChannel channel;
-    private MethodDescriptor<byte[], byte[]> pay;
+    private final RawUnary pay = RawUnary.of(Payments.class, "pay");
 
     @BeforeAll
     void start() {
@@ -51,11 +45,6 @@ class HostileNumbersTest {
                         payment.amount().setScale(2, RoundingMode.HALF_EVEN)));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();
-        ServiceDescriptor service = ServiceDescriptor.of(Payments.class);
-        String path = GrpcNames.path(service, service.methods().get(0));
-        pay = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(path.substring(1)).setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes())
-                .build();
     }
 
     @AfterAll
@@ -67,8 +56,7 @@ class HostileNumbersTest {
     /** After each hostile call: a good call within its deadline, and then no busy thread. */
     @AfterEach
     void serverAnswersAtOnceAndNoThreadStaysBusy() {
-        byte[] reply = ClientCalls.blockingUnaryCall(channel, pay,
-                CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), payment("ann", "12.345"));
+        byte[] reply = pay.call(channel, Duration.ofSeconds(2), payment("ann", "12.345"));
         assertThat(reply).isEqualTo(payment("ann", "12.34"));
 
         assertThat(ThreadCpu.usedOver(Duration.ofSeconds(1))).isLessThan(Duration.ofMillis(500));
@@ -91,8 +79,7 @@ class HostileNumbersTest {
     }
 
     private StatusRuntimeException call(byte[] request) {
-        return catchThrowableOfType(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel, pay,
-                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request));
+        return catchThrowableOfType(StatusRuntimeException.class, () -> pay.call(channel, Duration.ofSeconds(10), request));
     }
 
     /** A Payment message, written field by field so that the amount can be any text at all. */
@@ -107,21 +94,5 @@ class HostileNumbersTest {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.Delivery;
 import io.courier.messaging.spi.MessageBroker;
-import io.courier.test.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,10 +184,16 @@ public abstract class BrokerConformanceTest {
             d.ack();
         });
 
-        broker.send(text(ch, "k", "once")).join();
+        try (LogCapture log = LogCapture.start()) {
+            broker.send(text(ch, "k", "once")).join();
 
-        Await.until(patience(), "redelivery", () -> !counts.isEmpty());
-        assertThat(counts).containsExactly(2);
+            Await.until(patience(), "redelivery", () -> !counts.isEmpty());
+            assertThat(counts).containsExactly(2);
+            // A broker may say at WARN that it delivers again; a handler's failure is no ERROR of Courier's.
+            assertThat(log.lines("WARN")).as("%s", log).filteredOn(line -> line.contains(" io.courier."))
+                    .allSatisfy(line -> assertThat(line).contains(ch));
+            assertThat(log.lines("ERROR")).as("%s", log).filteredOn(line -> line.contains(" io.courier.")).isEmpty();
+        }
     }
 
     @Test

@@ -20,7 +20,6 @@ import io.courier.messaging.conformance.KitchenCommands.Delay;
 import io.courier.messaging.conformance.KitchenCommands.Ticket;
 import io.courier.messaging.conformance.KitchenCommands.TicketRequest;
 import io.courier.messaging.spi.MessageBroker;
-import io.courier.test.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -261,12 +262,15 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
         consumer.deadLetters(ch, "billing", dead::add); // read now, settled below
 
         Messaging publisher = messaging("order-service");
-        for (int seq = 0; seq < 3; seq++) {
-            publisher.publish(ch, new OrderCreated("o-1", seq), "o-1");
-        }
+        try (LogCapture log = LogCapture.start()) {
+            for (int seq = 0; seq < 3; seq++) {
+                publisher.publish(ch, new OrderCreated("o-1", seq), "o-1");
+            }
 
-        Await.until(patience(), () -> "dead letter and the rest handled: " + dead + handled,
-                () -> dead.size() == 1 && handled.size() == 2);
+            Await.until(patience(), () -> "dead letter and the rest handled: " + dead + handled,
+                    () -> dead.size() == 1 && handled.size() == 2);
+            assertDeadLetteringLoggedOnce(log, ch, "after 3 attempts; last failure: java.lang.IllegalStateException: payment gateway down");
+        }
         assertThat(handled).containsExactly(0, 2);
         DeadLetter letter = dead.get(0);
         assertThat(letter.reason()).contains("failed after 3 attempts").contains("payment gateway down");
@@ -309,11 +313,14 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
         List<Message> dead = new CopyOnWriteArrayList<>();
         broker.subscribe(Messaging.deadLetterChannel(ch, "billing"), "inspect", d -> { dead.add(d.message()); d.ack(); });
 
-        broker.send(Message.builder().channel(ch).type("OrderCreated").partitionKey("o-1")
-                .contentType("application/json").payload("{not json".getBytes()).build()).join();
-        messaging("order-service").publish(ch, new OrderCreated("o-1", 7), "o-1");
+        try (LogCapture log = LogCapture.start()) {
+            broker.send(Message.builder().channel(ch).type("OrderCreated").partitionKey("o-1")
+                    .contentType("application/json").payload("{not json".getBytes()).build()).join();
+            messaging("order-service").publish(ch, new OrderCreated("o-1", 7), "o-1");
 
-        Await.until(patience(), "dead letter and the next event", () -> dead.size() == 1 && handled.size() == 1);
+            Await.until(patience(), "dead letter and the next event", () -> dead.size() == 1 && handled.size() == 1);
+            assertDeadLetteringLoggedOnce(log, ch, "undecodable");
+        }
         assertThat(dead.get(0).headers().get(MessageHeaders.DEAD_LETTER_REASON).orElseThrow()).contains("undecodable");
         assertThat(dead.get(0).headers().get(MessageHeaders.DEAD_LETTER_ATTEMPTS)).hasValue("1");
         assertThat(handled).containsExactly(7);
@@ -336,5 +343,15 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
 
         Await.until(patience(), "the fresh event", () -> handled.size() == 1 && consumer.expiredDropped() == 1);
         assertThat(handled).containsExactly(2);
+    }
+
+    /**
+     * A dead letter is expected: Courier logs one WARN line naming the channel and the reason, and
+     * no ERROR. (A broker's own client library may say more at WARN; that is its business.)
+     */
+    private static void assertDeadLetteringLoggedOnce(LogCapture log, String channel, String reason) {
+        assertThat(log.lines("WARN")).as("%s", log).filteredOn(line -> line.contains(" io.courier.")).singleElement()
+                .asString().contains(channel + " group billing: dead-lettering").contains(reason);
+        assertThat(log.lines("ERROR")).as("%s", log).filteredOn(line -> line.contains(" io.courier.")).isEmpty();
     }
 }

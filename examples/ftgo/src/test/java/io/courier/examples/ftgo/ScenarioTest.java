@@ -2,6 +2,7 @@ package io.courier.examples.ftgo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.courier.test.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,16 @@ class ScenarioTest {
     void everyStepOfTheDemoWorks() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         boolean ok;
-        try (DemoSystem system = DemoSystem.start(0)) {
-            ok = new Scenario(system, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        try (LogCapture log = LogCapture.start()) {
+            try (DemoSystem system = DemoSystem.start(0)) {
+                ok = new Scenario(system, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+            }
+            // The failover step stops an instance on purpose: its clients may say so once per
+            // endpoint at WARN, and nothing logs an ERROR or a stack trace.
+            assertThat(log.lines("WARN")).as("%s", log).doesNotHaveDuplicates()
+                    .allSatisfy(line -> assertThat(line).contains(": connection lost ("));
+            assertThat(log.lines("ERROR")).as("%s", log).isEmpty();
+            assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
         }
         String report = printed.toString(StandardCharsets.UTF_8);
         List<String> lines = report.lines().toList();
