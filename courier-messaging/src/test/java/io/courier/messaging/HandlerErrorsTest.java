@@ -82,6 +82,9 @@ class HandlerErrorsTest {
         Throwable thrown;
         try (LogCapture log = LogCapture.start()) {
             thrown = catchThrowable(() -> kitchen.cancel(new TicketRequest("o-1", List.of("soup"))));
+            assertThat(log.lines("WARN")).as("the consumer says it gave up, and why")
+                    .anySatisfy(l -> assertThat(l).contains("dead-lettering").contains("after 3 attempts")
+                            .contains("a bug in the kitchen"));
         }
 
         assertThat(attempts).as("every attempt of the retry policy").hasValue(3);
