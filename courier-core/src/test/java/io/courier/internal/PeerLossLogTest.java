@@ -39,8 +39,9 @@ class PeerLossLogTest {
     @Test
     void recoveryIsLoggedOnceAndANewOutageWarnsAgain() {
         peers.lost("http://a:1", "Shop.order", new SocketException("Connection reset"));
-        peers.answered("http://a:1");
-        peers.answered("http://a:1");
+        long after = peers.started();
+        peers.answered("http://a:1", after);
+        peers.answered("http://a:1", after);
         peers.lost("http://a:1", "Shop.order", new ConnectException());
 
         assertThat(lines(Level.INFO)).containsExactly("http://a:1: recovered, answering again");
@@ -55,12 +56,25 @@ class PeerLossLogTest {
     void endpointsAreTrackedApart() {
         peers.lost("http://a:1", "Shop.order", null);
         peers.lost("http://b:2", "Shop.order", null);
-        peers.answered("http://c:3");
+        peers.answered("http://c:3", peers.started());
 
         assertThat(lines(Level.WARN)).hasSize(2);
         assertThat(lines(Level.INFO)).isEmpty();
         assertThat(peers.isDown("http://a:1")).isTrue();
         assertThat(peers.isDown("http://c:3")).isFalse();
+    }
+
+    @Test
+    void anAnswerToACallThatStartedBeforeTheLossIsNoRecovery() {
+        long before = peers.started(); // a call in flight when a draining server (GOAWAY) refuses newer ones
+        peers.lost("grpc://a:1", "Shop.order", new IllegalStateException("Cannot create stream 431 greater than"
+                + " Last-Stream-ID 429 from GOAWAY."));
+        peers.answered("grpc://a:1", before); // the old stream's answer
+        peers.lost("grpc://a:1", "Shop.order", null); // the next refused stream
+
+        assertThat(lines(Level.INFO)).isEmpty();
+        assertThat(lines(Level.WARN)).hasSize(1);
+        assertThat(peers.isDown("grpc://a:1")).isTrue();
     }
 
     private List<String> lines(Level level) {

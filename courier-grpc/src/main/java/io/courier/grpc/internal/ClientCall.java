@@ -53,6 +53,8 @@ final class ClientCall {
     private final Executor workers;
     private final Scheduler scheduler;
     private final PeerLossLog peers;
+    /** When this call started, as {@link PeerLossLog} orders starts and losses. */
+    private long started;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile GrpcClientRequest<Buffer, Buffer> request;
@@ -93,6 +95,7 @@ final class ClientCall {
             }
         });
         int port = call.target().getPort() < 0 ? 443 : call.target().getPort();
+        started = peers.started();
         client.request(SocketAddress.inetSocketAddress(port, host())).onComplete(ar -> {
             if (ar.failed()) {
                 peers.lost(call.target(), method.fullName(), ar.cause());
@@ -173,7 +176,7 @@ final class ClientCall {
     }
 
     private void receive(GrpcClientResponse<Buffer, Buffer> response) {
-        peers.answered(call.target());
+        peers.answered(call.target(), started);
         if (inbound != null) {
             response.handler(inbound::push);
             response.pause();

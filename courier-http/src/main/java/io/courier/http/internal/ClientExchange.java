@@ -104,6 +104,7 @@ final class ClientExchange {
             }
         });
         Buffer toSend = payload;
+        long started = peers.started();
         client.request(options).onComplete(opened -> {
             if (opened.failed()) {
                 peers.lost(endpoint, route.method.fullName(), opened.cause());
@@ -122,7 +123,7 @@ final class ClientExchange {
                 if (answered.failed()) {
                     result.completeExceptionally(lost(answered.cause()));
                 } else {
-                    peers.answered(endpoint);
+                    peers.answered(endpoint, started);
                     receive(answered.result());
                 }
             });
