@@ -100,9 +100,10 @@ public final class MessagingRuntime {
     Object decodeRequired(Message m, Type type) throws PoisonMessageException {
         Object value = decode(m, type);
         try {
-            return RequiredValues.check("payload of " + m, type, value);
+            // "payload", not the message's description: this runs for every message, the text only on failure.
+            return RequiredValues.check("payload", type, value);
         } catch (InvalidArgumentException e) {
-            throw new PoisonMessageException(e.getMessage());
+            throw new PoisonMessageException(e.getMessage() + " in " + m);
         }
     }
 
@@ -175,15 +176,15 @@ public final class MessagingRuntime {
 
     /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */
     static CallContext contextOf(Message m) {
-        Metadata user = Metadata.empty();
+        Metadata.Builder user = Metadata.builder();
         for (Map.Entry<String, List<String>> e : m.headers().asMap().entrySet()) {
             if (!e.getKey().startsWith("courier-")) {
                 for (String v : e.getValue()) {
-                    user = user.with(e.getKey(), v);
+                    user.add(e.getKey(), v);
                 }
             }
         }
-        return CallContext.empty().withDeadline(m.deadline().orElse(null)).withMetadata(user)
+        return CallContext.empty().withDeadline(m.deadline().orElse(null)).withMetadata(user.build())
                 .withCaller(m.source().orElse(null));
     }
 
