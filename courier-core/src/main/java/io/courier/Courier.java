@@ -483,7 +483,7 @@ public final class Courier implements AutoCloseable {
             return this;
         }
 
-        /** The time source for deadlines only (default the system's); {@link #clock} sets all of time. */
+        /** The time source for deadlines only (default the system's); a {@link #clock}, if given, replaces it. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

@@ -4,6 +4,7 @@ import io.courier.Call;
 import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
+import io.courier.resilience.internal.AttemptThreads;
 import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
 import java.util.Objects;
@@ -210,7 +211,7 @@ public final class Hedge implements Interceptor {
         private FailurePolicy failurePolicy = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
         private Scheduler scheduler = Scheduler.system();
-        private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
+        private Executor executor = AttemptThreads.virtualThreads();
         private RetryBudget budget;
 
         private Builder() {

@@ -6,6 +6,7 @@ import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
 import io.courier.Ticker;
+import io.courier.resilience.internal.AttemptThreads;
 import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
 import java.util.Objects;
@@ -249,7 +250,7 @@ public final class Retry implements Interceptor {
         private FailurePolicy retryOn = FailurePolicy.byStatus();
         private Predicate<Call> idempotency = call -> call.method().idempotent();
         private Scheduler scheduler = Scheduler.system();
-        private Executor executor = io.courier.resilience.internal.Attempts.virtualThreads();
+        private Executor executor = AttemptThreads.virtualThreads();
         private Ticker ticker = Ticker.system();
         private RetryBudget budget;
         private MethodOverrides<Retry> byMethod = MethodOverrides.none();
