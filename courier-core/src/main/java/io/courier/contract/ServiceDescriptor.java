@@ -41,6 +41,23 @@ public final class ServiceDescriptor {
     }
 
     /**
+     * How the messages of {@code channel} meet interceptors: a service named after the channel,
+     * with the methods {@code publish} (one way; safe to repeat, since a message keeps its id)
+     * and {@code handle} for events, and {@code scatter} and {@code respond} for scatter-gather
+     * requests, each taking the payload, of {@code payloadType}, as its one argument. So one
+     * {@link io.courier.Interceptor} sees REST and gRPC calls, commands and events alike:
+     * {@code call.service().name()} is the channel and {@code call.method().name()} the step.
+     * Its {@link #type()} is an internal interface whose methods are never invoked.
+     */
+    public static ServiceDescriptor ofChannel(String channel, Class<?> payloadType) {
+        if (channel == null || channel.isEmpty()) {
+            throw new IllegalArgumentException("channel: " + (channel == null ? "null" : "\"\"")
+                    + " (expected: a non-empty string)");
+        }
+        return ChannelContract.describe(channel, java.util.Objects.requireNonNull(payloadType, "payloadType"));
+    }
+
+    /**
      * The remote method of {@code contract} that {@code selector} calls, naming a method by
      * calling it ({@code s -> s.level(0L)}) on a stand-in that records the call, so a per-method
      * setting follows a rename or breaks the build, where a method name in a string fails at run

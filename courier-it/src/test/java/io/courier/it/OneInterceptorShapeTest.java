@@ -10,6 +10,7 @@ import io.courier.annotation.Service;
 import io.courier.discovery.backend.StaticDiscovery;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
+import io.courier.messaging.Replies;
 import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.test.Await;
 import java.net.URI;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One interceptor shape on both sides, for every style: the same client interceptor and the same
- * server interceptor see a REST call, a gRPC call, a command with a reply and a one-way command;
- * the metadata a client interceptor adds reaches the handler whatever carried it.
+ * server interceptor see a REST call, a gRPC call, a command with a reply, a one-way command, an
+ * event and a scatter-gather request; the metadata a client interceptor adds reaches the handler
+ * whatever carried it.
  */
 class OneInterceptorShapeTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -33,6 +35,15 @@ class OneInterceptorShapeTest {
 
         @OneWay
         void notifyDelay(String order);
+    }
+
+    public record OrderPlaced(String order) {
+    }
+
+    public record QuoteRequest(String order) {
+    }
+
+    public record Quote(String courier, int cents) {
     }
 
     private final List<String> seen = new CopyOnWriteArrayList<>();
@@ -106,5 +117,26 @@ class OneInterceptorShapeTest {
         assertThat(seen).contains("server kitchen.notifyDelay");
         assertThat(handled).containsExactlyInAnyOrder("prepare r-1 tenant=acme", "prepare g-1 tenant=acme",
                 "prepare c-1 tenant=acme", "notifyDelay c-2 tenant=acme");
+    }
+
+    @Test
+    void theSameInterceptorsSeeEventsAndScatterGatherOnBothSides() {
+        kitchenSide.subscribe(OrderPlaced.class, "kitchen", event -> handled.add("handle " + event.order() + " tenant="
+                + CallContext.current().metadata().get("x-tenant").orElse("-")));
+        kitchenSide.respond(QuoteRequest.class, "courier-a", request -> {
+            handled.add("respond " + request.order() + " tenant="
+                    + CallContext.current().metadata().get("x-tenant").orElse("-"));
+            return new Quote("courier-a", 450);
+        });
+
+        orderSide.publish(new OrderPlaced("e-1"), "e-1");
+        Replies<Quote> quotes = orderSide.scatter(new QuoteRequest("s-1"), Quote.class, 1, PATIENCE).join();
+        Await.until(PATIENCE, "the event handled", () -> handled.stream().anyMatch(h -> h.contains("e-1")));
+
+        assertThat(quotes.values()).containsExactly(new Quote("courier-a", 450));
+        // The service of an event is its channel, the method the step, the target the broker.
+        assertThat(seen).containsExactlyInAnyOrder("client OrderPlaced.publish broker", "server OrderPlaced.handle",
+                "client QuoteRequest.scatter broker", "server QuoteRequest.respond");
+        assertThat(handled).containsExactlyInAnyOrder("handle e-1 tenant=acme", "respond s-1 tenant=acme");
     }
 }

@@ -12,9 +12,9 @@ import io.courier.internal.Checks;
 import io.courier.messaging.internal.CommandClient;
 import io.courier.messaging.internal.CommandServer;
 import io.courier.messaging.internal.DeadLetters;
+import io.courier.messaging.internal.EventClient;
 import io.courier.messaging.internal.MessagingRuntime;
 import io.courier.messaging.internal.ReplyRouter;
-import io.courier.messaging.internal.Scatter;
 import io.courier.messaging.internal.TypedConsumer;
 import io.courier.messaging.spi.MessageBroker;
 import io.courier.spi.Codec;
@@ -83,6 +83,7 @@ public final class Messaging implements AutoCloseable {
 
     private final MessagingRuntime rt;
     private final ReplyRouter replies;
+    private final EventClient events;
     private final Duration defaultTimeout;
     private final List<Interceptor> clientInterceptors;
     private final List<Interceptor> serverInterceptors;
@@ -113,6 +114,7 @@ public final class Messaging implements AutoCloseable {
         this.defaultTimeout = b.timeout;
         this.clientInterceptors = List.copyOf(b.clientInterceptors);
         this.serverInterceptors = List.copyOf(b.serverInterceptors);
+        this.events = new EventClient(rt, replies, clientInterceptors);
     }
 
     /** A builder; a broker is required. */
@@ -224,13 +226,9 @@ public final class Messaging implements AutoCloseable {
 
     /** Publishes {@code event} to {@code channel}; returns its message id once the broker has it. */
     public String publish(String channel, Object event, String partitionKey) {
+        Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(event, "event");
-        Codec codec = rt.codec();
-        Message m = Message.builder().channel(channel).type(channelOf(event.getClass())).source(rt.name)
-                .partitionKey(partitionKey).contentType(codec.mediaType())
-                .payload(codec.encode(event, event.getClass())).build();
-        rt.send(m);
-        return m.id();
+        return events.publish(channel, event, partitionKey);
     }
 
     /**
@@ -245,10 +243,10 @@ public final class Messaging implements AutoCloseable {
     public <E> Subscription subscribe(String channel, Class<E> type, String group, Consumer<? super E> handler) {
         Objects.requireNonNull(handler, "handler");
         requireText(group, "group");
-        return rt.consume(channel, group, new TypedConsumer<>(rt, type, e -> {
+        return rt.consume(channel, group, new TypedConsumer<>(rt, channel, type, e -> {
             handler.accept(e);
             return null;
-        }));
+        }, null, serverInterceptors));
     }
 
     /**
@@ -258,7 +256,8 @@ public final class Messaging implements AutoCloseable {
     public <Q> Subscription respond(Class<Q> type, String responder, Function<? super Q, ?> handler) {
         Objects.requireNonNull(handler, "handler");
         requireText(responder, "responder");
-        return rt.consume(channelOf(type), responder, new TypedConsumer<>(rt, type, handler, responder));
+        String channel = channelOf(type);
+        return rt.consume(channel, responder, new TypedConsumer<>(rt, channel, type, handler, responder, serverInterceptors));
     }
 
     /**
@@ -274,7 +273,7 @@ public final class Messaging implements AutoCloseable {
         if (expected < 1) {
             throw new IllegalArgumentException("expected: " + expected + " (expected: > 0)");
         }
-        return Scatter.send(rt, replies, request, channelOf(request.getClass()), replyType, expected,
+        return events.scatter(channelOf(request.getClass()), request, replyType, expected,
                 Deadline.after(timeout, rt.ticker));
     }
 
@@ -368,9 +367,14 @@ public final class Messaging implements AutoCloseable {
         }
 
         /**
-         * An interceptor for every command client of this instance, outside the per-client ones:
-         * the same shape as {@code Courier.Builder.clientInterceptor}, so one interceptor (metrics,
-         * tracing, auth) serves REST, gRPC and commands alike.
+         * An interceptor for everything this instance sends: every command client (outside the
+         * per-client ones), every {@link Messaging#publish publish} and every
+         * {@link Messaging#scatter scatter}. The same shape as
+         * {@code Courier.Builder.clientInterceptor}, so one interceptor (metrics, tracing, auth)
+         * serves REST, gRPC, commands and events alike. An event or scatter-gather request is a
+         * call of {@code publish} or {@code scatter} on the contract of its channel
+         * ({@link ServiceDescriptor#ofChannel}), whose one argument is the payload, with the
+         * target {@code broker:<channel>}.
          */
         public Builder clientInterceptor(Interceptor interceptor) {
             clientInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
@@ -378,9 +382,11 @@ public final class Messaging implements AutoCloseable {
         }
 
         /**
-         * An interceptor for every command this instance handles ({@link Messaging#handle}), in the
-         * order added (first is outermost), after the command is decoded and before the
-         * implementation runs, with the command's {@link io.courier.CallContext} current.
+         * An interceptor for every message this instance handles: commands ({@link Messaging#handle}),
+         * events ({@link Messaging#subscribe}, a call of {@code handle} on the contract of the
+         * channel) and scatter-gather requests ({@link Messaging#respond}, a call of
+         * {@code respond}), in the order added (first is outermost), after the message is decoded
+         * and before the handler runs, with the message's {@link io.courier.CallContext} current.
          */
         public Builder serverInterceptor(Interceptor interceptor) {
             serverInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));

@@ -4,7 +4,6 @@ import io.courier.Call;
 import io.courier.CallContext;
 import io.courier.CourierException;
 import io.courier.Deadline;
-import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
 import io.courier.Metadata;
 import io.courier.UnimplementedException;
@@ -57,6 +56,8 @@ public final class CommandClient {
         List<Interceptor> all = new ArrayList<>();
         all.add(new ReplyTimeout(timeout, rt));
         all.addAll(interceptors);
+        // As next to every transport: the one step that ends a call at its deadline, per attempt.
+        all.add(Interceptor.deadline(rt.scheduler));
         InterceptorChain chain = new InterceptorChain(all, terminal::send);
         URI target = URI.create(SCHEME + ":" + CommandServer.channel(service));
         // No client-wide deadline here: a one-way command keeps only the caller's own (a
@@ -103,13 +104,9 @@ public final class CommandClient {
             return CompletableFuture.failedFuture(new IllegalStateException(method.fullName() + ": an interceptor"
                     + " removed the deadline (expected: a command that waits for a reply has one)"));
         }
-        if (deadline.expired()) {
-            return CompletableFuture.failedFuture(new DeadlineExceededException(method.fullName()
-                    + ": deadline exceeded before the command was sent"));
-        }
         Message message = command.replyTo(replies.channel()).deadline(deadline).build();
         PendingReply pending = new PendingReply(replies, rt, message.id(), method.fullName(), method.resultType());
-        replies.await(pending, deadline);
+        replies.await(pending); // ended by its reply, or by the deadline step above cancelling it
         // Cancelled from above (the caller, a policy's deadline, a hedge that lost): stop waiting.
         pending.future.whenComplete((v, f) -> {
             if (pending.future.isCancelled()) {
@@ -126,6 +123,17 @@ public final class CommandClient {
         return pending.future;
     }
 
+    /** Call metadata as message headers: the trace context in its field, the rest but reserved names as headers. */
+    static void copyMetadata(Metadata metadata, Message.Builder b) {
+        for (Map.Entry<String, List<String>> h : metadata.asMap().entrySet()) {
+            if (h.getKey().equals(MessageHeaders.TRACE_CONTEXT)) {
+                b.traceContext(h.getValue().get(0));
+            } else if (!h.getKey().startsWith("courier-")) {
+                h.getValue().forEach(v -> b.header(h.getKey(), v));
+            }
+        }
+    }
+
     private Message.Builder command(Call call) {
         MethodDescriptor method = call.method();
         Codec codec = rt.codec();
@@ -134,13 +142,7 @@ public final class CommandClient {
                 .type(CommandServer.type(service, method))
                 .source(rt.name)
                 .contentType(codec.mediaType());
-        for (Map.Entry<String, List<String>> h : call.context().metadata().asMap().entrySet()) {
-            if (h.getKey().equals(MessageHeaders.TRACE_CONTEXT)) {
-                b.traceContext(h.getValue().get(0));
-            } else if (!h.getKey().startsWith("courier-")) {
-                h.getValue().forEach(v -> b.header(h.getKey(), v));
-            }
-        }
+        copyMetadata(call.context().metadata(), b);
         for (ParameterDescriptor p : method.parameters()) {
             Object value = call.args().get(p.index());
             if (p.kind() == ParameterDescriptor.Kind.BODY) {

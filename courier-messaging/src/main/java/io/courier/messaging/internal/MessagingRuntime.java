@@ -26,6 +26,7 @@ import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -118,10 +119,30 @@ public final class MessagingRuntime {
         try {
             broker.send(message).join();
         } catch (CompletionException | CancellationException e) {
-            Throwable cause = unwrap(e);
-            throw cause instanceof CourierException c ? c
-                    : new UnavailableException("sending " + message + " failed: " + cause, Map.of(), false, cause);
+            throw sendFailure(message, e);
         }
+    }
+
+    /** Sends; the future fails with a {@link CourierException} when the broker does not accept. */
+    CompletableFuture<Void> sendAsync(Message message) {
+        CompletableFuture<Void> sent;
+        try {
+            sent = broker.send(message);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(sendFailure(message, e));
+        }
+        return sent.handle((v, failure) -> {
+            if (failure != null) {
+                throw sendFailure(message, failure);
+            }
+            return null;
+        });
+    }
+
+    private static CourierException sendFailure(Message message, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof CourierException c ? c
+                : new UnavailableException("sending " + message + " failed: " + cause, Map.of(), false, cause);
     }
 
     /**
@@ -177,6 +198,8 @@ public final class MessagingRuntime {
     /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */
     static CallContext contextOf(Message m) {
         Metadata.Builder user = Metadata.builder();
+        // The trace goes on in the handler's own calls and messages.
+        m.traceContext().ifPresent(trace -> user.add(MessageHeaders.TRACE_CONTEXT, trace));
         for (Map.Entry<String, List<String>> e : m.headers().asMap().entrySet()) {
             if (!e.getKey().startsWith("courier-")) {
                 for (String v : e.getValue()) {

@@ -1,13 +1,15 @@
 package io.courier.messaging.internal;
 
 import io.courier.CourierException;
-import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
 import io.courier.messaging.Message;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletableFuture;
 
-/** A request/response call waiting for its one reply; the first reply or the deadline completes it. */
+/**
+ * A request/response call waiting for its one reply: the first reply completes it; the deadline
+ * step of the command client's chain cancels it when the deadline passes first.
+ */
 final class PendingReply extends ReplyRouter.Waiting {
     private final ReplyRouter router;
     private final MessagingRuntime rt;
@@ -42,11 +44,6 @@ final class PendingReply extends ReplyRouter.Waiting {
             }
         }
         return true;
-    }
-
-    @Override
-    void expire() {
-        future.completeExceptionally(new DeadlineExceededException(what + ": deadline exceeded before a reply came"));
     }
 
     @Override

@@ -34,8 +34,9 @@ public final class ReplyRouter implements DeliveryHandler {
         /** Takes a reply; false when it is not wanted (a duplicate, or too late). */
         abstract boolean accept(Message reply);
 
-        /** The deadline passed before the request ended. */
-        abstract void expire();
+        /** The deadline it was {@linkplain #await(Waiting, Deadline) registered with} passed before it ended. */
+        void expire() {
+        }
 
         /** The messaging instance closed before the request ended. */
         abstract void abandon();
@@ -64,7 +65,15 @@ public final class ReplyRouter implements DeliveryHandler {
         return channel;
     }
 
-    /** Registers {@code w} until it ends or {@code deadline} passes. */
+    /** Registers {@code w} until its reply, or the close of this router, ends it (or it is {@linkplain #finish finished}). */
+    void await(Waiting w) {
+        waiting.put(w.correlationId, w);
+    }
+
+    /**
+     * Registers {@code w} until it ends or {@code deadline} passes: a gathering, whose end is
+     * the close of its window rather than an error.
+     */
     void await(Waiting w, Deadline deadline) {
         waiting.put(w.correlationId, w);
         w.timer = rt.scheduler.schedule(deadline.remaining(), () -> {
