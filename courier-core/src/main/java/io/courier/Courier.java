@@ -97,7 +97,7 @@ public final class Courier implements AutoCloseable {
         this.timer = realTimer;
         this.clock = b.clock != null ? b.clock : Clock.of(b.ticker, Scheduler.of(realTimer));
         // Every client's per-attempt deadline step runs on this instance's clock.
-        this.chains = new ClientChains(b.clientInterceptors, Interceptor.deadline(clock), clock);
+        this.chains = new ClientChains(b.clientInterceptors, Interceptors.deadline(clock), clock);
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
         this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, clock);
 

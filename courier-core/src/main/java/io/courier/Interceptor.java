@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
  *         call.context().metadata().withOnly("x-tenant", "acme"))));
  * }</pre>
  *
+ * <p>{@link Interceptors} makes Courier's own: the deadline step, and a chain of several.
+ *
  * <p>An interceptor calls {@code next.proceed} once to go on (a retrying one may call it again),
  * or completes the future itself to answer without going on. The future completes with the
  * method's result ({@code null} for {@code void}) or exceptionally with a
@@ -24,25 +26,6 @@ import java.util.concurrent.CompletableFuture;
 public interface Interceptor {
     /** Handles {@code call}, usually by passing it, possibly changed, to {@code next}. */
     CompletableFuture<Object> intercept(Call call, Next next);
-
-    /**
-     * The interceptor that ends a call with {@link DeadlineExceededException} when its
-     * deadline passes and cancels the work below it, waiting on {@code scheduler} (a fake clock in
-     * tests). Every client has one next to its transport, per attempt; resilience policies put
-     * another above their retries, for the logical call.
-     */
-    static Interceptor deadline(Scheduler scheduler) {
-        return new io.courier.internal.DeadlineInterceptor(java.util.Objects.requireNonNull(scheduler, "scheduler"));
-    }
-
-    /**
-     * One interceptor running {@code steps} in order, outermost first, then the rest of the
-     * chain, with the checks Courier's own chain makes: a step that returns null or throws fails
-     * the call with an error naming it.
-     */
-    static Interceptor chain(java.util.List<? extends Interceptor> steps) {
-        return io.courier.internal.InterceptorChain.compose(java.util.Objects.requireNonNull(steps, "steps"));
-    }
 
     /** The rest of the chain. */
     @FunctionalInterface

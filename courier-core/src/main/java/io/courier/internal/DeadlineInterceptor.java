@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Fails a call with {@link DeadlineExceededException} when its deadline passes, and cancels
  * the work below it so nothing outlives the deadline. Calls without a deadline pass untouched.
- * Obtain one with {@link Interceptor#deadline(Scheduler)}.
+ * Obtain one with {@code Interceptors.deadline(scheduler)}.
  */
 public final class DeadlineInterceptor implements Interceptor {
     private final Scheduler scheduler;

@@ -18,7 +18,7 @@ import java.util.function.Function;
  *       calls {@code proceed} at most once for each call it gets, and keeps the call's target:
  *       retries and hedges belong above the pick, where each attempt picks again.</li>
  * </ul>
- * Immutable. Also behind {@link Interceptor#chain}, so policies that compose interceptors
+ * Immutable. Also behind {@code Interceptors.chain}, so policies that compose interceptors
  * (courier-resilience) run them the same way.
  */
 public final class InterceptorChain {
@@ -54,7 +54,7 @@ public final class InterceptorChain {
 
             @Override
             public String toString() {
-                return "Interceptor.chain" + copy;
+                return "Interceptors.chain" + copy;
             }
         };
     }

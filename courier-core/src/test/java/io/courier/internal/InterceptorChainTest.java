@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.courier.Call;
 import io.courier.CallContext;
 import io.courier.Interceptor;
+import io.courier.Interceptors;
 import io.courier.Metadata;
 import io.courier.annotation.Get;
 import io.courier.annotation.Service;
@@ -166,7 +167,7 @@ class InterceptorChainTest {
 
     @Test
     void interceptorChainComposesStepsIntoOneThatRunsThemThenTheRest() {
-        Interceptor composed = Interceptor.chain(List.of(recording("a"), recording("b")));
+        Interceptor composed = Interceptors.chain(List.of(recording("a"), recording("b")));
         InterceptorChain chain = new InterceptorChain(List.of(recording("outer"), composed), c -> {
             events.add("terminal");
             return CompletableFuture.completedFuture("done");
@@ -178,7 +179,7 @@ class InterceptorChainTest {
 
     @Test
     void aComposedChainNamesAStepThatReturnsNull() {
-        Interceptor composed = Interceptor.chain(List.of(recording("a"), new ReturnsNull()));
+        Interceptor composed = Interceptors.chain(List.of(recording("a"), new ReturnsNull()));
 
         CompletableFuture<Object> result = composed.intercept(call, c -> CompletableFuture.completedFuture("x"));
 

@@ -29,7 +29,7 @@ import java.util.Objects;
  */
 public final class GrpcTransportFactory implements TransportFactory {
     /** The transport's name, and the URI scheme of its targets. */
-    public static final String NAME = "grpc";
+    public static final String NAME = GrpcTransport.NAME;
 
     private final List<MessageFormat> formats;
     private final boolean preferJson;

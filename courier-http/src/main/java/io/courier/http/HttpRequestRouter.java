@@ -1,11 +1,6 @@
 package io.courier.http;
 
-import io.courier.http.internal.HttpTransport;
-import io.courier.spi.ServerTransport;
-import io.courier.spi.Transport;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Requests on the REST port that another transport of the same {@code Courier} answers
@@ -18,7 +13,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * public void peers(List<Transport> transports) {
- *     transports.forEach(t -> HttpRequestRouter.attach(t, myRouter).ifPresent(rest -> shareItsPort(rest)));
+ *     transports.forEach(t -> HttpTransportFactory.attach(t, myRouter).ifPresent(rest -> shareItsPort(rest)));
  * }
  * }</pre>
  */
@@ -31,19 +26,4 @@ public interface HttpRequestRouter {
 
     /** Answers a request this router accepted; on the event loop, so it must not block. */
     void handle(HttpServerRequest request);
-
-    /**
-     * Attaches {@code router} to {@code transport} when it is {@code courier-http}'s.
-     *
-     * @return the REST server whose port the router now shares (its {@link ServerTransport#localAddress()}
-     *         is that port once started), or empty when {@code transport} is another one
-     */
-    static Optional<ServerTransport> attach(Transport transport, HttpRequestRouter router) {
-        Objects.requireNonNull(router, "router");
-        if (transport instanceof HttpTransport http) {
-            http.route(router);
-            return http.server();
-        }
-        return Optional.empty();
-    }
 }

@@ -1,6 +1,9 @@
 package io.courier.http;
 
 import io.courier.http.internal.HttpTransport;
+import io.courier.spi.ServerTransport;
+import java.util.Objects;
+import java.util.Optional;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.TransportFactory;
@@ -38,5 +41,20 @@ public final class HttpTransportFactory implements TransportFactory {
     @Override
     public Transport create(TransportContext context) {
         return new HttpTransport(context);
+    }
+
+    /**
+     * Attaches {@code router} ({@link HttpRequestRouter}) to {@code transport} when it is {@code courier-http}'s.
+     *
+     * @return the REST server whose port the router now shares (its {@link ServerTransport#localAddress()}
+     *         is that port once started), or empty when {@code transport} is another one
+     */
+    public static Optional<ServerTransport> attach(Transport transport, HttpRequestRouter router) {
+        Objects.requireNonNull(router, "router");
+        if (transport instanceof HttpTransport http) {
+            http.route(router);
+            return http.server();
+        }
+        return Optional.empty();
     }
 }

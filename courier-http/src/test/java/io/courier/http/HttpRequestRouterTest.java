@@ -55,7 +55,7 @@ class HttpRequestRouterTest {
 
         @Override
         public void peers(List<Transport> transports) {
-            transports.forEach(t -> HttpRequestRouter.attach(t, this).ifPresent(rest::set));
+            transports.forEach(t -> HttpTransportFactory.attach(t, this).ifPresent(rest::set));
         }
 
         @Override
@@ -118,6 +118,6 @@ class HttpRequestRouterTest {
     void attachingGivesTheRestServerAndItsPort() {
         assertThat(side.rest.get()).isNotNull();
         assertThat(side.rest.get().localAddress().getPort()).isEqualTo(server.uri().getPort());
-        assertThat(HttpRequestRouter.attach(side, side)).as("only courier-http's transport takes routers").isEmpty();
+        assertThat(HttpTransportFactory.attach(side, side)).as("only courier-http's transport takes routers").isEmpty();
     }
 }

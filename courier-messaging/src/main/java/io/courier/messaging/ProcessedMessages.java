@@ -1,6 +1,6 @@
 package io.courier.messaging;
 
-import io.courier.messaging.internal.InMemoryProcessedMessages;
+import io.courier.messaging.internal.RecentIds;
 
 /**
  * The ids of the messages a subscriber group has handled: the store behind the idempotent
@@ -28,6 +28,17 @@ public interface ProcessedMessages {
 
     /** A store in memory that remembers the last {@code capacity} ids of each group. */
     static ProcessedMessages inMemory(int capacity) {
-        return new InMemoryProcessedMessages(capacity);
+        RecentIds ids = new RecentIds(capacity);
+        return new ProcessedMessages() {
+            @Override
+            public boolean contains(String group, String messageId) {
+                return ids.contains(group, messageId);
+            }
+
+            @Override
+            public void add(String group, String messageId) {
+                ids.add(group, messageId);
+            }
+        };
     }
 }

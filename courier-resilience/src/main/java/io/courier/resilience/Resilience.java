@@ -3,6 +3,7 @@ package io.courier.resilience;
 import io.courier.Call;
 import io.courier.ClientBuilder;
 import io.courier.Interceptor;
+import io.courier.Interceptors;
 import io.courier.Scheduler;
 import io.courier.discovery.Endpoint;
 import io.courier.discovery.EndpointHealth;
@@ -85,7 +86,7 @@ public final class Resilience implements Interceptor {
         List<Interceptor> all = new ArrayList<>(perClient);
         all.addAll(perEndpoint);
         this.steps = List.copyOf(all);
-        this.chain = Interceptor.chain(steps);
+        this.chain = Interceptors.chain(steps);
         this.perClient = List.copyOf(perClient);
         this.perEndpoint = List.copyOf(perEndpoint);
         this.endpointBreakers = endpointBreakers;
@@ -140,8 +141,8 @@ public final class Resilience implements Interceptor {
         }
         List<Interceptor> outer = new ArrayList<>(perClient);
         outer.add(outerIndexOfAttempts(), attempted);
-        Interceptor clientChain = Interceptor.chain(outer);
-        Interceptor endpointChain = Interceptor.chain(perEndpoint);
+        Interceptor clientChain = Interceptors.chain(outer);
+        Interceptor endpointChain = Interceptors.chain(perEndpoint);
         client.interceptor(new Part("client", outer, clientChain));
         if (!perEndpoint.isEmpty()) {
             client.endpointInterceptor(new Part("endpoint", perEndpoint, endpointChain));
@@ -287,7 +288,7 @@ public final class Resilience implements Interceptor {
                 steps.add(fallback);
             }
             if (deadline) {
-                steps.add(Interceptor.deadline(scheduler));
+                steps.add(Interceptors.deadline(scheduler));
             }
             if (serviceBreaker != null) {
                 steps.add(serviceBreaker);

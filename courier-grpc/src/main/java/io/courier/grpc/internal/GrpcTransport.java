@@ -1,6 +1,5 @@
 package io.courier.grpc.internal;
 
-import io.courier.grpc.GrpcTransportFactory;
 import io.courier.grpc.MessageFormat;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.ServerTransport;
@@ -19,6 +18,9 @@ import java.util.concurrent.Executors;
  * REST port when the same {@code Courier} has {@code courier-http}, else on a port of its own.
  */
 public final class GrpcTransport implements Transport {
+    /** The transport's name, also the scheme of its targets. */
+    public static final String NAME = "grpc";
+
     /**
      * Unary messages up to this size are decoded on the event loop: decoding them costs less
      * than moving to another thread. Larger ones are decoded on a virtual thread.
@@ -41,7 +43,7 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public String name() {
-        return GrpcTransportFactory.NAME;
+        return NAME;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.courier.grpc.internal;
 
 import io.courier.http.HttpRequestRouter;
+import io.courier.http.HttpTransportFactory;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.Transport;
 import io.vertx.core.http.HttpHeaders;
@@ -35,7 +36,7 @@ final class RestPort implements HttpRequestRouter {
     static Optional<ServerTransport> attach(List<Transport> transports, GrpcServerTransport grpc) {
         RestPort router = new RestPort(grpc);
         for (Transport t : transports) {
-            Optional<ServerTransport> rest = HttpRequestRouter.attach(t, router);
+            Optional<ServerTransport> rest = HttpTransportFactory.attach(t, router);
             if (rest.isPresent()) {
                 return rest;
             }

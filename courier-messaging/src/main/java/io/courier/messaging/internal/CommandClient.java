@@ -5,6 +5,7 @@ import io.courier.CallContext;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Interceptor;
+import io.courier.Interceptors;
 import io.courier.Metadata;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
@@ -57,7 +58,7 @@ public final class CommandClient {
         all.add(new ReplyTimeout(timeout, rt));
         all.addAll(interceptors);
         // As next to every transport: the one step that ends a call at its deadline, per attempt.
-        all.add(Interceptor.deadline(rt.scheduler));
+        all.add(Interceptors.deadline(rt.scheduler));
         InterceptorChain chain = new InterceptorChain(all, terminal::send);
         URI target = URI.create(SCHEME + ":" + CommandServer.channel(service));
         // No client-wide deadline here: a one-way command keeps only the caller's own (a

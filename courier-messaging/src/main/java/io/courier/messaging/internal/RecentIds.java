@@ -1,23 +1,21 @@
 package io.courier.messaging.internal;
 
-import io.courier.messaging.ProcessedMessages;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link ProcessedMessages} in memory: per group, the last ids handled, oldest forgotten first. */
-public final class InMemoryProcessedMessages implements ProcessedMessages {
+/** Per group, the last message ids handled, oldest forgotten first: the store behind {@code ProcessedMessages.inMemory}. */
+public final class RecentIds {
     private final int capacity;
     private final Map<String, Map<String, Boolean>> byGroup = new ConcurrentHashMap<>();
 
-    public InMemoryProcessedMessages(int capacity) {
+    public RecentIds(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
         }
         this.capacity = capacity;
     }
 
-    @Override
     public boolean contains(String group, String messageId) {
         Map<String, Boolean> ids = ids(group);
         synchronized (ids) {
@@ -25,7 +23,6 @@ public final class InMemoryProcessedMessages implements ProcessedMessages {
         }
     }
 
-    @Override
     public void add(String group, String messageId) {
         Map<String, Boolean> ids = ids(group);
         synchronized (ids) {
