@@ -1,11 +1,14 @@
 package io.courier.examples.ftgo;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./courier demo}: starts the demo system, runs its scenario, and keeps serving until
  * Ctrl-C; with {@code --once}, exits after the scenario with status 0 only if every step worked.
+ * Its messages ride a Kafka broker embedded in the JVM unless {@code --broker} names another
+ * ({@link DemoBroker}).
  */
 public final class Demo {
     /** The port of the first service in serving mode; the others follow (see {@link DemoSystem#SERVICES}). */
@@ -15,48 +18,79 @@ public final class Demo {
     }
 
     /** Entry point; see the class description for the arguments. */
-    public static void main(String[] args) throws InterruptedException {
-        List<String> options = List.of(args);
-        boolean once = options.contains("--once");
-        for (String option : options) {
-            if (!option.equals("--once")) {
-                System.err.println("unknown option: " + option + " (expected: --once, or nothing)");
-                System.exit(2);
+    public static void main(String[] args) throws Exception {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /**
+     * Runs the demo with {@code options} ({@code --once}, {@code --broker SPEC}), printing to
+     * {@code out} and {@code err}; the exit status: 0 when every step of the scenario worked.
+     * Without {@code --once}, serves until the JVM is stopped.
+     */
+    static int run(List<String> options, PrintStream out, PrintStream err) throws Exception {
+        boolean once = false;
+        String brokerSpec = "kafka";
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            if (option.equals("--once")) {
+                once = true;
+            } else if (option.equals("--broker") && i + 1 < options.size()) {
+                brokerSpec = options.get(++i);
+            } else if (option.startsWith("--broker=")) {
+                brokerSpec = option.substring("--broker=".length());
+            } else {
+                err.println("unknown option: " + option + " (expected: --once, --broker kafka|kafka=HOST:PORT|"
+                        + "rabbitmq=HOST:PORT|memory)");
+                return 2;
             }
+        }
+        long started = System.nanoTime();
+        DemoBroker broker;
+        try {
+            out.println("Starting the broker (" + brokerSpec + ") ...");
+            broker = DemoBroker.open(brokerSpec);
+        } catch (RuntimeException | java.io.IOException e) {
+            err.println("Could not start or reach the broker " + brokerSpec + ": " + e.getMessage()
+                    + "\nTry ./courier demo --broker memory, or check that the broker answers.");
+            return 1;
         }
         // --once picks free ports so it never clashes with anything; serving mode uses fixed ones to curl.
         int lastPort = FIRST_PORT + DemoSystem.SERVICES.size() - 1;
         DemoSystem system;
         try {
-            system = DemoSystem.start(once ? 0 : FIRST_PORT);
+            system = DemoSystem.start(once ? 0 : FIRST_PORT, broker.broker());
         } catch (RuntimeException e) {
-            System.err.println("Could not start the demo: " + e.getMessage()
+            broker.close();
+            err.println("Could not start the demo: " + e.getMessage()
                     + (once ? "" : "\nIs something else using a port from " + FIRST_PORT + " to " + lastPort
                     + "? Try ./courier demo --once."));
-            System.exit(1);
-            return;
+            return 1;
         }
-        System.out.println("Courier demo, on one in-memory broker and static discovery; REST and gRPC on each port:");
+        out.printf("Courier demo, started in %.1f s on %s and static discovery; REST and gRPC on each port:%n",
+                (System.nanoTime() - started) / 1e9, broker.description());
         for (String service : DemoSystem.SERVICES) {
-            System.out.printf("  %-13s %s%n", service, system.uri(service));
+            out.printf("  %-13s %s%n", service, system.uri(service));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         if (!once) {
             // Ctrl-C (or a TERM signal) closes every service, even while the scenario runs.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 system.close();
+                broker.close();
                 stopped.countDown();
             }));
         }
-        boolean ok = new Scenario(system, System.out).run();
+        boolean ok = new Scenario(system, out).run();
         if (once) {
             system.close();
-            System.exit(ok ? 0 : 1);
+            broker.close();
+            return ok ? 0 : 1;
         }
-        System.out.println();
-        System.out.println("Serving until Ctrl-C (consumer-2 stays stopped). Try:");
-        tryLines(system).forEach(line -> System.out.println("  " + line));
+        out.println();
+        out.println("Serving until Ctrl-C (consumer-2 stays stopped). Try:");
+        tryLines(system).forEach(line -> out.println("  " + line));
         stopped.await();
+        return 0;
     }
 
     /** The commands printed for people to try against the serving demo. */

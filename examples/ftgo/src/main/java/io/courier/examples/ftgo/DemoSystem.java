@@ -22,6 +22,7 @@ import io.courier.examples.ftgo.order.OrderServiceImpl;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.messaging.spi.MessageBroker;
 import io.courier.resilience.CircuitBreaker;
 import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.Resilience;
@@ -39,7 +40,7 @@ import java.util.Optional;
  * The running demo, on embedded defaults in one JVM: the order, consumer (three instances),
  * kitchen, accounting, notification and delivery services, each its own {@link Courier}
  * answering REST and gRPC on one port, those that use messages each with its own
- * {@link Messaging} on one in-memory broker, and a {@link StaticDiscovery} through which the
+ * {@link Messaging} on one broker (in memory, or the one given), and a {@link StaticDiscovery} through which the
  * order service finds the consumer and accounting services.
  *
  * <p>The three consumer instances are listed in discovery as a fixed deployment lists them,
@@ -51,7 +52,8 @@ public final class DemoSystem implements AutoCloseable {
     public static final List<String> SERVICES = List.of("consumer-1", "order", "consumer-2", "consumer-3",
             "kitchen", "accounting", "notification", "delivery");
 
-    private final InMemoryBroker broker = InMemoryBroker.create();
+    private final MessageBroker broker;
+    private final boolean ownsBroker;
     private final StaticDiscovery discovery = StaticDiscovery.create();
     private final Map<String, Courier> couriers = new LinkedHashMap<>();
     private final List<Messaging> messagings = new ArrayList<>();
@@ -61,8 +63,10 @@ public final class DemoSystem implements AutoCloseable {
     private Attempts consumerAttempts;
     private CircuitBreakers consumerBreakers;
 
-    private DemoSystem(int firstPort) {
+    private DemoSystem(int firstPort, MessageBroker broker, boolean ownsBroker) {
         this.firstPort = firstPort;
+        this.broker = broker;
+        this.ownsBroker = ownsBroker;
     }
 
     /**
@@ -70,7 +74,19 @@ public final class DemoSystem implements AutoCloseable {
      * {@link #SERVICES}, or on free ports when {@code firstPort} is 0.
      */
     public static DemoSystem start(int firstPort) {
-        DemoSystem system = new DemoSystem(firstPort);
+        return start(firstPort, InMemoryBroker.create(), true);
+    }
+
+    /**
+     * As {@link #start(int)}, with every message on {@code broker} (Kafka, RabbitMQ, ...), which
+     * stays open when the system closes.
+     */
+    public static DemoSystem start(int firstPort, MessageBroker broker) {
+        return start(firstPort, java.util.Objects.requireNonNull(broker, "broker"), false);
+    }
+
+    private static DemoSystem start(int firstPort, MessageBroker broker, boolean ownsBroker) {
+        DemoSystem system = new DemoSystem(firstPort, broker, ownsBroker);
         try {
             system.startAll();
             return system;
@@ -223,6 +239,8 @@ public final class DemoSystem implements AutoCloseable {
         Collections.reverse(all);
         messagings.forEach(Messaging::close);
         all.forEach(Courier::close);
-        broker.close();
+        if (ownsBroker) {
+            broker.close();
+        }
     }
 }
