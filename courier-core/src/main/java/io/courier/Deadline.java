@@ -56,6 +56,18 @@ public final class Deadline implements Comparable<Deadline> {
         return remainingNanos() <= 0;
     }
 
+    /**
+     * Runs {@code action} on {@code scheduler} when this deadline passes (at once if it has), unless
+     * the returned task is cancelled first. This is how Courier enforces every deadline: the
+     * client's deadline step, the server's dispatch, gRPC streams and message handlers each say
+     * here what expiry does (fail the call, cancel the work, interrupt the handler).
+     */
+    public Scheduler.Task runOnExpiration(Runnable action, Scheduler scheduler) {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(scheduler, "scheduler");
+        return scheduler.schedule(Duration.ofNanos(Math.max(0, remainingNanos())), action);
+    }
+
     /** The earlier of this deadline and {@code other} ({@code other} may be null). */
     public Deadline min(Deadline other) {
         return other == null || compareTo(other) <= 0 ? this : other;

@@ -5,7 +5,6 @@ import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,8 +25,7 @@ public final class DeadlineInterceptor implements Interceptor {
         if (deadline == null) {
             return next.proceed(call);
         }
-        long left = deadline.remainingNanos();
-        if (left <= 0) {
+        if (deadline.expired()) {
             return CompletableFuture.failedFuture(expired(call));
         }
         CompletableFuture<Object> inner = next.proceed(call);
@@ -35,11 +33,11 @@ public final class DeadlineInterceptor implements Interceptor {
             return inner;
         }
         CompletableFuture<Object> outer = new CompletableFuture<>();
-        Scheduler.Task timer = scheduler.schedule(Duration.ofNanos(left), () -> {
+        Scheduler.Task timer = deadline.runOnExpiration(() -> {
             if (outer.completeExceptionally(expired(call))) {
                 inner.cancel(true);
             }
-        });
+        }, scheduler);
         inner.whenComplete((value, failure) -> {
             timer.cancel();
             if (failure == null) {

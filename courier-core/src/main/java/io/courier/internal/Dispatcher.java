@@ -168,14 +168,14 @@ public final class Dispatcher implements ServerDispatcher {
             });
         }
         if (deadline != null && !result.isDone()) {
-            Scheduler.Task timer = scheduler.schedule(Duration.ofNanos(deadline.remainingNanos()), () -> {
+            Scheduler.Task timer = deadline.runOnExpiration(() -> {
                 if (result.completeExceptionally(new DeadlineExceededException(method.fullName()
                         + ": deadline exceeded while the server was handling it"))) {
                     if (task != null) {
                         task.cancel(true); // interrupts the handler: expired work is stopped, not finished
                     }
                 }
-            });
+            }, scheduler);
             result.whenComplete((v, f) -> timer.cancel());
         }
         return result;

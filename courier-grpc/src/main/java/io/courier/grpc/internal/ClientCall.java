@@ -307,10 +307,10 @@ final class ClientCall {
 
     /** For streamed responses the deadline outlives the returned future: enforce it here. */
     private void enforce(Deadline deadline) {
-        deadlineTimer = scheduler.schedule(Duration.ofNanos(deadline.remainingNanos()), () -> {
+        deadlineTimer = deadline.runOnExpiration(() -> {
             fail(new DeadlineExceededException(method.fullName() + ": deadline exceeded calling " + call.target()));
             cancel();
-        });
+        }, scheduler);
     }
 
     private void stopTimer() {

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -184,11 +183,11 @@ final class ServerCall {
             return;
         }
         streamer = Thread.currentThread();
-        context.deadline().ifPresent(d -> deadlineTimer = clock.schedule(Duration.ofNanos(d.remainingNanos()), () -> {
+        context.deadline().ifPresent(d -> deadlineTimer = d.runOnExpiration(() -> {
             if (finish(new DeadlineExceededException(method.fullName() + ": deadline exceeded while streaming"))) {
                 interruptStreamer();
             }
-        }));
+        }, clock));
         Outbound out = new Outbound(loop, response);
         try (responses) {
             context.run(() -> {

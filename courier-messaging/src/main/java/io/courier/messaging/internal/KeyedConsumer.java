@@ -204,7 +204,7 @@ final class KeyedConsumer implements DeliveryHandler {
             return true;
         }
         HandlerTimer timer = new HandlerTimer(Thread.currentThread());
-        Scheduler.Task task = rt.scheduler.schedule(deadline.remaining(), timer::expire);
+        Scheduler.Task task = deadline.runOnExpiration(timer::expire, rt.scheduler);
         try {
             processor.process(m);
         } catch (Exception | Error e) {

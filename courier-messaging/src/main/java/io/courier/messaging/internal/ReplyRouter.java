@@ -76,11 +76,11 @@ public final class ReplyRouter implements DeliveryHandler {
      */
     void await(Waiting w, Deadline deadline) {
         waiting.put(w.correlationId, w);
-        w.timer = rt.scheduler.schedule(deadline.remaining(), () -> {
+        w.timer = deadline.runOnExpiration(() -> {
             if (waiting.remove(w.correlationId, w)) {
                 w.expire();
             }
-        });
+        }, rt.scheduler);
         if (waiting.get(w.correlationId) != w) {
             w.timer.cancel(); // it ended before its timer was set
         }
