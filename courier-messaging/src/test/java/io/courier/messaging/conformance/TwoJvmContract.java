@@ -1,10 +1,10 @@
-package io.courier.kafka;
+package io.courier.messaging.conformance;
 
 import io.courier.annotation.OneWay;
 import io.courier.annotation.Service;
 import java.util.concurrent.CompletableFuture;
 
-/** What the two processes of {@link TwoJvmTest} say to each other. */
+/** What the two processes of {@link TwoJvmConformance} say to each other. */
 @Service("courier-two-jvm-kitchen")
 public interface TwoJvmContract {
     /** A command with a reply. */
