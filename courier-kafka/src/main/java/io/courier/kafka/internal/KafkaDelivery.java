@@ -1,29 +1,19 @@
 package io.courier.kafka.internal;
 
 import io.courier.messaging.Message;
-import io.courier.messaging.spi.Delivery;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.courier.messaging.spi.SettledOnce;
 
 /** One delivery of one record, settled on the partition lane it came from. */
-final class KafkaDelivery implements Delivery {
+final class KafkaDelivery extends SettledOnce {
     private final PartitionLane lane;
     private final long offset;
     private final int epoch;
-    private final Message message;
-    private final int count;
-    private final AtomicBoolean settled = new AtomicBoolean();
 
     KafkaDelivery(PartitionLane lane, long offset, int epoch, Message message, int count) {
+        super(message, count);
         this.lane = lane;
         this.offset = offset;
         this.epoch = epoch;
-        this.message = message;
-        this.count = count;
-    }
-
-    @Override
-    public Message message() {
-        return message;
     }
 
     /**
@@ -32,25 +22,21 @@ final class KafkaDelivery implements Delivery {
      */
     @Override
     public int deliveryCount() {
-        return count;
+        return super.deliveryCount();
     }
 
     @Override
-    public void ack() {
-        if (settled.compareAndSet(false, true)) {
-            lane.ack(offset, epoch);
-        }
+    protected void acknowledge() {
+        lane.ack(offset, epoch);
     }
 
     @Override
-    public void nack() {
-        if (settled.compareAndSet(false, true)) {
-            lane.nack(offset, epoch);
-        }
+    protected void reject() {
+        lane.nack(offset, epoch);
     }
 
     @Override
     public String toString() {
-        return "delivery " + count + " of " + message + " at offset " + offset;
+        return "delivery " + deliveryCount() + " of " + message() + " at offset " + offset;
     }
 }

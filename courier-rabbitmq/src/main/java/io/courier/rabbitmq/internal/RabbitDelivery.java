@@ -1,27 +1,17 @@
 package io.courier.rabbitmq.internal;
 
 import io.courier.messaging.Message;
-import io.courier.messaging.spi.Delivery;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.courier.messaging.spi.SettledOnce;
 
 /** One delivery from one partition queue; settled on the AMQP channel it came on. */
-final class RabbitDelivery implements Delivery {
+final class RabbitDelivery extends SettledOnce {
     private final PartitionConsumer.Lease lease;
     private final long tag;
-    private final Message message;
-    private final int count;
-    private final AtomicBoolean settled = new AtomicBoolean();
 
     RabbitDelivery(PartitionConsumer.Lease lease, long tag, Message message, int count) {
+        super(message, count);
         this.lease = lease;
         this.tag = tag;
-        this.message = message;
-        this.count = count;
-    }
-
-    @Override
-    public Message message() {
-        return message;
     }
 
     /**
@@ -30,25 +20,21 @@ final class RabbitDelivery implements Delivery {
      */
     @Override
     public int deliveryCount() {
-        return count;
+        return super.deliveryCount();
     }
 
     @Override
-    public void ack() {
-        if (settled.compareAndSet(false, true)) {
-            lease.ack(tag);
-        }
+    protected void acknowledge() {
+        lease.ack(tag);
     }
 
     @Override
-    public void nack() {
-        if (settled.compareAndSet(false, true)) {
-            lease.restart();
-        }
+    protected void reject() {
+        lease.restart();
     }
 
     @Override
     public String toString() {
-        return "delivery " + count + " of " + message;
+        return "delivery " + deliveryCount() + " of " + message();
     }
 }
