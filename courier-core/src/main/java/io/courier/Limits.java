@@ -26,28 +26,47 @@ import java.math.BigInteger;
  * <p>Codecs receive them through {@link io.courier.spi.Codec#withLimits(Limits)} and check
  * values with the {@code check...} methods here, which throw the error described above; each
  * takes {@code where}, the field's name in the message, or null to leave it out.
+ *
+ * <p>An immutable value: limits with the same values are equal; variants by {@link #toBuilder()}.
+ *
+ * @param maxBodyBytes the largest request body accepted, in bytes
+ * @param maxHeaderBytes the largest total size of request headers accepted, in bytes, at least 1,024
+ * @param maxNumberLength the most characters of one number (digits, sign, point and exponent), so
+ *     also the size of a {@code BigInteger}: 1,000 digits are about 3,300 bits
+ * @param maxDecimalScale the largest magnitude of a {@code BigDecimal}'s scale, at least 0:
+ *     {@code 1e10000000} has scale -10,000,000 and would take ten million digits written out in full
+ * @param maxStringLength the longest string or byte string, in characters (bytes for binary values)
+ * @param maxNestingDepth the deepest nesting of objects, arrays and messages
+ * @param maxElements the most elements of one collection, map or array (entries of a JSON object included)
+ * @param maxDecodedBytes the largest encoded value a codec decodes, in bytes: a body, a gRPC
+ *     message, a message payload
  */
-public final class Limits {
+public record Limits(
+        int maxBodyBytes,
+        int maxHeaderBytes,
+        int maxNumberLength,
+        int maxDecimalScale,
+        int maxStringLength,
+        int maxNestingDepth,
+        int maxElements,
+        int maxDecodedBytes) {
     private static final Limits DEFAULTS = builder().build();
 
-    private final int maxBodyBytes;
-    private final int maxHeaderBytes;
-    private final int maxNumberLength;
-    private final int maxDecimalScale;
-    private final int maxStringLength;
-    private final int maxNestingDepth;
-    private final int maxElements;
-    private final int maxDecodedBytes;
-
-    private Limits(Builder b) {
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.maxHeaderBytes = b.maxHeaderBytes;
-        this.maxNumberLength = b.maxNumberLength;
-        this.maxDecimalScale = b.maxDecimalScale;
-        this.maxStringLength = b.maxStringLength;
-        this.maxNestingDepth = b.maxNestingDepth;
-        this.maxElements = b.maxElements;
-        this.maxDecodedBytes = b.maxDecodedBytes;
+    /**
+     * Checks every component, with the builder's messages; all are positive, but
+     * {@code maxHeaderBytes} is at least 1,024 and {@code maxDecimalScale} may be 0.
+     *
+     * @throws IllegalArgumentException naming the component when a value is out of range
+     */
+    public Limits {
+        positive("maxBodyBytes", maxBodyBytes);
+        checkMaxHeaderBytes(maxHeaderBytes);
+        positive("maxNumberLength", maxNumberLength);
+        checkMaxDecimalScale(maxDecimalScale);
+        positive("maxStringLength", maxStringLength);
+        positive("maxNestingDepth", maxNestingDepth);
+        positive("maxElements", maxElements);
+        positive("maxDecodedBytes", maxDecodedBytes);
     }
 
     /**
@@ -62,52 +81,6 @@ public final class Limits {
     /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The largest request body accepted, in bytes. */
-    public int maxBodyBytes() {
-        return maxBodyBytes;
-    }
-
-    /** The largest total size of request headers accepted, in bytes. */
-    public int maxHeaderBytes() {
-        return maxHeaderBytes;
-    }
-
-    /**
-     * The most characters of one number (digits, sign, point and exponent), so also the size
-     * of a {@code BigInteger}: 1,000 digits are about 3,300 bits.
-     */
-    public int maxNumberLength() {
-        return maxNumberLength;
-    }
-
-    /**
-     * The largest magnitude of a {@code BigDecimal}'s scale: {@code 1e10000000} has scale
-     * -10,000,000 and would take ten million digits written out in full.
-     */
-    public int maxDecimalScale() {
-        return maxDecimalScale;
-    }
-
-    /** The longest string or byte string, in characters (bytes for binary values). */
-    public int maxStringLength() {
-        return maxStringLength;
-    }
-
-    /** The deepest nesting of objects, arrays and messages. */
-    public int maxNestingDepth() {
-        return maxNestingDepth;
-    }
-
-    /** The most elements of one collection, map or array (entries of a JSON object included). */
-    public int maxElements() {
-        return maxElements;
-    }
-
-    /** The largest encoded value a codec decodes, in bytes: a body, a gRPC message, a message payload. */
-    public int maxDecodedBytes() {
-        return maxDecodedBytes;
     }
 
     /**
@@ -192,12 +165,25 @@ public final class Limits {
                 .maxNestingDepth(maxNestingDepth).maxElements(maxElements).maxDecodedBytes(maxDecodedBytes);
     }
 
-    @Override
-    public String toString() {
-        return "Limits[maxBodyBytes=" + maxBodyBytes + ", maxHeaderBytes=" + maxHeaderBytes + ", maxNumberLength="
-                + maxNumberLength + ", maxDecimalScale=" + maxDecimalScale + ", maxStringLength=" + maxStringLength
-                + ", maxNestingDepth=" + maxNestingDepth + ", maxElements=" + maxElements + ", maxDecodedBytes="
-                + maxDecodedBytes + "]";
+    private static int positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+        return value;
+    }
+
+    private static int checkMaxHeaderBytes(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("maxHeaderBytes: " + bytes + " (expected: >= 1024)");
+        }
+        return bytes;
+    }
+
+    private static int checkMaxDecimalScale(int scale) {
+        if (scale < 0) {
+            throw new IllegalArgumentException("maxDecimalScale: " + scale + " (expected: >= 0)");
+        }
+        return scale;
     }
 
     /** Builds {@link Limits}; not thread-safe. */
@@ -222,10 +208,7 @@ public final class Limits {
 
         /** The largest total size of request headers accepted, in bytes. */
         public Builder maxHeaderBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxHeaderBytes: " + bytes + " (expected: >= 1024)");
-            }
-            this.maxHeaderBytes = bytes;
+            this.maxHeaderBytes = checkMaxHeaderBytes(bytes);
             return this;
         }
 
@@ -237,10 +220,7 @@ public final class Limits {
 
         /** The largest magnitude of a decimal's scale (default 1,000). */
         public Builder maxDecimalScale(int scale) {
-            if (scale < 0) {
-                throw new IllegalArgumentException("maxDecimalScale: " + scale + " (expected: >= 0)");
-            }
-            this.maxDecimalScale = scale;
+            this.maxDecimalScale = checkMaxDecimalScale(scale);
             return this;
         }
 
@@ -268,16 +248,10 @@ public final class Limits {
             return this;
         }
 
-        private static int positive(String name, int value) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-            }
-            return value;
-        }
-
         /** The limits. */
         public Limits build() {
-            return new Limits(this);
+            return new Limits(maxBodyBytes, maxHeaderBytes, maxNumberLength, maxDecimalScale, maxStringLength,
+                    maxNestingDepth, maxElements, maxDecodedBytes);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How a {@link KafkaBroker} reaches Kafka, creates topics, produces and consumes. Immutable;
@@ -20,52 +21,93 @@ import java.util.TreeMap;
  * only after handling. Settings Courier has no method for (security, for instance) are passed
  * through {@link Builder#producerProperty} and {@link Builder#consumerProperty}; Courier's own
  * settings win where both name the same property.
+ *
+ * <p>An immutable value: two configurations with the same settings are equal. Its
+ * {@code toString()} names the extra properties but leaves their values out, since they may
+ * hold credentials.
+ *
+ * @param bootstrapServers the brokers to connect to first, {@code host:port[,host:port...]}
+ * @param clientId the prefix of the client ids of this broker's producer, consumers and admin client
+ * @param partitions partitions of the topics Courier creates
+ * @param replicationFactor replicas of the topics Courier creates; empty for the broker's default
+ * @param linger the producer's {@code linger.ms}
+ * @param batchSize the producer's {@code batch.size} in bytes
+ * @param compression the producer's {@code compression.type}
+ * @param idempotence whether the producer is idempotent ({@code enable.idempotence})
+ * @param acks the producer's {@code acks}
+ * @param sendTimeout how long a send may take before it fails retry-safe ({@code delivery.timeout.ms})
+ * @param maxMessageBytes the largest message, in bytes ({@code max.request.size}, and
+ *     {@code max.message.bytes} of created topics)
+ * @param maxPollRecords the consumer's {@code max.poll.records}
+ * @param maxPollInterval the consumer's {@code max.poll.interval.ms}
+ * @param sessionTimeout the consumer's {@code session.timeout.ms}
+ * @param heartbeatInterval the consumer's {@code heartbeat.interval.ms}
+ * @param maxUnsettledPerPartition messages of one partition handed over and not yet settled
+ *     before the partition is paused
+ * @param shutdownGrace how long closing a subscription waits for handlers to settle what they were handed
+ * @param readyTimeout how long creating a topic or joining a group may take before it fails retry-safe
+ * @param producerProperties extra producer properties
+ * @param consumerProperties extra consumer (and admin client) properties
  */
-public final class KafkaConfig {
+public record KafkaConfig(
+        String bootstrapServers,
+        String clientId,
+        int partitions,
+        Optional<Short> replicationFactor,
+        Duration linger,
+        int batchSize,
+        String compression,
+        boolean idempotence,
+        String acks,
+        Duration sendTimeout,
+        int maxMessageBytes,
+        int maxPollRecords,
+        Duration maxPollInterval,
+        Duration sessionTimeout,
+        Duration heartbeatInterval,
+        int maxUnsettledPerPartition,
+        Duration shutdownGrace,
+        Duration readyTimeout,
+        Map<String, String> producerProperties,
+        Map<String, String> consumerProperties) {
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
-    private final String bootstrapServers;
-    private final String clientId;
-    private final int partitions;
-    private final Optional<Short> replicationFactor;
-    private final Duration linger;
-    private final int batchSize;
-    private final String compression;
-    private final boolean idempotence;
-    private final String acks;
-    private final Duration sendTimeout;
-    private final int maxMessageBytes;
-    private final int maxPollRecords;
-    private final Duration maxPollInterval;
-    private final Duration sessionTimeout;
-    private final Duration heartbeatInterval;
-    private final int maxUnsettledPerPartition;
-    private final Duration shutdownGrace;
-    private final Duration readyTimeout;
-    private final Map<String, String> producerProperties;
-    private final Map<String, String> consumerProperties;
-
-    private KafkaConfig(Builder b) {
-        this.bootstrapServers = b.bootstrapServers;
-        this.clientId = b.clientId;
-        this.partitions = b.partitions;
-        this.replicationFactor = b.replicationFactor;
-        this.linger = b.linger;
-        this.batchSize = b.batchSize;
-        this.compression = b.compression;
-        this.idempotence = b.idempotence;
-        this.acks = b.acks;
-        this.sendTimeout = b.sendTimeout;
-        this.maxMessageBytes = b.maxMessageBytes;
-        this.maxPollRecords = b.maxPollRecords;
-        this.maxPollInterval = b.maxPollInterval;
-        this.sessionTimeout = b.sessionTimeout;
-        this.heartbeatInterval = b.heartbeatInterval;
-        this.maxUnsettledPerPartition = b.maxUnsettledPerPartition;
-        this.shutdownGrace = b.shutdownGrace;
-        this.readyTimeout = b.readyTimeout;
-        this.producerProperties = Map.copyOf(b.producerProperties);
-        this.consumerProperties = Map.copyOf(b.consumerProperties);
+    /**
+     * Checks every component, with the builder's messages, and copies the property maps.
+     *
+     * @throws IllegalArgumentException naming the component when a value is out of range, or
+     *     when settings contradict each other
+     * @throws NullPointerException naming the component when it is null
+     */
+    public KafkaConfig {
+        requireText(bootstrapServers, "bootstrapServers");
+        requireText(clientId, "clientId");
+        requireRange(partitions, 1, 10_000, "partitions");
+        Objects.requireNonNull(replicationFactor, "replicationFactor")
+                .ifPresent(r -> requireRange(r, 1, Short.MAX_VALUE, "replicationFactor"));
+        requireNotNegative(linger, "linger");
+        requireRange(batchSize, 0, Integer.MAX_VALUE, "batchSize");
+        requireCompression(compression);
+        requireAcks(acks);
+        requirePositive(sendTimeout, "sendTimeout");
+        requireRange(maxMessageBytes, 1024, Integer.MAX_VALUE, "maxMessageBytes");
+        requireRange(maxPollRecords, 1, Integer.MAX_VALUE, "maxPollRecords");
+        requirePositive(maxPollInterval, "maxPollInterval");
+        requirePositive(sessionTimeout, "sessionTimeout");
+        requirePositive(heartbeatInterval, "heartbeatInterval");
+        requireRange(maxUnsettledPerPartition, 1, 1_000_000, "maxUnsettledPerPartition");
+        requireNotNegative(shutdownGrace, "shutdownGrace");
+        requirePositive(readyTimeout, "readyTimeout");
+        producerProperties = Map.copyOf(Objects.requireNonNull(producerProperties, "producerProperties"));
+        consumerProperties = Map.copyOf(Objects.requireNonNull(consumerProperties, "consumerProperties"));
+        if (idempotence && !acks.equals("all")) {
+            throw new IllegalArgumentException("acks: \"" + acks + "\" (expected: all while idempotence is on;"
+                    + " turn idempotence off for acks 1 or 0)");
+        }
+        if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
+            throw new IllegalArgumentException("heartbeatInterval: " + heartbeatInterval
+                    + " (expected: < sessionTimeout " + sessionTimeout + ")");
+        }
     }
 
     /** The defaults: Kafka on {@code 127.0.0.1:9092}. */
@@ -104,111 +146,66 @@ public final class KafkaConfig {
         return b;
     }
 
-    /** The brokers to connect to first, {@code host:port[,host:port...]}. */
-    public String bootstrapServers() {
-        return bootstrapServers;
+    /** Every setting, the extra properties by name only: their values may be credentials. */
+    @Override
+    public String toString() {
+        return "KafkaConfig[bootstrapServers=" + bootstrapServers + ", clientId=" + clientId + ", partitions="
+                + partitions + ", replicationFactor=" + replicationFactor + ", linger=" + linger + ", batchSize="
+                + batchSize + ", compression=" + compression + ", idempotence=" + idempotence + ", acks=" + acks
+                + ", sendTimeout=" + sendTimeout + ", maxMessageBytes=" + maxMessageBytes + ", maxPollRecords="
+                + maxPollRecords + ", maxPollInterval=" + maxPollInterval + ", sessionTimeout=" + sessionTimeout
+                + ", heartbeatInterval=" + heartbeatInterval + ", maxUnsettledPerPartition=" + maxUnsettledPerPartition
+                + ", shutdownGrace=" + shutdownGrace + ", readyTimeout=" + readyTimeout + ", producerProperties="
+                + new TreeSet<>(producerProperties.keySet()) + ", consumerProperties="
+                + new TreeSet<>(consumerProperties.keySet()) + "]";
     }
 
-    /** The prefix of the client ids of this broker's producer, consumers and admin client. */
-    public String clientId() {
-        return clientId;
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"" + value + "\"")
+                    + " (expected: a non-blank string)");
+        }
+        return value;
     }
 
-    /** Partitions of the topics Courier creates. */
-    public int partitions() {
-        return partitions;
+    private static int requireRange(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+        }
+        return value;
     }
 
-    /** Replicas of the topics Courier creates; empty for the broker's default. */
-    public Optional<Short> replicationFactor() {
-        return replicationFactor;
+    private static Duration requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+        return d;
     }
 
-    /** The producer's {@code linger.ms}. */
-    public Duration linger() {
-        return linger;
+    private static Duration requireNotNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0)");
+        }
+        return d;
     }
 
-    /** The producer's {@code batch.size} in bytes. */
-    public int batchSize() {
-        return batchSize;
-    }
-
-    /** The producer's {@code compression.type}. */
-    public String compression() {
+    private static String requireCompression(String compression) {
+        Objects.requireNonNull(compression, "compression");
+        if (!COMPRESSIONS.contains(compression)) {
+            throw new IllegalArgumentException("compression: \"" + compression + "\" (expected: one of none, gzip,"
+                    + " snappy, lz4, zstd)");
+        }
         return compression;
     }
 
-    /** Whether the producer is idempotent ({@code enable.idempotence}). */
-    public boolean idempotence() {
-        return idempotence;
-    }
-
-    /** The producer's {@code acks}. */
-    public String acks() {
+    private static String requireAcks(String acks) {
+        Objects.requireNonNull(acks, "acks");
+        if (!Set.of("all", "1", "0").contains(acks)) {
+            throw new IllegalArgumentException("acks: \"" + acks + "\" (expected: all, 1 or 0)");
+        }
         return acks;
-    }
-
-    /** How long a send may take before it fails retry-safe ({@code delivery.timeout.ms}). */
-    public Duration sendTimeout() {
-        return sendTimeout;
-    }
-
-    /** The largest message, in bytes ({@code max.request.size}, and {@code max.message.bytes} of created topics). */
-    public int maxMessageBytes() {
-        return maxMessageBytes;
-    }
-
-    /** The consumer's {@code max.poll.records}. */
-    public int maxPollRecords() {
-        return maxPollRecords;
-    }
-
-    /** The consumer's {@code max.poll.interval.ms}. */
-    public Duration maxPollInterval() {
-        return maxPollInterval;
-    }
-
-    /** The consumer's {@code session.timeout.ms}. */
-    public Duration sessionTimeout() {
-        return sessionTimeout;
-    }
-
-    /** The consumer's {@code heartbeat.interval.ms}. */
-    public Duration heartbeatInterval() {
-        return heartbeatInterval;
-    }
-
-    /** Messages of one partition handed over and not yet settled before the partition is paused. */
-    public int maxUnsettledPerPartition() {
-        return maxUnsettledPerPartition;
-    }
-
-    /** How long closing a subscription waits for handlers to settle what they were handed. */
-    public Duration shutdownGrace() {
-        return shutdownGrace;
-    }
-
-    /** How long creating a topic or joining a group may take before it fails retry-safe. */
-    public Duration readyTimeout() {
-        return readyTimeout;
-    }
-
-    /** Extra producer properties. */
-    public Map<String, String> producerProperties() {
-        return producerProperties;
-    }
-
-    /** Extra consumer properties. */
-    public Map<String, String> consumerProperties() {
-        return consumerProperties;
-    }
-
-    @Override
-    public String toString() {
-        return "KafkaConfig[" + bootstrapServers + ", clientId=" + clientId + ", partitions=" + partitions
-                + ", acks=" + acks + ", idempotence=" + idempotence + ", linger=" + linger.toMillis() + "ms, batchSize="
-                + batchSize + ", compression=" + compression + "]";
     }
 
     /** Builds a {@link KafkaConfig}; not thread-safe. */
@@ -266,11 +263,7 @@ public final class KafkaConfig {
 
         /** How long the producer waits to fill a batch (default 5 ms, Kafka's {@code linger.ms}). */
         public Builder linger(Duration linger) {
-            Objects.requireNonNull(linger, "linger");
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("linger: " + linger + " (expected: >= 0)");
-            }
-            this.linger = linger;
+            this.linger = requireNotNegative(linger, "linger");
             return this;
         }
 
@@ -282,12 +275,7 @@ public final class KafkaConfig {
 
         /** The producer's compression: none (default), gzip, snappy, lz4 or zstd. */
         public Builder compression(String compression) {
-            Objects.requireNonNull(compression, "compression");
-            if (!COMPRESSIONS.contains(compression)) {
-                throw new IllegalArgumentException("compression: \"" + compression + "\" (expected: one of none, gzip,"
-                        + " snappy, lz4, zstd)");
-            }
-            this.compression = compression;
+            this.compression = requireCompression(compression);
             return this;
         }
 
@@ -302,11 +290,7 @@ public final class KafkaConfig {
 
         /** How many replicas must have a message before a send completes: {@code all} (default), {@code 1} or {@code 0}. */
         public Builder acks(String acks) {
-            Objects.requireNonNull(acks, "acks");
-            if (!Set.of("all", "1", "0").contains(acks)) {
-                throw new IllegalArgumentException("acks: \"" + acks + "\" (expected: all, 1 or 0)");
-            }
-            this.acks = acks;
+            this.acks = requireAcks(acks);
             return this;
         }
 
@@ -369,11 +353,7 @@ public final class KafkaConfig {
 
         /** How long closing a subscription waits for what its handler was handed to be settled (default 5 s). */
         public Builder shutdownGrace(Duration grace) {
-            Objects.requireNonNull(grace, "shutdownGrace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("shutdownGrace: " + grace + " (expected: >= 0)");
-            }
-            this.shutdownGrace = grace;
+            this.shutdownGrace = requireNotNegative(grace, "shutdownGrace");
             return this;
         }
 
@@ -401,38 +381,10 @@ public final class KafkaConfig {
          * @throws IllegalArgumentException when settings contradict each other
          */
         public KafkaConfig build() {
-            if (idempotence && !acks.equals("all")) {
-                throw new IllegalArgumentException("acks: \"" + acks + "\" (expected: all while idempotence is on;"
-                        + " turn idempotence off for acks 1 or 0)");
-            }
-            if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
-                throw new IllegalArgumentException("heartbeatInterval: " + heartbeatInterval
-                        + " (expected: < sessionTimeout " + sessionTimeout + ")");
-            }
-            return new KafkaConfig(this);
-        }
-
-        private static String requireText(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"" + value + "\"")
-                        + " (expected: a non-blank string)");
-            }
-            return value;
-        }
-
-        private static int requireRange(int value, int min, int max, String name) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
-            }
-            return value;
-        }
-
-        private static Duration requirePositive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
-            return d;
+            return new KafkaConfig(bootstrapServers, clientId, partitions, replicationFactor, linger, batchSize,
+                    compression, idempotence, acks, sendTimeout, maxMessageBytes, maxPollRecords, maxPollInterval,
+                    sessionTimeout, heartbeatInterval, maxUnsettledPerPartition, shutdownGrace, readyTimeout,
+                    producerProperties, consumerProperties);
         }
     }
 }

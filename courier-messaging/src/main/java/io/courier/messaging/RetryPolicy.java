@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * How a consumer retries a handler that failed: how many attempts in all, and the backoff
  * between them (exponential from {@code initialBackoff}, capped at {@code maxBackoff}). After the
- * last attempt the message goes to the dead-letter channel. Immutable and thread-safe.
+ * last attempt the message goes to the dead-letter channel. An immutable value, thread-safe;
+ * variants by {@link #toBuilder()}.
  *
  * <pre>{@code
  * RetryPolicy retry = RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(50)).build();
@@ -15,20 +16,30 @@ import java.time.Duration;
  * <p>While a message waits for its next attempt, its partition key is <em>parked</em>: later
  * messages of that key wait behind it, so the key's order is kept, and messages of other keys
  * go on.
+ *
+ * @param maxAttempts attempts in all, the first included; 1 means no retry (default 5)
+ * @param initialBackoff the wait after the first failure (default 100 ms)
+ * @param maxBackoff the longest wait between attempts, at least {@code initialBackoff} (default 10 s)
+ * @param multiplier how much each wait grows over the one before, at least 1 (default 2)
  */
-public final class RetryPolicy {
+public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier) {
     private static final RetryPolicy DEFAULT = builder().build();
 
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final double multiplier;
-
-    private RetryPolicy(Builder b) {
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.multiplier = b.multiplier;
+    /**
+     * Checks every component, with the builder's messages.
+     *
+     * @throws IllegalArgumentException naming the component when a value is out of range
+     * @throws NullPointerException naming the component when a duration is null
+     */
+    public RetryPolicy {
+        checkMaxAttempts(maxAttempts);
+        Checks.positive("initialBackoff", initialBackoff);
+        Checks.positive("maxBackoff", maxBackoff);
+        checkMultiplier(multiplier);
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
+                    + initialBackoff + ")");
+        }
     }
 
     /** 5 attempts, backoff from 100 ms doubling up to 10 s. */
@@ -41,9 +52,14 @@ public final class RetryPolicy {
         return new Builder();
     }
 
-    /** Attempts in all, the first included. */
-    public int maxAttempts() {
-        return maxAttempts;
+    /** A builder holding this policy's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxAttempts = maxAttempts;
+        b.initialBackoff = initialBackoff;
+        b.maxBackoff = maxBackoff;
+        b.multiplier = multiplier;
+        return b;
     }
 
     /** The wait before attempt {@code attempt + 1}, after attempt {@code attempt} (from 1) failed. */
@@ -52,10 +68,18 @@ public final class RetryPolicy {
         return nanos >= maxBackoff.toNanos() ? maxBackoff : Duration.ofNanos((long) nanos);
     }
 
-    @Override
-    public String toString() {
-        return "RetryPolicy[maxAttempts=" + maxAttempts + ", backoff " + initialBackoff.toMillis() + " ms x" + multiplier
-                + " up to " + maxBackoff.toMillis() + " ms]";
+    private static int checkMaxAttempts(int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 1)");
+        }
+        return maxAttempts;
+    }
+
+    private static double checkMultiplier(double multiplier) {
+        if (!(multiplier >= 1)) {
+            throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: >= 1)");
+        }
+        return multiplier;
     }
 
     /** Builds a {@link RetryPolicy}; not thread-safe. */
@@ -70,10 +94,7 @@ public final class RetryPolicy {
 
         /** Attempts in all, the first included; 1 means no retry. */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 1)");
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = checkMaxAttempts(maxAttempts);
             return this;
         }
 
@@ -91,20 +112,17 @@ public final class RetryPolicy {
 
         /** How much each wait grows over the one before. */
         public Builder multiplier(double multiplier) {
-            if (!(multiplier >= 1)) {
-                throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: >= 1)");
-            }
-            this.multiplier = multiplier;
+            this.multiplier = checkMultiplier(multiplier);
             return this;
         }
 
-        /** The policy. */
+        /**
+         * The policy.
+         *
+         * @throws IllegalArgumentException when {@code maxBackoff} is shorter than {@code initialBackoff}
+         */
         public RetryPolicy build() {
-            if (maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
-                        + initialBackoff + ")");
-            }
-            return new RetryPolicy(this);
+            return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, multiplier);
         }
     }
 }

@@ -16,32 +16,54 @@ import java.util.Objects;
  * <p>Every instance of a service, and every service sharing a channel, must use the same
  * {@link #partitions()} and {@link #namespace()}: the partition of a message is chosen by its
  * sender.
+ *
+ * <p>An immutable value: two configurations with the same settings are equal. Its
+ * {@code toString()} leaves the password out.
+ *
+ * @param host the broker's host name or address
+ * @param port the broker's AMQP port
+ * @param username the user name
+ * @param password the password
+ * @param virtualHost the virtual host
+ * @param prefetch unacknowledged messages one consumer holds per partition queue
+ * @param partitions partition queues per channel and group
+ * @param namespace a prefix of every exchange and queue name (empty by default)
+ * @param rebalanceInterval how often a consumer checks its group's membership and its connection
+ * @param publishTimeout how long a send waits for the broker's confirm. It is checked every tenth
+ *     of it (10 ms to 1 s), so a send fails up to that much later
+ * @param connectionTimeout how long opening a connection may take
  */
-public final class RabbitConfig {
-    private final String host;
-    private final int port;
-    private final String username;
-    private final String password;
-    private final String virtualHost;
-    private final int prefetch;
-    private final int partitions;
-    private final String namespace;
-    private final Duration rebalanceInterval;
-    private final Duration publishTimeout;
-    private final Duration connectionTimeout;
+public record RabbitConfig(
+        String host,
+        int port,
+        String username,
+        String password,
+        String virtualHost,
+        int prefetch,
+        int partitions,
+        String namespace,
+        Duration rebalanceInterval,
+        Duration publishTimeout,
+        Duration connectionTimeout) {
 
-    private RabbitConfig(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        this.username = b.username;
-        this.password = b.password;
-        this.virtualHost = b.virtualHost;
-        this.prefetch = b.prefetch;
-        this.partitions = b.partitions;
-        this.namespace = b.namespace;
-        this.rebalanceInterval = b.rebalanceInterval;
-        this.publishTimeout = b.publishTimeout;
-        this.connectionTimeout = b.connectionTimeout;
+    /**
+     * Checks every component, with the builder's messages.
+     *
+     * @throws IllegalArgumentException naming the component when a value is out of range
+     * @throws NullPointerException naming the component when it is null
+     */
+    public RabbitConfig {
+        requireText(host, "host");
+        requirePort(port);
+        requireText(username, "username");
+        Objects.requireNonNull(password, "password");
+        requireText(virtualHost, "virtualHost");
+        requirePrefetch(prefetch);
+        requirePartitions(partitions);
+        Objects.requireNonNull(namespace, "namespace");
+        Checks.positive("rebalanceInterval", rebalanceInterval);
+        Checks.positive("publishTimeout", publishTimeout);
+        Checks.positive("connectionTimeout", connectionTimeout);
     }
 
     /** The defaults: {@code 127.0.0.1:5672}, guest/guest, virtual host {@code /}. */
@@ -71,68 +93,42 @@ public final class RabbitConfig {
         return b;
     }
 
-    /** The broker's host name or address. */
-    public String host() {
-        return host;
+    /** Every setting but the password. */
+    @Override
+    public String toString() {
+        return "RabbitConfig[host=" + host + ", port=" + port + ", username=" + username + ", virtualHost="
+                + virtualHost + ", prefetch=" + prefetch + ", partitions=" + partitions + ", namespace=\"" + namespace
+                + "\", rebalanceInterval=" + rebalanceInterval + ", publishTimeout=" + publishTimeout
+                + ", connectionTimeout=" + connectionTimeout + "]";
     }
 
-    /** The broker's AMQP port. */
-    public int port() {
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"" + value + "\"")
+                    + " (expected: a non-blank string)");
+        }
+        return value;
+    }
+
+    private static int requirePort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+        }
         return port;
     }
 
-    /** The user name. */
-    public String username() {
-        return username;
-    }
-
-    /** The password. */
-    String password() {
-        return password;
-    }
-
-    /** The virtual host. */
-    public String virtualHost() {
-        return virtualHost;
-    }
-
-    /** Unacknowledged messages one consumer holds per partition queue. */
-    public int prefetch() {
+    private static int requirePrefetch(int prefetch) {
+        if (prefetch < 1 || prefetch > 65535) {
+            throw new IllegalArgumentException("prefetch: " + prefetch + " (expected: 1..65535)");
+        }
         return prefetch;
     }
 
-    /** Partition queues per channel and group. */
-    public int partitions() {
+    private static int requirePartitions(int partitions) {
+        if (partitions < 1 || partitions > 1024) {
+            throw new IllegalArgumentException("partitions: " + partitions + " (expected: 1..1024)");
+        }
         return partitions;
-    }
-
-    /** A prefix of every exchange and queue name (empty by default). */
-    public String namespace() {
-        return namespace;
-    }
-
-    /** How often a consumer checks its group's membership and its connection. */
-    public Duration rebalanceInterval() {
-        return rebalanceInterval;
-    }
-
-    /**
-     * How long a send waits for the broker's confirm. It is checked every tenth of it (10 ms to
-     * 1 s), so a send fails up to that much later.
-     */
-    public Duration publishTimeout() {
-        return publishTimeout;
-    }
-
-    /** How long opening a connection may take. */
-    public Duration connectionTimeout() {
-        return connectionTimeout;
-    }
-
-    @Override
-    public String toString() {
-        return "RabbitConfig[" + username + "@" + host + ":" + port + virtualHost + ", partitions=" + partitions
-                + ", prefetch=" + prefetch + ", namespace=\"" + namespace + "\"]";
     }
 
     /** Builds a {@link RabbitConfig}; not thread-safe. */
@@ -160,10 +156,7 @@ public final class RabbitConfig {
 
         /** The broker's AMQP port (default 5672). */
         public Builder port(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
-            }
-            this.port = port;
+            this.port = requirePort(port);
             return this;
         }
 
@@ -185,10 +178,7 @@ public final class RabbitConfig {
          * window in which messages of other keys go on while one key is parked.
          */
         public Builder prefetch(int prefetch) {
-            if (prefetch < 1 || prefetch > 65535) {
-                throw new IllegalArgumentException("prefetch: " + prefetch + " (expected: 1..65535)");
-            }
-            this.prefetch = prefetch;
+            this.prefetch = requirePrefetch(prefetch);
             return this;
         }
 
@@ -197,10 +187,7 @@ public final class RabbitConfig {
          * consume at once. Senders and consumers of a channel must agree on it.
          */
         public Builder partitions(int partitions) {
-            if (partitions < 1 || partitions > 1024) {
-                throw new IllegalArgumentException("partitions: " + partitions + " (expected: 1..1024)");
-            }
-            this.partitions = partitions;
+            this.partitions = requirePartitions(partitions);
             return this;
         }
 
@@ -233,15 +220,8 @@ public final class RabbitConfig {
 
         /** The configuration. */
         public RabbitConfig build() {
-            return new RabbitConfig(this);
-        }
-
-        private static String requireText(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + ": " + (value == null ? "null" : "\"" + value + "\"")
-                        + " (expected: a non-blank string)");
-            }
-            return value;
+            return new RabbitConfig(host, port, username, password, virtualHost, prefetch, partitions, namespace,
+                    rebalanceInterval, publishTimeout, connectionTimeout);
         }
     }
 }

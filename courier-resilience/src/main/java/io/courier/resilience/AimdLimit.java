@@ -16,21 +16,35 @@ import java.time.Duration;
  *     .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe. Defaults: start at 20, between 1 and 200, ratio 0.9, threshold 1 s.
+ * <p>An immutable value, thread-safe; variants by {@link #toBuilder()}. Defaults: start at 20,
+ * between 1 and 200, ratio 0.9, threshold 1 s.
+ *
+ * @param initialLimit the limit to start with, in [minLimit, maxLimit]
+ * @param minLimit the limit never goes below this, at least 1
+ * @param maxLimit the limit never goes above this, at least {@code minLimit}
+ * @param backoffRatio what the limit is multiplied by after an overload, in [0.5, 1)
+ * @param latencyThreshold a call slower than this counts as an overload
  */
-public final class AimdLimit {
-    final int initialLimit;
-    final int minLimit;
-    final int maxLimit;
-    final double backoffRatio;
-    final Duration latencyThreshold;
-
-    private AimdLimit(Builder b) {
-        this.initialLimit = b.initialLimit;
-        this.minLimit = b.minLimit;
-        this.maxLimit = b.maxLimit;
-        this.backoffRatio = b.backoffRatio;
-        this.latencyThreshold = b.latencyThreshold;
+public record AimdLimit(int initialLimit, int minLimit, int maxLimit, double backoffRatio, Duration latencyThreshold) {
+    /**
+     * Checks every component, with the builder's messages.
+     *
+     * @throws IllegalArgumentException naming the component when a value is out of range
+     * @throws NullPointerException when {@code latencyThreshold} is null
+     */
+    public AimdLimit {
+        atLeastOne("initialLimit", initialLimit);
+        atLeastOne("minLimit", minLimit);
+        atLeastOne("maxLimit", maxLimit);
+        checkBackoffRatio(backoffRatio);
+        CircuitBreakerBuilder.positive("latencyThreshold", latencyThreshold);
+        if (minLimit > maxLimit) {
+            throw new IllegalArgumentException("minLimit: " + minLimit + " (expected: <= maxLimit " + maxLimit + ")");
+        }
+        if (initialLimit < minLimit || initialLimit > maxLimit) {
+            throw new IllegalArgumentException("initialLimit: " + initialLimit + " (expected: in [" + minLimit
+                    + ", " + maxLimit + "])");
+        }
     }
 
     /** A builder with the defaults. */
@@ -40,14 +54,27 @@ public final class AimdLimit {
 
     /** A builder holding this configuration. */
     public Builder toBuilder() {
-        return new Builder().initialLimit(initialLimit).minLimit(minLimit).maxLimit(maxLimit)
-                .backoffRatio(backoffRatio).latencyThreshold(latencyThreshold);
+        Builder b = new Builder();
+        b.initialLimit = initialLimit;
+        b.minLimit = minLimit;
+        b.maxLimit = maxLimit;
+        b.backoffRatio = backoffRatio;
+        b.latencyThreshold = latencyThreshold;
+        return b;
     }
 
-    @Override
-    public String toString() {
-        return "AimdLimit[" + minLimit + ".." + maxLimit + " from " + initialLimit + ", x" + backoffRatio
-                + ", slow from " + latencyThreshold + "]";
+    private static int atLeastOne(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + ": " + value + " (expected: >= 1)");
+        }
+        return value;
+    }
+
+    private static double checkBackoffRatio(double ratio) {
+        if (!(ratio >= 0.5 && ratio < 1)) {
+            throw new IllegalArgumentException("backoffRatio: " + ratio + " (expected: in [0.5, 1))");
+        }
+        return ratio;
     }
 
     /** Builds an {@link AimdLimit}. Not thread-safe. */
@@ -81,10 +108,7 @@ public final class AimdLimit {
 
         /** What the limit is multiplied by after an overload. */
         public Builder backoffRatio(double ratio) {
-            if (!(ratio >= 0.5 && ratio < 1)) {
-                throw new IllegalArgumentException("backoffRatio: " + ratio + " (expected: in [0.5, 1))");
-            }
-            this.backoffRatio = ratio;
+            this.backoffRatio = checkBackoffRatio(ratio);
             return this;
         }
 
@@ -94,23 +118,13 @@ public final class AimdLimit {
             return this;
         }
 
-        /** The configuration. */
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException when the limits contradict each other
+         */
         public AimdLimit build() {
-            if (minLimit > maxLimit) {
-                throw new IllegalArgumentException("minLimit: " + minLimit + " (expected: <= maxLimit " + maxLimit + ")");
-            }
-            if (initialLimit < minLimit || initialLimit > maxLimit) {
-                throw new IllegalArgumentException("initialLimit: " + initialLimit + " (expected: in [" + minLimit
-                        + ", " + maxLimit + "])");
-            }
-            return new AimdLimit(this);
-        }
-
-        private static int atLeastOne(String what, int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException(what + ": " + value + " (expected: >= 1)");
-            }
-            return value;
+            return new AimdLimit(initialLimit, minLimit, maxLimit, backoffRatio, latencyThreshold);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.courier.resilience.internal.FixedLimiter;
 import io.courier.resilience.internal.Limiter;
 import io.courier.resilience.internal.MethodOverrides;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -35,23 +36,57 @@ import java.util.function.Consumer;
  * with a value, an error or a cancellation.
  */
 public final class Bulkhead implements Interceptor {
-    private final Builder config;
-    private final String name;
-    private final Ticker ticker;
-    private final FailurePolicy failurePolicy;
+    private final Config config;
     private final Limiter limiter;
     private final MethodOverrides<Bulkhead> byMethod;
 
-    private Bulkhead(Builder b) {
-        this.config = b.copy();
-        this.name = b.name;
-        this.ticker = b.ticker;
-        this.failurePolicy = b.failurePolicy;
-        AimdLimit a = b.adaptive;
-        this.limiter = a == null ? new FixedLimiter(b.maxConcurrentCalls)
-                : new AimdLimiter(a.initialLimit, a.minLimit, a.maxLimit, a.backoffRatio, a.latencyThreshold.toNanos());
+    private Bulkhead(Config config, MethodOverrides<Bulkhead> byMethod) {
+        this.config = config;
+        this.limiter = config.adaptive
+                .<Limiter>map(a -> new AimdLimiter(a.initialLimit(), a.minLimit(), a.maxLimit(), a.backoffRatio(),
+                        a.latencyThreshold().toNanos()))
+                .orElseGet(() -> new FixedLimiter(config.maxConcurrentCalls));
         // Built afresh, so that two bulkheads made from one builder never share a method's places.
-        this.byMethod = b.byMethod.map(o -> o.toBuilder().build());
+        this.byMethod = byMethod.map(o -> o.toBuilder().build());
+    }
+
+    /**
+     * The settings of a {@link Bulkhead}, as its {@link Builder} set them: an immutable value to
+     * read, compare, log or copy ({@link #toBuilder()}). The method overrides and the counts are
+     * the bulkhead's own.
+     *
+     * @param name the bulkhead's name, not blank
+     * @param maxConcurrentCalls the fixed limit of calls in flight, at least 1 (default 100); unused
+     *     when {@code adaptive} is present
+     * @param adaptive the adaptive limit, replacing the fixed one when present
+     * @param failurePolicy which errors an adaptive limit counts as overload
+     * @param ticker the source of time for latencies
+     */
+    public record Config(String name, int maxConcurrentCalls, Optional<AimdLimit> adaptive,
+                         FailurePolicy failurePolicy, Ticker ticker) {
+        /**
+         * Checks every component, with the builder's messages.
+         *
+         * @throws IllegalArgumentException naming the component when a value is out of range
+         * @throws NullPointerException naming the component when it is null
+         */
+        public Config {
+            checkName(name);
+            checkMaxConcurrentCalls(maxConcurrentCalls);
+            Objects.requireNonNull(adaptive, "adaptive");
+            Objects.requireNonNull(failurePolicy, "failurePolicy");
+            Objects.requireNonNull(ticker, "ticker");
+        }
+
+        /** A builder holding these settings, with no method overrides. */
+        public Builder toBuilder() {
+            Builder b = new Builder(name);
+            b.maxConcurrentCalls = maxConcurrentCalls;
+            b.adaptive = adaptive.orElse(null);
+            b.failurePolicy = failurePolicy;
+            b.ticker = ticker;
+            return b;
+        }
     }
 
     /** A builder with the defaults, for a bulkhead called {@code name}. */
@@ -59,14 +94,21 @@ public final class Bulkhead implements Interceptor {
         return new Builder(name);
     }
 
-    /** A builder holding this bulkhead's configuration; the new bulkhead starts empty. */
+    /** A builder holding this bulkhead's configuration (and method overrides); the new bulkhead starts empty. */
     public Builder toBuilder() {
-        return config.copy();
+        Builder b = config.toBuilder();
+        b.byMethod = byMethod;
+        return b;
+    }
+
+    /** This bulkhead's settings; the method overrides aside. */
+    public Config config() {
+        return config;
     }
 
     /** The bulkhead's name. */
     public String name() {
-        return name;
+        return config.name;
     }
 
     /** Calls in flight now, those of methods with their own limit aside. */
@@ -87,11 +129,12 @@ public final class Bulkhead implements Interceptor {
 
     private CompletableFuture<Object> limit(Call call, Next next) {
         if (!limiter.tryAcquire()) {
+            String name = config.name;
             return CompletableFuture.failedFuture(new BulkheadFullException(name, "bulkhead " + name + ": "
                     + limiter.inFlight() + " calls in flight (limit " + limiter.limit() + ") calling "
                     + call.method().fullName()));
         }
-        long start = ticker.nanoTime();
+        long start = config.ticker.nanoTime();
         CompletableFuture<Object> result;
         try {
             result = next.proceed(call);
@@ -124,19 +167,19 @@ public final class Bulkhead implements Interceptor {
     }
 
     private void release(long start, Throwable failure) {
-        long latency = ticker.nanoTime() - start;
+        long latency = config.ticker.nanoTime() - start;
         if (failure == null) {
             limiter.release(latency, false, false);
         } else if (FailurePolicy.isCancellation(failure)) {
             limiter.release(latency, false, true);
         } else {
-            limiter.release(latency, failurePolicy.isFailure(failure), false);
+            limiter.release(latency, config.failurePolicy.isFailure(failure), false);
         }
     }
 
     @Override
     public String toString() {
-        return "Bulkhead[" + name + ", " + inFlight() + "/" + limit() + "]";
+        return "Bulkhead[" + config.name + ", " + inFlight() + "/" + limit() + "]";
     }
 
     /**
@@ -154,19 +197,12 @@ public final class Bulkhead implements Interceptor {
         private Ticker ticker = Ticker.system();
 
         private Builder(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
-            }
-            this.name = name;
+            this.name = checkName(name);
         }
 
         /** A fixed limit of calls in flight (replaces an adaptive one). */
         public Builder maxConcurrentCalls(int calls) {
-            if (calls < 1) {
-                throw new IllegalArgumentException("maxConcurrentCalls: " + calls + " (expected: >= 1)");
-            }
-            this.maxConcurrentCalls = calls;
+            this.maxConcurrentCalls = checkMaxConcurrentCalls(calls);
             this.adaptive = null;
             return this;
         }
@@ -211,17 +247,23 @@ public final class Bulkhead implements Interceptor {
 
         /** The bulkhead. */
         public Bulkhead build() {
-            return new Bulkhead(this);
+            return new Bulkhead(new Config(name, maxConcurrentCalls, Optional.ofNullable(adaptive), failurePolicy,
+                    ticker), byMethod);
         }
+    }
 
-        Builder copy() {
-            Builder b = new Builder(name);
-            b.maxConcurrentCalls = maxConcurrentCalls;
-            b.adaptive = adaptive;
-            b.failurePolicy = failurePolicy;
-            b.ticker = ticker;
-            b.byMethod = byMethod;
-            return b;
+    private static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
         }
+        return name;
+    }
+
+    private static int checkMaxConcurrentCalls(int calls) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("maxConcurrentCalls: " + calls + " (expected: >= 1)");
+        }
+        return calls;
     }
 }

@@ -10,8 +10,10 @@ import io.courier.resilience.internal.SlidingWindow;
 import io.courier.resilience.internal.TimeWindow;
 import io.courier.resilience.internal.TripRule;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -99,7 +101,87 @@ public final class CircuitBreaker implements Interceptor {
         }
     }
 
-    private final CircuitBreakerBuilder config;
+    /**
+     * The settings of a {@link CircuitBreaker}, as its {@link CircuitBreakerBuilder} set them: an
+     * immutable value to read, compare, log or copy ({@link #toBuilder()}). The state and the
+     * counts are the breaker's own.
+     *
+     * @param name the breaker's name, used in errors and events
+     * @param countWindow judge by the last this many calls, in [1, 1000000] (unused with a time window)
+     * @param timeWindow judge by the calls of the last this long instead, at least 10 ms, when present
+     * @param minimumCalls calls the window must hold before the breaker may open, at least 1
+     * @param failureRateThreshold failure rate, in percent, at which the breaker opens, in (0, 100]
+     * @param slowCallRateThreshold slow-call rate, in percent, at which the breaker opens, in (0, 100]
+     * @param slowCallDuration how long a call may take before it counts as slow
+     * @param waitInOpen how long the breaker stays open the first time
+     * @param maxWaitInOpen the longest it stays open however often its trials failed, at least
+     *     {@code waitInOpen}; empty for {@linkplain #effectiveMaxWaitInOpen() the default}
+     * @param trialCalls trial calls let through while half-open, at least 1
+     * @param failurePolicy which errors count as failures of the endpoint
+     * @param ticker the source of time
+     * @param listeners who hears of changes of state, in order
+     */
+    public record Config(String name, int countWindow, Optional<Duration> timeWindow, int minimumCalls,
+                         float failureRateThreshold, float slowCallRateThreshold, Duration slowCallDuration,
+                         Duration waitInOpen, Optional<Duration> maxWaitInOpen, int trialCalls,
+                         FailurePolicy failurePolicy, Ticker ticker, List<Listener> listeners) {
+        /**
+         * Checks every component, with the builder's messages, and copies the listeners.
+         *
+         * @throws IllegalArgumentException naming the component when a value is out of range, or
+         *     when settings contradict each other
+         * @throws NullPointerException naming the component when it is null
+         */
+        public Config {
+            CircuitBreakerBuilder.checkName(name);
+            CircuitBreakerBuilder.checkCountWindow(countWindow);
+            Objects.requireNonNull(timeWindow, "timeWindow").ifPresent(CircuitBreakerBuilder::checkTimeWindow);
+            CircuitBreakerBuilder.atLeastOne("minimumCalls", minimumCalls);
+            CircuitBreakerBuilder.percent("failureRateThreshold", failureRateThreshold);
+            CircuitBreakerBuilder.percent("slowCallRateThreshold", slowCallRateThreshold);
+            CircuitBreakerBuilder.positive("slowCallDuration", slowCallDuration);
+            CircuitBreakerBuilder.positive("waitInOpen", waitInOpen);
+            Objects.requireNonNull(maxWaitInOpen, "maxWaitInOpen")
+                    .ifPresent(d -> CircuitBreakerBuilder.positive("maxWaitInOpen", d));
+            CircuitBreakerBuilder.atLeastOne("trialCalls", trialCalls);
+            Objects.requireNonNull(failurePolicy, "failurePolicy");
+            Objects.requireNonNull(ticker, "ticker");
+            listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners"));
+            if (timeWindow.isEmpty() && minimumCalls > countWindow) {
+                throw new IllegalArgumentException("minimumCalls: " + minimumCalls + " (expected: <= countWindow "
+                        + countWindow + ", or the breaker could never open)");
+            }
+            if (maxWaitInOpen.isPresent() && maxWaitInOpen.get().compareTo(waitInOpen) < 0) {
+                throw new IllegalArgumentException("maxWaitInOpen: " + maxWaitInOpen.get()
+                        + " (expected: >= waitInOpen " + waitInOpen + ")");
+            }
+        }
+
+        /** The cap on the wait in open: {@link #maxWaitInOpen()}, else 60 s, or {@link #waitInOpen()} when longer. */
+        public Duration effectiveMaxWaitInOpen() {
+            return maxWaitInOpen.orElseGet(() -> CircuitBreakerBuilder.defaultMaxWaitInOpen(waitInOpen));
+        }
+
+        /** A builder holding these settings. */
+        public CircuitBreakerBuilder toBuilder() {
+            CircuitBreakerBuilder b = new CircuitBreakerBuilder(name);
+            b.countWindow = countWindow;
+            b.timeWindow = timeWindow.orElse(null);
+            b.minimumCalls = minimumCalls;
+            b.failureRateThreshold = failureRateThreshold;
+            b.slowCallRateThreshold = slowCallRateThreshold;
+            b.slowCallDuration = slowCallDuration;
+            b.waitInOpen = waitInOpen;
+            b.maxWaitInOpen = maxWaitInOpen.orElse(null);
+            b.trialCalls = trialCalls;
+            b.failurePolicy = failurePolicy;
+            b.ticker = ticker;
+            b.listeners = new ArrayList<>(listeners);
+            return b;
+        }
+    }
+
+    private final Config config;
     private final String name;
     private final Ticker ticker;
     private final FailurePolicy failurePolicy;
@@ -107,21 +189,21 @@ public final class CircuitBreaker implements Interceptor {
     private final List<Listener> listeners;
     private final BreakerCore core;
 
-    CircuitBreaker(CircuitBreakerBuilder b) {
-        this.config = b.copy();
-        this.name = b.name;
-        this.ticker = b.ticker;
-        this.failurePolicy = b.failurePolicy;
-        this.slowCallNanos = b.slowCallDuration.toNanos();
-        this.listeners = List.copyOf(b.listeners);
-        TripRule rule = new TripRule(b.minimumCalls, b.failureRateThreshold, b.slowCallRateThreshold);
-        int size = b.countWindow;
-        long windowNanos = b.timeWindow == null ? 0 : b.timeWindow.toNanos();
-        Supplier<SlidingWindow> windows = b.timeWindow == null
+    CircuitBreaker(Config config) {
+        this.config = config;
+        this.name = config.name;
+        this.ticker = config.ticker;
+        this.failurePolicy = config.failurePolicy;
+        this.slowCallNanos = config.slowCallDuration.toNanos();
+        this.listeners = config.listeners;
+        TripRule rule = new TripRule(config.minimumCalls, config.failureRateThreshold, config.slowCallRateThreshold);
+        int size = config.countWindow;
+        long windowNanos = config.timeWindow.map(Duration::toNanos).orElse(0L);
+        Supplier<SlidingWindow> windows = config.timeWindow.isEmpty()
                 ? () -> new CountWindow(size)
                 : () -> new TimeWindow(windowNanos, TIME_BUCKETS);
-        this.core = new BreakerCore(name, ticker, rule, b.waitInOpen.toNanos(), b.effectiveMaxWaitInOpen().toNanos(),
-                b.trialCalls, windows, this::publish);
+        this.core = new BreakerCore(name, ticker, rule, config.waitInOpen.toNanos(),
+                config.effectiveMaxWaitInOpen().toNanos(), config.trialCalls, windows, this::publish);
     }
 
     /** Buckets of a time window: the window slides in steps of a tenth of its length. */
@@ -139,7 +221,12 @@ public final class CircuitBreaker implements Interceptor {
 
     /** A builder holding this breaker's configuration, for a variant; the new breaker starts closed. */
     public CircuitBreakerBuilder toBuilder() {
-        return config.copy();
+        return config.toBuilder();
+    }
+
+    /** This breaker's settings. */
+    public Config config() {
+        return config;
     }
 
     /** The breaker's name. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The configuration of a {@link CircuitBreaker}, from {@link CircuitBreaker#builder(String)}.
@@ -46,20 +47,13 @@ public final class CircuitBreakerBuilder {
 
     /** The breaker's name, used in errors and events. */
     public CircuitBreakerBuilder name(String name) {
-        Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
-        }
-        this.name = name;
+        this.name = checkName(name);
         return this;
     }
 
     /** Judge by the last {@code calls} calls (the default, with 100). */
     public CircuitBreakerBuilder countWindow(int calls) {
-        if (calls < 1 || calls > 1_000_000) {
-            throw new IllegalArgumentException("countWindow: " + calls + " (expected: in [1, 1000000])");
-        }
-        this.countWindow = calls;
+        this.countWindow = checkCountWindow(calls);
         this.timeWindow = null;
         return this;
     }
@@ -67,10 +61,7 @@ public final class CircuitBreakerBuilder {
     /** Judge by the calls of the last {@code duration}, sliding in tenths of it. */
     public CircuitBreakerBuilder timeWindow(Duration duration) {
         Objects.requireNonNull(duration, "duration");
-        if (duration.toMillis() < 10) {
-            throw new IllegalArgumentException("timeWindow: " + duration + " (expected: >= 10ms)");
-        }
-        this.timeWindow = duration;
+        this.timeWindow = checkTimeWindow(duration);
         return this;
     }
 
@@ -79,10 +70,7 @@ public final class CircuitBreakerBuilder {
      * below it, a few unlucky calls are a high rate.
      */
     public CircuitBreakerBuilder minimumCalls(int calls) {
-        if (calls < 1) {
-            throw new IllegalArgumentException("minimumCalls: " + calls + " (expected: >= 1)");
-        }
-        this.minimumCalls = calls;
+        this.minimumCalls = atLeastOne("minimumCalls", calls);
         return this;
     }
 
@@ -127,10 +115,7 @@ public final class CircuitBreakerBuilder {
 
     /** Trial calls let through while half-open; all must succeed to close the breaker. */
     public CircuitBreakerBuilder trialCalls(int calls) {
-        if (calls < 1) {
-            throw new IllegalArgumentException("trialCalls: " + calls + " (expected: >= 1)");
-        }
-        this.trialCalls = calls;
+        this.trialCalls = atLeastOne("trialCalls", calls);
         return this;
     }
 
@@ -155,24 +140,24 @@ public final class CircuitBreakerBuilder {
         return this;
     }
 
-    /** The breaker, closed. */
+    /**
+     * The breaker, closed.
+     *
+     * @throws IllegalArgumentException when settings contradict each other
+     */
     public CircuitBreaker build() {
-        if (timeWindow == null && minimumCalls > countWindow) {
-            throw new IllegalArgumentException("minimumCalls: " + minimumCalls + " (expected: <= countWindow "
-                    + countWindow + ", or the breaker could never open)");
-        }
-        if (maxWaitInOpen != null && maxWaitInOpen.compareTo(waitInOpen) < 0) {
-            throw new IllegalArgumentException("maxWaitInOpen: " + maxWaitInOpen + " (expected: >= waitInOpen "
-                    + waitInOpen + ")");
-        }
-        return new CircuitBreaker(this);
+        return new CircuitBreaker(config());
     }
 
-    /** The cap on the wait in open, with the default resolved. */
-    Duration effectiveMaxWaitInOpen() {
-        if (maxWaitInOpen != null) {
-            return maxWaitInOpen;
-        }
+    /** The settings as a value, checked. */
+    CircuitBreaker.Config config() {
+        return new CircuitBreaker.Config(name, countWindow, Optional.ofNullable(timeWindow), minimumCalls,
+                failureRateThreshold, slowCallRateThreshold, slowCallDuration, waitInOpen,
+                Optional.ofNullable(maxWaitInOpen), trialCalls, failurePolicy, ticker, listeners);
+    }
+
+    /** The default cap on the wait in open, for a first wait of {@code waitInOpen}. */
+    static Duration defaultMaxWaitInOpen(Duration waitInOpen) {
         return waitInOpen.compareTo(DEFAULT_MAX_WAIT) > 0 ? waitInOpen : DEFAULT_MAX_WAIT;
     }
 
@@ -193,7 +178,36 @@ public final class CircuitBreakerBuilder {
         return b;
     }
 
-    private static float percent(String what, float value) {
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
+        }
+        return name;
+    }
+
+    static int checkCountWindow(int calls) {
+        if (calls < 1 || calls > 1_000_000) {
+            throw new IllegalArgumentException("countWindow: " + calls + " (expected: in [1, 1000000])");
+        }
+        return calls;
+    }
+
+    static Duration checkTimeWindow(Duration duration) {
+        if (duration.toMillis() < 10) {
+            throw new IllegalArgumentException("timeWindow: " + duration + " (expected: >= 10ms)");
+        }
+        return duration;
+    }
+
+    static int atLeastOne(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + ": " + value + " (expected: >= 1)");
+        }
+        return value;
+    }
+
+    static float percent(String what, float value) {
         if (!(value > 0 && value <= 100)) {
             throw new IllegalArgumentException(what + ": " + value + " (expected: in (0, 100])");
         }

@@ -42,27 +42,56 @@ import java.util.function.Predicate;
  * sharing it ({@link Resilience} arranges this).
  */
 public final class Hedge implements Interceptor {
-    private final Builder config;
-    private final Duration delay;
-    private final FailurePolicy failurePolicy;
-    private final Predicate<Call> idempotency;
-    private final Scheduler scheduler;
-    private final Executor executor;
+    private final Config config;
     private final RetryBudget budget;
-    private final boolean off;
     private final MethodOverrides<Hedge> byMethod;
 
-    private Hedge(Builder b) {
-        this.config = b.copy();
-        this.off = b.off;
-        this.delay = b.delay;
-        this.failurePolicy = b.failurePolicy;
-        this.idempotency = b.idempotency;
-        this.scheduler = b.scheduler;
-        this.executor = b.executor;
-        this.budget = b.budget;
+    private Hedge(Config config, RetryBudget budget, MethodOverrides<Hedge> byMethod) {
+        this.config = config;
+        this.budget = budget;
         // An override keeps its own settings but spends from this client's budget.
-        this.byMethod = b.byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
+        this.byMethod = byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
+    }
+
+    /**
+     * The settings of a {@link Hedge}, as its {@link Builder} set them: an immutable value to
+     * read, compare, log or copy ({@link #toBuilder()}). The budget and the method overrides
+     * are the hedge's own ({@link Hedge#budget()}).
+     *
+     * @param enabled whether hedges are sent (false after {@link Builder#off()}; method overrides aside)
+     * @param delay how long the first attempt runs alone before the hedge is sent (default 100 ms)
+     * @param failurePolicy which errors are failures rather than answers
+     * @param idempotency which calls may be hedged (default: the method's own declaration)
+     * @param scheduler where the delay waits
+     * @param executor where hedges run (default: a virtual thread each)
+     */
+    public record Config(boolean enabled, Duration delay, FailurePolicy failurePolicy, Predicate<Call> idempotency,
+                         Scheduler scheduler, Executor executor) {
+        /**
+         * Checks every component, with the builder's messages.
+         *
+         * @throws IllegalArgumentException when the delay is not positive
+         * @throws NullPointerException naming the component when it is null
+         */
+        public Config {
+            CircuitBreakerBuilder.positive("delay", delay);
+            Objects.requireNonNull(failurePolicy, "failurePolicy");
+            Objects.requireNonNull(idempotency, "idempotency");
+            Objects.requireNonNull(scheduler, "scheduler");
+            Objects.requireNonNull(executor, "executor");
+        }
+
+        /** A builder holding these settings, with no budget (a new one) and no method overrides. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.off = !enabled;
+            b.delay = delay;
+            b.failurePolicy = failurePolicy;
+            b.idempotency = idempotency;
+            b.scheduler = scheduler;
+            b.executor = executor;
+            return b;
+        }
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -78,9 +107,16 @@ public final class Hedge implements Interceptor {
         return builder().off().build();
     }
 
-    /** A builder holding this hedge's configuration, for a variant. */
+    /** A builder holding this hedge's configuration (and budget, and method overrides), for a variant. */
     public Builder toBuilder() {
-        return config.copy();
+        Builder b = config.toBuilder().budget(budget);
+        b.byMethod = byMethod;
+        return b;
+    }
+
+    /** This hedge's settings; the budget and the method overrides aside. */
+    public Config config() {
+        return config;
     }
 
     /** The budget hedges spend from. */
@@ -91,7 +127,7 @@ public final class Hedge implements Interceptor {
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         Hedge policy = byMethod.forCall(call, this);
-        if (policy.off || !policy.idempotency.test(call)) {
+        if (!policy.config.enabled || !policy.config.idempotency.test(call)) {
             return next.proceed(call);
         }
         CompletableFuture<Object> primary = next.proceed(call);
@@ -117,9 +153,9 @@ public final class Hedge implements Interceptor {
             this.next = next;
             this.primary = primary;
             primary.whenComplete((v, f) -> onAnswer(v, f));
-            this.timer = scheduler.schedule(delay, () -> {
+            this.timer = config.scheduler.schedule(config.delay, () -> {
                 try {
-                    executor.execute(this::sendHedge);
+                    config.executor.execute(this::sendHedge);
                 } catch (RejectedExecutionException e) {
                     // no hedge: the first attempt runs on alone
                 }
@@ -175,7 +211,7 @@ public final class Hedge implements Interceptor {
                 return;
             }
             Throwable error = FailurePolicy.unwrap(failure);
-            if (!failurePolicy.isFailure(error) && !FailurePolicy.isCancellation(error)) {
+            if (!config.failurePolicy.isFailure(error) && !FailurePolicy.isCancellation(error)) {
                 result.completeExceptionally(error); // an answer, if not a happy one
                 return;
             }
@@ -194,7 +230,7 @@ public final class Hedge implements Interceptor {
 
     @Override
     public String toString() {
-        return "Hedge[" + (off ? "off" : "delay=" + config.delay)
+        return "Hedge[" + (config.enabled ? "delay=" + config.delay : "off")
                 + byMethod + "]";
     }
 
@@ -287,24 +323,8 @@ public final class Hedge implements Interceptor {
 
         /** The hedge. */
         public Hedge build() {
-            Builder b = copy();
-            if (b.budget == null) {
-                b.budget = RetryBudget.ofDefaults();
-            }
-            return new Hedge(b);
-        }
-
-        Builder copy() {
-            Builder b = new Builder();
-            b.off = off;
-            b.byMethod = byMethod;
-            b.delay = delay;
-            b.failurePolicy = failurePolicy;
-            b.idempotency = idempotency;
-            b.scheduler = scheduler;
-            b.executor = executor;
-            b.budget = budget;
-            return b;
+            Config config = new Config(!off, delay, failurePolicy, idempotency, scheduler, executor);
+            return new Hedge(config, budget != null ? budget : RetryBudget.ofDefaults(), byMethod);
         }
     }
 }

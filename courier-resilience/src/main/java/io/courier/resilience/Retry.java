@@ -47,33 +47,78 @@ import java.util.random.RandomGenerator;
  * <p>Thread-safe; one per client, since it holds the client's budget.
  */
 public final class Retry implements Interceptor {
-    private final Builder config;
-    private final int maxAttempts;
+    private final Config config;
     private final long initialBackoffNanos;
     private final long maxBackoffNanos;
-    private final double multiplier;
-    private final RandomGenerator random;
-    private final FailurePolicy retryOn;
-    private final Predicate<Call> idempotency;
-    private final Scheduler scheduler;
-    private final Executor executor;
     private final RetryBudget budget;
     private final MethodOverrides<Retry> byMethod;
 
-    private Retry(Builder b) {
-        this.config = b.copy();
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoffNanos = b.initialBackoff.toNanos();
-        this.maxBackoffNanos = b.maxBackoff.toNanos();
-        this.multiplier = b.multiplier;
-        this.random = b.random;
-        this.retryOn = b.retryOn;
-        this.idempotency = b.idempotency;
-        this.scheduler = b.scheduler;
-        this.executor = b.executor;
-        this.budget = b.budget != null ? b.budget : RetryBudget.builder().ticker(b.ticker).build();
+    private Retry(Config config, RetryBudget budget, MethodOverrides<Retry> byMethod) {
+        this.config = config;
+        this.initialBackoffNanos = config.initialBackoff.toNanos();
+        this.maxBackoffNanos = config.maxBackoff.toNanos();
+        this.budget = budget != null ? budget : RetryBudget.builder().ticker(config.ticker).build();
         // An override keeps its own settings but spends from this client's budget.
-        this.byMethod = b.byMethod.map(o -> o.budget == budget ? o : o.toBuilder().budget(budget).build());
+        this.byMethod = byMethod.map(o -> o.budget == this.budget ? o : o.toBuilder().budget(this.budget).build());
+    }
+
+    /**
+     * The settings of a {@link Retry}, as its {@link Builder} set them: an immutable value to
+     * read, compare, log or copy ({@link #toBuilder()}). The budget and the method overrides
+     * are the retry's own ({@link Retry#budget()}).
+     *
+     * @param maxAttempts attempts in all, the first included; 1 turns retrying off (default 3)
+     * @param initialBackoff the longest backoff before the first retry (default 100 ms)
+     * @param maxBackoff the longest backoff before any retry, at least {@code initialBackoff} (default 5 s)
+     * @param multiplier how much the longest backoff grows per retry, in [1, 100] (default 2)
+     * @param random the source of jitter, thread-safe
+     * @param retryOn which errors make an idempotent call retryable (retry-safe errors always are)
+     * @param idempotency which calls are idempotent (default: the method's own declaration)
+     * @param scheduler where backoffs wait
+     * @param executor where retries run (default: a virtual thread each)
+     * @param ticker the source of time of the budget made when none is given
+     */
+    public record Config(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier,
+                         RandomGenerator random, FailurePolicy retryOn, Predicate<Call> idempotency,
+                         Scheduler scheduler, Executor executor, Ticker ticker) {
+        /**
+         * Checks every component, with the builder's messages.
+         *
+         * @throws IllegalArgumentException naming the component when a value is out of range
+         * @throws NullPointerException naming the component when it is null
+         */
+        public Config {
+            checkMaxAttempts(maxAttempts);
+            CircuitBreakerBuilder.positive("initialBackoff", initialBackoff);
+            CircuitBreakerBuilder.positive("maxBackoff", maxBackoff);
+            checkMultiplier(multiplier);
+            Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(retryOn, "retryOn");
+            Objects.requireNonNull(idempotency, "idempotency");
+            Objects.requireNonNull(scheduler, "scheduler");
+            Objects.requireNonNull(executor, "executor");
+            Objects.requireNonNull(ticker, "ticker");
+            if (maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
+                        + initialBackoff + ")");
+            }
+        }
+
+        /** A builder holding these settings, with no budget (a new one) and no method overrides. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.maxAttempts = maxAttempts;
+            b.initialBackoff = initialBackoff;
+            b.maxBackoff = maxBackoff;
+            b.multiplier = multiplier;
+            b.random = random;
+            b.retryOn = retryOn;
+            b.idempotency = idempotency;
+            b.scheduler = scheduler;
+            b.executor = executor;
+            b.ticker = ticker;
+            return b;
+        }
     }
 
     /** A builder with the defaults (see {@link Builder}). */
@@ -94,9 +139,16 @@ public final class Retry implements Interceptor {
         return builder().maxAttempts(1).build();
     }
 
-    /** A builder holding this retry's configuration (and budget), for a variant. */
+    /** A builder holding this retry's configuration (and budget, and method overrides), for a variant. */
     public Builder toBuilder() {
-        return config.copy().budget(budget);
+        Builder b = config.toBuilder().budget(budget);
+        b.byMethod = byMethod;
+        return b;
+    }
+
+    /** This retry's settings; the budget and the method overrides aside. */
+    public Config config() {
+        return config;
     }
 
     /** The budget this retry spends from. */
@@ -113,7 +165,7 @@ public final class Retry implements Interceptor {
     }
 
     private long capNanos(int retry) {
-        double cap = initialBackoffNanos * Math.pow(multiplier, Math.max(0, retry - 1));
+        double cap = initialBackoffNanos * Math.pow(config.multiplier, Math.max(0, retry - 1));
         return (long) Math.min(maxBackoffNanos, cap);
     }
 
@@ -135,7 +187,7 @@ public final class Retry implements Interceptor {
         if (!(t instanceof CourierException c) || FailurePolicy.isCancellation(t)) {
             return false;
         }
-        return c.retrySafe() || (idempotency.test(call) && retryOn.isFailure(c));
+        return c.retrySafe() || (config.idempotency.test(call) && config.retryOn.isFailure(c));
     }
 
     @Override
@@ -196,11 +248,11 @@ public final class Retry implements Interceptor {
         }
 
         void onFailure(int n, Throwable error) {
-            if (result.isDone() || n >= maxAttempts || !retryable(call, error)) {
+            if (result.isDone() || n >= config.maxAttempts || !retryable(call, error)) {
                 result.completeExceptionally(error);
                 return;
             }
-            long delay = (long) (random.nextDouble() * capNanos(n));
+            long delay = (long) (config.random.nextDouble() * capNanos(n));
             Deadline deadline = call.context().deadline().orElse(null);
             if (deadline != null && deadline.remainingNanos() <= delay) {
                 result.completeExceptionally(error); // the retry could not finish in time
@@ -213,14 +265,14 @@ public final class Retry implements Interceptor {
             if (delay <= 0) {
                 runAttempt(n + 1, error);
             } else {
-                pending = scheduler.schedule(Duration.ofNanos(delay), () -> runAttempt(n + 1, error));
+                pending = config.scheduler.schedule(Duration.ofNanos(delay), () -> runAttempt(n + 1, error));
             }
         }
 
         /** Starts attempt {@code n} on the executor; if it refuses, the call ends with the last error. */
         void runAttempt(int n, Throwable lastError) {
             try {
-                executor.execute(() -> attempt(n));
+                config.executor.execute(() -> attempt(n));
             } catch (RejectedExecutionException e) {
                 result.completeExceptionally(lastError);
             }
@@ -229,8 +281,8 @@ public final class Retry implements Interceptor {
 
     @Override
     public String toString() {
-        return "Retry[maxAttempts=" + maxAttempts + ", backoff=" + config.initialBackoff + ".." + config.maxBackoff
-                + " x" + multiplier + ", " + budget
+        return "Retry[maxAttempts=" + config.maxAttempts + ", backoff=" + config.initialBackoff + ".."
+                + config.maxBackoff + " x" + config.multiplier + ", " + budget
                 + byMethod + "]";
     }
 
@@ -282,10 +334,7 @@ public final class Retry implements Interceptor {
 
         /** Attempts in all, the first included; 1 turns retrying off. */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: >= 1)");
-            }
-            this.maxAttempts = attempts;
+            this.maxAttempts = checkMaxAttempts(attempts);
             return this;
         }
 
@@ -303,10 +352,7 @@ public final class Retry implements Interceptor {
 
         /** How much the longest backoff grows per retry. */
         public Builder multiplier(double multiplier) {
-            if (!(multiplier >= 1 && multiplier <= 100)) {
-                throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: in [1, 100])");
-            }
-            this.multiplier = multiplier;
+            this.multiplier = checkMultiplier(multiplier);
             return this;
         }
 
@@ -357,30 +403,29 @@ public final class Retry implements Interceptor {
             return this;
         }
 
-        /** The retry. */
+        /**
+         * The retry.
+         *
+         * @throws IllegalArgumentException when {@code maxBackoff} is shorter than {@code initialBackoff}
+         */
         public Retry build() {
-            if (maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= initialBackoff "
-                        + initialBackoff + ")");
-            }
-            return new Retry(this);
+            Config config = new Config(maxAttempts, initialBackoff, maxBackoff, multiplier, random, retryOn,
+                    idempotency, scheduler, executor, ticker);
+            return new Retry(config, budget, byMethod);
         }
+    }
 
-        Builder copy() {
-            Builder b = new Builder();
-            b.maxAttempts = maxAttempts;
-            b.initialBackoff = initialBackoff;
-            b.maxBackoff = maxBackoff;
-            b.multiplier = multiplier;
-            b.random = random;
-            b.retryOn = retryOn;
-            b.idempotency = idempotency;
-            b.scheduler = scheduler;
-            b.executor = executor;
-            b.ticker = ticker;
-            b.budget = budget;
-            b.byMethod = byMethod;
-            return b;
+    private static int checkMaxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("maxAttempts: " + attempts + " (expected: >= 1)");
         }
+        return attempts;
+    }
+
+    private static double checkMultiplier(double multiplier) {
+        if (!(multiplier >= 1 && multiplier <= 100)) {
+            throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: in [1, 100])");
+        }
+        return multiplier;
     }
 }

@@ -25,24 +25,56 @@ import java.util.Objects;
 public final class RetryBudget {
     private static final int BUCKETS = 10;
 
-    private final double ratio;
-    private final int minRetriesPerSecond;
-    private final Duration window;
+    private final Config config;
     private final Ticker ticker;
+    private final double ratio;
     private final long bucketNanos;
     private final double floor;
     private final long[] epochs = new long[BUCKETS];
     private final int[] requests = new int[BUCKETS];
     private final int[] retries = new int[BUCKETS];
 
-    private RetryBudget(Builder b) {
-        this.ratio = b.ratio;
-        this.minRetriesPerSecond = b.minRetriesPerSecond;
-        this.window = b.window;
-        this.ticker = b.ticker;
-        this.bucketNanos = Math.max(1, window.toNanos() / BUCKETS);
-        this.floor = minRetriesPerSecond * (window.toNanos() / 1e9);
+    private RetryBudget(Config config) {
+        this.config = config;
+        this.ticker = config.ticker;
+        this.ratio = config.ratio;
+        this.bucketNanos = Math.max(1, config.window.toNanos() / BUCKETS);
+        this.floor = config.minRetriesPerSecond * (config.window.toNanos() / 1e9);
         Arrays.fill(epochs, Long.MIN_VALUE);
+    }
+
+    /**
+     * The settings of a {@link RetryBudget}: an immutable value to read, compare, log or copy
+     * ({@link #toBuilder()}); the counts are the budget's own.
+     *
+     * @param ratio retries allowed per request in the window, on top of the floor, in [0, 1] (default 0.2)
+     * @param minRetriesPerSecond retries allowed per second whatever the traffic, at least 0 (default 10)
+     * @param window how far back requests and retries are counted, at least 100 ms (default 10 s)
+     * @param ticker the source of time
+     */
+    public record Config(double ratio, int minRetriesPerSecond, Duration window, Ticker ticker) {
+        /**
+         * Checks every component, with the builder's messages.
+         *
+         * @throws IllegalArgumentException naming the component when a value is out of range
+         * @throws NullPointerException naming the component when it is null
+         */
+        public Config {
+            checkRatio(ratio);
+            checkMinRetriesPerSecond(minRetriesPerSecond);
+            checkWindow(window);
+            Objects.requireNonNull(ticker, "ticker");
+        }
+
+        /** A builder holding these settings. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.ratio = ratio;
+            b.minRetriesPerSecond = minRetriesPerSecond;
+            b.window = window;
+            b.ticker = ticker;
+            return b;
+        }
     }
 
     /** A builder with the defaults: 20% of requests, 10 retries/s, a 10 s window, the system ticker. */
@@ -57,7 +89,12 @@ public final class RetryBudget {
 
     /** A builder holding this budget's configuration; the new budget starts empty. */
     public Builder toBuilder() {
-        return new Builder().ratio(ratio).minRetriesPerSecond(minRetriesPerSecond).window(window).ticker(ticker);
+        return config.toBuilder();
+    }
+
+    /** This budget's settings. */
+    public Config config() {
+        return config;
     }
 
     /** Counts a request (a logical call's first attempt). */
@@ -115,7 +152,7 @@ public final class RetryBudget {
 
     @Override
     public String toString() {
-        return "RetryBudget[" + (ratio * 100) + "% + " + minRetriesPerSecond + "/s over " + window + "]";
+        return "RetryBudget[" + (ratio * 100) + "% + " + config.minRetriesPerSecond + "/s over " + config.window + "]";
     }
 
     /** The configuration of a {@link RetryBudget}. Not thread-safe. */
@@ -130,29 +167,19 @@ public final class RetryBudget {
 
         /** Retries allowed per request in the window, on top of the floor (0.2: 20%). */
         public Builder ratio(double ratio) {
-            if (!(ratio >= 0 && ratio <= 1)) {
-                throw new IllegalArgumentException("ratio: " + ratio + " (expected: in [0, 1])");
-            }
-            this.ratio = ratio;
+            this.ratio = checkRatio(ratio);
             return this;
         }
 
         /** Retries allowed per second whatever the traffic, so that quiet clients can retry too. */
         public Builder minRetriesPerSecond(int retries) {
-            if (retries < 0) {
-                throw new IllegalArgumentException("minRetriesPerSecond: " + retries + " (expected: >= 0)");
-            }
-            this.minRetriesPerSecond = retries;
+            this.minRetriesPerSecond = checkMinRetriesPerSecond(retries);
             return this;
         }
 
         /** How far back requests and retries are counted. */
         public Builder window(Duration window) {
-            Objects.requireNonNull(window, "window");
-            if (window.toMillis() < 100) {
-                throw new IllegalArgumentException("window: " + window + " (expected: >= 100ms)");
-            }
-            this.window = window;
+            this.window = checkWindow(window);
             return this;
         }
 
@@ -164,7 +191,29 @@ public final class RetryBudget {
 
         /** The budget. */
         public RetryBudget build() {
-            return new RetryBudget(this);
+            return new RetryBudget(new Config(ratio, minRetriesPerSecond, window, ticker));
         }
+    }
+
+    private static double checkRatio(double ratio) {
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("ratio: " + ratio + " (expected: in [0, 1])");
+        }
+        return ratio;
+    }
+
+    private static int checkMinRetriesPerSecond(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("minRetriesPerSecond: " + retries + " (expected: >= 0)");
+        }
+        return retries;
+    }
+
+    private static Duration checkWindow(Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.toMillis() < 100) {
+            throw new IllegalArgumentException("window: " + window + " (expected: >= 100ms)");
+        }
+        return window;
     }
 }
