@@ -5,6 +5,7 @@ import io.courier.Interceptor;
 import io.courier.Ticker;
 import io.courier.resilience.internal.BreakerCore;
 import io.courier.resilience.internal.BreakerState;
+import io.courier.resilience.internal.Phase;
 import io.courier.resilience.internal.CountWindow;
 import io.courier.resilience.internal.SlidingWindow;
 import io.courier.resilience.internal.TimeWindow;
@@ -203,7 +204,8 @@ public final class CircuitBreaker implements Interceptor {
                 ? () -> new CountWindow(size)
                 : () -> new TimeWindow(windowNanos, TIME_BUCKETS);
         this.core = new BreakerCore(name, ticker, rule, config.waitInOpen.toNanos(),
-                config.effectiveMaxWaitInOpen().toNanos(), config.trialCalls, windows, this::publish);
+                config.effectiveMaxWaitInOpen().toNanos(), config.trialCalls, windows,
+                (from, to, at) -> publish(new Transition(name, state(from), state(to), at)));
     }
 
     /** Buckets of a time window: the window slides in steps of a tenth of its length. */
@@ -236,14 +238,14 @@ public final class CircuitBreaker implements Interceptor {
 
     /** The state now (an open breaker whose wait is over turns half-open here). */
     public State state() {
-        return core.state(ticker.nanoTime()).state();
+        return state(core.state(ticker.nanoTime()).state());
     }
 
     /** The counts the breaker judges by now. */
     public Metrics metrics() {
         long now = ticker.nanoTime();
         int[] c = core.counts(now);
-        return new Metrics(core.state(now).state(), c[0], c[1], c[2]);
+        return new Metrics(state(core.state(now).state()), c[0], c[1], c[2]);
     }
 
     /**
@@ -256,7 +258,7 @@ public final class CircuitBreaker implements Interceptor {
 
     /** Moves the breaker to {@code state} now, publishing the change; for operators and tests. */
     public void transitionTo(State state) {
-        core.force(Objects.requireNonNull(state, "state"), ticker.nanoTime());
+        core.force(phase(Objects.requireNonNull(state, "state")), ticker.nanoTime());
     }
 
     @Override
@@ -332,6 +334,22 @@ public final class CircuitBreaker implements Interceptor {
                 ? "is open (calls fail fast for another " + Duration.ofNanos(left).toMillis() + " ms)"
                 : "is half-open with all " + config.trialCalls + " trial calls in flight";
         return new CircuitOpenException(name, "circuit breaker " + name + " " + why);
+    }
+
+    private static State state(Phase phase) {
+        return switch (phase) {
+            case CLOSED -> State.CLOSED;
+            case OPEN -> State.OPEN;
+            case HALF_OPEN -> State.HALF_OPEN;
+        };
+    }
+
+    private static Phase phase(State state) {
+        return switch (state) {
+            case CLOSED -> Phase.CLOSED;
+            case OPEN -> Phase.OPEN;
+            case HALF_OPEN -> Phase.HALF_OPEN;
+        };
     }
 
     private void publish(Transition t) {

@@ -1,14 +1,12 @@
 package io.courier.resilience.internal;
 
 import io.courier.Ticker;
-import io.courier.resilience.CircuitBreaker;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The state machine behind a {@link CircuitBreaker}: the current state in an atomic reference,
+ * The state machine behind a {@code CircuitBreaker}: the current state in an atomic reference,
  * changed only by compare-and-set from the state that decided the change, so of two racing
  * decisions exactly one wins and exactly one event is published.
  */
@@ -20,13 +18,13 @@ public final class BreakerCore {
     private final long maxWaitInOpenNanos;
     private final int trialCalls;
     private final Supplier<SlidingWindow> windows;
-    private final Consumer<CircuitBreaker.Transition> publisher;
+    private final PhaseChange publisher;
     private final AtomicReference<BreakerState> current;
     /** Opens since the breaker was last closed, minus one: the exponent of the next wait's doubling. */
     private final AtomicInteger reopenings = new AtomicInteger();
 
     public BreakerCore(String name, Ticker ticker, TripRule rule, long waitInOpenNanos, long maxWaitInOpenNanos,
-                       int trialCalls, Supplier<SlidingWindow> windows, Consumer<CircuitBreaker.Transition> publisher) {
+                       int trialCalls, Supplier<SlidingWindow> windows, PhaseChange publisher) {
         this.name = name;
         this.ticker = ticker;
         this.rule = rule;
@@ -65,7 +63,7 @@ public final class BreakerCore {
     }
 
     /** Moves to {@code to} at {@code now}, whatever the state; for operators. */
-    public void force(CircuitBreaker.State to, long nowNanos) {
+    public void force(Phase to, long nowNanos) {
         BreakerState from = current.get();
         while (!transition(from, to, nowNanos)) {
             from = current.get();
@@ -95,26 +93,26 @@ public final class BreakerCore {
     }
 
     /** Replaces {@code from} by a fresh {@code to} state, if {@code from} is still current. */
-    boolean transition(BreakerState from, CircuitBreaker.State to, long nowNanos) {
+    boolean transition(BreakerState from, Phase to, long nowNanos) {
         BreakerState next = switch (to) {
             case CLOSED -> new ClosedState(this, windows.get());
             // Opened from closed: the first wait. Opened again from half-open (a trial failed):
             // the wait doubles. Of racing transitions only the compare-and-set's winner counts.
             case OPEN -> new OpenState(this, nowNanos,
-                    waitFor(from.state() == CircuitBreaker.State.HALF_OPEN ? reopenings.get() + 1 : 0));
+                    waitFor(from.state() == Phase.HALF_OPEN ? reopenings.get() + 1 : 0));
             case HALF_OPEN -> new HalfOpenState(this, trialCalls);
         };
         if (!current.compareAndSet(from, next)) {
             return false;
         }
-        if (to == CircuitBreaker.State.OPEN) {
-            if (from.state() == CircuitBreaker.State.HALF_OPEN) {
+        if (to == Phase.OPEN) {
+            if (from.state() == Phase.HALF_OPEN) {
                 reopenings.incrementAndGet();
             } else {
                 reopenings.set(0);
             }
         }
-        publisher.accept(new CircuitBreaker.Transition(name, from.state(), to, nowNanos));
+        publisher.changed(from.state(), to, nowNanos);
         return true;
     }
 }

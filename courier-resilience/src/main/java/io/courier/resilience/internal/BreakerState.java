@@ -1,6 +1,5 @@
 package io.courier.resilience.internal;
 
-import io.courier.resilience.CircuitBreaker;
 
 /**
  * One state of a circuit breaker. A call's outcome goes back to the state that let it through,
@@ -14,7 +13,7 @@ public abstract class BreakerState {
     }
 
     /** Which state this is. */
-    public abstract CircuitBreaker.State state();
+    public abstract Phase state();
 
     /** The state in force at {@code now}: this one, unless its time is up. */
     BreakerState settle(long nowNanos) {

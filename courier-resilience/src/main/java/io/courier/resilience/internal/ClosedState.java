@@ -1,6 +1,5 @@
 package io.courier.resilience.internal;
 
-import io.courier.resilience.CircuitBreaker;
 
 /** Calls go through; their outcomes fill the window until the trip rule opens the breaker. */
 final class ClosedState extends BreakerState {
@@ -12,8 +11,8 @@ final class ClosedState extends BreakerState {
     }
 
     @Override
-    public CircuitBreaker.State state() {
-        return CircuitBreaker.State.CLOSED;
+    public Phase state() {
+        return Phase.CLOSED;
     }
 
     @Override
@@ -24,7 +23,7 @@ final class ClosedState extends BreakerState {
     @Override
     public void onResult(boolean failure, boolean slow, long nowNanos) {
         if (window.record(failure, slow, nowNanos, core.rule)) {
-            core.transition(this, CircuitBreaker.State.OPEN, nowNanos);
+            core.transition(this, Phase.OPEN, nowNanos);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.courier.resilience.internal;
 
-import io.courier.resilience.CircuitBreaker;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,8 +19,8 @@ final class HalfOpenState extends BreakerState {
     }
 
     @Override
-    public CircuitBreaker.State state() {
-        return CircuitBreaker.State.HALF_OPEN;
+    public Phase state() {
+        return Phase.HALF_OPEN;
     }
 
     @Override
@@ -46,9 +45,9 @@ final class HalfOpenState extends BreakerState {
     public void onResult(boolean failure, boolean slow, long nowNanos) {
         if (failure || slow) {
             failures.incrementAndGet();
-            core.transition(this, CircuitBreaker.State.OPEN, nowNanos);
+            core.transition(this, Phase.OPEN, nowNanos);
         } else if (successes.incrementAndGet() >= trials) {
-            core.transition(this, CircuitBreaker.State.CLOSED, nowNanos);
+            core.transition(this, Phase.CLOSED, nowNanos);
         }
     }
 

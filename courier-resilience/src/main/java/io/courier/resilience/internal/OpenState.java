@@ -1,6 +1,5 @@
 package io.courier.resilience.internal;
 
-import io.courier.resilience.CircuitBreaker;
 
 /**
  * Calls are rejected until the wait is over; the first call after it finds the breaker half-open.
@@ -17,14 +16,14 @@ final class OpenState extends BreakerState {
     }
 
     @Override
-    public CircuitBreaker.State state() {
-        return CircuitBreaker.State.OPEN;
+    public Phase state() {
+        return Phase.OPEN;
     }
 
     @Override
     BreakerState settle(long nowNanos) {
         if (nowNanos - openedAtNanos >= waitNanos) {
-            core.transition(this, CircuitBreaker.State.HALF_OPEN, nowNanos);
+            core.transition(this, Phase.HALF_OPEN, nowNanos);
             return core.current().settle(nowNanos);
         }
         return this;
