@@ -71,12 +71,14 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <h2>Records</h2>
  *
- * A record is an Avro record named by its simple name, in a namespace of its package and
- * enclosing classes, one field per component in declaration order. An {@code Optional} or
- * {@code @Nullable} component is a union with null (default null); lists, sets and maps default
- * to empty, primitives to 0 or {@code false}; any other component is required and has no
- * default, so a reader cannot lose track of it silently. {@code @AvroAlias} on a component
- * names the fields it was called before. The type table is in {@code docs/formats.md}.
+ * A record is an Avro record named by its simple name in its package's namespace (the
+ * enclosing classes are left out, so a record keeps its name across versions of a contract),
+ * one field per component in declaration order. Lists, sets and maps default to empty,
+ * primitives to 0 or {@code false}; every other component is a union with null, default null,
+ * whether it is required or not: codecs report absence and Courier's null rule decides, the
+ * same for every format, so a required component a writer lacks is refused naming it, as in
+ * JSON. {@code @AvroAlias} on a component names the fields it was called before. The type
+ * table is in {@code docs/formats.md}.
  *
  * <h2>Bounded</h2>
  *

@@ -1,7 +1,6 @@
 package io.courier.avro.internal;
 
 import io.courier.Limits;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -18,9 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The {@link AvroType} of each Java type, derived once and cached: records, enums, scalars,
- * collections, maps with {@code String} keys and {@code Optional}s of them. A record component
- * that is an {@code Optional} or carries an annotation named {@code Nullable} is a union with
- * null; any other is required, as Courier's null rule has it. Thread-safe.
+ * collections, maps with {@code String} keys and {@code Optional}s of them. Thread-safe.
  */
 public final class AvroTypes {
     private static final String EXPECTED = "a record, enum, primitive or box, String, byte[], Instant, LocalDate, UUID,"
@@ -49,20 +46,24 @@ public final class AvroTypes {
             return known;
         }
         synchronized (records) {
-            AvroType derived = derive(type, type.getTypeName(), false);
+            AvroType derived = derive(type, type.getTypeName());
             byType.put(type, derived);
             return derived;
         }
     }
 
-    /** The type of a record component, nullable when it is an {@code Optional} or {@code @Nullable}. */
+    /**
+     * The type of a record component: a union with null (default null) unless it is a
+     * primitive, a collection or a map. Codecs report absence and Courier's null rule decides
+     * what it means, the same for every format: so a required component is nullable in the
+     * schema too, and a reader that gains one reads its absence as null, which the null rule
+     * then refuses naming it, exactly as for JSON.
+     */
     AvroType component(RecordComponent c, String where) {
-        return derive(c.getGenericType(), where, nullable(c));
-    }
-
-    private AvroType derive(Type type, String where, boolean nullable) {
-        AvroType t = derive(type, where);
-        return nullable && !(t instanceof ContainerTypes.NullableType) ? new ContainerTypes.NullableType(t, false) : t;
+        AvroType t = derive(c.getGenericType(), where);
+        boolean neverNull = c.getType().isPrimitive() || t instanceof ContainerTypes.ArrayType
+                || t instanceof ContainerTypes.MapType || t instanceof ContainerTypes.NullableType;
+        return neverNull ? t : new ContainerTypes.NullableType(t, false);
     }
 
     private AvroType derive(Type type, String where) {
@@ -135,21 +136,5 @@ public final class AvroTypes {
         }
         String name = c.getName();
         return name.substring(0, name.length() - c.getSimpleName().length() - 1).replace('$', '.');
-    }
-
-    private static boolean nullable(RecordComponent c) {
-        if (Optional.class == c.getType()) {
-            return false; // an Optional is nullable by itself
-        }
-        return named(c.getAnnotations()) || named(c.getAnnotatedType().getAnnotations());
-    }
-
-    private static boolean named(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            if (a.annotationType().getSimpleName().equals("Nullable")) {
-                return true;
-            }
-        }
-        return false;
     }
 }
