@@ -133,6 +133,16 @@ class AvroCodecTest {
     }
 
     @Test
+    void aTextValueThatIsNotItsTypeIsNamed() {
+        record Ref(java.util.UUID ref) {}
+        byte[] notAUuid = codec.encode(new Line("abc", 1), Line.class); // the union's string branch, "abc", ...
+
+        assertThatThrownBy(() -> codec.decode(java.util.Arrays.copyOf(notAUuid, notAUuid.length - 1), Ref.class))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("body: $.ref: \"abc\" (expected: a UUID)");
+    }
+
+    @Test
     void manyElementsAndDeepNestingAreBounded() {
         AvroCodec small = codec.withLimits(Limits.builder().maxElements(10).maxNestingDepth(3).build());
         byte[] manyLines = small.encode(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), List.class.arrayType() == null
