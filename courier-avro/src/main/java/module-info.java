@@ -4,9 +4,11 @@
  * the reader's by Avro's rules through a pluggable schema store. Found by {@code Courier}
  * through {@link java.util.ServiceLoader}.
  */
+// Avro's jar is an automatic module with a stable name (Automatic-Module-Name org.apache.avro),
+// and its Schema and SchemaStore are part of this API, so users must read it too.
+@SuppressWarnings("requires-transitive-automatic")
 module io.courier.avro {
     requires transitive io.courier.core;
-    // Avro names no module (Automatic-Module-Name org.apache.avro): its types appear in this API.
     requires transitive org.apache.avro;
 
     exports io.courier.avro;

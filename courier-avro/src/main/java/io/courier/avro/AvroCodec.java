@@ -6,6 +6,7 @@ import io.courier.Limits;
 import io.courier.avro.internal.AvroType;
 import io.courier.avro.internal.AvroTypes;
 import io.courier.avro.internal.BoundsCheck;
+import io.courier.avro.internal.ContractClasses;
 import io.courier.avro.internal.DecodeFailure;
 import io.courier.spi.Codec;
 import java.io.ByteArrayOutputStream;
@@ -46,9 +47,9 @@ import org.apache.avro.specific.SpecificRecord;
  * CRC-64-AVRO fingerprint of the writer's schema in its parsing canonical form
  * ({@link SchemaNormalization#parsingFingerprint64}). The fingerprint rides in the
  * {@code Content-Type} rather than in a header of its own because it qualifies the media type
- * and nothing else: wherever a transport carries a content type (HTTP requests and responses,
- * a message's content type on a broker), it travels with it, and a cache varying on
- * {@code Content-Type} tells bodies of two schemas apart. A reader whose own schema has that
+ * and nothing else: wherever a transport carries a content type it can travel with it (the
+ * REST transport sends it both ways), and a cache varying on {@code Content-Type} tells bodies
+ * of two schemas apart. A reader whose own schema has that
  * fingerprint reads directly; otherwise it looks the writer's schema up in its
  * {@link SchemaStore} and resolves. A body without a fingerprint is read as written with the
  * reader's own schema. An unknown fingerprint is refused with
@@ -189,7 +190,7 @@ public final class AvroCodec implements Codec {
         try {
             BoundsCheck.check(writerSchema, bytes, limits);
             if (reader.specific != null) {
-                SpecificDatumReader<Object> r = new SpecificDatumReader<>(writerSchema, reader.schema);
+                SpecificDatumReader<Object> r = new SpecificDatumReader<>(writerSchema, reader.schema, reader.classes);
                 return r.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
             }
             Resolution key = new Resolution(writerSchema, reader.schema);
@@ -267,16 +268,19 @@ public final class AvroCodec implements Codec {
         final String contentType;
         final AvroType type;
         final SpecificDatumWriter<SpecificRecord> specific;
+        final ContractClasses classes;
 
         Writer(Type t, AvroTypes types) {
             if (t instanceof Class<?> c && SpecificRecord.class.isAssignableFrom(c)) {
                 this.schema = SpecificData.get().getSchema(c);
                 this.type = null;
-                this.specific = new SpecificDatumWriter<>(schema);
+                this.classes = new ContractClasses(c, schema);
+                this.specific = new SpecificDatumWriter<>(schema, classes);
             } else {
                 this.type = types.of(t);
                 this.schema = type.schema();
                 this.specific = null;
+                this.classes = null;
             }
             this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
             this.contentType = MEDIA_TYPE + "; " + FINGERPRINT + "=" + hex(fingerprint);
