@@ -12,6 +12,7 @@ import org.apache.avro.Schema;
  * it allocates is bounded by the body's own size. Not thread-safe: one per decode.
  */
 public final class BoundsCheck {
+    private static final Schema MAP_KEY = Schema.create(Schema.Type.STRING);
     private final byte[] in;
     private final Limits limits;
     private int pos;
@@ -108,7 +109,7 @@ public final class BoundsCheck {
             for (long i = 0; i < count; i++) {
                 try {
                     if (map) {
-                        value(Schema.create(Schema.Type.STRING), depth + 1);
+                        value(MAP_KEY, depth + 1);
                     }
                     value(element, depth + 1);
                 } catch (DecodeFailure failure) {
