@@ -42,6 +42,15 @@ class XmlCodecTest {
     }
 
     @Test
+    void anEmptyElementIsTheEmptyStringAMissingOneNullAndUnknownOnesIgnored() {
+        String xml = "<Line><sku/><colour>red</colour><quantity>1</quantity></Line>";
+        String missing = "<Line><quantity>1</quantity></Line>";
+
+        assertThat(codec.decode(xml.getBytes(StandardCharsets.UTF_8), Line.class)).isEqualTo(new Line("", 1));
+        assertThat(codec.decode(missing.getBytes(StandardCharsets.UTF_8), Line.class)).isEqualTo(new Line(null, 1));
+    }
+
+    @Test
     void nullIsNoBytesAndNoBytesIsNull() {
         assertThat(codec.encode(null, Line.class)).isEmpty();
         assertThat(codec.decode(new byte[0], Line.class)).isNull();
