@@ -36,6 +36,11 @@ import java.util.Objects;
  * @param <T> the contract
  */
 public final class ClientBuilder<T> {
+    /**
+     * The metadata entry that carries {@link #format(String)} to the transport, which sends it as
+     * {@code Content-Type} and never as a header of its own.
+     */
+    static final String FORMAT_METADATA = "content-type";
     private final Courier courier;
     private final ServiceDescriptor service;
     private URI target;
@@ -84,6 +89,32 @@ public final class ClientBuilder<T> {
     /** A header sent with every call. */
     public ClientBuilder<T> header(String name, String value) {
         this.headers = headers.with(name, value);
+        return this;
+    }
+
+    /**
+     * The format of this client's bodies over REST: the media type of a codec its
+     * {@code Courier} has, e.g. {@code application/json} (the default), {@code application/xml}
+     * ({@code courier-xml}), {@code application/x-protobuf} ({@code courier-protobuf}) or
+     * {@code application/avro} ({@code courier-avro}). Requests are sent with it as
+     * {@code Content-Type} and ask for it with {@code Accept}; a response is decoded by its own
+     * {@code Content-Type}, so a server answering in another format the client knows still
+     * works. A media type no codec has fails each call with {@link UnimplementedException} listing
+     * those registered. gRPC chooses its wire format by its transport instead.
+     *
+     * <pre>{@code
+     * Orders orders = courier.client(Orders.class).target(uri).format("application/avro").build();
+     * }</pre>
+     */
+    public ClientBuilder<T> format(String mediaType) {
+        Objects.requireNonNull(mediaType, "mediaType");
+        String type = mediaType.trim();
+        int slash = type.indexOf('/');
+        if (slash <= 0 || slash == type.length() - 1 || type.contains("*") || type.contains(";") || type.contains(",")) {
+            throw new IllegalArgumentException("format: \"" + mediaType
+                    + "\" (expected: one media type without parameters, such as application/json)");
+        }
+        this.headers = headers.with(FORMAT_METADATA, type);
         return this;
     }
 

@@ -29,6 +29,28 @@ public interface Codec {
     Object decode(byte[] bytes, Type type);
 
     /**
+     * The {@code Content-Type} to label the bytes of a value of {@code type} with: the
+     * {@linkplain #mediaType() media type}, plus parameters when the format needs the reader to
+     * know more than the bytes say (the Avro codec names its writer schema there). The default is
+     * the media type alone.
+     */
+    default String contentType(Type type) {
+        return mediaType();
+    }
+
+    /**
+     * The value of {@code type} in {@code bytes}, which arrived labelled {@code contentType}
+     * (parameters included; null when the transport has none). Transports call this one; the
+     * default ignores the label and calls {@link #decode(byte[], Type)}.
+     *
+     * @throws io.courier.InvalidArgumentException when the bytes are not a valid {@code type}, or
+     *     the label names something this codec cannot read
+     */
+    default Object decode(byte[] bytes, Type type, String contentType) {
+        return decode(bytes, type);
+    }
+
+    /**
      * This codec, enforcing {@code limits} while it decodes: the digits and scale of numbers,
      * the length of strings, nesting depth, elements per collection and the size of the input
      * (see {@link Limits}). {@code Courier} calls it on every codec it is given or

@@ -49,39 +49,117 @@ public final class Codecs {
     }
 
     /**
-     * The codec for a request's {@code Accept} header: the acceptable one with the highest
-     * quality, the default for a missing header or a wildcard, empty when none is acceptable.
+     * The codec for a request's {@code Accept} header, by RFC 9110's rules: each codec takes
+     * the quality of the most specific range that matches its media type ({@code type/subtype},
+     * then {@code type/*}, then {@code *}{@code /*}); {@code q=0} refuses a type. The codec with
+     * the highest quality wins; among equals, the one matched by the more specific range, then
+     * the one named first in the header, then the default codec, then the first registered. A
+     * missing or blank header means the default codec; a {@code +json} range that is not
+     * registered itself ({@code application/vnd.acme+json}) means JSON, except
+     * {@code application/problem+json}, which only says the caller reads problem bodies.
+     *
+     * <pre>{@code
+     * codecs.negotiate("application/xml;q=0.5, application/avro")  // the Avro codec
+     * codecs.negotiate("application/*;q=0.2, application/json;q=0") // the first other application/ codec
+     * }</pre>
+     *
+     * @return the codec to answer with, or empty when nothing registered is acceptable (HTTP 406)
      */
     public Optional<Codec> negotiate(String accept) {
         if (accept == null || accept.isBlank()) {
             return defaultCodec();
         }
+        List<Range> ranges = Range.parse(accept);
         Codec best = null;
-        double bestQ = 0;
-        for (String part : accept.split(",")) {
-            String[] pieces = part.split(";");
-            String type = normalize(pieces[0]);
-            double q = 1;
-            for (int i = 1; i < pieces.length; i++) {
-                String p = pieces[i].trim();
-                if (p.startsWith("q=")) {
-                    try {
-                        q = Double.parseDouble(p.substring(2));
-                    } catch (NumberFormatException e) {
-                        q = 0;
-                    }
+        Range bestRange = null;
+        for (Codec candidate : preferenceOrder()) {
+            String type = normalize(candidate.mediaType());
+            Range match = null;
+            for (Range r : ranges) {
+                if (r.matches(type) && (match == null || r.specificity > match.specificity)) {
+                    match = r;
                 }
             }
-            Codec c = type.equals("*/*") || type.equals("application/*") ? defaultCodec : byType.get(type);
-            if (c == null && type.endsWith("+json")) {
-                c = byType.get("application/json");
+            if (match == null || match.q <= 0) {
+                continue;
             }
-            if (c != null && q > bestQ) {
-                best = c;
-                bestQ = q;
+            if (bestRange == null || match.q > bestRange.q
+                    || (match.q == bestRange.q && (match.specificity > bestRange.specificity
+                    || (match.specificity == bestRange.specificity && match.position < bestRange.position)))) {
+                best = candidate;
+                bestRange = match;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The default codec first, then the others in registration order: the tie-breaker of {@link #negotiate}. */
+    private List<Codec> preferenceOrder() {
+        List<Codec> order = new ArrayList<>(byType.size());
+        if (defaultCodec != null) {
+            order.add(defaultCodec);
+        }
+        for (Codec c : byType.values()) {
+            if (c != defaultCodec) {
+                order.add(c);
+            }
+        }
+        return order;
+    }
+
+    /** One media range of an {@code Accept} header. */
+    private record Range(String type, String subtype, double q, int specificity, int position) {
+        static List<Range> parse(String accept) {
+            List<Range> ranges = new ArrayList<>();
+            String[] parts = accept.split(",");
+            for (int i = 0; i < parts.length; i++) {
+                String[] pieces = parts[i].split(";");
+                String mediaRange = pieces[0].trim().toLowerCase(Locale.ROOT);
+                int slash = mediaRange.indexOf('/');
+                if (slash <= 0 || slash == mediaRange.length() - 1) {
+                    continue; // not a media range: ignored, as RFC 9110 lets a server do
+                }
+                double q = 1;
+                for (int j = 1; j < pieces.length; j++) {
+                    String p = pieces[j].trim();
+                    if (p.regionMatches(true, 0, "q=", 0, 2)) {
+                        q = quality(p.substring(2).trim());
+                    }
+                }
+                String type = mediaRange.substring(0, slash);
+                String subtype = mediaRange.substring(slash + 1);
+                int specificity = type.equals("*") ? 0 : subtype.equals("*") ? 1 : 2;
+                ranges.add(new Range(type, subtype, q, specificity, i));
+            }
+            return ranges;
+        }
+
+        /** An invalid weight reads as 0: a range the caller could not state is not one to answer with. */
+        private static double quality(String text) {
+            try {
+                double q = Double.parseDouble(text);
+                return q >= 0 && q <= 1 ? q : 0;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        boolean matches(String mediaType) {
+            if (specificity == 0) {
+                return true;
+            }
+            int slash = mediaType.indexOf('/');
+            String t = mediaType.substring(0, slash);
+            String s = mediaType.substring(slash + 1);
+            if (!t.equals(type)) {
+                return false;
+            }
+            if (specificity == 1 || s.equals(subtype)) {
+                return true;
+            }
+            // application/vnd.acme+json asks for JSON when nothing registers that exact type.
+            return s.equals("json") && subtype.endsWith("+json") && !subtype.equals("problem+json");
+        }
     }
 
     /** The registered media types. */

@@ -59,9 +59,28 @@ class CodecsTest {
     }
 
     @Test
-    void jsonSuffixedTypesGetJson() {
-        assertThat(codecs.negotiate("application/problem+json")).containsSame(json);
+    void jsonSuffixedTypesGetJsonButProblemJsonOnlyNamesTheErrorFormat() {
         assertThat(codecs.negotiate("application/vnd.acme.order+json;q=0.8")).containsSame(json);
+        assertThat(codecs.negotiate("application/problem+json")).isEmpty();
+        assertThat(codecs.negotiate("application/cbor, application/problem+json")).containsSame(cbor);
+    }
+
+    @Test
+    void theMostSpecificMatchingRangeSetsACodecsQuality() {
+        assertThat(codecs.negotiate("application/*;q=0.2, application/json;q=0")).containsSame(cbor);
+        assertThat(codecs.negotiate("*/*;q=0.5, application/json;q=0.1")).as("cbor takes */*'s 0.5")
+                .containsSame(cbor);
+        assertThat(codecs.negotiate("*/*;q=0.5, application/*;q=0")).containsSame(text);
+        assertThat(codecs.negotiate("*/*;q=0.3, application/cbor;q=0.3")).as("equal quality: the more specific range")
+                .containsSame(cbor);
+        assertThat(codecs.negotiate("text/*")).containsSame(text);
+    }
+
+    @Test
+    void malformedRangesAndWeightsAreIgnored() {
+        assertThat(codecs.negotiate("nonsense, application/cbor")).containsSame(cbor);
+        assertThat(codecs.negotiate("application/cbor;q=2, text/plain;q=0.1")).containsSame(text);
+        assertThat(codecs.negotiate("APPLICATION/CBOR; Q=0.4, application/json;q=0.3")).containsSame(cbor);
     }
 
     @Test

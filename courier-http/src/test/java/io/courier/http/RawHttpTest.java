@@ -111,7 +111,8 @@ class RawHttpTest {
     void unsupportedContentTypeIs415NamingTheSupportedOnes() throws Exception {
         HttpResponse<String> response = send(post("/orders", "text/plain", "id=1"));
         Map<String, Object> problem = assertProblem(response, 415, "INVALID_ARGUMENT");
-        assertThat(problem.get("detail")).isEqualTo("content-type: \"text/plain\" (expected: one of [application/json])");
+        assertThat(problem.get("detail")).isEqualTo("content-type: \"text/plain\" (expected: one of"
+                + " [application/json, application/xml, application/x-protobuf, application/avro])");
     }
 
     @Test
@@ -167,7 +168,8 @@ class RawHttpTest {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/7"))
                 .header("accept", "text/html").GET());
         Map<String, Object> problem = assertProblem(response, 406, "INVALID_ARGUMENT");
-        assertThat(problem.get("detail")).isEqualTo("accept: \"text/html\" (expected: one of [application/json])");
+        assertThat(problem.get("detail")).isEqualTo("accept: \"text/html\" (expected: one of"
+                + " [application/json, application/xml, application/x-protobuf, application/avro], or */*)");
         HttpResponse<String> wildcard = send(HttpRequest.newBuilder(base.resolve("/orders/7"))
                 .header("accept", "text/html, */*;q=0.1").GET());
         assertThat(wildcard.statusCode()).isEqualTo(200);

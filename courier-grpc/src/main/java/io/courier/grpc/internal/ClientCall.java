@@ -139,6 +139,9 @@ final class ClientCall {
 
     private void headers(MultiMap headers) {
         for (Map.Entry<String, List<String>> h : call.context().metadata().asMap().entrySet()) {
+            if (h.getKey().equals("content-type") || h.getKey().equals("accept")) {
+                continue; // a REST client's format (ClientBuilder.format); gRPC names its own content type
+            }
             for (String value : h.getValue()) {
                 headers.add(h.getKey(), value);
             }

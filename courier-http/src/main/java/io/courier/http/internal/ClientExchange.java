@@ -93,7 +93,7 @@ final class ClientExchange {
         Buffer payload = null;
         if (route.body != null) {
             payload = Buffer.buffer(codec.encode(call.args().get(route.body.index()), route.body.type()));
-            headers.set(HttpHeaders.CONTENT_TYPE, codec.mediaType());
+            headers.set(HttpHeaders.CONTENT_TYPE, codec.contentType(route.body.type()));
         }
         RequestOptions options = new RequestOptions().setMethod(route.httpMethod).setHost(host).setPort(port)
                 .setURI(pathAndQuery).setHeaders(headers);
@@ -242,7 +242,7 @@ final class ClientExchange {
             return;
         }
         try {
-            result.complete(decoder.decode(bytes, route.method.resultType()));
+            result.complete(decoder.decode(bytes, route.method.resultType(), contentType));
         } catch (CourierException e) {
             // A response the caller cannot read is the server's fault, not the caller's.
             InternalException error = new InternalException(route.method.fullName() + ": unreadable response from "

@@ -123,7 +123,7 @@ final class ServerExchange {
             responseCodec = codecs.negotiate(accept).orElse(null);
             if (responseCodec == null) {
                 refuse(406, new InvalidArgumentException("accept: \"" + abbreviate(accept) + "\" (expected: one of "
-                        + codecs.mediaTypes() + ")"), null, false);
+                        + codecs.mediaTypes() + ", or */*)"), null, false);
                 return;
             }
         }
@@ -147,10 +147,10 @@ final class ServerExchange {
                     + "\" (expected: one of " + codecs.mediaTypes() + ")"), null, false);
             return;
         }
-        readBody(codec);
+        readBody(codec, contentType);
     }
 
-    private void readBody(Codec codec) {
+    private void readBody(Codec codec, String contentType) {
         int max = transport.limits().maxBodyBytes();
         long declared = contentLength();
         if (declared > max) {
@@ -181,14 +181,14 @@ final class ServerExchange {
             byte[] bytes = size == body.length ? body : Arrays.copyOf(body, size);
             body = null;
             if (bytes.length > HttpTransport.INLINE_BODY_BYTES) {
-                offload.execute(() -> decodeAndDispatch(codec, bytes));
+                offload.execute(() -> decodeAndDispatch(codec, contentType, bytes));
             } else {
-                decodeAndDispatch(codec, bytes);
+                decodeAndDispatch(codec, contentType, bytes);
             }
         });
     }
 
-    private void decodeAndDispatch(Codec codec, byte[] bytes) {
+    private void decodeAndDispatch(Codec codec, String contentType, byte[] bytes) {
         ParameterDescriptor p = route.body;
         try {
             if (bytes.length == 0) {
@@ -197,7 +197,7 @@ final class ServerExchange {
                 }
                 args[p.index()] = null;
             } else {
-                args[p.index()] = codec.decode(bytes, p.type());
+                args[p.index()] = codec.decode(bytes, p.type(), contentType);
             }
         } catch (CourierException e) {
             onLoop(() -> refuse(e.status().httpStatus(), e, null, false));
@@ -259,14 +259,16 @@ final class ServerExchange {
             return;
         }
         byte[] bytes;
+        String contentType;
         try {
             bytes = responseCodec.encode(value, route.method.resultType());
+            contentType = responseCodec.contentType(route.method.resultType());
         } catch (RuntimeException e) {
             CourierException error = Errors.fromServer(e, route.method);
             onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
             return;
         }
-        onLoop(() -> answer(200, responseCodec.mediaType(), bytes));
+        onLoop(() -> answer(200, contentType, bytes));
     }
 
     private void answer(int status, String contentType, byte[] bytes) {
@@ -279,6 +281,9 @@ final class ServerExchange {
             response.end();
         } else {
             response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+            if (transport.codecs().mediaTypes().size() > 1) {
+                response.putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
+            }
             response.end(Buffer.buffer(bytes));
         }
     }

@@ -28,6 +28,7 @@ public final class ConformanceServer implements ConformanceService {
     private final Queue<String> notified = new ConcurrentLinkedQueue<>();
     private final Map<String, CountDownLatch> releases = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> interruptions = new ConcurrentHashMap<>();
+    private final Queue<String> echoContentTypes = new ConcurrentLinkedQueue<>();
 
     /** Payloads received by {@link #accept} and {@link #acceptAsync}, in arrival order. */
     public Queue<Payload> accepted() {
@@ -49,8 +50,17 @@ public final class ConformanceServer implements ConformanceService {
         return latch(interruptions, token);
     }
 
+    /**
+     * The {@code content-type} metadata of each {@link #echo} call, where the transport keeps it
+     * (REST does, so a REST suite can check the format each body arrived in).
+     */
+    public Queue<String> echoContentTypes() {
+        return echoContentTypes;
+    }
+
     @Override
     public Payload echo(Payload payload) {
+        CallContext.current().metadata().get("content-type").ifPresent(echoContentTypes::add);
         return payload;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.courier.ClientBuilder;
 import io.courier.Courier;
 import io.courier.CourierException;
 import io.courier.DeadlineExceededException;
@@ -154,6 +155,15 @@ public abstract class TransportConformanceSuite {
      */
     protected Courier.Builder configure(Courier.Builder builder) {
         return builder;
+    }
+
+    /**
+     * The format the suite's clients send and ask for ({@code ClientBuilder.format}), e.g.
+     * {@code application/xml}; null (the default) leaves the client's own, JSON over REST. A
+     * REST transport runs the suite once per format its codecs speak.
+     */
+    protected String format() {
+        return null;
     }
 
     /** The {@code inproc:} URI among {@code server.uris()}. */
@@ -466,7 +476,7 @@ public abstract class TransportConformanceSuite {
     @Test
     final void theServerRefusesAMissingRequiredComponentBeforeTheHandlerAndAnswersTheNextCall() {
         // The client checks too, so an interceptor below its check sends what a careless peer would.
-        ConformanceService careless = clients.client(ConformanceService.class).target(target(server))
+        ConformanceService careless = inFormat(clients.client(ConformanceService.class)).target(target(server))
                 .deadline(CALL_DEADLINE)
                 .interceptor((call, next) -> next.proceed(call.withArgs(new Object[] {
                         new Parcel("p-1", null, null, Optional.empty(), List.of())})))
@@ -494,7 +504,7 @@ public abstract class TransportConformanceSuite {
     final void clientHeadersReachTheServer() {
         assertThat(client.context().tenant()).isEqualTo("acme");
 
-        ConformanceService other = clients.client(ConformanceService.class).target(target(server))
+        ConformanceService other = inFormat(clients.client(ConformanceService.class)).target(target(server))
                 .header("x-tenant", "globex").build();
         assertThat(other.context().tenant()).isEqualTo("globex");
     }
@@ -656,8 +666,12 @@ public abstract class TransportConformanceSuite {
     }
 
     private ConformanceService clientOf(URI target, Duration deadline) {
-        return clients.client(ConformanceService.class).target(target).deadline(deadline)
+        return inFormat(clients.client(ConformanceService.class)).target(target).deadline(deadline)
                 .header("x-tenant", "acme").build();
+    }
+
+    private ClientBuilder<ConformanceService> inFormat(ClientBuilder<ConformanceService> builder) {
+        return format() == null ? builder : builder.format(format());
     }
 
     private static List<Status> errorStatuses() {
