@@ -117,7 +117,8 @@ public final class EventClient {
         }
         Codec codec = rt.codec();
         Message.Builder b = Message.builder().channel(channel).type(TypedConsumer.typeName(payload.getClass()))
-                .source(rt.name).contentType(codec.mediaType()).payload(codec.encode(payload, payload.getClass()));
+                .source(rt.name).contentType(codec.contentType(payload.getClass()))
+                .payload(codec.encode(payload, payload.getClass()));
         CommandClient.copyMetadata(context.metadata(), b);
         return b;
     }

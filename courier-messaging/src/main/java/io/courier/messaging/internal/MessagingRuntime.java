@@ -87,7 +87,7 @@ public final class MessagingRuntime {
     Object decode(Message m, Type type) throws PoisonMessageException {
         Codec codec = codecOf(m);
         try {
-            return codec.decode(m.payload(), type);
+            return codec.decode(m.payload(), type, m.contentType().orElse(null));
         } catch (RuntimeException e) {
             throw new PoisonMessageException("undecodable payload of " + m + " as " + type.getTypeName() + ": "
                     + e.getMessage());
@@ -161,7 +161,7 @@ public final class MessagingRuntime {
         request.replyTo().ifPresent(to -> {
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
-            send(replyTo(request, to, responder).contentType(codec.mediaType()).header(MessageHeaders.STATUS, "OK")
+            send(replyTo(request, to, responder).contentType(codec.contentType(type)).header(MessageHeaders.STATUS, "OK")
                     .payload(payload).build());
         });
     }
