@@ -58,6 +58,11 @@ public final class OutboxRelay implements AutoCloseable {
         return worker.published();
     }
 
+    /** How many times the relay has read the outbox table since start. */
+    public long polls() {
+        return worker.polls();
+    }
+
     /**
      * The time from writing to the broker's confirmation of the last row published, or
      * {@link Duration#ZERO} before the first.

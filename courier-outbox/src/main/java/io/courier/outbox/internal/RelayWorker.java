@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +54,7 @@ public final class RelayWorker {
     private final Thread thread;
     private final Set<Integer> held = new ConcurrentSkipListSet<>();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
     private volatile long lastLatencyMillis;
     private volatile boolean closed;
     private volatile boolean wakeUp;
@@ -95,6 +97,10 @@ public final class RelayWorker {
         return published.get();
     }
 
+    public long polls() {
+        return polls.get();
+    }
+
     public long lastLatencyMillis() {
         return lastLatencyMillis;
     }
@@ -115,7 +121,7 @@ public final class RelayWorker {
         if (thread.getState() == Thread.State.NEW) {
             return;
         }
-        thread.interrupt();
+        LockSupport.unpark(thread); // not an interrupt: a JDBC driver may take it for a broken connection
         try {
             thread.join(publishTimeout.toMillis() + 5_000);
         } catch (InterruptedException e) {
@@ -148,7 +154,6 @@ public final class RelayWorker {
                         continue;
                     }
                     List<OutboxRow> rows = poll();
-                    errorWait = minPollNanos;
                     if (rows.isEmpty()) {
                         pause(wait);
                         wait = Math.min(wait * 2, maxPollNanos);
@@ -159,7 +164,10 @@ public final class RelayWorker {
                     if (!allSent) {
                         pause(errorWait);
                         errorWait = Math.min(errorWait * 2, maxPollNanos);
-                    } else if (rows.size() < batchSize) {
+                        continue;
+                    }
+                    errorWait = minPollNanos;
+                    if (rows.size() < batchSize) {
                         pause(minPollNanos);
                     }
                 } catch (SQLException | RuntimeException e) {
@@ -171,8 +179,6 @@ public final class RelayWorker {
                     closeConnection();
                     pause(errorWait);
                     errorWait = Math.min(errorWait * 2, maxPollNanos);
-                } catch (InterruptedException e) {
-                    break; // closing
                 }
             }
         } finally {
@@ -248,6 +254,7 @@ public final class RelayWorker {
             }
         }
         connection.commit(); // ends the read's snapshot, so the next poll sees what committed since
+        polls.incrementAndGet();
         return rows;
     }
 
@@ -255,7 +262,7 @@ public final class RelayWorker {
      * Sends {@code rows} in order, waits for the confirmations, removes the confirmed rows;
      * true when every row was confirmed.
      */
-    private boolean publish(List<OutboxRow> rows) throws SQLException, InterruptedException {
+    private boolean publish(List<OutboxRow> rows) throws SQLException {
         List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
             Message m = row.message(outbox.clock(), ticker); // a row that cannot be read stops here, logged
@@ -267,13 +274,22 @@ public final class RelayWorker {
             }
             sends.add(f);
         }
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(t -> null)
-                    .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // counted below: the sends not confirmed yet are sent again in a later round
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e); // exceptionally(...) above makes this unreachable
+        // Waits for the confirmations even while closing: the batch is finished and its rows
+        // removed, so a graceful stop hands nothing twice to the next relay.
+        CompletableFuture<Void> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+        long end = System.nanoTime() + publishTimeout.toNanos();
+        while (!all.isDone()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break; // the sends not confirmed yet are sent again in a later round
+            }
+            try {
+                all.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.interrupted(); // nobody interrupts this thread on purpose; keep waiting
+            } catch (ExecutionException | TimeoutException e) {
+                // looked at per send below
+            }
         }
         List<OutboxRow> confirmed = new ArrayList<>(rows.size());
         Throwable firstFailure = null;
@@ -345,21 +361,44 @@ public final class RelayWorker {
                 break;
             }
             LockSupport.parkNanos(this, left);
-            Thread.interrupted(); // close() interrupts; the loop sees closed
+            Thread.interrupted(); // nobody interrupts this thread on purpose; close() unparks it
         }
         wakeUp = false;
     }
 
+    /**
+     * Releases the partitions and closes the connection. The locks are released explicitly
+     * before: a pool keeps the session open, and with it every lock not released.
+     */
     private void closeConnection() {
         Connection c = connection;
         connection = null;
         if (!held.isEmpty()) {
-            log.info("{}: released partitions {} of {}", name, new TreeSet<>(held), outbox.table());
+            log.info("{}: releasing partitions {} of {}", name, new TreeSet<>(held), outbox.table());
         }
         held.clear();
-        if (c != null) {
-            quietlyClose(c);
+        if (c == null) {
+            return;
         }
+        if (sql != null) {
+            try {
+                c.rollback();
+                try (PreparedStatement ps = c.prepareStatement(sql.unlockAll());
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                // A broken connection: its session, and with it its locks, ends with it.
+                log.debug("{}: releasing its locks: {}", name, e.toString());
+                try {
+                    c.abort(Runnable::run);
+                } catch (SQLException | RuntimeException ignored) {
+                    // closed below anyway
+                }
+            }
+        }
+        quietlyClose(c);
     }
 
     private void quietlyClose(Connection c) {

@@ -64,6 +64,14 @@ public final class Statements {
         };
     }
 
+    /** Releases every session lock of the connection (the partitions of a relay that stops). */
+    public String unlockAll() {
+        return switch (dialect) {
+            case POSTGRESQL -> "SELECT pg_advisory_unlock_all()";
+            case MARIADB -> "SELECT RELEASE_ALL_LOCKS()";
+        };
+    }
+
     /** Inserts (group, id, time) unless present; the update count says whether it was new. */
     public String insertInbox() {
         return switch (dialect) {
