@@ -70,6 +70,10 @@ class CrashTest {
             String url = TestDatabase.postgresUrl(db.name);
             Child consumer = new Child("consumer", url, kafka.bootstrapServers(), channel);
             Child relay = new Child("relay", url, kafka.bootstrapServers(), channel);
+            consumer.launch();
+            relay.launch();
+            consumer.awaitReady();
+            relay.awaitReady();
             System.out.printf("CrashTest: Kafka and both children up at %.1f s%n", (System.nanoTime() - started) / 1e9);
 
             Set<Long> committed = new HashSet<>();
@@ -174,17 +178,24 @@ class CrashTest {
         final List<String> command;
         Process process;
 
-        Child(String mode, String url, String servers, String channel) throws Exception {
+        Child(String mode, String url, String servers, String channel) {
             this.mode = mode;
             this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error",
                     "-Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari=error",
                     "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), mode, url, servers, channel);
-            start();
         }
 
         void start() throws Exception {
+            launch();
+            awaitReady();
+        }
+
+        void launch() throws Exception {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        }
+
+        void awaitReady() throws Exception {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).as("the %s process started", mode).isEqualTo("ready");
         }
