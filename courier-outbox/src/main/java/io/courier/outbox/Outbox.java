@@ -144,8 +144,8 @@ public final class Outbox {
         OutboxRow row = OutboxRow.of(message, partitions, clock);
         try {
             Statements sql = statements(connection);
-            try (PreparedStatement ps = connection.prepareStatement(sql.insertOutbox(),
-                    PreparedStatement.RETURN_GENERATED_KEYS)) {
+            // The id column by name: PostgreSQL's driver would otherwise return every column, payload included.
+            try (PreparedStatement ps = connection.prepareStatement(sql.insertOutbox(), new String[] {"id"})) {
                 ps.setString(1, row.messageId());
                 ps.setString(2, row.channel());
                 ps.setString(3, row.partitionKey());

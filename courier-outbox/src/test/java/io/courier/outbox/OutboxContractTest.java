@@ -10,6 +10,7 @@ import io.courier.messaging.Messaging;
 import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.outbox.Events.OrderPlaced;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -234,6 +235,35 @@ abstract class OutboxContractTest {
         }
         assertThat(a.published()).isPositive();
         assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox")).isZero();
+    }
+
+    @Test
+    void aRowThatCannotBeReadStopsTheRelayThereAfterPublishingTheRowsBeforeItOnce() throws Exception {
+        Outbox outbox = outbox().partitions(1).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        try (Connection c = db.dataSource().getConnection()) {
+            outbox.write(c, text("k", "before"));
+            long broken = outbox.write(c, text("k", "broken"));
+            outbox.write(c, text("k", "after"));
+            db.execute("UPDATE " + prefix + "outbox SET headers = 'courier-id=x&no-equals-sign' WHERE id = " + broken);
+            try (LogCapture log = LogCapture.start()) {
+                OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+                Await.until(PATIENCE, () -> "the row before published: " + got, () -> got.contains("before"));
+                long polls = relay.polls();
+                Await.until(PATIENCE, "the relay tried again", () -> relay.polls() >= polls + 3);
+                assertThat(got).as("published once, stopped at the broken row").containsExactly("before");
+                assertThat(log.lines("ERROR")).isNotEmpty().allSatisfy(line -> assertThat(line)
+                        .contains("stopped at a row it cannot read; fix or delete the row: outbox row " + broken)
+                        .contains("headers: \"no-equals-sign\" (expected: name=value, form-encoded)"));
+                db.execute("DELETE FROM " + prefix + "outbox WHERE id = " + broken);
+                Await.until(PATIENCE, () -> "the row after published: " + got, () -> got.size() == 2);
+            }
+        }
+        assertThat(got).containsExactly("before", "after");
     }
 
     @Test

@@ -263,9 +263,21 @@ public final class RelayWorker {
      * true when every row was confirmed.
      */
     private boolean publish(List<OutboxRow> rows) throws SQLException {
-        List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
+        // Every row is read before any is sent: a row that cannot be read (edited by hand) stops
+        // the relay at that row, and the rows before it are published once, not again each round.
+        List<Message> messages = new ArrayList<>(rows.size());
+        IllegalArgumentException unreadable = null;
         for (OutboxRow row : rows) {
-            Message m = row.message(outbox.clock(), ticker); // a row that cannot be read stops here, logged
+            try {
+                messages.add(row.message(outbox.clock(), ticker));
+            } catch (IllegalArgumentException e) {
+                unreadable = e;
+                rows = rows.subList(0, messages.size());
+                break;
+            }
+        }
+        List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
+        for (Message m : messages) {
             CompletableFuture<Void> f;
             try {
                 f = broker.send(m);
@@ -303,6 +315,10 @@ public final class RelayWorker {
             }
         }
         remove(confirmed);
+        if (unreadable != null) {
+            log.error("{}: stopped at a row it cannot read; fix or delete the row: {}", name, unreadable.getMessage());
+            return false;
+        }
         if (firstFailure != null) {
             log.warn("{}: the broker confirmed {} of {} messages; the rest are sent again: {}", name,
                     confirmed.size(), rows.size(), firstFailure.toString());

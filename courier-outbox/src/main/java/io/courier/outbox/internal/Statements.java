@@ -60,7 +60,8 @@ public final class Statements {
         return switch (dialect) {
             case POSTGRESQL -> "SELECT pg_try_advisory_lock(?, ?)";
             // GET_LOCK names are server-wide: the database's name keeps two databases' relays apart.
-            case MARIADB -> "SELECT GET_LOCK(CONCAT('courier:', DATABASE(), ':', ?, ':', ?), 0)";
+            // (hashed: MySQL refuses lock names longer than 64 characters).
+            case MARIADB -> "SELECT GET_LOCK(CONCAT('courier:', MD5(CONCAT(DATABASE(), '.', ?)), ':', ?), 0)";
         };
     }
 
