@@ -140,6 +140,23 @@ abstract class OutboxContractTest {
     }
 
     @Test
+    void aCommitThroughTheOutboxWakesItsIdleRelayAtOnce() {
+        Outbox outbox = outbox().build();
+        Messaging messaging = messaging(outbox);
+        List<OrderPlaced> billed = new CopyOnWriteArrayList<>();
+        messaging.subscribe(OrderPlaced.class, "billing", billed::add);
+        // Idle, this relay would not poll again for a minute.
+        OutboxRelay relay = closing(outbox.relay(real).minPollInterval(Duration.ofMinutes(1))
+                .maxPollInterval(Duration.ofMinutes(2)).claimInterval(Duration.ofMinutes(1)).start());
+        Await.until(PATIENCE, "the first, empty poll", () -> relay.polls() == 1);
+        outbox.transaction(c -> {
+            messaging.publish(new OrderPlaced("o-1", 1), "o-1");
+            return null;
+        });
+        Await.until(PATIENCE, "delivered long before the next poll was due", () -> billed.size() == 1);
+    }
+
+    @Test
     void aSendWithoutATransactionFailsNamingWhatToDo() {
         Messaging messaging = messaging(outbox().build());
         assertThatThrownBy(() -> messaging.publish(new OrderPlaced("o-1", 1), "o-1"))
