@@ -98,8 +98,11 @@ class CrashTest {
                     Child victim = i == 0 ? relay : i == 1 ? consumer : random.nextBoolean() ? relay : consumer;
                     victim.kill();
                     killed.add(victim.mode + "@" + written.get());
-                    victim.start();
+                    victim.launch(); // ready is awaited before its next kill, so kills do not wait for restarts
+
                 }
+                relay.awaitReady();
+                consumer.awaitReady();
                 done.get(patience.toSeconds(), TimeUnit.SECONDS);
                 double wroteAt = (System.nanoTime() - started) / 1e9;
                 Await.until(patience, () -> "effects of the " + committed.size() + " committed rows: "
@@ -138,7 +141,7 @@ class CrashTest {
         }
     }
 
-    /** One transaction after another: 1 to 5 business rows and their messages; one in ten rolled back. */
+    /** One transaction after another: 1 to 8 business rows and their messages; one in ten rolled back. */
     private static void write(TestDatabase db, Outbox outbox, Messaging writer, String channel, int messages,
                               Random random, Set<Long> committed, Set<Long> rolledBack, AtomicLong written)
             throws SQLException {
@@ -148,7 +151,7 @@ class CrashTest {
              PreparedStatement insert = c.prepareStatement("INSERT INTO business (id) VALUES (?)")) {
             c.setAutoCommit(false);
             while (written.get() < messages) {
-                int n = (int) Math.min(1 + random.nextInt(5), messages - written.get());
+                int n = (int) Math.min(1 + random.nextInt(8), messages - written.get());
                 boolean rollback = random.nextInt(10) == 0;
                 List<Long> ids = new ArrayList<>();
                 for (int j = 0; j < n; j++) {
@@ -177,6 +180,7 @@ class CrashTest {
         final String mode;
         final List<String> command;
         Process process;
+        boolean ready;
 
         Child(String mode, String url, String servers, String channel) {
             this.mode = mode;
@@ -186,21 +190,22 @@ class CrashTest {
                     "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), mode, url, servers, channel);
         }
 
-        void start() throws Exception {
-            launch();
-            awaitReady();
-        }
-
         void launch() throws Exception {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ready = false;
         }
 
         void awaitReady() throws Exception {
+            if (ready) {
+                return;
+            }
+            ready = true;
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).as("the %s process started", mode).isEqualTo("ready");
         }
 
-        void kill() throws InterruptedException {
+        void kill() throws Exception {
+            awaitReady(); // killed while running, not while starting
             process.destroyForcibly();
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the %s process killed", mode).isTrue();
         }
