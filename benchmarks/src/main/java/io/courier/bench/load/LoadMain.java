@@ -130,7 +130,11 @@ public final class LoadMain {
      */
     private void grpc() throws Exception {
         current = "grpc";
-        List<String> variants = List.of("courier-grpc", "courier-grpc-async", "grpc-java-direct", "grpc-java-default");
+        // Beside the peers, the decomposition: the bare engine under Courier (Vert.x gRPC with a
+        // hand-written handler), that engine's HTTP/2 alone, and grpc-java with handlers on virtual
+        // threads, as Courier runs a blocking-style method. Courier / vertx-grpc is Courier's own path.
+        List<String> variants = List.of("courier-grpc", "courier-grpc-async", "grpc-java-direct", "grpc-java-default",
+                "vertx-grpc", "vertx-h2c", "grpc-java-virtual");
         List<Measurement> closed = new ArrayList<>();
         List<Measurement> open = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -157,6 +161,14 @@ public final class LoadMain {
                     / median(closed, peer, Measurement::throughput));
             ratio("grpc-async-p99-at-" + RATE + "-vs-" + peer, median(open, "courier-grpc-async", Measurement::p99Micros)
                     / median(open, peer, Measurement::p99Micros));
+        }
+        ratio("grpc-throughput-vs-vertx-grpc", median(closed, "courier-grpc", Measurement::throughput)
+                / median(closed, "vertx-grpc", Measurement::throughput));
+        ratio("grpc-async-throughput-vs-vertx-grpc", median(closed, "courier-grpc-async", Measurement::throughput)
+                / median(closed, "vertx-grpc", Measurement::throughput));
+        for (String engine : List.of("vertx-grpc", "vertx-h2c", "grpc-java-virtual")) {
+            ratio(engine + "-throughput-vs-grpc-java-direct", median(closed, engine, Measurement::throughput)
+                    / median(closed, "grpc-java-direct", Measurement::throughput));
         }
         grpcClient();
     }

@@ -1,6 +1,7 @@
 package io.courier.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.courier.Courier;
 import io.courier.bench.proto.EchoMessage;
 import io.courier.bench.proto.UnaryGrpc;
@@ -13,11 +14,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +34,8 @@ public final class Servers {
 
     /**
      * Entry point: {@code courier-rest}, {@code vertx-rest}, {@code tcp-echo}, {@code courier-grpc},
-     * {@code grpc-java-direct} or {@code grpc-java-default}.
+     * {@code vertx-grpc}, {@code vertx-h2c}, {@code grpc-java-direct}, {@code grpc-java-default} or
+     * {@code grpc-java-virtual}.
      */
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "";
@@ -89,12 +94,41 @@ public final class Servers {
                 port = courier.address().getPort();
                 server = courier;
             }
-            case "grpc-java-direct", "grpc-java-default" -> {
+            case "vertx-grpc" -> {
+                // The engine under Courier's gRPC, bare: Vert.x gRPC with a hand-written handler that
+                // decodes and encodes the protoc message on the event loop. Courier / this is Courier's own path.
+                Vertx vertx = Vertx.vertx();
+                GrpcServer grpc = GrpcServer.server(vertx).callHandler(request -> request.handler(message -> {
+                    try {
+                        EchoMessage in = EchoMessage.parseFrom(message.getBytes());
+                        request.response().end(Buffer.buffer(in.toByteArray()));
+                    } catch (InvalidProtocolBufferException e) {
+                        request.response().status(GrpcStatus.INVALID_ARGUMENT).end();
+                    }
+                }));
+                port = vertx.createHttpServer().requestHandler(grpc).listen(0, "127.0.0.1")
+                        .toCompletionStage().toCompletableFuture().join().actualPort();
+                server = () -> vertx.close().toCompletionStage().toCompletableFuture().join();
+            }
+            case "vertx-h2c" -> {
+                // Plain Vert.x HTTP/2 (h2c): sends the framed request back with grpc-status 0, a valid
+                // gRPC answer with no gRPC layer and no protobuf. The HTTP/2 floor of this engine.
+                Vertx vertx = Vertx.vertx();
+                HttpServer http = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body ->
+                        request.response().putHeader("content-type", "application/grpc")
+                                .putTrailer("grpc-status", "0").end(body)));
+                port = http.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
+                server = () -> vertx.close().toCompletionStage().toCompletableFuture().join();
+            }
+            case "grpc-java-direct", "grpc-java-default", "grpc-java-virtual" -> {
                 NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                         .addService(new GrpcJavaUnary());
                 if (kind.equals("grpc-java-direct")) {
                     // The best known configuration: handlers on the transport's threads, no hand-off.
                     builder.directExecutor();
+                } else if (kind.equals("grpc-java-virtual")) {
+                    // Handlers on virtual threads, as Courier runs a blocking-style method.
+                    builder.executor(Executors.newVirtualThreadPerTaskExecutor());
                 }
                 Server grpc = builder.build().start();
                 port = grpc.getPort();
@@ -102,7 +136,7 @@ public final class Servers {
             }
             default -> {
                 System.err.println("unknown server: " + kind + " (expected: courier-rest, courier-rest-nonblocking, vertx-rest, tcp-echo, "
-                        + "courier-grpc, grpc-java-direct, grpc-java-default)");
+                        + "courier-grpc, vertx-grpc, vertx-h2c, grpc-java-direct, grpc-java-default, grpc-java-virtual)");
                 System.exit(2);
                 return;
             }
