@@ -51,6 +51,7 @@ final class TailSession {
         final AtomicInteger pending = new AtomicInteger();
         long[] ids = new long[4];
         int count;
+        int xid;
         long endLsn;
         long commitMicros;
         boolean committed;
@@ -170,6 +171,7 @@ final class TailSession {
         switch (decoded) {
             case PgOutput.Begin b -> {
                 current = new Txn();
+                current.xid = b.xid();
                 open.addLast(current);
             }
             case PgOutput.Insert insert -> {
@@ -232,23 +234,30 @@ final class TailSession {
     private void settle(PGReplicationStream stream, RowDeleter deleter) throws SQLException {
         Txn last = null;
         int rows = 0;
+        int withRows = 0;
         for (Txn t : open) {
             if (!t.committed || t.pending.get() > 0) {
                 break;
             }
             last = t;
             rows += t.count;
+            withRows += t.count > 0 ? 1 : 0;
         }
         if (last != null) {
             long[] ids = new long[rows];
+            int[] xids = new int[withRows];
             int i = 0;
+            int x = 0;
             Txn t;
             do {
                 t = open.pollFirst();
                 System.arraycopy(t.ids, 0, ids, i, t.count);
                 i += t.count;
+                if (t.count > 0) {
+                    xids[x++] = t.xid;
+                }
             } while (t != last);
-            deleter.submit(ids, last.endLsn);
+            deleter.submit(ids, xids, last.endLsn);
             stats.relayed(System.currentTimeMillis() * 1000 - PG_EPOCH_MICROS - last.commitMicros);
         }
         long confirmable = deleter.deletedLsn();
@@ -266,6 +275,9 @@ final class TailSession {
             statusDirty = true;
         }
         if (statusDirty && System.nanoTime() - lastStatusNanos >= STATUS_EVERY_NANOS) {
+            if (log.isDebugEnabled()) {
+                log.debug("outbox relay: slot {} confirmed up to {}", config.slot(), LogSequenceNumber.valueOf(flushed));
+            }
             stream.forceUpdateStatus();
             lastStatusNanos = System.nanoTime();
             statusDirty = false;
