@@ -1,6 +1,8 @@
 /**
- * Courier's transactional outbox: messages written in the business transaction, and the
- * relays that publish them ({@code io.courier.outbox.tailing}: PostgreSQL log tailing).
+ * Courier outbox: the transactional outbox (messages written in the business transaction, on
+ * any JDBC {@link javax.sql.DataSource}), the polling relay that publishes them to a broker, the
+ * PostgreSQL log-tailing relay ({@code io.courier.outbox.tailing}), and the durable inbox that
+ * makes handling effectively once.
  */
 module io.courier.outbox {
     requires transitive io.courier.messaging;
@@ -9,5 +11,6 @@ module io.courier.outbox {
     requires static org.postgresql.jdbc;
     requires org.slf4j;
 
+    exports io.courier.outbox;
     exports io.courier.outbox.tailing;
 }

@@ -16,8 +16,8 @@ import io.courier.messaging.internal.InMemoryProcessedMessages;
  * }</pre>
  *
  * <p>{@link #inMemory(int)} forgets the oldest ids past its capacity and everything on restart;
- * a durable store (a database table written in the handler's transaction) comes with the
- * outbox. Implementations must be thread-safe.
+ * the durable store, a database table written in the handler's own transaction, is
+ * {@code courier-outbox}'s {@code Inbox}. Implementations must be thread-safe.
  */
 public interface ProcessedMessages {
     /** Whether {@code group} has handled the message {@code messageId}. */

@@ -4,6 +4,7 @@ import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Scheduler;
 import io.courier.messaging.Message;
+import io.courier.messaging.MessageContext;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.Delivery;
@@ -198,6 +199,15 @@ final class KeyedConsumer implements DeliveryHandler {
      * False when it was stopped by the deadline (whatever it threw then).
      */
     private boolean processInTime(Message m) throws Exception {
+        MessageContext before = CurrentMessage.set(MessageContext.of(m, group));
+        try {
+            return processInTimeWithContext(m);
+        } finally {
+            CurrentMessage.restore(before);
+        }
+    }
+
+    private boolean processInTimeWithContext(Message m) throws Exception {
         Deadline deadline = m.deadline().orElse(null);
         if (deadline == null) {
             processor.process(m);

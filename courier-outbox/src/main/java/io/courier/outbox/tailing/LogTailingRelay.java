@@ -1,6 +1,7 @@
 package io.courier.outbox.tailing;
 
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.outbox.Outbox;
 import io.courier.outbox.internal.tailing.Slots;
 import io.courier.outbox.internal.tailing.TailConfig;
 import io.courier.outbox.internal.tailing.TailLoop;
@@ -172,6 +173,11 @@ public final class LogTailingRelay implements AutoCloseable {
         public Builder broker(MessageBroker broker) {
             this.broker = Objects.requireNonNull(broker, "broker");
             return this;
+        }
+
+        /** Reads the table of {@code outbox} ({@link Outbox#table()}). */
+        public Builder outbox(Outbox outbox) {
+            return table(Objects.requireNonNull(outbox, "outbox").table().toLowerCase(java.util.Locale.ROOT));
         }
 
         /** The outbox table, optionally schema-qualified; {@code courier_outbox} by default. */

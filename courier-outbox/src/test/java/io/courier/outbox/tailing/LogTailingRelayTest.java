@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.messaging.Message;
-import io.courier.outbox.internal.tailing.OutboxRows;
+import io.courier.outbox.Outbox;
+import io.courier.outbox.OutboxSchema;
 import io.courier.outbox.testing.TestPostgres;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
@@ -34,6 +35,7 @@ class LogTailingRelayTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private TestPostgres.Database db;
+    private Outbox outbox;
     private final RecordingBroker broker = new RecordingBroker();
     private final List<LogTailingRelay> relays = new ArrayList<>();
 
@@ -41,7 +43,8 @@ class LogTailingRelayTest {
     void database() {
         db = TestPostgres.shared().createDatabase("courier_tailing");
         db.requireLogical();
-        db.execute(OutboxRows.SCHEMA);
+        outbox = Outbox.builder().dataSource(db.dataSource()).build();
+        OutboxSchema.create(db.dataSource());
         db.execute("CREATE TABLE orders (id bigserial PRIMARY KEY, customer text NOT NULL)");
     }
 
@@ -54,7 +57,7 @@ class LogTailingRelayTest {
     }
 
     private LogTailingRelay.Builder relay() {
-        return LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).property("user", "postgres").broker(broker)
+        return LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).property("user", "postgres").broker(broker).outbox(outbox)
                 .slot("relay_" + db.name()).standbyRetry(Duration.ofMillis(100));
     }
 
@@ -67,7 +70,7 @@ class LogTailingRelayTest {
     /** One transaction: a business row and the message about it. */
     private void order(Connection c, String key, int seq) throws SQLException {
         c.createStatement().execute("INSERT INTO orders (customer) VALUES ('" + key + "')");
-        OutboxRows.insert(c, event(key, seq));
+        outbox.write(c, event(key, seq));
         c.commit();
     }
 
@@ -90,7 +93,7 @@ class LogTailingRelayTest {
             for (int i = 0; i < 50; i++) {
                 order(c, "k" + (i % 3), i / 3);
             }
-            OutboxRows.insert(c, event("rolled-back", 0));
+            outbox.write(c, event("rolled-back", 0));
             c.rollback();
             order(c, "k0", 17);
         }
@@ -113,8 +116,8 @@ class LogTailingRelayTest {
         LogTailingRelay relay = started(relay());
         Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
         try (Connection early = connection(); Connection late = connection()) {
-            OutboxRows.insert(early, event("k", 1)); // the lower id...
-            OutboxRows.insert(late, event("k", 2));
+            outbox.write(early, event("k", 1)); // the lower id...
+            outbox.write(late, event("k", 2));
             late.commit();                            // ...commits second
             early.commit();
         }

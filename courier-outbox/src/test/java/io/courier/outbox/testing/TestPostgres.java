@@ -136,6 +136,11 @@ public final class TestPostgres implements AutoCloseable {
             return server.properties();
         }
 
+        /** A data source for it: a new connection each time, no pool. */
+        public javax.sql.DataSource dataSource() {
+            return new UnpooledDataSource(jdbcUrl(), properties());
+        }
+
         /** A connection to it. */
         public Connection connect() throws SQLException {
             return server.connect(name);

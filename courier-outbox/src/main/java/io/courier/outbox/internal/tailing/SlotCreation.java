@@ -81,7 +81,11 @@ final class SlotCreation {
                     select.append(i > 1 ? ", " : "").append('"').append(name.replace("\"", "\"\"")).append("\"::text");
                 }
             }
-            select.append(" FROM ").append(config.table()).append(" ORDER BY id");
+            select.append(" FROM ").append(config.table());
+            if (names.contains("published_at")) {
+                select.append(" WHERE published_at IS NULL"); // rows a relay published and kept
+            }
+            select.append(" ORDER BY id");
             OutboxColumns columns = OutboxColumns.of(new PgOutput.Relation(0, "", config.table(), List.copyOf(names)));
             List<Long> ids = new ArrayList<>();
             List<CompletableFuture<Void>> sends = new ArrayList<>();
@@ -93,8 +97,9 @@ final class SlotCreation {
                         for (int i = 0; i < values.length; i++) {
                             values[i] = rs.getString(i + 1);
                         }
-                        Message message = columns.message(values);
-                        ids.add(columns.id(values));
+                        io.courier.outbox.OutboxRow row = columns.row(values);
+                        Message message = OutboxColumns.message(row);
+                        ids.add(row.id());
                         sends.add(config.broker().send(message));
                         if (sends.size() >= config.maxInFlight()) {
                             join(sends);

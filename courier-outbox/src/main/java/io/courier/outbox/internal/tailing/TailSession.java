@@ -203,8 +203,9 @@ final class TailSession {
         if (current == null) {
             throw new io.courier.InvalidArgumentException("pgoutput: an insert outside a transaction (expected: Begin first)");
         }
-        long id = columns.id(values);
-        Message message = columns.message(values);
+        io.courier.outbox.OutboxRow row = columns.row(values);
+        long id = row.id();
+        Message message = OutboxColumns.message(row);
         while (inFlight.get() >= config.maxInFlight()) {
             if (closing.getAsBoolean() || failure != null) {
                 break; // the row stays unconfirmed: the next session reads it again

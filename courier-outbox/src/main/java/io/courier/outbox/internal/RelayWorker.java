@@ -1,0 +1,427 @@
+package io.courier.outbox.internal;
+
+import io.courier.Ticker;
+import io.courier.messaging.Message;
+import io.courier.messaging.spi.MessageBroker;
+import io.courier.outbox.Dialect;
+import io.courier.outbox.Outbox;
+import io.courier.outbox.OutboxRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's loop, on one platform thread with one connection of its own: claim free
+ * partitions (session locks, held as long as the connection lives), read the oldest unpublished
+ * rows of the held ones in id order, send them, remove the confirmed ones, wait as the adaptive
+ * interval says. Any database error closes the connection (releasing the partitions) and starts
+ * again after a back-off.
+ */
+public final class RelayWorker {
+    private static final Logger log = LoggerFactory.getLogger(RelayWorker.class);
+    private static final int PURGE_CHUNK = 1_000;
+    private static final int PURGE_CHUNKS_PER_ROUND = 10;
+
+    private final Outbox outbox;
+    private final MessageBroker broker;
+    private final String name;
+    private final int batchSize;
+    private final long minPollNanos;
+    private final long maxPollNanos;
+    private final long claimNanos;
+    private final Duration publishTimeout;
+    private final int maxPartitions;
+    private final Duration keepPublishedFor;
+    private final Ticker ticker;
+
+    private final Thread thread;
+    private final Set<Integer> held = new ConcurrentSkipListSet<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
+    private volatile long lastLatencyMillis;
+    private volatile boolean closed;
+    private volatile boolean wakeUp;
+    private volatile Connection connection;
+    private Statements sql;
+    private int lockSpace;
+    private long lastClaim;
+    private boolean claimDue;
+
+    public RelayWorker(Outbox outbox, MessageBroker broker, String name, int batchSize, Duration minPoll,
+                       Duration maxPoll, Duration claimInterval, Duration publishTimeout, int maxPartitions,
+                       Duration keepPublishedFor, Ticker ticker) {
+        this.outbox = outbox;
+        this.broker = broker;
+        this.name = name;
+        this.batchSize = batchSize;
+        this.minPollNanos = minPoll.toNanos();
+        this.maxPollNanos = maxPoll.toNanos();
+        this.claimNanos = claimInterval.toNanos();
+        this.publishTimeout = publishTimeout;
+        this.maxPartitions = Math.min(maxPartitions, outbox.partitions());
+        this.keepPublishedFor = keepPublishedFor;
+        this.ticker = ticker;
+        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
+    }
+
+    public void start() {
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException(name + ": already started (expected: start() once)");
+        }
+        thread.start();
+    }
+
+    public void wakeUp() {
+        wakeUp = true;
+        LockSupport.unpark(thread);
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long polls() {
+        return polls.get();
+    }
+
+    public long lastLatencyMillis() {
+        return lastLatencyMillis;
+    }
+
+    public Set<Integer> held() {
+        return Collections.unmodifiableSet(new TreeSet<>(held));
+    }
+
+    public long backlog() {
+        return outbox.backlog();
+    }
+
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (thread.getState() == Thread.State.NEW) {
+            return;
+        }
+        LockSupport.unpark(thread); // not an interrupt: a JDBC driver may take it for a broken connection
+        try {
+            thread.join(publishTimeout.toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{}: still busy after the publish timeout; closing its connection under it", name);
+            closeConnection();
+        }
+    }
+
+    private void run() {
+        long wait = minPollNanos;
+        long errorWait = minPollNanos;
+        try {
+            while (!closed) {
+                try {
+                    if (connection == null) {
+                        open();
+                    }
+                    long now = System.nanoTime();
+                    if (claimDue || now - lastClaim >= claimNanos) {
+                        claimDue = false;
+                        lastClaim = now;
+                        claim();
+                        purge();
+                    }
+                    if (held.isEmpty()) {
+                        pause(claimNanos);
+                        continue;
+                    }
+                    List<OutboxRow> rows = poll();
+                    if (rows.isEmpty()) {
+                        pause(wait);
+                        wait = Math.min(wait * 2, maxPollNanos);
+                        continue;
+                    }
+                    wait = minPollNanos;
+                    boolean allSent = publish(rows);
+                    if (!allSent) {
+                        pause(errorWait);
+                        errorWait = Math.min(errorWait * 2, maxPollNanos);
+                        continue;
+                    }
+                    errorWait = minPollNanos;
+                    if (rows.size() < batchSize) {
+                        pause(minPollNanos);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (closed) {
+                        break;
+                    }
+                    log.warn("{}: {}; releasing its partitions and trying again in {} ms", name, e.toString(),
+                            TimeUnit.NANOSECONDS.toMillis(errorWait));
+                    closeConnection();
+                    pause(errorWait);
+                    errorWait = Math.min(errorWait * 2, maxPollNanos);
+                }
+            }
+        } finally {
+            closeConnection();
+        }
+    }
+
+    private void open() throws SQLException {
+        Connection c = outbox.dataSource().getConnection();
+        try {
+            c.setAutoCommit(false);
+            Dialect dialect = outbox.dialect().orElse(null);
+            sql = new Statements(dialect != null ? dialect : Dialect.of(c), outbox.tablePrefix());
+            String schema = c.getSchema();
+            lockSpace = ((schema == null ? "" : schema) + "." + sql.outbox).hashCode();
+            claimDue = true;
+            held.clear();
+            connection = c;
+        } catch (SQLException | RuntimeException e) {
+            quietlyClose(c);
+            throw e;
+        }
+    }
+
+    /** Tries to take free partitions, starting at a random one so that several relays spread out. */
+    private void claim() throws SQLException {
+        int partitions = outbox.partitions();
+        if (held.size() >= maxPartitions) {
+            return;
+        }
+        int start = ThreadLocalRandom.current().nextInt(partitions);
+        List<Integer> taken = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql.tryLock())) {
+            for (int i = 0; i < partitions && held.size() < maxPartitions; i++) {
+                int p = (start + i) % partitions;
+                if (held.contains(p)) {
+                    continue;
+                }
+                if (sql.dialect == Dialect.POSTGRESQL) {
+                    ps.setInt(1, lockSpace);
+                } else {
+                    ps.setString(1, sql.outbox);
+                }
+                ps.setInt(2, p);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        held.add(p);
+                        taken.add(p);
+                    }
+                }
+            }
+        }
+        connection.commit();
+        if (!taken.isEmpty()) {
+            log.info("{}: now publishing partitions {} of {} ({} held)", name, taken, outbox.table(), held.size());
+        }
+    }
+
+    private List<OutboxRow> poll() throws SQLException {
+        List<Integer> parts = new ArrayList<>(held);
+        List<OutboxRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql.pending(parts.size()))) {
+            int i = 1;
+            for (int p : parts) {
+                ps.setInt(i++, p);
+            }
+            ps.setInt(i, batchSize);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getInt(5), rs.getString(6), rs.getBytes(7), rs.getLong(8)));
+                }
+            }
+        }
+        connection.commit(); // ends the read's snapshot, so the next poll sees what committed since
+        polls.incrementAndGet();
+        return rows;
+    }
+
+    /**
+     * Sends {@code rows} in order, waits for the confirmations, removes the confirmed rows;
+     * true when every row was confirmed.
+     */
+    private boolean publish(List<OutboxRow> rows) throws SQLException {
+        // Every row is read before any is sent: a row that cannot be read (edited by hand) stops
+        // the relay at that row, and the rows before it are published once, not again each round.
+        List<Message> messages = new ArrayList<>(rows.size());
+        IllegalArgumentException unreadable = null;
+        for (OutboxRow row : rows) {
+            try {
+                messages.add(row.message(outbox.clock(), ticker));
+            } catch (IllegalArgumentException e) {
+                unreadable = e;
+                rows = rows.subList(0, messages.size());
+                break;
+            }
+        }
+        List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
+        for (Message m : messages) {
+            CompletableFuture<Void> f;
+            try {
+                f = broker.send(m);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            sends.add(f);
+        }
+        // Waits for the confirmations even while closing: the batch is finished and its rows
+        // removed, so a graceful stop hands nothing twice to the next relay.
+        CompletableFuture<Void> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
+        long end = System.nanoTime() + publishTimeout.toNanos();
+        while (!all.isDone()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break; // the sends not confirmed yet are sent again in a later round
+            }
+            try {
+                all.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.interrupted(); // nobody interrupts this thread on purpose; keep waiting
+            } catch (ExecutionException | TimeoutException e) {
+                // looked at per send below
+            }
+        }
+        List<OutboxRow> confirmed = new ArrayList<>(rows.size());
+        Throwable firstFailure = null;
+        for (int i = 0; i < rows.size(); i++) {
+            CompletableFuture<Void> f = sends.get(i);
+            if (f.isDone() && !f.isCompletedExceptionally()) {
+                confirmed.add(rows.get(i));
+            } else if (firstFailure == null) {
+                firstFailure = f.isDone() ? f.exceptionNow() : new TimeoutException("no confirmation within "
+                        + publishTimeout.toMillis() + " ms");
+            }
+        }
+        remove(confirmed);
+        if (unreadable != null) {
+            log.error("{}: stopped at a row it cannot read; fix or delete the row: {}", name, unreadable.getMessage());
+            return false;
+        }
+        if (firstFailure != null) {
+            log.warn("{}: the broker confirmed {} of {} messages; the rest are sent again: {}", name,
+                    confirmed.size(), rows.size(), firstFailure.toString());
+        }
+        return firstFailure == null;
+    }
+
+    private void remove(List<OutboxRow> confirmed) throws SQLException {
+        if (confirmed.isEmpty()) {
+            return;
+        }
+        long now = outbox.clock().millis();
+        try (PreparedStatement ps = connection.prepareStatement(
+                keepPublishedFor == null ? sql.deleteById() : sql.markPublished())) {
+            for (OutboxRow row : confirmed) {
+                if (keepPublishedFor == null) {
+                    ps.setLong(1, row.id());
+                } else {
+                    ps.setLong(1, now);
+                    ps.setLong(2, row.id());
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        connection.commit();
+        published.addAndGet(confirmed.size());
+        lastLatencyMillis = Math.max(0, now - confirmed.get(confirmed.size() - 1).createdAt());
+    }
+
+    /** Deletes published rows past the retention window, in bounded chunks. */
+    private void purge() throws SQLException {
+        if (keepPublishedFor == null) {
+            return;
+        }
+        long before = outbox.clock().millis() - keepPublishedFor.toMillis();
+        try (PreparedStatement ps = connection.prepareStatement(sql.purgePublished())) {
+            for (int i = 0; i < PURGE_CHUNKS_PER_ROUND; i++) {
+                ps.setLong(1, before);
+                ps.setInt(2, PURGE_CHUNK);
+                int n = ps.executeUpdate();
+                connection.commit();
+                if (n < PURGE_CHUNK) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Waits up to {@code nanos}, less when woken up or closed. */
+    private void pause(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (!closed && !wakeUp) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+            Thread.interrupted(); // nobody interrupts this thread on purpose; close() unparks it
+        }
+        wakeUp = false;
+    }
+
+    /**
+     * Releases the partitions and closes the connection. The locks are released explicitly
+     * before: a pool keeps the session open, and with it every lock not released.
+     */
+    private void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        if (!held.isEmpty()) {
+            log.info("{}: releasing partitions {} of {}", name, new TreeSet<>(held), outbox.table());
+        }
+        held.clear();
+        if (c == null) {
+            return;
+        }
+        if (sql != null) {
+            try {
+                c.rollback();
+                try (PreparedStatement ps = c.prepareStatement(sql.unlockAll());
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                // A broken connection: its session, and with it its locks, ends with it.
+                log.debug("{}: releasing its locks: {}", name, e.toString());
+                try {
+                    c.abort(Runnable::run);
+                } catch (SQLException | RuntimeException ignored) {
+                    // closed below anyway
+                }
+            }
+        }
+        quietlyClose(c);
+    }
+
+    private void quietlyClose(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("{}: closing its connection: {}", name, e.toString());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.courier.outbox.internal;
+
+import io.courier.outbox.Dialect;
+
+/** The SQL of one dialect and table prefix: every statement the outbox, its relay and the inbox run. */
+public final class Statements {
+    public final Dialect dialect;
+    public final String outbox;
+    public final String inbox;
+
+    public Statements(Dialect dialect, String prefix) {
+        this.dialect = dialect;
+        this.outbox = prefix + "outbox";
+        this.inbox = prefix + "inbox";
+    }
+
+    public String insertOutbox() {
+        return "INSERT INTO " + outbox
+                + " (message_id, channel, partition_key, partition_no, headers, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** The oldest unpublished rows of some partitions; {@code partitions} placeholders, then the limit. */
+    public String pending(int partitions) {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < partitions; i++) {
+            in.append(i == 0 ? "?" : ", ?");
+        }
+        return "SELECT id, message_id, channel, partition_key, partition_no, headers, payload, created_at FROM "
+                + outbox + " WHERE published_at IS NULL AND partition_no IN (" + in + ") ORDER BY id LIMIT ?";
+    }
+
+    public String deleteById() {
+        return "DELETE FROM " + outbox + " WHERE id = ?";
+    }
+
+    public String markPublished() {
+        return "UPDATE " + outbox + " SET published_at = ? WHERE id = ?";
+    }
+
+    /** Deletes at most {@code ?} published rows older than {@code ?} (milliseconds); parameters: before, limit. */
+    public String purgePublished() {
+        return switch (dialect) {
+            case POSTGRESQL -> "DELETE FROM " + outbox + " WHERE id IN (SELECT id FROM " + outbox
+                    + " WHERE published_at IS NOT NULL AND published_at < ? LIMIT ?)";
+            case MARIADB -> "DELETE FROM " + outbox + " WHERE published_at IS NOT NULL AND published_at < ? LIMIT ?";
+        };
+    }
+
+    public String backlog() {
+        return "SELECT COUNT(*) FROM " + outbox + " WHERE published_at IS NULL";
+    }
+
+    public String countOutbox() {
+        return "SELECT COUNT(*) FROM " + outbox;
+    }
+
+    /** Tries one partition's session lock; parameters: lock space (int), partition (int). Answers true/1 when held. */
+    public String tryLock() {
+        return switch (dialect) {
+            case POSTGRESQL -> "SELECT pg_try_advisory_lock(?, ?)";
+            // GET_LOCK names are server-wide: the database's name keeps two databases' relays apart.
+            // (hashed: MySQL refuses lock names longer than 64 characters).
+            case MARIADB -> "SELECT GET_LOCK(CONCAT('courier:', MD5(CONCAT(DATABASE(), '.', ?)), ':', ?), 0)";
+        };
+    }
+
+    /** Releases every session lock of the connection (the partitions of a relay that stops). */
+    public String unlockAll() {
+        return switch (dialect) {
+            case POSTGRESQL -> "SELECT pg_advisory_unlock_all()";
+            case MARIADB -> "SELECT RELEASE_ALL_LOCKS()";
+        };
+    }
+
+    /** Inserts (group, id, time) unless present; the update count says whether it was new. */
+    public String insertInbox() {
+        return switch (dialect) {
+            case POSTGRESQL -> "INSERT INTO " + inbox + " (consumer_group, message_id, processed_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING";
+            // INSERT IGNORE would also turn other errors into warnings; a duplicate key error on
+            // InnoDB rolls back the statement only, so the caller catches it instead.
+            case MARIADB -> "INSERT INTO " + inbox + " (consumer_group, message_id, processed_at) VALUES (?, ?, ?)";
+        };
+    }
+
+    public String containsInbox() {
+        return "SELECT 1 FROM " + inbox + " WHERE consumer_group = ? AND message_id = ?";
+    }
+
+    /** Deletes at most {@code ?} inbox rows older than {@code ?}; parameters: before, limit. */
+    public String purgeInbox() {
+        return switch (dialect) {
+            case POSTGRESQL -> "DELETE FROM " + inbox + " WHERE (consumer_group, message_id) IN (SELECT consumer_group,"
+                    + " message_id FROM " + inbox + " WHERE processed_at < ? LIMIT ?)";
+            case MARIADB -> "DELETE FROM " + inbox + " WHERE processed_at < ? LIMIT ?";
+        };
+    }
+
+    public String countInbox() {
+        return "SELECT COUNT(*) FROM " + inbox;
+    }
+}

@@ -1,0 +1,26 @@
+-- Courier outbox and inbox tables for MariaDB (10.5 or newer) and MySQL (8.0 or newer), InnoDB.
+-- Apply with OutboxSchema.create(dataSource), or run it with your migration tool. Every statement is
+-- idempotent. OutboxSchema replaces the prefix "courier_" of every name when another prefix is configured.
+
+-- One row per message written in a business transaction, deleted (or marked) once the broker has it.
+CREATE TABLE IF NOT EXISTS courier_outbox (
+    id            BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY, -- write order; a partition is published in id order
+    message_id    VARCHAR(255) NOT NULL,     -- Message.id(): what consumers deduplicate on
+    channel       VARCHAR(255) NOT NULL,     -- Message.channel()
+    partition_key VARCHAR(255),              -- Message.partitionKey(), null for none
+    partition_no  INT          NOT NULL,     -- hash of the key modulo the outbox's partitions: one relay per partition
+    headers       MEDIUMTEXT   NOT NULL,     -- the envelope and user headers (MessageHeaders.write), form-encoded
+    payload       LONGBLOB     NOT NULL,     -- Message.payload()
+    created_at    BIGINT       NOT NULL,     -- when the row was written, milliseconds since the epoch
+    published_at  BIGINT,                    -- when the broker confirmed it (rows kept after publishing), else null
+    INDEX courier_outbox_pending (published_at, partition_no, id)
+) ENGINE = InnoDB CHARACTER SET utf8mb4;
+
+-- One row per message a consumer group has handled, written in the handler's own transaction.
+CREATE TABLE IF NOT EXISTS courier_inbox (
+    consumer_group VARCHAR(191) NOT NULL,
+    message_id     VARCHAR(191) NOT NULL,
+    processed_at   BIGINT       NOT NULL,    -- milliseconds since the epoch; rows expire after the inbox's retention
+    PRIMARY KEY (consumer_group, message_id),
+    INDEX courier_inbox_processed (processed_at)
+) ENGINE = InnoDB CHARACTER SET utf8mb4;

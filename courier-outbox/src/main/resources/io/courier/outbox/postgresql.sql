@@ -1,0 +1,31 @@
+-- Courier outbox and inbox tables for PostgreSQL (10 or newer).
+-- Apply with OutboxSchema.create(dataSource), or run it with your migration tool. Every statement is
+-- idempotent. OutboxSchema replaces the prefix "courier_" of every name when another prefix is configured.
+
+-- One row per message written in a business transaction, deleted (or marked) once the broker has it.
+CREATE TABLE IF NOT EXISTS courier_outbox (
+    id            BIGSERIAL    PRIMARY KEY,  -- write order; the relay publishes a partition in id order
+    message_id    VARCHAR(255) NOT NULL,     -- Message.id(): what consumers deduplicate on
+    channel       VARCHAR(255) NOT NULL,     -- Message.channel()
+    partition_key VARCHAR(255),              -- Message.partitionKey(), null for none
+    partition_no  INTEGER      NOT NULL,     -- hash of the key modulo the outbox's partitions: one relay per partition
+    headers       TEXT         NOT NULL,     -- the envelope and user headers (MessageHeaders.write), form-encoded
+    payload       BYTEA        NOT NULL,     -- Message.payload()
+    created_at    BIGINT       NOT NULL,     -- when the row was written, milliseconds since the epoch
+    published_at  BIGINT                     -- when the broker confirmed it (rows kept after publishing), else null
+);
+
+-- The relay's query: the oldest unpublished rows of the partitions it holds.
+CREATE INDEX IF NOT EXISTS courier_outbox_pending ON courier_outbox (partition_no, id) WHERE published_at IS NULL;
+-- Retention of published rows.
+CREATE INDEX IF NOT EXISTS courier_outbox_published ON courier_outbox (published_at) WHERE published_at IS NOT NULL;
+
+-- One row per message a consumer group has handled, written in the handler's own transaction.
+CREATE TABLE IF NOT EXISTS courier_inbox (
+    consumer_group VARCHAR(255) NOT NULL,
+    message_id     VARCHAR(255) NOT NULL,
+    processed_at   BIGINT       NOT NULL,    -- milliseconds since the epoch; rows expire after the inbox's retention
+    PRIMARY KEY (consumer_group, message_id)
+);
+
+CREATE INDEX IF NOT EXISTS courier_inbox_processed ON courier_inbox (processed_at);

@@ -1,0 +1,222 @@
+package io.courier.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.json.JsonCodec;
+import io.courier.kafka.embedded.EmbeddedKafka;
+import io.courier.messaging.Messaging;
+import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.outbox.CrashChild.Made;
+import io.courier.test.Await;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox and the inbox under crashes: a service writes business rows and their messages in
+ * one transaction each (one in ten rolled back), while the relay (outbox to Kafka) and the
+ * consumer (Kafka to an effects table, through the inbox) run in child JVMs that are killed with
+ * {@code destroyForcibly} (SIGKILL) at random points and started again. Afterwards every
+ * committed business row has exactly one effect, no rolled-back one has any, nothing is lost,
+ * and each key's effects happened in the order its rows were written.
+ *
+ * <p>Size: {@code -Doutbox.crash.messages=50000 -Doutbox.crash.kills=10} (default 3,000 and 3).
+ */
+class CrashTest {
+    private static final int KEYS = 64;
+
+    @Test
+    void everyCommittedChangeHasExactlyOneEffectAcrossKillsOfTheRelayAndTheConsumer() throws Exception {
+        int messages = Integer.getInteger("outbox.crash.messages", 3_000);
+        int kills = Integer.getInteger("outbox.crash.kills", 3);
+        Duration patience = Duration.ofSeconds(60 + messages / 200);
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String channel = "made-" + UUID.randomUUID().toString().substring(0, 8);
+        long started = System.nanoTime();
+
+        try (TestDatabase db = TestDatabase.postgres(4);
+             EmbeddedKafka kafka = EmbeddedKafka.builder().property("group.min.session.timeout.ms", "1000").build().start();
+             InMemoryBroker unused = InMemoryBroker.create();
+             Messaging writer = Messaging.builder().name("writer").broker(Outbox.builder().dataSource(db.dataSource())
+                     .build().broker(unused)).codec(JsonCodec.create()).build()) {
+            OutboxSchema.create(db.dataSource());
+            db.execute("CREATE TABLE business (id BIGINT PRIMARY KEY)");
+            db.execute("CREATE TABLE effects (n BIGSERIAL PRIMARY KEY, business_id BIGINT NOT NULL,"
+                    + " message_id VARCHAR(255) NOT NULL, partition_key VARCHAR(64) NOT NULL, seq INT NOT NULL)");
+            Outbox outbox = Outbox.builder().dataSource(db.dataSource()).build();
+            String url = TestDatabase.postgresUrl(db.name);
+            Child consumer = new Child("consumer", url, kafka.bootstrapServers(), channel);
+            Child relay = new Child("relay", url, kafka.bootstrapServers(), channel);
+            consumer.launch();
+            relay.launch();
+            consumer.awaitReady();
+            relay.awaitReady();
+            System.out.printf("CrashTest: Kafka and both children up at %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+            Set<Long> committed = new HashSet<>();
+            Set<Long> rolledBack = new HashSet<>();
+            AtomicLong written = new AtomicLong();
+            ExecutorService writing = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> done = writing.submit(() -> {
+                    write(db, outbox, writer, channel, messages, new Random(seed + 1), committed, rolledBack, written);
+                    return null;
+                });
+                long[] at = new long[kills];
+                for (int i = 0; i < kills; i++) {
+                    at[i] = messages / 10 + (long) (random.nextDouble() * messages * 0.8);
+                }
+                Arrays.sort(at);
+                List<String> killed = new ArrayList<>();
+                for (int i = 0; i < kills; i++) {
+                    long threshold = at[i];
+                    Await.until(patience, () -> "written " + written.get() + " of " + threshold, () -> written.get() >= threshold
+                            || done.isDone());
+                    Child victim = i == 0 ? relay : i == 1 ? consumer : random.nextBoolean() ? relay : consumer;
+                    victim.kill();
+                    killed.add(victim.mode + "@" + written.get());
+                    victim.start();
+                }
+                done.get(patience.toSeconds(), TimeUnit.SECONDS);
+                double wroteAt = (System.nanoTime() - started) / 1e9;
+                Await.until(patience, () -> "effects of the " + committed.size() + " committed rows: "
+                        + db.count("SELECT COUNT(DISTINCT business_id) FROM effects") + ", outbox backlog "
+                        + outbox.backlog(), () -> db.count("SELECT COUNT(DISTINCT business_id) FROM effects")
+                        >= committed.size() && outbox.backlog() == 0);
+                double drainedAt = (System.nanoTime() - started) / 1e9;
+                relay.stop();
+                consumer.stop();
+
+                Set<Long> effected = new HashSet<>();
+                Map<String, Integer> lastSeq = new HashMap<>();
+                try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT business_id, partition_key, seq FROM effects ORDER BY n")) {
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        assertThat(effected.add(id)).as("business row %d has one effect", id).isTrue();
+                        int seq = rs.getInt(3);
+                        Integer before = lastSeq.put(rs.getString(2), seq);
+                        assertThat(before == null || before < seq)
+                                .as("key %s: effect of seq %d after seq %s", rs.getString(2), seq, before).isTrue();
+                    }
+                }
+                assertThat(effected).as("no effect of a rolled-back transaction").doesNotContainAnyElementsOf(rolledBack);
+                assertThat(effected).as("every committed change has its effect").isEqualTo(committed);
+                assertThat(db.count("SELECT COUNT(*) FROM courier_outbox")).isZero();
+                assertThat(db.count("SELECT COUNT(*) FROM courier_inbox")).isEqualTo(committed.size());
+                System.out.printf("CrashTest: %d messages committed, %d rolled back, %d kills (%s); written at %.1f s,"
+                        + " all effects at %.1f s, checked at %.1f s; seed %d%n", committed.size(), rolledBack.size(),
+                        kills, killed, wroteAt, drainedAt, (System.nanoTime() - started) / 1e9, seed);
+            } finally {
+                writing.shutdownNow();
+                relay.destroy();
+                consumer.destroy();
+            }
+        }
+    }
+
+    /** One transaction after another: 1 to 5 business rows and their messages; one in ten rolled back. */
+    private static void write(TestDatabase db, Outbox outbox, Messaging writer, String channel, int messages,
+                              Random random, Set<Long> committed, Set<Long> rolledBack, AtomicLong written)
+            throws SQLException {
+        int[] seqs = new int[KEYS];
+        long nextId = 1;
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO business (id) VALUES (?)")) {
+            c.setAutoCommit(false);
+            while (written.get() < messages) {
+                int n = (int) Math.min(1 + random.nextInt(5), messages - written.get());
+                boolean rollback = random.nextInt(10) == 0;
+                List<Long> ids = new ArrayList<>();
+                for (int j = 0; j < n; j++) {
+                    long id = nextId++;
+                    insert.setLong(1, id);
+                    insert.executeUpdate();
+                    int k = (int) (id % KEYS);
+                    Made made = new Made(id, "k" + k, seqs[k]++);
+                    outbox.inTransaction(c, () -> writer.publish(channel, made, made.key()));
+                    ids.add(id);
+                }
+                if (rollback) {
+                    c.rollback();
+                    rolledBack.addAll(ids);
+                } else {
+                    c.commit();
+                    committed.addAll(ids);
+                    written.addAndGet(n);
+                }
+            }
+        }
+    }
+
+    /** A child JVM of one mode, started again after each kill. */
+    private static final class Child {
+        final String mode;
+        final List<String> command;
+        Process process;
+
+        Child(String mode, String url, String servers, String channel) {
+            this.mode = mode;
+            this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error",
+                    "-Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari=error",
+                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), mode, url, servers, channel);
+        }
+
+        void start() throws Exception {
+            launch();
+            awaitReady();
+        }
+
+        void launch() throws Exception {
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        }
+
+        void awaitReady() throws Exception {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).as("the %s process started", mode).isEqualTo("ready");
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the %s process killed", mode).isTrue();
+        }
+
+        void stop() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            assertThat(process.exitValue()).as("the %s process stopped cleanly", mode).isZero();
+        }
+
+        void destroy() {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

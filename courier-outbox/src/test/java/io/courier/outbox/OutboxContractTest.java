@@ -1,0 +1,288 @@
+package io.courier.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.courier.UnavailableException;
+import io.courier.json.JsonCodec;
+import io.courier.messaging.Message;
+import io.courier.messaging.Messaging;
+import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.outbox.Events.OrderPlaced;
+import io.courier.test.Await;
+import io.courier.test.LogCapture;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What the outbox and its polling relay promise, on a real database: a message is published
+ * exactly when its transaction commits; a row that commits after a row with a higher id is
+ * published, not skipped; each key's messages arrive in order with two relays sharing the
+ * partitions and one of them stopping; and bad use fails with a message saying what to do.
+ * Run against PostgreSQL and MariaDB by the subclasses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OutboxContractTest {
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    TestDatabase db;
+    String prefix;
+    InMemoryBroker real;
+    final List<AutoCloseable> closing = new ArrayList<>();
+
+    abstract Dialect dialect();
+
+    @BeforeAll
+    void database() {
+        db = TestDatabase.of(dialect());
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @BeforeEach
+    void tables() {
+        prefix = "t" + TABLES.incrementAndGet() + "_";
+        OutboxSchema.create(db.dataSource(), prefix);
+        db.execute("CREATE TABLE " + prefix + "orders (id VARCHAR(64) PRIMARY KEY)");
+        real = InMemoryBroker.create();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        closing.clear();
+        real.close();
+    }
+
+    <T extends AutoCloseable> T closing(T c) {
+        closing.add(c);
+        return c;
+    }
+
+    Outbox.Builder outbox() {
+        return Outbox.builder().dataSource(db.dataSource()).tablePrefix(prefix);
+    }
+
+    OutboxRelay.Builder quick(OutboxRelay.Builder relay) {
+        return relay.minPollInterval(Duration.ofMillis(1)).maxPollInterval(Duration.ofMillis(20))
+                .claimInterval(Duration.ofMillis(50));
+    }
+
+    Messaging messaging(Outbox outbox) {
+        return closing(Messaging.builder().name("orders").broker(outbox.broker(real)).codec(JsonCodec.create()).build());
+    }
+
+    void insertOrder(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + prefix + "orders (id) VALUES (?)")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aMessageIsPublishedExactlyWhenItsTransactionCommits() {
+        Outbox outbox = outbox().build();
+        Messaging messaging = messaging(outbox);
+        List<OrderPlaced> billed = new CopyOnWriteArrayList<>();
+        messaging.subscribe(OrderPlaced.class, "billing", billed::add);
+
+        outbox.transaction(c -> {
+            insertOrder(c, "o-1");
+            messaging.publish(new OrderPlaced("o-1", 1), "o-1");
+            return null;
+        });
+        assertThatThrownBy(() -> outbox.transaction(c -> {
+            insertOrder(c, "o-2");
+            messaging.publish(new OrderPlaced("o-2", 1), "o-2");
+            throw new SQLException("the business rule refused o-2");
+        })).isInstanceOf(UnavailableException.class).hasMessageContaining("rolled back")
+                .hasMessageContaining("the business rule refused o-2");
+        assertThat(outbox.backlog()).as("only the committed message waits").isEqualTo(1);
+        assertThat(billed).as("nothing reaches the broker before the relay runs").isEmpty();
+
+        OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+        Await.until(PATIENCE, () -> "o-1 delivered: " + billed, () -> billed.size() == 1);
+        outbox.transaction(c -> {
+            insertOrder(c, "o-3");
+            messaging.publish(new OrderPlaced("o-3", 1), "o-3");
+            return null;
+        });
+        Await.until(PATIENCE, () -> "o-3 delivered: " + billed, () -> billed.size() == 2);
+        assertThat(billed).extracting(OrderPlaced::order).containsExactly("o-1", "o-3");
+        Await.until(PATIENCE, "the outbox emptied", () -> outbox.backlog() == 0);
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox")).as("published rows are deleted").isZero();
+        assertThat(relay.published()).isEqualTo(2);
+        assertThat(relay.lastLatency()).isPositive().isLessThan(PATIENCE);
+        assertThat(relay.partitionsHeld()).hasSize(16);
+    }
+
+    @Test
+    void aSendWithoutATransactionFailsNamingWhatToDo() {
+        Messaging messaging = messaging(outbox().build());
+        assertThatThrownBy(() -> messaging.publish(new OrderPlaced("o-1", 1), "o-1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no transaction bound")
+                .hasMessageContaining("outbox.transaction(connection -> ...)")
+                .hasMessageContaining("sendWithoutTransaction(true)");
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox")).isZero();
+
+        Messaging direct = messaging(outbox().sendWithoutTransaction(true).build());
+        List<OrderPlaced> got = new CopyOnWriteArrayList<>();
+        direct.subscribe(OrderPlaced.class, "billing", got::add);
+        direct.publish(new OrderPlaced("o-2", 1), "o-2");
+        Await.until(PATIENCE, "the direct send delivered", () -> got.size() == 1);
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox")).isZero();
+    }
+
+    @Test
+    void aRowThatCommitsAfterAHigherIdIsPublishedNotSkipped() throws Exception {
+        Outbox outbox = outbox().build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+        try (Connection t1 = db.dataSource().getConnection(); Connection t2 = db.dataSource().getConnection()) {
+            t1.setAutoCommit(false);
+            t2.setAutoCommit(false);
+            long first = outbox.write(t1, text("k", "first"));          // the lower id, committed last
+            long second = outbox.write(t2, text("k", "second"));
+            assertThat(first).isLessThan(second);
+            t2.commit();
+            Await.until(PATIENCE, () -> "the committed higher id published: " + got, () -> got.contains("second"));
+            Await.until(PATIENCE, "the higher id removed", () -> relay.published() == 1);
+            long polls = relay.polls();
+            Await.until(PATIENCE, "the relay polled twice more past the gap", () -> relay.polls() >= polls + 2);
+            assertThat(got).containsExactly("second");
+            assertThat(relay.published()).isEqualTo(1);
+            t1.commit();
+        }
+        Await.until(PATIENCE, () -> "the lower id published after its late commit: " + got, () -> got.size() == 2);
+        assertThat(got).as("commit order for the key").containsExactly("second", "first");
+        Await.until(PATIENCE, "the outbox emptied", () -> db.count("SELECT COUNT(*) FROM " + prefix + "outbox") == 0);
+    }
+
+    @Test
+    void twoRelaysShareThePartitionsKeepEachKeysOrderAndOneTakesOverWhenTheOtherStops() throws Exception {
+        Outbox outbox = outbox().partitions(8).build();
+        Map<String, List<Integer>> byKey = new HashMap<>();
+        AtomicInteger received = new AtomicInteger();
+        closing(real.subscribe("ordered", "readers", d -> {
+            String[] kv = new String(d.message().payload(), StandardCharsets.UTF_8).split(":");
+            synchronized (byKey) {
+                byKey.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(Integer.parseInt(kv[1]));
+            }
+            received.incrementAndGet();
+            d.ack();
+        }));
+        OutboxRelay a = closing(quick(outbox.relay(real)).name("relay-a").batchSize(50).maxPartitions(4).start());
+        Await.until(PATIENCE, "relay a holds 4 partitions", () -> a.partitionsHeld().size() == 4);
+        OutboxRelay b = closing(quick(outbox.relay(real)).name("relay-b").batchSize(50).start());
+        Await.until(PATIENCE, "relay b holds the other 4", () -> b.partitionsHeld().size() == 4);
+        assertThat(a.partitionsHeld()).doesNotContainAnyElementsOf(b.partitionsHeld());
+
+        int keys = 20;
+        int perKey = 60;
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (int seq = 0; seq < perKey; seq++) {
+                for (int k = 0; k < keys; k++) {
+                    outbox.write(c, text("key-" + k, "key-" + k + ":" + seq));
+                }
+                c.commit();
+                if (seq == perKey / 2) {
+                    a.close(); // b takes a's partitions at its next claim
+                }
+            }
+        }
+        Await.until(PATIENCE, () -> "every message delivered: " + received.get(), () -> received.get() >= keys * perKey);
+        Await.until(PATIENCE, "relay b holds all 8", () -> b.partitionsHeld().size() == 8);
+        Await.until(PATIENCE, "every row removed", () -> a.published() + b.published() == keys * perKey);
+        assertThat(received.get()).as("a graceful stop hands nothing twice").isEqualTo(keys * perKey);
+        synchronized (byKey) {
+            assertThat(byKey).hasSize(keys);
+            for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
+                List<Integer> expected = new ArrayList<>();
+                for (int i = 0; i < perKey; i++) {
+                    expected.add(i);
+                }
+                assertThat(e.getValue()).as("the order of " + e.getKey()).isEqualTo(expected);
+            }
+        }
+        assertThat(a.published()).isPositive();
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox")).isZero();
+    }
+
+    @Test
+    void aRowThatCannotBeReadStopsTheRelayThereAfterPublishingTheRowsBeforeItOnce() throws Exception {
+        Outbox outbox = outbox().partitions(1).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        try (Connection c = db.dataSource().getConnection()) {
+            outbox.write(c, text("k", "before"));
+            long broken = outbox.write(c, text("k", "broken"));
+            outbox.write(c, text("k", "after"));
+            db.execute("UPDATE " + prefix + "outbox SET headers = 'courier-id=x&no-equals-sign' WHERE id = " + broken);
+            try (LogCapture log = LogCapture.start()) {
+                OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+                Await.until(PATIENCE, () -> "the row before published: " + got, () -> got.contains("before"));
+                long polls = relay.polls();
+                Await.until(PATIENCE, "the relay tried again", () -> relay.polls() >= polls + 3);
+                assertThat(got).as("published once, stopped at the broken row").containsExactly("before");
+                assertThat(log.lines("ERROR")).isNotEmpty().allSatisfy(line -> assertThat(line)
+                        .contains("stopped at a row it cannot read; fix or delete the row: outbox row " + broken)
+                        .contains("headers: \"no-equals-sign\" (expected: name=value, form-encoded)"));
+                db.execute("DELETE FROM " + prefix + "outbox WHERE id = " + broken);
+                Await.until(PATIENCE, () -> "the row after published: " + got, () -> got.size() == 2);
+            }
+        }
+        assertThat(got).containsExactly("before", "after");
+    }
+
+    @Test
+    void theSchemaIsIdempotentAndPrefixesAreChecked() {
+        OutboxSchema.create(db.dataSource(), prefix); // again: nothing happens
+        assertThat(OutboxSchema.script(dialect())).contains("CREATE TABLE IF NOT EXISTS courier_outbox");
+        assertThat(OutboxSchema.statements(dialect(), "billing_")).allSatisfy(s -> assertThat(s)
+                .doesNotContain("courier_").doesNotContain("--"));
+        assertThatThrownBy(() -> OutboxSchema.create(db.dataSource(), "x; DROP TABLE y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tablePrefix: \"x; DROP TABLE y\" (expected: letters, digits and underscores");
+        assertThatThrownBy(() -> Outbox.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dataSource: not set");
+        assertThatThrownBy(() -> outbox().build().relay(real).minPollInterval(Duration.ofSeconds(2)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minPollInterval");
+    }
+
+    static Message text(String key, String text) {
+        return Message.builder().channel(key.startsWith("key-") ? "ordered" : "gaps").partitionKey(key)
+                .payload(text.getBytes(StandardCharsets.UTF_8)).build();
+    }
+}
