@@ -59,6 +59,14 @@ public final class TailLoop {
                     break;
                 }
                 standing = false;
+                if (e instanceof io.courier.InvalidArgumentException) {
+                    // A row or a stream message it cannot read: it stops there (the rows before it
+                    // are published), and tries again, in case the cause is fixed meanwhile.
+                    log.error("outbox relay: slot {}: {}; stopped at that commit, trying again in {} ms",
+                            config.slot(), e.getMessage(), config.standbyRetry().toMillis());
+                    pause();
+                    continue;
+                }
                 log.warn("outbox relay: reading slot {} stopped: {}; reading again from its last confirmed commit "
                         + "in {} ms", config.slot(), e.toString(), config.standbyRetry().toMillis());
             }
