@@ -36,14 +36,11 @@ record Snapshot(long xmin, long xmax, Set<Long> inProgress) {
 
     /**
      * Whether the transaction with 32-bit id {@code xid} (as pgoutput's Begin gives it) is
-     * finished: its epoch is {@code xmax}'s, or the one before when its low half is ahead.
+     * finished. Its 64-bit id is the one within 2^31 of {@code xmax}, as PostgreSQL compares
+     * 32-bit ids: a recent transaction that is not finished yet may be at or past {@code xmax}.
      */
     boolean finished(int xid) {
-        long low = xid & 0xffff_ffffL;
-        long full = (xmax & ~0xffff_ffffL) | low;
-        if (low > (xmax & 0xffff_ffffL)) {
-            full -= 1L << 32;
-        }
+        long full = xmax + (int) (xid - (int) xmax);
         return full < xmin || (full < xmax && !inProgress.contains(full));
     }
 }

@@ -21,6 +21,7 @@ public final class TailLoop {
     private final Object wait = new Object();
     private volatile boolean closed;
     private Thread thread;
+    private long nextLagCheck = System.nanoTime();
 
     public TailLoop(TailConfig config, TailStats stats) {
         this.config = config;
@@ -75,6 +76,11 @@ public final class TailLoop {
     }
 
     private void checkLag() {
+        long now = System.nanoTime();
+        if (now - nextLagCheck < 0) {
+            return;
+        }
+        nextLagCheck = now + config.lagCheckEvery().toNanos();
         try (Connection sql = DriverManager.getConnection(config.jdbcUrl(), config.properties())) {
             SlotLag.check(sql, config, stats);
         } catch (SQLException e) {

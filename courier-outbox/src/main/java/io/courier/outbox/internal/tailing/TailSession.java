@@ -89,8 +89,7 @@ final class TailSession {
 
     /** Reads the slot until the relay closes (returns) or something fails (throws). */
     void run() throws SQLException {
-        try (Connection sql = connect(false); Connection replication = connect(true);
-             Connection deletes = connect(false)) {
+        try (Connection sql = connect(false); Connection replication = connect(true)) {
             Slots.requireLogical(sql);
             Slots.ensurePublication(sql, config.publication(), config.table());
             PGConnection pg = replication.unwrap(PGConnection.class);
@@ -98,7 +97,8 @@ final class TailSession {
                 new SlotCreation(config, stats).create(pg, sql);
             }
             PGReplicationStream stream = start(pg);
-            try (RowDeleter deleter = new RowDeleter(deletes, config.table(), config.deleteBatch(),
+            // The deleter's connection only once this instance reads: a standby holds two at most, briefly.
+            try (Connection deletes = connect(false); RowDeleter deleter = new RowDeleter(deletes, config.table(), config.deleteBatch(),
                     "courier-outbox-delete-" + config.slot(), this::wake)) {
                 flushed = stream.getLastReceiveLSN().asLong();
                 stats.active(true);
