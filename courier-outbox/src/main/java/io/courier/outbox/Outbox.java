@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -21,7 +23,7 @@ import javax.sql.DataSource;
  * The transactional outbox: messages written to a table in the same JDBC transaction as the
  * business change, so that either both happen or neither does; an {@link OutboxRelay} then
  * publishes them to the real broker. It works with the {@link DataSource} and connections the
- * application already uses (PostgreSQL, MariaDB, MySQL; see {@link Dialect}).
+ * application already uses (PostgreSQL and MariaDB; see {@link Dialect}).
  *
  * <pre>{@code
  * Outbox outbox = Outbox.builder().dataSource(dataSource).build();
@@ -42,7 +44,7 @@ import javax.sql.DataSource;
  * broker's. A send with no transaction bound fails with {@link IllegalStateException}, unless
  * {@link Builder#sendWithoutTransaction(boolean)} lets it go to the real broker directly.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe; its configuration is immutable.
  */
 public final class Outbox {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
@@ -54,6 +56,8 @@ public final class Outbox {
     private final boolean sendWithoutTransaction;
     private final Dialect configuredDialect;
     private volatile Statements statements;
+    /** The relays of this outbox running in this JVM: woken up after each commit of {@link #transaction}. */
+    private final Set<OutboxRelay> relays = ConcurrentHashMap.newKeySet();
 
     private Outbox(Builder b) {
         this.dataSource = b.dataSource;
@@ -93,7 +97,8 @@ public final class Outbox {
     /**
      * Runs {@code work} in a new transaction on a connection of the data source, with the
      * connection bound so that sends through {@link #broker} write to the outbox in it; commits
-     * when {@code work} returns, rolls back when it throws.
+     * when {@code work} returns, rolls back when it throws. After the commit, the relays of this
+     * outbox running in this JVM poll at once instead of at the end of their interval.
      *
      * @throws UnavailableException when the database fails (the transaction is rolled back)
      */
@@ -105,6 +110,9 @@ public final class Outbox {
             try {
                 T result = Bound.with(c, () -> work.run(c));
                 c.commit();
+                for (OutboxRelay relay : relays) {
+                    relay.wakeUp(); // its rows are there now: no need to wait for the next poll
+                }
                 return result;
             } catch (Throwable t) {
                 rollback(c, t);
@@ -218,6 +226,14 @@ public final class Outbox {
     /** The clock of the rows' times. */
     public Clock clock() {
         return clock;
+    }
+
+    void started(OutboxRelay relay) {
+        relays.add(relay);
+    }
+
+    void stopped(OutboxRelay relay) {
+        relays.remove(relay);
     }
 
     /** The statements for {@code connection}'s database (the configured dialect, else the detected one). */

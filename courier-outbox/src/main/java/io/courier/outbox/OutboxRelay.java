@@ -36,8 +36,10 @@ import java.util.Set;
  */
 public final class OutboxRelay implements AutoCloseable {
     private final RelayWorker worker;
+    private final Outbox outbox;
 
     private OutboxRelay(Builder b) {
+        this.outbox = b.outbox;
         this.worker = new RelayWorker(b.outbox, b.broker, b.name, b.batchSize, b.minPollInterval, b.maxPollInterval,
                 b.claimInterval, b.publishTimeout, b.maxPartitions, b.keepPublishedFor, b.ticker);
     }
@@ -45,10 +47,14 @@ public final class OutboxRelay implements AutoCloseable {
     /** Starts publishing; returns this relay. */
     public OutboxRelay start() {
         worker.start();
+        outbox.started(this);
         return this;
     }
 
-    /** Polls now instead of at the end of the current interval (say, right after a commit). */
+    /**
+     * Polls now instead of at the end of the current interval: for a commit this relay cannot
+     * see otherwise ({@link Outbox#transaction} wakes the relays of its outbox itself).
+     */
     public void wakeUp() {
         worker.wakeUp();
     }
@@ -88,6 +94,7 @@ public final class OutboxRelay implements AutoCloseable {
      */
     @Override
     public void close() {
+        outbox.stopped(this);
         worker.close();
     }
 

@@ -1,4 +1,4 @@
--- Courier outbox and inbox tables for MariaDB (10.5 or newer) and MySQL (8.0 or newer), InnoDB.
+-- Courier outbox and inbox tables for MariaDB (tested on 10.11), InnoDB.
 -- Apply with OutboxSchema.create(dataSource), or run it with your migration tool. Every statement is
 -- idempotent. OutboxSchema replaces the prefix "courier_" of every name when another prefix is configured.
 

@@ -1,4 +1,4 @@
--- Courier outbox and inbox tables for PostgreSQL (10 or newer).
+-- Courier outbox and inbox tables for PostgreSQL (tested on 15).
 -- Apply with OutboxSchema.create(dataSource), or run it with your migration tool. Every statement is
 -- idempotent. OutboxSchema replaces the prefix "courier_" of every name when another prefix is configured.
 

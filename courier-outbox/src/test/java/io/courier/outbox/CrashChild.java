@@ -40,10 +40,13 @@ public final class CrashChild {
              KafkaBroker kafka = KafkaBroker.create(config(servers))) {
             if (mode.equals("relay")) {
                 Outbox outbox = Outbox.builder().dataSource(ds).build();
-                try (OutboxRelay relay = outbox.relay(kafka).name("crash-relay").minPollInterval(Duration.ofMillis(1))
-                        .maxPollInterval(Duration.ofMillis(50)).claimInterval(Duration.ofMillis(100)).start()) {
+                OutboxRelay relay = outbox.relay(kafka).name("crash-relay").minPollInterval(Duration.ofMillis(1))
+                        .maxPollInterval(Duration.ofMillis(50)).claimInterval(Duration.ofMillis(100)).start();
+                try {
                     ready();
                     waitForEndOfInput();
+                } finally {
+                    relay.close();
                 }
             } else {
                 try (Messaging messaging = Messaging.builder().name("effects").broker(kafka).codec(JsonCodec.create())

@@ -1,7 +1,10 @@
 package io.courier.outbox;
 
+import io.courier.annotation.OneWay;
+import io.courier.annotation.Service;
+
 /** The payloads of the outbox tests. */
-final class Events {
+public final class Events {
     private Events() {
     }
 
@@ -10,4 +13,11 @@ final class Events {
 
     /** What billing publishes after handling an order, through the outbox, in the inbox's transaction. */
     record OrderBilled(String order) {}
+
+    /** One-way commands sent through the outbox. */
+    @Service("kitchen")
+    public interface Kitchen {
+        @OneWay
+        void prepare(String order);
+    }
 }

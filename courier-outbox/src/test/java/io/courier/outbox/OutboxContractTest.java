@@ -8,6 +8,10 @@ import io.courier.json.JsonCodec;
 import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.DeliveryHandler;
+import io.courier.messaging.spi.MessageBroker;
+import io.courier.outbox.Events.Kitchen;
 import io.courier.outbox.Events.OrderPlaced;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
@@ -20,6 +24,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +144,91 @@ abstract class OutboxContractTest {
         assertThat(relay.published()).isEqualTo(2);
         assertThat(relay.lastLatency()).isPositive().isLessThan(PATIENCE);
         assertThat(relay.partitionsHeld()).hasSize(16);
+    }
+
+    @Test
+    void aCommitThroughTheOutboxWakesItsIdleRelayAtOnce() {
+        Outbox outbox = outbox().build();
+        Messaging messaging = messaging(outbox);
+        List<OrderPlaced> billed = new CopyOnWriteArrayList<>();
+        messaging.subscribe(OrderPlaced.class, "billing", billed::add);
+        // Idle, this relay would not poll again for a minute.
+        OutboxRelay relay = closing(outbox.relay(real).minPollInterval(Duration.ofMinutes(1))
+                .maxPollInterval(Duration.ofMinutes(2)).claimInterval(Duration.ofMinutes(1)).start());
+        Await.until(PATIENCE, "the first, empty poll", () -> relay.polls() == 1);
+        outbox.transaction(c -> {
+            messaging.publish(new OrderPlaced("o-1", 1), "o-1");
+            return null;
+        });
+        Await.until(PATIENCE, "delivered long before the next poll was due", () -> billed.size() == 1);
+    }
+
+    @Test
+    void oneWayCommandsGoThroughTheOutboxToo() {
+        Outbox outbox = outbox().build();
+        Messaging messaging = messaging(outbox);
+        List<String> prepared = new CopyOnWriteArrayList<>();
+        messaging.handle(Kitchen.class, prepared::add);
+        Kitchen kitchen = messaging.commands(Kitchen.class);
+        outbox.transaction(c -> {
+            kitchen.prepare("o-1");
+            return null;
+        });
+        assertThatThrownBy(() -> outbox.transaction(c -> {
+            kitchen.prepare("o-2");
+            throw new SQLException("rolled back");
+        })).isInstanceOf(UnavailableException.class);
+        closing(quick(outbox.relay(real)).start());
+        outbox.transaction(c -> {
+            kitchen.prepare("o-3");
+            return null;
+        });
+        Await.until(PATIENCE, () -> "the committed commands handled: " + prepared, () -> prepared.size() == 2);
+        assertThat(prepared).as("no key, no order").containsExactlyInAnyOrder("o-1", "o-3");
+    }
+
+    @Test
+    void aSendTheBrokerFailsIsSentAgainAndNothingIsLost() {
+        Outbox outbox = outbox().build();
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        AtomicInteger sends = new AtomicInteger();
+        MessageBroker failing = new MessageBroker() { // every third send refused
+            @Override
+            public CompletableFuture<Void> send(Message message) {
+                return sends.incrementAndGet() % 3 == 0
+                        ? CompletableFuture.failedFuture(new UnavailableException("the broker refused " + message.id()))
+                        : real.send(message);
+            }
+
+            @Override
+            public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+                return real.subscribe(channel, group, handler);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        int n = 100;
+        outbox.transaction(c -> {
+            for (int i = 0; i < n; i++) {
+                outbox.write(c, text("k" + (i % 5), "m" + i));
+            }
+            return null;
+        });
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(failing)).batchSize(10).start());
+            Await.until(PATIENCE, () -> "all published: " + got.size(), () -> relay.published() == n);
+            assertThat(log.lines("WARN")).isNotEmpty().allSatisfy(line -> assertThat(line)
+                    .contains("the broker confirmed").contains("the rest are sent again").contains("the broker refused"));
+        }
+        assertThat(got).hasSize(n);
+        assertThat(sends.get()).as("the refused sends were made again").isGreaterThan(n);
+        assertThat(outbox.backlog()).isZero();
     }
 
     @Test
