@@ -98,8 +98,9 @@ final class TailSession {
             }
             PGReplicationStream stream = start(pg);
             // The deleter's connection only once this instance reads: a standby holds two at most, briefly.
-            try (Connection deletes = connect(false); RowDeleter deleter = new RowDeleter(deletes, config.table(), config.deleteBatch(),
-                    "courier-outbox-delete-" + config.slot(), this::wake)) {
+            try (Connection deletes = connect(false);
+                 RowDeleter deleter = new RowDeleter(deletes, config.table(), config.deleteBatch(),
+                         "courier-outbox-delete-" + config.slot(), this::wake)) {
                 flushed = stream.getLastReceiveLSN().asLong();
                 stats.active(true);
                 log.info("outbox relay: reading slot {} (publication {})", config.slot(), config.publication());
