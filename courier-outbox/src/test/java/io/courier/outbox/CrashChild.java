@@ -17,7 +17,7 @@ import java.time.Duration;
  * effects table, through the inbox), killed by the test with {@code destroyForcibly} at random
  * points. Prints {@code ready} once running; stops cleanly when its standard input closes.
  *
- * <p>Arguments: {@code relay|consumer jdbcUrl kafkaServers channel}.
+ * <p>Arguments: {@code relay|consumer jdbcUrl kafkaServers channel name}.
  */
 public final class CrashChild {
     /** What the writer publishes: one per committed business row. */
@@ -31,6 +31,7 @@ public final class CrashChild {
         String url = args[1];
         String servers = args[2];
         String channel = args[3];
+        String name = args[4];
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl(url);
         pool.setUsername("postgres");
@@ -40,7 +41,9 @@ public final class CrashChild {
              KafkaBroker kafka = KafkaBroker.create(config(servers))) {
             if (mode.equals("relay")) {
                 Outbox outbox = Outbox.builder().dataSource(ds).build();
-                OutboxRelay relay = outbox.relay(kafka).name("crash-relay").minPollInterval(Duration.ofMillis(1))
+                // Two relays of 12 partitions each on an outbox of 16: they share the partitions,
+                // and one takes over what the other held when it dies.
+                OutboxRelay relay = outbox.relay(kafka).name(name).maxPartitions(12).minPollInterval(Duration.ofMillis(1))
                         .maxPollInterval(Duration.ofMillis(50)).claimInterval(Duration.ofMillis(100)).start();
                 try {
                     ready();

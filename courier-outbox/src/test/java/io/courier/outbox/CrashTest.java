@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outbox and the inbox under crashes: a service writes business rows and their messages in
- * one transaction each (one in ten rolled back), while the relay (outbox to Kafka) and the
- * consumer (Kafka to an effects table, through the inbox) run in child JVMs that are killed with
- * {@code destroyForcibly} (SIGKILL) at random points and started again. Afterwards every
+ * one transaction each (one in ten rolled back), while two relays (outbox to Kafka, sharing the
+ * partitions) and the consumer (Kafka to an effects table, through the inbox) run in child JVMs
+ * that are killed with {@code destroyForcibly} (SIGKILL) at random points and started again
+ * (a relay's partitions go to the other meanwhile). Afterwards every
  * committed business row has exactly one effect, no rolled-back one has any, nothing is lost,
  * and each key's effects happened in the order its rows were written.
  *
@@ -68,13 +69,22 @@ class CrashTest {
                     + " message_id VARCHAR(255) NOT NULL, partition_key VARCHAR(64) NOT NULL, seq INT NOT NULL)");
             Outbox outbox = Outbox.builder().dataSource(db.dataSource()).build();
             String url = TestDatabase.postgresUrl(db.name);
-            Child consumer = new Child("consumer", url, kafka.bootstrapServers(), channel);
-            Child relay = new Child("relay", url, kafka.bootstrapServers(), channel);
-            consumer.launch();
-            relay.launch();
-            consumer.awaitReady();
-            relay.awaitReady();
-            System.out.printf("CrashTest: Kafka and both children up at %.1f s%n", (System.nanoTime() - started) / 1e9);
+            Child consumer = new Child("consumer", "consumer", url, kafka.bootstrapServers(), channel);
+            Child relayA = new Child("relay", "relay-a", url, kafka.bootstrapServers(), channel);
+            Child relayB = new Child("relay", "relay-b", url, kafka.bootstrapServers(), channel);
+            List<Child> children = List.of(consumer, relayA, relayB);
+            for (Child child : children) {
+                child.launch();
+            }
+            for (Child child : children) {
+                child.awaitReady();
+            }
+            // Session locks of this schema's outbox: the relays' partitions, 12 at most each.
+            String locks = "SELECT COUNT(*), COUNT(DISTINCT pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    + " AND classid = " + Integer.toUnsignedLong((db.name + ".courier_outbox").hashCode());
+            Await.until(patience, "both relays hold partitions, all 16 held", () -> db.count(locks) == 16
+                    && db.count(locks.replace("SELECT COUNT(*), COUNT(DISTINCT pid)", "SELECT COUNT(DISTINCT pid)")) == 2);
+            System.out.printf("CrashTest: Kafka and the three children up at %.1f s%n", (System.nanoTime() - started) / 1e9);
 
             Set<Long> committed = new HashSet<>();
             Set<Long> rolledBack = new HashSet<>();
@@ -95,10 +105,15 @@ class CrashTest {
                     long threshold = at[i];
                     Await.until(patience, () -> "written " + written.get() + " of " + threshold, () -> written.get() >= threshold
                             || done.isDone());
-                    Child victim = i == 0 ? relay : i == 1 ? consumer : random.nextBoolean() ? relay : consumer;
+                    Child victim = i < children.size() ? children.get((i + 1) % children.size())
+                            : children.get(random.nextInt(children.size()));
                     victim.kill();
-                    killed.add(victim.mode + "@" + written.get());
-                    victim.start();
+                    killed.add(victim.name + "@" + written.get());
+                    victim.launch(); // ready is awaited before its next kill, so kills do not wait for restarts
+
+                }
+                for (Child child : children) {
+                    child.awaitReady();
                 }
                 done.get(patience.toSeconds(), TimeUnit.SECONDS);
                 double wroteAt = (System.nanoTime() - started) / 1e9;
@@ -107,8 +122,9 @@ class CrashTest {
                         + outbox.backlog(), () -> db.count("SELECT COUNT(DISTINCT business_id) FROM effects")
                         >= committed.size() && outbox.backlog() == 0);
                 double drainedAt = (System.nanoTime() - started) / 1e9;
-                relay.stop();
-                consumer.stop();
+                for (Child child : children) {
+                    child.stop();
+                }
 
                 Set<Long> effected = new HashSet<>();
                 Map<String, Integer> lastSeq = new HashMap<>();
@@ -132,13 +148,14 @@ class CrashTest {
                         kills, killed, wroteAt, drainedAt, (System.nanoTime() - started) / 1e9, seed);
             } finally {
                 writing.shutdownNow();
-                relay.destroy();
-                consumer.destroy();
+                for (Child child : children) {
+                    child.destroy();
+                }
             }
         }
     }
 
-    /** One transaction after another: 1 to 5 business rows and their messages; one in ten rolled back. */
+    /** One transaction after another: 1 to 8 business rows and their messages; one in ten rolled back. */
     private static void write(TestDatabase db, Outbox outbox, Messaging writer, String channel, int messages,
                               Random random, Set<Long> committed, Set<Long> rolledBack, AtomicLong written)
             throws SQLException {
@@ -148,7 +165,7 @@ class CrashTest {
              PreparedStatement insert = c.prepareStatement("INSERT INTO business (id) VALUES (?)")) {
             c.setAutoCommit(false);
             while (written.get() < messages) {
-                int n = (int) Math.min(1 + random.nextInt(5), messages - written.get());
+                int n = (int) Math.min(1 + random.nextInt(8), messages - written.get());
                 boolean rollback = random.nextInt(10) == 0;
                 List<Long> ids = new ArrayList<>();
                 for (int j = 0; j < n; j++) {
@@ -174,35 +191,37 @@ class CrashTest {
 
     /** A child JVM of one mode, started again after each kill. */
     private static final class Child {
-        final String mode;
+        final String name;
         final List<String> command;
         Process process;
+        boolean ready;
 
-        Child(String mode, String url, String servers, String channel) {
-            this.mode = mode;
+        Child(String mode, String name, String url, String servers, String channel) {
+            this.name = name;
             this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error",
                     "-Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari=error",
-                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), mode, url, servers, channel);
-        }
-
-        void start() throws Exception {
-            launch();
-            awaitReady();
+                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), mode, url, servers, channel, name);
         }
 
         void launch() throws Exception {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ready = false;
         }
 
         void awaitReady() throws Exception {
+            if (ready) {
+                return;
+            }
+            ready = true;
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(out.readLine()).as("the %s process started", mode).isEqualTo("ready");
+            assertThat(out.readLine()).as("the %s process started", name).isEqualTo("ready");
         }
 
-        void kill() throws InterruptedException {
+        void kill() throws Exception {
+            awaitReady(); // killed while running, not while starting
             process.destroyForcibly();
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the %s process killed", mode).isTrue();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the %s process killed", name).isTrue();
         }
 
         void stop() throws Exception {
@@ -210,7 +229,7 @@ class CrashTest {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-            assertThat(process.exitValue()).as("the %s process stopped cleanly", mode).isZero();
+            assertThat(process.exitValue()).as("the %s process stopped cleanly", name).isZero();
         }
 
         void destroy() {
