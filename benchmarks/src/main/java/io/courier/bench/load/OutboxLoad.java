@@ -5,6 +5,7 @@ import io.courier.kafka.KafkaBroker;
 import io.courier.kafka.KafkaConfig;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.MessageBroker;
 import io.courier.outbox.Outbox;
 import io.courier.outbox.OutboxRelay;
 import io.courier.outbox.OutboxSchema;
@@ -58,11 +59,12 @@ final class OutboxLoad {
         int total = (int) (rate * seconds);
         long[] committed = new long[total];
         long[] handled = new long[total];
+        long[] relayed = new long[total];
         AtomicLong count = new AtomicLong();
         try (Setup s = new Setup(relay, kafka, (seq, now) -> {
             handled[seq] = now;
             count.incrementAndGet();
-        })) {
+        }, relayed)) {
             s.startRelay();
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
             long interval = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -95,6 +97,14 @@ final class OutboxLoad {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
             Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Histogram toRelay = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            for (int i = 0; i < total; i++) {
+                if (relayed[i] != 0 && committed[i] != 0) {
+                    toRelay.recordValue(Math.max(0, relayed[i] - committed[i]));
+                }
+            }
+            System.out.printf("    of which commit to the relay's send: p50 %.1f ms, p99 %.1f ms%n",
+                    toRelay.getValueAtPercentile(50) / 1e6, toRelay.getValueAtPercentile(99) / 1e6);
             long errors = total - count.get();
             long first = Long.MAX_VALUE;
             long last = 0;
@@ -119,7 +129,7 @@ final class OutboxLoad {
         try (Setup s = new Setup(relay, kafka, (seq, now) -> {
             count.incrementAndGet();
             last.accumulateAndGet(now, Math::max);
-        })) {
+        }, null)) {
             if (relay == Relay.TAILING) {
                 s.startRelay(); // create the slot, so the rows are read from the log, not the table
                 while (!s.tailing.isActive()) {
@@ -180,7 +190,11 @@ final class OutboxLoad {
         OutboxRelay polling;
         LogTailingRelay tailing;
 
-        Setup(Relay relay, String kafka, Handled handled) {
+        /** The relay's broker: notes when the relay sends each message, by sequence, when {@code relayed} is given. */
+        private MessageBroker relayBroker;
+        private final java.util.Map<String, Integer> sequences = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Setup(Relay relay, String kafka, Handled handled, long[] relayed) {
             this.relay = relay;
             this.db = TestPostgres.shared().createDatabase("courier_bench");
             OutboxSchema.create(db.dataSource());
@@ -191,13 +205,32 @@ final class OutboxLoad {
             this.receiver = Messaging.builder().name("bench-subscriber").broker(broker).codec(JsonCodec.create()).build();
             this.subscription = receiver.subscribe(topic, Placed.class, "bench",
                     placed -> handled.handled(placed.sequence(), System.nanoTime()));
+            this.relayBroker = relayed == null ? broker : new MessageBroker() {
+                @Override
+                public java.util.concurrent.CompletableFuture<Void> send(io.courier.messaging.Message message) {
+                    Integer seq = sequences.get(message.id());
+                    if (seq != null && relayed[seq] == 0) {
+                        relayed[seq] = System.nanoTime();
+                    }
+                    return broker.send(message);
+                }
+
+                @Override
+                public Subscription subscribe(String channel, String group, io.courier.messaging.spi.DeliveryHandler h) {
+                    return broker.subscribe(channel, group, h);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
         }
 
         void startRelay() {
             if (relay == Relay.POLLING) {
-                polling = outbox.relay(broker).start();
+                polling = outbox.relay(relayBroker).start();
             } else {
-                tailing = LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).property("user", "postgres").broker(broker)
+                tailing = LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).property("user", "postgres").broker(relayBroker)
                         .outbox(outbox).slot("bench_" + db.name()).build().start();
             }
         }
@@ -209,7 +242,7 @@ final class OutboxLoad {
                 ps.setLong(2, seq);
                 ps.executeUpdate();
             }
-            outbox.inTransaction(c, () -> sender.publish(topic, new Placed(seq, TEXT), "key-" + (seq % KEYS)));
+            outbox.inTransaction(c, () -> sequences.put(sender.publish(topic, new Placed(seq, TEXT), "key-" + (seq % KEYS)), seq));
             c.commit();
         }
 
