@@ -50,6 +50,12 @@ public final class Targets {
         if (ratio.equals("kafka-throughput-vs-kafka-clients") || ratio.equals("courier-rabbitmq-vs-amqp-client")) {
             return Optional.of(new Target(true, 0.9));
         }
+        if (ratio.startsWith("outbox-") && ratio.endsWith("-throughput-vs-20000")) {
+            return Optional.of(new Target(true, 1.0));
+        }
+        if (ratio.startsWith("outbox-") && ratio.contains("-p99-at-")) {
+            return Optional.of(new Target(false, 1.0));
+        }
         return Optional.empty();
     }
 

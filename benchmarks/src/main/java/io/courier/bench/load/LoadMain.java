@@ -55,6 +55,7 @@ public final class LoadMain {
             case "messaging" -> harness.messaging();
             case "rabbitmq" -> harness.rabbitmq();
             case "kafka" -> harness.kafka();
+            case "outbox" -> harness.outbox();
             case "all" -> {
                 harness.floor();
                 harness.rest();
@@ -63,7 +64,7 @@ public final class LoadMain {
                 harness.vsFloor();
             }
             default -> {
-                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq, kafka or all)");
+                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq, kafka, outbox or all)");
                 System.exit(2);
             }
         }
@@ -292,6 +293,44 @@ public final class LoadMain {
                 closed, List.of());
         ratio("kafka-throughput-vs-kafka-clients", median(all, "courier-kafka", Measurement::throughput)
                 / median(all, "kafka-clients", Measurement::throughput));
+    }
+
+    /**
+     * The transactional outbox on PostgreSQL with an embedded Kafka: both relays, at a fixed
+     * rate of writes (commit-to-handler latency) and draining a backlog (the relay's throughput).
+     * The targets are absolute, so the ratios are against them: throughput / 20,000 messages/s
+     * (at least 1), p99 / 50 ms for polling and / 20 ms for log tailing (at most 1). Not part of "all".
+     */
+    private void outbox() throws Exception {
+        current = "outbox";
+        int rate = Integer.getInteger("bench.outbox.rate", 5000);
+        int backlog = Integer.getInteger("bench.outbox.backlog", 100_000);
+        List<Measurement> rows = new ArrayList<>();
+        try (io.courier.kafka.embedded.EmbeddedKafka kafka = io.courier.kafka.embedded.EmbeddedKafka.builder().build().start()) {
+            progress("outbox", "warm-up", 0, "both relays at " + rate + "/s, " + WARMUP + " s each, not recorded");
+            for (OutboxLoad.Relay relay : OutboxLoad.Relay.values()) {
+                OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, WARMUP);
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                for (OutboxLoad.Relay relay : OutboxLoad.Relay.values()) {
+                    progress("outbox", relay.name().toLowerCase() + " relay", round, rate + " transactions/s");
+                    rows.add(record(OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, SECONDS)));
+                    progress("outbox", relay.name().toLowerCase() + " relay", round, "a backlog of " + backlog + " rows");
+                    rows.add(record(OutboxLoad.backlog(relay, kafka.bootstrapServers(), backlog)));
+                }
+            }
+        }
+        table("outbox: PostgreSQL -> relay -> Kafka (embedded, 8 partitions) -> Courier subscriber; one business row and "
+                + "one outbox row per transaction, ~100-byte JSON events over 64 keys (rate: latency from the commit "
+                + "returning to the handler; backlog: rows handled per second after the relay starts)", rows, List.of());
+        for (String relay : List.of("polling", "tailing")) {
+            String variant = "outbox-" + relay;
+            ratio("outbox-" + relay + "-throughput-vs-20000", median(all, variant, Measurement::throughput,
+                    "backlog-" + backlog) / 20_000);
+            ratio("outbox-" + relay + "-p99-at-" + rate + "-vs-" + (relay.equals("polling") ? "50" : "20") + "ms",
+                    median(all, variant, Measurement::p99Micros, "rate-" + rate) / 1000
+                            / (relay.equals("polling") ? 50 : 20));
+        }
     }
 
     /** How close each protocol comes to the raw TCP floor measured in the same run. */

@@ -1,0 +1,161 @@
+package io.courier.outbox.internal.tailing;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes published outbox rows in batches on its own thread and connection, and tells the
+ * relay up to which commit (LSN) it has deleted: the relay confirms a commit to the slot only
+ * after its rows are gone, so a crash in between leaves rows that the slot replays (a
+ * duplicate the inbox absorbs), never rows that nothing will ever delete.
+ *
+ * <p>A commit reaches the log before it is visible: PostgreSQL writes the commit record, then
+ * marks the transaction finished for other sessions, so a DELETE right after the relay read
+ * the commit can miss the row. The deleter therefore waits until every transaction of a batch
+ * is finished in a snapshot of its own (microseconds, as a rule) before deleting.
+ */
+final class RowDeleter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RowDeleter.class);
+
+    /** Rows confirmed by the broker up to the commit ending at {@code lsn}. */
+    record Batch(long[] ids, int[] xids, long lsn) {
+    }
+
+    /** Tries after a DELETE found fewer rows than ids: 1, 2, 4, ... 128 ms apart (255 ms in all). */
+    private static final int RETRIES = 8;
+    private static final long FIRST_RETRY_NANOS = 1_000_000;
+
+    private final Connection connection;
+    private final String table;
+    private final int maxBatch;
+    private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Thread thread;
+    private final Runnable wake;
+    private volatile long deletedLsn;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    RowDeleter(Connection connection, String table, int maxBatch, String name, Runnable wake) {
+        this.connection = connection;
+        this.table = table;
+        this.maxBatch = maxBatch;
+        this.wake = wake;
+        this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
+    }
+
+    void submit(long[] ids, int[] xids, long lsn) {
+        queued.incrementAndGet();
+        queue.add(new Batch(ids, xids, lsn));
+    }
+
+    /** The end LSN of the last commit whose rows are deleted. */
+    long deletedLsn() {
+        return deletedLsn;
+    }
+
+    /** Whether every submitted batch is deleted. */
+    boolean idle() {
+        return queued.get() == 0;
+    }
+
+    /** Why deleting failed, or null. */
+    Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        List<Batch> batches = new ArrayList<>();
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ANY (?)")) {
+            while (!closed) {
+                Batch first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batches.add(first);
+                int rows = first.ids().length;
+                Batch next;
+                while (rows < maxBatch && (next = queue.poll()) != null) {
+                    batches.add(next);
+                    rows += next.ids().length;
+                }
+                if (rows > 0) {
+                    awaitVisible(batches);
+                    Long[] ids = new Long[rows];
+                    int i = 0;
+                    for (Batch b : batches) {
+                        for (long id : b.ids()) {
+                            ids[i++] = id;
+                        }
+                    }
+                    Array array = connection.createArrayOf("bigint", ids);
+                    delete.setArray(1, array);
+                    int deleted = delete.executeUpdate();
+                    // Fewer rows than ids: rows already deleted (sent again after a crash), or
+                    // rows not visible yet after all; a few more tries tell the two apart.
+                    long pause = FIRST_RETRY_NANOS;
+                    for (int attempt = 0; deleted < rows && attempt < RETRIES && !closed; attempt++, pause *= 2) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(pause);
+                        int more = delete.executeUpdate();
+                        if (more > 0) {
+                            log.debug("outbox relay: {} published rows of {} were visible only later", more, table);
+                        }
+                        deleted += more;
+                    }
+                    array.free();
+                }
+                if (log.isDebugEnabled()) {
+                    log.debug("outbox relay: deleted {} rows up to {}", rows, batches.getLast().lsn());
+                }
+                deletedLsn = batches.getLast().lsn();
+                queued.addAndGet(-batches.size());
+                batches.clear();
+                wake.run();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!closed) {
+                log.warn("outbox relay: deleting published rows from {} failed: {}", table, e.toString());
+                failure = e;
+                wake.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the transactions that wrote the batches' rows are finished for new snapshots. */
+    private void awaitVisible(List<Batch> batches) throws SQLException {
+        while (!closed) {
+            Snapshot snapshot = Snapshot.current(connection);
+            boolean all = true;
+            for (Batch b : batches) {
+                for (int xid : b.xids()) {
+                    all &= snapshot.finished(xid);
+                }
+            }
+            if (all) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.courier.outbox.internal.tailing;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What a relay reports about itself; written by its sessions, read by anyone. Thread-safe. */
+public final class TailStats {
+    private final AtomicLong published = new AtomicLong();
+    private volatile boolean active;
+    private volatile long confirmedLsn;
+    private volatile long lagBytes = -1;
+    private volatile long relayMicros = -1;
+
+    void published() {
+        published.incrementAndGet();
+    }
+
+    void active(boolean active) {
+        this.active = active;
+    }
+
+    void confirmed(long lsn) {
+        confirmedLsn = lsn;
+    }
+
+    void lag(long bytes) {
+        lagBytes = bytes;
+    }
+
+    void relayed(long micros) {
+        relayMicros = micros;
+    }
+
+    /** Messages the broker confirmed. */
+    public long publishedCount() {
+        return published.get();
+    }
+
+    /** Whether a session reads the slot now. */
+    public boolean isActive() {
+        return active;
+    }
+
+    /** The last LSN confirmed to the server, 0 before any. */
+    public long confirmedLsn() {
+        return confirmedLsn;
+    }
+
+    /** The slot's lag at the last check, -1 before any. */
+    public long lagBytes() {
+        return lagBytes;
+    }
+
+    /** Commit to broker confirmation of the last confirmed commit with rows, -1 before any. */
+    public long relayMicros() {
+        return relayMicros;
+    }
+}

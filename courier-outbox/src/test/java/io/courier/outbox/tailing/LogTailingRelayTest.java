@@ -1,0 +1,303 @@
+package io.courier.outbox.tailing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.courier.messaging.Message;
+import io.courier.outbox.Outbox;
+import io.courier.outbox.OutboxSchema;
+import io.courier.outbox.testing.TestPostgres;
+import io.courier.test.Await;
+import io.courier.test.LogCapture;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The log-tailing relay against a real PostgreSQL with {@code wal_level = logical} (the
+ * machine's, or an embedded one): commit order, rolled-back rows, deleting what was published,
+ * resuming after its replication connection is killed, a standby taking over, and the slot lag
+ * warning.
+ */
+class LogTailingRelayTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private TestPostgres.Database db;
+    private Outbox outbox;
+    private final RecordingBroker broker = new RecordingBroker();
+    private final List<LogTailingRelay> relays = new ArrayList<>();
+
+    @BeforeEach
+    void database() {
+        db = TestPostgres.shared().createDatabase("courier_tailing");
+        db.requireLogical();
+        outbox = Outbox.builder().dataSource(db.dataSource()).build();
+        OutboxSchema.create(db.dataSource());
+        db.execute("CREATE TABLE orders (id bigserial PRIMARY KEY, customer text NOT NULL)");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        relays.forEach(LogTailingRelay::close);
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private LogTailingRelay.Builder relay() {
+        return LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).property("user", "postgres").broker(broker).outbox(outbox)
+                .slot("relay_" + db.name()).standbyRetry(Duration.ofMillis(100));
+    }
+
+    private LogTailingRelay started(LogTailingRelay.Builder builder) {
+        LogTailingRelay relay = builder.build();
+        relays.add(relay);
+        return relay.start();
+    }
+
+    /** One transaction: a business row and the message about it. */
+    private void order(Connection c, String key, int seq) throws SQLException {
+        c.createStatement().execute("INSERT INTO orders (customer) VALUES ('" + key + "')");
+        outbox.write(c, event(key, seq));
+        c.commit();
+    }
+
+    private static Message event(String key, int seq) {
+        return Message.builder().channel("orders").partitionKey(key).type("OrderCreated")
+                .payload((key + ":" + seq).getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    private Connection connection() throws SQLException {
+        Connection c = db.connect();
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Test
+    void publishesCommittedRowsInCommitOrderAndDeletesThem() throws Exception {
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        try (Connection c = connection()) {
+            for (int i = 0; i < 50; i++) {
+                order(c, "k" + (i % 3), i / 3);
+            }
+            outbox.write(c, event("rolled-back", 0));
+            c.rollback();
+            order(c, "k0", 17);
+        }
+        Await.until(PATIENCE, "51 messages published", () -> broker.sent().size() == 51, () -> broker.sent().toString());
+        assertThat(payloads()).doesNotContain("rolled-back:0").endsWith("k0:17");
+        assertThat(payloads().stream().filter(p -> p.startsWith("k1:")).toList())
+                .containsExactly(java.util.stream.IntStream.range(0, 17).mapToObj(i -> "k1:" + i).toArray(String[]::new));
+        Message first = broker.sent().getFirst();
+        assertThat(first.channel()).isEqualTo("orders");
+        assertThat(first.type()).contains("OrderCreated");
+        assertThat(first.partitionKey()).contains("k0");
+        Await.until(PATIENCE, "published rows deleted", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+        assertThat(db.queryLong("SELECT count(*) FROM orders")).isEqualTo(51);
+        assertThat(relay.publishedCount()).isEqualTo(51);
+        assertThat(relay.lastRelayLatency()).isNotNull();
+    }
+
+    @Test
+    void publishesInCommitOrderNotIdOrder() throws Exception {
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        try (Connection early = connection(); Connection late = connection()) {
+            outbox.write(early, event("k", 1)); // the lower id...
+            outbox.write(late, event("k", 2));
+            late.commit();                            // ...commits second
+            early.commit();
+        }
+        Await.until(PATIENCE, "both published", () -> broker.sent().size() == 2);
+        assertThat(payloads()).containsExactly("k:2", "k:1");
+    }
+
+    @Test
+    void publishesRowsWrittenBeforeItsSlotExistedOnce() throws Exception {
+        try (Connection c = connection()) {
+            for (int i = 0; i < 5; i++) {
+                order(c, "before", i);
+            }
+        }
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        try (Connection c = connection()) {
+            order(c, "after", 0);
+        }
+        Await.until(PATIENCE, "6 messages published", () -> broker.sent().size() == 6);
+        assertThat(payloads()).containsExactly("before:0", "before:1", "before:2", "before:3", "before:4", "after:0");
+        Await.until(PATIENCE, "published rows deleted", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
+    @Test
+    void resumesFromItsConfirmedCommitWhenItsConnectionIsKilled() throws Exception {
+        LogTailingRelay relay = started(relay().maxInFlight(64));
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        int total = 1500;
+        AtomicInteger written = new AtomicInteger();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try (Connection c = connection()) {
+                for (int i = 0; i < total; i++) {
+                    order(c, "k" + (i % 4), i / 4);
+                    written.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                writing.set(false);
+            }
+        });
+        int kills = 0;
+        try (LogCapture log = LogCapture.start()) {
+            for (int at : new int[] {300, 700, 1100}) {
+                Await.until(PATIENCE, at + " rows written", () -> written.get() >= at || !writing.get());
+                assertThat(terminateReader()).isTrue();
+                kills++;
+                Await.until(PATIENCE, "the relay reads again", () -> relay.isActive() && readerPid() > 0);
+            }
+            writer.join(PATIENCE.toMillis());
+            Await.until(PATIENCE, "every row published", () -> distinct().size() == total,
+                    () -> distinct().size() + " of " + total);
+            assertThat(log.lines("WARN")).hasSize(kills).allMatch(l -> l.contains("reading again from its last confirmed commit"));
+        }
+        assertNoSkipsPerKey();
+        // Only what was sent but not yet confirmed when a connection died is sent twice.
+        assertThat(broker.sent().size() - total).isLessThanOrEqualTo(kills * (64 + 4 * 1024));
+        Await.until(PATIENCE, "published rows deleted", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0,
+                () -> db.queryLong("SELECT count(*) FROM courier_outbox") + " rows left, from id "
+                        + db.queryLong("SELECT min(id) FROM courier_outbox") + " to " + db.queryLong("SELECT max(id) FROM courier_outbox")
+                        + "; sent " + broker.sent().size() + " " + leftovers());
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheReaderStops() throws Exception {
+        RecordingBroker slowBroker = broker;
+        LogTailingRelay first = started(relay().drainTimeout(Duration.ofMillis(300)));
+        Await.until(PATIENCE, "the first relay reads the slot", first::isActive);
+        LogTailingRelay second = started(relay());
+        try (Connection c = connection()) {
+            order(c, "k", 0);
+            Await.until(PATIENCE, "the first message published", () -> slowBroker.sent().size() == 1);
+            assertThat(second.isActive()).isFalse();
+            assertThat(second.publishedCount()).isZero();
+            slowBroker.hold(); // the first relay dies with sends the broker has not confirmed
+            order(c, "k", 1);
+            order(c, "k", 2);
+            Await.until(PATIENCE, "two more sent", () -> slowBroker.sent().size() == 3);
+            first.close();
+            slowBroker.release();
+            Await.until(PATIENCE, "the standby reads the slot", second::isActive);
+            order(c, "k", 3);
+        }
+        Await.until(PATIENCE, "the standby sent the unconfirmed rows again and the new one",
+                () -> second.publishedCount() == 3, () -> payloads().toString());
+        assertThat(payloads()).containsExactly("k:0", "k:1", "k:2", "k:1", "k:2", "k:3");
+        assertThat(first.isActive()).isFalse();
+    }
+
+    @Test
+    void warnsWhenTheSlotHoldsTooMuchWal() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            broker.hold(); // nothing is confirmed, so the slot cannot move on
+            LogTailingRelay relay = started(relay().lagWarningBytes(1024).lagCheckEvery(Duration.ofMillis(50)));
+            Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+            try (Connection c = connection()) {
+                for (int i = 0; i < 20; i++) {
+                    order(c, "k", i);
+                }
+            }
+            Await.until(PATIENCE, "a lag warning", () -> !log.lines("WARN").isEmpty());
+            assertThat(log.lines("WARN").getFirst()).contains("replication slot " + relay.slot() + " holds")
+                    .contains("SELECT pg_drop_replication_slot('" + relay.slot() + "')");
+            assertThat(relay.slotLagBytes()).isGreaterThan(1024);
+            broker.release();
+            Await.until(PATIENCE, "the slot caught up", () -> relay.slotLagBytes() >= 0 && relay.slotLagBytes() < 1024);
+        }
+    }
+
+    @Test
+    void dropSlotRetiresARelay() {
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        relay.close();
+        Await.until(PATIENCE, "the slot released", () -> readerPid() == 0);
+        assertThat(LogTailingRelay.dropSlot(db.jdbcUrl(), db.properties(), relay.slot())).isTrue();
+        assertThat(LogTailingRelay.dropSlot(db.jdbcUrl(), db.properties(), relay.slot())).isFalse();
+    }
+
+    @Test
+    void refusesBadConfiguration() {
+        assertThatThrownBy(() -> LogTailingRelay.builder().slot("Bad-Slot"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("slot: \"Bad-Slot\" (expected: [a-z0-9_]{1,63}, lower case as PostgreSQL folds unquoted names)");
+        assertThatThrownBy(() -> LogTailingRelay.builder().table("x; DROP TABLE y"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("table: \"x; DROP TABLE y\"");
+        assertThatThrownBy(() -> LogTailingRelay.builder().jdbcUrl("jdbc:mysql://x"))
+                .hasMessage("jdbcUrl: jdbc:mysql://x (expected: jdbc:postgresql://...)");
+        assertThatThrownBy(() -> LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("broker: not set (expected: the MessageBroker to publish to)");
+        assertThatThrownBy(() -> LogTailingRelay.builder().maxInFlight(0)).hasMessage("maxInFlight: 0 (expected: > 0)");
+    }
+
+    private String leftovers() {
+        try (Connection c = db.connect(); var rs = c.createStatement().executeQuery("SELECT id, encode(payload, 'escape') FROM courier_outbox ORDER BY id")) {
+            StringBuilder sb = new StringBuilder();
+            while (rs.next()) {
+                String p = rs.getString(2);
+                sb.append(rs.getLong(1)).append('=').append(p).append('x').append(payloads().stream().filter(p::equals).count()).append(' ');
+            }
+            return sb.toString();
+        } catch (SQLException e) {
+            return e.toString();
+        }
+    }
+
+    private List<String> payloads() {
+        return broker.sent().stream().map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private Set<String> distinct() {
+        return new HashSet<>(payloads());
+    }
+
+    /**
+     * Per key, each message is the next one or one already seen (a replay from the confirmed
+     * commit): never one past a message that was not sent.
+     */
+    private void assertNoSkipsPerKey() {
+        Map<String, Integer> last = new HashMap<>();
+        for (String p : payloads()) {
+            String key = p.substring(0, p.indexOf(':'));
+            int seq = Integer.parseInt(p.substring(p.indexOf(':') + 1));
+            int before = last.getOrDefault(key, -1);
+            assertThat(seq).as("after %s:%d", key, before).isLessThanOrEqualTo(before + 1);
+            last.put(key, seq);
+        }
+    }
+
+    private long readerPid() {
+        return db.queryLong("SELECT coalesce(max(active_pid), 0) FROM pg_replication_slots WHERE slot_name = 'relay_"
+                + db.name() + "'");
+    }
+
+    /** Kills the relay's replication connection on the server's side, as a crash or a network cut would end it. */
+    private boolean terminateReader() {
+        return db.queryLong("SELECT count(*) FROM (SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+                + "WHERE slot_name = 'relay_" + db.name() + "' AND active_pid IS NOT NULL) t") == 1;
+    }
+}

@@ -1,0 +1,73 @@
+package io.courier.outbox.tailing;
+
+import io.courier.UnavailableException;
+import io.courier.messaging.Message;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.DeliveryHandler;
+import io.courier.messaging.spi.MessageBroker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A broker that records what it is sent, in order, and confirms each send at once, or holds
+ * the confirmations ({@link #hold()}) to play a broker that has not answered yet, or fails them.
+ */
+final class RecordingBroker implements MessageBroker {
+    private final List<Message> sent = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> held = new ArrayList<>();
+    private volatile boolean holding;
+    private volatile boolean failing;
+
+    @Override
+    public CompletableFuture<Void> send(Message message) {
+        if (failing) {
+            return CompletableFuture.failedFuture(new UnavailableException("broker down (test)"));
+        }
+        sent.add(message);
+        if (holding) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            synchronized (held) {
+                held.add(f);
+            }
+            return f;
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Every message sent and accepted, in the order of the sends. */
+    List<Message> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** From now on, sends are not confirmed until {@link #release()}. */
+    void hold() {
+        holding = true;
+    }
+
+    /** Confirms every held send, and the later ones at once. */
+    void release() {
+        holding = false;
+        List<CompletableFuture<Void>> copy;
+        synchronized (held) {
+            copy = List.copyOf(held);
+            held.clear();
+        }
+        copy.forEach(f -> f.complete(null));
+    }
+
+    /** Sends fail from now on (or succeed again). */
+    void failing(boolean failing) {
+        this.failing = failing;
+    }
+
+    @Override
+    public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+        throw new UnsupportedOperationException("the relay only sends");
+    }
+
+    @Override
+    public void close() {
+    }
+}
