@@ -93,8 +93,12 @@ public final class EventClient {
     }
 
     private Call call(String channel, Object payload, String step, CallContext context) {
-        ServiceDescriptor contract = contracts.computeIfAbsent(channel + '\u0000' + payload.getClass().getName(),
-                k -> ServiceDescriptor.ofChannel(channel, payload.getClass()));
+        // By channel, no key built per message; a channel carrying another type gets its own descriptor.
+        ServiceDescriptor contract = contracts.get(channel);
+        if (contract == null || contract.method(step).orElseThrow().body().orElseThrow().type() != payload.getClass()) {
+            contract = ServiceDescriptor.ofChannel(channel, payload.getClass());
+            contracts.put(channel, contract);
+        }
         MethodDescriptor method = contract.method(step).orElseThrow();
         return Call.of(contract, method, new Object[] {payload}, context,
                 URI.create(CommandClient.SCHEME + ":" + channel));
