@@ -253,6 +253,10 @@ public final class LoadMain {
     private void rabbitmq() throws Exception {
         current = "rabbitmq";
         List<Measurement> closed = new ArrayList<>();
+        // Unrecorded, as for Kafka: the first run in a JVM is slower, whichever client makes it.
+        progress("rabbitmq", "warm-up", 0, "both clients, " + WARMUP + " s each, not recorded");
+        RabbitLoad.raw(IN_FLIGHT, 0, WARMUP);
+        RabbitLoad.courier(IN_FLIGHT, 0, WARMUP);
         for (int round = 0; round < ROUNDS; round++) {
             // A/B, then B/A: whichever runs second gets a broker that has just been busy.
             for (String variant : round % 2 == 0 ? List.of("amqp-client", "courier-rabbitmq")

@@ -331,18 +331,25 @@ public final class RelayWorker {
             return;
         }
         long now = outbox.clock().millis();
+        boolean mark = keepPublishedFor != null;
         try (PreparedStatement ps = connection.prepareStatement(
-                keepPublishedFor == null ? sql.deleteById() : sql.markPublished())) {
-            for (OutboxRow row : confirmed) {
-                if (keepPublishedFor == null) {
-                    ps.setLong(1, row.id());
-                } else {
-                    ps.setLong(1, now);
-                    ps.setLong(2, row.id());
-                }
-                ps.addBatch();
+                mark ? sql.markPublished(confirmed.size()) : sql.deleteByIds(confirmed.size()))) {
+            int i = 1;
+            if (mark) {
+                ps.setLong(i++, now);
             }
-            ps.executeBatch();
+            if (sql.dialect == Dialect.POSTGRESQL) {
+                Long[] ids = new Long[confirmed.size()];
+                for (int k = 0; k < ids.length; k++) {
+                    ids[k] = confirmed.get(k).id();
+                }
+                ps.setArray(i, connection.createArrayOf("bigint", ids));
+            } else {
+                for (OutboxRow row : confirmed) {
+                    ps.setLong(i++, row.id());
+                }
+            }
+            ps.executeUpdate();
         }
         connection.commit();
         published.addAndGet(confirmed.size());

@@ -30,12 +30,29 @@ public final class Statements {
                 + outbox + " WHERE published_at IS NULL AND partition_no IN (" + in + ") ORDER BY id LIMIT ?";
     }
 
-    public String deleteById() {
-        return "DELETE FROM " + outbox + " WHERE id = ?";
+    /**
+     * Deletes the rows of some ids in one statement: on PostgreSQL one array parameter; on
+     * MariaDB {@code ids} placeholders. One statement instead of a statement per row keeps the
+     * relay's cost per batch nearly flat in its size.
+     */
+    public String deleteByIds(int ids) {
+        return "DELETE FROM " + outbox + " WHERE id" + idSet(ids);
     }
 
-    public String markPublished() {
-        return "UPDATE " + outbox + " SET published_at = ? WHERE id = ?";
+    /** Marks the rows of some ids published; parameters: the time, then the ids as in {@link #deleteByIds}. */
+    public String markPublished(int ids) {
+        return "UPDATE " + outbox + " SET published_at = ? WHERE id" + idSet(ids);
+    }
+
+    private String idSet(int ids) {
+        if (dialect == Dialect.POSTGRESQL) {
+            return " = ANY (?)";
+        }
+        StringBuilder in = new StringBuilder(" IN (");
+        for (int i = 0; i < ids; i++) {
+            in.append(i == 0 ? "?" : ", ?");
+        }
+        return in.append(')').toString();
     }
 
     /** Deletes at most {@code ?} published rows older than {@code ?} (milliseconds); parameters: before, limit. */
