@@ -244,6 +244,7 @@ public final class RelayWorker {
             int i = 1;
             for (int p : parts) {
                 ps.setInt(i++, p);
+                ps.setInt(i++, batchSize);
             }
             ps.setInt(i, batchSize);
             try (ResultSet rs = ps.executeQuery()) {

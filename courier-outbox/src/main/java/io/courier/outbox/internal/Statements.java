@@ -20,14 +20,23 @@ public final class Statements {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
     }
 
-    /** The oldest unpublished rows of some partitions; {@code partitions} placeholders, then the limit. */
+    /**
+     * The oldest unpublished rows of some partitions, oldest first; parameters: per partition its
+     * number and the limit, then the limit again. One ordered index scan per partition, each
+     * stopping at the limit, merged by id: the cost follows the batch, not the backlog. (With
+     * {@code partition_no IN (...)} the database has to sort every unpublished row of those
+     * partitions to find the oldest: a poll then slows down as the backlog grows, just when the
+     * relay should catch up.)
+     */
     public String pending(int partitions) {
-        StringBuilder in = new StringBuilder();
+        StringBuilder union = new StringBuilder();
         for (int i = 0; i < partitions; i++) {
-            in.append(i == 0 ? "?" : ", ?");
+            union.append(i == 0 ? "(" : " UNION ALL (")
+                    .append("SELECT id, message_id, channel, partition_key, partition_no, headers, payload, created_at FROM ")
+                    .append(outbox).append(" WHERE published_at IS NULL AND partition_no = ? ORDER BY id LIMIT ?)");
         }
-        return "SELECT id, message_id, channel, partition_key, partition_no, headers, payload, created_at FROM "
-                + outbox + " WHERE published_at IS NULL AND partition_no IN (" + in + ") ORDER BY id LIMIT ?";
+        return "SELECT id, message_id, channel, partition_key, partition_no, headers, payload, created_at FROM ("
+                + union + ") pending ORDER BY id LIMIT ?";
     }
 
     /**
