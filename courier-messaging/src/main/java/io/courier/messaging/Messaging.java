@@ -232,6 +232,25 @@ public final class Messaging implements AutoCloseable {
     }
 
     /**
+     * Publishes {@code event} to the channel named after its type without waiting: the future
+     * completes with its message id once the broker has it (as {@link #publish(Object, String)}
+     * returns), or fails with a {@link io.courier.CourierException} ({@link
+     * io.courier.UnavailableException} when the broker did not take it; the message keeps its id,
+     * so publishing it again is safe for an idempotent consumer). Many publishes can be
+     * outstanding at once, which is how one thread keeps a broker busy.
+     */
+    public CompletableFuture<String> publishAsync(Object event, String partitionKey) {
+        return publishAsync(channelOf(event.getClass()), event, partitionKey);
+    }
+
+    /** Publishes {@code event} to {@code channel} without waiting; see {@link #publishAsync(Object, String)}. */
+    public CompletableFuture<String> publishAsync(String channel, Object event, String partitionKey) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(event, "event");
+        return events.publishAsync(channel, event, partitionKey);
+    }
+
+    /**
      * Consumes the events of {@code type} from the channel named after it, as a member of
      * {@code group}: every group gets every event, the members of a group share them.
      */

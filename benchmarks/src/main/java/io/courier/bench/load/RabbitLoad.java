@@ -14,7 +14,6 @@ import io.courier.messaging.Subscription;
 import io.courier.rabbitmq.RabbitBroker;
 import io.courier.rabbitmq.RabbitConfig;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,12 +37,11 @@ import org.HdrHistogram.Histogram;
  * {@value #PREFETCH}, and at most {@code inFlight} events published but not yet handled (a
  * closed loop); latency from publishing to the handler.
  *
- * <p>Each side publishes the way its API is meant to be used for throughput: the plain client
- * from one thread with asynchronous confirms (a {@link ConfirmListener} and the outstanding
- * sequence numbers), Courier's synchronous
- * {@code Messaging.publish} (it returns once the broker confirmed) from {@code inFlight} virtual
- * threads. Either way at most {@code inFlight} confirms are outstanding, so the broker writes
- * them to disk in batches; awaiting one confirm at a time would only measure its disk.
+ * <p>Both sides publish from one thread with asynchronous confirms, at most {@code inFlight}
+ * outstanding: the plain client with a {@link ConfirmListener} and the outstanding sequence
+ * numbers, Courier with {@code Messaging.publishAsync} (its future completes on the broker's
+ * confirm). So the broker writes them to disk in batches; awaiting one confirm at a time would
+ * only measure its disk.
  */
 final class RabbitLoad {
     private static final String TEXT = "the quick brown fox jumps over the lazy dog";
@@ -57,7 +55,7 @@ final class RabbitLoad {
     private RabbitLoad() {
     }
 
-    /** Courier: {@code Messaging.publish} from {@code inFlight} virtual threads and {@code subscribe}, 64 partition keys. */
+    /** Courier: {@code Messaging.publishAsync} from one thread and {@code subscribe}, 64 partition keys. */
     static Measurement courier(int inFlight, double warmupSeconds, double seconds) throws Exception {
         String namespace = "courier-bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         RabbitConfig config = RabbitConfig.builder().host(HOST).port(PORT).namespace(namespace).prefetch(PREFETCH)
@@ -74,28 +72,22 @@ final class RabbitLoad {
                 w.record(histogram, tick.sentNanos());
                 permits.release();
             })) {
-                List<Thread> publishers = new ArrayList<>();
-                for (int t = 0; t < inFlight; t++) {
-                    publishers.add(Thread.ofVirtual().name("bench-publisher-" + t).start(() -> {
-                        try {
-                            for (long now = System.nanoTime(); now < w.end; now = System.nanoTime()) {
-                                acquire(permits, 1);
-                                int s = sequence.getAndIncrement();
-                                try {
-                                    sender.publish("ticks", new Tick(System.nanoTime(), s, TEXT), "key-" + (s % KEYS));
-                                } catch (RuntimeException e) {
+                // As the plain side: one thread, at most inFlight confirms outstanding.
+                Semaphore unconfirmed = new Semaphore(inFlight);
+                for (long now = System.nanoTime(); now < w.end; now = System.nanoTime()) {
+                    acquire(permits, 1);
+                    acquire(unconfirmed, 1);
+                    int s = sequence.getAndIncrement();
+                    sender.publishAsync("ticks", new Tick(System.nanoTime(), s, TEXT), "key-" + (s % KEYS))
+                            .whenComplete((id, failure) -> {
+                                unconfirmed.release();
+                                if (failure != null) {
                                     permits.release();
                                     errors.incrementAndGet();
                                 }
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }));
+                            });
                 }
-                for (Thread t : publishers) {
-                    t.join();
-                }
+                acquire(unconfirmed, inFlight);
                 acquire(permits, inFlight);
             }
         } finally {

@@ -43,23 +43,30 @@ public final class EventClient {
 
     /** Publishes {@code event} to {@code channel}; returns its id once the broker has it. */
     public String publish(String channel, Object event, String partitionKey) {
-        String id = UUID.randomUUID().toString();
-        // An event outlives the call that publishes it: it carries the trace, not the deadline.
-        CallContext context = context();
-        if (interceptors.isEmpty()) {
-            rt.send(event(channel, event, partitionKey, id, context));
-            return id;
-        }
-        Call call = call(channel, event, "publish", context);
-        InterceptorChain chain = new InterceptorChain(interceptors,
-                c -> rt.sendAsync(event(channel, c.args().get(0), partitionKey, id, c.context())).thenApply(v -> null));
         try {
-            chain.proceed(call).join();
+            return publishAsync(channel, event, partitionKey).join();
         } catch (CompletionException e) {
             Throwable cause = MessagingRuntime.unwrap(e);
             throw cause instanceof RuntimeException r ? r : e;
         }
-        return id;
+    }
+
+    /**
+     * Publishes {@code event} to {@code channel}; the future completes with its id once the
+     * broker has it, or fails with a {@link CourierException}. A payload that cannot be encoded
+     * fails at once, on the calling thread.
+     */
+    public CompletableFuture<String> publishAsync(String channel, Object event, String partitionKey) {
+        String id = UUID.randomUUID().toString();
+        // An event outlives the call that publishes it: it carries the trace, not the deadline.
+        CallContext context = context();
+        if (interceptors.isEmpty()) {
+            return rt.sendAsync(event(channel, event, partitionKey, id, context)).thenApply(v -> id);
+        }
+        Call call = call(channel, event, "publish", context);
+        InterceptorChain chain = new InterceptorChain(interceptors,
+                c -> rt.sendAsync(event(channel, c.args().get(0), partitionKey, id, c.context())).thenApply(v -> null));
+        return chain.proceed(call).thenApply(v -> id);
     }
 
     /** Publishes {@code request} to {@code channel} and gathers replies until {@code deadline}. */
