@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code courier}: the top-level command; each subcommand is one tool. */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0-SNAPSHOT",
         description = "Courier's command line.",
-        subcommands = {InstancesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InstancesCommand.class, PublishCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class CourierCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -18,7 +18,14 @@ public final class CourierCommand implements Runnable {
 
     /** The command line, for running in place (tests) with its streams set. */
     static CommandLine commandLine() {
-        return new CommandLine(new CourierCommand());
+        CommandLine cli = new CommandLine(new CourierCommand());
+        // A bad value found while running (not while parsing) is still the user's mistake: 2, and
+        // its message, without a stack trace; anything else failed: 1, and what failed.
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("courier " + line.getCommandName() + ": " + e.getMessage());
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli;
     }
 
     /** Without a subcommand: the usage, as a mistake. */
