@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code courier}: the top-level command; each subcommand is one tool. */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0-SNAPSHOT",
         description = "Courier's command line.",
-        subcommands = {InstancesCommand.class, PublishCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CallCommand.class, InstancesCommand.class, PublishCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class CourierCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
