@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
  * their health and whether their lease is live, one line each.
  */
 @Command(name = "instances", mixinStandardHelpOptions = true,
-        description = "Lists the instances the local registry knows, with health and lease.")
+        description = "Lists the instances the local registry knows, with health and lease.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  courier instances", "  courier instances consumer --dir /tmp/courier-discovery"})
 final class InstancesCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
