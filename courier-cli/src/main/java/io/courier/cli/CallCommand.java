@@ -100,7 +100,10 @@ final class CallCommand implements Callable<Integer> {
             try {
                 response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                tried.add(verb + " " + uri + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                tried.add(verb + " " + uri + ": " + (e instanceof java.net.ConnectException
+                        ? "connection refused (nothing listens there)"
+                        : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + " s"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 continue;
             }
             return print(response, verb + " " + uri, out, err);

@@ -72,7 +72,7 @@ class CallCommandTest {
         }
         Cli down = Cli.run("call", "greeter", "greet", "{}", "--target", "http://127.0.0.1:" + closedPort);
         assertThat(down.exit).isEqualTo(1);
-        assertThat(down.err.toString()).contains("Nothing answered. Tried:", "POST http://127.0.0.1:" + closedPort + "/greeter/greet")
+        assertThat(down.err.toString()).contains("Nothing answered. Tried:", "POST http://127.0.0.1:" + closedPort + "/greeter/greet: connection refused (nothing listens there)")
                 .contains("Is the service running there?");
 
         Cli json = Cli.run("call", "greeter", "greet", "{oops", "--dir", dir.toString());
