@@ -4,6 +4,7 @@
  */
 module io.courier.cli {
     requires io.courier.discovery;
+    requires io.courier.zookeeper;
     requires io.courier.kafka;
     requires io.courier.rabbitmq;
     requires kafka.clients;
