@@ -76,24 +76,25 @@ final class TailCommand implements java.util.concurrent.Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         AtomicInteger seen = new AtomicInteger();
         try (MessageBroker b = where.open()) {
-            if (temporary && !fromBeginning) {
-                where.startAtEnd(channel, g);
+            Subscription s;
+            try {
+                if (temporary && !fromBeginning) {
+                    where.startAtEnd(channel, g);
+                }
+                s = b.subscribe(channel, g, d -> handle(d, seen, out, stop));
+            } catch (Exception e) {
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                err.println("Could not follow " + channel + " on " + where + ": " + cause.getMessage() + "\nCheck that "
+                        + where + " answers, or name another broker with --broker or COURIER_BROKER.");
+                if (temporary) {
+                    try {
+                        where.deleteGroup(b, channel, g); // its offsets may have been set before the failure
+                    } catch (Exception ignored) {
+                        // the broker does not answer: there is nothing of ours on it either
+                    }
+                }
+                return 1;
             }
-            Subscription s = b.subscribe(channel, g, d -> {
-                int n = seen.incrementAndGet();
-                if (count > 0 && n > count) {
-                    d.nack(); // not ours to take: another member of a named group gets it again
-                    return;
-                }
-                synchronized (out) {
-                    out.print(block(d.message(), n));
-                    out.flush();
-                }
-                d.ack();
-                if (count > 0 && n == count) {
-                    stop.complete(null);
-                }
-            });
             err.println("Following " + channel + " on " + where + " as " + (temporary ? "temporary " : "") + "group " + g
                     + (count > 0 ? " for " + count + " message(s)" : "") + "; Ctrl-C to stop.");
             err.flush();
@@ -115,6 +116,22 @@ final class TailCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void handle(io.courier.messaging.spi.Delivery d, AtomicInteger seen, PrintWriter out, CompletableFuture<Void> stop) {
+        int n = seen.incrementAndGet();
+        if (count > 0 && n > count) {
+            d.nack(); // not ours to take: another member of a named group gets it again
+            return;
+        }
+        synchronized (out) {
+            out.print(block(d.message(), n));
+            out.flush();
+        }
+        d.ack();
+        if (count > 0 && n == count) {
+            stop.complete(null);
+        }
     }
 
     /** One message for people: a header line, the envelope and headers, the payload. */

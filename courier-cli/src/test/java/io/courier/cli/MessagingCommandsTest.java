@@ -139,5 +139,10 @@ class MessagingCommandsTest {
         Cli c = Cli.run("publish", "--broker", "rabbitmq=127.0.0.1:1", "orders", "{}");
         assertThat(c.exit).as("%s", c).isEqualTo(1);
         assertThat(c.err.toString()).contains("Not sent:").contains("Check that RabbitMQ at 127.0.0.1:1 answers");
+
+        Cli tail = Cli.run("tail", "--broker", "rabbitmq=127.0.0.1:1", "orders");
+        assertThat(tail.exit).as("%s", tail).isEqualTo(1);
+        assertThat(tail.err.toString()).contains("Could not follow orders on RabbitMQ at 127.0.0.1:1: cannot connect")
+                .contains("Check that RabbitMQ at 127.0.0.1:1 answers");
     }
 }
