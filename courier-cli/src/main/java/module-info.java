@@ -4,6 +4,12 @@
  */
 module io.courier.cli {
     requires io.courier.discovery;
+    requires io.courier.zookeeper;
+    requires io.courier.kafka;
+    requires io.courier.rabbitmq;
+    requires kafka.clients;
+    requires com.fasterxml.jackson.databind;
+    requires java.net.http;
     requires info.picocli;
 
     // picocli reads the command classes' annotations and sets their fields reflectively.

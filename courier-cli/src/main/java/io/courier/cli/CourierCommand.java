@@ -5,8 +5,15 @@ import picocli.CommandLine.Command;
 
 /** {@code courier}: the top-level command; each subcommand is one tool. */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0-SNAPSHOT",
-        description = "Courier's command line.",
-        subcommands = {InstancesCommand.class, CommandLine.HelpCommand.class})
+        description = "Courier's command line: call services, see what discovery knows, send and follow messages.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  courier call greeter greet '{\"name\":\"Ada\"}'", "  courier instances consumer",
+                "  courier publish orders '{\"orderId\":\"o-1\"}' --broker kafka=127.0.0.1:9092",
+                "  courier tail orders --count 5", "  courier help tail", "",
+                "Exit status: 0 done, 1 failed (the call, the broker), 2 a mistake in the command line.",
+                "Colours only on a terminal. Docs: docs/cli.md"},
+        subcommands = {CallCommand.class, InstancesCommand.class, PublishCommand.class, TailCommand.class,
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class CourierCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -18,7 +25,14 @@ public final class CourierCommand implements Runnable {
 
     /** The command line, for running in place (tests) with its streams set. */
     static CommandLine commandLine() {
-        return new CommandLine(new CourierCommand());
+        CommandLine cli = new CommandLine(new CourierCommand());
+        // A bad value found while running (not while parsing) is still the user's mistake: 2, and
+        // its message, without a stack trace; anything else failed: 1, and what failed.
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("courier " + line.getCommandName() + ": " + e.getMessage());
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli;
     }
 
     /** Without a subcommand: the usage, as a mistake. */

@@ -1,7 +1,9 @@
 package io.courier.cli;
 
 import io.courier.discovery.ServiceInstance;
+import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.backend.LocalDiscovery;
+import io.courier.zookeeper.ZooKeeperDiscovery;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,18 +11,28 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code courier instances [service] [--dir DIR]}: the instances the local registry knows, with
- * their health and whether their lease is live, one line each.
+ * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT]}: the instances a
+ * registry knows, with their health (and, in the local registry, whether their lease is live),
+ * one line each.
  */
 @Command(name = "instances", mixinStandardHelpOptions = true,
-        description = "Lists the instances the local registry knows, with health and lease.")
+        description = "Lists the instances the local registry (or ZooKeeper) knows, with health and, locally, lease.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  courier instances", "  courier instances consumer --dir /tmp/courier-discovery",
+                "  courier instances consumer --zookeeper 127.0.0.1:2181"})
 final class InstancesCommand implements Callable<Integer> {
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -31,8 +43,17 @@ final class InstancesCommand implements Callable<Integer> {
             + "-Dcourier.discovery.dir, else courier-discovery in java.io.tmpdir).")
     private Path dir;
 
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT", description = "Ask this ZooKeeper ensemble instead (needs SERVICE).")
+    private String zookeeper;
+
+    @Option(names = "--base-path", paramLabel = "PATH", description = "With --zookeeper: the services' base path, if not the default.")
+    private String basePath;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (zookeeper != null) {
+            return zookeeper(spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         LocalDiscovery.Builder config = LocalDiscovery.builder();
         if (dir != null) {
             config.directory(dir);
@@ -41,6 +62,51 @@ final class InstancesCommand implements Callable<Integer> {
             print(local, service, spec.commandLine().getOut());
         }
         return 0;
+    }
+
+    private int zookeeper(PrintWriter out, PrintWriter err) throws Exception {
+        if (service.isEmpty() || dir != null) {
+            throw new IllegalArgumentException("--zookeeper " + zookeeper + ": " + (dir != null ? "--dir is for the local registry"
+                    : "ZooKeeper is asked one service at a time") + " (expected: courier instances SERVICE --zookeeper HOST:PORT)");
+        }
+        ZooKeeperDiscovery.Builder config = ZooKeeperDiscovery.builder().connectString(zookeeper).connectionTimeout(PATIENCE);
+        if (basePath != null) {
+            config.basePath(basePath);
+        }
+        CompletableFuture<List<ServiceInstance>> first = new CompletableFuture<>();
+        try (ZooKeeperDiscovery zk = config.build();
+             ServiceResolver.Watch w = zk.watch(service, new ServiceResolver.Listener() {
+                 @Override
+                 public void onInstances(List<ServiceInstance> instances) {
+                     first.complete(instances);
+                 }
+
+                 @Override
+                 public void onError(Throwable error) {
+                     first.completeExceptionally(error);
+                 }
+             })) {
+            List<ServiceInstance> instances = first.get(PATIENCE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            if (instances.isEmpty()) {
+                out.println("No instances of " + service + " registered in ZooKeeper at " + zookeeper);
+            } else {
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"SERVICE", "INSTANCE", "HEALTH", "URIS", "ZONE", "VERSION", "WEIGHT"});
+                for (ServiceInstance i : instances) {
+                    rows.add(new String[] {i.service(), i.id(), i.health().name(), uris(i), dash(i.zone()), dash(i.version()),
+                            Integer.toString(i.weight())});
+                }
+                table(rows, out);
+                out.println("(ZooKeeper at " + zookeeper + ")");
+            }
+            out.flush();
+            return 0;
+        } catch (ExecutionException | TimeoutException e) {
+            err.println("ZooKeeper at " + zookeeper + " did not answer about " + service + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + PATIENCE.toSeconds() + " s")
+                    + "\nCheck the address, or leave --zookeeper out to read the local registry.");
+            return 1;
+        }
     }
 
     /** Writes the table of {@code service}'s instances (every service's when empty) to {@code out}. */
@@ -59,10 +125,15 @@ final class InstancesCommand implements Callable<Integer> {
             ServiceInstance i = e.instance();
             long ageMs = Duration.between(e.renewedAt(), now).toMillis();
             rows.add(new String[] {i.service(), i.id(), i.health().name(),
-                    (e.live() ? "live" : "dead") + " (" + ageMs + " ms ago)",
-                    String.join(",", i.uris().stream().map(Object::toString).toList()),
+                    (e.live() ? "live" : "dead") + " (" + ageMs + " ms ago)", uris(i),
                     dash(i.zone()), dash(i.version()), Integer.toString(i.weight()), Long.toString(e.pid())});
         }
+        table(rows, out);
+        out.println("(registry: " + local.directory() + ")");
+        out.flush();
+    }
+
+    private static void table(List<String[]> rows, PrintWriter out) {
         int[] widths = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {
@@ -76,8 +147,10 @@ final class InstancesCommand implements Callable<Integer> {
             }
             out.println(line.toString().stripTrailing());
         }
-        out.println("(registry: " + local.directory() + ")");
-        out.flush();
+    }
+
+    private static String uris(ServiceInstance i) {
+        return String.join(",", i.uris().stream().map(Object::toString).toList());
     }
 
     private static String dash(String s) {

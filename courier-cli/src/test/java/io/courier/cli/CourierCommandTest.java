@@ -63,7 +63,29 @@ class CourierCommandTest {
 
         err.getBuffer().setLength(0);
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("missing command (expected: one of [instances, help])");
+        assertThat(err.toString()).contains("missing command (expected: one of [call, instances, publish, tail, completion, help])");
+    }
+
+    @Test
+    void helpListsEveryCommandAndEachHasHelpWithExamples() {
+        assertThat(run("--help")).isZero();
+        String help = out.toString();
+        for (String command : new String[] {"call", "instances", "publish", "tail", "completion", "help"}) {
+            assertThat(help).containsPattern("(?m)^  " + command + " ");
+            out.getBuffer().setLength(0);
+            if (!command.equals("help")) {
+                assertThat(run(command, "--help")).isZero();
+                assertThat(out.toString()).contains("Usage: courier " + command).contains("Examples:")
+                        .doesNotContain("\u001B["); // no colours when not on a terminal
+            }
+        }
+    }
+
+    @Test
+    void completionPrintsABashScriptKnowingTheCommandsAndOptions() {
+        assertThat(run("completion")).isZero();
+        assertThat(out.toString()).startsWith("#!/usr/bin/env bash").contains("complete -F", "courier")
+                .contains("publish", "tail", "--from-beginning", "--target");
     }
 
     @Test

@@ -169,6 +169,28 @@ public final class RabbitBroker implements MessageBroker {
         }
     }
 
+    /**
+     * Deletes the partition queues of {@code group} on {@code channel}, with whatever they still
+     * hold: for a temporary group (say, the one {@code courier tail} reads with) once its
+     * members have closed. Deleting a group that does not exist does nothing.
+     *
+     * @throws IllegalStateException when a member of the group is subscribed through this broker
+     * @throws UnavailableException (retry-safe) when RabbitMQ cannot be reached
+     */
+    public void deleteGroup(String channel, String group) {
+        requireText(channel, "channel");
+        requireText(group, "group");
+        GroupMember probe = members.stream().filter(m -> m.is(channel, group)).findAny().orElse(null);
+        if (probe != null) {
+            throw new IllegalStateException("group " + group + " of " + channel
+                    + " still has a member here (expected: close its subscriptions first)");
+        }
+        Names names = ctx.topology().names();
+        for (int p = 0; p < names.partitions(); p++) {
+            ctx.topology().deleteQueue(names.partitionQueue(channel, group, p));
+        }
+    }
+
     /** The queues this broker declared, for tests on a shared broker, which delete them after. */
     List<String> declaredQueues() {
         return ctx.topology().declaredQueues();

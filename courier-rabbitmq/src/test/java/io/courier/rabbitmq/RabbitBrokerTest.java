@@ -11,6 +11,7 @@ import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
+import io.courier.messaging.spi.Delivery;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.io.IOException;
@@ -140,6 +141,28 @@ class RabbitBrokerTest {
         Await.until(PATIENCE, "the reply", () -> !got.isEmpty());
 
         s.close();
+
+        try (Connection c = LocalRabbit.plainConnection()) {
+            Channel ch = c.createChannel();
+            assertThatThrownBy(() -> ch.queueDeclarePassive(queue)).isInstanceOf(IOException.class)
+                    .hasStackTraceContaining("NOT_FOUND");
+        }
+    }
+
+    @Test
+    void deleteGroupRemovesTheGroupsQueuesOnceItsMembersClosed() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        String queue = broker.config().namespace() + "tailed.tmp-group.0";
+        Subscription s = broker.subscribe("tailed", "tmp-group", Delivery::ack);
+        assertThatThrownBy(() -> broker.deleteGroup("tailed", "tmp-group")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("close its subscriptions first");
+        try (Connection c = LocalRabbit.plainConnection()) {
+            assertThat(c.createChannel().queueDeclarePassive(queue).getQueue()).isEqualTo(queue);
+        }
+
+        s.close();
+        broker.deleteGroup("tailed", "tmp-group");
+        broker.deleteGroup("tailed", "tmp-group"); // nothing left: does nothing
 
         try (Connection c = LocalRabbit.plainConnection()) {
             Channel ch = c.createChannel();

@@ -52,6 +52,8 @@ public final class ZooKeeperDiscovery implements Discovery {
     private final Watchers watchers = new Watchers();
     private final Map<String, PersistentNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, CuratorCache> caches = new ConcurrentHashMap<>();
+    /** The services whose cache has finished its first read: before that, a list may be partial. */
+    private final java.util.Set<String> initialized = ConcurrentHashMap.newKeySet();
 
     private ZooKeeperDiscovery(Builder b) {
         this.basePath = b.basePath;
@@ -139,9 +141,18 @@ public final class ZooKeeperDiscovery implements Discovery {
         String dir = dir(service);
         CuratorCache cache = caches.computeIfAbsent(service, s -> {
             CuratorCache c = CuratorCache.build(client, dir);
-            c.listenable().addListener((type, before, after) -> publish(s));
+            // The events of the first read come one node at a time (the directory first, with no
+            // children yet): watchers hear the whole list once it is read, then every change.
+            c.listenable().addListener((type, before, after) -> {
+                if (initialized.contains(s)) {
+                    publish(s);
+                }
+            });
             c.listenable().addListener(org.apache.curator.framework.recipes.cache.CuratorCacheListener.builder()
-                    .forInitialized(() -> publish(s)).build());
+                    .forInitialized(() -> {
+                        initialized.add(s);
+                        publish(s);
+                    }).build());
             c.start();
             return c;
         });
@@ -198,7 +209,7 @@ public final class ZooKeeperDiscovery implements Discovery {
 
     private void publishIfInitialized(String service, CuratorCache cache) {
         // Before the cache's first read the watchers hear from the initialized event instead.
-        if (cache.stream().findAny().isPresent() || exists(dir(service)) == Boolean.FALSE) {
+        if (initialized.contains(service) || exists(dir(service)) == Boolean.FALSE) {
             publish(service);
         }
     }

@@ -48,6 +48,19 @@ class ZooKeeperDiscoveryTest extends DiscoveryConformance {
     }
 
     @Test
+    void aNewWatchersFirstListIsTheWholeListNotTheFirstNodesRead() {
+        try (ZooKeeperDiscovery owner = (ZooKeeperDiscovery) create(); ZooKeeperDiscovery reader = (ZooKeeperDiscovery) create()) {
+            for (int n = 1; n <= 3; n++) {
+                owner.register(ServiceInstance.of("zk-whole", "w" + n, List.of(URI.create("http://127.0.0.1:710" + n))));
+            }
+            RecordingListener l = new RecordingListener();
+            reader.watch("zk-whole", l);
+            Await.until(Duration.ofSeconds(5), "a first list", () -> !l.updates.isEmpty(), l::toString);
+            assertThat(l.updates.get(0)).as("the first list a watcher hears").hasSize(3);
+        }
+    }
+
+    @Test
     void refusesABasePathThatIsNotAbsolute() {
         assertThatThrownBy(() -> ZooKeeperDiscovery.builder().basePath("courier/"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -64,6 +64,11 @@ public final class GroupMember implements Subscription {
         return channel.equals(other.channel) && group.equals(other.group);
     }
 
+    /** Whether this member is of {@code group} on {@code channel}. */
+    public boolean is(String channel, String group) {
+        return this.channel.equals(channel) && this.group.equals(group);
+    }
+
     /** Declares the group, joins it and takes free partitions; fails when the broker is unreachable. */
     public synchronized void start() {
         join();

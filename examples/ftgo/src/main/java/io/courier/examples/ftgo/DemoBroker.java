@@ -65,11 +65,26 @@ final class DemoBroker implements AutoCloseable {
                 throw new IllegalArgumentException("--broker " + spec + " (expected: rabbitmq=HOST:PORT)");
             }
             RabbitConfig config = RabbitConfig.builder().host(address.substring(0, colon))
-                    .port(Integer.parseInt(address.substring(colon + 1))).build();
+                    .port(port(spec, address.substring(colon + 1))).build();
             return new DemoBroker(RabbitBroker.create(config), "RabbitMQ at " + address, null, null);
         }
         throw new IllegalArgumentException("--broker " + spec
                 + " (expected: kafka, kafka=HOST:PORT, rabbitmq=HOST:PORT or memory)");
+    }
+
+    /** The port of {@code spec}, which names it {@code text}; a clear error when it is not one. */
+    private static int port(String spec, String text) {
+        int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--broker " + spec + ": port \"" + text
+                    + "\" (expected: rabbitmq=HOST:PORT, the port a number from 1 to 65535)");
+        }
+        return port;
     }
 
     MessageBroker broker() {

@@ -38,6 +38,13 @@ class DemoCommandTest {
     }
 
     @Test
+    void aBrokerPortThatIsNotANumberNamesTheExpectedForm() throws Exception {
+        assertThat(run("--once", "--broker", "rabbitmq=127.0.0.1:x")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--broker rabbitmq=127.0.0.1:x: port \"x\" "
+                + "(expected: rabbitmq=HOST:PORT, the port a number from 1 to 65535)").doesNotContain("For input string");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() throws Exception {
         assertThat(run("--loud")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option: --loud");

@@ -1,0 +1,145 @@
+package io.courier.examples.ftgo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.discovery.ServiceInstance;
+import io.courier.discovery.backend.LocalDiscovery;
+import io.courier.test.Await;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./courier call}, {@code instances}, {@code publish} and {@code tail}, run through the
+ * launcher script as people run them, against the demo system on an embedded Kafka. The demo
+ * finds its services through static discovery; the test lists them in a local registry of its
+ * own, as instances that register themselves would be, for {@code call} and {@code instances}.
+ */
+class CliEndToEndTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Path LAUNCHER = Path.of("../../courier").toAbsolutePath().normalize();
+    private static final String NEW_ORDER = "{\"consumerId\":1,\"restaurant\":\"Ajanta\",\"items\":[{\"dish\":\"naan\","
+            + "\"quantity\":2,\"price\":{\"amount\":2.25,\"currency\":\"EUR\"}}]}";
+
+    @TempDir
+    static Path registry;
+
+    private static DemoBroker broker;
+    private static DemoSystem system;
+    private static LocalDiscovery local;
+    private static final java.util.concurrent.ScheduledExecutorService RENEWALS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+    @BeforeAll
+    static void startDemo() throws IOException {
+        broker = DemoBroker.open("kafka");
+        system = DemoSystem.start(0, broker.broker());
+        local = LocalDiscovery.builder().directory(registry).build();
+        for (String name : DemoSystem.SERVICES) {
+            String service = name.startsWith("consumer-") ? "consumer" : name;
+            ServiceInstance instance = ServiceInstance.of(service, name, List.of(system.uri(name)));
+            local.register(instance);
+            long every = local.renewInterval().toMillis();
+            // What a serving Courier does for its instances: renew the lease while it runs.
+            RENEWALS.scheduleWithFixedDelay(() -> local.renew(instance), every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stopDemo() {
+        RENEWALS.shutdownNow();
+        local.close();
+        system.close();
+        broker.close();
+    }
+
+    private static String kafka() {
+        return "kafka=" + broker.description().substring("Kafka embedded at ".length());
+    }
+
+    /** Starts {@code ./courier args...} with the test's class path (so the script builds nothing). */
+    private static Process start(Path out, Path err, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("COURIER_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return pb.start();
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run courier(String... args) throws Exception {
+        Path out = Files.createTempFile(registry, "out", ".txt");
+        Path err = Files.createTempFile(registry, "err", ".txt");
+        Process p = start(out, err, args);
+        assertThat(p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("./courier %s ends", String.join(" ", args)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void instancesListsTheDemosServicesWithHealth() throws Exception {
+        Run r = courier("instances", "consumer", "--dir", registry.toString());
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out()).contains("consumer-1", "consumer-2", "consumer-3", "UP", "live", system.uri("consumer-1").toString());
+    }
+
+    @Test
+    void callReachesTheDemoThroughDiscoveryWithResultsAndTypedErrors() throws Exception {
+        Run consumer = courier("call", "consumer", "get", "--http", "GET /consumers/1", "--dir", registry.toString());
+        assertThat(consumer.exit()).as("%s", consumer).isZero();
+        assertThat(consumer.out()).contains("\"id\" : 1");
+
+        Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders", "--dir", registry.toString());
+        assertThat(order.exit()).as("%s", order).isZero();
+        assertThat(order.out()).contains("\"restaurant\" : \"Ajanta\"");
+
+        Run missing = courier("call", "consumer", "get", "--http", "GET /consumers/404404", "--dir", registry.toString());
+        assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
+        assertThat(missing.err()).contains("NOT_FOUND (HTTP 404) from GET ");
+
+        Run kitchen = courier("call", "kitchen", "createTicket", "{\"oops\"", "--dir", registry.toString());
+        assertThat(kitchen.exit()).isEqualTo(2);
+        assertThat(kitchen.err()).contains("JSON: not JSON");
+    }
+
+    @Test
+    void tailFollowsTheDemosEventsAndPublishedMessages() throws Exception {
+        Path out = Files.createTempFile(registry, "tail", ".txt");
+        Path err = Files.createTempFile(registry, "tail-err", ".txt");
+        Process tail = start(out, err, "tail", "OrderCreated", "--broker", kafka(), "--count", "2");
+        try {
+            Await.until(PATIENCE, () -> "tail following: " + read(err), () -> read(err).contains("Following OrderCreated"));
+            Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders", "--dir", registry.toString());
+            assertThat(order.exit()).as("%s", order).isZero();
+            Await.until(PATIENCE, () -> "the order's event: " + read(out), () -> read(out).contains("--- #1 OrderCreated"));
+            Run published = courier("publish", "OrderCreated", "{\"by\":\"hand\"}", "--key", "k-1", "--header", "x-note=e2e",
+                    "--broker", kafka());
+            assertThat(published.exit()).as("%s", published).isZero();
+            assertThat(published.out()).contains("Confirmed by Kafka at ");
+            assertThat(tail.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("tail stops at --count").isTrue();
+            assertThat(tail.exitValue()).as("%s", read(err)).isZero();
+            assertThat(read(out)).contains("Ajanta", "--- #2 OrderCreated", "x-note: e2e", "\"by\" : \"hand\"");
+            assertThat(read(err)).contains("Deleted temporary group courier-tail-");
+        } finally {
+            tail.destroy();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
