@@ -23,17 +23,19 @@ import java.util.function.Supplier;
  * <p>Work handed to another thread takes the context with {@link #wrap(Runnable)}.
  */
 public final class CallContext {
-    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null);
+    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null, null);
     private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
 
     private final Deadline deadline;
     private final Metadata metadata;
     private final String caller;
+    private final String transport;
 
-    private CallContext(Deadline deadline, Metadata metadata, String caller) {
+    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
+        this.transport = transport;
     }
 
     /** The empty context: no deadline, no metadata, no caller. */
@@ -62,9 +64,23 @@ public final class CallContext {
         return Optional.ofNullable(caller);
     }
 
+    /**
+     * On the server, the name of the transport that carried the call in: {@code http} (REST),
+     * {@code grpc}, {@code broker} (a message) or {@code inproc}; empty on the client and where
+     * a transport does not say. For interceptors that label what they record, such as metrics.
+     */
+    public Optional<String> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
+    public CallContext withTransport(String transport) {
+        return new CallContext(deadline, metadata, caller, transport);
+    }
+
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller);
+        return new CallContext(deadline, metadata, caller, transport);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -77,12 +93,12 @@ public final class CallContext {
 
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
-        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller);
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller);
+        return new CallContext(deadline, metadata, caller, transport);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */
@@ -134,6 +150,7 @@ public final class CallContext {
 
     @Override
     public String toString() {
-        return "CallContext[deadline=" + deadline + ", caller=" + caller + ", metadata=" + metadata + "]";
+        return "CallContext[deadline=" + deadline + ", caller=" + caller
+                + (transport == null ? "" : ", transport=" + transport) + ", metadata=" + metadata + "]";
     }
 }

@@ -1,0 +1,16 @@
+/**
+ * Observability for Courier: {@link io.courier.observability.CourierMetrics} (Micrometer meters
+ * of every call, attempts and breakers), {@link io.courier.observability.ObservabilityRoutes}
+ * (the Prometheus scrape and health probes on the REST port).
+ */
+module io.courier.observability {
+    requires transitive io.courier.core;
+    requires transitive io.courier.resilience;
+    requires transitive micrometer.core;
+    requires transitive micrometer.registry.prometheus;
+    requires io.courier.http;
+    requires io.vertx.core;
+    requires org.slf4j;
+
+    exports io.courier.observability;
+}
