@@ -20,8 +20,7 @@ public final class AttemptCounter implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        CompletableFuture<Object> result = next.proceed(call);
-        result.whenComplete((v, f) -> Counter.builder("rpc.client.attempts")
+        return Outcomes.after(next.proceed(call), (v, f) -> Counter.builder("rpc.client.attempts")
                 .description("Attempts of client calls, retries and hedges included, per endpoint")
                 .tag("rpc.system", Outcomes.clientSystem(call))
                 .tag("rpc.service", call.service().name())
@@ -29,6 +28,5 @@ public final class AttemptCounter implements Interceptor {
                 .tag("server.address", String.valueOf(call.target()))
                 .tag("rpc.response.status_code", Outcomes.status(f, Status.UNKNOWN).name())
                 .register(registry).increment());
-        return result;
     }
 }

@@ -51,8 +51,7 @@ public final class MetricsInterceptor implements Interceptor {
             finish(meters, start, e);
             throw e;
         }
-        result.whenComplete((v, f) -> finish(meters, start, f));
-        return result;
+        return Outcomes.after(result, (v, f) -> finish(meters, start, f));
     }
 
     private void finish(CallMeters meters, long start, Throwable failure) {

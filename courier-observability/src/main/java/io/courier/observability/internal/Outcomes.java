@@ -7,6 +7,8 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -27,6 +29,32 @@ public final class Outcomes {
             return c.status();
         }
         return t instanceof CancellationException ? Status.CANCELLED : other;
+    }
+
+    /**
+     * A future that completes as {@code inner} does, once {@code action} has run: what is
+     * recorded is there before the caller or the transport sees the answer. Cancelling it
+     * cancels {@code inner}, so a caller that went away still stops the work.
+     */
+    public static CompletableFuture<Object> after(CompletableFuture<Object> inner, BiConsumer<Object, Throwable> action) {
+        CompletableFuture<Object> out = new CompletableFuture<>();
+        inner.whenComplete((v, f) -> {
+            try {
+                action.accept(v, f);
+            } finally {
+                if (f == null) {
+                    out.complete(v);
+                } else {
+                    out.completeExceptionally(f);
+                }
+            }
+        });
+        out.whenComplete((v, f) -> {
+            if (out.isCancelled()) {
+                inner.cancel(true);
+            }
+        });
+        return out;
     }
 
     /** The failure inside the wrappers futures add. */
