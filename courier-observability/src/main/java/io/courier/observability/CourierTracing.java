@@ -26,8 +26,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A handler's own calls and messages are children of its server span: the span is in the
- * handler's {@link CallContext}. Code of the handler that makes spans of its own takes the span
- * as parent with {@code tracing.context().makeCurrent()}. Thread-safe.
+ * handler's {@link CallContext}, and current ({@code Span.current()}) on the thread that runs
+ * the handler, so the handler's own spans are its children too. Thread-safe.
  */
 public final class CourierTracing {
     private static final String INSTRUMENTATION = "io.courier";

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class MetricsScrapeTest {
     private URI upUri;
     private URI downUri;
     private CourierMetrics metrics;
+    private final AtomicBoolean brokerUp = new AtomicBoolean(true);
 
     @BeforeEach
     void start() {
@@ -51,7 +53,7 @@ class MetricsScrapeTest {
         metrics.bind(breakers, "stock");
         shop = Courier.builder().name("shop").discovery(StaticDiscovery.of("stock", List.of(upUri, downUri)))
                 .transport(new HttpTransportFactory()).transport(new GrpcTransportFactory())
-                .transport(ObservabilityRoutes.builder().metrics(metrics).build())
+                .transport(ObservabilityRoutes.builder().metrics(metrics).readiness("broker", brokerUp::get).build())
                 .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor())
                 .build();
         Resilience resilience = Resilience.builder()
@@ -112,6 +114,12 @@ class MetricsScrapeTest {
     void healthProbesAnswerOnTheServicePort() throws Exception {
         assertThat(status("/health/live")).isEqualTo(200);
         assertThat(status("/health/ready")).isEqualTo(200);
+        brokerUp.set(false);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(shop.uri().resolve("/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo("not ready: broker\n");
+        assertThat(status("/health/live")).isEqualTo(200);
     }
 
     private static Courier courier(String name) {

@@ -75,7 +75,12 @@ public final class TracingInterceptor implements Interceptor {
         for (Map.Entry<String, String> e : carrier.entrySet()) {
             metadata = metadata.withOnly(e.getKey(), e.getValue());
         }
-        Call traced = call.withContext(call.context().withMetadata(metadata));
+        CallContext tracedContext = call.context().withMetadata(metadata);
+        if (server) {
+            // The handler's own thread (not this one) has the span current, for the handler's own spans.
+            tracedContext = tracedContext.withThreadScope(() -> context.makeCurrent()::close);
+        }
+        Call traced = call.withContext(tracedContext);
         CompletableFuture<Object> result;
         try (Scope ignored = context.makeCurrent()) {
             result = next.proceed(traced);
