@@ -14,9 +14,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Serves the scrape and the probes on the REST server of the same Courier; has no client side. */
 public final class RoutesTransport implements Transport, HttpRequestRouter {
+    private static final Logger log = LoggerFactory.getLogger(RoutesTransport.class);
     private static final String LIVE = "/health/live";
     private static final String READY = "/health/ready";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -83,9 +86,16 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
             ready(request);
         } else {
             // The scrape reads every meter: off the event loop.
-            request.response().setChunked(false);
             Thread.ofVirtual().name("courier-scrape").start(() -> {
-                String body = scrape.get();
+                String body;
+                try {
+                    body = scrape.get();
+                } catch (RuntimeException e) {
+                    log.warn("metrics scrape failed", e);
+                    request.response().setStatusCode(500).putHeader("content-type", "text/plain; charset=utf-8")
+                            .end("scrape failed: " + e + "\n");
+                    return;
+                }
                 request.response().putHeader("content-type", PROMETHEUS_TEXT).end(body);
             });
         }
