@@ -6,6 +6,8 @@ import io.courier.observability.internal.BreakerMeters;
 import io.courier.observability.internal.MetricsInterceptor;
 import io.courier.observability.internal.MetricsSettings;
 import io.courier.resilience.CircuitBreakers;
+import io.courier.resilience.RetryBudget;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,8 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code rpc.system} ({@code rest}, {@code grpc}, {@code message}, {@code inproc}),
  * {@code rpc.service}, {@code rpc.method} and, on the timer, {@code rpc.response.status_code}
  * (Courier's status name, {@code OK} for success). {@link #attemptInterceptor()} counts attempts
- * per endpoint ({@code rpc.client.attempts}) and {@link #bind(CircuitBreakers, String)} shows
- * breaker states and transitions. docs/observability.md lists every name.
+ * per endpoint ({@code rpc.client.attempts}), {@link #bind(CircuitBreakers, String)} shows
+ * breaker states and transitions and {@link #bind(RetryBudget, String)} a retry budget. docs/observability.md lists every name.
  *
  * <pre>{@code
  * CourierMetrics metrics = CourierMetrics.builder().build();        // a Prometheus registry
@@ -97,6 +99,29 @@ public final class CourierMetrics {
             throw new IllegalArgumentException("client: \"" + client + "\" (expected: a name)");
         }
         this.breakers.add(new BreakerMeters(registry, breakers, client));
+        return this;
+    }
+
+    /**
+     * Shows a client's {@link RetryBudget} (for instance {@code retry.budget()}), read when
+     * scraped: {@code courier.retry.budget.requests} and {@code courier.retry.budget.retries} (counted
+     * in its window now) and {@code courier.retry.budget.remaining} (retries it would still allow:
+     * ratio times requests plus the floor, minus retries taken), tagged {@code courier.client}.
+     */
+    public CourierMetrics bind(RetryBudget budget, String client) {
+        Objects.requireNonNull(budget, "budget");
+        if (Objects.requireNonNull(client, "client").isBlank()) {
+            throw new IllegalArgumentException("client: \"" + client + "\" (expected: a name)");
+        }
+        RetryBudget.Config c = budget.config();
+        double floor = c.minRetriesPerSecond() * (c.window().toNanos() / 1e9);
+        Gauge.builder("courier.retry.budget.requests", budget, RetryBudget::requests)
+                .description("Requests counted in the retry budget's window").tag("courier.client", client).register(registry);
+        Gauge.builder("courier.retry.budget.retries", budget, RetryBudget::retries)
+                .description("Retries taken in the retry budget's window").tag("courier.client", client).register(registry);
+        Gauge.builder("courier.retry.budget.remaining", budget,
+                        b -> Math.max(0, Math.floor(c.ratio() * b.requests() + floor) - b.retries()))
+                .description("Retries the budget would still allow now").tag("courier.client", client).register(registry);
         return this;
     }
 

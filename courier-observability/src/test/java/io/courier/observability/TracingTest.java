@@ -7,6 +7,7 @@ import io.courier.Courier;
 import io.courier.NotFoundException;
 import io.courier.grpc.GrpcTransportFactory;
 import io.courier.http.HttpTransportFactory;
+import io.courier.test.LogCapture;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -80,7 +81,10 @@ class TracingTest {
     @Test
     void aServerBugIsAnErrorOfBothSides() {
         Stock stock = courier.client(Stock.class).target(courier.uri()).build();
-        assertThat(catchThrowable(() -> stock.level("broken"))).isNotNull();
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(catchThrowable(() -> stock.level("broken"))).isNotNull();
+            assertThat(log.lines("ERROR")).singleElement().asString().contains("stock.level failed");
+        }
         assertThat(one(SpanKind.CLIENT).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         SpanData server = one(SpanKind.SERVER);
         assertThat(server.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
