@@ -15,6 +15,8 @@ module io.courier.observability {
     requires io.courier.http;
     requires io.vertx.core;
     requires org.slf4j;
+    // The age of handled messages is read from its MessageContext when it is there.
+    requires static io.courier.messaging;
 
     exports io.courier.observability;
 }

@@ -42,6 +42,9 @@ public final class MetricsInterceptor implements Interceptor {
                     settings));
         }
         CallMeters meters = m;
+        if (server && system.equals("message")) {
+            MessageAge.record(registry);
+        }
         long start = registry.config().clock().monotonicTime();
         meters.active.incrementAndGet();
         CompletableFuture<Object> result;
