@@ -96,6 +96,11 @@ public final class DemoSystem implements AutoCloseable {
         return start(firstPort, InMemoryBroker.create(), true, client, server);
     }
 
+    /** As {@link #start(int, MessageBroker)}, with interceptors as {@link #start(int, List, List)}. */
+    static DemoSystem start(int firstPort, MessageBroker broker, List<Interceptor> client, List<Interceptor> server) {
+        return start(firstPort, java.util.Objects.requireNonNull(broker, "broker"), false, client, server);
+    }
+
     private static DemoSystem start(int firstPort, MessageBroker broker, boolean ownsBroker) {
         return start(firstPort, broker, ownsBroker, List.of(), List.of());
     }

@@ -18,35 +18,39 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One REST request to the order service makes one trace: the REST call, the gRPC call to the
  * consumer service, the REST call to accounting, the command to the kitchen and its reply, the
  * scatter to the couriers, and the event handled in two subscriber groups, each span the child
- * of the span that caused it, across every hop.
+ * of the span that caused it, across every hop: on the in-memory broker and on an embedded Kafka,
+ * where the trace context crosses as record headers.
  */
 class TraceTest {
     private static final String ORDER = """
             {"consumerId":1,"restaurant":"Ajanta","items":[{"dish":"naan","quantity":2,\
             "price":{"amount":2.25,"currency":"EUR"}}]}""";
 
-    @Test
-    void oneRequestIsOneTraceAcrossRestGrpcAndMessages() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "kafka"})
+    void oneRequestIsOneTraceAcrossRestGrpcAndMessages(String brokerSpec) throws Exception {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build()) {
             CourierTracing tracing = CourierTracing.create(otel);
-            try (DemoSystem system = DemoSystem.start(0, List.of(tracing.clientInterceptor()),
-                    List.of(tracing.serverInterceptor()));
+            try (DemoBroker broker = DemoBroker.open(brokerSpec);
+                 DemoSystem system = DemoSystem.start(0, broker.broker(), List.of(tracing.clientInterceptor()),
+                         List.of(tracing.serverInterceptor()));
                  HttpClient http = HttpClient.newHttpClient()) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(system.orderService().resolve("/orders"))
                         .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ORDER)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 // Events and one-way commands are handled after the answer: wait for their spans.
-                Await.until(Duration.ofSeconds(10), "the handling of OrderCreated in two groups and of the notice",
+                Await.until(Duration.ofSeconds(60), "the handling of OrderCreated in two groups and of the notice",
                         () -> named(spans.getFinishedSpanItems(), SpanKind.CONSUMER, "/handle").size() == 2
                                 && named(spans.getFinishedSpanItems(), SpanKind.CONSUMER, "notification/send").size() == 1,
                         () -> describe(spans.getFinishedSpanItems()));
