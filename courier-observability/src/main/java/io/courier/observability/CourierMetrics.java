@@ -5,6 +5,7 @@ import io.courier.observability.internal.AttemptCounter;
 import io.courier.observability.internal.BreakerMeters;
 import io.courier.observability.internal.MetricsInterceptor;
 import io.courier.observability.internal.MetricsSettings;
+import io.courier.resilience.Bulkhead;
 import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.RetryBudget;
 import io.micrometer.core.instrument.Gauge;
@@ -122,6 +123,21 @@ public final class CourierMetrics {
         Gauge.builder("courier.retry.budget.remaining", budget,
                         b -> Math.max(0, Math.floor(c.ratio() * b.requests() + floor) - b.retries()))
                 .description("Retries the budget would still allow now").tag("courier.client", client).register(registry);
+        return this;
+    }
+
+    /**
+     * Shows a {@link Bulkhead}, read when scraped: {@code courier.bulkhead.in_flight} (calls it
+     * holds now) and {@code courier.bulkhead.limit} (its limit now, fixed or adaptive), tagged
+     * {@code courier.bulkhead} with its name. Its rejections are the calls and attempts that end
+     * {@code RESOURCE_EXHAUSTED}.
+     */
+    public CourierMetrics bind(Bulkhead bulkhead) {
+        Objects.requireNonNull(bulkhead, "bulkhead");
+        Gauge.builder("courier.bulkhead.in_flight", bulkhead, Bulkhead::inFlight).description("Calls a bulkhead holds now")
+                .tag("courier.bulkhead", bulkhead.name()).register(registry);
+        Gauge.builder("courier.bulkhead.limit", bulkhead, Bulkhead::limit).description("A bulkhead's limit now")
+                .tag("courier.bulkhead", bulkhead.name()).register(registry);
         return this;
     }
 
