@@ -8,10 +8,14 @@ import io.courier.NotFoundException;
 import io.courier.grpc.GrpcTransportFactory;
 import io.courier.http.HttpTransportFactory;
 import io.courier.test.LogCapture;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -22,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,29 @@ class TracingTest {
         SpanData server = one(SpanKind.SERVER);
         assertThat(server.getTraceId()).isEqualTo(traceId);
         assertThat(server.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+    }
+
+    @Test
+    void baggageGoesAlongAndIsCurrentInTheHandler() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        try (OpenTelemetrySdk withBaggage = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+                        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance()))).build()) {
+            CourierTracing tracing = CourierTracing.create(withBaggage);
+            try (Courier c = Courier.builder().name("baggage").transport(new HttpTransportFactory())
+                    .clientInterceptor(tracing.clientInterceptor()).serverInterceptor(tracing.serverInterceptor()).build()) {
+                c.serve(Stock.class, sku -> {
+                    seen.set(Baggage.current().getEntryValue("tenant"));
+                    return 1;
+                });
+                Stock stock = c.client(Stock.class).target(c.uri()).build();
+                try (Scope ignored = Baggage.builder().put("tenant", "acme").build().makeCurrent()) {
+                    stock.level("a");
+                }
+            }
+        }
+        assertThat(seen.get()).isEqualTo("acme");
     }
 
     private SpanData one(SpanKind kind) {

@@ -5,6 +5,7 @@ import io.courier.CallContext;
 import io.courier.Interceptor;
 import io.courier.Metadata;
 import io.courier.Status;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -58,8 +59,10 @@ public final class TracingInterceptor implements Interceptor {
         String system = server ? Outcomes.serverSystem(call) : Outcomes.clientSystem(call);
         boolean message = system.equals("message");
         SpanKind kind = server ? (message ? SpanKind.CONSUMER : SpanKind.SERVER) : (message ? SpanKind.PRODUCER : SpanKind.CLIENT);
+        // The parent context, not only its span: what the propagators carry besides (baggage) goes on.
+        Context parent = server ? extract(call.context().metadata()) : clientParent(call);
         Span span = tracer.spanBuilder(call.service().name() + "/" + call.method().name())
-                .setParent(server ? extract(call.context().metadata()) : clientParent(call))
+                .setParent(parent)
                 .setSpanKind(kind)
                 .setAttribute("rpc.system", system)
                 .setAttribute("rpc.service", call.service().name())
@@ -68,7 +71,7 @@ public final class TracingInterceptor implements Interceptor {
         if (!server && call.target() != null) {
             span.setAttribute("server.address", call.target().toString());
         }
-        Context context = Context.current().with(span);
+        Context context = parent.with(span);
         Map<String, String> carrier = new LinkedHashMap<>();
         propagator.inject(context, carrier, Map::put);
         Metadata metadata = call.context().metadata();
@@ -98,7 +101,11 @@ public final class TracingInterceptor implements Interceptor {
             return current;
         }
         Context fromCall = extract(call.context().metadata());
-        return Span.fromContext(fromCall).getSpanContext().isValid() ? fromCall : extract(CallContext.current().metadata());
+        Context found = Span.fromContext(fromCall).getSpanContext().isValid() ? fromCall
+                : extract(CallContext.current().metadata());
+        // Baggage the calling code made current goes along even without a span of its own.
+        Baggage baggage = Baggage.fromContext(current);
+        return baggage.isEmpty() ? found : found.with(baggage);
     }
 
     private Context extract(Metadata metadata) {
