@@ -23,17 +23,41 @@ import java.util.function.Supplier;
  * <p>Work handed to another thread takes the context with {@link #wrap(Runnable)}.
  */
 public final class CallContext {
-    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null);
+    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null, null, null);
     private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
 
     private final Deadline deadline;
     private final Metadata metadata;
     private final String caller;
+    private final String transport;
+    private final ThreadScope scope;
 
-    private CallContext(Deadline deadline, Metadata metadata, String caller) {
+    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
+        this.transport = transport;
+        this.scope = scope;
+    }
+
+    /**
+     * What a thread takes on while a context is current, beside the context itself: log MDC
+     * entries, a tracing library's current span. A server interceptor adds one with
+     * {@link #withThreadScope}; the thread that runs the handler (a virtual thread, not the
+     * interceptor's) enters it when the context becomes current there and leaves it after.
+     *
+     * <pre>{@code
+     * ThreadScope mdc = () -> {
+     *     MDC.put("method", name);
+     *     return () -> MDC.remove("method");
+     * };
+     * next.proceed(call.withContext(call.context().withThreadScope(mdc)));
+     * }</pre>
+     */
+    @FunctionalInterface
+    public interface ThreadScope {
+        /** Enters the scope on the calling thread; returns what leaves it, run on the same thread. */
+        Runnable enter();
     }
 
     /** The empty context: no deadline, no metadata, no caller. */
@@ -62,9 +86,51 @@ public final class CallContext {
         return Optional.ofNullable(caller);
     }
 
+    /**
+     * On the server, the name of the transport that carried the call in: {@code http} (REST),
+     * {@code grpc}, {@code broker} (a message) or {@code inproc}; empty on the client and where
+     * a transport does not say. For interceptors that label what they record, such as metrics.
+     */
+    public Optional<String> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
+    public CallContext withTransport(String transport) {
+        return new CallContext(deadline, metadata, caller, transport, scope);
+    }
+
+    /**
+     * A copy whose threads also enter {@code scope} while it is current ({@link ThreadScope}):
+     * after the scopes added before, and left before them. Client calls made from there start
+     * from a fresh context, so a scope does not travel downstream.
+     */
+    public CallContext withThreadScope(ThreadScope scope) {
+        Objects.requireNonNull(scope, "scope");
+        ThreadScope outer = this.scope;
+        ThreadScope both = outer == null ? scope : () -> {
+            Runnable leaveOuter = outer.enter();
+            Runnable leaveInner;
+            try {
+                leaveInner = scope.enter();
+            } catch (RuntimeException | Error e) {
+                leaveOuter.run();
+                throw e;
+            }
+            return () -> {
+                try {
+                    leaveInner.run();
+                } finally {
+                    leaveOuter.run();
+                }
+            };
+        };
+        return new CallContext(deadline, metadata, caller, transport, both);
+    }
+
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller);
+        return new CallContext(deadline, metadata, caller, transport, scope);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -77,22 +143,24 @@ public final class CallContext {
 
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
-        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller);
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller);
+        return new CallContext(deadline, metadata, caller, transport, scope);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */
     public void run(Runnable action) {
         CallContext previous = CURRENT.get();
         CURRENT.set(this);
+        Runnable leave = null;
         try {
+            leave = scope == null ? null : scope.enter();
             action.run();
         } finally {
-            restore(previous);
+            leave(leave, previous);
         }
     }
 
@@ -100,10 +168,12 @@ public final class CallContext {
     public <T> T supply(Supplier<T> action) {
         CallContext previous = CURRENT.get();
         CURRENT.set(this);
+        Runnable leave = null;
         try {
+            leave = scope == null ? null : scope.enter();
             return action.get();
         } finally {
-            restore(previous);
+            leave(leave, previous);
         }
     }
 
@@ -111,10 +181,12 @@ public final class CallContext {
     public <T> T call(Callable<T> action) throws Exception {
         CallContext previous = CURRENT.get();
         CURRENT.set(this);
+        Runnable leave = null;
         try {
+            leave = scope == null ? null : scope.enter();
             return action.call();
         } finally {
-            restore(previous);
+            leave(leave, previous);
         }
     }
 
@@ -122,6 +194,16 @@ public final class CallContext {
     public static Runnable wrap(Runnable action) {
         CallContext captured = current();
         return () -> captured.run(action);
+    }
+
+    private static void leave(Runnable leave, CallContext previous) {
+        try {
+            if (leave != null) {
+                leave.run();
+            }
+        } finally {
+            restore(previous);
+        }
     }
 
     private static void restore(CallContext previous) {
@@ -134,6 +216,7 @@ public final class CallContext {
 
     @Override
     public String toString() {
-        return "CallContext[deadline=" + deadline + ", caller=" + caller + ", metadata=" + metadata + "]";
+        return "CallContext[deadline=" + deadline + ", caller=" + caller
+                + (transport == null ? "" : ", transport=" + transport) + ", metadata=" + metadata + "]";
     }
 }

@@ -120,4 +120,31 @@ class CallContextTest {
         CallContext ctx = CallContext.empty().withDeadline(soon);
         assertThat(ctx.withEarlierDeadline(null)).isSameAs(ctx);
     }
+
+    @Test
+    void threadScopesAreEnteredInOrderOnTheRunningThreadAndLeftInReverse() throws Exception {
+        java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CallContext ctx = CallContext.empty()
+                .withThreadScope(() -> {
+                    log.add("enter outer on " + Thread.currentThread().getName());
+                    return () -> log.add("leave outer");
+                })
+                .withThreadScope(() -> {
+                    log.add("enter inner");
+                    return () -> log.add("leave inner");
+                })
+                .withMetadata(Metadata.of("k", "v")); // a copy keeps its scopes
+        Thread t = Thread.ofVirtual().name("handler").unstarted(() -> ctx.run(() -> log.add("run")));
+        t.start();
+        t.join();
+        assertThat(log).containsExactly("enter outer on handler", "enter inner", "run", "leave inner", "leave outer");
+
+        log.clear();
+        assertThatThrownBy(() -> ctx.supply(() -> {
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        assertThat(log).containsExactly("enter outer on " + Thread.currentThread().getName(), "enter inner",
+                "leave inner", "leave outer");
+        assertThat(CallContext.current()).isSameAs(CallContext.empty());
+    }
 }

@@ -118,7 +118,7 @@ final class InProcessTransport implements Transport, ClientTransport, ServerTran
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        var context = call.context().withMetadata(call.context().metadata());
+        var context = call.context().withTransport("inproc");
         CompletableFuture<Object> served = dispatcher.dispatch(call.service(), method, args, context);
         if (method.oneWay()) {
             return CompletableFuture.completedFuture(null);

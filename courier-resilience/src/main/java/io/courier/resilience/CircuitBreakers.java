@@ -101,9 +101,18 @@ public final class CircuitBreakers implements Interceptor {
         return Map.copyOf(breakers);
     }
 
-    /** Tells {@code listener} of every change of state of every breaker of this registry. */
-    void addListener(CircuitBreaker.Listener listener) {
-        listeners.add(listener);
+    /**
+     * Tells {@code listener} of every change of state of every breaker of this registry, those
+     * created later included; {@link CircuitBreaker.Transition#breaker()} is the endpoint's URI.
+     * For metrics and logs: the listener runs on the thread whose call caused the change, so it
+     * must be fast and must not block.
+     *
+     * <pre>{@code
+     * breakers.addListener(t -> log.warn("endpoint {}: {} -> {}", t.breaker(), t.from(), t.to()));
+     * }</pre>
+     */
+    public void addListener(CircuitBreaker.Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     private void publish(CircuitBreaker.Transition t) {

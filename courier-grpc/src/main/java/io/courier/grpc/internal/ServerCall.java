@@ -287,7 +287,7 @@ final class ServerCall {
             }
             metadata = metadata.with(name, h.getValue());
         }
-        CallContext context = CallContext.empty().withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
+        CallContext context = CallContext.empty().withTransport("grpc").withMetadata(metadata).withCaller(headers.get(WireHeaders.CALLER));
         String timeout = headers.get("grpc-timeout");
         if (timeout != null) {
             context = context.withDeadline(Deadline.after(WireHeaders.parseTimeout(timeout), ticker));

@@ -359,7 +359,7 @@ final class ServerExchange {
                 metadata.add(name, header.getValue());
             }
         }
-        CallContext context = CallContext.empty().withMetadata(metadata.build()).withCaller(headers.get(WireHeaders.CALLER));
+        CallContext context = CallContext.empty().withTransport("http").withMetadata(metadata.build()).withCaller(headers.get(WireHeaders.CALLER));
         String timeout = headers.get(WireHeaders.TIMEOUT);
         if (timeout != null) {
             try {

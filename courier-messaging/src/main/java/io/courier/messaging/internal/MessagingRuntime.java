@@ -207,7 +207,7 @@ public final class MessagingRuntime {
                 }
             }
         }
-        return CallContext.empty().withDeadline(m.deadline().orElse(null)).withMetadata(user.build())
+        return CallContext.empty().withTransport("broker").withDeadline(m.deadline().orElse(null)).withMetadata(user.build())
                 .withCaller(m.source().orElse(null));
     }
 

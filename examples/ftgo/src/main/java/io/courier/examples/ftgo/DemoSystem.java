@@ -1,6 +1,7 @@
 package io.courier.examples.ftgo;
 
 import io.courier.Courier;
+import io.courier.Interceptor;
 import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.backend.StaticDiscovery;
@@ -60,6 +61,8 @@ public final class DemoSystem implements AutoCloseable {
     private final Map<String, ConsumerServiceImpl> consumers = new LinkedHashMap<>();
     private final Map<URI, String> consumerEndpoints = new LinkedHashMap<>();
     private final int firstPort;
+    private final List<Interceptor> clientInterceptors = new ArrayList<>();
+    private final List<Interceptor> serverInterceptors = new ArrayList<>();
     private Attempts consumerAttempts;
     private CircuitBreakers consumerBreakers;
 
@@ -85,8 +88,28 @@ public final class DemoSystem implements AutoCloseable {
         return start(firstPort, java.util.Objects.requireNonNull(broker, "broker"), false);
     }
 
+    /**
+     * As {@link #start(int)}, with {@code client} and {@code server} interceptors (metrics,
+     * tracing) outermost in every service's {@link Courier} and {@link Messaging}.
+     */
+    static DemoSystem start(int firstPort, List<Interceptor> client, List<Interceptor> server) {
+        return start(firstPort, InMemoryBroker.create(), true, client, server);
+    }
+
+    /** As {@link #start(int, MessageBroker)}, with interceptors as {@link #start(int, List, List)}. */
+    static DemoSystem start(int firstPort, MessageBroker broker, List<Interceptor> client, List<Interceptor> server) {
+        return start(firstPort, java.util.Objects.requireNonNull(broker, "broker"), false, client, server);
+    }
+
     private static DemoSystem start(int firstPort, MessageBroker broker, boolean ownsBroker) {
+        return start(firstPort, broker, ownsBroker, List.of(), List.of());
+    }
+
+    private static DemoSystem start(int firstPort, MessageBroker broker, boolean ownsBroker, List<Interceptor> client,
+                                    List<Interceptor> server) {
         DemoSystem system = new DemoSystem(firstPort, broker, ownsBroker);
+        system.clientInterceptors.addAll(client);
+        system.serverInterceptors.addAll(server);
         try {
             system.startAll();
             return system;
@@ -157,14 +180,20 @@ public final class DemoSystem implements AutoCloseable {
 
     private Courier courier(String service, Discovery registry) {
         int port = firstPort == 0 ? 0 : firstPort + SERVICES.indexOf(service);
-        Courier c = Courier.builder().name(service + "-service").port(port).discovery(registry).build();
+        Courier.Builder b = Courier.builder().name(service + "-service").port(port).discovery(registry);
+        clientInterceptors.forEach(b::clientInterceptor);
+        serverInterceptors.forEach(b::serverInterceptor);
+        Courier c = b.build();
         couriers.put(service, c);
         return c;
     }
 
     private Messaging messaging(String name) {
         // JSON on the broker too, whatever else is on the class path: messages stay readable.
-        Messaging m = Messaging.builder().name(name).broker(broker).codec(JsonCodec.create()).build();
+        Messaging.Builder b = Messaging.builder().name(name).broker(broker).codec(JsonCodec.create());
+        clientInterceptors.forEach(b::clientInterceptor);
+        serverInterceptors.forEach(b::serverInterceptor);
+        Messaging m = b.build();
         messagings.add(m);
         return m;
     }

@@ -1,0 +1,54 @@
+package io.courier.observability.internal;
+
+import io.courier.Status;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The meters of one method on one side and transport: a timer per status (registered on its
+ * first call) and the calls in flight. Found once per call through a map, so a call costs a
+ * lookup, not a registry search.
+ */
+final class CallMeters {
+    final AtomicInteger active = new AtomicInteger();
+    private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(Status.values().length);
+    private final MeterRegistry registry;
+    private final String name;
+    private final Tags tags;
+    private final MetricsSettings settings;
+
+    CallMeters(MeterRegistry registry, String side, Tags tags, MetricsSettings settings) {
+        this.registry = registry;
+        this.name = "rpc." + side + ".duration";
+        this.tags = tags;
+        this.settings = settings;
+        Gauge.builder("rpc." + side + ".active_requests", active, AtomicInteger::get)
+                .description("Calls in flight").tags(tags).register(registry);
+    }
+
+    Timer timer(Status status) {
+        Timer t = timers.get(status.ordinal());
+        if (t == null) {
+            t = register(status); // the registry returns the same timer to racing threads
+            timers.set(status.ordinal(), t);
+        }
+        return t;
+    }
+
+    private Timer register(Status status) {
+        Timer.Builder b = Timer.builder(name).description("Duration of calls, by the status they ended with")
+                .tags(tags).tag("rpc.response.status_code", status.name())
+                .publishPercentileHistogram(settings.histogram());
+        if (settings.percentiles().length > 0) {
+            b.publishPercentiles(settings.percentiles());
+        }
+        if (settings.slos().length > 0) {
+            b.serviceLevelObjectives(settings.slos());
+        }
+        return b.register(registry);
+    }
+}

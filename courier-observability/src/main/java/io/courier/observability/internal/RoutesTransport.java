@@ -1,0 +1,132 @@
+package io.courier.observability.internal;
+
+import io.courier.http.HttpRequestRouter;
+import io.courier.http.HttpTransportFactory;
+import io.courier.spi.ClientTransport;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.Transport;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves the scrape and the probes on the REST server of the same Courier; has no client side. */
+public final class RoutesTransport implements Transport, HttpRequestRouter {
+    private static final Logger log = LoggerFactory.getLogger(RoutesTransport.class);
+    private static final String LIVE = "/health/live";
+    private static final String READY = "/health/ready";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Supplier<String> scrape;
+    private final String metricsPath;
+    private final boolean health;
+    private final Map<String, BooleanSupplier> readiness;
+    private volatile ServerTransport rest;
+
+    public RoutesTransport(Supplier<String> scrape, String metricsPath, boolean health, Map<String, BooleanSupplier> readiness) {
+        this.scrape = metricsPath == null ? null : scrape;
+        this.metricsPath = metricsPath;
+        this.health = health;
+        this.readiness = readiness;
+    }
+
+    @Override
+    public String name() {
+        return "observability-routes";
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of();
+    }
+
+    @Override
+    public ClientTransport client() {
+        throw new UnsupportedOperationException("observability-routes calls nothing (it has no URI scheme)");
+    }
+
+    @Override
+    public Optional<ServerTransport> server() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void peers(List<Transport> transports) {
+        for (Transport t : transports) {
+            HttpTransportFactory.attach(t, this).ifPresent(s -> rest = s);
+        }
+        if (rest == null) {
+            throw new IllegalStateException("observability-routes: no courier-http transport to serve on (expected:"
+                    + " Courier.builder().transport(new HttpTransportFactory()) as well)");
+        }
+    }
+
+    @Override
+    public boolean accepts(HttpServerRequest request) {
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            return false;
+        }
+        String path = request.path();
+        return (scrape != null && path.equals(metricsPath)) || (health && (path.equals(LIVE) || path.equals(READY)));
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        String path = request.path();
+        if (path.equals(LIVE)) {
+            request.response().putHeader("content-type", "text/plain; charset=utf-8").end("live\n");
+        } else if (path.equals(READY)) {
+            ready(request);
+        } else {
+            // The scrape reads every meter: off the event loop.
+            Thread.ofVirtual().name("courier-scrape").start(() -> {
+                String body;
+                try {
+                    body = scrape.get();
+                } catch (RuntimeException e) {
+                    log.warn("metrics scrape failed", e);
+                    request.response().setStatusCode(500).putHeader("content-type", "text/plain; charset=utf-8")
+                            .end("scrape failed: " + e + "\n");
+                    return;
+                }
+                request.response().putHeader("content-type", PROMETHEUS_TEXT).end(body);
+            });
+        }
+    }
+
+    private void ready(HttpServerRequest request) {
+        Set<String> failing = new TreeSet<>();
+        ServerTransport server = rest;
+        if (server == null || server.localAddress() == null) {
+            failing.add("rest-server");
+        }
+        readiness.forEach((name, check) -> {
+            boolean ok;
+            try {
+                ok = check.getAsBoolean();
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            if (!ok) {
+                failing.add(name);
+            }
+        });
+        var response = request.response().putHeader("content-type", "text/plain; charset=utf-8");
+        if (failing.isEmpty()) {
+            response.end("ready\n");
+        } else {
+            response.setStatusCode(503).end("not ready: " + String.join(", ", failing) + "\n");
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}
