@@ -41,6 +41,7 @@ final class HttpServerTransport implements ServerTransport {
     private final Vertx vertx;
     private final TransportContext context;
     private final Executor offload;
+    private final CrossOrigin crossOrigin;
     private final Object lock = new Object();
     private volatile RouteTable routes = RouteTable.EMPTY;
     private final List<HttpRequestRouter> routers = new CopyOnWriteArrayList<>();
@@ -49,10 +50,11 @@ final class HttpServerTransport implements ServerTransport {
     private ServerDispatcher dispatcher;
     private InetSocketAddress address;
 
-    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload) {
+    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload, ServerSettings settings) {
         this.vertx = vertx;
         this.context = context;
         this.offload = offload;
+        this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
     }
 
     @Override
@@ -149,6 +151,9 @@ final class HttpServerTransport implements ServerTransport {
     }
 
     private void handle(HttpServerRequest request) {
+        if (crossOrigin != null && crossOrigin.answered(request)) {
+            return;
+        }
         for (HttpRequestRouter r : routers) {
             if (r.accepts(request)) {
                 r.handle(request);

@@ -305,7 +305,7 @@ final class ServerExchange {
         } else {
             response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
             if (transport.codecs().mediaTypes().size() > 1) {
-                response.putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
+                response.headers().add(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
             }
             response.end(Buffer.buffer(bytes));
         }
