@@ -79,6 +79,7 @@ public final class HttpTransportFactory implements TransportFactory {
     /** Builds an {@link HttpTransportFactory}; not thread-safe. */
     public static final class Builder {
         private Cors cors;
+        private boolean compression = true;
 
         private Builder() {
         }
@@ -89,9 +90,18 @@ public final class HttpTransportFactory implements TransportFactory {
             return this;
         }
 
+        /**
+         * Whether the server gzips (or deflates) response bodies over 1 KiB for clients whose
+         * {@code Accept-Encoding} asks for it (default true).
+         */
+        public Builder compression(boolean compression) {
+            this.compression = compression;
+            return this;
+        }
+
         /** The factory. */
         public HttpTransportFactory build() {
-            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors)));
+            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression));
         }
     }
 }

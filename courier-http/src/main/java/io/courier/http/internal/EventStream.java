@@ -95,7 +95,9 @@ final class EventStream {
                 if (!cancelled && !response.closed()) {
                     response.setStatusCode(200).setChunked(true)
                             .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
-                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                            // Each event goes out as written, not held in a deflater's window.
+                            .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
                     response.writeHead();
                 }
             });

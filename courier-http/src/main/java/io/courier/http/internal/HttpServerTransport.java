@@ -42,6 +42,7 @@ final class HttpServerTransport implements ServerTransport {
     private final TransportContext context;
     private final Executor offload;
     private final CrossOrigin crossOrigin;
+    private final boolean compression;
     private final Object lock = new Object();
     private volatile RouteTable routes = RouteTable.EMPTY;
     private final List<HttpRequestRouter> routers = new CopyOnWriteArrayList<>();
@@ -55,6 +56,7 @@ final class HttpServerTransport implements ServerTransport {
         this.context = context;
         this.offload = offload;
         this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
+        this.compression = settings.compression();
     }
 
     @Override
@@ -71,7 +73,8 @@ final class HttpServerTransport implements ServerTransport {
                     .setHttp2ClearTextEnabled(true)
                     .setMaxHeaderSize(maxHeaders)
                     .setTcpNoDelay(true)
-                    .setCompressionSupported(false)
+                    .setCompressionSupported(compression)
+                    .setCompressionContentSizeThreshold(ServerSettings.COMPRESS_ABOVE)
                     .setInitialSettings(new Http2Settings()
                             .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                             .setMaxHeaderListSize(maxHeaders));
