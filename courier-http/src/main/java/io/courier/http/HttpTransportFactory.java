@@ -80,6 +80,7 @@ public final class HttpTransportFactory implements TransportFactory {
     public static final class Builder {
         private Cors cors;
         private boolean compression = true;
+        private boolean openApi = true;
 
         private Builder() {
         }
@@ -99,9 +100,18 @@ public final class HttpTransportFactory implements TransportFactory {
             return this;
         }
 
+        /**
+         * Whether the server describes its contracts in OpenAPI 3.1 at {@code /openapi.json} and
+         * {@code /openapi.yaml} (default true; a contract route of the same path wins).
+         */
+        public Builder openApi(boolean openApi) {
+            this.openApi = openApi;
+            return this;
+        }
+
         /** The factory. */
         public HttpTransportFactory build() {
-            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression));
+            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi));
         }
     }
 }

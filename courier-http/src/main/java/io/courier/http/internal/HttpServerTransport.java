@@ -43,6 +43,8 @@ final class HttpServerTransport implements ServerTransport {
     private final Executor offload;
     private final CrossOrigin crossOrigin;
     private final boolean compression;
+    /** The OpenAPI description at /openapi.json and /openapi.yaml; null when turned off. */
+    private final OpenApiEndpoint openApi;
     private final Object lock = new Object();
     private volatile RouteTable routes = RouteTable.EMPTY;
     private final List<HttpRequestRouter> routers = new CopyOnWriteArrayList<>();
@@ -57,6 +59,7 @@ final class HttpServerTransport implements ServerTransport {
         this.offload = offload;
         this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
         this.compression = settings.compression();
+        this.openApi = settings.openApi() ? new OpenApiEndpoint(context) : null;
     }
 
     @Override
@@ -104,6 +107,9 @@ final class HttpServerTransport implements ServerTransport {
     public void register(ServiceDescriptor service) {
         synchronized (lock) {
             routes = routes.with(service);
+            if (openApi != null) {
+                openApi.register(service);
+            }
         }
     }
 
@@ -155,6 +161,11 @@ final class HttpServerTransport implements ServerTransport {
 
     private void handle(HttpServerRequest request) {
         if (crossOrigin != null && crossOrigin.answered(request)) {
+            return;
+        }
+        if (openApi != null && OpenApiEndpoint.asks(request)
+                && !routes.match(request.method(), request.path()).found()) {
+            openApi.answer(request);
             return;
         }
         for (HttpRequestRouter r : routers) {
