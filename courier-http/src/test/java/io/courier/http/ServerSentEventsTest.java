@@ -181,6 +181,51 @@ class ServerSentEventsTest {
     }
 
     @Test
+    void anHttp2ClientThatResetsTheStreamCancelsTheProducer() throws Exception {
+        endlessClosed = new CountDownLatch(1);
+        try (HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            HttpResponse<InputStream> response = h2.send(HttpRequest.newBuilder(server.uri().resolve("/endless?pad=16"))
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+            String first = reader.readLine();
+
+            reader.close();
+
+            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(first).startsWith("data: {\"n\":");
+            assertThat(endlessClosed.await(10, TimeUnit.SECONDS)).as("the implementation's stream was closed").isTrue();
+        }
+    }
+
+    @Test
+    void aDeadlineThatPassesMidStreamEndsItWithAnErrorEvent() throws Exception {
+        endlessClosed = new CountDownLatch(1);
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(server.uri().resolve("/endless?pad=16"))
+                .header("courier-timeout", "300m").build(), HttpResponse.BodyHandlers.ofInputStream());
+
+        // A client that reads everything: only the deadline ends the stream. The last lines are kept.
+        java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+        String first;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            first = reader.readLine();
+            for (String line = first; line != null; line = reader.readLine()) {
+                if (last.size() == 3) {
+                    last.removeFirst();
+                }
+                last.addLast(line);
+            }
+        }
+        List<String> lines = List.copyOf(last);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(first).startsWith("data: {\"n\":");
+        assertThat(lines.get(0)).isEqualTo("event: error");
+        assertThat(lines.get(1)).contains("\"code\":\"DEADLINE_EXCEEDED\"",
+                "feed.endless: deadline exceeded while streaming");
+        assertThat(endlessClosed.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aClientThatDoesNotReadHoldsTheProducerBack() throws Exception {
         endlessClosed = new CountDownLatch(1);
         long start = produced.get();
