@@ -6,6 +6,9 @@
 module io.courier.http {
     requires transitive io.courier.core;
     requires io.courier.json;
+    // The OpenAPI description, written as JSON and YAML.
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
     // Transitive: HttpRequestRouter hands over Vert.x requests.
     requires transitive io.vertx.core;
     // Only to tell which of Netty's decoding failures refused a request (431 or 414).

@@ -1,6 +1,7 @@
 package io.courier.http;
 
 import io.courier.http.internal.HttpTransport;
+import io.courier.http.internal.ServerSettings;
 import io.courier.spi.ServerTransport;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,11 +28,28 @@ import io.courier.spi.TransportFactory;
  *
  * <p>Each {@code Courier} gets its own transport, with its own Vert.x instance (event loops,
  * one server, one HTTP/1.1 and one HTTP/2 connection pool), closed with the {@code Courier}.
- * Thread-safe and stateless; the public constructor is for {@link java.util.ServiceLoader}.
+ * Thread-safe and immutable; the public constructor is for {@link java.util.ServiceLoader}, {@link #builder()}
+ * configures (CORS: {@link Cors}).
  */
 public final class HttpTransportFactory implements TransportFactory {
     /** The name of this transport. */
     public static final String NAME = "http";
+
+    private final ServerSettings settings;
+
+    /** The default configuration (no CORS); what {@link java.util.ServiceLoader} creates. */
+    public HttpTransportFactory() {
+        this(ServerSettings.DEFAULT);
+    }
+
+    private HttpTransportFactory(ServerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
 
     @Override
     public String name() {
@@ -40,7 +58,7 @@ public final class HttpTransportFactory implements TransportFactory {
 
     @Override
     public Transport create(TransportContext context) {
-        return new HttpTransport(context);
+        return new HttpTransport(context, settings);
     }
 
     /**
@@ -56,5 +74,44 @@ public final class HttpTransportFactory implements TransportFactory {
             return http.server();
         }
         return Optional.empty();
+    }
+
+    /** Builds an {@link HttpTransportFactory}; not thread-safe. */
+    public static final class Builder {
+        private Cors cors;
+        private boolean compression = true;
+        private boolean openApi = true;
+
+        private Builder() {
+        }
+
+        /** The cross-origin policy of the server, for REST and for gRPC-Web on its port (default: none). */
+        public Builder cors(Cors cors) {
+            this.cors = Objects.requireNonNull(cors, "cors");
+            return this;
+        }
+
+        /**
+         * Whether the server gzips (or deflates) response bodies over 1 KiB for clients whose
+         * {@code Accept-Encoding} asks for it (default true).
+         */
+        public Builder compression(boolean compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /**
+         * Whether the server describes its contracts in OpenAPI 3.1 at {@code /openapi.json} and
+         * {@code /openapi.yaml} (default true; a contract route of the same path wins).
+         */
+        public Builder openApi(boolean openApi) {
+            this.openApi = openApi;
+            return this;
+        }
+
+        /** The factory. */
+        public HttpTransportFactory build() {
+            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi));
+        }
     }
 }

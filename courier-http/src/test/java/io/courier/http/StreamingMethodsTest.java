@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * REST does not carry streams: a contract with streaming methods is served for its other
- * methods, a request to a streaming one is answered 501 naming it and gRPC, and a REST client
- * calling one fails at once without sending anything.
+ * REST carries a stream of responses as Server-Sent Events (see {@code ServerSentEventsTest}) and
+ * no stream of requests: a contract with such methods is served for its other methods, a request
+ * to one is answered 501 naming it and gRPC, and a REST client calling any streaming method
+ * fails at once without sending anything.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamingMethodsTest {
@@ -47,6 +48,7 @@ class StreamingMethodsTest {
         Stream<Tick> doubled(Stream<Tick> ticks);
     }
 
+    /** Runs of the methods streaming their requests, which REST never reaches. */
     private final AtomicInteger streamsRun = new AtomicInteger();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Courier server;
@@ -62,7 +64,6 @@ class StreamingMethodsTest {
 
             @Override
             public Stream<Tick> count(Tick upTo) {
-                streamsRun.incrementAndGet();
                 return Stream.of(upTo);
             }
 
@@ -105,20 +106,27 @@ class StreamingMethodsTest {
     }
 
     @Test
-    void aRestCallToAStreamingMethodIs501NamingItAndGrpc() throws Exception {
-        HttpResponse<String> count = restCall("count");
+    void aRestCallToAMethodStreamingItsRequestsIs501NamingItAndGrpc() throws Exception {
         HttpResponse<String> sum = restCall("sum");
         HttpResponse<String> doubled = restCall("doubled");
 
-        for (HttpResponse<String> r : java.util.List.of(count, sum, doubled)) {
+        for (HttpResponse<String> r : java.util.List.of(sum, doubled)) {
             assertThat(r.statusCode()).isEqualTo(501);
             assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
             assertThat(r.body()).contains("\"code\":\"UNIMPLEMENTED\"", "which REST does not carry", "over gRPC");
         }
-        assertThat(count.body()).contains("ticks.count streams its responses");
         assertThat(sum.body()).contains("ticks.sum streams its requests");
         assertThat(doubled.body()).contains("ticks.doubled streams its requests and responses");
         assertThat(streamsRun).as("no streaming implementation ran").hasValue(0);
+    }
+
+    @Test
+    void aMethodStreamingItsResponsesAnswersEvents() throws Exception {
+        HttpResponse<String> count = restCall("count");
+
+        assertThat(count.statusCode()).isEqualTo(200);
+        assertThat(count.headers().firstValue("content-type")).hasValue("text/event-stream");
+        assertThat(count.body()).isEqualTo("data: {\"n\":1}\n\n");
     }
 
     @Test
@@ -130,7 +138,7 @@ class StreamingMethodsTest {
         Throwable sum = catchThrowable(() -> ticks.sum(Stream.generate(() -> new Tick(pulled.incrementAndGet())).limit(5)));
 
         assertThat(count).isInstanceOf(UnimplementedException.class)
-                .hasMessageContaining("ticks.count streams its responses, which REST does not carry (expected: call it over gRPC");
+                .hasMessageContaining("ticks.count streams its responses, which the REST client does not read (expected: call it over gRPC");
         assertThat(sum).isInstanceOf(UnimplementedException.class).hasMessageContaining("ticks.sum streams its requests");
         assertThat(pulled).as("the request stream was not read").hasValue(0);
         assertThat(streamsRun).hasValue(0);

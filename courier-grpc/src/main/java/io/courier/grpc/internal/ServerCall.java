@@ -94,6 +94,11 @@ final class ServerCall {
             return;
         }
         String encoding = request.headers().get("grpc-encoding");
+        if ("gzip".equals(encoding) && acceptsGzip(request.headers().get("grpc-accept-encoding"))) {
+            // A client that compresses its messages gets compressed answers; others (most send
+            // grpc-accept-encoding: gzip by default) are not made to pay for inflating small ones.
+            response.encoding("gzip");
+        }
         // The peer reset the stream or closed the connection: the stream is gone, so the call
         // stops without writing to it (a reset of a reset stream fails inside Vert.x).
         request.errorHandler(error -> peerGone());
@@ -276,6 +281,18 @@ final class ServerCall {
         if (timer != null) {
             timer.cancel();
         }
+    }
+
+    private static boolean acceptsGzip(String accepted) {
+        if (accepted == null) {
+            return false;
+        }
+        for (String e : accepted.split(",")) {
+            if (e.trim().equalsIgnoreCase("gzip")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static CallContext context(MultiMap headers, Ticker ticker) {

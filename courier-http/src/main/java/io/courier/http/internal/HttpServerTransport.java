@@ -41,6 +41,10 @@ final class HttpServerTransport implements ServerTransport {
     private final Vertx vertx;
     private final TransportContext context;
     private final Executor offload;
+    private final CrossOrigin crossOrigin;
+    private final boolean compression;
+    /** The OpenAPI description at /openapi.json and /openapi.yaml; null when turned off. */
+    private final OpenApiEndpoint openApi;
     private final Object lock = new Object();
     private volatile RouteTable routes = RouteTable.EMPTY;
     private final List<HttpRequestRouter> routers = new CopyOnWriteArrayList<>();
@@ -49,10 +53,13 @@ final class HttpServerTransport implements ServerTransport {
     private ServerDispatcher dispatcher;
     private InetSocketAddress address;
 
-    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload) {
+    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload, ServerSettings settings) {
         this.vertx = vertx;
         this.context = context;
         this.offload = offload;
+        this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
+        this.compression = settings.compression();
+        this.openApi = settings.openApi() ? new OpenApiEndpoint(context) : null;
     }
 
     @Override
@@ -69,7 +76,8 @@ final class HttpServerTransport implements ServerTransport {
                     .setHttp2ClearTextEnabled(true)
                     .setMaxHeaderSize(maxHeaders)
                     .setTcpNoDelay(true)
-                    .setCompressionSupported(false)
+                    .setCompressionSupported(compression)
+                    .setCompressionContentSizeThreshold(ServerSettings.COMPRESS_ABOVE)
                     .setInitialSettings(new Http2Settings()
                             .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                             .setMaxHeaderListSize(maxHeaders));
@@ -99,6 +107,9 @@ final class HttpServerTransport implements ServerTransport {
     public void register(ServiceDescriptor service) {
         synchronized (lock) {
             routes = routes.with(service);
+            if (openApi != null) {
+                openApi.register(service);
+            }
         }
     }
 
@@ -149,6 +160,14 @@ final class HttpServerTransport implements ServerTransport {
     }
 
     private void handle(HttpServerRequest request) {
+        if (crossOrigin != null && crossOrigin.answered(request)) {
+            return;
+        }
+        if (openApi != null && OpenApiEndpoint.asks(request)
+                && !routes.match(request.method(), request.path()).found()) {
+            openApi.answer(request);
+            return;
+        }
         for (HttpRequestRouter r : routers) {
             if (r.accepts(request)) {
                 r.handle(request);

@@ -28,10 +28,10 @@ public final class HttpTransport implements Transport {
     private final HttpServerTransport server;
     private final HttpClientTransport client;
 
-    public HttpTransport(TransportContext context) {
+    public HttpTransport(TransportContext context, ServerSettings settings) {
         this.vertx = SharedVertx.of(context);
         this.offload = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-http-codec-", 0).factory());
-        this.server = new HttpServerTransport(vertx, context, offload);
+        this.server = new HttpServerTransport(vertx, context, offload, settings);
         this.client = new HttpClientTransport(vertx, context, offload);
     }
 

@@ -18,10 +18,12 @@ final class Route {
     final ParameterDescriptor[] parameters;
     final ParameterDescriptor body;
     /**
-     * Whether the method streams (a {@code Stream} parameter or result): REST does not carry it,
-     * so its route is kept only to answer 501 with what to do instead.
+     * Whether the method streams (a {@code Stream} parameter or result): REST carries only a
+     * stream of responses (as {@link #events}); the route of any other is kept to answer 501.
      */
     final boolean streaming;
+    /** Whether the method streams its responses only: they are sent as Server-Sent Events. */
+    final boolean events;
     /** Whether the answer has no body: void results and one-way calls. */
     final boolean noContent;
 
@@ -34,15 +36,20 @@ final class Route {
         this.body = method.body().orElse(null);
         this.noContent = method.returnsVoid() || method.oneWay();
         this.streaming = method.streaming() != MethodDescriptor.Streaming.NONE;
+        this.events = method.streaming() == MethodDescriptor.Streaming.SERVER;
     }
 
-    /** Why REST refuses a streaming method, and what to use: for the server's 501 and the client's error. */
+    /**
+     * Why REST refuses a streaming method, and what to use: for the server's 501 and the client's
+     * error. A server-streaming method is served as Server-Sent Events, which the REST client does not read.
+     */
     static String streamingRefusal(MethodDescriptor method) {
-        String what = switch (method.streaming()) {
-            case SERVER -> "its responses";
-            case CLIENT -> "its requests";
-            default -> "its requests and responses";
-        };
+        if (method.streaming() == MethodDescriptor.Streaming.SERVER) {
+            return method.fullName() + " streams its responses, which the REST client does not read (expected: call it"
+                    + " over gRPC, a grpc:// target with courier-grpc on both sides, or read its Server-Sent Events"
+                    + " with an HTTP client)";
+        }
+        String what = method.streaming() == MethodDescriptor.Streaming.CLIENT ? "its requests" : "its requests and responses";
         return method.fullName() + " streams " + what + ", which REST does not carry (expected: call it over gRPC,"
                 + " a grpc:// target with courier-grpc on both sides)";
     }

@@ -69,6 +69,8 @@ final class ServerExchange {
     private volatile CompletableFuture<Object> result;
     /** The peer reset the stream or closed the connection before the answer: nothing more is written. */
     private volatile boolean gone;
+    /** The events of a server-streaming method once they flow. */
+    private volatile EventStream events;
 
     ServerExchange(HttpServerRequest request, RouteTable routes, ServerDispatcher dispatcher, TransportContext transport,
                    Executor offload, boolean stopping) {
@@ -113,12 +115,20 @@ final class ServerExchange {
             return;
         }
         route = match.route();
-        if (route.streaming) {
+        Codecs codecs = transport.codecs();
+        if (route.events) {
+            String accept = request.getHeader(HttpHeaders.ACCEPT);
+            if (!EventStream.accepted(accept)) {
+                refuse(406, new InvalidArgumentException("accept: \"" + abbreviate(accept) + "\" (expected: "
+                        + EventStream.MEDIA_TYPE + ", or */*: " + route.method.fullName() + " streams its responses)"),
+                        null, false);
+                return;
+            }
+            responseCodec = codecs.forContentType("application/json").orElse(PROBLEMS);
+        } else if (route.streaming) {
             refuse(501, new UnimplementedException(Route.streamingRefusal(route.method)), null, false);
             return;
-        }
-        Codecs codecs = transport.codecs();
-        if (!route.noContent) {
+        } else if (!route.noContent) {
             String accept = request.getHeader(HttpHeaders.ACCEPT);
             responseCodec = codecs.negotiate(accept).orElse(null);
             if (responseCodec == null) {
@@ -240,6 +250,10 @@ final class ServerExchange {
         }
         gone = true;
         abandoned = true;
+        EventStream e = events;
+        if (e != null) {
+            e.cancel();
+        }
         CompletableFuture<Object> r = result;
         if (r != null && r.cancel(true)) {
             log.debug("{} {}: the client went away ({}); call cancelled", request.method(), request.path(),
@@ -252,6 +266,15 @@ final class ServerExchange {
         if (failure != null) {
             CourierException error = Errors.fromServer(failure, route.method);
             onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            return;
+        }
+        if (route.events) {
+            EventStream stream = new EventStream(loop, request.response(), route.method, responseCodec);
+            events = stream;
+            if (gone) {
+                stream.cancel();
+            }
+            offload.execute(() -> stream.run((java.util.stream.Stream<?>) value, callContext, transport.clock()));
             return;
         }
         if (route.noContent) {
@@ -282,7 +305,7 @@ final class ServerExchange {
         } else {
             response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
             if (transport.codecs().mediaTypes().size() > 1) {
-                response.putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
+                response.headers().add(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
             }
             response.end(Buffer.buffer(bytes));
         }
@@ -314,7 +337,7 @@ final class ServerExchange {
         if (response.ended() || response.closed()) {
             return;
         }
-        byte[] bytes = PROBLEMS.encode(Problem.of(error, httpStatus), Problem.class);
+        byte[] bytes = problem(error, httpStatus);
         response.setStatusCode(httpStatus).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (allow != null) {
             response.putHeader(HttpHeaders.ALLOW, allow);
@@ -324,6 +347,11 @@ final class ServerExchange {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
         response.end(Buffer.buffer(bytes));
+    }
+
+    /** The problem body of {@code error}. */
+    static byte[] problem(CourierException error, int httpStatus) {
+        return PROBLEMS.encode(Problem.of(error, httpStatus), Problem.class);
     }
 
     private Object[] bind(Map<String, String> variables) {
