@@ -43,6 +43,12 @@ public final class EventClient {
 
     /** Publishes {@code event} to {@code channel}; returns its id once the broker has it. */
     public String publish(String channel, Object event, String partitionKey) {
+        if (interceptors.isEmpty()) {
+            // Sent on this thread: a broker's own refusal (an outbox without a transaction) stays as thrown.
+            String id = UUID.randomUUID().toString();
+            rt.send(event(channel, event, partitionKey, id, context()));
+            return id;
+        }
         try {
             return publishAsync(channel, event, partitionKey).join();
         } catch (CompletionException e) {
