@@ -1,7 +1,6 @@
 package io.courier.observability.internal;
 
 import io.courier.Status;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -14,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * lookup, not a registry search.
  */
 final class CallMeters {
-    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger active;
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(Status.values().length);
     private final MeterRegistry registry;
     private final String name;
@@ -26,8 +25,7 @@ final class CallMeters {
         this.name = "rpc." + side + ".duration";
         this.tags = tags;
         this.settings = settings;
-        Gauge.builder("rpc." + side + ".active_requests", active, AtomicInteger::get)
-                .description("Calls in flight").tags(tags).register(registry);
+        this.active = ActiveCounts.of(registry, "rpc." + side + ".active_requests", tags);
     }
 
     Timer timer(Status status) {
