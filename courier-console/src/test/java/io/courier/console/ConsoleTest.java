@@ -5,31 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.courier.Courier;
-import io.courier.discovery.ServiceInstance;
-import io.courier.discovery.backend.StaticDiscovery;
-import io.courier.discovery.balancer.LoadBalancers;
-import io.courier.grpc.GrpcTransportFactory;
-import io.courier.http.HttpTransportFactory;
-import io.courier.json.JsonCodec;
-import io.courier.messaging.Messaging;
-import io.courier.messaging.RetryPolicy;
-import io.courier.messaging.inmemory.InMemoryBroker;
-import io.courier.observability.CourierMetrics;
-import io.courier.observability.ObservabilityRoutes;
-import io.courier.resilience.CircuitBreaker;
-import io.courier.resilience.CircuitBreakers;
-import io.courier.resilience.Resilience;
-import io.courier.resilience.Retry;
 import io.courier.test.Await;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,93 +26,24 @@ class ConsoleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    /** The event of the tests. */
-    public record Restocked(String sku) {
-    }
-
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final StaticDiscovery discovery = StaticDiscovery.create();
-    private final InMemoryBroker broker = InMemoryBroker.create();
-    private final AtomicBoolean poisonFixed = new AtomicBoolean();
-    private final List<String> handled = new CopyOnWriteArrayList<>();
-    private Courier stock2;
+    private ShopSystem system;
     private Courier shop;
-    private Messaging shopEvents;
     private Shop client;
+    private List<String> handled;
 
     @BeforeEach
     void start() {
-        stock("stock-1", 7);
-        stock2 = stock("stock-2", 8);
-
-        CourierMetrics metrics = CourierMetrics.builder().build();
-        CircuitBreakers breakers = CircuitBreakers.of(CircuitBreaker.builder("stock")
-                .countWindow(2).minimumCalls(2).failureRateThreshold(50).waitInOpen(Duration.ofMinutes(5)));
-        metrics.bind(breakers, "stock");
-        shopEvents = closing(Messaging.builder().name("shop").broker(broker).codec(JsonCodec.create())
-                .clientInterceptor(metrics.clientInterceptor()).build());
-        shop = closing(Courier.builder().name("shop").discovery(discovery)
-                .transport(new HttpTransportFactory()).transport(new GrpcTransportFactory())
-                .transport(ObservabilityRoutes.builder().metrics(metrics).build())
-                .transport(Console.builder().discovery(discovery).services("shop", "stock")
-                        .refresh(Duration.ofMillis(200)).window(Duration.ofSeconds(30))
-                        .deadLetters(shopEvents, "Restocked", "stock").build())
-                .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor())
-                .build());
-        Stock stock = Resilience.builder()
-                .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build())
-                .endpointBreakers(breakers).build()
-                .applyTo(shop.client(Stock.class), LoadBalancers.roundRobin())
-                .target("discovery:stock?scheme=grpc").endpointInterceptor(metrics.attemptInterceptor())
-                .deadline(Duration.ofSeconds(10)).build();
-        shop.serve(Shop.class, sku -> {
-            shopEvents.publish(new Restocked(sku), sku);
-            return sku + ":" + stock.level(sku);
-        });
-        // shop registers itself with discovery; the stock servers have none and are listed by hand.
-        client = closing(Courier.builder().name("client").transport(new HttpTransportFactory()).build())
-                .client(Shop.class).target(shop.uri().toString()).build();
-    }
-
-    private Courier stock(String id, int level) {
-        CourierMetrics metrics = CourierMetrics.builder().build();
-        Courier c = closing(Courier.builder().name(id).transport(new HttpTransportFactory())
-                .transport(new GrpcTransportFactory()).transport(ObservabilityRoutes.builder().metrics(metrics).build())
-                .serverInterceptor(metrics.serverInterceptor()).build());
-        c.serve(Stock.class, sku -> level);
-        Messaging events = closing(Messaging.builder().name(id).broker(broker).codec(JsonCodec.create())
-                .serverInterceptor(metrics.serverInterceptor())
-                .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(1))
-                        .maxBackoff(Duration.ofMillis(2)).build()).build());
-        events.subscribe(Restocked.class, "stock", e -> {
-            if (e.sku().equals("poison") && !poisonFixed.get()) {
-                throw new IllegalStateException("cannot restock poison yet");
-            }
-            handled.add(e.sku());
-        });
-        register(c, id);
-        return c;
-    }
-
-    private void register(Courier c, String id) { // a stock instance
-        URI rest = c.uri();
-        URI grpc = c.uris().stream().filter(u -> u.getScheme().equals("grpc")).findFirst().orElseThrow();
-        discovery.register(ServiceInstance.of("stock", id, List.of(rest, grpc)));
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        open.add(0, c);
-        return c;
+        system = new ShopSystem();
+        shop = system.shop;
+        client = system.client;
+        handled = system.handled;
     }
 
     @AfterEach
     void stop() throws Exception {
         http.close();
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        broker.close();
+        system.close();
     }
 
     @Test
@@ -189,7 +101,7 @@ class ConsoleTest {
     void stoppedInstanceAndItsBreakerTurnRed() throws Exception {
         client.item("warm");
         awaitState("both stock instances up", s -> node(s, "stock").path("up").asBoolean());
-        stock2.close();
+        system.stock2.close();
         for (int i = 0; i < 6; i++) {
             client.item("b" + i); // retries take them to stock-1; stock-2's breaker opens
         }
@@ -218,7 +130,7 @@ class ConsoleTest {
         assertThat(unconfirmed.statusCode()).isEqualTo(428);
         assertThat(handled).doesNotContain("poison");
 
-        poisonFixed.set(true);
+        system.fixPoison();
         HttpResponse<String> replayed = post("/console/api/dead-letters/replay?id=" + id, "replay");
         assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
         Await.until(PATIENCE, "the replayed event handled", () -> handled.contains("poison"));
