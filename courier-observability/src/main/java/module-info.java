@@ -17,6 +17,8 @@ module io.courier.observability {
     requires org.slf4j;
     // The age of handled messages is read from its MessageContext when it is there.
     requires static io.courier.messaging;
+    // The relays' meters, when courier-outbox is there.
+    requires static io.courier.outbox;
 
     exports io.courier.observability;
 }

@@ -1,10 +1,15 @@
 package io.courier.observability;
 
 import io.courier.Interceptor;
+import io.courier.discovery.ServiceView;
+import io.courier.messaging.Messaging;
 import io.courier.observability.internal.AttemptCounter;
 import io.courier.observability.internal.BreakerMeters;
+import io.courier.observability.internal.InfrastructureMeters;
 import io.courier.observability.internal.MetricsInterceptor;
 import io.courier.observability.internal.MetricsSettings;
+import io.courier.outbox.OutboxRelay;
+import io.courier.outbox.tailing.LogTailingRelay;
 import io.courier.resilience.Bulkhead;
 import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.RetryBudget;
@@ -13,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,6 +90,59 @@ public final class CourierMetrics {
      */
     public Interceptor attemptInterceptor() {
         return attempts;
+    }
+
+    /**
+     * Shows what discovery knows of one service, read when scraped:
+     * {@code courier.discovery.instances} (instances listed, tagged {@code health}: {@code up},
+     * {@code draining}, {@code down}), {@code courier.discovery.stale} (1 while the view serves its
+     * last good list because the backend fails), {@code courier.discovery.error} (1 when the
+     * backend's last answer was an error) and {@code courier.discovery.age} (seconds since the
+     * backend last answered), tagged {@code courier.service}. For instance
+     * {@code bind(courier.view("inventory"))}.
+     */
+    public CourierMetrics bind(ServiceView view) {
+        InfrastructureMeters.discovery(registry, Objects.requireNonNull(view, "view"), Instant::now);
+        return this;
+    }
+
+    /**
+     * Shows the counts of a {@code Messaging} (needs courier-messaging), read when scraped:
+     * {@code messaging.replies.dropped} (replies nobody waited for: late, duplicate or unknown),
+     * {@code messaging.duplicates.skipped} (messages its groups had handled already) and
+     * {@code messaging.expired.dropped} (messages past their deadline), tagged
+     * {@code messaging.client} with its name.
+     */
+    public CourierMetrics bind(Messaging messaging) {
+        InfrastructureMeters.messaging(registry, Objects.requireNonNull(messaging, "messaging"));
+        return this;
+    }
+
+    /**
+     * Shows a polling outbox relay (needs courier-outbox), read when scraped:
+     * {@code courier.outbox.published} (rows published and confirmed), {@code courier.outbox.backlog}
+     * (rows waiting: a count query on each scrape), {@code courier.outbox.relay.latency} (writing to
+     * confirmation, of the last row) and {@code courier.outbox.partitions.held}, tagged
+     * {@code courier.relay} with {@code name}.
+     */
+    public CourierMetrics bind(OutboxRelay relay, String name) {
+        if (Objects.requireNonNull(name, "name").isBlank()) {
+            throw new IllegalArgumentException("name: \"" + name + "\" (expected: a name)");
+        }
+        InfrastructureMeters.outbox(registry, Objects.requireNonNull(relay, "relay"), name);
+        return this;
+    }
+
+    /**
+     * Shows a log-tailing outbox relay (needs courier-outbox), read when scraped:
+     * {@code courier.outbox.published}, {@code courier.outbox.relay.latency} (commit to the broker's
+     * confirmation, of the last transaction), {@code courier.outbox.slot.lag} (bytes of WAL the
+     * replication slot holds back) and {@code courier.outbox.relay.active}, tagged
+     * {@code courier.relay} with the slot's name.
+     */
+    public CourierMetrics bind(LogTailingRelay relay) {
+        InfrastructureMeters.outbox(registry, Objects.requireNonNull(relay, "relay"));
+        return this;
     }
 
     /**
