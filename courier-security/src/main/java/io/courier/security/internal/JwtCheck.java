@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -94,6 +95,9 @@ public final class JwtCheck {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
+        } catch (RateLimitReachedException e) {
+            // An unknown key id, and the key set was fetched moments ago: not a key this issuer has.
+            throw refused("unknown key id, and the JWK Set may not be fetched again yet (" + e + ")");
         } catch (KeySourceException e) {
             // The issuer's keys could not be fetched: the token may be fine, so not the caller's fault.
             log.warn("JWK Set {} unavailable: {}", settings.jwks(), e.toString());
