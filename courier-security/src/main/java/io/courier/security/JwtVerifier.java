@@ -39,8 +39,8 @@ import java.util.Set;
  * ({@code WWW-Authenticate: Bearer error="invalid_token"}); the reason is logged at DEBUG.
  *
  * <p>Keys come from a JWKS URL, cached (five minutes by default), refreshed ahead of expiry in
- * the background, fetched again when a token names an unknown key id (a rotation), at most once
- * per {@link Builder#jwksRateLimit rate-limit interval}; or from a static JWK Set.
+ * the background, fetched again when a token names an unknown key id (a rotation), within
+ * Nimbus's rate limit ({@link Builder#jwksRateLimit}); or from a static JWK Set.
  *
  * <p>Immutable and thread-safe. {@link #verify} may block while keys are fetched.
  */
@@ -98,12 +98,16 @@ public final class JwtVerifier implements Authenticator {
         private Builder() {
         }
 
-        /** Fetches keys from this JWK Set URL (an issuer's {@code jwks_uri}). */
+        /**
+         * Fetches keys from this JWK Set URL (an issuer's {@code jwks_uri}): {@code https://} in
+         * production; {@code http://} is accepted for loopback and trusted networks.
+         */
         public Builder jwks(URI url) {
             this.jwks = Objects.requireNonNull(url, "url");
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("https") && !scheme.equals("http")) {
-                throw new IllegalArgumentException("jwks: " + url + " (expected: an https:// URL)");
+                throw new IllegalArgumentException("jwks: " + url + " (expected: an https:// URL; http:// only on"
+                        + " a trusted network, keys fetched in the clear can be replaced)");
             }
             return this;
         }
@@ -190,7 +194,10 @@ public final class JwtVerifier implements Authenticator {
             return this;
         }
 
-        /** The least time between two fetches of the JWK Set (unknown key ids included); 30 s by default. */
+        /**
+         * The interval of Nimbus's rate limit on fetches of the JWK Set, so tokens with unknown key
+         * ids cannot make this server hammer the issuer; 30 s by default.
+         */
         public Builder jwksRateLimit(Duration minInterval) {
             this.jwksRateLimit = positive(minInterval, "jwksRateLimit");
             return this;
