@@ -5,13 +5,16 @@
  * declares ({@code @RolesAllowed}, {@code @PermitAll}, {@code @DenyAll},
  * {@link io.courier.security.RequiresScopes}) before the implementation runs, on REST, gRPC and
  * messaging alike; {@link io.courier.security.BearerToken} attaches or forwards credentials on
- * the client side.
+ * the client side; {@link io.courier.security.MessageSigner} and
+ * {@link io.courier.security.PublisherVerifier} sign events with the publishing service's key
+ * and check them on the consumer.
  */
 module io.courier.security {
     requires transitive io.courier.core;
     requires transitive jakarta.annotation;
     requires com.nimbusds.jose.jwt;
     requires org.slf4j;
+    requires static io.courier.messaging; // PublisherVerifier only
 
     exports io.courier.security;
 }

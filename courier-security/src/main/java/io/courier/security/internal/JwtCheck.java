@@ -92,41 +92,54 @@ public final class JwtCheck {
 
     /** The principal of {@code token}, or an {@code UnauthenticatedException} that says only "invalid". */
     public Principal verify(String token) {
+        return verify(token, "invalid bearer token", "Bearer error=\"invalid_token\"");
+    }
+
+    /** As {@link #verify(String)}, refusing with {@code message} and {@code challenge}. */
+    public Principal verify(String token, String message, String challenge) {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
         } catch (RateLimitReachedException e) {
             // An unknown key id, and the key set was fetched moments ago: not a key this issuer has.
-            throw refused("unknown key id, and the JWK Set may not be fetched again yet (" + e + ")");
+            throw refused("unknown key id, and the JWK Set may not be fetched again yet (" + e + ")", message,
+                    challenge);
         } catch (KeySourceException e) {
             // The issuer's keys could not be fetched: the token may be fine, so not the caller's fault.
             log.warn("JWK Set {} unavailable: {}", settings.jwks(), e.toString());
             throw new UnavailableException("cannot verify credentials now; try again later");
         } catch (ParseException | BadJOSEException | JOSEException e) {
-            throw refused(e.getMessage());
+            throw refused(e.getMessage(), message, challenge);
         }
         Instant now = settings.clock().instant();
         Duration skew = settings.clockSkew();
         if (!settings.issuer().equals(claims.getIssuer())) {
-            throw refused("issuer " + claims.getIssuer() + " (expected: " + settings.issuer() + ")");
+            throw refused("issuer " + claims.getIssuer() + " (expected: " + settings.issuer() + ")", message,
+                    challenge);
         }
-        if (claims.getAudience() == null || !claims.getAudience().contains(settings.audience())) {
-            throw refused("audience " + claims.getAudience() + " (expected to contain: " + settings.audience() + ")");
+        // A null audience: the caller checks it (a signed message's audience is its channel).
+        if (settings.audience() != null
+                && (claims.getAudience() == null || !claims.getAudience().contains(settings.audience()))) {
+            throw refused("audience " + claims.getAudience() + " (expected to contain: " + settings.audience() + ")",
+                    message, challenge);
         }
         Date exp = claims.getExpirationTime();
         if (exp == null) {
-            throw refused("no exp claim (expected: every token expires)");
+            throw refused("no exp claim (expected: every token expires)", message, challenge);
         }
         if (now.isAfter(exp.toInstant().plus(skew))) {
-            throw refused("expired at " + exp.toInstant() + " (now " + now + ", skew " + skew + ")");
+            throw refused("expired at " + exp.toInstant() + " (now " + now + ", skew " + skew + ")", message,
+                    challenge);
         }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
-            throw refused("not valid before " + nbf.toInstant() + " (now " + now + ", skew " + skew + ")");
+            throw refused("not valid before " + nbf.toInstant() + " (now " + now + ", skew " + skew + ")", message,
+                    challenge);
         }
         Object subject = claims.getClaim(settings.subjectClaim());
         if (!(subject instanceof String name) || name.isBlank()) {
-            throw refused("no " + settings.subjectClaim() + " claim (expected: the subject's name)");
+            throw refused("no " + settings.subjectClaim() + " claim (expected: the subject's name)", message,
+                    challenge);
         }
         Map<String, Object> all = claims.toJSONObject();
         Set<String> roles = strings(path(all, settings.rolesClaim()));
@@ -137,10 +150,9 @@ public final class JwtCheck {
         return new Principal(name, roles, scopes, all);
     }
 
-    private static UnauthenticatedException refused(String reason) {
-        log.debug("bearer token refused: {}", reason);
-        return new UnauthenticatedException("invalid bearer token",
-                Map.of(UnauthenticatedException.CHALLENGE, "Bearer error=\"invalid_token\""));
+    private static UnauthenticatedException refused(String reason, String message, String challenge) {
+        log.debug("{} refused: {}", message.replace("invalid ", ""), reason);
+        return new UnauthenticatedException(message, Map.of(UnauthenticatedException.CHALLENGE, challenge));
     }
 
     private static Object path(Map<String, Object> claims, String path) {
