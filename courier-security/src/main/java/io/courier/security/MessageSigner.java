@@ -25,15 +25,15 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@code Messaging} client interceptor that signs every event this service publishes: a JWS
  * in the {@value #HEADER} header, signed with the service's own private key, naming the service
- * ({@code iss}, {@code sub}), the channel ({@code aud}) and the SHA-256 of the payload's bytes,
- * so a consumer's {@link PublisherVerifier} knows which service published the event and that
- * neither the payload nor the channel was changed on the way.
+ * ({@code iss}, {@code sub}), the channel ({@code aud}), the message id ({@code jti}) and the
+ * SHA-256 of the payload's bytes, so a consumer's {@link PublisherVerifier} knows which service
+ * published the event and that neither the payload, the channel nor the id was changed on the
+ * way.
  *
  * <pre>{@code
  * Messaging messaging = Messaging.builder().codec(json)
@@ -82,9 +82,15 @@ public final class MessageSigner implements Interceptor {
         }
         String channel = target.getSchemeSpecificPart();
         Object payload = call.args().get(0);
+        // Messaging names the id the message will have; "courier-id" is MessageHeaders.ID.
+        String id = call.context().metadata().get("courier-id").orElse(null);
+        if (id == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("publish to " + channel
+                    + ": no message id in the call (expected: MessageSigner as a Messaging client interceptor)"));
+        }
         String jws;
         try {
-            jws = sign(channel, codec.encode(payload, payload.getClass()));
+            jws = sign(channel, id, codec.encode(payload, payload.getClass()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -92,11 +98,11 @@ public final class MessageSigner implements Interceptor {
                 call.context().metadata().withOnly(HEADER, jws))));
     }
 
-    private String sign(String channel, byte[] payload) {
+    private String sign(String channel, String id, byte[] payload) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(service).subject(service).audience(channel)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
-                .jwtID(UUID.randomUUID().toString()).claim(PAYLOAD_CLAIM, digest(payload)).build();
+                .jwtID(id).claim(PAYLOAD_CLAIM, digest(payload)).build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(signer);

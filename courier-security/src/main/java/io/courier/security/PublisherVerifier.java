@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies the signature a {@link MessageSigner} puts on an event, as an {@link Authenticator}
  * of a consumer's {@link AccessControl}: the publisher must be a trusted service, the signature
- * one of its keys, not expired, for the channel the event arrived on, over the payload's exact
- * bytes. The principal is the publishing service with the roles given here.
+ * one of its keys, not expired, for the channel the event arrived on and the message's id, over
+ * the payload's exact bytes. The principal is the publishing service with the roles given here.
  *
  * <pre>{@code
  * PublisherVerifier publishers = PublisherVerifier.builder()
@@ -82,6 +82,9 @@ public final class PublisherVerifier implements Authenticator {
                 : aud instanceof List<?> l && l.size() == 1 && message.channel().equals(l.get(0));
         if (!channelOk) {
             throw refused("signed for channel " + aud + ", arrived on " + message.channel());
+        }
+        if (!message.id().equals(signed.claims().get("jti"))) {
+            throw refused("signed for message " + signed.claims().get("jti") + ", arrived as " + message.id());
         }
         if (!MessageSigner.digest(message.payload()).equals(signed.claims().get(MessageSigner.PAYLOAD_CLAIM))) {
             throw refused("the payload of message " + message.id() + " is not the one signed");

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The publisher's identity on an event, signed by the publishing service over the channel and
- * the payload's bytes: handled as that service when intact; refused (dead-lettered, never
- * handled) when the payload was changed, the signature moved to another channel, signed by an
- * untrusted key, expired, or absent.
+ * the message id and the payload's bytes: handled as that service when intact; refused
+ * (dead-lettered, never handled) when the payload was changed, the signature moved to another
+ * channel or copied onto another message, signed by an untrusted key, expired, or absent.
  */
 class SignedEventsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -127,6 +127,26 @@ class SignedEventsTest {
         messaging("forger", b -> b.clientInterceptor(replay)).publish(COPIES, new OrderPlaced("c-1"), "c-1");
 
         Await.until(PATIENCE, "the moved signature refused", () -> dead.size() == 1);
+        assertThat(handled).containsExactly("c-1 from orders[publisher]");
+    }
+
+    @Test
+    void aSignatureCopiedOntoAnotherMessageIsRefused() {
+        AtomicReference<String> captured = new AtomicReference<>();
+        Interceptor capture = (call, next) -> {
+            captured.set(call.context().metadata().get(MessageSigner.HEADER).orElseThrow());
+            return next.proceed(call);
+        };
+        messaging("orders-captured", b -> b.clientInterceptor(signer(ordersKey)).clientInterceptor(capture))
+                .publish(new OrderPlaced("c-1"), "c-1");
+        Await.until(PATIENCE, "the original handled", () -> handled.contains("c-1 from orders[publisher]"));
+        Interceptor replay = (call, next) -> next.proceed(call.withContext(call.context().withMetadata(
+                call.context().metadata().withOnly(MessageSigner.HEADER, captured.get()))));
+
+        // Same channel, same payload: only the message id differs.
+        messaging("replayer", b -> b.clientInterceptor(replay)).publish(new OrderPlaced("c-1"), "c-1");
+
+        Await.until(PATIENCE, "the copy refused", () -> dead.size() == 1);
         assertThat(handled).containsExactly("c-1 from orders[publisher]");
     }
 
