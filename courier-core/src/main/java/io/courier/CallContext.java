@@ -164,7 +164,8 @@ public final class CallContext {
 
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
-        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope, principal);
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope,
+                principal);
     }
 
     /** A copy with {@code caller} (null for unknown). */

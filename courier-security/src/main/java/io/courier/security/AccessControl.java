@@ -136,7 +136,8 @@ public final class AccessControl implements Interceptor {
         boolean scopesOk = principal.scopes().containsAll(rule.scopes());
         if (!roleOk || !scopesOk) {
             log.debug("{}: refused {} (roles {}, scopes {}; {} needs any role of {} and scopes {})", method,
-                    principal.name(), principal.roles(), principal.scopes(), rule.source(), rule.roles(), rule.scopes());
+                    principal.name(), principal.roles(), principal.scopes(), rule.source(), rule.roles(),
+                    rule.scopes());
             throw denied(method);
         }
         return principal;

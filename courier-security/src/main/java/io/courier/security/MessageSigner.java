@@ -48,7 +48,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MessageSigner implements Interceptor {
     /** The header carrying the signature. */
-    public static final String HEADER = "publisher-signature"; // "courier-" names are the envelope's own, not sent as headers
+    // Not "courier-...": those names are the envelope's own and are not sent as message headers.
+    public static final String HEADER = "publisher-signature";
     /** The claim holding the base64url SHA-256 of the payload. */
     static final String PAYLOAD_CLAIM = "courier-payload-sha256";
 
@@ -115,7 +116,8 @@ public final class MessageSigner implements Interceptor {
     /** The base64url SHA-256 of {@code bytes}. */
     static String digest(byte[] bytes) {
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sha);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

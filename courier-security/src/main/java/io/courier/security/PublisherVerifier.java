@@ -107,12 +107,16 @@ public final class PublisherVerifier implements Authenticator {
         private Builder() {
         }
 
-        /** Trusts {@code service}'s signatures made with the keys of {@code publicJwkSetJson}, granting it {@code roles}. */
+        /**
+         * Trusts {@code service}'s signatures made with the keys of {@code publicJwkSetJson} (a
+         * public JWK Set), granting the service {@code roles}.
+         */
         public Builder publisher(String service, String publicJwkSetJson, Set<String> roles) {
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(publicJwkSetJson, "publicJwkSetJson");
             if (keys.containsKey(service)) {
-                throw new IllegalArgumentException("publisher: " + service + " given twice (expected: one key set each)");
+                throw new IllegalArgumentException("publisher: " + service
+                        + " given twice (expected: one key set each)");
             }
             keys.put(service, publicJwkSetJson);
             this.roles.put(service, Set.copyOf(Objects.requireNonNull(roles, "roles")));

@@ -55,8 +55,10 @@ public final class JwtCheck {
         JWKSource<SecurityContext> keys = keys(settings);
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         // RFC 9068 access tokens say "at+jwt"; most issuers say "JWT" or nothing.
-        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
-        Set<JWSAlgorithm> algorithms = settings.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
+        p.setJWSTypeVerifier(
+                new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+        Set<JWSAlgorithm> algorithms = settings.algorithms().stream().map(JWSAlgorithm::parse)
+                .collect(Collectors.toSet());
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
         // Times are judged below by Courier's clock, not Nimbus's own reading of the system clock.
         p.setJWTClaimsSetVerifier((claims, context) -> { });
