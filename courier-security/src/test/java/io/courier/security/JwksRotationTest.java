@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.courier.Clock;
+import io.courier.Courier;
 import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,5 +79,29 @@ class JwksRotationTest {
 
         assertThat(catchThrowable(() -> verifier.verify(first.token("ann")))).isInstanceOf(UnavailableException.class)
                 .hasMessage("cannot verify credentials now; try again later");
+    }
+
+    @Test
+    void overRestAnUnreachableKeySetIs503AndARotatedKeyIsServed() throws Exception {
+        JwtVerifier verifier = verifier(Duration.ofMillis(1));
+        Orders.Desk desk = new Orders.Desk();
+        try (Courier server = Courier.builder().name("jwks-rest")
+                .serverInterceptor(AccessControl.builder().authenticator(verifier).build()).build()
+                .serve(Orders.class, desk);
+             HttpClient http = HttpClient.newHttpClient()) {
+            jwks.down(true);
+            HttpResponse<String> unavailable = http.send(HttpRequest.newBuilder(server.uri().resolve("/whoami"))
+                    .header("authorization", "Bearer " + first.token("ann")).build(), BodyHandlers.ofString());
+            jwks.down(false);
+            jwks.serve(Issuer.jwks(second));
+            HttpResponse<String> rotated = http.send(HttpRequest.newBuilder(server.uri().resolve("/whoami"))
+                    .header("authorization", "Bearer " + second.token("bo")).build(), BodyHandlers.ofString());
+
+            assertThat(unavailable.statusCode()).isEqualTo(503);
+            assertThat(unavailable.body()).contains("cannot verify credentials now").doesNotContain("127.0.0.1");
+            assertThat(rotated.statusCode()).isEqualTo(200);
+            assertThat(rotated.body()).isEqualTo("\"bo\"");
+            assertThat(desk.calls).hasValue(1);
+        }
     }
 }
