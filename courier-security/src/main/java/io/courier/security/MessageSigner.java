@@ -47,8 +47,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link BearerToken}). Immutable and thread-safe.
  */
 public final class MessageSigner implements Interceptor {
-    /** The header carrying the signature. */
-    // Not "courier-...": those names are the envelope's own and are not sent as message headers.
+    /**
+     * The header carrying the signature. Not {@code courier-...}: those names are the envelope's
+     * own and are not sent as message headers.
+     */
     public static final String HEADER = "publisher-signature";
     /** The claim holding the base64url SHA-256 of the payload. */
     static final String PAYLOAD_CLAIM = "courier-payload-sha256";
