@@ -31,13 +31,20 @@ public final class CallContext {
     private final String caller;
     private final String transport;
     private final ThreadScope scope;
+    private final Principal principal;
 
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
+        this(deadline, metadata, caller, transport, scope, null);
+    }
+
+    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope,
+                        Principal principal) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
         this.transport = transport;
         this.scope = scope;
+        this.principal = principal;
     }
 
     /**
@@ -95,9 +102,23 @@ public final class CallContext {
         return Optional.ofNullable(transport);
     }
 
+    /**
+     * On the server, who made the call, once an authenticating interceptor (courier-security)
+     * has verified its credentials; empty before that, for an unauthenticated call, and on the
+     * client. Unlike {@link #caller()}, this is verified.
+     */
+    public Optional<Principal> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    /** A copy whose caller is the verified {@code principal} (null for none). */
+    public CallContext withPrincipal(Principal principal) {
+        return new CallContext(deadline, metadata, caller, transport, scope, principal);
+    }
+
     /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
     public CallContext withTransport(String transport) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal);
     }
 
     /**
@@ -125,12 +146,12 @@ public final class CallContext {
                 }
             };
         };
-        return new CallContext(deadline, metadata, caller, transport, both);
+        return new CallContext(deadline, metadata, caller, transport, both, principal);
     }
 
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -143,12 +164,13 @@ public final class CallContext {
 
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
-        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope);
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope,
+                principal);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */

@@ -147,4 +147,32 @@ class CallContextTest {
                 "leave inner", "leave outer");
         assertThat(CallContext.current()).isSameAs(CallContext.empty());
     }
+
+    @Test
+    void thePrincipalIsKeptByEveryCopyAndIsAbsentByDefault() {
+        Principal ann = new Principal("ann", java.util.Set.of("clerk"), java.util.Set.of("orders:read"),
+                java.util.Map.of("sub", "ann"));
+        CallContext context = CallContext.empty().withPrincipal(ann)
+                .withCaller("front").withMetadata(Metadata.of("x", "y")).withTransport("http")
+                .withDeadline(Deadline.after(Duration.ofSeconds(1), ticker)).withThreadScope(() -> () -> { });
+
+        assertThat(CallContext.empty().principal()).isEmpty();
+        assertThat(context.principal()).containsSame(ann);
+        assertThat(context.withPrincipal(null).principal()).isEmpty();
+        assertThat(context.supply(() -> CallContext.current().principal())).containsSame(ann);
+    }
+
+    @Test
+    void aPrincipalIsImmutableAndNamed() {
+        java.util.Map<String, Object> claims = new java.util.HashMap<>(java.util.Map.of("sub", "ann"));
+        Principal p = new Principal("ann", java.util.Set.of("clerk"), java.util.Set.of(), claims);
+        claims.put("sub", "eve");
+
+        assertThat(p.claims()).containsEntry("sub", "ann");
+        assertThat(p.hasRole("clerk")).isTrue();
+        assertThat(p.hasScope("orders:read")).isFalse();
+        assertThatThrownBy(() -> p.roles().add("admin")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> Principal.of(" ", java.util.Set.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: a non-blank subject");
+    }
 }

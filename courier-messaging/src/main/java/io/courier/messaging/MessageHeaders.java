@@ -34,7 +34,10 @@ import java.util.Set;
  * <p>Stateless and thread-safe.
  */
 public final class MessageHeaders {
-    /** {@link Message#id()}. */
+    /**
+     * {@link Message#id()}; also in the call metadata client interceptors see for a published
+     * event, so they can name the message it becomes.
+     */
     public static final String ID = "courier-id";
     /** {@link Message#type()}. */
     public static final String TYPE = "courier-type";

@@ -97,4 +97,28 @@ class EventInterceptorsTest {
         assertThat(handled).containsExactly("o-3");
         assertThat(dead.get(0).reason()).contains("not for us");
     }
+
+    @Test
+    void aClientInterceptorSeesTheIdThePublishedEventWillHaveAndItIsNotAHeader() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Interceptor record = (call, next) -> {
+            seen.add(call.context().metadata().get(MessageHeaders.ID).orElse("none"));
+            return next.proceed(call);
+        };
+        Messaging billing = messaging("billing", b -> b);
+        Messaging orders = messaging("orders", b -> b.clientInterceptor(record));
+        List<String> received = new CopyOnWriteArrayList<>();
+        List<String> headers = new CopyOnWriteArrayList<>();
+        billing.subscribe(OrderPlaced.class, "billing", e -> {
+            received.add(MessageContext.current().orElseThrow().message().id());
+            headers.addAll(MessageContext.current().orElseThrow().message().headers().names());
+        });
+
+        String id = orders.publish(new OrderPlaced("o-9"), "o-9");
+
+        Await.until(PATIENCE, "the event handled", () -> !received.isEmpty());
+        assertThat(seen).containsExactly(id);
+        assertThat(received).containsExactly(id);
+        assertThat(headers).doesNotContain(MessageHeaders.ID);
+    }
 }

@@ -8,6 +8,7 @@ import io.courier.Metadata;
 import io.courier.NotFoundException;
 import io.courier.ResourceExhaustedException;
 import io.courier.Ticker;
+import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.ParameterDescriptor;
@@ -341,6 +342,11 @@ final class ServerExchange {
         response.setStatusCode(httpStatus).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (allow != null) {
             response.putHeader(HttpHeaders.ALLOW, allow);
+        }
+        if (httpStatus == 401) {
+            // RFC 9110 15.5.2: a 401 names how to authenticate; the error says which scheme (RFC 6750).
+            response.putHeader("www-authenticate",
+                    error.details().getOrDefault(UnauthenticatedException.CHALLENGE, "Bearer"));
         }
         if (close && request.version() != HttpVersion.HTTP_2) {
             // The rest of the request was not read: the connection cannot carry another one.

@@ -69,7 +69,10 @@ public final class EventClient {
         if (interceptors.isEmpty()) {
             return rt.sendAsync(event(channel, event, partitionKey, id, context)).thenApply(v -> id);
         }
-        Call call = call(channel, event, "publish", context);
+        // Client interceptors see the id the message will have (a signer binds its signature to it);
+        // "courier-" names are the envelope's, so it is not copied into the message's headers.
+        Call call = call(channel, event, "publish",
+                context.withMetadata(context.metadata().with(MessageHeaders.ID, id)));
         InterceptorChain chain = new InterceptorChain(interceptors,
                 c -> rt.sendAsync(event(channel, c.args().get(0), partitionKey, id, c.context())).thenApply(v -> null));
         return chain.proceed(call).thenApply(v -> id);

@@ -1,0 +1,196 @@
+package io.courier.security.internal;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.courier.Clock;
+import io.courier.Principal;
+import io.courier.UnauthenticatedException;
+import io.courier.UnavailableException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The verification behind {@code JwtVerifier}: Nimbus checks the JWS, this class the claims, by Courier's clock. */
+public final class JwtCheck {
+    private static final Logger log = LoggerFactory.getLogger("io.courier.security.JwtVerifier");
+
+    /** What a verifier checks; validated by its builder. */
+    public record Settings(URI jwks, String staticKeys, String issuer, String audience, Duration clockSkew,
+                           Clock clock, Set<String> algorithms, String subjectClaim, String rolesClaim,
+                           List<String> scopeClaims, Duration jwksCache, Duration jwksRateLimit,
+                           Duration jwksTimeout) {
+    }
+
+    private final Settings settings;
+    private final DefaultJWTProcessor<SecurityContext> processor;
+
+    /** A check with {@code settings}; a bad static JWK Set fails here. */
+    public JwtCheck(Settings settings) {
+        this.settings = settings;
+        JWKSource<SecurityContext> keys = keys(settings);
+        DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        // RFC 9068 access tokens say "at+jwt"; most issuers say "JWT" or nothing.
+        p.setJWSTypeVerifier(
+                new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+        Set<JWSAlgorithm> algorithms = settings.algorithms().stream().map(JWSAlgorithm::parse)
+                .collect(Collectors.toSet());
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        // Times are judged below by Courier's clock, not Nimbus's own reading of the system clock.
+        p.setJWTClaimsSetVerifier((claims, context) -> { });
+        this.processor = p;
+    }
+
+    private static JWKSource<SecurityContext> keys(Settings s) {
+        if (s.staticKeys() != null) {
+            try {
+                JWKSet set = JWKSet.parse(s.staticKeys());
+                if (set.getKeys().stream().anyMatch(k -> k.isPrivate())) {
+                    throw new IllegalArgumentException("keys: the JWK Set holds a private key (expected: public keys"
+                            + " only; a verifier needs nothing secret)");
+                }
+                return new ImmutableJWKSet<>(set);
+            } catch (ParseException e) {
+                throw new IllegalArgumentException("keys: not a JWK Set (" + e.getMessage()
+                        + "; expected: {\"keys\":[...]})", e);
+            }
+        }
+        int timeout = (int) Math.min(Integer.MAX_VALUE, s.jwksTimeout().toMillis());
+        try {
+            return JWKSourceBuilder.<SecurityContext>create(s.jwks().toURL(),
+                            new DefaultResourceRetriever(timeout, timeout, 256 * 1024))
+                    .cache(s.jwksCache().toMillis(), Math.max(timeout, 1000L))
+                    .refreshAheadCache(true)
+                    .rateLimited(s.jwksRateLimit().toMillis())
+                    .build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("jwks: " + s.jwks() + " (expected: a URL)", e);
+        }
+    }
+
+    /** The principal of {@code token}, or an {@code UnauthenticatedException} that says only "invalid". */
+    public Principal verify(String token) {
+        return verify(token, "invalid bearer token", "Bearer error=\"invalid_token\"");
+    }
+
+    /** As {@link #verify(String)}, refusing with {@code message} and {@code challenge}. */
+    public Principal verify(String token, String message, String challenge) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        } catch (RateLimitReachedException e) {
+            // An unknown key id, and the key set was fetched moments ago: not a key this issuer has.
+            throw refused("unknown key id, and the JWK Set may not be fetched again yet (" + e + ")", message,
+                    challenge);
+        } catch (KeySourceException e) {
+            // The issuer's keys could not be fetched: the token may be fine, so not the caller's fault.
+            log.warn("JWK Set {} unavailable: {}", settings.jwks(), e.toString());
+            throw new UnavailableException("cannot verify credentials now; try again later");
+        } catch (ParseException | BadJOSEException | JOSEException e) {
+            throw refused(e.getMessage(), message, challenge);
+        }
+        Instant now = settings.clock().instant();
+        Duration skew = settings.clockSkew();
+        if (!settings.issuer().equals(claims.getIssuer())) {
+            throw refused("issuer " + claims.getIssuer() + " (expected: " + settings.issuer() + ")", message,
+                    challenge);
+        }
+        // A null audience: the caller checks it (a signed message's audience is its channel).
+        if (settings.audience() != null
+                && (claims.getAudience() == null || !claims.getAudience().contains(settings.audience()))) {
+            throw refused("audience " + claims.getAudience() + " (expected to contain: " + settings.audience() + ")",
+                    message, challenge);
+        }
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw refused("no exp claim (expected: every token expires)", message, challenge);
+        }
+        if (now.isAfter(exp.toInstant().plus(skew))) {
+            throw refused("expired at " + exp.toInstant() + " (now " + now + ", skew " + skew + ")", message,
+                    challenge);
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now.plus(skew).isBefore(nbf.toInstant())) {
+            throw refused("not valid before " + nbf.toInstant() + " (now " + now + ", skew " + skew + ")", message,
+                    challenge);
+        }
+        Object subject = claims.getClaim(settings.subjectClaim());
+        if (!(subject instanceof String name) || name.isBlank()) {
+            throw refused("no " + settings.subjectClaim() + " claim (expected: the subject's name)", message,
+                    challenge);
+        }
+        Map<String, Object> all = claims.toJSONObject();
+        Set<String> roles = strings(path(all, settings.rolesClaim()));
+        Set<String> scopes = new LinkedHashSet<>();
+        for (String c : settings.scopeClaims()) {
+            scopes.addAll(strings(path(all, c)));
+        }
+        return new Principal(name, roles, scopes, all);
+    }
+
+    private static UnauthenticatedException refused(String reason, String message, String challenge) {
+        log.debug("{} refused: {}", message.replace("invalid ", ""), reason);
+        return new UnauthenticatedException(message, Map.of(UnauthenticatedException.CHALLENGE, challenge));
+    }
+
+    private static Object path(Map<String, Object> claims, String path) {
+        Object at = claims;
+        for (String part : path.split("\\.")) {
+            if (!(at instanceof Map<?, ?> map)) {
+                return null;
+            }
+            at = map.get(part);
+        }
+        return at;
+    }
+
+    /** A list of strings, or one string of space-separated values (as OAuth's {@code scope}). */
+    private static Set<String> strings(Object value) {
+        Set<String> out = new LinkedHashSet<>();
+        if (value instanceof String s) {
+            for (String part : s.trim().split("\\s+")) {
+                if (!part.isEmpty()) {
+                    out.add(part);
+                }
+            }
+        } else if (value instanceof Collection<?> list) {
+            for (Object o : list) {
+                if (o instanceof String s && !s.isBlank()) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        Settings s = settings;
+        return "issuer=" + s.issuer() + ", audience=" + s.audience() + ", keys="
+                + (s.jwks() != null ? s.jwks() : "static") + ", algorithms=" + s.algorithms();
+    }
+}
