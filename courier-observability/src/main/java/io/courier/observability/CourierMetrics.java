@@ -107,25 +107,27 @@ public final class CourierMetrics {
     }
 
     /**
-     * Shows the counts of a {@code Messaging} (needs courier-messaging), read when scraped:
+     * Shows the counts of a {@code Messaging} (needs courier-messaging; a name of its own, so that
+     * code calling the other {@code bind} methods compiles without it), read when scraped:
      * {@code messaging.replies.dropped} (replies nobody waited for: late, duplicate or unknown),
      * {@code messaging.duplicates.skipped} (messages its groups had handled already) and
      * {@code messaging.expired.dropped} (messages past their deadline), tagged
      * {@code messaging.client} with its name.
      */
-    public CourierMetrics bind(Messaging messaging) {
+    public CourierMetrics bindMessaging(Messaging messaging) {
         InfrastructureMeters.messaging(registry, Objects.requireNonNull(messaging, "messaging"));
         return this;
     }
 
     /**
-     * Shows a polling outbox relay (needs courier-outbox), read when scraped:
+     * Shows a polling outbox relay (needs courier-outbox; a name of its own, so that code calling
+     * {@code bind} compiles without it), read when scraped:
      * {@code courier.outbox.published} (rows published and confirmed), {@code courier.outbox.backlog}
      * (rows waiting: a count query on each scrape), {@code courier.outbox.relay.latency} (writing to
      * confirmation, of the last row) and {@code courier.outbox.partitions.held}, tagged
      * {@code courier.relay} with {@code name}.
      */
-    public CourierMetrics bind(OutboxRelay relay, String name) {
+    public CourierMetrics bindOutbox(OutboxRelay relay, String name) {
         if (Objects.requireNonNull(name, "name").isBlank()) {
             throw new IllegalArgumentException("name: \"" + name + "\" (expected: a name)");
         }
@@ -140,7 +142,7 @@ public final class CourierMetrics {
      * replication slot holds back) and {@code courier.outbox.relay.active}, tagged
      * {@code courier.relay} with the slot's name.
      */
-    public CourierMetrics bind(LogTailingRelay relay) {
+    public CourierMetrics bindOutbox(LogTailingRelay relay) {
         InfrastructureMeters.outbox(registry, Objects.requireNonNull(relay, "relay"));
         return this;
     }

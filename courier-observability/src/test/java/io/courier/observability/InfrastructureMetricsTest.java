@@ -63,7 +63,7 @@ class InfrastructureMetricsTest {
              Messaging messaging = Messaging.builder().name("shipping").broker(broker).codec(JsonCodec.create())
                      .processedMessages(io.courier.messaging.ProcessedMessages.inMemory(1000))
                      .build()) {
-            metrics.bind(messaging);
+            metrics.bindMessaging(messaging);
             java.util.List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
             messaging.subscribe(Shipped.class, "billing", e -> handled.add(e.order()));
             // The message sent again, as a broker redelivering it would: handled once, skipped once.
@@ -97,7 +97,7 @@ class InfrastructureMetricsTest {
                 }
                 OutboxRelay relay = outbox.relay(broker).minPollInterval(Duration.ofMillis(1))
                         .maxPollInterval(Duration.ofMillis(20)).build();
-                metrics.bind(relay, "orders");
+                metrics.bindOutbox(relay, "orders");
                 assertThat(scrape().value("courier_outbox_backlog", Map.of("courier_relay", "orders"))).isEqualTo(3);
                 assertThat(scrape().value("courier_outbox_published_total", Map.of("courier_relay", "orders"))).isZero();
                 relay.start();
@@ -126,7 +126,7 @@ class InfrastructureMetricsTest {
                          .build();
                  Messaging messaging = Messaging.builder().name("orders").broker(outbox.broker(broker))
                          .codec(JsonCodec.create()).build()) {
-                metrics.bind(relay);
+                metrics.bindOutbox(relay);
                 String slot = relay.slot();
                 assertThat(scrape().value("courier_outbox_relay_active", Map.of("courier_relay", slot))).isZero();
                 relay.start();
