@@ -223,12 +223,21 @@ public final class Differ {
         Map<Components.Component, Components.Component> pairs = new LinkedHashMap<>();
         pair(left, right, pairs, (p, q) -> p.name().equals(q.name()));
         pair(left, right, pairs, (p, q) -> q.aliases().contains(p.name()) || p.aliases().contains(q.name()));
-        pair(left, right, pairs, (p, q) -> p.number() == q.number());
+        // Same number and same type: a rename the JSON names do not show (Protobuf never sees it).
+        pair(left, right, pairs, (p, q) -> p.number() == q.number()
+                && Shape.of(p.type()).describe().equals(Shape.of(q.type()).describe()));
         boolean newKnowsOld = Components.avroFullName(o).equals(Components.avroFullName(n))
                 || Components.avroAliases(n).contains(Components.avroFullName(o));
         boolean oldKnowsNew = Components.avroFullName(o).equals(Components.avroFullName(n))
                 || Components.avroAliases(o).contains(Components.avroFullName(n));
         pairs.forEach((p, q) -> component(here + "." + q.name(), p, q, usage, newKnowsOld, oldKnowsNew));
+        for (Components.Component p : left) {
+            right.stream().filter(q -> q.number() == p.number()).findFirst().ifPresent(q -> changes.add(new Change(
+                    Kind.TYPE_CHANGED, here + ".#" + p.number(), "Protobuf field " + p.number() + " was " + p.name()
+                    + " (" + name(p.type()) + ") and is now " + q.name() + " (" + name(q.type()) + "): a reader takes"
+                    + " one for the other (reserve a removed field's number; give the new one another)",
+                    both(BY_NUMBER))));
+        }
         for (Components.Component p : left) {
             Map<Format, Set<Direction>> breaks = missing(p, direction(usage, false));
             changes.add(new Change(Kind.FIELD_REMOVED, here + "." + p.name(), "field " + p.name() + " ("
