@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code courier contract export|check}: a contract's schema files, and two versions compared. */
 @Command(name = "contract", mixinStandardHelpOptions = true,
-        description = "Export a contract's schema files, or compare two versions of a contract.",
+        description = "Exports a contract's schema files, or compares two versions of a contract.",
         subcommands = {ContractCommand.Export.class, ContractCommand.Check.class})
 final class ContractCommand implements Runnable {
     @CommandLine.Spec
@@ -83,7 +83,7 @@ final class ContractCommand implements Runnable {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Write a contract's schema files: OpenAPI (<service>.openapi.json), Protobuf"
+            description = "Writes a contract's schema files: OpenAPI (<service>.openapi.json), Protobuf"
                     + " (<service>.proto), Avro (<service>.avsc).",
             footerHeading = "%nExamples:%n",
             footer = {"  courier contract export --class com.acme.OrderService --classpath orders-api.jar --out build/contracts",
@@ -160,7 +160,7 @@ final class ContractCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Compare two versions of a contract: each change, and whether it breaks old clients of"
+            description = "Compares two versions of a contract: each change, and whether it breaks old clients of"
                     + " the new server or new clients of the old one, per format. Exit status 1 when any change"
                     + " breaks a format checked.",
             footerHeading = "%nExamples:%n",

@@ -116,12 +116,28 @@ class ContractFilesTest {
     }
 
     @Test
-    void twoRecordsOfOneSimpleNameInTwoPackagesAreRefusedWithAMessageSayingToRenameOne() {
+    void twoRecordsOfOneSimpleNameInTwoPackagesAreRefusedWithAMessageSayingToRenameOne() throws Exception {
         assertThatThrownBy(() -> OpenApi.json("lines", List.of(TwoLines.class), List.of()))
                 .isInstanceOf(io.courier.contract.InvalidContractException.class)
                 .hasMessage("io.courier.http.other.Line and io.courier.http.mine.Line would both be the JSON schema"
                         + " Line (expected: distinct simple names; rename one, or nest it in a class whose name"
                         + " qualifies it)");
+        try (Courier lines = Courier.builder().build().serve(TwoLines.class, new TwoLines() {
+            @Override
+            public io.courier.http.mine.Line mine(io.courier.http.mine.Line line) {
+                return line;
+            }
+
+            @Override
+            public io.courier.http.other.Line theirs(io.courier.http.other.Line line) {
+                return line;
+            }
+        })) {
+            HttpResponse<String> r = get(lines, "/openapi.json");
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).startsWith("/openapi.json: cannot be written: io.courier.http.other.Line and"
+                    + " io.courier.http.mine.Line would both be the JSON schema Line");
+        }
         // Avro names a record in its package's namespace: both keep their simple names.
         assertThat(AvroCodec.schemaOf(io.courier.http.mine.Line.class).getFullName()).isEqualTo("io.courier.http.mine.Line");
         assertThat(AvroCodec.schemaOf(io.courier.http.other.Line.class).getFullName())

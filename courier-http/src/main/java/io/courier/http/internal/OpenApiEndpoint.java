@@ -48,7 +48,14 @@ public final class OpenApiEndpoint {
     }
 
     void answer(HttpServerRequest request) {
-        Rendered r = render();
+        Rendered r;
+        try {
+            r = render();
+        } catch (RuntimeException e) { // a contract OpenAPI cannot name, e.g. two records of one name
+            request.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end(request.path() + ": cannot be written: " + e.getMessage() + "\n");
+            return;
+        }
         boolean yaml = YAML_PATH.equals(request.path());
         request.response().setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, yaml ? "application/yaml" : "application/json")
