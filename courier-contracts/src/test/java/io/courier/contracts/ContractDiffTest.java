@@ -166,6 +166,34 @@ class ContractDiffTest {
         assertThat(c.breaks(Format.JSON, Direction.NEW_CLIENT_OLD_SERVER)).isTrue();
     }
 
+    record Named(String sku) {}
+
+    record NamedKept(@com.fasterxml.jackson.annotation.JsonProperty("sku") String code) {}
+
+    static final class N1 {
+        @Service("named")
+        interface Named {
+            void put(ContractDiffTest.Named item);
+        }
+    }
+
+    static final class N2 {
+        @Service("named")
+        interface Named {
+            void put(NamedKept item);
+        }
+    }
+
+    @Test
+    void aJavaRenameThatKeepsItsJsonNameBreaksAvroAlone() {
+        Change c = ContractDiff.compare(N1.Named.class, N2.Named.class).stream()
+                .filter(x -> x.kind() == Change.Kind.FIELD_RENAMED).findFirst().orElseThrow();
+
+        assertThat(c.location()).isEqualTo("named.put(item) > NamedKept.code");
+        assertThat(c.breaks()).isEqualTo(Map.of(Format.AVRO, Set.of(Direction.values())));
+        assertThat(c.description()).startsWith("field sku renamed code (JSON sku -> sku) (Protobuf 1, kept;");
+    }
+
     @Test
     void theSameContractHasNoChanges() {
         assertThat(ContractDiff.compare(V1.Shop.class, V1.Shop.class)).isEmpty();

@@ -19,6 +19,7 @@ import org.apache.avro.reflect.AvroAlias;
 /** The record components and enum constants of a contract's types, as each format sees them. */
 final class Components {
     private static final String JSON_ALIAS = "com.fasterxml.jackson.annotation.JsonAlias";
+    private static final String JSON_PROPERTY = "com.fasterxml.jackson.annotation.JsonProperty";
 
     private Components() {
     }
@@ -31,11 +32,12 @@ final class Components {
      *                      {@code @Nullable}, a collection, a map, an array or a primitive)
      * @param protoMissingBreaks the same on Protobuf, where a missing {@code String} reads as
      *                      {@code ""} and a missing enum as its constant numbered 0
+     * @param jsonName      its name in JSON and XML: {@code @JsonProperty}'s, else the component's
      * @param jsonAliases   the names {@code @JsonAlias} lets JSON and XML readers take it from
      * @param avroAliases   the names {@code @AvroAlias} lets Avro readers take it from
      */
     record Component(String name, Type type, int number, boolean missingBreaks, boolean protoMissingBreaks,
-                     Set<String> jsonAliases,
+                     String jsonName, Set<String> jsonAliases,
                      Set<String> avroAliases) {
         Set<String> aliases() {
             Set<String> all = new LinkedHashSet<>(jsonAliases);
@@ -58,10 +60,13 @@ final class Components {
             Field number = rc.getAnnotation(Field.class);
             Set<String> json = new LinkedHashSet<>();
             Set<String> avro = new LinkedHashSet<>();
+            String jsonName = rc.getName();
             for (AnnotatedElement e : elements(rc, field)) {
                 for (Annotation a : e.getAnnotations()) {
                     if (a.annotationType().getName().equals(JSON_ALIAS)) {
-                        json.addAll(Arrays.asList(jsonAliases(a)));
+                        json.addAll(Arrays.asList((String[]) value(a)));
+                    } else if (a.annotationType().getName().equals(JSON_PROPERTY) && !((String) value(a)).isEmpty()) {
+                        jsonName = (String) value(a);
                     }
                 }
                 for (AvroAlias a : e.getAnnotationsByType(AvroAlias.class)) {
@@ -73,7 +78,7 @@ final class Components {
             boolean protoDefault = raw == String.class || raw == Character.class
                     || raw.isEnum() && enumNumbers(raw).containsValue(0);
             components.add(new Component(rc.getName(), rc.getGenericType(), number != null ? number.value() : i + 1,
-                    missingBreaks, missingBreaks && !protoDefault, Set.copyOf(json), Set.copyOf(avro)));
+                    missingBreaks, missingBreaks && !protoDefault, jsonName, Set.copyOf(json), Set.copyOf(avro)));
         }
         return components;
     }
@@ -86,11 +91,12 @@ final class Components {
         return all;
     }
 
-    private static String[] jsonAliases(Annotation a) {
+    /** A Jackson annotation's {@code value()}, read without depending on Jackson. */
+    private static Object value(Annotation a) {
         try {
-            return (String[]) a.annotationType().getMethod("value").invoke(a);
+            return a.annotationType().getMethod("value").invoke(a);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("@JsonAlias without value(): " + a, e);
+            throw new IllegalStateException(a.annotationType().getName() + " without value(): " + a, e);
         }
     }
 

@@ -276,17 +276,22 @@ public final class Differ {
      */
     private void component(String at, Components.Component p, Components.Component q, Usage usage,
                            boolean newKnowsOld, boolean oldKnowsNew) {
-        if (!p.name().equals(q.name())) {
+        boolean jsonRenamed = !p.jsonName().equals(q.jsonName());
+        if (!p.name().equals(q.name()) || jsonRenamed) {
             Map<Format, Set<Direction>> breaks = new EnumMap<>(Format.class);
             for (Format f : BY_NAME) {
-                breaks.put(f, renamed(q.jsonAliases().contains(p.name()), p.jsonAliases().contains(q.name()), usage));
+                breaks.put(f, !jsonRenamed ? Set.of() : renamed(q.jsonAliases().contains(p.jsonName()),
+                        p.jsonAliases().contains(q.jsonName()), usage));
             }
-            breaks.put(Format.AVRO, renamed(newKnowsOld && q.avroAliases().contains(p.name()),
+            breaks.put(Format.AVRO, p.name().equals(q.name()) ? Set.of()
+                    : renamed(newKnowsOld && q.avroAliases().contains(p.name()),
                     oldKnowsNew && p.avroAliases().contains(q.name()), usage));
             for (Format f : BY_NUMBER) {
                 breaks.put(f, p.number() == q.number() ? Set.of() : EnumSet.allOf(Direction.class));
             }
             changes.add(new Change(Kind.FIELD_RENAMED, at, "field " + p.name() + " renamed " + q.name()
+                    + (p.jsonName().equals(p.name()) && q.jsonName().equals(q.name()) ? ""
+                    : " (JSON " + p.jsonName() + " -> " + q.jsonName() + ")")
                     + " (Protobuf " + p.number() + (p.number() == q.number() ? ", kept" : " -> " + q.number())
                     + "; JSON aliases " + q.jsonAliases() + ", Avro aliases " + q.avroAliases()
                     + "): a reader that knows neither name nor alias reads it as absent", breaks));
