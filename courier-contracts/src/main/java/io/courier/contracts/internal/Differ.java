@@ -222,6 +222,7 @@ public final class Differ {
         List<Components.Component> right = new ArrayList<>(Components.of(n));
         Map<Components.Component, Components.Component> pairs = new LinkedHashMap<>();
         pair(left, right, pairs, (p, q) -> p.name().equals(q.name()));
+        pair(left, right, pairs, (p, q) -> p.jsonName().equals(q.jsonName()));
         pair(left, right, pairs, (p, q) -> q.aliases().contains(p.name()) || p.aliases().contains(q.name()));
         // Same number and same type: a rename the JSON names do not show (Protobuf never sees it).
         pair(left, right, pairs, (p, q) -> p.number() == q.number()
