@@ -14,4 +14,5 @@ module io.courier.avro {
     exports io.courier.avro;
 
     provides io.courier.spi.Codec with io.courier.avro.AvroCodec;
+    provides io.courier.spi.ContractExporter with io.courier.avro.internal.AvscExporter;
 }

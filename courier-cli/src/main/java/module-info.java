@@ -11,6 +11,10 @@ module io.courier.cli {
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
     requires info.picocli;
+    // contract export and check.
+    requires io.courier.contracts;
+    requires io.courier.http;
+    uses io.courier.spi.ContractExporter;
 
     // picocli reads the command classes' annotations and sets their fields reflectively.
     opens io.courier.cli to info.picocli;

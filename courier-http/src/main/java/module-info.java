@@ -19,5 +19,8 @@ module io.courier.http {
     // The problem body is read and written by Jackson.
     opens io.courier.http.internal to com.fasterxml.jackson.databind;
 
+    // The schema files served at /contracts/ (courier-protobuf's .proto, courier-avro's .avsc).
+    uses io.courier.spi.ContractExporter;
+
     provides io.courier.spi.TransportFactory with io.courier.http.HttpTransportFactory;
 }

@@ -13,4 +13,5 @@ module io.courier.protobuf {
     exports io.courier.protobuf;
 
     provides io.courier.spi.Codec with io.courier.protobuf.ProtobufCodec;
+    provides io.courier.spi.ContractExporter with io.courier.protobuf.internal.ProtoExporter;
 }

@@ -5,15 +5,18 @@ import picocli.CommandLine.Command;
 
 /** {@code courier}: the top-level command; each subcommand is one tool. */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "courier 0.1.0-SNAPSHOT",
-        description = "Courier's command line: call services, see what discovery knows, send and follow messages.",
+        description = "Courier's command line: call services, see what discovery knows, send and follow messages,"
+                + " export and compare contracts.",
         footerHeading = "%nExamples:%n",
         footer = {"  courier call greeter greet '{\"name\":\"Ada\"}'", "  courier instances consumer",
                 "  courier publish orders '{\"orderId\":\"o-1\"}' --broker kafka=127.0.0.1:9092",
-                "  courier tail orders --count 5", "  courier help tail", "",
+                "  courier tail orders --count 5",
+                "  courier contract check orders-api-1.4.jar orders-api-1.5.jar --class com.acme.OrderService",
+                "  courier help tail", "",
                 "Exit status: 0 done, 1 failed (the call, the broker), 2 a mistake in the command line.",
                 "Colours only on a terminal. Docs: docs/cli.md"},
         subcommands = {CallCommand.class, InstancesCommand.class, PublishCommand.class, TailCommand.class,
-                CompletionCommand.class, CommandLine.HelpCommand.class})
+                ContractCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class CourierCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

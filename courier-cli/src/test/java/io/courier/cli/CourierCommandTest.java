@@ -63,7 +63,7 @@ class CourierCommandTest {
 
         err.getBuffer().setLength(0);
         assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).contains("missing command (expected: one of [call, instances, publish, tail, completion, help])");
+        assertThat(err.toString()).contains("missing command (expected: one of [call, instances, publish, tail, contract, completion, help])");
     }
 
     @Test

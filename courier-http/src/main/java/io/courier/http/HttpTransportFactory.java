@@ -81,6 +81,7 @@ public final class HttpTransportFactory implements TransportFactory {
         private Cors cors;
         private boolean compression = true;
         private boolean openApi = true;
+        private boolean contracts = true;
 
         private Builder() {
         }
@@ -109,9 +110,21 @@ public final class HttpTransportFactory implements TransportFactory {
             return this;
         }
 
+        /**
+         * Whether the server serves each contract's schema files at
+         * {@code /contracts/<service>.<extension>}, one per {@link io.courier.spi.ContractExporter} on
+         * the class or module path: {@code .proto} with courier-protobuf, {@code .avsc} with
+         * courier-avro (default true; a contract route of the same path wins).
+         */
+        public Builder contracts(boolean contracts) {
+            this.contracts = contracts;
+            return this;
+        }
+
         /** The factory. */
         public HttpTransportFactory build() {
-            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi));
+            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi,
+                    contracts));
         }
     }
 }

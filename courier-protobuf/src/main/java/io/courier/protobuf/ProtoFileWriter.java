@@ -1,5 +1,6 @@
 package io.courier.protobuf;
 
+import io.courier.contract.InvalidContractException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.protobuf.internal.EnumType;
@@ -173,8 +174,24 @@ final class ProtoFileWriter implements SchemaNames {
     }
 
     private void assignNames() {
+        // A nested type whose simple name another type (or the service) has takes its enclosing
+        // classes' names; two types left with one name are refused, never numbered.
+        Map<String, Integer> simple = new HashMap<>();
+        names.keySet().forEach(t -> simple.merge(t.getSimpleName(), 1, Integer::sum));
+        Map<String, Class<?>> owners = new HashMap<>();
         for (Map.Entry<Class<?>, String> e : names.entrySet()) {
-            e.setValue(unique(e.getKey().getSimpleName(), qualified(e.getKey())));
+            Class<?> type = e.getKey();
+            boolean shared = simple.get(type.getSimpleName()) > 1 || taken.contains(type.getSimpleName());
+            String name = shared ? qualified(type) : type.getSimpleName();
+            Class<?> other = owners.putIfAbsent(name, type);
+            if (other != null || !taken.add(name)) {
+                throw new InvalidContractException(service.contract().type().getName() + ": " + type.getName()
+                        + " and " + (other != null ? other.getName() : "the service " + name)
+                        + " would both be the Protobuf " + (type.isEnum() ? "enum " : "message ") + name
+                        + " (expected: distinct simple names; rename one, or nest it in a class whose name"
+                        + " qualifies it)");
+            }
+            e.setValue(name);
         }
     }
 
@@ -196,18 +213,16 @@ final class ProtoFileWriter implements SchemaNames {
         return outer == null ? type.getSimpleName() : outer.getSimpleName() + type.getSimpleName();
     }
 
-    private String unique(String preferred, String fallback) {
-        if (taken.add(preferred)) {
-            return preferred;
+    /** The name of a request or response message the export makes up: refused when a record has it. */
+    private String synthetic(MethodCodec m, String suffix) {
+        String name = m.rpcName() + suffix;
+        if (!taken.add(name)) {
+            throw new InvalidContractException(service.contract().type().getName() + "." + m.descriptor().name()
+                    + ": its " + suffix.toLowerCase(Locale.ROOT) + " message would be " + name
+                    + ", a name a record or enum of the contract already has (expected: distinct names;"
+                    + " rename the record, or take it as the method's one parameter)");
         }
-        if (taken.add(fallback)) {
-            return fallback;
-        }
-        for (int i = 2; ; i++) {
-            if (taken.add(fallback + i)) {
-                return fallback + i;
-            }
-        }
+        return name;
     }
 
     private String requestName(MethodCodec m) {
@@ -215,7 +230,7 @@ final class ProtoFileWriter implements SchemaNames {
             case EMPTY -> EMPTY;
             case MESSAGE -> typeName((Class<?>) m.requestType());
             case FIELDS -> {
-                String name = unique(m.rpcName() + "Request", m.rpcName() + "Request");
+                String name = synthetic(m, "Request");
                 synthetic.put(name, new Synthetic(m.requestFields(), m.descriptor()));
                 yield name;
             }
@@ -223,7 +238,7 @@ final class ProtoFileWriter implements SchemaNames {
                 if (WRAPPERS.containsKey(m.requestType())) {
                     yield WRAPPERS.get(m.requestType());
                 }
-                String name = unique(m.rpcName() + "Request", m.rpcName() + "Request");
+                String name = synthetic(m, "Request");
                 synthetic.put(name, new Synthetic(MessageCodec.wrapper(name, m.requestType()), null));
                 yield name;
             }
@@ -242,7 +257,7 @@ final class ProtoFileWriter implements SchemaNames {
         if (MethodCodec.isMessage(result)) {
             return typeName((Class<?>) result);
         }
-        String name = unique(m.rpcName() + "Response", m.rpcName() + "Response");
+        String name = synthetic(m, "Response");
         synthetic.put(name, new Synthetic(MessageCodec.wrapper(name, result), null));
         return name;
     }

@@ -23,9 +23,9 @@ import java.util.Optional;
  * <p>The package is, unless set, the contract's service name in snake_case
  * ({@code @Service("orderService")} gives {@code order_service}); the service takes the
  * interface's simple name, and each rpc the method's name with a capital. Every record and enum
- * reachable from the methods becomes a message or enum of the same simple name (qualified by
- * its enclosing classes, then numbered, when two share one). The mapping of types is in
- * {@code docs/protobuf.md}.
+ * reachable from the methods becomes a message or enum of the same simple name (a nested one
+ * qualified by its enclosing class when two share one; never numbered: two left with one name
+ * are refused, naming both). The mapping of types is in {@code docs/protobuf.md}.
  *
  * @see MethodCodec for the request and response messages of a method
  */

@@ -135,7 +135,7 @@ class ProtoServiceTest {
 
         Line mine(Line line);
 
-        FindRequest find(@Query("q") String q, @Query("n") int n);
+        FindRequest find(FindRequest request);
 
         Greeting greet(Greeting greeting);
 
@@ -147,14 +147,15 @@ class ProtoServiceTest {
         ProtoService service = ProtoService.of(Colliding.class);
         String proto = service.toProto();
         assertThat(proto)
-                .contains("message Line {", "message OuterLine {", "message FindRequest {", "message FindRequest2 {")
+                .contains("message ProtoServiceTestLine {", "message OuterLine {", "message FindRequest {")
+                .doesNotContain("FindRequest2", "Line2")
                 .contains("import \"greeting.proto\";")
                 .contains("rpc Greet(.courier.test.Greeting) returns (.courier.test.Greeting);")
                 .contains("optional .courier.test.Greeting value = 1;");
         FileDescriptor file = Protoc.compile("collide.proto", proto);
         assertThat(file.findServiceByName("Colliding").getMethods()).hasSize(6);
         assertThat(file.findServiceByName("Colliding").findMethodByName("Find").getInputType().getName())
-                .isEqualTo("FindRequest2");
+                .isEqualTo("FindRequest");
         assertThat(file.findServiceByName("Colliding").findMethodByName("Find").getOutputType().getName())
                 .isEqualTo("FindRequest");
 
@@ -163,6 +164,38 @@ class ProtoServiceTest {
         assertThat(greet.decodeRequest(greet.encodeRequest(new Object[] {g}))).containsExactly(g);
         MethodCodec maybe = service.method("maybe").orElseThrow();
         assertThat(maybe.decodeResponse(maybe.encodeResponse(Optional.of(g)))).isEqualTo(Optional.of(g));
+    }
+
+    @Service("twoLines")
+    interface TwoLines {
+        io.courier.protobuf.mine.Line mine(io.courier.protobuf.mine.Line line);
+
+        io.courier.protobuf.other.Line theirs(io.courier.protobuf.other.Line line);
+    }
+
+    @Test
+    void twoRecordsOfOneSimpleNameInTwoPackagesAreRefusedNamingBoth() {
+        assertThatThrownBy(() -> ProtoService.of(TwoLines.class))
+                .isInstanceOf(InvalidContractException.class)
+                .hasMessage(TwoLines.class.getName() + ": io.courier.protobuf.other.Line and "
+                        + "io.courier.protobuf.mine.Line would both be the Protobuf message Line (expected: distinct"
+                        + " simple names; rename one, or nest it in a class whose name qualifies it)");
+    }
+
+    @Service("madeUp")
+    interface MadeUpCollision {
+        FindRequest find(@Query("q") String q, @Query("n") int n);
+
+        String other(FindRequest request);
+    }
+
+    @Test
+    void aMadeUpRequestMessageNamedLikeARecordIsRefusedNotNumbered() {
+        assertThatThrownBy(() -> ProtoService.of(MadeUpCollision.class))
+                .isInstanceOf(InvalidContractException.class)
+                .hasMessage(MadeUpCollision.class.getName() + ".find: its request message would be FindRequest,"
+                        + " a name a record or enum of the contract already has (expected: distinct names; rename"
+                        + " the record, or take it as the method's one parameter)");
     }
 
     enum Mixed { @Field(3) A, B }

@@ -67,7 +67,8 @@ final class RecordType extends AvroType {
                     + " record, or its package opened to io.courier.avro): " + e.getMessage(), e);
         }
         for (AvroAlias alias : type.getAnnotationsByType(AvroAlias.class)) {
-            schema.addAlias(alias.alias());
+            // space names the namespace of a record that also moved; by default the record's own.
+            schema.addAlias(alias.alias(), AvroAlias.NULL.equals(alias.space()) ? null : alias.space());
         }
         schema.setFields(fields);
         this.components = comps;

@@ -247,7 +247,7 @@ final class ClientExchange {
             // A response the caller cannot read is the server's fault, not the caller's.
             InternalException error = new InternalException(route.method.fullName() + ": unreadable response from "
                     + target + ": " + e.getMessage());
-            error.initCause(e);
+            error.addSuppressed(e); // the cause is fixed at construction: initCause would throw, and the call never end
             result.completeExceptionally(error);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);

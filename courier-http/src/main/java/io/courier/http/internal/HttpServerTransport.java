@@ -45,6 +45,8 @@ final class HttpServerTransport implements ServerTransport {
     private final boolean compression;
     /** The OpenAPI description at /openapi.json and /openapi.yaml; null when turned off. */
     private final OpenApiEndpoint openApi;
+    /** The contracts' schema files at /contracts/; null when turned off. */
+    private final ContractFilesEndpoint contractFiles;
     private final Object lock = new Object();
     private volatile RouteTable routes = RouteTable.EMPTY;
     private final List<HttpRequestRouter> routers = new CopyOnWriteArrayList<>();
@@ -60,6 +62,7 @@ final class HttpServerTransport implements ServerTransport {
         this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
         this.compression = settings.compression();
         this.openApi = settings.openApi() ? new OpenApiEndpoint(context) : null;
+        this.contractFiles = settings.contracts() ? new ContractFilesEndpoint() : null;
     }
 
     @Override
@@ -109,6 +112,9 @@ final class HttpServerTransport implements ServerTransport {
             routes = routes.with(service);
             if (openApi != null) {
                 openApi.register(service);
+            }
+            if (contractFiles != null) {
+                contractFiles.register(service);
             }
         }
     }
@@ -166,6 +172,11 @@ final class HttpServerTransport implements ServerTransport {
         if (openApi != null && OpenApiEndpoint.asks(request)
                 && !routes.match(request.method(), request.path()).found()) {
             openApi.answer(request);
+            return;
+        }
+        if (contractFiles != null && ContractFilesEndpoint.asks(request)
+                && !routes.match(request.method(), request.path()).found()) {
+            contractFiles.answer(request);
             return;
         }
         for (HttpRequestRouter r : routers) {

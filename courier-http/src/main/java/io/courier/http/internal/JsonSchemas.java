@@ -151,6 +151,14 @@ final class JsonSchemas {
             name = c.getName().substring(c.getPackageName().isEmpty() ? 0 : c.getPackageName().length() + 1)
                     .replace('$', '.');
         }
+        if (names.containsValue(name)) {
+            String taken = name;
+            Class<?> other = names.entrySet().stream().filter(e -> e.getValue().equals(taken)).findFirst()
+                    .orElseThrow().getKey();
+            throw new io.courier.contract.InvalidContractException(c.getName() + " and " + other.getName()
+                    + " would both be the JSON schema " + name + " (expected: distinct simple names; rename one,"
+                    + " or nest it in a class whose name qualifies it)");
+        }
         names.put(c, name);
         Map<String, Object> properties = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();

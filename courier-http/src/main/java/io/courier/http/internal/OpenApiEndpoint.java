@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code /openapi.yaml}, rendered once per set of contracts. A contract route of the same path
  * wins.
  */
-final class OpenApiEndpoint {
+public final class OpenApiEndpoint {
     static final String JSON_PATH = "/openapi.json";
     static final String YAML_PATH = "/openapi.yaml";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +48,14 @@ final class OpenApiEndpoint {
     }
 
     void answer(HttpServerRequest request) {
-        Rendered r = render();
+        Rendered r;
+        try {
+            r = render();
+        } catch (RuntimeException e) { // a contract OpenAPI cannot name, e.g. two records of one name
+            request.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end(request.path() + ": cannot be written: " + e.getMessage() + "\n");
+            return;
+        }
         boolean yaml = YAML_PATH.equals(request.path());
         request.response().setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, yaml ? "application/yaml" : "application/json")
@@ -58,6 +65,16 @@ final class OpenApiEndpoint {
     /** The description as JSON. */
     byte[] json() {
         return render().json;
+    }
+
+    /** The description of {@code services} as JSON text, for {@code io.courier.http.OpenApi}. */
+    public static String json(String title, List<ServiceDescriptor> services, List<String> mediaTypes) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(OpenApiDocument.of(title, services,
+                    mediaTypes));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("OpenAPI document of " + services + " cannot be written: " + e.getMessage(), e);
+        }
     }
 
     private Rendered render() {

@@ -10,10 +10,11 @@ import java.util.Optional;
  * @param compression whether response bodies over {@link #COMPRESS_ABOVE} bytes are compressed
  *                    for clients whose {@code Accept-Encoding} allows it
  * @param openApi     whether the contracts' OpenAPI description is served at {@code /openapi.json} and {@code .yaml}
+ * @param contracts   whether the contracts' schema files are served at {@code /contracts/<service>.<extension>}
  */
-public record ServerSettings(Optional<Cors> cors, boolean compression, boolean openApi) {
+public record ServerSettings(Optional<Cors> cors, boolean compression, boolean openApi, boolean contracts) {
     /** Bodies up to this size are sent as they are: gzip would save a few bytes and cost a deflater. */
     public static final int COMPRESS_ABOVE = 1024;
-    /** No CORS; compression on; OpenAPI served. */
-    public static final ServerSettings DEFAULT = new ServerSettings(Optional.empty(), true, true);
+    /** No CORS; compression on; OpenAPI and the contract files served. */
+    public static final ServerSettings DEFAULT = new ServerSettings(Optional.empty(), true, true, true);
 }

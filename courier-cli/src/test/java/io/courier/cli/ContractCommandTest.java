@@ -1,0 +1,192 @@
+package io.courier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code courier contract export} and {@code check} on real jars: two versions of one
+ * interface, {@code com.acme.Orders}, compiled from source here and packed as jars, as a build
+ * would publish them.
+ */
+class ContractCommandTest {
+    private static final String V1 = """
+            package com.acme;
+
+            import io.courier.annotation.Service;
+            import java.util.Optional;
+
+            @Service("orders")
+            public interface Orders {
+                record Order(String id, int quantity, Optional<String> note, Status status) {}
+
+                enum Status { NEW, PAID }
+
+                Order place(Order order);
+
+                void cancel(String id);
+            }
+            """;
+    /** quantity widened to long, note removed, size (required) added, a status added, cancel removed. */
+    private static final String V2 = """
+            package com.acme;
+
+            import io.courier.annotation.Service;
+
+            @Service("orders")
+            public interface Orders {
+                record Order(String id, long quantity, Size size, Status status) {}
+
+                record Size(int width, int height) {}
+
+                enum Status { NEW, PAID, SHIPPED }
+
+                Order place(Order order);
+            }
+            """;
+    /** Only an optional field added: compatible everywhere. */
+    private static final String V1_1 = V1.replace("Status status) {}", "Status status, Optional<String> gift) {}");
+
+    @TempDir
+    static Path dir;
+    static Path v1;
+    static Path v2;
+    static Path v11;
+
+    @BeforeAll
+    static void buildJars() throws IOException {
+        v1 = jar("v1", V1);
+        v2 = jar("v2", V2);
+        v11 = jar("v1.1", V1_1);
+    }
+
+    private static Path jar(String version, String source) throws IOException {
+        Path src = dir.resolve(version + "/src/com/acme/Orders.java");
+        Path classes = dir.resolve(version + "/classes");
+        Files.createDirectories(src.getParent());
+        Files.createDirectories(classes);
+        Files.writeString(src, source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int status = javac.run(null, null, null, "-parameters", "-d", classes.toString(), "-cp",
+                System.getProperty("java.class.path"),
+                src.toString());
+        assertThat(status).as("javac " + version).isZero();
+        Path jar = dir.resolve("orders-api-" + version + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    @Test
+    void checkListsEachChangeAndFailsOnBreakingOnes() {
+        Cli c = Cli.run("contract", "check", v1.toString(), v2.toString(), "--class", "com.acme.Orders");
+
+        assertThat(c.exit).as(c.toString()).isEqualTo(1);
+        String out = c.out.toString();
+        assertThat(out).contains("""
+                BREAKING   FIELD_ADDED orders.place(order) > Order.size
+                  field size (Size, Protobuf 3) added, required: a new server refuses an old client's value, which lacks it
+                  old client -> new server: breaks JSON, XML, Protobuf, Avro, gRPC
+                  new client -> old server: compatible
+                """);
+        assertThat(out).contains("""
+                BREAKING   TYPE_CHANGED orders.place(order) > Order.quantity
+                  type changed from int to long
+                  old client -> new server: compatible
+                  new client -> old server: breaks JSON, XML, Protobuf, Avro, gRPC
+                """);
+        assertThat(out).contains("""
+                BREAKING   TYPE_CHANGED orders.place(order) > Order.#3
+                  Protobuf field 3 was note (Optional<string>) and is now size (Size): a reader takes one for the\
+                 other (reserve a removed field's number; give the new one another)
+                  old client -> new server: breaks Protobuf, gRPC
+                  new client -> old server: breaks Protobuf, gRPC
+                """)
+                .contains("compatible FIELD_REMOVED orders.place(order) > Order.note")
+                .contains("BREAKING   ENUM_CONSTANT_ADDED orders.place(order) > Order.status > Status.SHIPPED")
+                .contains("""
+                        BREAKING   METHOD_REMOVED orders.cancel
+                          method cancel removed: an old client calling it fails
+                          old client -> new server: breaks JSON, XML, Protobuf, Avro, gRPC
+                          new client -> old server: compatible
+                        """)
+                .endsWith("breaking in JSON, XML, Protobuf, Avro, gRPC.\n");
+    }
+
+    @Test
+    void aCompatibleVersionPassesTheGate() {
+        Cli c = Cli.run("contract", "check", v1.toString(), v11.toString(), "--class", "com.acme.Orders");
+
+        assertThat(c.exit).as(c.toString()).isZero();
+        assertThat(c.out.toString()).contains("compatible FIELD_ADDED orders.place(order) > Order.gift")
+                .doesNotContain("BREAKING").endsWith("2 change(s), 0 breaking in JSON, XML, Protobuf, Avro, gRPC.\n");
+    }
+
+    @Test
+    void onlyTheFormatsAskedForDecide() {
+        Cli json = Cli.run("contract", "check", v1.toString(), v2.toString(), "--class", "com.acme.Orders",
+                "--format", "json");
+
+        assertThat(json.exit).isEqualTo(1); // the required field added still breaks JSON
+        assertThat(json.out.toString()).contains("""
+                compatible TYPE_CHANGED orders.place(order) > Order.#3
+                """).contains("""
+                  old client -> new server: compatible
+                  new client -> old server: compatible
+                """).endsWith("breaking in JSON.\n");
+    }
+
+    @Test
+    void exportWritesTheOpenApiProtoAndAvroFiles() throws IOException {
+        Path out = dir.resolve("exported");
+
+        Cli c = Cli.run("contract", "export", "--class", "com.acme.Orders", "--classpath", v2.toString(), "--out",
+                out.toString());
+
+        assertThat(c.exit).as(c.toString()).isZero();
+        assertThat(c.out.toString()).contains("Wrote " + out.resolve("orders.openapi.json"))
+                .contains("Wrote " + out.resolve("orders.proto")).contains("Wrote " + out.resolve("orders.avsc"));
+        assertThat(Files.readString(out.resolve("orders.proto"))).contains("service Orders {", "message Order {",
+                "message Size {", "rpc Place(.orders.Order) returns (.orders.Order);");
+        Schema avro = new Schema.Parser().parse(out.resolve("orders.avsc").toFile());
+        assertThat(avro.getTypes()).extracting(Schema::getFullName).containsExactly("com.acme.Order");
+        assertThat(Files.readString(out.resolve("orders.openapi.json"))).contains("\"openapi\" : \"3.1.0\"",
+                "\"operationId\" : \"orders.place\"");
+    }
+
+    @Test
+    void mistakesExitWithTwoAndSayWhatWasExpected() {
+        Cli missing = Cli.run("contract", "check", v1.toString(), v2.toString(), "--class", "com.acme.Nothing");
+        assertThat(missing.exit).isEqualTo(2);
+        assertThat(missing.err.toString()).startsWith("courier check: class com.acme.Nothing not found in " + v1
+                + " (expected: the contract interface's binary name");
+
+        Cli asyncapi = Cli.run("contract", "export", "--class", "com.acme.Orders", "--classpath", v1.toString(),
+                "--out", dir.toString(), "--format", "asyncapi");
+        assertThat(asyncapi.exit).isEqualTo(2);
+        assertThat(asyncapi.err.toString()).contains("--format asyncapi: planned, not built yet (expected: openapi,"
+                + " proto or avro)");
+
+        Cli nofile = Cli.run("contract", "check", dir.resolve("none.jar").toString(), v2.toString(), "--class",
+                "com.acme.Orders");
+        assertThat(nofile.exit).isEqualTo(2);
+        assertThat(nofile.err.toString()).contains("none.jar: no such file or directory (expected: a jar or a"
+                + " directory of classes)");
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The compatibility checker: {@link io.courier.contracts.ContractDiff} compares two versions of a
+ * contract and says, for each change, whether it breaks old clients of a new server or new
+ * clients of an old server, in each format, by that format's own rules.
+ */
+module io.courier.contracts {
+    requires transitive io.courier.core;
+    requires io.courier.protobuf;
+    requires org.apache.avro;
+
+    exports io.courier.contracts;
+}

@@ -1,0 +1,5 @@
+package io.courier.http.other;
+
+/** A record with the simple name of {@code ProtoServiceTest.Line}, in another package. */
+public record Line(String text, int number) {
+}
