@@ -7,8 +7,10 @@ import io.courier.Limits;
 import io.courier.Metadata;
 import io.courier.Scheduler;
 import io.courier.Ticker;
+import io.courier.contract.ChannelUse;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.internal.Checks;
+import io.courier.messaging.internal.ChannelUses;
 import io.courier.messaging.internal.CommandClient;
 import io.courier.messaging.internal.CommandServer;
 import io.courier.messaging.internal.DeadLetters;
@@ -17,6 +19,7 @@ import io.courier.messaging.internal.MessagingRuntime;
 import io.courier.messaging.internal.ReplyRouter;
 import io.courier.messaging.internal.TypedConsumer;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.spi.ChannelCatalog;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import java.time.Duration;
@@ -77,13 +80,14 @@ import java.util.function.Function;
  * <p>Thread-safe. Closing stops every consumer made here and fails the requests still waiting;
  * the broker is not closed, since it may be shared.
  */
-public final class Messaging implements AutoCloseable {
+public final class Messaging implements AutoCloseable, ChannelCatalog {
     /** The group that reads dead-letter channels. */
     public static final String DEAD_LETTER_READERS = "courier-dead-letter-readers";
 
     private final MessagingRuntime rt;
     private final ReplyRouter replies;
     private final EventClient events;
+    private final ChannelUses uses = new ChannelUses();
     private final Duration defaultTimeout;
     private final List<Interceptor> clientInterceptors;
     private final List<Interceptor> serverInterceptors;
@@ -115,6 +119,17 @@ public final class Messaging implements AutoCloseable {
         this.clientInterceptors = List.copyOf(b.clientInterceptors);
         this.serverInterceptors = List.copyOf(b.serverInterceptors);
         this.events = new EventClient(rt, replies, clientInterceptors);
+    }
+
+    /**
+     * What this instance has shown it does on channels so far: the contracts it handles and sends
+     * commands of, the events it subscribes to and has published, the scatter-gather requests it
+     * answers and has sent. An AsyncAPI description of the service is made from it
+     * ({@code courier-http}'s {@code AsyncApi}).
+     */
+    @Override
+    public List<ChannelUse> channelUses() {
+        return uses.list();
     }
 
     /** A builder; a broker is required. */
@@ -195,6 +210,8 @@ public final class Messaging implements AutoCloseable {
         public T build() {
             List<Interceptor> all = new ArrayList<>(clientInterceptors);
             all.addAll(interceptors);
+            ServiceDescriptor service = ServiceDescriptor.of(contract);
+            uses.commands(service, CommandServer.channel(service), false);
             return CommandClient.proxy(rt, replies, contract, timeout, headers, all);
         }
     }
@@ -206,6 +223,7 @@ public final class Messaging implements AutoCloseable {
     public <T> Subscription handle(Class<T> contract, T impl) {
         Objects.requireNonNull(impl, "impl");
         ServiceDescriptor service = ServiceDescriptor.of(contract);
+        uses.commands(service, CommandServer.channel(service), true);
         return rt.consume(CommandServer.channel(service), service.name(),
                 new CommandServer(rt, service, impl, serverInterceptors));
     }
@@ -228,6 +246,7 @@ public final class Messaging implements AutoCloseable {
     public String publish(String channel, Object event, String partitionKey) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(event, "event");
+        uses.published(channel, event.getClass());
         return events.publish(channel, event, partitionKey);
     }
 
@@ -247,6 +266,7 @@ public final class Messaging implements AutoCloseable {
     public CompletableFuture<String> publishAsync(String channel, Object event, String partitionKey) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(event, "event");
+        uses.published(channel, event.getClass());
         return events.publishAsync(channel, event, partitionKey);
     }
 
@@ -262,6 +282,7 @@ public final class Messaging implements AutoCloseable {
     public <E> Subscription subscribe(String channel, Class<E> type, String group, Consumer<? super E> handler) {
         Objects.requireNonNull(handler, "handler");
         requireText(group, "group");
+        uses.subscribed(channel, type, group);
         return rt.consume(channel, group, new TypedConsumer<>(rt, channel, type, e -> {
             handler.accept(e);
             return null;
@@ -276,6 +297,7 @@ public final class Messaging implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         requireText(responder, "responder");
         String channel = channelOf(type);
+        uses.responds(channel, type, responder);
         return rt.consume(channel, responder, new TypedConsumer<>(rt, channel, type, handler, responder, serverInterceptors));
     }
 
@@ -292,6 +314,7 @@ public final class Messaging implements AutoCloseable {
         if (expected < 1) {
             throw new IllegalArgumentException("expected: " + expected + " (expected: > 0)");
         }
+        uses.scattered(channelOf(request.getClass()), request.getClass(), replyType);
         return events.scatter(channelOf(request.getClass()), request, replyType, expected,
                 Deadline.after(timeout, rt.ticker));
     }

@@ -1,0 +1,99 @@
+package io.courier.http.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.courier.http.HttpRequestRouter;
+import io.courier.http.HttpTransportFactory;
+import io.courier.spi.ChannelCatalog;
+import io.courier.spi.ClientTransport;
+import io.courier.spi.ServerTransport;
+import io.courier.spi.Transport;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves {@code GET /asyncapi.json} on the REST server of the same Courier: the catalog's uses as they are now. */
+public final class AsyncApiRoute implements Transport, HttpRequestRouter {
+    public static final String PATH = "/asyncapi.json";
+    private static final Logger log = LoggerFactory.getLogger(AsyncApiRoute.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String title;
+    private final ChannelCatalog catalog;
+    private final String contentType;
+
+    public AsyncApiRoute(String title, ChannelCatalog catalog, String contentType) {
+        this.title = title;
+        this.catalog = catalog;
+        this.contentType = contentType;
+    }
+
+    /** The document of {@code catalog}'s uses now, in JSON. */
+    public static String json(String title, ChannelCatalog catalog, String contentType) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                    AsyncApiDocument.of(title, catalog.channelUses(), contentType));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("writing the AsyncAPI document of " + title, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "asyncapi";
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of();
+    }
+
+    @Override
+    public ClientTransport client() {
+        throw new UnsupportedOperationException("asyncapi calls nothing (it has no URI scheme)");
+    }
+
+    @Override
+    public Optional<ServerTransport> server() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void peers(List<Transport> transports) {
+        boolean attached = false;
+        for (Transport t : transports) {
+            attached |= HttpTransportFactory.attach(t, this).isPresent();
+        }
+        if (!attached) {
+            throw new IllegalStateException("asyncapi: no courier-http transport to serve on (expected:"
+                    + " Courier.builder().transport(new HttpTransportFactory()) as well)");
+        }
+    }
+
+    @Override
+    public boolean accepts(HttpServerRequest request) {
+        return (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) && request.path().equals(PATH);
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        String body;
+        try {
+            body = json(title, catalog, contentType);
+        } catch (RuntimeException e) {
+            log.warn("describing the channels of {} failed", title, e);
+            request.response().setStatusCode(500).putHeader("content-type", "text/plain; charset=utf-8")
+                    .end("the AsyncAPI description of " + title + " failed: " + e.getMessage() + "\n");
+            return;
+        }
+        request.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-cache").end(body);
+    }
+
+    @Override
+    public void close() {
+    }
+}
