@@ -5,8 +5,11 @@ import io.courier.observability.internal.AttemptCounter;
 import io.courier.observability.internal.BreakerMeters;
 import io.courier.observability.internal.MetricsInterceptor;
 import io.courier.observability.internal.MetricsSettings;
+import io.courier.observability.internal.ResilienceCounters;
 import io.courier.resilience.Bulkhead;
 import io.courier.resilience.CircuitBreakers;
+import io.courier.resilience.Resilience;
+import io.courier.resilience.ResilienceListener;
 import io.courier.resilience.RetryBudget;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -139,6 +142,34 @@ public final class CourierMetrics {
         Gauge.builder("courier.bulkhead.limit", bulkhead, Bulkhead::limit).description("A bulkhead's limit now")
                 .tag("courier.bulkhead", bulkhead.name()).register(registry);
         return this;
+    }
+
+    /**
+     * Counts what the steps of {@code resilience} do to a client's calls, tagged
+     * {@code courier.client}, {@code rpc.service} and {@code rpc.method}: {@code courier.hedges}
+     * (hedged attempts sent), {@code courier.fallbacks} (calls a fallback answered) and
+     * {@code courier.rejections} with {@code reason} {@code bulkhead_full}, {@code breaker_open}
+     * (a service or endpoint breaker refused it) or {@code retry_budget_exhausted} (a retry or
+     * hedge the budget did not allow). Bind each {@code Resilience} once: a step shared by
+     * clients bound under two names counts each event under both.
+     *
+     * @param client the name the client's meters are tagged with ({@code courier.client})
+     */
+    public CourierMetrics bind(Resilience resilience, String client) {
+        Objects.requireNonNull(resilience, "resilience");
+        resilience.addListener(resilienceListener(client));
+        return this;
+    }
+
+    /**
+     * The listener {@link #bind(Resilience, String)} adds, for steps used without
+     * {@link Resilience} ({@code bulkhead.addListener(metrics.resilienceListener("stock"))}).
+     */
+    public ResilienceListener resilienceListener(String client) {
+        if (Objects.requireNonNull(client, "client").isBlank()) {
+            throw new IllegalArgumentException("client: \"" + client + "\" (expected: a name)");
+        }
+        return new ResilienceCounters(registry, client);
     }
 
     /** Brings what is read from other objects (the endpoints of bound breakers) up to date; called before a scrape. */
