@@ -347,6 +347,23 @@ public final class Messaging implements AutoCloseable {
     }
 
     /**
+     * Partition keys parked now: a message of the key failed and waits for its next attempt
+     * ({@link RetryPolicy}'s backoff), the key's later messages waiting behind it.
+     */
+    public int parkedKeys() {
+        return rt.parkedKeys();
+    }
+
+    /**
+     * Messages this instance's consumers sent to a dead-letter channel since start: poison ones
+     * ({@code poison} true: a type the consumer does not know, a payload it cannot decode) or
+     * those whose last attempt failed ({@code poison} false).
+     */
+    public long deadLettered(boolean poison) {
+        return rt.deadLettered(poison);
+    }
+
+    /**
      * Stops every consumer (their unacknowledged messages go back to the broker), fails the
      * requests still waiting with {@link io.courier.CancelledException}, and ends this
      * instance's threads. The broker stays open.

@@ -4,8 +4,10 @@ import io.courier.Interceptor;
 import io.courier.observability.internal.AttemptCounter;
 import io.courier.observability.internal.BreakerMeters;
 import io.courier.observability.internal.MetricsInterceptor;
+import io.courier.observability.internal.MessagingMeters;
 import io.courier.observability.internal.MetricsSettings;
 import io.courier.observability.internal.ResilienceCounters;
+import io.courier.messaging.Messaging;
 import io.courier.resilience.Bulkhead;
 import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.Resilience;
@@ -170,6 +172,19 @@ public final class CourierMetrics {
             throw new IllegalArgumentException("client: \"" + client + "\" (expected: a name)");
         }
         return new ResilienceCounters(registry, client);
+    }
+
+    /**
+     * Shows a {@link Messaging} (courier-messaging on the class path), read when scraped and
+     * tagged {@code courier.messaging} with its name: {@code messaging.parked_keys} (a gauge:
+     * partition keys waiting for a failed message's next attempt), {@code messaging.dead_letters}
+     * (a counter, {@code reason} {@code poison} or {@code retries_exhausted}),
+     * {@code messaging.duplicates_skipped}, {@code messaging.expired_dropped} and
+     * {@code messaging.replies_dropped} (counters).
+     */
+    public CourierMetrics bind(Messaging messaging) {
+        MessagingMeters.bind(registry, Objects.requireNonNull(messaging, "messaging"));
+        return this;
     }
 
     /** Brings what is read from other objects (the endpoints of bound breakers) up to date; called before a scrape. */
