@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -344,6 +345,15 @@ public final class Messaging implements AutoCloseable {
      */
     public long expiredDropped() {
         return rt.expired();
+    }
+
+    /**
+     * How many messages of {@code channel} this instance's broker's consumers in {@code group}
+     * have not fetched yet, when the broker can tell ({@code courier-kafka} does, from its
+     * consumers' {@code records-lag} metrics); empty otherwise.
+     */
+    public OptionalLong consumerLag(String channel, String group) {
+        return rt.broker.consumerLag(channel, group);
     }
 
     /**

@@ -187,6 +187,20 @@ public final class CourierMetrics {
         return this;
     }
 
+    /**
+     * Shows the consumer lag of {@code group} on {@code channel} as the broker of
+     * {@code messaging} reports it ({@link Messaging#consumerLag}; {@code courier-kafka} does):
+     * the gauge {@code messaging.consumer.lag}, messages not yet fetched, summed over the
+     * partitions the group's consumers in this instance hold, tagged
+     * {@code messaging.destination.name} and {@code messaging.consumer.group.name}; NaN while
+     * the broker cannot tell (before a first fetch, or a broker that does not report it).
+     */
+    public CourierMetrics bindConsumerLag(Messaging messaging, String channel, String group) {
+        MessagingMeters.bindLag(registry, Objects.requireNonNull(messaging, "messaging"),
+                Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(group, "group"));
+        return this;
+    }
+
     /** Brings what is read from other objects (the endpoints of bound breakers) up to date; called before a scrape. */
     public void refresh() {
         breakers.forEach(BreakerMeters::refresh);

@@ -91,4 +91,18 @@ class MessagingMetricsTest {
             assertThat(parked(r)).isZero();
         }
     }
+
+    @Test
+    void theConsumerLagIsNotANumberWhereTheBrokerCannotTell() {
+        CourierMetrics metrics = CourierMetrics.builder().build();
+        try (InMemoryBroker broker = InMemoryBroker.create();
+             Messaging messaging = messaging(broker, RetryPolicy.defaults())) {
+            metrics.bindConsumerLag(messaging, "Restocked", "shop");
+            messaging.subscribe(Restocked.class, "shop", e -> { });
+
+            assertThat(messaging.consumerLag("Restocked", "shop")).isEmpty();
+            assertThat(metrics.registry().get("messaging.consumer.lag").tag("messaging.destination.name", "Restocked")
+                    .tag("messaging.consumer.group.name", "shop").gauge().value()).isNaN();
+        }
+    }
 }

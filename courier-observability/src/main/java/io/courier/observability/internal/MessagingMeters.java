@@ -30,4 +30,14 @@ public final class MessagingMeters {
         FunctionCounter.builder("messaging.replies_dropped", messaging, Messaging::droppedReplies)
                 .description("Replies nobody waited for: late, duplicate or unknown").tag(TAG, name).register(registry);
     }
+
+    public static void bindLag(MeterRegistry registry, Messaging messaging, String channel, String group) {
+        Gauge.builder("messaging.consumer.lag", messaging, m -> {
+                    var lag = m.consumerLag(channel, group);
+                    return lag.isPresent() ? lag.getAsLong() : Double.NaN;
+                })
+                .description("Messages of the channel the group's consumers have not fetched yet, as the broker reports")
+                .tag("messaging.destination.name", channel).tag("messaging.consumer.group.name", group)
+                .register(registry);
+    }
 }
