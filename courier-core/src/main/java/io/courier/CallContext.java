@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * <p>Work handed to another thread takes the context with {@link #wrap(Runnable)}.
  */
 public final class CallContext {
-    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null, null, null);
+    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null, null, null, null);
     private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
 
     private final Deadline deadline;
@@ -31,13 +31,16 @@ public final class CallContext {
     private final String caller;
     private final String transport;
     private final ThreadScope scope;
+    private final MessageSizes sizes;
 
-    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
+    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope,
+                        MessageSizes sizes) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
         this.transport = transport;
         this.scope = scope;
+        this.sizes = sizes;
     }
 
     /**
@@ -95,9 +98,19 @@ public final class CallContext {
         return Optional.ofNullable(transport);
     }
 
+    /** Where the transport reports the sizes of this call's messages, if it was given one. */
+    public Optional<MessageSizes> sizes() {
+        return Optional.ofNullable(sizes);
+    }
+
+    /** A copy carrying {@code sizes}, for the transport to report into ({@link MessageSizes}). */
+    public CallContext withSizes(MessageSizes sizes) {
+        return new CallContext(deadline, metadata, caller, transport, scope, Objects.requireNonNull(sizes, "sizes"));
+    }
+
     /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
     public CallContext withTransport(String transport) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, sizes);
     }
 
     /**
@@ -125,12 +138,12 @@ public final class CallContext {
                 }
             };
         };
-        return new CallContext(deadline, metadata, caller, transport, both);
+        return new CallContext(deadline, metadata, caller, transport, both, sizes);
     }
 
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, sizes);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -143,12 +156,12 @@ public final class CallContext {
 
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
-        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope);
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope, sizes);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, sizes);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */
