@@ -33,18 +33,21 @@ public final class CallContext {
     private final ThreadScope scope;
     private final Principal principal;
 
+    private final MessageSizes sizes;
+
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
-        this(deadline, metadata, caller, transport, scope, null);
+        this(deadline, metadata, caller, transport, scope, null, null);
     }
 
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope,
-                        Principal principal) {
+                        Principal principal, MessageSizes sizes) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
         this.transport = transport;
         this.scope = scope;
         this.principal = principal;
+        this.sizes = sizes;
     }
 
     /**
@@ -113,12 +116,23 @@ public final class CallContext {
 
     /** A copy whose caller is the verified {@code principal} (null for none). */
     public CallContext withPrincipal(Principal principal) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
+    }
+
+    /** Where the transport reports the sizes of this call's messages, if it was given one. */
+    public Optional<MessageSizes> sizes() {
+        return Optional.ofNullable(sizes);
+    }
+
+    /** A copy carrying {@code sizes}, for the transport to report into ({@link MessageSizes}). */
+    public CallContext withSizes(MessageSizes sizes) {
+        return new CallContext(deadline, metadata, caller, transport, scope, principal,
+                Objects.requireNonNull(sizes, "sizes"));
     }
 
     /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
     public CallContext withTransport(String transport) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
     }
 
     /**
@@ -146,12 +160,12 @@ public final class CallContext {
                 }
             };
         };
-        return new CallContext(deadline, metadata, caller, transport, both, principal);
+        return new CallContext(deadline, metadata, caller, transport, both, principal, sizes);
     }
 
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -165,12 +179,12 @@ public final class CallContext {
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
         return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope,
-                principal);
+                principal, sizes);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */

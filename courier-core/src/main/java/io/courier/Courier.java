@@ -246,7 +246,8 @@ public final class Courier implements AutoCloseable {
     }
 
     /**
-     * Marks this instance draining in discovery, stops serving (new calls get
+     * Marks this instance draining in discovery, tells every transport (which may hold the
+     * close a short while, see {@code Transport.draining()}), stops serving (new calls get
      * {@link UnavailableException}), waits for calls in flight up to the drain timeout,
      * deregisters, then closes every transport and connection.
      */
@@ -260,6 +261,13 @@ public final class Courier implements AutoCloseable {
         }
         if (registration != null) {
             registration.drain();
+        }
+        for (Transport t : transports.values()) {
+            try {
+                t.draining();
+            } catch (RuntimeException e) {
+                log.warn("Courier {}: transport {} failed as the server began draining: {}", name, t.name(), e.toString());
+            }
         }
         dispatcher.beginClosing();
         List<CompletableFuture<Void>> stops = new ArrayList<>();

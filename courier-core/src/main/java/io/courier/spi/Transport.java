@@ -31,6 +31,15 @@ public interface Transport extends AutoCloseable {
     default void peers(List<Transport> transports) {
     }
 
+    /**
+     * Called by {@code Courier.close()} on every transport before any server stops: the
+     * {@code Courier} is about to drain. The servers still serve until this returns, so a
+     * transport may report itself not ready here and hold the close a short while (for load
+     * balancers to stop sending). Does nothing by default.
+     */
+    default void draining() {
+    }
+
     /** Releases every resource; waits for nothing. */
     @Override
     void close();

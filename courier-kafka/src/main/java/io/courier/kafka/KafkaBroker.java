@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -145,6 +146,27 @@ public final class KafkaBroker implements MessageBroker {
      * @throws UnavailableException (retry-safe) when Kafka cannot be reached in time
      * @throws IllegalArgumentException when {@code channel} is not a legal topic name
      */
+    /**
+     * The {@code records-lag} of this broker's consumers of {@code channel} in {@code group}
+     * (Kafka's own consumer metric: the partition's high watermark minus the consumer's
+     * position), summed over the partitions they hold; empty before their first fetch.
+     */
+    @Override
+    public OptionalLong consumerLag(String channel, String group) {
+        long sum = 0;
+        boolean known = false;
+        for (GroupConsumer c : consumers) {
+            if (c.channel().equals(channel) && c.group().equals(group)) {
+                OptionalLong lag = c.lag();
+                if (lag.isPresent()) {
+                    sum += lag.getAsLong();
+                    known = true;
+                }
+            }
+        }
+        return known ? OptionalLong.of(sum) : OptionalLong.empty();
+    }
+
     @Override
     public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
         requireText(channel, "channel");

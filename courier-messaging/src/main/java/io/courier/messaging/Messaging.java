@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -367,6 +368,32 @@ public final class Messaging implements AutoCloseable, ChannelCatalog {
      */
     public long expiredDropped() {
         return rt.expired();
+    }
+
+    /**
+     * How many messages of {@code channel} this instance's broker's consumers in {@code group}
+     * have not fetched yet, when the broker can tell ({@code courier-kafka} does, from its
+     * consumers' {@code records-lag} metrics); empty otherwise.
+     */
+    public OptionalLong consumerLag(String channel, String group) {
+        return rt.broker.consumerLag(channel, group);
+    }
+
+    /**
+     * Partition keys parked now: a message of the key failed and waits for its next attempt
+     * ({@link RetryPolicy}'s backoff), the key's later messages waiting behind it.
+     */
+    public int parkedKeys() {
+        return rt.parkedKeys();
+    }
+
+    /**
+     * Messages this instance's consumers sent to a dead-letter channel since start: poison ones
+     * ({@code poison} true: a type the consumer does not know, a payload it cannot decode) or
+     * those whose last attempt failed ({@code poison} false).
+     */
+    public long deadLettered(boolean poison) {
+        return rt.deadLettered(poison);
     }
 
     /**

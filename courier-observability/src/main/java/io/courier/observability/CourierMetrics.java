@@ -6,12 +6,16 @@ import io.courier.messaging.Messaging;
 import io.courier.observability.internal.AttemptCounter;
 import io.courier.observability.internal.BreakerMeters;
 import io.courier.observability.internal.InfrastructureMeters;
+import io.courier.observability.internal.MessagingMeters;
 import io.courier.observability.internal.MetricsInterceptor;
 import io.courier.observability.internal.MetricsSettings;
+import io.courier.observability.internal.ResilienceCounters;
 import io.courier.outbox.OutboxRelay;
 import io.courier.outbox.tailing.LogTailingRelay;
 import io.courier.resilience.Bulkhead;
 import io.courier.resilience.CircuitBreakers;
+import io.courier.resilience.Resilience;
+import io.courier.resilience.ResilienceListener;
 import io.courier.resilience.RetryBudget;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,15 +111,29 @@ public final class CourierMetrics {
     }
 
     /**
-     * Shows the counts of a {@code Messaging} (needs courier-messaging; a name of its own, so that
-     * code calling the other {@code bind} methods compiles without it), read when scraped:
-     * {@code messaging.replies.dropped} (replies nobody waited for: late, duplicate or unknown),
-     * {@code messaging.duplicates.skipped} (messages its groups had handled already) and
-     * {@code messaging.expired.dropped} (messages past their deadline), tagged
-     * {@code messaging.client} with its name.
+     * Shows a {@link Messaging} (needs courier-messaging; a name of its own, so that code calling
+     * the other {@code bind} methods compiles without it), read when scraped and tagged
+     * {@code courier.messaging} with its name: {@code messaging.parked_keys} (a gauge: partition
+     * keys waiting for a failed message's next attempt), {@code messaging.dead_letters} (a counter,
+     * {@code reason} {@code poison} or {@code retries_exhausted}), {@code messaging.duplicates_skipped},
+     * {@code messaging.expired_dropped} and {@code messaging.replies_dropped} (counters).
      */
     public CourierMetrics bindMessaging(Messaging messaging) {
-        InfrastructureMeters.messaging(registry, Objects.requireNonNull(messaging, "messaging"));
+        MessagingMeters.bind(registry, Objects.requireNonNull(messaging, "messaging"));
+        return this;
+    }
+
+    /**
+     * Shows the consumer lag of {@code group} on {@code channel} as the broker of
+     * {@code messaging} reports it ({@link Messaging#consumerLag}; {@code courier-kafka} does):
+     * the gauge {@code messaging.consumer.lag}, messages not yet fetched, summed over the
+     * partitions the group's consumers in this instance hold, tagged
+     * {@code messaging.destination.name} and {@code messaging.consumer.group.name}; NaN while
+     * the broker cannot tell (before a first fetch, or a broker that does not report it).
+     */
+    public CourierMetrics bindConsumerLag(Messaging messaging, String channel, String group) {
+        MessagingMeters.bindLag(registry, Objects.requireNonNull(messaging, "messaging"),
+                Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(group, "group"));
         return this;
     }
 
@@ -200,6 +218,34 @@ public final class CourierMetrics {
         Gauge.builder("courier.bulkhead.limit", bulkhead, Bulkhead::limit).description("A bulkhead's limit now")
                 .tag("courier.bulkhead", bulkhead.name()).register(registry);
         return this;
+    }
+
+    /**
+     * Counts what the steps of {@code resilience} do to a client's calls, tagged
+     * {@code courier.client}, {@code rpc.service} and {@code rpc.method}: {@code courier.hedges}
+     * (hedged attempts sent), {@code courier.fallbacks} (calls a fallback answered) and
+     * {@code courier.rejections} with {@code reason} {@code bulkhead_full}, {@code breaker_open}
+     * (a service or endpoint breaker refused it) or {@code retry_budget_exhausted} (a retry or
+     * hedge the budget did not allow). Bind each {@code Resilience} once: a step shared by
+     * clients bound under two names counts each event under both.
+     *
+     * @param client the name the client's meters are tagged with ({@code courier.client})
+     */
+    public CourierMetrics bind(Resilience resilience, String client) {
+        Objects.requireNonNull(resilience, "resilience");
+        resilience.addListener(resilienceListener(client));
+        return this;
+    }
+
+    /**
+     * The listener {@link #bind(Resilience, String)} adds, for steps used without
+     * {@link Resilience} ({@code bulkhead.addListener(metrics.resilienceListener("stock"))}).
+     */
+    public ResilienceListener resilienceListener(String client) {
+        if (Objects.requireNonNull(client, "client").isBlank()) {
+            throw new IllegalArgumentException("client: \"" + client + "\" (expected: a name)");
+        }
+        return new ResilienceCounters(registry, client);
     }
 
     /** Brings what is read from other objects (the endpoints of bound breakers) up to date; called before a scrape. */

@@ -5,6 +5,7 @@ import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.TransportFactory;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +15,10 @@ import java.util.function.BooleanSupplier;
  * Operational routes on the service's own REST port (that of {@code courier-http}): the
  * Prometheus scrape ({@code GET /metrics} by default, in the text format 0.0.4) and the probes
  * {@code GET /health/live} (200 while the process serves) and {@code GET /health/ready} (200 once
- * the REST server is bound and every readiness check passes, else 503 naming the checks that
- * fail). A {@link TransportFactory} without a client side: it attaches to the REST transport of
+ * the REST server is bound, the {@code Courier} is not draining and every {@link HealthCheck}
+ * passes, else 503 naming what fails). On {@code Courier.close()} readiness turns 503 first and,
+ * with {@link Builder#drainDelay}, the servers go on serving that long before they drain, so that
+ * load balancers stop sending before connections are refused. A {@link TransportFactory} without a client side: it attaches to the REST transport of
  * the same {@code Courier}, as gRPC does. These routes take precedence over a contract's routes
  * of the same path.
  *
@@ -36,13 +39,15 @@ public final class ObservabilityRoutes implements TransportFactory {
     private final CourierMetrics metrics;
     private final String metricsPath;
     private final boolean health;
-    private final Map<String, BooleanSupplier> readiness;
+    private final Map<String, HealthCheck> checks;
+    private final Duration drainDelay;
 
     private ObservabilityRoutes(Builder b) {
         this.metrics = b.metrics;
         this.metricsPath = b.metricsPath;
         this.health = b.health;
-        this.readiness = Map.copyOf(b.readiness);
+        this.checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.checks));
+        this.drainDelay = b.drainDelay;
     }
 
     /** A builder: no scrape until {@link Builder#metrics} is given, health probes on. */
@@ -60,7 +65,7 @@ public final class ObservabilityRoutes implements TransportFactory {
         return new RoutesTransport(metrics == null ? null : () -> {
             metrics.refresh();
             return ((PrometheusMeterRegistry) metrics.registry()).scrape();
-        }, metricsPath, health, readiness);
+        }, metricsPath, health, checks, drainDelay);
     }
 
     /** Settings of {@link ObservabilityRoutes}. Not thread-safe. */
@@ -68,7 +73,8 @@ public final class ObservabilityRoutes implements TransportFactory {
         private CourierMetrics metrics;
         private String metricsPath = "/metrics";
         private boolean health = true;
-        private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+        private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+        private Duration drainDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -99,13 +105,39 @@ public final class ObservabilityRoutes implements TransportFactory {
             return this;
         }
 
-        /** A condition {@code /health/ready} requires, named in its answer when it fails; must be quick. */
+        /**
+         * A condition {@code /health/ready} requires, named in its answer when it fails; must be
+         * quick. The same as {@code healthCheck(name, HealthCheck.of(check))}.
+         */
         public Builder readiness(String name, BooleanSupplier check) {
+            return healthCheck(name, HealthCheck.of(Objects.requireNonNull(check, "check")));
+        }
+
+        /**
+         * A check {@code /health/ready} requires, in the order added; when it is down the answer
+         * names it with its detail, e.g. {@code not ready: broker (connection refused)}. A second
+         * check of the same name replaces the first.
+         */
+        public Builder healthCheck(String name, HealthCheck check) {
             Objects.requireNonNull(check, "check");
-            if (Objects.requireNonNull(name, "name").isBlank()) {
-                throw new IllegalArgumentException("name: \"" + name + "\" (expected: a name)");
+            if (Objects.requireNonNull(name, "name").isBlank() || name.contains(",")) {
+                throw new IllegalArgumentException("name: \"" + name + "\" (expected: a name without commas)");
             }
-            readiness.put(name, check);
+            checks.put(name, check);
+            return this;
+        }
+
+        /**
+         * How long {@code Courier.close()} goes on serving once {@code /health/ready} answers
+         * 503 {@code draining}, before its servers stop accepting calls (default zero: they stop at
+         * once). Set it to a little more than the readiness probe's period times its failure
+         * threshold, so that a load balancer has stopped sending by then.
+         */
+        public Builder drainDelay(Duration delay) {
+            if (Objects.requireNonNull(delay, "delay").isNegative()) {
+                throw new IllegalArgumentException("drainDelay: " + delay + " (expected: >= 0)");
+            }
+            this.drainDelay = delay;
             return this;
         }
 

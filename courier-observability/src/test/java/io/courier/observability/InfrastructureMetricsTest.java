@@ -77,9 +77,9 @@ class InfrastructureMetricsTest {
             Await.until(Duration.ofSeconds(10), "one handled, one skipped", () -> messaging.duplicatesSkipped() == 1);
             assertThat(handled).containsExactly("o-1");
             Scrape s = scrape();
-            assertThat(s.value("messaging_duplicates_skipped_total", Map.of("messaging_client", "shipping"))).isEqualTo(1);
-            assertThat(s.value("messaging_replies_dropped_total", Map.of("messaging_client", "shipping"))).isZero();
-            assertThat(s.value("messaging_expired_dropped_total", Map.of("messaging_client", "shipping"))).isZero();
+            assertThat(s.value("messaging_duplicates_skipped_total", Map.of("courier_messaging", "shipping"))).isEqualTo(1);
+            assertThat(s.value("messaging_replies_dropped_total", Map.of("courier_messaging", "shipping"))).isZero();
+            assertThat(s.value("messaging_expired_dropped_total", Map.of("courier_messaging", "shipping"))).isZero();
         }
     }
 

@@ -47,6 +47,9 @@ class PromtoolCheckTest {
                 if (sku.equals("bad")) {
                     throw new io.courier.NotFoundException("no sku bad");
                 }
+                if (sku.equals("down")) {
+                    throw new io.courier.UnavailableException("the stock database is down");
+                }
                 return 1;
             });
             Stock rest = c.client(Stock.class).target(c.uri()).build();
@@ -54,6 +57,15 @@ class PromtoolCheckTest {
                     .findFirst().orElseThrow()).build();
             rest.level("a");
             grpc.level("a");
+            // The resilience and messaging meters in the same scrape.
+            io.courier.resilience.Resilience fallback = io.courier.resilience.Resilience.builder()
+                    .fallback(io.courier.resilience.Fallback.of((call, error) -> -1)).build();
+            metrics.bind(fallback, "stock");
+            assertThat(fallback.applyTo(c.client(Stock.class)).target(c.uri()).build().level("down")).isEqualTo(-1);
+            io.courier.messaging.inmemory.InMemoryBroker broker = io.courier.messaging.inmemory.InMemoryBroker.create();
+            io.courier.messaging.Messaging messaging = io.courier.messaging.Messaging.builder().name("events")
+                    .broker(broker).codec(io.courier.json.JsonCodec.create()).build();
+            metrics.bindMessaging(messaging).bindConsumerLag(messaging, "Restocked", "shop");
             org.assertj.core.api.Assertions.catchThrowable(() -> grpc.level("bad"));
 
             HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(c.uri().resolve("/metrics")).build(),
@@ -70,6 +82,10 @@ class PromtoolCheckTest {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
             assertThat(out).isEmpty();
+            assertThat(scrape.body()).contains("courier_fallbacks_total{", "messaging_dead_letters_total{",
+                    "messaging_parked_keys{", "messaging_consumer_lag{");
+            messaging.close();
+            broker.close();
         }
     }
 

@@ -6,6 +6,7 @@ import io.courier.Ticker;
 import io.courier.resilience.internal.AimdLimiter;
 import io.courier.resilience.internal.FixedLimiter;
 import io.courier.resilience.internal.Limiter;
+import io.courier.resilience.internal.Listeners;
 import io.courier.resilience.internal.MethodOverrides;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +40,7 @@ public final class Bulkhead implements Interceptor {
     private final Config config;
     private final Limiter limiter;
     private final MethodOverrides<Bulkhead> byMethod;
+    private final Listeners listeners = new Listeners();
 
     private Bulkhead(Config config, MethodOverrides<Bulkhead> byMethod) {
         this.config = config;
@@ -124,11 +126,23 @@ public final class Bulkhead implements Interceptor {
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         Bulkhead own = byMethod.forCall(call, this);
-        return own != this ? own.intercept(call, next) : limit(call, next);
+        return own.limit(call, next, listeners);
     }
 
-    private CompletableFuture<Object> limit(Call call, Next next) {
+    /**
+     * Tells {@code listener} of the {@link ResilienceListener.Event}s of this step (for every
+     * method, overrides included). Fast and non-blocking, see {@link ResilienceListener}.
+     *
+     * @return this
+     */
+    public Bulkhead addListener(ResilienceListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    private CompletableFuture<Object> limit(Call call, Next next, Listeners listeners) {
         if (!limiter.tryAcquire()) {
+            listeners.fire(ResilienceListener.Event.BULKHEAD_FULL, call);
             String name = config.name;
             return CompletableFuture.failedFuture(new BulkheadFullException(name, "bulkhead " + name + ": "
                     + limiter.inFlight() + " calls in flight (limit " + limiter.limit() + ") calling "

@@ -5,8 +5,9 @@ import io.courier.Interceptor;
 import io.courier.Ticker;
 import io.courier.resilience.internal.BreakerCore;
 import io.courier.resilience.internal.BreakerState;
-import io.courier.resilience.internal.Phase;
 import io.courier.resilience.internal.CountWindow;
+import io.courier.resilience.internal.Listeners;
+import io.courier.resilience.internal.Phase;
 import io.courier.resilience.internal.SlidingWindow;
 import io.courier.resilience.internal.TimeWindow;
 import io.courier.resilience.internal.TripRule;
@@ -189,6 +190,7 @@ public final class CircuitBreaker implements Interceptor {
     private final long slowCallNanos;
     private final List<Listener> listeners;
     private final BreakerCore core;
+    private final Listeners events = new Listeners();
 
     CircuitBreaker(Config config) {
         this.config = config;
@@ -261,11 +263,24 @@ public final class CircuitBreaker implements Interceptor {
         core.force(phase(Objects.requireNonNull(state, "state")), ticker.nanoTime());
     }
 
+
+    /**
+     * Tells {@code listener} of the {@link ResilienceListener.Event}s of this step (for every
+     * method, overrides included). Fast and non-blocking, see {@link ResilienceListener}.
+     *
+     * @return this
+     */
+    public CircuitBreaker addListener(ResilienceListener listener) {
+        events.add(listener);
+        return this;
+    }
+
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         long start = ticker.nanoTime();
         BreakerState admitted = core.tryAcquire(start);
         if (admitted == null) {
+            events.fire(ResilienceListener.Event.BREAKER_OPEN, call);
             return CompletableFuture.failedFuture(rejection(start));
         }
         CompletableFuture<Object> result;

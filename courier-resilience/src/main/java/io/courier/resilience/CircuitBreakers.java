@@ -39,6 +39,7 @@ public final class CircuitBreakers implements Interceptor {
     private final CircuitBreakerBuilder template;
     private final Map<URI, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final List<CircuitBreaker.Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ResilienceListener> eventListeners = new CopyOnWriteArrayList<>();
 
     private CircuitBreakers(CircuitBreakerBuilder template) {
         this.template = template.copy().listener(this::publish);
@@ -58,7 +59,11 @@ public final class CircuitBreakers implements Interceptor {
     public CircuitBreaker forEndpoint(URI endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         CircuitBreaker b = breakers.get(endpoint); // the common case, without computeIfAbsent's lock
-        return b != null ? b : breakers.computeIfAbsent(endpoint, e -> template.copy().name(e.toString()).build());
+        return b != null ? b : breakers.computeIfAbsent(endpoint, e -> {
+            CircuitBreaker created = template.copy().name(e.toString()).build();
+            eventListeners.forEach(created::addListener);
+            return created;
+        });
     }
 
     /**
@@ -113,6 +118,15 @@ public final class CircuitBreakers implements Interceptor {
      */
     public void addListener(CircuitBreaker.Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Tells {@code listener} of the calls every breaker of this registry refuses
+     * ({@link ResilienceListener.Event#BREAKER_OPEN}), those created later included.
+     */
+    public synchronized void addListener(ResilienceListener listener) {
+        eventListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        breakers.values().forEach(b -> b.addListener(listener));
     }
 
     private void publish(CircuitBreaker.Transition t) {

@@ -5,6 +5,7 @@ import io.courier.CourierException;
 import io.courier.Interceptor;
 import io.courier.InternalException;
 import io.courier.contract.MethodDescriptor;
+import io.courier.resilience.internal.Listeners;
 import io.courier.resilience.internal.MethodOverrides;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,7 @@ public final class Fallback implements Interceptor {
     private final MethodOverrides<Handler<?>> byMethod;
     private final Handler<?> otherwise;
     private final FailurePolicy when;
+    private final Listeners listeners = new Listeners();
 
     private Fallback(Builder b) {
         this.byMethod = b.byMethod;
@@ -68,6 +70,18 @@ public final class Fallback implements Interceptor {
     /** A builder without handlers, falling back on {@link FailurePolicy#byStatus()} failures. */
     public static Builder builder() {
         return new Builder();
+    }
+
+
+    /**
+     * Tells {@code listener} of the {@link ResilienceListener.Event}s of this step (for every
+     * method, overrides included). Fast and non-blocking, see {@link ResilienceListener}.
+     *
+     * @return this
+     */
+    public Fallback addListener(ResilienceListener listener) {
+        listeners.add(listener);
+        return this;
     }
 
     @Override
@@ -89,6 +103,7 @@ public final class Fallback implements Interceptor {
                 out.completeExceptionally(error);
                 return;
             }
+            listeners.fire(ResilienceListener.Event.FALLBACK_TAKEN, call);
             try {
                 Object r = h.apply(call, asCourier(call, error));
                 if (r instanceof CompletionStage<?> stage && call.method().shape() == MethodDescriptor.Shape.ASYNC) {

@@ -5,6 +5,7 @@ import io.courier.Deadline;
 import io.courier.Interceptor;
 import io.courier.Scheduler;
 import io.courier.resilience.internal.AttemptThreads;
+import io.courier.resilience.internal.Listeners;
 import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
 import java.util.Objects;
@@ -45,6 +46,7 @@ public final class Hedge implements Interceptor {
     private final Config config;
     private final RetryBudget budget;
     private final MethodOverrides<Hedge> byMethod;
+    private final Listeners listeners = new Listeners();
 
     private Hedge(Config config, RetryBudget budget, MethodOverrides<Hedge> byMethod) {
         this.config = config;
@@ -124,6 +126,18 @@ public final class Hedge implements Interceptor {
         return budget;
     }
 
+
+    /**
+     * Tells {@code listener} of the {@link ResilienceListener.Event}s of this step (for every
+     * method, overrides included). Fast and non-blocking, see {@link ResilienceListener}.
+     *
+     * @return this
+     */
+    public Hedge addListener(ResilienceListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         Hedge policy = byMethod.forCall(call, this);
@@ -134,7 +148,7 @@ public final class Hedge implements Interceptor {
         if (primary.isDone()) {
             return primary;
         }
-        return policy.new Race(call, next, primary).result;
+        return policy.new Race(call, next, primary, listeners).result;
     }
 
     /** The attempts of one call racing each other. */
@@ -147,8 +161,10 @@ public final class Hedge implements Interceptor {
         boolean hedgeClosed; // guarded by this: no hedge will be sent any more
         int running = 1; // guarded by this
         final Scheduler.Task timer;
+        final Listeners events;
 
-        Race(Call call, Next next, CompletableFuture<Object> primary) {
+        Race(Call call, Next next, CompletableFuture<Object> primary, Listeners events) {
+            this.events = events;
             this.call = call;
             this.next = next;
             this.primary = primary;
@@ -182,13 +198,19 @@ public final class Hedge implements Interceptor {
                     return;
                 }
                 Deadline deadline = call.context().deadline().orElse(null);
-                if ((deadline != null && deadline.expired()) || !budget.tryAcquireRetry()) {
+                if (deadline != null && deadline.expired()) {
                     hedgeClosed = true;
+                    return;
+                }
+                if (!budget.tryAcquireRetry()) {
+                    hedgeClosed = true;
+                    events.fire(ResilienceListener.Event.RETRY_BUDGET_EXHAUSTED, call);
                     return;
                 }
                 hedgeClosed = true;
                 running++;
             }
+            events.fire(ResilienceListener.Event.HEDGE_SENT, call);
             CompletableFuture<Object> h;
             try {
                 h = next.proceed(call);

@@ -185,6 +185,31 @@ public final class Resilience implements Interceptor {
                 .orElseGet(RoundRobin::new);
     }
 
+    /**
+     * Tells {@code listener} of the events of every step this composes: hedges sent, fallbacks
+     * taken, calls refused by a full bulkhead or an open breaker (of the service or of an
+     * endpoint), retries and hedges the budget did not allow. Steps shared with other clients
+     * tell it of those clients' calls too.
+     *
+     * @return this
+     */
+    public Resilience addListener(ResilienceListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        for (Interceptor step : steps) {
+            switch (step) {
+                case Retry r -> r.addListener(listener);
+                case Hedge h -> h.addListener(listener);
+                case Fallback f -> f.addListener(listener);
+                case Bulkhead b -> b.addListener(listener);
+                case CircuitBreaker b -> b.addListener(listener);
+                case CircuitBreakers b -> b.addListener(listener);
+                default -> {
+                }
+            }
+        }
+        return this;
+    }
+
     /** The breakers per endpoint, if set. */
     public Optional<CircuitBreakers> endpointBreakers() {
         return Optional.ofNullable(endpointBreakers);

@@ -7,6 +7,7 @@ import io.courier.Interceptor;
 import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.resilience.internal.AttemptThreads;
+import io.courier.resilience.internal.Listeners;
 import io.courier.resilience.internal.MethodOverrides;
 import java.time.Duration;
 import java.util.Objects;
@@ -52,6 +53,7 @@ public final class Retry implements Interceptor {
     private final long maxBackoffNanos;
     private final RetryBudget budget;
     private final MethodOverrides<Retry> byMethod;
+    private final Listeners listeners = new Listeners();
 
     private Retry(Config config, RetryBudget budget, MethodOverrides<Retry> byMethod) {
         this.config = config;
@@ -190,10 +192,22 @@ public final class Retry implements Interceptor {
         return c.retrySafe() || (config.idempotency.test(call) && config.retryOn.isFailure(c));
     }
 
+
+    /**
+     * Tells {@code listener} of the {@link ResilienceListener.Event}s of this step (for every
+     * method, overrides included). Fast and non-blocking, see {@link ResilienceListener}.
+     *
+     * @return this
+     */
+    public Retry addListener(ResilienceListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         budget.onRequest();
-        Attempts run = policyFor(call).new Attempts(call, next);
+        Attempts run = policyFor(call).new Attempts(call, next, listeners);
         run.attempt(1);
         return run.result;
     }
@@ -205,10 +219,12 @@ public final class Retry implements Interceptor {
         final Next next;
         volatile CompletableFuture<Object> inFlight;
         volatile Scheduler.Task pending;
+        final Listeners events;
 
-        Attempts(Call call, Next next) {
+        Attempts(Call call, Next next, Listeners events) {
             this.call = call;
             this.next = next;
+            this.events = events;
             result.whenComplete((v, f) -> {
                 if (result.isCancelled()) {
                     Scheduler.Task p = pending;
@@ -259,6 +275,7 @@ public final class Retry implements Interceptor {
                 return;
             }
             if (!budget.tryAcquireRetry()) {
+                events.fire(ResilienceListener.Event.RETRY_BUDGET_EXHAUSTED, call);
                 result.completeExceptionally(error);
                 return;
             }

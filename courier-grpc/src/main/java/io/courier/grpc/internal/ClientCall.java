@@ -83,9 +83,13 @@ final class ClientCall {
             message = null;
         } else {
             message = codec.encodeRequest(call.args().toArray());
+            reportRequest(message);
         }
         if (method.streaming().responses()) {
-            inbound = new Inbound(codec::decodeResponse, this::cancel);
+            inbound = new Inbound(bytes -> {
+                reportResponse(bytes);
+                return codec.decodeResponse(bytes);
+            }, this::cancel);
             result.complete(inbound.stream());
             call.context().deadline().ifPresent(this::enforce);
         }
@@ -160,7 +164,9 @@ final class ClientCall {
             if (requests != null) {
                 Iterator<Object> it = requests.iterator();
                 while (!ended.get() && it.hasNext()) {
-                    out.write(codec.encodeRequest(new Object[] {it.next()}));
+                    byte[] bytes = codec.encodeRequest(new Object[] {it.next()});
+                    reportRequest(bytes);
+                    out.write(bytes);
                     sent = true;
                 }
             }
@@ -226,7 +232,16 @@ final class ClientCall {
         }
     }
 
+    private void reportRequest(byte[] message) {
+        call.context().sizes().ifPresent(s -> s.request(message.length));
+    }
+
+    private void reportResponse(byte[] message) {
+        call.context().sizes().ifPresent(s -> s.response(message.length));
+    }
+
     private void decodeInto(byte[] bytes) {
+        reportResponse(bytes);
         try {
             result.complete(codec.decodeResponse(bytes));
         } catch (RuntimeException e) {

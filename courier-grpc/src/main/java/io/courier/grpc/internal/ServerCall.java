@@ -8,6 +8,7 @@ import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
+import io.courier.MessageSizes;
 import io.courier.Metadata;
 import io.courier.Scheduler;
 import io.courier.Ticker;
@@ -69,6 +70,8 @@ final class ServerCall {
     /** Set on the event loop when the peer reset the stream or closed the connection: nothing may be written. */
     private volatile boolean gone;
     private CallContext context;
+    /** The sizes of the messages, for the server interceptors (metrics). */
+    private final MessageSizes sizes = MessageSizes.create();
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
                ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
@@ -88,7 +91,7 @@ final class ServerCall {
 
     void start() {
         try {
-            context = context(request.headers(), clock);
+            context = context(request.headers(), clock).withSizes(sizes);
         } catch (IllegalArgumentException e) {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
@@ -107,7 +110,10 @@ final class ServerCall {
         // The body is read here, not by Vert.x's deframer, so that every malformed frame ends in a status.
         RequestReader reader = new RequestReader(http, encoding, maxMessageBytes, "request of " + method.fullName());
         if (method.streaming().requests()) {
-            Inbound inbound = new Inbound(bytes -> codec.decodeRequest(bytes)[0], this::cancel);
+            Inbound inbound = new Inbound(bytes -> {
+                sizes.request(bytes.length);
+                return codec.decodeRequest(bytes)[0];
+            }, this::cancel);
             http.pause();
             reader.start(inbound::push, inbound::end, error -> {
                 inbound.fail(error);
@@ -141,6 +147,7 @@ final class ServerCall {
     }
 
     private void decodeAndDispatch(byte[] bytes) {
+        sizes.request(bytes.length);
         Object[] args;
         try {
             args = codec.decodeRequest(bytes);
@@ -175,6 +182,7 @@ final class ServerCall {
                     finish(Errors.fromServer(e, method));
                     return;
                 }
+                sizes.response(bytes.length);
                 finishOk(bytes);
             }
         });
@@ -198,7 +206,9 @@ final class ServerCall {
             context.run(() -> {
                 Iterator<?> it = responses.iterator();
                 while (!finished.get() && it.hasNext()) {
-                    out.write(codec.encodeResponse(it.next()));
+                    byte[] bytes = codec.encodeResponse(it.next());
+                    sizes.response(bytes.length);
+                    out.write(bytes);
                 }
             });
             finishOk(null);

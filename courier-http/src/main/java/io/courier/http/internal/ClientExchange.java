@@ -95,6 +95,8 @@ final class ClientExchange {
             payload = Buffer.buffer(codec.encode(call.args().get(route.body.index()), route.body.type()));
             headers.set(HttpHeaders.CONTENT_TYPE, codec.contentType(route.body.type()));
         }
+        long requestBytes = payload == null ? 0 : payload.length();
+        call.context().sizes().ifPresent(s -> s.request(requestBytes));
         RequestOptions options = new RequestOptions().setMethod(route.httpMethod).setHost(host).setPort(port)
                 .setURI(pathAndQuery).setHeaders(headers);
         result.whenComplete((value, failure) -> {
@@ -218,6 +220,7 @@ final class ClientExchange {
             int status = response.statusCode();
             String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
             if (status >= 200 && status < 300) {
+                call.context().sizes().ifPresent(s -> s.response(bytes.length));
                 if (bytes.length > HttpTransport.INLINE_BODY_BYTES) {
                     offload.execute(() -> succeed(status, contentType, bytes));
                 } else {

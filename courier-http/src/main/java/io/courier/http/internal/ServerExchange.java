@@ -1,6 +1,7 @@
 package io.courier.http.internal;
 
 import io.courier.CallContext;
+import io.courier.MessageSizes;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.InvalidArgumentException;
@@ -61,6 +62,9 @@ final class ServerExchange {
     private Codec responseCodec;
     private Object[] args;
     private CallContext callContext;
+    /** The sizes of the request and response bodies, for the server interceptors (metrics). */
+    private final MessageSizes sizes = MessageSizes.create();
+    private int requestBytes;
 
     // The body as it arrives: one array, sized from Content-Length when there is one.
     private byte[] body;
@@ -139,7 +143,7 @@ final class ServerExchange {
             }
         }
         try {
-            callContext = callContext(request.headers(), transport.clock());
+            callContext = callContext(request.headers(), transport.clock()).withSizes(sizes);
             args = bind(match.variables());
         } catch (InvalidArgumentException e) {
             refuse(400, e, null, false);
@@ -201,6 +205,7 @@ final class ServerExchange {
 
     private void decodeAndDispatch(Codec codec, String contentType, byte[] bytes) {
         ParameterDescriptor p = route.body;
+        requestBytes = bytes.length;
         try {
             if (bytes.length == 0) {
                 if (p.type() instanceof Class<?> c && c.isPrimitive()) {
@@ -225,6 +230,7 @@ final class ServerExchange {
         if (gone) {
             return;
         }
+        sizes.request(requestBytes);
         CompletableFuture<Object> result = dispatcher.dispatch(route.service, route.method, args, callContext);
         this.result = result;
         if (gone) {
@@ -279,6 +285,7 @@ final class ServerExchange {
             return;
         }
         if (route.noContent) {
+            sizes.response(0);
             onLoop(() -> answer(204, null, null));
             return;
         }
@@ -292,6 +299,7 @@ final class ServerExchange {
             onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
             return;
         }
+        sizes.response(bytes.length);
         onLoop(() -> answer(200, contentType, bytes));
     }
 

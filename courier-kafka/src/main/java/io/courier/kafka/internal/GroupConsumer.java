@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -56,6 +59,8 @@ public final class GroupConsumer implements Subscription {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
     private KafkaConsumer<byte[], byte[]> consumer;
+    /** The consumer's metrics: a live, thread-safe view, read by {@link #lag()} from any thread. */
+    private volatile Map<MetricName, ? extends Metric> metrics = Map.of();
     private String topic;
     private Thread poller;
     private volatile boolean stopping;
@@ -99,6 +104,7 @@ public final class GroupConsumer implements Subscription {
         KafkaConfig config = ctx.config();
         topic = isPrivate ? ctx.topics().createPrivate(channel) : ctx.topics().ensure(channel);
         consumer = new KafkaConsumer<>(properties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        metrics = consumer.metrics();
         if (isPrivate) {
             TopicPartition only = new TopicPartition(topic, 0);
             consumer.assign(List.of(only));
@@ -278,6 +284,25 @@ public final class GroupConsumer implements Subscription {
         if (isPrivate && topic != null) {
             ctx.topics().delete(topic); // nobody else reads it
         }
+    }
+
+    /**
+     * The sum of the consumer's {@code records-lag} over the partitions of its topic it has
+     * fetched from; empty before the first fetch.
+     */
+    public OptionalLong lag() {
+        long sum = 0;
+        boolean known = false;
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            MetricName name = e.getKey();
+            if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+                    && topic != null && topic.equals(name.tags().get("topic"))
+                    && e.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                sum += n.longValue();
+                known = true;
+            }
+        }
+        return known ? OptionalLong.of(sum) : OptionalLong.empty();
     }
 
     /** The partitions this consumer holds now: for tests and diagnostics. */

@@ -124,7 +124,11 @@ final class KeyedConsumer implements DeliveryHandler {
             }
             if (!attempt(job)) {
                 // Park the key: the lane stays "running" so its later messages queue behind this one.
-                rt.scheduler.schedule(rt.retry.backoff(job.attempts), () -> rt.execute(() -> drain(lane)));
+                rt.parkedKeys.incrementAndGet();
+                rt.scheduler.schedule(rt.retry.backoff(job.attempts), () -> {
+                    rt.parkedKeys.decrementAndGet();
+                    rt.execute(() -> drain(lane));
+                });
                 return;
             }
             lock.lock();
@@ -174,7 +178,7 @@ final class KeyedConsumer implements DeliveryHandler {
             return true;
         } catch (PoisonMessageException poison) {
             log.warn("{} group {}: dead-lettering {}: {}", channel, group, m, poison.getMessage());
-            deadLetter(job, poison.getMessage(), poison.toError());
+            deadLetter(job, poison.getMessage(), poison.toError(), true);
             return true;
         } catch (Throwable t) {
             if (closed) {
@@ -185,7 +189,7 @@ final class KeyedConsumer implements DeliveryHandler {
                 log.warn("{} group {}: dead-lettering {} after {} attempts; last failure: {}", channel, group, m,
                         job.attempts, failure, MessagingRuntime.unwrap(t));
                 deadLetter(job, "failed after " + job.attempts + " attempts: " + failure,
-                        MessagingRuntime.gaveUp(m.type().orElse(channel), job.attempts));
+                        MessagingRuntime.gaveUp(m.type().orElse(channel), job.attempts), false);
                 return true;
             }
             log.debug("{} group {}: attempt {} of {} failed: {}; retrying in {}", channel, group, job.attempts, m,
@@ -257,7 +261,7 @@ final class KeyedConsumer implements DeliveryHandler {
         }
     }
 
-    private void deadLetter(Job job, String reason, CourierException error) {
+    private void deadLetter(Job job, String reason, CourierException error, boolean poison) {
         Message m = job.delivery.message();
         String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
         Message dead = m.toBuilder()
@@ -277,6 +281,7 @@ final class KeyedConsumer implements DeliveryHandler {
             job.delivery.nack();
             return;
         }
+        (poison ? rt.deadLetteredPoison : rt.deadLetteredAfterRetries).incrementAndGet();
         try {
             processor.gaveUp(m, error);
         } finally {

@@ -32,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,9 @@ public final class MessagingRuntime {
     final AtomicLong droppedReplies = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong expired = new AtomicLong();
+    final AtomicInteger parkedKeys = new AtomicInteger();
+    final AtomicLong deadLetteredPoison = new AtomicLong();
+    final AtomicLong deadLetteredAfterRetries = new AtomicLong();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
@@ -288,6 +292,16 @@ public final class MessagingRuntime {
     /** Messages dropped unhandled because their deadline had passed. */
     public long expired() {
         return expired.get();
+    }
+
+    /** Partition keys waiting for a failed message's next attempt now. */
+    public int parkedKeys() {
+        return parkedKeys.get();
+    }
+
+    /** Messages sent to a dead-letter channel: poison ones, or after their last attempt failed. */
+    public long deadLettered(boolean poison) {
+        return poison ? deadLetteredPoison.get() : deadLetteredAfterRetries.get();
     }
 
     static CourierException closedError(String what) {

@@ -2,6 +2,7 @@ package io.courier.messaging.spi;
 
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -61,6 +62,15 @@ public interface MessageBroker extends AutoCloseable {
      * {@code handler} until the subscription is closed.
      */
     Subscription subscribe(String channel, String group, DeliveryHandler handler);
+
+    /**
+     * How many messages of {@code channel} this broker's consumers in {@code group} have not yet
+     * fetched, summed over the partitions they hold, if the broker can tell (empty otherwise, and
+     * before the consumers' first fetch). For metrics; must be quick. Empty by default.
+     */
+    default OptionalLong consumerLag(String channel, String group) {
+        return OptionalLong.empty();
+    }
 
     /** Closes every subscription and releases the broker's threads and connections. */
     @Override

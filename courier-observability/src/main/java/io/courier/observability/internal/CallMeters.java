@@ -1,6 +1,7 @@
 package io.courier.observability.internal;
 
 import io.courier.Status;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -19,9 +20,14 @@ final class CallMeters {
     private final String name;
     private final Tags tags;
     private final MetricsSettings settings;
+    private final String side;
+    /** Registered on the first size a transport reports, so transports that know none show none. */
+    private volatile DistributionSummary requestSize;
+    private volatile DistributionSummary responseSize;
 
     CallMeters(MeterRegistry registry, String side, Tags tags, MetricsSettings settings) {
         this.registry = registry;
+        this.side = side;
         this.name = "rpc." + side + ".duration";
         this.tags = tags;
         this.settings = settings;
@@ -35,6 +41,28 @@ final class CallMeters {
             timers.set(status.ordinal(), t);
         }
         return t;
+    }
+
+    void recordRequest(long bytes) {
+        DistributionSummary s = requestSize;
+        if (s == null) {
+            s = requestSize = size("request");
+        }
+        s.record(bytes);
+    }
+
+    void recordResponse(long bytes) {
+        DistributionSummary s = responseSize;
+        if (s == null) {
+            s = responseSize = size("response");
+        }
+        s.record(bytes);
+    }
+
+    private DistributionSummary size(String message) {
+        return DistributionSummary.builder("rpc." + side + "." + message + ".size").baseUnit("bytes")
+                .description("Sizes of " + message + " bodies as the transport encoded them").tags(tags)
+                .register(registry);
     }
 
     private Timer register(Status status) {

@@ -2,7 +2,6 @@ package io.courier.observability.internal;
 
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceView;
-import io.courier.messaging.Messaging;
 import io.courier.outbox.OutboxRelay;
 import io.courier.outbox.tailing.LogTailingRelay;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,8 +11,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Meters read from Courier's own objects when scraped: a discovery view, a {@link Messaging},
- * the outbox relays. Each method registers its meters once; the objects are held weakly by
+ * Meters read from Courier's own objects when scraped: a discovery view, the outbox relays. Each method registers its meters once; the objects are held weakly by
  * Micrometer, as every gauge's are.
  */
 public final class InfrastructureMeters {
@@ -40,20 +38,6 @@ public final class InfrastructureMeters {
                         : Duration.between(v.updatedAt(), now.get()).toNanos() / 1e9)
                 .description("Seconds since the view last had an answer from the backend").baseUnit("seconds")
                 .tag("courier.service", service).register(registry);
-    }
-
-    /** {@code messaging.replies.dropped}, {@code messaging.duplicates.skipped}, {@code messaging.expired.dropped}. */
-    public static void messaging(MeterRegistry registry, Messaging messaging) {
-        String name = messaging.name();
-        FunctionCounter.builder("messaging.replies.dropped", messaging, Messaging::droppedReplies)
-                .description("Replies nobody waited for: late, duplicate or unknown").tag("messaging.client", name)
-                .register(registry);
-        FunctionCounter.builder("messaging.duplicates.skipped", messaging, Messaging::duplicatesSkipped)
-                .description("Messages skipped because their group had handled them").tag("messaging.client", name)
-                .register(registry);
-        FunctionCounter.builder("messaging.expired.dropped", messaging, Messaging::expiredDropped)
-                .description("Messages dropped because their deadline had passed").tag("messaging.client", name)
-                .register(registry);
     }
 
     /** The polling relay: published, backlog (counted when scraped), latency, partitions held. */

@@ -2,6 +2,7 @@ package io.courier.observability.internal;
 
 import io.courier.Call;
 import io.courier.Interceptor;
+import io.courier.MessageSizes;
 import io.courier.Status;
 import io.courier.contract.MethodDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,11 +46,23 @@ public final class MetricsInterceptor implements Interceptor {
         if (server && system.equals("message")) {
             MessageAge.record(registry);
         }
+        // The transport reports the sizes it knows into the call's MessageSizes: the server's
+        // puts one in the context; on the client this passes one down to it.
+        MessageSizes sizes = call.context().sizes().orElse(null);
+        Call passed = call;
+        if (sizes == null && !server) {
+            sizes = MessageSizes.create();
+            passed = call.withContext(call.context().withSizes(sizes));
+        }
+        if (sizes != null) {
+            sizes.onRequest(meters::recordRequest);
+            sizes.onResponse(meters::recordResponse);
+        }
         long start = registry.config().clock().monotonicTime();
         meters.active.incrementAndGet();
         CompletableFuture<Object> result;
         try {
-            result = next.proceed(call);
+            result = next.proceed(passed);
         } catch (RuntimeException | Error e) {
             finish(meters, start, e);
             throw e;

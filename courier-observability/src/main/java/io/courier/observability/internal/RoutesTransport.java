@@ -7,12 +7,13 @@ import io.courier.spi.ServerTransport;
 import io.courier.spi.Transport;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.courier.observability.HealthCheck;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +28,18 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
     private final Supplier<String> scrape;
     private final String metricsPath;
     private final boolean health;
-    private final Map<String, BooleanSupplier> readiness;
+    private final Map<String, HealthCheck> checks;
+    private final Duration drainDelay;
     private volatile ServerTransport rest;
+    private volatile boolean draining;
 
-    public RoutesTransport(Supplier<String> scrape, String metricsPath, boolean health, Map<String, BooleanSupplier> readiness) {
+    public RoutesTransport(Supplier<String> scrape, String metricsPath, boolean health, Map<String, HealthCheck> checks,
+                           Duration drainDelay) {
         this.scrape = metricsPath == null ? null : scrape;
         this.metricsPath = metricsPath;
         this.health = health;
-        this.readiness = readiness;
+        this.checks = checks;
+        this.drainDelay = drainDelay;
     }
 
     @Override
@@ -83,7 +88,8 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
         if (path.equals(LIVE)) {
             request.response().putHeader("content-type", "text/plain; charset=utf-8").end("live\n");
         } else if (path.equals(READY)) {
-            ready(request);
+            // The checks are the application's: off the event loop, as the scrape.
+            Thread.ofVirtual().name("courier-readiness").start(() -> ready(request));
         } else {
             // The scrape reads every meter: off the event loop.
             Thread.ofVirtual().name("courier-scrape").start(() -> {
@@ -102,20 +108,26 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
     }
 
     private void ready(HttpServerRequest request) {
-        Set<String> failing = new TreeSet<>();
+        List<String> failing = new ArrayList<>();
+        if (draining) {
+            failing.add("draining");
+        }
         ServerTransport server = rest;
         if (server == null || server.localAddress() == null) {
             failing.add("rest-server");
         }
-        readiness.forEach((name, check) -> {
-            boolean ok;
+        checks.forEach((name, check) -> {
+            HealthCheck.Health health;
             try {
-                ok = check.getAsBoolean();
+                health = check.check();
+                if (health == null) {
+                    health = HealthCheck.Health.down("the check answered null");
+                }
             } catch (RuntimeException e) {
-                ok = false;
+                health = HealthCheck.Health.down(e.toString());
             }
-            if (!ok) {
-                failing.add(name);
+            if (!health.up()) {
+                failing.add(health.detail().isEmpty() ? name : name + " (" + health.detail() + ")");
             }
         });
         var response = request.response().putHeader("content-type", "text/plain; charset=utf-8");
@@ -123,6 +135,21 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
             response.end("ready\n");
         } else {
             response.setStatusCode(503).end("not ready: " + String.join(", ", failing) + "\n");
+        }
+    }
+
+    /** Readiness turns 503 now; the servers stop once the drain delay has passed. */
+    @Override
+    public void draining() {
+        draining = true;
+        if (drainDelay.isZero()) {
+            return;
+        }
+        log.info("draining: not ready; serving {} ms more before the servers stop", drainDelay.toMillis());
+        try {
+            Thread.sleep(drainDelay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
