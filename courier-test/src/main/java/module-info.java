@@ -1,13 +1,16 @@
 /**
  * Test support for Courier: {@link io.courier.test.FakeClock} to move time without sleeping,
  * {@link io.courier.test.FaultInjection} to make calls slow, failing, hanging or dropped in users'
- * tests, {@link io.courier.test.ThreadCpu} to show that no thread works on after a call. The
+ * tests, {@link io.courier.test.ThreadCpu} to show that no thread works on after a call,
+ * {@link io.courier.test.TestCertificates} for TLS tests. The
  * transport conformance suite is in this module's test jar ({@code courier-test:tests}), as the
  * broker and discovery suites are in {@code courier-messaging:tests} and {@code courier-discovery:tests}.
  */
 module io.courier.test {
     requires transitive io.courier.core;
     requires java.management;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.pkix;
 
     exports io.courier.test;
 }

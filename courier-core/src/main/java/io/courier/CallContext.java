@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * <p>Work handed to another thread takes the context with {@link #wrap(Runnable)}.
  */
 public final class CallContext {
-    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null, null, null);
+    private static final CallContext EMPTY = new CallContext(null, Metadata.empty(), null, null, null, null);
     private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
 
     private final Deadline deadline;
@@ -31,13 +31,16 @@ public final class CallContext {
     private final String caller;
     private final String transport;
     private final ThreadScope scope;
+    private final PeerIdentity peer;
 
-    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
+    private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope,
+                        PeerIdentity peer) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
         this.transport = transport;
         this.scope = scope;
+        this.peer = peer;
     }
 
     /**
@@ -97,7 +100,20 @@ public final class CallContext {
 
     /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
     public CallContext withTransport(String transport) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, peer);
+    }
+
+    /**
+     * On the server, the client's identity from the certificate it presented over mutual TLS
+     * ({@link Tls.ClientAuth}); empty without TLS, without a client certificate and on the client.
+     */
+    public Optional<PeerIdentity> peer() {
+        return Optional.ofNullable(peer);
+    }
+
+    /** A copy naming {@code peer} as the verified client (null for none). */
+    public CallContext withPeer(PeerIdentity peer) {
+        return new CallContext(deadline, metadata, caller, transport, scope, peer);
     }
 
     /**
@@ -125,12 +141,12 @@ public final class CallContext {
                 }
             };
         };
-        return new CallContext(deadline, metadata, caller, transport, both);
+        return new CallContext(deadline, metadata, caller, transport, both, peer);
     }
 
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, peer);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -143,12 +159,12 @@ public final class CallContext {
 
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
-        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope);
+        return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope, peer);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller, transport, scope);
+        return new CallContext(deadline, metadata, caller, transport, scope, peer);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */

@@ -85,7 +85,7 @@ final class ClientExchange {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = uri.getPort() >= 0 ? uri.getPort() : 80;
+        int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equals(uri.getScheme()) || "h2".equals(uri.getScheme()) ? 443 : 80);
         String pathAndQuery = pathAndQuery(uri);
         endpoint = uri.getScheme() + "://" + uri.getRawAuthority();
         target = route.httpMethod + " " + endpoint + pathAndQuery;

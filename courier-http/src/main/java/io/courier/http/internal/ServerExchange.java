@@ -138,7 +138,7 @@ final class ServerExchange {
             }
         }
         try {
-            callContext = callContext(request.headers(), transport.clock());
+            callContext = callContext(request.headers(), transport.clock()).withPeer(VertxTls.peer(request.connection()));
             args = bind(match.variables());
         } catch (InvalidArgumentException e) {
             refuse(400, e, null, false);
