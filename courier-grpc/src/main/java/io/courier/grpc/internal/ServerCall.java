@@ -88,7 +88,7 @@ final class ServerCall {
 
     void start() {
         try {
-            context = context(request.headers(), clock);
+            context = context(request.headers(), clock).withPeer(VertxTls.peer(http.connection()));
         } catch (IllegalArgumentException e) {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
