@@ -205,6 +205,17 @@ class HttpTlsTest {
     }
 
     @Test
+    void aCourierWithoutTlsCallsTlsTargetsTrustingOnlyTheJdksAuthorities() {
+        Courier s = serve(serverTls().build());
+        try (Courier plain = Courier.builder().name("plain").build()) {
+            WhoAmI client = plain.client(WhoAmI.class).target(s.uri()).build();
+
+            assertThat(catchThrowable(client::whoAmI)).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("cannot connect to");
+        }
+    }
+
+    @Test
     void hostnamesAreVerifiedUnlessTurnedOff() {
         TestCertificates.Issued elsewhere = pki.authority().serverOnly("elsewhere", "elsewhere.example");
         elsewhere.writePem(dir.resolve("elsewhere.crt"), dir.resolve("elsewhere.key"));
