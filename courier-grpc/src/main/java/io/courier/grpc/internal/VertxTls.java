@@ -100,4 +100,24 @@ final class VertxTls {
         }
         return null;
     }
+
+    /** {@code failure}'s message, with the root cause of a failed TLS handshake (an untrusted chain, a hostname mismatch). */
+    static String reason(Throwable failure) {
+        String message = failure.getMessage();
+        String reason = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof javax.net.ssl.SSLException)) {
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        if (cause != null) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root.getMessage() != null && !reason.contains(root.getMessage())) {
+                reason = reason + ": " + root.getMessage();
+            }
+        }
+        return reason;
+    }
 }

@@ -212,6 +212,20 @@ class GrpcTlsInteropTest {
     }
 
     @Test
+    void aCourierClientSaysWhyItRefusedAServer() {
+        Courier s = serve(serverTls().build());
+        Path otherCa = TestCertificates.authority("Other CA").writePem(dir.resolve("other-ca.crt"));
+        try (Courier c = Courier.builder().name("other-trust").tls(Tls.builder().trust(otherCa).build())
+                .transport(GrpcTransportFactory.builder().build()).build()) {
+            Greeter greeter = c.client(Greeter.class).target(URI.create("grpcs://127.0.0.1:" + s.address().getPort()))
+                    .deadline(Duration.ofSeconds(10)).build();
+
+            assertThat(catchThrowable(() -> greeter.sayHello(hello("x")))).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("unable to find valid certification path");
+        }
+    }
+
+    @Test
     void aPlaintextGrpcJavaClientCannotCallATlsServer() throws Exception {
         Courier s = serve(serverTls().build());
         channel = Grpc.newChannelBuilderForAddress("localhost", s.address().getPort(),
