@@ -290,6 +290,31 @@ class HttpTlsTest {
     }
 
     @Test
+    void aReplacedTrustFileLetsClientsOfTheNewAuthorityIn() throws Exception {
+        Courier s = serve(serverTls().clientAuth(Tls.ClientAuth.REQUIRE).reloadInterval(Duration.ofMillis(50)).build());
+        TestCertificates.Authority next = TestCertificates.authority("Next CA");
+        next.client("rotated", URI.create("spiffe://courier.test/rotated"))
+                .writePem(dir.resolve("rotated.crt"), dir.resolve("rotated.key"));
+        Path nextCa = next.writePem(dir.resolve("next-ca.crt"));
+        Tls rotatedClient = Tls.builder().keyCertificate(dir.resolve("rotated.crt"), dir.resolve("rotated.key"))
+                .trust(pki.ca()).build();
+        try (Courier c = Courier.builder().name("rotated").tls(rotatedClient).build()) {
+            WhoAmI client = c.client(WhoAmI.class).target(s.uri()).build();
+            assertThat(catchThrowable(client::whoAmI)).isInstanceOf(UnavailableException.class);
+
+            Files.writeString(pki.ca(), Files.readString(pki.ca()) + Files.readString(nextCa));
+
+            Await.until(Duration.ofSeconds(10), "the new authority's client served", () -> {
+                try {
+                    return client.whoAmI().spiffeId().equals("spiffe://courier.test/rotated");
+                } catch (UnavailableException refusedStill) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     void aBrokenReplacementIsLoggedAndTheOldCertificateStays() throws Exception {
         Courier s = serve(serverTls().reloadInterval(Duration.ofMillis(50)).build());
         BigInteger before = serialOfNewHandshake(s);
