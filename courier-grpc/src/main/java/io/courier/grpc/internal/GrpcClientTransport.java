@@ -36,7 +36,7 @@ final class GrpcClientTransport implements ClientTransport {
     private final Tls tls;
     private final TlsMaterial tlsMaterial;
     private final int maxMessageBytes;
-    private GrpcClient tlsClient;
+    private volatile GrpcClient tlsClient;
     private boolean closed;
     private final Formats formats;
     private final boolean preferJson;
@@ -97,7 +97,12 @@ final class GrpcClientTransport implements ClientTransport {
                 failure.toString()));
     }
 
-    private synchronized GrpcClient tlsClient() {
+    private GrpcClient tlsClient() {
+        GrpcClient made = tlsClient;
+        return made != null ? made : makeTlsClient(); // no lock once made: every call passes here
+    }
+
+    private synchronized GrpcClient makeTlsClient() {
         if (closed) {
             throw new UnavailableException("gRPC client: closed (expected: calls before the Courier closes)");
         }

@@ -2,9 +2,11 @@ package io.courier.http.internal;
 
 import io.courier.Call;
 import io.courier.InvalidArgumentException;
+import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.internal.PeerLossLog;
+import io.courier.internal.TlsMaterial;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
@@ -18,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import io.courier.UnavailableException;
-import io.courier.internal.TlsMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +44,8 @@ final class HttpClientTransport implements ClientTransport {
     /** TLS pools ({@code https}: HTTP/1.1, {@code h2}: HTTP/2 by ALPN), made on first use. */
     private final Vertx vertx;
     private final TlsMaterial tls;
-    private HttpClientAgent https;
-    private HttpClientAgent h2;
+    private volatile HttpClientAgent https;
+    private volatile HttpClientAgent h2;
     private boolean closed;
     private final ConcurrentMap<MethodDescriptor, ClientRoute> routes = new ConcurrentHashMap<>();
     private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
@@ -127,7 +127,12 @@ final class HttpClientTransport implements ClientTransport {
     }
 
     /** The TLS pool for HTTP/2 ({@code h2}, negotiated by ALPN) or HTTP/1.1 ({@code https}), made on first use. */
-    private synchronized HttpClientAgent tlsClient(boolean http2) {
+    private HttpClientAgent tlsClient(boolean http2) {
+        HttpClientAgent made = http2 ? h2 : https;
+        return made != null ? made : makeTlsClient(http2); // no lock once made: every call passes here
+    }
+
+    private synchronized HttpClientAgent makeTlsClient(boolean http2) {
         if (closed) {
             throw new UnavailableException("REST client: closed (expected: calls before the Courier closes)");
         }
