@@ -34,13 +34,14 @@ public final class CallContext {
     private final Principal principal;
 
     private final MessageSizes sizes;
+    private final PeerIdentity peer;
 
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
-        this(deadline, metadata, caller, transport, scope, null, null);
+        this(deadline, metadata, caller, transport, scope, null, null, null);
     }
 
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope,
-                        Principal principal, MessageSizes sizes) {
+                        Principal principal, MessageSizes sizes, PeerIdentity peer) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
@@ -48,6 +49,7 @@ public final class CallContext {
         this.scope = scope;
         this.principal = principal;
         this.sizes = sizes;
+        this.peer = peer;
     }
 
     /**
@@ -116,7 +118,7 @@ public final class CallContext {
 
     /** A copy whose caller is the verified {@code principal} (null for none). */
     public CallContext withPrincipal(Principal principal) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
     }
 
     /** Where the transport reports the sizes of this call's messages, if it was given one. */
@@ -127,12 +129,25 @@ public final class CallContext {
     /** A copy carrying {@code sizes}, for the transport to report into ({@link MessageSizes}). */
     public CallContext withSizes(MessageSizes sizes) {
         return new CallContext(deadline, metadata, caller, transport, scope, principal,
-                Objects.requireNonNull(sizes, "sizes"));
+                Objects.requireNonNull(sizes, "sizes"), peer);
+    }
+
+    /**
+     * On the server, the client's identity from the certificate it presented over mutual TLS
+     * ({@link Tls.ClientAuth}); empty without TLS, without a client certificate and on the client.
+     */
+    public Optional<PeerIdentity> peer() {
+        return Optional.ofNullable(peer);
+    }
+
+    /** A copy naming {@code peer} as the verified client (null for none). */
+    public CallContext withPeer(PeerIdentity peer) {
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
     }
 
     /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
     public CallContext withTransport(String transport) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
     }
 
     /**
@@ -160,12 +175,12 @@ public final class CallContext {
                 }
             };
         };
-        return new CallContext(deadline, metadata, caller, transport, both, principal, sizes);
+        return new CallContext(deadline, metadata, caller, transport, both, principal, sizes, peer);
     }
 
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -179,12 +194,12 @@ public final class CallContext {
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
         return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope,
-                principal, sizes);
+                principal, sizes, peer);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */

@@ -106,7 +106,7 @@ public final class Courier implements AutoCloseable {
         codecs.addAll(b.codecs);
         codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
         TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, clock,
-                b.eventLoops, shared);
+                b.eventLoops, shared, Optional.ofNullable(b.tls));
 
         List<TransportFactory> factories = new ArrayList<>();
         factories.add(new InProcessTransportFactory());
@@ -196,7 +196,7 @@ public final class Courier implements AutoCloseable {
     public URI uri() {
         List<URI> all = uris();
         // REST first: an http URI is what any client, curl included, can use; gRPC may share its port.
-        return all.stream().filter(u -> "http".equals(u.getScheme())).findFirst()
+        return all.stream().filter(u -> "http".equals(u.getScheme()) || "https".equals(u.getScheme())).findFirst()
                 .or(() -> all.stream().filter(u -> !"inproc".equals(u.getScheme())).findFirst())
                 .or(() -> all.stream().findFirst())
                 .orElseThrow(() -> new IllegalStateException(
@@ -374,6 +374,7 @@ public final class Courier implements AutoCloseable {
         private final List<Interceptor> clientInterceptors = new ArrayList<>();
         private final List<Interceptor> serverInterceptors = new ArrayList<>();
         private Discovery discovery;
+        private Tls tls;
         private final Map<String, String> instanceMetadata = new LinkedHashMap<>();
 
         private Builder() {
@@ -410,6 +411,16 @@ public final class Courier implements AutoCloseable {
         /** The address servers bind to (default {@code 127.0.0.1}; {@code 0.0.0.0} for every interface). */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * TLS for the network transports ({@link Tls}): the REST and gRPC servers accept TLS only,
+         * and clients use it for {@code https://}, {@code h2://} and {@code grpcs://} targets
+         * (default: none; servers in plaintext, TLS targets trusting the JDK's authorities).
+         */
+        public Builder tls(Tls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 

@@ -2,6 +2,9 @@ package io.courier.spi;
 
 import io.courier.Clock;
 import io.courier.Limits;
+import io.courier.Tls;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a {@code Courier} shares with the transports it creates.
@@ -15,7 +18,17 @@ import io.courier.Limits;
  *                    never run blocking work on its timer
  * @param eventLoops  how many event-loop threads the network transports share, all together
  * @param shared      what the transports share (one Vert.x for HTTP and gRPC), closed after them
+ * @param tls         TLS for servers and for clients of TLS targets; empty serves in plaintext
  */
 public record TransportContext(String name, Codecs codecs, String host, int port, Limits limits,
-                               Clock clock, int eventLoops, SharedResources shared) {
+                               Clock clock, int eventLoops, SharedResources shared, Optional<Tls> tls) {
+    public TransportContext {
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A context without TLS. */
+    public TransportContext(String name, Codecs codecs, String host, int port, Limits limits, Clock clock,
+                            int eventLoops, SharedResources shared) {
+        this(name, codecs, host, port, limits, clock, eventLoops, shared, Optional.empty());
+    }
 }

@@ -15,7 +15,9 @@ import java.util.Objects;
  * servers or any other gRPC server. When the same {@code Courier} has {@code courier-http}, gRPC
  * answers on the REST server's port (requests with {@code content-type: application/grpc*}),
  * else on a port of its own. Found by {@link java.util.ServiceLoader} when
- * {@code courier-grpc} is on the class path; immutable and thread-safe.
+ * {@code courier-grpc} is on the class path; immutable and thread-safe. With
+ * {@code Courier.builder().tls(...)} ({@link io.courier.Tls}) the server speaks TLS (its URI is
+ * {@code grpcs://}) and clients call {@code grpcs://host:port} targets over TLS.
  *
  * <pre>{@code
  * Courier courier = Courier.builder().transport(GrpcTransportFactory.builder().build()).build();

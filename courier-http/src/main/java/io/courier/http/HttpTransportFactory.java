@@ -17,6 +17,10 @@ import io.courier.spi.TransportFactory;
  * {@code Accept} (JSON by default); errors travel as {@code application/problem+json}
  * (RFC 9457) with Courier's status code.
  *
+ * <p>With {@code Courier.builder().tls(...)} ({@link io.courier.Tls}) the server speaks TLS only
+ * ({@code https://}: HTTP/2 or HTTP/1.1 by ALPN), and clients call {@code https://host:port}
+ * (HTTP/1.1) and {@code h2://host:port} (HTTP/2 by ALPN) targets over TLS.
+ *
  * <p>{@code Courier} finds this factory on the class path or module path by itself, so adding
  * {@code courier-http} is enough:
  *

@@ -104,7 +104,7 @@ final class ClientCall {
             if (ar.failed()) {
                 peers.lost(call.target(), method.fullName(), ar.cause());
                 fail(new UnavailableException("cannot reach " + call.target() + " for " + method.fullName() + ": "
-                        + ar.cause().getMessage(), Map.of(), true, null));
+                        + VertxTls.reason(ar.cause()), Map.of(), true, null));
                 return;
             }
             GrpcClientRequest<Buffer, Buffer> req = ar.result();

@@ -2,7 +2,10 @@ package io.courier.grpc.internal;
 
 import io.courier.Scheduler;
 import io.courier.Call;
+import io.courier.Tls;
+import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
+import io.courier.internal.TlsMaterial;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.PeerLossLog;
 import io.courier.spi.ClientTransport;
@@ -21,14 +24,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls {@code grpc://host:port} targets over HTTP/2 cleartext with prior knowledge, one
- * multiplexed connection pool per transport. Sends Protobuf when the method has a Protobuf
+ * Calls {@code grpc://host:port} targets over HTTP/2 cleartext with prior knowledge and
+ * {@code grpcs://host:port} targets over TLS, one multiplexed connection pool for each. Sends Protobuf when the method has a Protobuf
  * mapping (and JSON is not preferred), else JSON.
  */
 final class GrpcClientTransport implements ClientTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcClientTransport.class);
     private final Vertx vertx;
     private final GrpcClient client;
+    /** For {@code grpcs} targets: HTTP/2 over TLS by ALPN; made on first use. */
+    private final Tls tls;
+    private final TlsMaterial tlsMaterial;
+    private final int maxMessageBytes;
+    private volatile GrpcClient tlsClient;
+    private boolean closed;
     private final Formats formats;
     private final boolean preferJson;
     private final Executor workers;
@@ -37,8 +46,11 @@ final class GrpcClientTransport implements ClientTransport {
             + " (those not yet sent marked safe to retry on another instance)");
 
     GrpcClientTransport(Vertx vertx, Formats formats, boolean preferJson, int maxMessageBytes, Executor workers,
-                        Scheduler scheduler) {
+                        Scheduler scheduler, Tls tls, TlsMaterial tlsMaterial) {
         this.vertx = vertx;
+        this.tls = tls;
+        this.tlsMaterial = tlsMaterial;
+        this.maxMessageBytes = maxMessageBytes;
         this.formats = formats;
         this.preferJson = preferJson;
         this.workers = workers;
@@ -69,7 +81,8 @@ final class GrpcClientTransport implements ClientTransport {
             return CompletableFuture.failedFuture(new UnimplementedException(Formats.missing(call.method(), format)));
         }
         try {
-            return new ClientCall(call, codec.get(), format, vertx, client, workers, scheduler, peers).start();
+            GrpcClient chosen = GrpcTransport.TLS_SCHEME.equals(call.target().getScheme()) ? tlsClient() : client;
+            return new ClientCall(call, codec.get(), format, vertx, chosen, workers, scheduler, peers).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -84,7 +97,36 @@ final class GrpcClientTransport implements ClientTransport {
                 failure.toString()));
     }
 
+    private GrpcClient tlsClient() {
+        GrpcClient made = tlsClient;
+        return made != null ? made : makeTlsClient(); // no lock once made: every call passes here
+    }
+
+    private synchronized GrpcClient makeTlsClient() {
+        if (closed) {
+            throw new UnavailableException("gRPC client: closed (expected: calls before the Courier closes)");
+        }
+        if (tlsClient == null) {
+            HttpClientOptions http = new HttpClientOptions()
+                    .setProtocolVersion(HttpVersion.HTTP_2)
+                    .setUseAlpn(true)
+                    .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
+                    .setHttp2ConnectionWindowSize(4 << 20);
+            VertxTls.client(http, tls, tlsMaterial);
+            tlsClient = GrpcClient.client(vertx, new GrpcClientOptions()
+                    .setScheduleDeadlineAutomatically(false)
+                    .setMaxMessageSize(maxMessageBytes), http);
+        }
+        return tlsClient;
+    }
+
     void close() {
         client.close();
+        synchronized (this) {
+            closed = true;
+            if (tlsClient != null) {
+                tlsClient.close();
+            }
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
 import io.courier.grpc.MessageCodec;
+import io.courier.internal.TlsMaterial;
+import io.courier.internal.TlsWatcher;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.TransportContext;
@@ -47,6 +49,9 @@ final class GrpcServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerTransport.class);
 
     private final Vertx vertx;
+    /** The certificate and trust of the context's {@code Tls}, for a port of our own; the REST server's otherwise. */
+    private final TlsMaterial tlsMaterial;
+    private volatile TlsWatcher tlsWatcher;
     private final TransportContext context;
     private final Formats formats;
     private final ExecutorService workers;
@@ -65,8 +70,10 @@ final class GrpcServerTransport implements ServerTransport {
     private record Route(ServiceDescriptor service, MethodDescriptor method) {
     }
 
-    GrpcServerTransport(Vertx vertx, TransportContext context, Formats formats, ExecutorService workers) {
+    GrpcServerTransport(Vertx vertx, TransportContext context, Formats formats, ExecutorService workers,
+                        TlsMaterial tlsMaterial) {
         this.vertx = vertx;
+        this.tlsMaterial = tlsMaterial;
         this.context = context;
         this.formats = formats;
         this.workers = workers;
@@ -122,6 +129,7 @@ final class GrpcServerTransport implements ServerTransport {
                         .setInitialWindowSize(1 << 20)
                         .setMaxHeaderListSize(context.limits().maxHeaderBytes()))
                 .setHttp2ConnectionWindowSize(4 << 20);
+        context.tls().ifPresent(tls -> VertxTls.server(httpOptions, tls, tlsMaterial));
         try {
             http = vertx.createHttpServer(httpOptions).requestHandler(handler())
                     // A peer's reset reaches each call on its stream; the connection's copy is expected, not an error.
@@ -133,6 +141,23 @@ final class GrpcServerTransport implements ServerTransport {
             throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()
                     + " (expected: a free port): " + e.getMessage(), e);
         }
+        watchTls();
+    }
+
+    private void watchTls() {
+        HttpServer s = http;
+        context.tls().ifPresent(tls -> tlsWatcher = TlsWatcher.start(tls, context.clock(), "gRPC server at " + uri(),
+                material -> {
+                    try {
+                        s.updateSSLOptions(VertxTls.reloaded(tls, material), true).toCompletionStage()
+                                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IllegalStateException("updating the gRPC server's TLS options failed: " + e, e);
+                    }
+                }));
     }
 
     @Override
@@ -236,7 +261,7 @@ final class GrpcServerTransport implements ServerTransport {
     @Override
     public URI uri() {
         InetSocketAddress a = localAddress();
-        return URI.create("grpc://" + hostForUri(a.getHostString()) + ":" + a.getPort());
+        return URI.create((context.tls().isPresent() ? "grpcs://" : "grpc://") + hostForUri(a.getHostString()) + ":" + a.getPort());
     }
 
     private static String hostForUri(String host) {
@@ -247,6 +272,10 @@ final class GrpcServerTransport implements ServerTransport {
     public CompletableFuture<Void> stop(Duration grace) {
         stopping = true;
         health.stopping();
+        TlsWatcher watcher = tlsWatcher;
+        if (watcher != null) {
+            watcher.close();
+        }
         HttpServer s = http;
         // On a shared port the REST server drains and closes the connections.
         if (s == null) {

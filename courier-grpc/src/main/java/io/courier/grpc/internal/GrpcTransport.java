@@ -1,6 +1,8 @@
 package io.courier.grpc.internal;
 
+import io.courier.Tls;
 import io.courier.grpc.MessageFormat;
+import io.courier.internal.TlsMaterial;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.Transport;
@@ -20,6 +22,8 @@ import java.util.concurrent.Executors;
 public final class GrpcTransport implements Transport {
     /** The transport's name, also the scheme of its targets. */
     public static final String NAME = "grpc";
+    /** The scheme of targets reached over TLS. */
+    public static final String TLS_SCHEME = "grpcs";
 
     /**
      * Unary messages up to this size are decoded on the event loop: decoding them costs less
@@ -36,9 +40,11 @@ public final class GrpcTransport implements Transport {
         this.vertx = SharedVertx.of(context);
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-grpc-", 0).factory());
         Formats f = new Formats(context.codecs(), formats, context.limits());
-        this.server = new GrpcServerTransport(vertx, context, f, workers);
+        // Read now, so a missing or mismatched file fails the Courier's build, not its first call.
+        TlsMaterial tls = TlsMaterial.load(context.tls().orElseGet(() -> Tls.builder().build()));
+        this.server = new GrpcServerTransport(vertx, context, f, workers, tls);
         this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
-                context.clock());
+                context.clock(), context.tls().orElse(null), tls);
     }
 
     @Override
@@ -48,7 +54,7 @@ public final class GrpcTransport implements Transport {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("grpc");
+        return Set.of(NAME, TLS_SCHEME);
     }
 
     @Override

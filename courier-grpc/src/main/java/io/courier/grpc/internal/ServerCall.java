@@ -91,7 +91,7 @@ final class ServerCall {
 
     void start() {
         try {
-            context = context(request.headers(), clock).withSizes(sizes);
+            context = context(request.headers(), clock).withSizes(sizes).withPeer(VertxTls.peer(http.connection()));
         } catch (IllegalArgumentException e) {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;

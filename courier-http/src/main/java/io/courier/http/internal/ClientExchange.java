@@ -85,7 +85,7 @@ final class ClientExchange {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = uri.getPort() >= 0 ? uri.getPort() : 80;
+        int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equals(uri.getScheme()) || "h2".equals(uri.getScheme()) ? 443 : 80);
         String pathAndQuery = pathAndQuery(uri);
         endpoint = uri.getScheme() + "://" + uri.getRawAuthority();
         target = route.httpMethod + " " + endpoint + pathAndQuery;
@@ -298,7 +298,22 @@ final class ClientExchange {
 
     private static String reason(Throwable failure) {
         String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+        String reason = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+        // A failed TLS handshake says why only in its cause: an untrusted chain, a hostname mismatch.
+        Throwable cause = failure.getCause();
+        while (cause != null && cause != failure && !(cause instanceof javax.net.ssl.SSLException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root.getMessage() != null && !reason.contains(root.getMessage())) {
+                reason = reason + ": " + root.getMessage();
+            }
+        }
+        return reason;
     }
 
     private static long contentLength(String value) {

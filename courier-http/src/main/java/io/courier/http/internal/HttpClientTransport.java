@@ -2,9 +2,11 @@ package io.courier.http.internal;
 
 import io.courier.Call;
 import io.courier.InvalidArgumentException;
+import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.internal.PeerLossLog;
+import io.courier.internal.TlsMaterial;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
@@ -39,11 +41,19 @@ final class HttpClientTransport implements ClientTransport {
     private final Executor offload;
     private final HttpClientAgent http1;
     private final HttpClientAgent h2c;
+    /** TLS pools ({@code https}: HTTP/1.1, {@code h2}: HTTP/2 by ALPN), made on first use. */
+    private final Vertx vertx;
+    private final TlsMaterial tls;
+    private volatile HttpClientAgent https;
+    private volatile HttpClientAgent h2;
+    private boolean closed;
     private final ConcurrentMap<MethodDescriptor, ClientRoute> routes = new ConcurrentHashMap<>();
     private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
             + " (those not yet sent marked safe to retry on another instance)");
 
-    HttpClientTransport(Vertx vertx, TransportContext context, Executor offload) {
+    HttpClientTransport(Vertx vertx, TransportContext context, Executor offload, TlsMaterial tls) {
+        this.vertx = vertx;
+        this.tls = tls;
         this.context = context;
         this.offload = offload;
         this.http1 = vertx.httpClientBuilder()
@@ -69,10 +79,21 @@ final class HttpClientTransport implements ClientTransport {
     @Override
     public CompletableFuture<Object> call(Call call) {
         String scheme = call.target().getScheme();
-        HttpClientAgent client = "h2c".equals(scheme) ? h2c : "http".equals(scheme) ? http1 : null;
+        HttpClientAgent client;
+        try {
+            client = switch (scheme == null ? "" : scheme) {
+                case "h2c" -> h2c;
+                case "http" -> http1;
+                case "https" -> tlsClient(false);
+                case "h2" -> tlsClient(true);
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (client == null) {
             return CompletableFuture.failedFuture(new InvalidArgumentException("target: " + call.target()
-                    + " (expected: an http:// or h2c:// URI)"));
+                    + " (expected: an http://, h2c://, https:// or h2:// URI)"));
         }
         if (call.method().streaming() != MethodDescriptor.Streaming.NONE) {
             return CompletableFuture.failedFuture(new UnimplementedException(Route.streamingRefusal(call.method())));
@@ -105,9 +126,49 @@ final class HttpClientTransport implements ClientTransport {
                 .orElseGet(() -> context.codecs().require("application/json")); // throws, naming what to add
     }
 
-    /** Starts closing both pools; closing the Vert.x instance afterwards waits for them. */
+    /** The TLS pool for HTTP/2 ({@code h2}, negotiated by ALPN) or HTTP/1.1 ({@code https}), made on first use. */
+    private HttpClientAgent tlsClient(boolean http2) {
+        HttpClientAgent made = http2 ? h2 : https;
+        return made != null ? made : makeTlsClient(http2); // no lock once made: every call passes here
+    }
+
+    private synchronized HttpClientAgent makeTlsClient(boolean http2) {
+        if (closed) {
+            throw new UnavailableException("REST client: closed (expected: calls before the Courier closes)");
+        }
+        if (http2 ? h2 == null : https == null) {
+            HttpClientOptions options = http2
+                    ? new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
+                    : new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true);
+            options.setTcpNoDelay(true).setDecompressionSupported(false);
+            VertxTls.client(options, context.tls().orElse(null), tls);
+            HttpClientAgent agent = vertx.httpClientBuilder()
+                    .with(options)
+                    .with(http2 ? new PoolOptions().setHttp2MaxSize(HTTP2_CONNECTIONS)
+                            : new PoolOptions().setHttp1MaxSize(HTTP1_CONNECTIONS))
+                    .withConnectHandler(HttpClientTransport::watch)
+                    .build();
+            if (http2) {
+                h2 = agent;
+            } else {
+                https = agent;
+            }
+        }
+        return http2 ? h2 : https;
+    }
+
+    /** Starts closing the pools; closing the Vert.x instance afterwards waits for them. */
     void close() {
         http1.close();
         h2c.close();
+        synchronized (this) {
+            closed = true;
+            if (https != null) {
+                https.close();
+            }
+            if (h2 != null) {
+                h2.close();
+            }
+        }
     }
 }

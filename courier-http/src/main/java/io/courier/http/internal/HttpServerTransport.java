@@ -3,6 +3,8 @@ package io.courier.http.internal;
 import io.courier.ResourceExhaustedException;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.http.HttpRequestRouter;
+import io.courier.internal.TlsMaterial;
+import io.courier.internal.TlsWatcher;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.TransportContext;
@@ -54,9 +56,14 @@ final class HttpServerTransport implements ServerTransport {
     private HttpServer server;
     private ServerDispatcher dispatcher;
     private InetSocketAddress address;
+    /** The certificate and trust read from the context's {@code Tls}; used only when it has one. */
+    private final TlsMaterial tlsMaterial;
+    private TlsWatcher tlsWatcher;
 
-    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload, ServerSettings settings) {
+    HttpServerTransport(Vertx vertx, TransportContext context, Executor offload, ServerSettings settings,
+                        TlsMaterial tlsMaterial) {
         this.vertx = vertx;
+        this.tlsMaterial = tlsMaterial;
         this.context = context;
         this.offload = offload;
         this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
@@ -76,7 +83,7 @@ final class HttpServerTransport implements ServerTransport {
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(context.host())
                     .setPort(context.port())
-                    .setHttp2ClearTextEnabled(true)
+                    .setHttp2ClearTextEnabled(context.tls().isEmpty())
                     .setMaxHeaderSize(maxHeaders)
                     .setTcpNoDelay(true)
                     .setCompressionSupported(compression)
@@ -84,6 +91,7 @@ final class HttpServerTransport implements ServerTransport {
                     .setInitialSettings(new Http2Settings()
                             .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                             .setMaxHeaderListSize(maxHeaders));
+            context.tls().ifPresent(tls -> VertxTls.server(options, tls, tlsMaterial));
             HttpServer created = vertx.createHttpServer(options)
                     .requestHandler(this::handle)
                     .invalidRequestHandler(this::handleInvalid)
@@ -103,6 +111,8 @@ final class HttpServerTransport implements ServerTransport {
             }
             server = created;
             address = new InetSocketAddress(context.host(), created.actualPort());
+            context.tls().ifPresent(tls -> tlsWatcher = TlsWatcher.start(tls, context.clock(), "HTTP server at " + uri(),
+                    material -> reload(created, tls, material)));
         }
     }
 
@@ -133,7 +143,7 @@ final class HttpServerTransport implements ServerTransport {
             throw new IllegalStateException("HTTP server not started (expected: Courier.serve(...) first)");
         }
         String host = a.getHostString();
-        return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort());
+        return URI.create((context.tls().isPresent() ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort());
     }
 
     @Override
@@ -142,6 +152,9 @@ final class HttpServerTransport implements ServerTransport {
         synchronized (lock) {
             stopping = true;
             s = server;
+            if (tlsWatcher != null) {
+                tlsWatcher.close();
+            }
         }
         if (s == null) {
             return CompletableFuture.completedFuture(null);
@@ -150,6 +163,21 @@ final class HttpServerTransport implements ServerTransport {
         // connections close once idle) and closes what is left when the grace period ends.
         return s.shutdown(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)
                 .toCompletionStage().toCompletableFuture();
+    }
+
+    /** Puts reloaded certificate and trust in place for new handshakes; open connections keep theirs. */
+    private static void reload(HttpServer server, io.courier.Tls tls, TlsMaterial material) {
+        try {
+            server.updateSSLOptions(VertxTls.reloaded(tls, material), true).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("updating the server's TLS options failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while updating the server's TLS options", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("updating the server's TLS options took over 30 s", e);
+        }
     }
 
     /**

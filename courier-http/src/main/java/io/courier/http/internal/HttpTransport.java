@@ -31,8 +31,11 @@ public final class HttpTransport implements Transport {
     public HttpTransport(TransportContext context, ServerSettings settings) {
         this.vertx = SharedVertx.of(context);
         this.offload = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-http-codec-", 0).factory());
-        this.server = new HttpServerTransport(vertx, context, offload, settings);
-        this.client = new HttpClientTransport(vertx, context, offload);
+        // Read now, so a missing or mismatched file fails the Courier's build, not its first call.
+        io.courier.internal.TlsMaterial tls = io.courier.internal.TlsMaterial.load(
+                context.tls().orElseGet(() -> io.courier.Tls.builder().build()));
+        this.server = new HttpServerTransport(vertx, context, offload, settings, tls);
+        this.client = new HttpClientTransport(vertx, context, offload, tls);
     }
 
     @Override
@@ -42,7 +45,7 @@ public final class HttpTransport implements Transport {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("http", "h2c");
+        return Set.of("http", "h2c", "https", "h2");
     }
 
     @Override

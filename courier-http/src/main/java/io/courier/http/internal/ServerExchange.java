@@ -143,7 +143,8 @@ final class ServerExchange {
             }
         }
         try {
-            callContext = callContext(request.headers(), transport.clock()).withSizes(sizes);
+            callContext = callContext(request.headers(), transport.clock()).withSizes(sizes)
+                    .withPeer(VertxTls.peer(request.connection()));
             args = bind(match.variables());
         } catch (InvalidArgumentException e) {
             refuse(400, e, null, false);

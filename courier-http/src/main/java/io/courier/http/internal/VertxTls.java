@@ -1,0 +1,102 @@
+package io.courier.http.internal;
+
+import io.courier.PeerIdentity;
+import io.courier.Tls;
+import io.courier.internal.TlsMaterial;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.core.net.TrustOptions;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * A {@link Tls} as Vert.x options: the server's, the client's, the engine (OpenSSL when
+ * netty-tcnative is on the class path, else the JDK's), and the peer of a connection.
+ */
+public final class VertxTls {
+    private VertxTls() {
+    }
+
+    /** OpenSSL (BoringSSL through netty-tcnative) when present, else the JDK's engine. */
+    public static SSLEngineOptions engine() {
+        return OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+    }
+
+    /** The name of the engine {@link #engine()} picks: {@code openssl} or {@code jdk}. */
+    public static String engineName() {
+        return OpenSSLEngineOptions.isAvailable() ? "openssl" : "jdk";
+    }
+
+    static ClientAuth clientAuth(Tls tls) {
+        return switch (tls.clientAuth()) {
+            case NONE -> ClientAuth.NONE;
+            case OPTIONAL -> ClientAuth.REQUEST;
+            case REQUIRE -> ClientAuth.REQUIRED;
+        };
+    }
+
+    /** Makes {@code options} a TLS server's with {@code material}; ALPN offers h2 and http/1.1. */
+    static HttpServerOptions server(HttpServerOptions options, Tls tls, TlsMaterial material) {
+        requireCertificate(tls, material);
+        return options.setSsl(true)
+                .setUseAlpn(true)
+                .setSslEngineOptions(engine())
+                .setKeyCertOptions(KeyCertOptions.wrap(material.keyManagers()))
+                .setTrustOptions(TrustOptions.wrap(material.trustManagers()))
+                .setClientAuth(clientAuth(tls));
+    }
+
+    /** The server options that replace the old ones when the files change. */
+    static ServerSSLOptions reloaded(Tls tls, TlsMaterial material) {
+        requireCertificate(tls, material);
+        return new ServerSSLOptions()
+                .setUseAlpn(true)
+                .setKeyCertOptions(KeyCertOptions.wrap(material.keyManagers()))
+                .setTrustOptions(TrustOptions.wrap(material.trustManagers()))
+                .setClientAuth(clientAuth(tls));
+    }
+
+    private static void requireCertificate(Tls tls, TlsMaterial material) {
+        if (material.keyManagers() == null) {
+            throw new IllegalStateException("TLS server: no certificate in " + tls
+                    + " (expected: Tls.builder().keyCertificate(chain, key) or .keyStore(...) on a Courier that serves)");
+        }
+    }
+
+    /** Makes {@code options} a TLS client's: trust, the client certificate if any, hostname verification. */
+    static HttpClientOptions client(HttpClientOptions options, Tls tls, TlsMaterial material) {
+        options.setSsl(true)
+                .setSslEngineOptions(engine())
+                .setTrustOptions(TrustOptions.wrap(material.trustManagers()))
+                .setVerifyHost(tls == null || tls.hostnameVerification());
+        if (material.keyManagers() != null) {
+            options.setKeyCertOptions(KeyCertOptions.wrap(material.keyManagers()));
+        }
+        return options;
+    }
+
+    /** The verified client certificate's identity on {@code connection}, or null. */
+    static PeerIdentity peer(HttpConnection connection) {
+        if (connection == null || !connection.isSsl()) {
+            return null;
+        }
+        try {
+            List<Certificate> chain = connection.peerCertificates();
+            if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate leaf) {
+                return PeerIdentity.of(leaf);
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // No client certificate: a plain TLS client.
+        }
+        return null;
+    }
+}
