@@ -1,5 +1,8 @@
 package io.courier.console;
 
+import io.courier.Metadata;
+import io.courier.Principal;
+import io.courier.console.internal.ActionGuard;
 import io.courier.console.internal.ConsoleTransport;
 import io.courier.console.internal.DeadLetterShelf;
 import io.courier.discovery.ServiceResolver;
@@ -12,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The web console, served under {@code /console} on the REST port of the {@code Courier} it is
@@ -45,8 +50,9 @@ import java.util.Set;
  * // open http://localhost:8082/console
  * }</pre>
  *
- * <p>The console's actions (replay, discard, trying a call) act on the services: expose it only
- * where its users may do so. Immutable and thread-safe.
+ * <p>The console's actions (replay, discard, trying a call) act on the services: require a role
+ * for them ({@link Builder#actionsRequire}), or expose the console only where its users may act.
+ * Immutable and thread-safe.
  */
 public final class Console implements TransportFactory {
     /** The name of this factory. */
@@ -58,6 +64,7 @@ public final class Console implements TransportFactory {
     private final Duration refresh;
     private final Duration window;
     private final List<DeadLetterShelf.Watch> deadLetters;
+    private final ActionGuard guard;
 
     private Console(Builder b) {
         this.discovery = b.discovery;
@@ -66,6 +73,7 @@ public final class Console implements TransportFactory {
         this.refresh = b.refresh;
         this.window = b.window;
         this.deadLetters = List.copyOf(b.deadLetters);
+        this.guard = b.guard;
     }
 
     /** A builder: {@link Builder#discovery} and {@link Builder#services} are required. */
@@ -81,7 +89,7 @@ public final class Console implements TransportFactory {
     @Override
     public Transport create(TransportContext context) {
         return new ConsoleTransport(discovery, List.copyOf(new LinkedHashSet<>(services)), path, refresh, window,
-                deadLetters);
+                deadLetters, guard);
     }
 
     /** Settings of {@link Console}. Not thread-safe. */
@@ -92,6 +100,7 @@ public final class Console implements TransportFactory {
         private Duration refresh = Duration.ofSeconds(2);
         private Duration window = Duration.ofMinutes(1);
         private final List<DeadLetterShelf.Watch> deadLetters = new ArrayList<>();
+        private ActionGuard guard = ActionGuard.OPEN;
 
         private Builder() {
         }
@@ -150,6 +159,25 @@ public final class Console implements TransportFactory {
         public Builder deadLetters(Messaging messaging, String channel, String group) {
             deadLetters.add(new DeadLetterShelf.Watch(Objects.requireNonNull(messaging, "messaging"),
                     Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(group, "group")));
+            return this;
+        }
+
+        /**
+         * Lets only callers with {@code role} replay or discard dead letters and try calls: each
+         * action's request is authenticated by {@code authenticate} from its headers (for
+         * instance {@code jwtVerifier::authenticate} or {@code apiKeys::authenticate} of
+         * courier-security, which read the {@code Authorization} header or an API key), and
+         * answered 401 (with {@code WWW-Authenticate: Bearer}) without credentials or with bad
+         * ones, 403 without the role. The page then asks for a token and sends it as
+         * {@code Authorization: Bearer}. Viewing stays open to whoever reaches the port.
+         * Without this, the actions are open too (see the class description).
+         */
+        public Builder actionsRequire(Function<Metadata, Optional<Principal>> authenticate, String role) {
+            Objects.requireNonNull(authenticate, "authenticate");
+            if (Objects.requireNonNull(role, "role").isBlank()) {
+                throw new IllegalArgumentException("role: a blank role (expected: the role an operator has, e.g. operator)");
+            }
+            this.guard = new ActionGuard(authenticate, role);
             return this;
         }
 

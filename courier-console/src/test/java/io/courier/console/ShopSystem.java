@@ -44,6 +44,11 @@ final class ShopSystem implements AutoCloseable {
     final Shop client;
 
     ShopSystem() {
+        this(console -> { });
+    }
+
+    /** With the console's settings changed by {@code console} (its actions guarded, say). */
+    ShopSystem(java.util.function.Consumer<Console.Builder> console) {
         stock("stock-1", 7);
         stock2 = stock("stock-2", 8);
 
@@ -57,9 +62,9 @@ final class ShopSystem implements AutoCloseable {
         shop = closing(Courier.builder().name("shop").discovery(discovery)
                 .transport(new HttpTransportFactory()).transport(new GrpcTransportFactory())
                 .transport(ObservabilityRoutes.builder().metrics(metrics).build())
-                .transport(Console.builder().discovery(discovery).services("shop", "stock")
+                .transport(consoleOf(console, Console.builder().discovery(discovery).services("shop", "stock")
                         .refresh(Duration.ofMillis(200)).window(Duration.ofSeconds(30))
-                        .deadLetters(shopEvents, "Restocked", "stock").build())
+                        .deadLetters(shopEvents, "Restocked", "stock")))
                 .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor())
                 .build());
         Stock stock = Resilience.builder()
@@ -74,6 +79,11 @@ final class ShopSystem implements AutoCloseable {
         });
         client = closing(Courier.builder().name("client").transport(new HttpTransportFactory()).build())
                 .client(Shop.class).target(shop.uri().toString()).build();
+    }
+
+    private static Console consoleOf(java.util.function.Consumer<Console.Builder> settings, Console.Builder b) {
+        settings.accept(b);
+        return b.build();
     }
 
     /** The console's page. */

@@ -3,6 +3,7 @@ package io.courier.console.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.courier.Metadata;
 import io.courier.discovery.ServiceResolver;
 import io.courier.http.HttpRequestRouter;
 import io.courier.http.HttpTransportFactory;
@@ -41,6 +42,7 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
     private final Duration refresh;
     private final Scraper scraper;
     private final DeadLetterShelf shelf;
+    private final ActionGuard guard;
     private final byte[] page;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
     private final Thread loop;
@@ -48,12 +50,13 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
     private volatile boolean closed;
 
     public ConsoleTransport(ServiceResolver discovery, List<String> services, String path, Duration refresh,
-                            Duration window, List<DeadLetterShelf.Watch> deadLetters) {
+                            Duration window, List<DeadLetterShelf.Watch> deadLetters, ActionGuard guard) {
         this.path = path;
         this.refresh = refresh;
         this.page = resource("console.html");
         this.scraper = new Scraper(discovery, services, window);
         this.shelf = new DeadLetterShelf(deadLetters);
+        this.guard = guard;
         this.loop = Thread.ofVirtual().name("courier-console").start(this::run);
     }
 
@@ -71,6 +74,7 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
             try {
                 ObjectNode s = new StateBuilder(scraper.round(), shelf.shown()).build();
                 s.put("refreshMs", refresh.toMillis());
+                s.put("actionsNeedToken", guard.closed());
                 state = MAPPER.writeValueAsString(s);
                 String event = "event: state\ndata: " + state + "\n\n";
                 for (HttpServerResponse r : streams) {
@@ -145,7 +149,11 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
         } else if (sub.equals("/api/contract") && m == HttpMethod.GET) {
             offLoop(request, () -> contract(request.getParam("service")));
         } else if (sub.equals("/api/try") && m == HttpMethod.POST) {
-            withBody(request, body -> tryCall(body));
+            Metadata headers = headers(request);
+            withBody(request, body -> {
+                Answer refused = refused(headers, "try");
+                return refused != null ? refused : tryCall(body);
+            });
         } else if ((sub.equals("/api/dead-letters/replay") || sub.equals("/api/dead-letters/discard"))
                 && m == HttpMethod.POST) {
             settle(request, sub.endsWith("replay"));
@@ -175,7 +183,12 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
             json(request.response(), 400, error("no id (expected: ?id=<the dead letter's id>)"));
             return;
         }
+        Metadata headers = headers(request);
         offLoop(request, () -> {
+            Answer refused = refused(headers, action + " " + id);
+            if (refused != null) {
+                return refused;
+            }
             Optional<DeadLetterShelf.Shown> done = replay ? shelf.replay(id) : shelf.discard(id);
             if (done.isEmpty()) {
                 return new Answer(404, error("no dead letter " + id + " is held (already settled?)"));
@@ -184,6 +197,22 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
                     done.get().channel(), done.get().reason());
             return new Answer(200, MAPPER.createObjectNode().put(action, id).toString());
         });
+    }
+
+    /** The refusal of an action the guard does not allow; null when it may go on. Blocks: off the event loop. */
+    private Answer refused(Metadata headers, String action) {
+        return switch (guard.check(headers, action)) {
+            case 0 -> null;
+            case 401 -> new Answer(401, error("this console's actions need credentials (an Authorization header)"),
+                    "Bearer");
+            default -> new Answer(403, error("these credentials may not act through this console"), null);
+        };
+    }
+
+    private static Metadata headers(HttpServerRequest request) {
+        Metadata.Builder b = Metadata.builder();
+        request.headers().forEach(h -> b.add(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+        return b.build();
     }
 
     private Answer contract(String service) {
@@ -270,7 +299,10 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
         }
     }
 
-    private record Answer(int status, String json) {
+    private record Answer(int status, String json, String challenge) {
+        Answer(int status, String json) {
+            this(status, json, null);
+        }
     }
 
     private interface Work {
@@ -290,6 +322,9 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
             } catch (RuntimeException e) {
                 log.warn("console: {} failed", request.path(), e);
                 a = new Answer(500, error("the console failed on this request; its log says why"));
+            }
+            if (a.challenge() != null) {
+                request.response().putHeader("www-authenticate", a.challenge());
             }
             json(request.response(), a.status(), a.json());
         });
