@@ -102,7 +102,7 @@ public final class Demo {
                 "curl -N '" + demo.uri("order") + "/orders/<the id of an order>/status'",
                 "curl " + demo.uri("accounting").resolve("/accounts/1/charges"),
                 "curl " + demo.uri("notification").resolve("/notifications/1"),
-                "./courier instances consumer --dir " + demo.logs().resolveSibling("discovery"));
+                "./courier instances consumer --dir " + demo.discoveryDirectory());
     }
 
     /** The demo with every service in this JVM ({@link DemoSystem}), on static discovery. */

@@ -39,20 +39,25 @@ final class DemoBroker implements AutoCloseable {
      * @throws IllegalArgumentException when {@code spec} names no broker
      */
     static DemoBroker open(String spec) throws java.io.IOException {
-        DemoBroker b = openBroker(spec);
+        return open(spec, 0);
+    }
+
+    /** As {@link #open(String)}, an embedded Kafka listening on {@code kafkaPort} (0: a free port). */
+    static DemoBroker open(String spec, int kafkaPort) throws java.io.IOException {
+        DemoBroker b = openBroker(spec, kafkaPort);
         if (b.childSpec == null) {
             b.childSpec = spec;
         }
         return b;
     }
 
-    private static DemoBroker openBroker(String spec) throws java.io.IOException {
+    private static DemoBroker openBroker(String spec, int kafkaPort) throws java.io.IOException {
         if (spec.equals("memory")) {
             return new DemoBroker(InMemoryBroker.create(), "the in-memory broker", null, null);
         }
         if (spec.equals("kafka")) {
             Path dir = Files.createTempDirectory("courier-demo-kafka");
-            EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).build().start();
+            EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(kafkaPort).build().start();
             try {
                 KafkaBroker broker = KafkaBroker.create(KafkaConfig.builder().bootstrapServers(kafka.bootstrapServers())
                         .partitions(4).build());

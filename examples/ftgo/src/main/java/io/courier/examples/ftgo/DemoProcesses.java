@@ -56,7 +56,8 @@ final class DemoProcesses implements AutoCloseable {
         }
     }
 
-    private final DemoBroker broker;
+    private final CompletableFuture<DemoBroker> opening;
+    private DemoBroker broker;
     private final DemoDatabase database;
     private final Path workDir;
     private final LocalDiscovery discovery;
@@ -67,8 +68,8 @@ final class DemoProcesses implements AutoCloseable {
     private OutboxRelay relay;
     private double startupSeconds;
 
-    private DemoProcesses(DemoBroker broker, DemoDatabase database, Path workDir) {
-        this.broker = broker;
+    private DemoProcesses(CompletableFuture<DemoBroker> opening, DemoDatabase database, Path workDir) {
+        this.opening = opening;
         this.database = database;
         this.workDir = workDir;
         this.discovery = LocalDiscovery.builder().directory(workDir.resolve("discovery")).build();
@@ -90,32 +91,40 @@ final class DemoProcesses implements AutoCloseable {
         }
         long started = System.nanoTime();
         CompletableFuture<DemoDatabase> db = CompletableFuture.supplyAsync(DemoDatabase::open);
-        DemoBroker broker;
-        try {
-            broker = DemoBroker.open(brokerSpec);
-        } catch (IOException | RuntimeException e) {
-            db.thenAccept(DemoDatabase::close);
-            throw e;
-        }
+        // The embedded Kafka starts while the services' JVMs start: they reach it at a port chosen now.
+        int kafkaPort = brokerSpec.equals("kafka") ? freePort() : 0;
+        CompletableFuture<DemoBroker> opening = new CompletableFuture<>();
+        Thread.ofPlatform().name("courier-demo-broker").start(() -> {
+            try {
+                opening.complete(DemoBroker.open(brokerSpec, kafkaPort));
+            } catch (IOException | RuntimeException e) {
+                opening.completeExceptionally(e);
+            }
+        });
         DemoDatabase database;
         try {
             database = db.join();
         } catch (RuntimeException e) {
-            broker.close();
+            opening.thenAccept(DemoBroker::close);
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        if (kafkaPort == 0) {
+            awaitBroker(opening, database); // a running broker: its errors come before any process starts
         }
         Path dir = Files.createTempDirectory("courier-demo-");
         Files.createDirectories(dir.resolve("logs"));
-        DemoProcesses demo = new DemoProcesses(broker, database, dir);
+        String childSpec = kafkaPort != 0 ? "kafka=127.0.0.1:" + kafkaPort : brokerSpec;
+        DemoProcesses demo = new DemoProcesses(opening, database, dir);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "courier-demo-stop"));
         try {
-            out.printf("Engines up in %.1f s: %s; %s. Starting %d service processes (logs in %s) ...%n",
-                    (System.nanoTime() - started) / 1e9, broker.description(), database.description(), INSTANCES.size(),
-                    dir.resolve("logs"));
+            out.printf("Starting %d service processes (logs in %s) on %s and %s ...%n", INSTANCES.size(),
+                    dir.resolve("logs"), kafkaPort != 0 ? "a Kafka starting at 127.0.0.1:" + kafkaPort : brokerSpec,
+                    database.description());
             for (int i = 0; i < INSTANCES.size(); i++) {
                 String instance = INSTANCES.get(i);
-                demo.launch(instance, firstPort == 0 ? freePort() : firstPort + i);
+                demo.launch(instance, firstPort == 0 ? freePort() : firstPort + i, childSpec);
             }
+            demo.broker = awaitBroker(opening, null);
             demo.startRelay();
             demo.awaitRegistered(out);
             demo.awaitConsumersAssigned(out);
@@ -127,11 +136,26 @@ final class DemoProcesses implements AutoCloseable {
         }
     }
 
+    /** The broker once open; on failure, closes {@code database} (when given) and throws what went wrong. */
+    private static DemoBroker awaitBroker(CompletableFuture<DemoBroker> opening, DemoDatabase database) throws IOException {
+        try {
+            return opening.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (database != null) {
+                database.close();
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
     private static String roleOf(String instance) {
         return instance.replaceFirst("-\\d+$", "");
     }
 
-    private void launch(String instance, int port) throws IOException {
+    private void launch(String instance, int port, String brokerSpec) throws IOException {
         Path log = workDir.resolve("logs").resolve(instance + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -142,7 +166,7 @@ final class DemoProcesses implements AutoCloseable {
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-Xss512k",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"), DemoNode.class.getName(),
-                roleOf(instance), instance, String.valueOf(port), broker.childSpec(), database.url(),
+                roleOf(instance), instance, String.valueOf(port), brokerSpec, database.url(),
                 workDir.resolve("discovery").toString()));
         // Standard input stays a pipe from this process: its end tells the child we have gone.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -302,6 +326,11 @@ final class DemoProcesses implements AutoCloseable {
         return broker;
     }
 
+    /** Where the instances keep their leases: {@code ./courier instances --dir} reads it. */
+    Path discoveryDirectory() {
+        return workDir.resolve("discovery");
+    }
+
     Path logs() {
         return workDir.resolve("logs");
     }
@@ -359,7 +388,7 @@ final class DemoProcesses implements AutoCloseable {
         }
         client.close();
         discovery.close();
-        broker.close();
+        opening.thenAccept(DemoBroker::close); // now, or once it has started
         database.close();
     }
 }
