@@ -34,6 +34,7 @@ public final class Demo {
         boolean once = false;
         boolean singleJvm = false;
         String brokerSpec = "kafka";
+        String db = null;
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
             if (option.equals("--once")) {
@@ -44,17 +45,26 @@ public final class Demo {
                 brokerSpec = options.get(++i);
             } else if (option.startsWith("--broker=")) {
                 brokerSpec = option.substring("--broker=".length());
+            } else if (option.equals("--db") && i + 1 < options.size()) {
+                db = options.get(++i);
+            } else if (option.startsWith("--db=")) {
+                db = option.substring("--db=".length());
             } else {
                 err.println("unknown option: " + option + " (expected: --once, --single-jvm, --broker kafka|kafka=HOST:PORT|"
-                        + "rabbitmq=HOST:PORT|memory)");
+                        + "rabbitmq=HOST:PORT|memory, --db jdbc:postgresql://HOST:PORT/DATABASE)");
                 return 2;
             }
         }
-        return singleJvm ? runInOneJvm(once, brokerSpec, out, err) : runInProcesses(once, brokerSpec, out, err);
+        if (singleJvm && db != null) {
+            err.println("--db: the one-JVM demo uses no database (expected: --db without --single-jvm)");
+            return 2;
+        }
+        return singleJvm ? runInOneJvm(once, brokerSpec, out, err) : runInProcesses(once, brokerSpec, db, out, err);
     }
 
     /** The demo with each service instance in a process of its own ({@link DemoProcesses}). */
-    private static int runInProcesses(boolean once, String brokerSpec, PrintStream out, PrintStream err) throws Exception {
+    private static int runInProcesses(boolean once, String brokerSpec, String db, PrintStream out, PrintStream err)
+            throws Exception {
         if (brokerSpec.equals("memory")) {
             err.println("--broker memory: the in-memory broker cannot carry messages between processes"
                     + " (expected: kafka, kafka=HOST:PORT or rabbitmq=HOST:PORT; or add --single-jvm to run every"
@@ -65,9 +75,10 @@ public final class Demo {
         DemoProcesses demo;
         try {
             out.println("Starting the broker (" + brokerSpec + ") and the database ...");
-            demo = DemoProcesses.start(brokerSpec, once ? 0 : FIRST_PORT, out);
+            demo = DemoProcesses.start(brokerSpec, db, once ? 0 : FIRST_PORT, out);
         } catch (RuntimeException | java.io.IOException e) {
-            err.println("Could not start the demo on --broker " + brokerSpec + ": " + e.getMessage()
+            err.println("Could not start the demo on --broker " + brokerSpec + (db == null ? "" : " and --db " + db) + ": "
+                    + e.getMessage()
                     + (once ? "" : "\nIs something else using a port from " + FIRST_PORT + " to " + lastPort
                     + "? Try ./courier demo --once.")
                     + "\nTry ./courier demo --single-jvm --broker memory, or check that the broker answers.");

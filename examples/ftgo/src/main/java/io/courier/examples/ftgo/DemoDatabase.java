@@ -24,13 +24,52 @@ final class DemoDatabase implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final String server;
     private final String name;
+    /** The database given with {@code --db}, where the demo's tables go in a schema of their own; else null. */
+    private final String given;
     private final SimpleDataSource dataSource;
 
-    private DemoDatabase(EmbeddedPostgres embedded, String server, String name) {
+    private DemoDatabase(EmbeddedPostgres embedded, String server, String name, String given) {
         this.embedded = embedded;
         this.server = server;
         this.name = name;
-        this.dataSource = new SimpleDataSource(server + name, "postgres");
+        this.given = given;
+        this.dataSource = new SimpleDataSource(given == null ? server + name
+                : given + (given.contains("?") ? "&" : "?") + "currentSchema=" + name, "postgres");
+    }
+
+    /**
+     * As {@link #open()}, on the PostgreSQL database {@code url} names ({@code --db}) when not
+     * null: the demo's tables go in a schema of their own ({@code courier_demo_xxxxxxxx}),
+     * dropped when it closes. The user is {@code postgres} unless the URL names one.
+     *
+     * @throws IllegalArgumentException when {@code url} is not a PostgreSQL JDBC URL
+     */
+    static DemoDatabase open(String url) {
+        if (url == null) {
+            return open();
+        }
+        requirePostgres(url);
+        String schema = "courier_demo_" + UUID.randomUUID().toString().substring(0, 8);
+        DemoDatabase db = new DemoDatabase(null, null, schema, url);
+        try {
+            db.admin("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("--db " + url + ": creating the schema " + schema + " failed: " + e.getMessage()
+                    + " (check that the database answers and the user may create a schema)", e);
+        }
+        return db.createTables();
+    }
+
+    /**
+     * Checks that {@code url} ({@code --db}) names a PostgreSQL database.
+     *
+     * @throws IllegalArgumentException when it does not
+     */
+    static void requirePostgres(String url) {
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("--db " + url + " (expected: jdbc:postgresql://HOST:PORT/DATABASE, "
+                    + "with ?user=...&password=... when the user is not postgres; the demo's SQL is PostgreSQL's)");
+        }
     }
 
     /** Creates the demo's database and its tables, starting an embedded PostgreSQL when none answers. */
@@ -49,9 +88,19 @@ final class DemoDatabase implements AutoCloseable {
             server = "jdbc:postgresql://localhost:" + embedded.getPort() + "/";
         }
         String name = "courier_demo_" + UUID.randomUUID().toString().substring(0, 8);
-        DemoDatabase db = new DemoDatabase(embedded, server, name);
+        DemoDatabase db = new DemoDatabase(embedded, server, name, null);
         try {
             db.admin("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            db.close();
+            throw new IllegalStateException("creating the demo's database on " + server + ": " + e.getMessage(), e);
+        }
+        return db.createTables();
+    }
+
+    private DemoDatabase createTables() {
+        DemoDatabase db = this;
+        try {
             OutboxSchema.create(db.dataSource);
             try (Connection c = db.dataSource.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE orders (id text PRIMARY KEY, consumer_id bigint NOT NULL, total numeric NOT NULL,"
@@ -63,7 +112,7 @@ final class DemoDatabase implements AutoCloseable {
             return db;
         } catch (SQLException | RuntimeException e) {
             db.close();
-            throw new IllegalStateException("creating the demo's database on " + server + ": " + e.getMessage(), e);
+            throw new IllegalStateException("creating the demo's tables on " + url() + ": " + e.getMessage(), e);
         }
     }
 
@@ -78,6 +127,9 @@ final class DemoDatabase implements AutoCloseable {
 
     /** What it runs on, for people. */
     String description() {
+        if (given != null) {
+            return "the PostgreSQL database " + given.replaceFirst("\\?.*", "") + ", schema " + name;
+        }
         return (embedded != null ? "an embedded PostgreSQL" : "the PostgreSQL at 127.0.0.1:5432") + ", database " + name;
     }
 
@@ -123,7 +175,7 @@ final class DemoDatabase implements AutoCloseable {
     }
 
     private void admin(String sql) throws SQLException {
-        try (Connection c = new SimpleDataSource(server + "postgres", "postgres").getConnection();
+        try (Connection c = new SimpleDataSource(given != null ? given : server + "postgres", "postgres").getConnection();
              Statement st = c.createStatement()) {
             st.execute(sql);
         }
@@ -132,7 +184,7 @@ final class DemoDatabase implements AutoCloseable {
     @Override
     public void close() {
         try {
-            admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            admin(given != null ? "DROP SCHEMA IF EXISTS " + name + " CASCADE" : "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             // left behind on a server that is going away, or one that refused: harmless
         }

@@ -85,12 +85,23 @@ final class DemoProcesses implements AutoCloseable {
      * @throws IllegalArgumentException when {@code brokerSpec} cannot cross processes
      */
     static DemoProcesses start(String brokerSpec, int firstPort, PrintStream out) throws IOException {
+        return start(brokerSpec, null, firstPort, out);
+    }
+
+    /**
+     * As {@link #start(String, int, PrintStream)}, the tables in a schema of their own in the
+     * PostgreSQL database {@code dbUrl} ({@code --db}) when it is not null.
+     */
+    static DemoProcesses start(String brokerSpec, String dbUrl, int firstPort, PrintStream out) throws IOException {
         if (brokerSpec.equals("memory")) {
             throw new IllegalArgumentException("--broker memory: the in-memory broker cannot carry messages between "
                     + "processes (expected: kafka, kafka=HOST:PORT or rabbitmq=HOST:PORT; or add --single-jvm)");
         }
+        if (dbUrl != null) {
+            DemoDatabase.requirePostgres(dbUrl);
+        }
         long started = System.nanoTime();
-        CompletableFuture<DemoDatabase> db = CompletableFuture.supplyAsync(DemoDatabase::open);
+        CompletableFuture<DemoDatabase> db = CompletableFuture.supplyAsync(() -> DemoDatabase.open(dbUrl));
         // The embedded Kafka starts while the services' JVMs start: they reach it at a port chosen now.
         int kafkaPort = brokerSpec.equals("kafka") ? freePort() : 0;
         CompletableFuture<DemoBroker> opening = new CompletableFuture<>();

@@ -81,6 +81,13 @@ class DemoCommandTest {
     }
 
     @Test
+    void aDatabaseThatIsNotPostgresqlIsAClearError() throws Exception {
+        assertThat(run("--once", "--db", "jdbc:mariadb://127.0.0.1:3306/test")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--db jdbc:mariadb://127.0.0.1:3306/test (expected: "
+                + "jdbc:postgresql://HOST:PORT/DATABASE");
+    }
+
+    @Test
     void singleJvmRunsTheScenarioInOneJvmOnTheInMemoryBroker() throws Exception {
         int status = run("--once", "--single-jvm", "--broker", "memory");
 
