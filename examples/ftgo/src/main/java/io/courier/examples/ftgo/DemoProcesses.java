@@ -67,6 +67,7 @@ final class DemoProcesses implements AutoCloseable {
     private final Courier client;
     private OutboxRelay relay;
     private double startupSeconds;
+    private double startupCpuSeconds;
 
     private DemoProcesses(CompletableFuture<DemoBroker> opening, DemoDatabase database, Path workDir) {
         this.opening = opening;
@@ -140,6 +141,7 @@ final class DemoProcesses implements AutoCloseable {
             demo.awaitRegistered(out);
             demo.awaitConsumersAssigned(out);
             demo.startupSeconds = (System.nanoTime() - started) / 1e9;
+            demo.startupCpuSeconds = demo.cpuSeconds();
             return demo;
         } catch (IOException | RuntimeException e) {
             demo.close();
@@ -166,19 +168,27 @@ final class DemoProcesses implements AutoCloseable {
         return instance.replaceFirst("-\\d+$", "");
     }
 
-    private void launch(String instance, int port, String brokerSpec) throws IOException {
-        Path log = workDir.resolve("logs").resolve(instance + ".log");
+    /**
+     * The command line of the child JVM of {@code instance} (its role: the name without the
+     * number), with this JVM's class path.
+     */
+    static List<String> command(String instance, int port, String brokerSpec, String jdbcUrl, Path discoveryDir) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Runtime.version().feature() >= 24) {
             command.add("--sun-misc-unsafe-memory-access=allow"); // kafka-clients frees buffers through Unsafe
         }
         // Small JVMs that start fast: the demo's load is light, so C1 alone and the serial collector do.
-        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-Xss512k",
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmx192m", "-Xss512k",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"), DemoNode.class.getName(),
-                roleOf(instance), instance, String.valueOf(port), brokerSpec, database.url(),
-                workDir.resolve("discovery").toString()));
+                roleOf(instance), instance, String.valueOf(port), brokerSpec, jdbcUrl, discoveryDir.toString()));
+        return command;
+    }
+
+    private void launch(String instance, int port, String brokerSpec) throws IOException {
+        Path log = workDir.resolve("logs").resolve(instance + ".log");
+        List<String> command = command(instance, port, brokerSpec, database.url(), workDir.resolve("discovery"));
         // Standard input stays a pipe from this process: its end tells the child we have gone.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         nodes.put(instance, new Node(instance, roleOf(instance), port, log, p));
@@ -352,6 +362,24 @@ final class DemoProcesses implements AutoCloseable {
 
     double startupSeconds() {
         return startupSeconds;
+    }
+
+    /** The CPU time the start-up took, in all the demo's processes (the launcher's own since it started). */
+    double startupCpuSeconds() {
+        return startupCpuSeconds;
+    }
+
+    /** The CPU time used so far by the launcher and every child still running, in seconds (0 where it cannot tell). */
+    private double cpuSeconds() {
+        long nanos = cpu(ProcessHandle.current());
+        for (Node n : nodes.values()) {
+            nanos += cpu(n.process().toHandle());
+        }
+        return nanos / 1e9;
+    }
+
+    private static long cpu(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     /** The resident memory of the launcher and every child still running, in bytes (from /proc; 0 where it cannot tell). */

@@ -252,6 +252,10 @@ final class ProcessScenario {
     }
 
     private String restartRelay(OrderService orders, NewOrder lunch) {
+        // The earlier orders' events relayed first, so that what waits below is these orders' alone.
+        if (!awaitTrue(() -> demo.outboxBacklog() == 0)) {
+            return fail("the outbox still holds " + demo.outboxBacklog() + " events before the relay stops");
+        }
         demo.stopRelay();
         List<String> placed = new ArrayList<>();
         try {
@@ -260,7 +264,7 @@ final class ProcessScenario {
             }
             relayBacklog = demo.outboxBacklog();
             boolean noneHandled = placed.stream().allMatch(o -> handledBy(o).isEmpty());
-            if (relayBacklog < ORDERS_WHILE_RELAY_DOWN || !noneHandled) {
+            if (relayBacklog != ORDERS_WHILE_RELAY_DOWN || !noneHandled) {
                 return fail("with the relay stopped: outbox backlog " + relayBacklog + ", none handled yet: " + noneHandled);
             }
         } finally {
@@ -313,10 +317,13 @@ final class ProcessScenario {
         row("server stream, gRPC", "order status (client -> order)", measured.get("stream-grpc"), "-");
         row("server stream, SSE", "order status (client -> order)", measured.get("stream-sse"), "-");
         int processes = 1 + (int) demo.nodes().values().stream().filter(n -> n.process().isAlive()).count();
-        out.printf("Start-up: %.1f s to engines up and %d services registered. Memory: %d MB resident in %d processes "
-                + "(the launcher with the broker, database client and relay, and %d services; %s was killed, pid %d).%n",
-                demo.startupSeconds(), DemoProcesses.INSTANCES.size(), demo.residentBytes() / (1024 * 1024), processes,
-                processes - 1, KILLED, killedPid);
+        out.printf("Start-up: %.1f s to engines up and %d services registered, using %.1f s of CPU in all (%d cores,"
+                + " load average %.1f now). Memory: %d MB resident in %d processes (the launcher with the broker, database"
+                + " client and relay, and %d services; %s was killed, pid %d).%n",
+                demo.startupSeconds(), DemoProcesses.INSTANCES.size(), demo.startupCpuSeconds(),
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                demo.residentBytes() / (1024 * 1024), processes, processes - 1, KILLED, killedPid);
         out.println("Logs: " + demo.logs());
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * local discovery directory, which {@code call} and {@code instances} read with {@code --dir}.
  */
 class CliEndToEndTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final Path LAUNCHER = Path.of("../../courier").toAbsolutePath().normalize();
     private static final String NEW_ORDER = "{\"consumerId\":1,\"restaurant\":\"Ajanta\",\"items\":[{\"dish\":\"naan\","
             + "\"quantity\":2,\"price\":{\"amount\":2.25,\"currency\":\"EUR\"}}]}";
@@ -70,6 +70,22 @@ class CliEndToEndTest {
     }
 
     @Test
+    void theLinesPrintedToTryAnswerAsPrinted() throws Exception {
+        List<String> lines = Demo.tryLines(demo);
+        List<String> gets = lines.stream().filter(l -> l.matches("curl http://\\S+")).toList();
+        assertThat(gets).hasSize(3);
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            for (String line : gets) {
+                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(line.substring(5))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(line).isEqualTo(200);
+            }
+        }
+        assertThat(lines).contains("./courier instances consumer --dir " + registry)
+                .anyMatch(l -> l.startsWith("curl -N '" + demo.uri("order") + "/orders/"));
+    }
+
+    @Test
     void instancesListsTheDemosServicesWithHealth() throws Exception {
         Run r = courier("instances", "consumer", "--dir", registry);
         assertThat(r.exit()).as("%s", r).isZero();
@@ -86,7 +102,8 @@ class CliEndToEndTest {
         assertThat(consumer.exit()).as("%s", consumer).isZero();
         assertThat(consumer.out()).contains("\"id\" : 1");
 
-        Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders", "--dir", registry);
+        Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders",
+                    "--timeout", "60", "--dir", registry); // the first order warms a cold path up
         assertThat(order.exit()).as("%s", order).isZero();
         assertThat(order.out()).contains("\"restaurant\" : \"Ajanta\"");
 
@@ -106,7 +123,8 @@ class CliEndToEndTest {
         Process tail = start(out, err, "tail", "OrderCreated", "--broker", kafka(), "--count", "2");
         try {
             Await.until(PATIENCE, () -> "tail following: " + read(err), () -> read(err).contains("Following OrderCreated"));
-            Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders", "--dir", registry);
+            Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders",
+                    "--timeout", "60", "--dir", registry); // the first order warms a cold path up
             assertThat(order.exit()).as("%s", order).isZero();
             Await.until(PATIENCE, () -> "the order's event: " + read(out), () -> read(out).contains("--- #1 OrderCreated"));
             Run published = courier("publish", "OrderCreated", "{\"by\":\"hand\"}", "--key", "k-1", "--header", "x-note=e2e",

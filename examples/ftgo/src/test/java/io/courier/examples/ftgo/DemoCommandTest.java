@@ -63,7 +63,8 @@ class DemoCommandTest {
                 .containsPattern("one-way command, broker +notices .* +31 ")
                 .containsPattern("server stream, gRPC +order status .* +1 ")
                 .containsPattern("server stream, SSE +order status .* +1 ")
-                .containsPattern("Start-up: \\d+\\.\\d s to engines up and 8 services registered\\. Memory: \\d+ MB resident in 8 processes");
+                .containsPattern("Start-up: \\d+\\.\\d s to engines up and 8 services registered, using \\d+\\.\\d s of CPU in all")
+                .containsPattern("Memory: \\d+ MB resident in 8 processes");
         // Every child is gone once the launcher has returned.
         List<Long> pids = Pattern.compile("  \\S+ +http://127\\.0\\.0\\.1:\\d+  pid (\\d+)").matcher(printed).results()
                 .map(m -> Long.parseLong(m.group(1))).toList();
