@@ -50,17 +50,18 @@ class DemoCommandTest {
                 "16 orders placed across the kill of pid ",
                 "none failed;",
                 "consumer-2 left discovery ",
-                "the next 3 checks went to {consumer-1 ok=3}",
-                "5 events waited in the outbox while the relay was down; the new relay delivered them all to the 3 groups",
-                "31 orders accepted and saved, 0 failed; accounting 31 orders/31 handlings, kitchen 31 orders/31 handlings,"
-                        + " notification 31 orders/31 handlings; outbox empty: true");
+                "5 events waited in the outbox while the relay was down; the new relay delivered them all to the 3 groups");
+        // After the kill, the checks end on the instance left; every order's event reached each group once.
+        assertThat(printed).containsPattern("the checks of the next \\d+ orders went to \\{consumer-1 ok=")
+                .containsPattern("(\\d+) orders accepted and saved, 0 failed; accounting \\1 orders/\\1 handlings, "
+                        + "kitchen \\1 orders/\\1 handlings, notification \\1 orders/\\1 handlings; outbox empty: true");
         // The summary: a line per style with its count, and the start-up time and memory.
-        assertThat(printed).containsPattern("request/response, REST +orders created \\(client -> order\\) +31 ")
-                .containsPattern("request/response, gRPC \\+ discovery +consumer checks .* +31 .*attempts at the killed consumer-2 retried")
-                .containsPattern("command with reply, broker +CreateTicket .* +31 ")
-                .containsPattern("scatter-gather, broker +delivery quotes .* +31 ")
-                .containsPattern("event, outbox \\+ relay \\+ inbox +OrderCreated \\(order -> 3 groups\\) +93 .*5 events held over a relay restart")
-                .containsPattern("one-way command, broker +notices .* +31 ")
+        assertThat(printed).containsPattern("request/response, REST +orders created \\(client -> order\\) +\\d+ ")
+                .containsPattern("request/response, gRPC \\+ discovery +consumer checks .* +\\d+ .*attempts at the killed consumer-2 retried")
+                .containsPattern("command with reply, broker +CreateTicket .* +\\d+ ")
+                .containsPattern("scatter-gather, broker +delivery quotes .* +\\d+ ")
+                .containsPattern("event, outbox \\+ relay \\+ inbox +OrderCreated \\(order -> 3 groups\\) +\\d+ .*5 events held over a relay restart")
+                .containsPattern("one-way command, broker +notices .* +\\d+ ")
                 .containsPattern("server stream, gRPC +order status .* +1 ")
                 .containsPattern("server stream, SSE +order status .* +1 ")
                 .containsPattern("Start-up: \\d+\\.\\d s to engines up and 8 services registered, using \\d+\\.\\d s of CPU in all")
