@@ -23,8 +23,10 @@ final class DemoBroker implements AutoCloseable {
     private final String description;
     private final EmbeddedKafka embedded;
     private final Path dataDir;
+    private String childSpec;
 
     private DemoBroker(MessageBroker broker, String description, EmbeddedKafka embedded, Path dataDir) {
+        this.childSpec = embedded != null ? "kafka=" + embedded.bootstrapServers() : null;
         this.broker = broker;
         this.description = description;
         this.embedded = embedded;
@@ -37,12 +39,25 @@ final class DemoBroker implements AutoCloseable {
      * @throws IllegalArgumentException when {@code spec} names no broker
      */
     static DemoBroker open(String spec) throws java.io.IOException {
+        return open(spec, 0);
+    }
+
+    /** As {@link #open(String)}, an embedded Kafka listening on {@code kafkaPort} (0: a free port). */
+    static DemoBroker open(String spec, int kafkaPort) throws java.io.IOException {
+        DemoBroker b = openBroker(spec, kafkaPort);
+        if (b.childSpec == null) {
+            b.childSpec = spec;
+        }
+        return b;
+    }
+
+    private static DemoBroker openBroker(String spec, int kafkaPort) throws java.io.IOException {
         if (spec.equals("memory")) {
             return new DemoBroker(InMemoryBroker.create(), "the in-memory broker", null, null);
         }
         if (spec.equals("kafka")) {
             Path dir = Files.createTempDirectory("courier-demo-kafka");
-            EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).build().start();
+            EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(kafkaPort).build().start();
             try {
                 KafkaBroker broker = KafkaBroker.create(KafkaConfig.builder().bootstrapServers(kafka.bootstrapServers())
                         .partitions(4).build());
@@ -85,6 +100,11 @@ final class DemoBroker implements AutoCloseable {
                     + "\" (expected: rabbitmq=HOST:PORT, the port a number from 1 to 65535)");
         }
         return port;
+    }
+
+    /** How another process reaches the same broker: a {@code --broker} value. */
+    String childSpec() {
+        return childSpec;
     }
 
     MessageBroker broker() {

@@ -2,8 +2,6 @@ package io.courier.examples.ftgo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.discovery.ServiceInstance;
-import io.courier.discovery.backend.LocalDiscovery;
 import io.courier.test.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,50 +17,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./courier call}, {@code instances}, {@code publish} and {@code tail}, run through the
- * launcher script as people run them, against the demo system on an embedded Kafka. The demo
- * finds its services through static discovery; the test lists them in a local registry of its
- * own, as instances that register themselves would be, for {@code call} and {@code instances}.
+ * launcher script as people run them, against the running multi-process demo on an embedded
+ * Kafka: its service instances, each in a JVM of its own, registered themselves in the demo's
+ * local discovery directory, which {@code call} and {@code instances} read with {@code --dir}.
  */
 class CliEndToEndTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final Path LAUNCHER = Path.of("../../courier").toAbsolutePath().normalize();
     private static final String NEW_ORDER = "{\"consumerId\":1,\"restaurant\":\"Ajanta\",\"items\":[{\"dish\":\"naan\","
             + "\"quantity\":2,\"price\":{\"amount\":2.25,\"currency\":\"EUR\"}}]}";
 
     @TempDir
-    static Path registry;
+    static Path files;
 
-    private static DemoBroker broker;
-    private static DemoSystem system;
-    private static LocalDiscovery local;
-    private static final java.util.concurrent.ScheduledExecutorService RENEWALS =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    private static DemoProcesses demo;
+    private static String registry;
 
     @BeforeAll
     static void startDemo() throws IOException {
-        broker = DemoBroker.open("kafka");
-        system = DemoSystem.start(0, broker.broker());
-        local = LocalDiscovery.builder().directory(registry).build();
-        for (String name : DemoSystem.SERVICES) {
-            String service = name.startsWith("consumer-") ? "consumer" : name;
-            ServiceInstance instance = ServiceInstance.of(service, name, List.of(system.uri(name)));
-            local.register(instance);
-            long every = local.renewInterval().toMillis();
-            // What a serving Courier does for its instances: renew the lease while it runs.
-            RENEWALS.scheduleWithFixedDelay(() -> local.renew(instance), every, every, TimeUnit.MILLISECONDS);
-        }
+        demo = DemoProcesses.start("kafka", 0, System.out);
+        registry = demo.discoveryDirectory().toString();
     }
 
     @AfterAll
     static void stopDemo() {
-        RENEWALS.shutdownNow();
-        local.close();
-        system.close();
-        broker.close();
+        demo.close();
     }
 
     private static String kafka() {
-        return "kafka=" + broker.description().substring("Kafka embedded at ".length());
+        return demo.broker().childSpec();
     }
 
     /** Starts {@code ./courier args...} with the test's class path (so the script builds nothing). */
@@ -79,47 +62,69 @@ class CliEndToEndTest {
     }
 
     private static Run courier(String... args) throws Exception {
-        Path out = Files.createTempFile(registry, "out", ".txt");
-        Path err = Files.createTempFile(registry, "err", ".txt");
+        Path out = Files.createTempFile(files, "out", ".txt");
+        Path err = Files.createTempFile(files, "err", ".txt");
         Process p = start(out, err, args);
         assertThat(p.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("./courier %s ends", String.join(" ", args)).isTrue();
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test
+    void theLinesPrintedToTryAnswerAsPrinted() throws Exception {
+        List<String> lines = Demo.tryLines(demo);
+        List<String> gets = lines.stream().filter(l -> l.matches("curl http://\\S+")).toList();
+        assertThat(gets).hasSize(3);
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            for (String line : gets) {
+                java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(line.substring(5))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(line).isEqualTo(200);
+            }
+        }
+        assertThat(lines).contains("./courier instances consumer --dir " + registry)
+                .anyMatch(l -> l.startsWith("curl -N '" + demo.uri("order") + "/orders/"));
+    }
+
+    @Test
     void instancesListsTheDemosServicesWithHealth() throws Exception {
-        Run r = courier("instances", "consumer", "--dir", registry.toString());
+        Run r = courier("instances", "consumer", "--dir", registry);
         assertThat(r.exit()).as("%s", r).isZero();
-        assertThat(r.out()).contains("consumer-1", "consumer-2", "consumer-3", "UP", "live", system.uri("consumer-1").toString());
+        for (String instance : List.of("consumer-1", "consumer-2")) {
+            long pid = demo.node(instance).process().pid();
+            assertThat(r.out()).contains("consumer-service-" + pid + "-", demo.uri(instance).toString(), " " + pid);
+        }
+        assertThat(r.out()).contains("UP", "live");
     }
 
     @Test
     void callReachesTheDemoThroughDiscoveryWithResultsAndTypedErrors() throws Exception {
-        Run consumer = courier("call", "consumer", "get", "--http", "GET /consumers/1", "--dir", registry.toString());
+        Run consumer = courier("call", "consumer", "get", "--http", "GET /consumers/1", "--dir", registry);
         assertThat(consumer.exit()).as("%s", consumer).isZero();
         assertThat(consumer.out()).contains("\"id\" : 1");
 
-        Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders", "--dir", registry.toString());
+        Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders",
+                    "--timeout", "60", "--dir", registry); // the first order warms a cold path up
         assertThat(order.exit()).as("%s", order).isZero();
         assertThat(order.out()).contains("\"restaurant\" : \"Ajanta\"");
 
-        Run missing = courier("call", "consumer", "get", "--http", "GET /consumers/404404", "--dir", registry.toString());
+        Run missing = courier("call", "consumer", "get", "--http", "GET /consumers/404404", "--dir", registry);
         assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
         assertThat(missing.err()).contains("NOT_FOUND (HTTP 404) from GET ");
 
-        Run kitchen = courier("call", "kitchen", "createTicket", "{\"oops\"", "--dir", registry.toString());
+        Run kitchen = courier("call", "kitchen", "createTicket", "{\"oops\"", "--dir", registry);
         assertThat(kitchen.exit()).isEqualTo(2);
         assertThat(kitchen.err()).contains("JSON: not JSON");
     }
 
     @Test
     void tailFollowsTheDemosEventsAndPublishedMessages() throws Exception {
-        Path out = Files.createTempFile(registry, "tail", ".txt");
-        Path err = Files.createTempFile(registry, "tail-err", ".txt");
+        Path out = Files.createTempFile(files, "tail", ".txt");
+        Path err = Files.createTempFile(files, "tail-err", ".txt");
         Process tail = start(out, err, "tail", "OrderCreated", "--broker", kafka(), "--count", "2");
         try {
             Await.until(PATIENCE, () -> "tail following: " + read(err), () -> read(err).contains("Following OrderCreated"));
-            Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders", "--dir", registry.toString());
+            Run order = courier("call", "order", "create", NEW_ORDER, "--http", "POST /orders",
+                    "--timeout", "60", "--dir", registry); // the first order warms a cold path up
             assertThat(order.exit()).as("%s", order).isZero();
             Await.until(PATIENCE, () -> "the order's event: " + read(out), () -> read(out).contains("--- #1 OrderCreated"));
             Run published = courier("publish", "OrderCreated", "{\"by\":\"hand\"}", "--key", "k-1", "--header", "x-note=e2e",

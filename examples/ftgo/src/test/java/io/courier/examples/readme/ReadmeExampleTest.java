@@ -44,7 +44,8 @@ class ReadmeExampleTest {
     @Test
     void readmeShowsTheExampleVerbatim() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("README.md"))) {
+        // The root README, not the demo's own: the directory that holds examples/.
+        while (!Files.exists(root.resolve("README.md")) || !Files.isDirectory(root.resolve("examples"))) {
             root = root.getParent();
         }
         String readme = Files.readString(root.resolve("README.md"));

@@ -5,6 +5,7 @@ import io.courier.annotation.Path;
 import io.courier.annotation.Post;
 import io.courier.annotation.Service;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /** The order service's contract. */
 @Service("order")
@@ -16,4 +17,11 @@ public interface OrderService {
     /** One order; {@code NotFoundException} when there is none with this id. */
     @Get("/orders/{id}")
     CompletableFuture<Order> get(@Path("id") String id);
+
+    /**
+     * The order's steps as they happen: a gRPC server stream, or Server-Sent Events over REST;
+     * {@code NotFoundException} when there is no such order.
+     */
+    @Get("/orders/{id}/status")
+    Stream<OrderStatus> status(@Path("id") String id);
 }

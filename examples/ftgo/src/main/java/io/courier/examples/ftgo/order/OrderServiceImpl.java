@@ -7,6 +7,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.NotFoundException;
 import io.courier.UnavailableException;
 import io.courier.examples.ftgo.Money;
+import io.courier.examples.ftgo.Timings;
 import io.courier.examples.ftgo.accounting.AccountingService;
 import io.courier.examples.ftgo.accounting.Authorization;
 import io.courier.examples.ftgo.accounting.CardAuthorization;
@@ -29,6 +30,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The order service. Creating an order uses every interaction style: the consumer service
@@ -47,16 +50,30 @@ public final class OrderServiceImpl implements OrderService {
     private final Messaging messaging;
     private final KitchenService kitchen;
     private final NotificationService notifications;
+    private final OrderStore store;
+    private final Timings timings;
     private final Map<String, Order> orders = new ConcurrentHashMap<>();
 
     /**
      * An order service calling {@code consumers} and {@code accounting} (Courier clients) and
-     * sending its messages through {@code messaging}.
+     * sending its messages through {@code messaging}, keeping orders in memory.
      */
     public OrderServiceImpl(ConsumerService consumers, AccountingService accounting, Messaging messaging) {
+        this(consumers, accounting, messaging, OrderStore.inMemory(), new Timings());
+    }
+
+    /**
+     * As {@link #OrderServiceImpl(ConsumerService, AccountingService, Messaging)}, saving each
+     * accepted order and publishing its event through {@code store}, and timing each call it
+     * makes in {@code timings}.
+     */
+    public OrderServiceImpl(ConsumerService consumers, AccountingService accounting, Messaging messaging,
+                            OrderStore store, Timings timings) {
         this.consumers = consumers;
         this.accounting = accounting;
         this.messaging = messaging;
+        this.store = store;
+        this.timings = timings;
         this.kitchen = messaging.commands(KitchenService.class, Duration.ofSeconds(10));
         this.notifications = messaging.commands(NotificationService.class);
     }
@@ -69,7 +86,10 @@ public final class OrderServiceImpl implements OrderService {
         Money total = total(order);
         // Blocking calls on this handler's virtual thread; they inherit what is left of our deadline.
         try {
-            consumers.validateOrder(order.consumerId(), total);
+            timed("grpc", () -> {
+                consumers.validateOrder(order.consumerId(), total);
+                return null;
+            });
         } catch (NotFoundException | FailedPreconditionException e) {
             // The consumer service's answer, made ours on purpose: an error a downstream call raises
             // and a handler lets escape reaches its caller only as this hop's failure, without its text.
@@ -78,21 +98,24 @@ public final class OrderServiceImpl implements OrderService {
                     : new FailedPreconditionException(e.getMessage(), e.details());
         }
         String id = UUID.randomUUID().toString();
-        Authorization card = accounting.authorize(new CardAuthorization(id, order.consumerId(), total));
+        Authorization card = timed("rest", () -> accounting.authorize(new CardAuthorization(id, order.consumerId(), total)));
 
         // The kitchen and the couriers work at the same time; the order waits for both.
-        CompletableFuture<Ticket> ticket = kitchen.createTicket(new TicketRequest(id, order.restaurant(), order.items()));
+        long sent = System.nanoTime();
+        CompletableFuture<Ticket> ticket = kitchen.createTicket(new TicketRequest(id, order.restaurant(), order.items()))
+                .whenComplete((t, e) -> timings.record("command", System.nanoTime() - sent));
         CompletableFuture<Replies<DeliveryQuote>> quotes = messaging.scatter(
-                new QuoteRequest(id, order.restaurant()), DeliveryQuote.class, COURIERS, QUOTE_WAIT);
+                new QuoteRequest(id, order.restaurant()), DeliveryQuote.class, COURIERS, QUOTE_WAIT)
+                .whenComplete((r, e) -> timings.record("scatter", System.nanoTime() - sent));
         DeliveryQuote delivery = await(quotes).values().stream()
                 .min(Comparator.comparing((DeliveryQuote q) -> q.fee().amount()).thenComparing(DeliveryQuote::courier))
                 .orElseThrow(() -> new UnavailableException("no courier quoted for order " + id + " within "
                         + QUOTE_WAIT.toMillis() + " ms"));
         Order accepted = new Order(id, order.consumerId(), order.restaurant(), order.items(), total,
                 Order.State.APPROVED, card.id(), await(ticket).id(), delivery, Instant.now());
+        // The event leaves with the order: in the same transaction when the store has one (the outbox).
+        store.save(accepted, () -> messaging.publish(new OrderCreated(id, order.consumerId(), order.restaurant(), total), id));
         orders.put(id, accepted);
-
-        messaging.publish(new OrderCreated(id, order.consumerId(), order.restaurant(), total), id);
         notifications.send(new Notice(order.consumerId(), id, "Order " + id + " is on its way with "
                 + delivery.courier() + ", at your door in " + delivery.minutes() + " min"));
         return accepted;
@@ -103,6 +126,24 @@ public final class OrderServiceImpl implements OrderService {
         Order o = orders.get(id);
         return o != null ? CompletableFuture.completedFuture(o)
                 : CompletableFuture.failedFuture(new NotFoundException("order " + id + " does not exist"));
+    }
+
+    @Override
+    public Stream<OrderStatus> status(String id) {
+        Order o = orders.get(id);
+        if (o == null) {
+            throw new NotFoundException("order " + id + " does not exist");
+        }
+        return store.progress(o);
+    }
+
+    private <T> T timed(String style, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            timings.record(style, System.nanoTime() - start);
+        }
     }
 
     private static <T> T await(CompletableFuture<T> future) {

@@ -1,0 +1,225 @@
+package io.courier.examples.ftgo;
+
+import io.courier.Courier;
+import io.courier.discovery.backend.LocalDiscovery;
+import io.courier.discovery.balancer.LoadBalancers;
+import io.courier.examples.ftgo.accounting.Accounting;
+import io.courier.examples.ftgo.accounting.AccountingService;
+import io.courier.examples.ftgo.consumer.ConsumerService;
+import io.courier.examples.ftgo.consumer.ConsumerServiceImpl;
+import io.courier.examples.ftgo.delivery.Couriers;
+import io.courier.examples.ftgo.delivery.DeliveryService;
+import io.courier.examples.ftgo.delivery.QuoteRequest;
+import io.courier.examples.ftgo.kitchen.Kitchen;
+import io.courier.examples.ftgo.kitchen.KitchenService;
+import io.courier.examples.ftgo.notification.NotificationService;
+import io.courier.examples.ftgo.notification.Notifications;
+import io.courier.examples.ftgo.order.OrderCreated;
+import io.courier.examples.ftgo.order.OrderService;
+import io.courier.examples.ftgo.order.OrderServiceImpl;
+import io.courier.json.JsonCodec;
+import io.courier.messaging.Messaging;
+import io.courier.messaging.spi.MessageBroker;
+import io.courier.outbox.Inbox;
+import io.courier.outbox.Outbox;
+import io.courier.resilience.CircuitBreaker;
+import io.courier.resilience.CircuitBreakers;
+import io.courier.resilience.Resilience;
+import io.courier.resilience.Retry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service of the multi-process demo, in a JVM of its own, started by the launcher
+ * ({@link DemoProcesses}):
+ * {@code DemoNode ROLE INSTANCE PORT BROKER JDBC_URL DISCOVERY_DIR}, where ROLE is one of
+ * {@code consumer order kitchen accounting notification delivery}. It registers itself in the
+ * local discovery directory (with metadata {@code instance=INSTANCE}), serves its contract and a
+ * {@link DemoProbe} on PORT, and exits when its launcher goes: when its standard input ends or
+ * the parent process exits.
+ */
+public final class DemoNode {
+    private static final Logger log = LoggerFactory.getLogger(DemoNode.class);
+
+    private final String instance;
+    private final int port;
+    private final MessageBroker broker;
+    private final SimpleDataSource dataSource;
+    private final LocalDiscovery discovery;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Timings timings = new Timings();
+    private Supplier<Map<String, Long>> counters = Map::of;
+
+    private DemoNode(String instance, int port, MessageBroker broker, SimpleDataSource dataSource, LocalDiscovery discovery) {
+        this.instance = instance;
+        this.port = port;
+        this.broker = broker;
+        this.dataSource = dataSource;
+        this.discovery = discovery;
+    }
+
+    /** Entry point; see the class description for the arguments. */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 6) {
+            System.err.println("usage: DemoNode ROLE INSTANCE PORT BROKER JDBC_URL DISCOVERY_DIR (started by ./courier demo)");
+            System.exit(2);
+        }
+        exitWithParent();
+        DemoBroker broker = DemoBroker.open(args[3]);
+        LocalDiscovery discovery = LocalDiscovery.builder().directory(Path.of(args[5])).build();
+        DemoNode node = new DemoNode(args[1], Integer.parseInt(args[2]), broker.broker(),
+                new SimpleDataSource(args[4], "postgres"), discovery);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            broker.close();
+            discovery.close();
+        }, "demo-node-stop"));
+        node.start(args[0]);
+        log.info("{} serving on port {} (pid {})", args[1], args[2], ProcessHandle.current().pid());
+    }
+
+    /** Exits when the launcher goes: its pipe to our standard input closes, or it exits. */
+    private static void exitWithParent() {
+        Thread stdin = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the launcher writes nothing; end of input means it has gone
+                }
+            } catch (java.io.IOException e) {
+                // as gone
+            }
+            log.info("the launcher has gone: exiting");
+            System.exit(0);
+        }, "demo-node-parent-watch");
+        stdin.setDaemon(true);
+        stdin.start();
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(0)));
+    }
+
+    private void start(String role) {
+        Courier courier = courier(role);
+        switch (role) {
+            case "consumer" -> {
+                ConsumerServiceImpl impl = new ConsumerServiceImpl();
+                courier.serve(ConsumerService.class, impl);
+                counters = () -> Map.of("validations", impl.validations());
+            }
+            case "kitchen" -> {
+                Kitchen kitchen = new Kitchen();
+                courier.serve(KitchenService.class, kitchen);
+                Messaging m = messaging(instance);
+                m.handle(KitchenService.class, kitchen);
+                subscribeWithInbox(m, "kitchen", event -> {
+                });
+            }
+            case "accounting" -> {
+                Accounting accounting = new Accounting();
+                courier.serve(AccountingService.class, accounting);
+                subscribeWithInbox(messaging(instance), "accounting", accounting::onOrderCreated);
+            }
+            case "notification" -> {
+                Notifications notifications = new Notifications();
+                courier.serve(NotificationService.class, notifications);
+                Messaging m = messaging(instance);
+                m.handle(NotificationService.class, notifications);
+                subscribeWithInbox(m, "notification", notifications::onOrderCreated);
+            }
+            case "delivery" -> {
+                Couriers delivery = new Couriers();
+                courier.serve(DeliveryService.class, delivery);
+                for (String name : Couriers.ON_DUTY) {
+                    messaging(name).respond(QuoteRequest.class, name, r -> delivery.quote(name, r));
+                }
+            }
+            case "order" -> order(courier);
+            default -> throw new IllegalArgumentException("role: " + role
+                    + " (expected: consumer, order, kitchen, accounting, notification or delivery)");
+        }
+        // Last: its registration tells the launcher this process is ready.
+        courier.serve(DemoProbe.class, () -> new DemoProbe.Report(instance, ProcessHandle.current().pid(),
+                counters.get().entrySet().stream().map(e -> new DemoProbe.Counter(e.getKey(), e.getValue())).toList(),
+                timings.snapshot()));
+    }
+
+    private void order(Courier orders) {
+        Attempts attempts = new Attempts();
+        // As in the one-JVM demo: round robin, retries of the @Idempotent check on another
+        // instance, and a breaker per endpoint; here an instance killed with kill -9 also
+        // leaves discovery at its next rescan, since its process is gone.
+        CircuitBreakers breakers = CircuitBreakers.of(CircuitBreaker.builder("consumer")
+                .countWindow(20).minimumCalls(10).failureRateThreshold(50)
+                .slowCallDuration(Duration.ofSeconds(2)).slowCallRateThreshold(80)
+                .waitInOpen(Duration.ofSeconds(5)).maxWaitInOpen(Duration.ofSeconds(60)));
+        Resilience resilience = Resilience.builder()
+                .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(50)).build())
+                .endpointBreakers(breakers)
+                .build();
+        ConsumerService consumerClient = resilience.applyTo(orders.client(ConsumerService.class), LoadBalancers.roundRobin())
+                .target("discovery:consumer?scheme=grpc")
+                .endpointInterceptor(attempts)
+                .deadline(Duration.ofSeconds(10))
+                .build();
+        AccountingService accountingClient = orders.client(AccountingService.class)
+                .target("discovery:accounting?scheme=http")
+                .deadline(Duration.ofSeconds(10))
+                .build();
+        // Sends outside a transaction (commands, the scatter, the notice) go to the broker
+        // directly; OrderCreated is published inside the order's transaction: a row of the outbox.
+        Outbox outbox = Outbox.builder().dataSource(dataSource).sendWithoutTransaction(true).build();
+        Messaging messaging = Messaging.builder().name(instance).broker(outbox.broker(broker)).codec(JsonCodec.create()).build();
+        open.add(messaging);
+        orders.serve(OrderService.class, new OrderServiceImpl(consumerClient, accountingClient, messaging,
+                new PostgresOrders(outbox), timings));
+        counters = () -> {
+            Map<String, Long> c = new TreeMap<>();
+            for (Attempts.Attempt a : attempts.since(0)) {
+                String key = "attempt " + a.endpoint().getPort() + (a.error() == null ? " ok" : " failed "
+                        + a.error().getClass().getSimpleName());
+                c.merge(key, 1L, Long::sum);
+            }
+            return c;
+        };
+    }
+
+    private void subscribeWithInbox(Messaging m, String group, java.util.function.Consumer<OrderCreated> handler) {
+        Inbox inbox = Inbox.builder().dataSource(dataSource).build();
+        open.add(inbox);
+        m.subscribe(OrderCreated.class, group, inbox.<OrderCreated>handler((event, connection) -> {
+            handler.accept(event);
+            PostgresOrders.recordHandled(connection, group, event.orderId(), instance);
+        }));
+    }
+
+    private Courier courier(String role) {
+        Courier c = Courier.builder().name(role + "-service").port(port).discovery(discovery)
+                .instanceMetadata("instance", instance).build();
+        open.add(c);
+        return c;
+    }
+
+    private Messaging messaging(String name) {
+        Messaging m = Messaging.builder().name(name).broker(broker).codec(JsonCodec.create()).build();
+        open.add(m);
+        return m;
+    }
+
+    private void close() {
+        List<AutoCloseable> all = new ArrayList<>(open);
+        Collections.reverse(all);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {}: {}", c, e.toString());
+            }
+        }
+    }
+}
