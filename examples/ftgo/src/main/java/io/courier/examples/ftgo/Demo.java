@@ -89,6 +89,8 @@ public final class Demo {
                     + " one process per instance, REST and gRPC on each port:%n", demo.startupSeconds(),
                     demo.broker().description(), demo.database().description(), demo.nodes().size() + " processes");
             demo.nodes().values().forEach(n -> out.printf("  %-13s %s  pid %d%n", n.instance(), n.uri(), n.process().pid()));
+            out.printf("  %-13s %s  (the services, calls, breakers and dead letters; /metrics on every port)%n",
+                    "console", demo.uri("order").resolve("/console/"));
             boolean ok = new ProcessScenario(demo, out).run();
             if (once) {
                 return ok ? 0 : 1;

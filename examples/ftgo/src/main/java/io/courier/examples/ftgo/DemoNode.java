@@ -1,6 +1,7 @@
 package io.courier.examples.ftgo;
 
 import io.courier.Courier;
+import io.courier.console.Console;
 import io.courier.discovery.backend.LocalDiscovery;
 import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.examples.ftgo.accounting.Accounting;
@@ -17,9 +18,13 @@ import io.courier.examples.ftgo.notification.Notifications;
 import io.courier.examples.ftgo.order.OrderCreated;
 import io.courier.examples.ftgo.order.OrderService;
 import io.courier.examples.ftgo.order.OrderServiceImpl;
+import io.courier.grpc.GrpcTransportFactory;
+import io.courier.http.HttpTransportFactory;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.observability.CourierMetrics;
+import io.courier.observability.ObservabilityRoutes;
 import io.courier.outbox.Inbox;
 import io.courier.outbox.Outbox;
 import io.courier.resilience.CircuitBreaker;
@@ -49,6 +54,11 @@ import org.slf4j.LoggerFactory;
 public final class DemoNode {
     private static final Logger log = LoggerFactory.getLogger(DemoNode.class);
 
+    /** The discovery names of the demo's services, which the order service's console draws. */
+    static final String[] CONSOLE_SERVICES = {"order", "consumer", "kitchen", "accounting", "notification", "delivery"};
+
+    /** This process's meters: scraped at /metrics, read by the console. */
+    private final CourierMetrics metrics = CourierMetrics.builder().build();
     private final String instance;
     private final int port;
     private final MessageBroker broker;
@@ -158,6 +168,7 @@ public final class DemoNode {
                 .countWindow(20).minimumCalls(10).failureRateThreshold(50)
                 .slowCallDuration(Duration.ofSeconds(2)).slowCallRateThreshold(80)
                 .waitInOpen(Duration.ofSeconds(5)).maxWaitInOpen(Duration.ofSeconds(60)));
+        metrics.bind(breakers, "consumer");
         Resilience resilience = Resilience.builder()
                 .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(50)).build())
                 .endpointBreakers(breakers)
@@ -174,7 +185,8 @@ public final class DemoNode {
         // Sends outside a transaction (commands, the scatter, the notice) go to the broker
         // directly; OrderCreated is published inside the order's transaction: a row of the outbox.
         Outbox outbox = Outbox.builder().dataSource(dataSource).sendWithoutTransaction(true).build();
-        Messaging messaging = Messaging.builder().name(instance).broker(outbox.broker(broker)).codec(JsonCodec.create()).build();
+        Messaging messaging = Messaging.builder().name(instance).broker(outbox.broker(broker)).codec(JsonCodec.create())
+                .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor()).build();
         open.add(messaging);
         orders.serve(OrderService.class, new OrderServiceImpl(consumerClient, accountingClient, messaging,
                 new PostgresOrders(outbox), timings));
@@ -199,14 +211,28 @@ public final class DemoNode {
     }
 
     private Courier courier(String role) {
-        Courier c = Courier.builder().name(role + "-service").port(port).discovery(discovery)
-                .instanceMetadata("instance", instance).build();
+        Courier.Builder b = Courier.builder().name(role + "-service").port(port).discovery(discovery)
+                .instanceMetadata("instance", instance)
+                .transport(new HttpTransportFactory()).transport(new GrpcTransportFactory())
+                .transport(ObservabilityRoutes.builder().metrics(metrics).build())
+                .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor());
+        if (role.equals("order")) {
+            // The console, on the order service's port: every service of the demo, its dead letters.
+            Messaging letters = messaging(instance + "-console");
+            Console.Builder console = Console.builder().discovery(discovery).services(CONSOLE_SERVICES);
+            for (String group : List.of("kitchen", "accounting", "notification")) {
+                console.deadLetters(letters, Messaging.channelOf(OrderCreated.class), group);
+            }
+            b.transport(console.build());
+        }
+        Courier c = b.build();
         open.add(c);
         return c;
     }
 
     private Messaging messaging(String name) {
-        Messaging m = Messaging.builder().name(name).broker(broker).codec(JsonCodec.create()).build();
+        Messaging m = Messaging.builder().name(name).broker(broker).codec(JsonCodec.create())
+                .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor()).build();
         open.add(m);
         return m;
     }

@@ -70,6 +70,53 @@ class CliEndToEndTest {
     }
 
     @Test
+    void theConsoleDrawsEveryDemoServiceAndTheCallsBetweenThem() throws Exception {
+        java.net.URI console = demo.uri("order").resolve("/console/");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            // One order, so that the calls it makes show as edges.
+            java.net.http.HttpResponse<String> order = http.send(java.net.http.HttpRequest.newBuilder(
+                    demo.uri("order").resolve("/orders")).header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(NEW_ORDER)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(order.statusCode()).as(order.body()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode[] state = {null};
+            Await.until(PATIENCE, "every demo service drawn, up, with the order's gRPC call and event", () -> {
+                try {
+                    state[0] = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(console.resolve("api/state"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                } catch (Exception e) {
+                    return false;
+                }
+                List<String> up = new java.util.ArrayList<>();
+                state[0].path("nodes").forEach(n -> {
+                    if (n.path("kind").asText().equals("service") && n.path("up").asBoolean()) {
+                        up.add(n.path("id").asText());
+                    }
+                });
+                boolean grpc = false;
+                boolean event = false;
+                for (var e : state[0].path("edges")) {
+                    grpc |= e.path("from").asText().equals("order") && e.path("to").asText().equals("consumer")
+                            && e.path("style").asText().equals("gRPC");
+                    event |= e.path("from").asText().equals("OrderCreated") && e.path("style").asText().equals("event");
+                }
+                return up.containsAll(List.of(DemoNode.CONSOLE_SERVICES)) && grpc && event;
+            }, () -> String.valueOf(state[0]));
+        }
+        var chromium = io.courier.test.HeadlessChromium.executable();
+        if (chromium.isPresent()) { // the picture of the demo for docs/console.md; the DOM says the same as the state
+            try (var browser = io.courier.test.HeadlessChromium.start(chromium.get())) {
+                browser.navigate(console);
+                browser.awaitTrue(PATIENCE, java.util.Arrays.stream(DemoNode.CONSOLE_SERVICES)
+                        .map(s -> "document.querySelector('#node-" + s + "') !== null")
+                        .collect(java.util.stream.Collectors.joining(" && ")));
+                browser.screenshot(Path.of("target", "console-screenshots", "demo-topology.png"));
+            }
+        }
+    }
+
+    @Test
     void theLinesPrintedToTryAnswerAsPrinted() throws Exception {
         List<String> lines = Demo.tryLines(demo);
         List<String> gets = lines.stream().filter(l -> l.matches("curl http://\\S+")).toList();
