@@ -14,6 +14,7 @@ module io.courier.cli {
     // contract export and check.
     requires io.courier.contracts;
     requires io.courier.http;
+    requires io.courier.messaging;
     uses io.courier.spi.ContractExporter;
 
     // picocli reads the command classes' annotations and sets their fields reflectively.

@@ -1,12 +1,17 @@
 package io.courier.cli;
 
+import io.courier.contract.ChannelUse;
 import io.courier.contract.InvalidContractException;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.contracts.Change;
 import io.courier.contracts.ContractDiff;
 import io.courier.contracts.Direction;
 import io.courier.contracts.Format;
+import io.courier.http.AsyncApi;
 import io.courier.http.OpenApi;
+import io.courier.messaging.Messaging;
 import io.courier.spi.ContractExporter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -84,7 +90,8 @@ final class ContractCommand implements Runnable {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Writes a contract's schema files: OpenAPI (<service>.openapi.json), Protobuf"
-                    + " (<service>.proto), Avro (<service>.avsc).",
+                    + " (<service>.proto), Avro (<service>.avsc), AsyncAPI (<service>.asyncapi.json: the contract"
+                    + " as commands its service handles).",
             footerHeading = "%nExamples:%n",
             footer = {"  courier contract export --class com.acme.OrderService --classpath orders-api.jar --out build/contracts",
                     "  courier contract export --class com.acme.OrderService --classpath target/classes --out . --format proto"})
@@ -105,8 +112,8 @@ final class ContractCommand implements Runnable {
         private Path out;
 
         @Option(names = "--format", split = ",", paramLabel = "FORMAT",
-                description = "Which files: openapi, proto, avro (default: all three). asyncapi is planned.")
-        private List<String> formats = List.of("openapi", "proto", "avro");
+                description = "Which files: openapi, proto, avro, asyncapi (default: all four).")
+        private List<String> formats = List.of("openapi", "proto", "avro", "asyncapi");
 
         @Override
         public Integer call() throws IOException {
@@ -114,9 +121,8 @@ final class ContractCommand implements Runnable {
             ServiceLoader.load(ContractExporter.class, ContractCommand.class.getClassLoader())
                     .forEach(e -> exporters.put(e.extension(), e));
             for (String f : formats) {
-                if (!Set.of("openapi", "proto", "avro").contains(f)) {
-                    throw new IllegalArgumentException("--format " + f + (f.equals("asyncapi")
-                            ? ": planned, not built yet" : "") + " (expected: openapi, proto or avro)");
+                if (!Set.of("openapi", "proto", "avro", "asyncapi").contains(f)) {
+                    throw new IllegalArgumentException("--format " + f + " (expected: openapi, proto, avro or asyncapi)");
                 }
             }
             Class<?> contract = load(className, urls(classpath), classpath.isEmpty() ? "this command's class path"
@@ -133,6 +139,10 @@ final class ContractCommand implements Runnable {
                         text = OpenApi.json(service.name(), List.of(contract), List.of("application/xml",
                                 "application/x-protobuf", "application/avro"));
                     }
+                    case "asyncapi" -> {
+                        file = service.name() + ".asyncapi.json";
+                        text = AsyncApi.json(service.name(), () -> commands(service, Messaging.commandChannel(contract)));
+                    }
                     case "proto" -> {
                         file = service.name() + ".proto";
                         text = exporter(exporters, "proto").export(service);
@@ -147,6 +157,18 @@ final class ContractCommand implements Runnable {
                 o.println("Wrote " + target + " (" + Files.size(target) + " bytes)");
             }
             return 0;
+        }
+
+        /** The contract as commands its service handles on its command channel, as a Messaging serving it shows. */
+        private static List<ChannelUse> commands(ServiceDescriptor service, String channel) {
+            List<ChannelUse> uses = new ArrayList<>();
+            for (MethodDescriptor m : service.methods()) {
+                uses.add(new ChannelUse(channel, ChannelUse.Kind.HANDLE_COMMAND, m.fullName(),
+                        m.body().map(ParameterDescriptor::type).orElse(Void.class),
+                        m.returnsVoid() || m.oneWay() ? Optional.empty() : Optional.of(m.resultType()),
+                        Optional.of(service.name())));
+            }
+            return uses;
         }
 
         private static ContractExporter exporter(Map<String, ContractExporter> exporters, String extension) {

@@ -153,7 +153,7 @@ class ContractCommandTest {
     }
 
     @Test
-    void exportWritesTheOpenApiProtoAndAvroFiles() throws IOException {
+    void exportWritesTheOpenApiProtoAvroAndAsyncApiFiles() throws IOException {
         Path out = dir.resolve("exported");
 
         Cli c = Cli.run("contract", "export", "--class", "com.acme.Orders", "--classpath", v2.toString(), "--out",
@@ -168,6 +168,11 @@ class ContractCommandTest {
         assertThat(avro.getTypes()).extracting(Schema::getFullName).containsExactly("com.acme.Order");
         assertThat(Files.readString(out.resolve("orders.openapi.json"))).contains("\"openapi\" : \"3.1.0\"",
                 "\"operationId\" : \"orders.place\"");
+        // The contract as the commands its service handles: an operation per method, with the reply.
+        assertThat(c.out.toString()).contains("Wrote " + out.resolve("orders.asyncapi.json"));
+        assertThat(Files.readString(out.resolve("orders.asyncapi.json"))).contains("\"asyncapi\" : \"3.0.0\"",
+                "\"handle_command-orders.place-orders\"", "\"action\" : \"receive\"",
+                "\"location\" : \"$message.header#/courier-reply-to\"", "\"$ref\" : \"#/components/schemas/Order\"");
     }
 
     @Test
@@ -177,11 +182,10 @@ class ContractCommandTest {
         assertThat(missing.err.toString()).startsWith("courier check: class com.acme.Nothing not found in " + v1
                 + " (expected: the contract interface's binary name");
 
-        Cli asyncapi = Cli.run("contract", "export", "--class", "com.acme.Orders", "--classpath", v1.toString(),
-                "--out", dir.toString(), "--format", "asyncapi");
-        assertThat(asyncapi.exit).isEqualTo(2);
-        assertThat(asyncapi.err.toString()).contains("--format asyncapi: planned, not built yet (expected: openapi,"
-                + " proto or avro)");
+        Cli thrift = Cli.run("contract", "export", "--class", "com.acme.Orders", "--classpath", v1.toString(),
+                "--out", dir.toString(), "--format", "thrift");
+        assertThat(thrift.exit).isEqualTo(2);
+        assertThat(thrift.err.toString()).contains("--format thrift (expected: openapi, proto, avro or asyncapi)");
 
         Cli nofile = Cli.run("contract", "check", dir.resolve("none.jar").toString(), v2.toString(), "--class",
                 "com.acme.Orders");
