@@ -125,6 +125,13 @@ class ConsoleTest {
         assertThat(letter.path("reason").asText()).contains("cannot restock poison yet");
         assertThat(letter.path("payload").asText()).contains("poison");
         String id = letter.path("id").asText();
+        awaitState("the dead letter counted by the consumer that gave up", s -> {
+            double retries = 0;
+            for (JsonNode c : s.path("consumers")) {
+                retries += c.path("deadLettersRetries").asDouble();
+            }
+            return retries == 1 && s.path("consumers").size() == 2;
+        });
 
         HttpResponse<String> unconfirmed = post("/console/api/dead-letters/replay?id=" + id, null);
         assertThat(unconfirmed.statusCode()).isEqualTo(428);

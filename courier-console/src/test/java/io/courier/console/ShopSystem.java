@@ -106,6 +106,7 @@ final class ShopSystem implements AutoCloseable {
                 .serverInterceptor(metrics.serverInterceptor())
                 .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(1))
                         .maxBackoff(Duration.ofMillis(2)).build()).build());
+        metrics.bindMessaging(events);
         events.subscribe(Restocked.class, "stock", e -> {
             if (e.sku().equals("poison") && !poisonFixed.get()) {
                 throw new IllegalStateException("cannot restock poison yet");

@@ -55,6 +55,7 @@ final class StateBuilder {
         ArrayNode budgets = JSON.arrayNode();
         ArrayNode bulkheads = JSON.arrayNode();
         ArrayNode groups = JSON.arrayNode();
+        ArrayNode consumers = JSON.arrayNode();
         Set<String> scraped = new HashSet<>(); // an address listed twice (two registrations of one server) counts once
         services.forEach((service, seen) -> {
             for (Seen s : seen) {
@@ -66,6 +67,7 @@ final class StateBuilder {
                 serverEdges(service, w, edges, nodes);
                 resilience(service, s, w, breakers, budgets, bulkheads);
                 groups(service, s, w, groups);
+                consumers(service, s, w, consumers);
             }
         });
         ArrayNode edgeArray = JSON.arrayNode();
@@ -78,6 +80,7 @@ final class StateBuilder {
         state.set("retryBudgets", budgets);
         state.set("bulkheads", bulkheads);
         state.set("groups", groups);
+        state.set("consumers", consumers);
         ArrayNode letters = JSON.arrayNode();
         for (DeadLetterShelf.Shown d : deadLetters) {
             letters.addObject().put("id", d.id()).put("channel", d.channel()).put("group", d.group())
@@ -197,6 +200,27 @@ final class StateBuilder {
                     .put("group", group).put("handled", c.value()).put("rate", w.rate(c))
                     .put("maxAgeMs", 1000 * w.newestValue("messaging_process_age_seconds_max",
                             "messaging_destination_name", channel, "messaging_consumer_group_name", group));
+            for (Samples.Sample lag : w.newest.named("messaging_consumer_lag")) {
+                if (lag.label("messaging_destination_name").equals(channel)
+                        && lag.label("messaging_consumer_group_name").equals(group) && !Double.isNaN(lag.value())) {
+                    ((ObjectNode) groups.get(groups.size() - 1)).put("lag", lag.value());
+                }
+            }
+        }
+    }
+
+    /** Per Messaging of an instance: keys parked for a retry, dead letters by reason, duplicates, expired. */
+    private static void consumers(String service, Seen s, Window w, ArrayNode consumers) {
+        for (Samples.Sample p : w.newest.named("messaging_parked_keys")) {
+            String name = p.label("courier_messaging");
+            consumers.addObject().put("service", service).put("instance", s.instance().id()).put("messaging", name)
+                    .put("parkedKeys", p.value())
+                    .put("deadLettersPoison", w.newestValue("messaging_dead_letters_total", "courier_messaging", name,
+                            "reason", "poison"))
+                    .put("deadLettersRetries", w.newestValue("messaging_dead_letters_total", "courier_messaging", name,
+                            "reason", "retries_exhausted"))
+                    .put("duplicates", w.newestValue("messaging_duplicates_skipped_total", "courier_messaging", name))
+                    .put("expired", w.newestValue("messaging_expired_dropped_total", "courier_messaging", name));
         }
     }
 
