@@ -116,6 +116,19 @@ class ConsoleTest {
     }
 
     @Test
+    void instanceThatLeftDiscoveryStaysDrawnDown() throws Exception {
+        awaitState("both stock instances up", s -> node(s, "stock").path("up").asBoolean()
+                && node(s, "stock").path("instances").size() == 2);
+        system.delistStock2();
+        JsonNode state = awaitState("stock-2 drawn down after leaving discovery", s -> !node(s, "stock").path("up").asBoolean());
+        JsonNode instance2 = StreamSupport.stream(node(state, "stock").path("instances").spliterator(), false)
+                .filter(i -> i.path("id").asText().equals("stock-2")).findFirst().orElseThrow();
+        assertThat(instance2.path("up").asBoolean()).isFalse();
+        assertThat(instance2.path("health").asText()).isEqualTo("DOWN");
+        assertThat(instance2.path("problem").asText()).isEqualTo("left discovery");
+    }
+
+    @Test
     void deadLetterIsReplayedOnlyWhenConfirmedAndIsThenHandled() throws Exception {
         client.item("poison");
         JsonNode state = awaitState("the poison event dead-lettered", s -> s.path("deadLetters").size() == 1);

@@ -40,6 +40,7 @@ final class ShopSystem implements AutoCloseable {
     private final AtomicBoolean poisonFixed = new AtomicBoolean();
     final List<String> handled = new CopyOnWriteArrayList<>();
     final Courier stock2;
+    private ServiceInstance stock2Instance;
     final Courier shop;
     final Shop client;
 
@@ -91,6 +92,11 @@ final class ShopSystem implements AutoCloseable {
         return shop.uri().resolve("/console/");
     }
 
+    /** Takes stock-2 out of discovery, as an instance that stops and is noticed does. */
+    void delistStock2() {
+        discovery.deregister(stock2Instance);
+    }
+
     /** From now on the poison event is handled like the others. */
     void fixPoison() {
         poisonFixed.set(true);
@@ -114,7 +120,11 @@ final class ShopSystem implements AutoCloseable {
             handled.add(e.sku());
         });
         URI grpc = c.uris().stream().filter(u -> u.getScheme().equals("grpc")).findFirst().orElseThrow();
-        discovery.register(ServiceInstance.of("stock", id, List.of(c.uri(), grpc)));
+        ServiceInstance instance = ServiceInstance.of("stock", id, List.of(c.uri(), grpc));
+        discovery.register(instance);
+        if (id.equals("stock-2")) {
+            stock2Instance = instance;
+        }
         return c;
     }
 

@@ -33,6 +33,8 @@ final class Scraper implements AutoCloseable {
 
     private final Map<String, ServiceView> views = new LinkedHashMap<>();
     private final Map<String, InstanceScrapes> scrapes = new ConcurrentHashMap<>();
+    private final Map<String, ServiceInstance> lastListed = new ConcurrentHashMap<>();
+    private final Map<String, Gone> gone = new LinkedHashMap<>();
     private final long windowNanos;
     private final HttpClient http;
 
@@ -58,6 +60,7 @@ final class Scraper implements AutoCloseable {
                         String key = service + " " + i.id() + " " + uri.get();
                         s = scrapes.getOrDefault(key, new InstanceScrapes(service, i.id(), uri.get()));
                         live.put(key, s);
+                        lastListed.put(key, i);
                         InstanceScrapes target = s;
                         pending.add(pool.submit(() -> scrape(target)));
                     }
@@ -66,9 +69,27 @@ final class Scraper implements AutoCloseable {
                 seen.put(service, list);
             });
         }
+        // An instance that left discovery stays drawn, down, for a window: a stopped instance shows.
+        long now = System.nanoTime();
+        for (var e : scrapes.entrySet()) {
+            if (!live.containsKey(e.getKey()) && !gone.containsKey(e.getKey())) {
+                e.getValue().failed("left discovery");
+                gone.put(e.getKey(), new Gone(lastListed.get(e.getKey()), e.getValue(), now));
+            }
+        }
+        gone.keySet().removeAll(live.keySet()); // back again
+        gone.values().removeIf(g -> now - g.since() > windowNanos);
+        lastListed.keySet().removeIf(k -> !live.containsKey(k) && !gone.containsKey(k));
+        for (Gone g : gone.values()) {
+            seen.computeIfAbsent(g.scrapes().service, k -> new ArrayList<>())
+                    .add(new StateBuilder.Seen(g.instance().withHealth(ServiceInstance.Health.DOWN), g.scrapes()));
+        }
         scrapes.keySet().retainAll(live.keySet());
         scrapes.putAll(live);
         return seen;
+    }
+
+    private record Gone(ServiceInstance instance, InstanceScrapes scrapes, long since) {
     }
 
     /** The base URI of an instance of {@code service} that answered its last scrape. */
