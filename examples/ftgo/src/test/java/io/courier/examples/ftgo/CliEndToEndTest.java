@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka: its service instances, each in a JVM of its own, registered themselves in the demo's
  * local discovery directory, which {@code call} and {@code instances} read with {@code --dir}.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class CliEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final Path LAUNCHER = Path.of("../../courier").toAbsolutePath().normalize();
@@ -113,6 +114,31 @@ class CliEndToEndTest {
                         .collect(java.util.stream.Collectors.joining(" && ")));
                 browser.screenshot(Path.of("target", "console-screenshots", "demo-topology.png"));
             }
+        }
+    }
+
+    /** Last: it kills an instance of the demo the other tests share. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void theConsoleShowsAKilledInstanceRed() throws Exception {
+        java.net.URI console = demo.uri("order").resolve("/console/");
+        var chromium = io.courier.test.HeadlessChromium.executable();
+        if (chromium.isEmpty()) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("no chromium on the PATH, and CI=true (expected: apt-get install chromium)");
+            }
+            org.junit.jupiter.api.Assumptions.abort("chromium on the PATH (apt-get install chromium)");
+        }
+        try (var browser = io.courier.test.HeadlessChromium.start(chromium.get())) {
+            browser.navigate(console);
+            browser.awaitTrue(PATIENCE, "document.querySelectorAll('#node-consumer .dot.up').length === 2"
+                    + " && !document.querySelector('#node-consumer').classList.contains('down')");
+            demo.kill("consumer-2");
+            // The process is gone: discovery drops it, and the console keeps it drawn, red, for its window.
+            browser.awaitTrue(Duration.ofSeconds(30), "document.querySelector('#node-consumer').classList.contains('down')"
+                    + " && document.querySelectorAll('#node-consumer .dot.down').length === 1"
+                    + " && document.querySelectorAll('#node-consumer .dot.up').length === 1");
+            browser.screenshot(Path.of("target", "console-screenshots", "demo-instance-killed.png"));
         }
     }
 
