@@ -111,6 +111,17 @@ class PathTemplateFuzzTest {
         } catch (InvalidArgumentException e) {
             assertThat(e.getMessage()).startsWith("query p");
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        quick(started);
+    }
+
+    // Only while fuzzing, past the first inputs (class loading and instrumentation), is the time
+    // one input takes a finding: replaying the corpus in a loaded build must not be flaky.
+    private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null;
+    private static long inputs;
+
+    private static void quick(long startedNanos) {
+        if (FUZZING && ++inputs > 1_000) {
+            assertThat(Duration.ofNanos(System.nanoTime() - startedNanos)).as("time for one input").isLessThan(Duration.ofSeconds(2));
+        }
     }
 }
