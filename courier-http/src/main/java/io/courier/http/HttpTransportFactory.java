@@ -81,6 +81,7 @@ public final class HttpTransportFactory implements TransportFactory {
         private Cors cors;
         private boolean compression = true;
         private boolean openApi = true;
+        private ServerLimits limits = ServerLimits.defaults();
 
         private Builder() {
         }
@@ -109,9 +110,18 @@ public final class HttpTransportFactory implements TransportFactory {
             return this;
         }
 
+        /**
+         * How much of the server one client can hold: request read and idle timeouts, connections,
+         * HTTP/2 streams (default {@link ServerLimits#defaults()}; see {@code docs/server-protection.md}).
+         */
+        public Builder limits(ServerLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** The factory. */
         public HttpTransportFactory build() {
-            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi));
+            return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi, limits));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.courier.http.internal;
 
 import io.courier.http.Cors;
+import io.courier.http.ServerLimits;
 import java.util.Optional;
 
 /**
@@ -10,10 +11,16 @@ import java.util.Optional;
  * @param compression whether response bodies over {@link #COMPRESS_ABOVE} bytes are compressed
  *                    for clients whose {@code Accept-Encoding} allows it
  * @param openApi     whether the contracts' OpenAPI description is served at {@code /openapi.json} and {@code .yaml}
+ * @param limits      connections, timeouts and HTTP/2 streams
  */
-public record ServerSettings(Optional<Cors> cors, boolean compression, boolean openApi) {
+public record ServerSettings(Optional<Cors> cors, boolean compression, boolean openApi, ServerLimits limits) {
     /** Bodies up to this size are sent as they are: gzip would save a few bytes and cost a deflater. */
     public static final int COMPRESS_ABOVE = 1024;
     /** No CORS; compression on; OpenAPI served. */
     public static final ServerSettings DEFAULT = new ServerSettings(Optional.empty(), true, true);
+
+    /** Settings with the default {@link ServerLimits}. */
+    public ServerSettings(Optional<Cors> cors, boolean compression, boolean openApi) {
+        this(cors, compression, openApi, ServerLimits.defaults());
+    }
 }
