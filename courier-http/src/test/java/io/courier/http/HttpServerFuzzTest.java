@@ -32,6 +32,12 @@ class HttpServerFuzzTest {
     // client gives up: one second, then the next input.
     private static final int READ_TIMEOUT_MILLIS = 1_000;
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] [1-5][0-9][0-9] [^\\r\\n]*\\r\\n");
+    // Vert.x refuses a request line whose version is not HTTP (GET / XHTTP/1.1) before Courier
+    // sees it, echoing the client's protocol name in its status line: the one exception.
+    private static final Pattern UNKNOWN_PROTOCOL = Pattern.compile("[A-Z0-9!#$%&'*+.^_`|~-]+/[0-9]+\\.[0-9]+ 501 Not Implemented\\r\\n"
+            + "content-length: 0\\r\\n\\r\\n");
+    // The good request after each input: generous, since the first inputs load and instrument code.
+    private static final int GOOD_TIMEOUT_MILLIS = 10_000;
     private static final byte[] GOOD = "GET /orders/5 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
@@ -60,21 +66,21 @@ class HttpServerFuzzTest {
         byte[] request = java.util.Arrays.copyOf(input, input.length + 4 + GOOD.length);
         System.arraycopy("\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0, request, input.length, 4);
         System.arraycopy(GOOD, 0, request, input.length + 4, GOOD.length);
-        String response = exchange(request);
+        String response = exchange(request, READ_TIMEOUT_MILLIS);
         // HTTP/2 with prior knowledge answers in frames; everything else in HTTP/1.x or not at all.
         if (!response.isEmpty() && !startsWith(input, "PRI ")) {
-            assertThat(response).as("response to %s", printable(input)).matches(s -> STATUS_LINE.matcher(s).lookingAt(),
-                    "starts with an HTTP/1.x status line");
+            assertThat(response).as("response to %s", printable(input)).matches(s -> STATUS_LINE.matcher(s).lookingAt()
+                    || UNKNOWN_PROTOCOL.matcher(s).matches(), "starts with an HTTP/1.x status line");
             assertThat(response).doesNotContain("HTTP/1.1 500", "HTTP/1.0 500", "\tat ", "Exception:");
         }
-        String good = exchange(GOOD);
+        String good = exchange(GOOD, GOOD_TIMEOUT_MILLIS);
         assertThat(good).as("a good request after %s", printable(input)).startsWith("HTTP/1.1 200 OK\r\n");
     }
 
-    private static String exchange(byte[] request) throws IOException {
+    private static String exchange(byte[] request, int timeoutMillis) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(address, READ_TIMEOUT_MILLIS);
-            socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+            socket.connect(address, timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             try {
                 OutputStream out = socket.getOutputStream();
