@@ -187,6 +187,12 @@ final class HttpServerTransport implements ServerTransport {
 
     /** Requests Netty could not decode: oversized headers or request line, or broken syntax. */
     private void handleInvalid(HttpServerRequest request) {
+        if (request.version() == null) {
+            // The request line names no HTTP version (GET / XHTTP/1.1): an answer would echo that
+            // protocol in its status line, which no HTTP client reads. Nothing to say in it.
+            request.connection().close();
+            return;
+        }
         Throwable cause = request.decoderResult().cause();
         int limit = context.limits().maxHeaderBytes();
         if (cause instanceof TooLongHttpHeaderException) {
