@@ -25,8 +25,9 @@ import java.util.Objects;
  *     (slowloris) that send a byte now and then, which an idle timeout does not see.
  *     {@link Duration#ZERO} turns it off
  * @param idleTimeout how long a connection may go without reading or writing a byte before it is
- *     closed; {@link Duration#ZERO} turns it off. A server-sent event stream quieter than this is
- *     closed too (its client reconnects)
+ *     closed; {@link Duration#ZERO} turns it off. Streams count too: a server-sent event or gRPC
+ *     stream on this port that sends nothing for this long loses its connection, so give long
+ *     quiet streams a heartbeat, a longer timeout, or none
  * @param maxConnections the most connections open at once; one accepted past it is closed at once
  * @param maxConcurrentStreams the most streams (calls) one HTTP/2 connection carries at once,
  *     announced in its SETTINGS; a client opening more is refused the excess streams
