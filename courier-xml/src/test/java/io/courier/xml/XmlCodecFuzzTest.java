@@ -29,6 +29,14 @@ class XmlCodecFuzzTest {
     private static final Type[] TYPES = {Order.class, Line.class, String.class};
     private static final XmlCodec CODEC = XmlCodec.create();
 
+    @org.junit.jupiter.api.Test
+    void anElementGivenTwiceIsTheCallersError() {
+        byte[] twice = "<Line><sku>a</sku><quantity>1</quantity><price>1</price><kind>SMALL</kind><price>2</price></Line>"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CODEC.decode(twice, Line.class))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageEndingWith(": given twice (expected: each element once)");
+    }
+
     @FuzzTest(maxDuration = "10m")
     void decodesOrRefusesWithATypedError(byte[] input) {
         if (input.length == 0) {
