@@ -99,6 +99,10 @@ public final class PathTemplate {
     /**
      * Matches already split, still percent-encoded path segments, returning the decoded
      * variables, or null when the path does not match.
+     *
+     * @throws IllegalArgumentException when a segment that matches a variable is not valid
+     *     percent-encoding (a stray or truncated {@code %}): the request is malformed, and the
+     *     REST server answers 400
      */
     public Map<String, String> match(List<String> pathSegments) {
         if (pathSegments.size() != segments.size()) {

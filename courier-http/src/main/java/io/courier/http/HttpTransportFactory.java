@@ -86,6 +86,7 @@ public final class HttpTransportFactory implements TransportFactory {
         private boolean compression = true;
         private boolean openApi = true;
         private boolean contracts = true;
+        private ServerLimits limits = ServerLimits.defaults();
 
         private Builder() {
         }
@@ -125,10 +126,19 @@ public final class HttpTransportFactory implements TransportFactory {
             return this;
         }
 
+        /**
+         * How much of the server one client can hold: request read and idle timeouts, connections,
+         * HTTP/2 streams (default {@link ServerLimits#defaults()}; see {@code docs/server-protection.md}).
+         */
+        public Builder limits(ServerLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /** The factory. */
         public HttpTransportFactory build() {
             return new HttpTransportFactory(new ServerSettings(Optional.ofNullable(cors), compression, openApi,
-                    contracts));
+                    contracts, limits));
         }
     }
 }

@@ -140,7 +140,7 @@ public final class MessageHeaders {
                 .payload(payload);
         headers.get(TIMESTAMP).ifPresent(t -> b.timestamp(Instant.ofEpochMilli(millis(TIMESTAMP, t))));
         headers.get(DEADLINE).ifPresent(d -> b.deadline(
-                Deadline.after(Duration.ofMillis(millis(DEADLINE, d) - clock.millis()), ticker)));
+                Deadline.after(Duration.ofMillis(remainingMillis(millis(DEADLINE, d), clock.millis())), ticker)));
         Metadata user = Metadata.empty();
         for (Map.Entry<String, List<String>> e : headers.asMap().entrySet()) {
             if (!ENVELOPE.contains(e.getKey())) {
@@ -159,6 +159,19 @@ public final class MessageHeaders {
     private static String require(Metadata headers, String name) {
         return headers.get(name).orElseThrow(() -> new IllegalArgumentException(
                 "header " + name + ": missing (expected: every Courier message carries it)"));
+    }
+
+    /**
+     * What is left until {@code deadline}, saturated: a deadline far in the past must not wrap
+     * around into one far in the future (a message that never expires).
+     */
+    private static long remainingMillis(long deadline, long now) {
+        long remaining = deadline - now;
+        // Overflow only when the operands' signs differ and the result's sign is not the deadline's.
+        if (((deadline ^ now) & (deadline ^ remaining)) < 0) {
+            return deadline < now ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return remaining;
     }
 
     private static long millis(String name, String value) {

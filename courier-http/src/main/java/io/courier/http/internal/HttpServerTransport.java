@@ -37,14 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(HttpServerTransport.class);
-    /** Streams one HTTP/2 connection may carry at once; Netty's default of 100 would queue a busy client. */
-    private static final int MAX_CONCURRENT_STREAMS = 1000;
 
     private final Vertx vertx;
     private final TransportContext context;
     private final Executor offload;
     private final CrossOrigin crossOrigin;
     private final boolean compression;
+    private final io.courier.http.ServerLimits limits;
+    private final ConnectionGuard guard;
     /** The OpenAPI description at /openapi.json and /openapi.yaml; null when turned off. */
     private final OpenApiEndpoint openApi;
     /** The contracts' schema files at /contracts/; null when turned off. */
@@ -68,6 +68,8 @@ final class HttpServerTransport implements ServerTransport {
         this.offload = offload;
         this.crossOrigin = settings.cors().map(CrossOrigin::new).orElse(null);
         this.compression = settings.compression();
+        this.limits = settings.limits();
+        this.guard = new ConnectionGuard(vertx, limits);
         this.openApi = settings.openApi() ? new OpenApiEndpoint(context) : null;
         this.contractFiles = settings.contracts() ? new ContractFilesEndpoint() : null;
     }
@@ -88,14 +90,19 @@ final class HttpServerTransport implements ServerTransport {
                     .setTcpNoDelay(true)
                     .setCompressionSupported(compression)
                     .setCompressionContentSizeThreshold(ServerSettings.COMPRESS_ABOVE)
+                    .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, limits.idleTimeout().toMillis()))
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                     .setInitialSettings(new Http2Settings()
-                            .setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                            .setMaxConcurrentStreams(limits.maxConcurrentStreams())
                             .setMaxHeaderListSize(maxHeaders));
             context.tls().ifPresent(tls -> VertxTls.server(options, tls, tlsMaterial));
             HttpServer created = vertx.createHttpServer(options)
                     .requestHandler(this::handle)
                     .invalidRequestHandler(this::handleInvalid)
-                    .connectionHandler(HttpServerTransport::watch);
+                    .connectionHandler(connection -> {
+                        watch(connection);
+                        guard.opened(connection);
+                    });
             try {
                 created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
@@ -194,6 +201,7 @@ final class HttpServerTransport implements ServerTransport {
     }
 
     private void handle(HttpServerRequest request) {
+        guard.request(request);
         if (crossOrigin != null && crossOrigin.answered(request)) {
             return;
         }
@@ -218,6 +226,12 @@ final class HttpServerTransport implements ServerTransport {
 
     /** Requests Netty could not decode: oversized headers or request line, or broken syntax. */
     private void handleInvalid(HttpServerRequest request) {
+        if (request.version() == null) {
+            // The request line names no HTTP version (GET / XHTTP/1.1): an answer would echo that
+            // protocol in its status line, which no HTTP client reads. Nothing to say in it.
+            request.connection().close();
+            return;
+        }
         Throwable cause = request.decoderResult().cause();
         int limit = context.limits().maxHeaderBytes();
         if (cause instanceof TooLongHttpHeaderException) {

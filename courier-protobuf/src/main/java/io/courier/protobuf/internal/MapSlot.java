@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * A {@code Map} as {@code map<K, V>}: on the wire, one entry message per pair, key as field 1
  * and value as field 2, each left out when it is the default. A missing key or value reads as
- * the default (null for a message value); an entry whose enum value this side does not know is
+ * the default (null for a message value; a key type without a default, such as a UUID, is
+ * refused when its key is missing, since a map holds no null key); an entry whose enum value this side does not know is
  * dropped; a repeated key keeps the last value. Reads give unmodifiable maps in wire order.
  */
 final class MapSlot extends FieldSlot {
@@ -110,7 +111,14 @@ final class MapSlot extends FieldSlot {
         if (value == EnumType.UNRECOGNIZED) {
             return map;
         }
-        map.put(key == null ? keyType.defaultValue() : key, value == null ? type.defaultValue() : value);
+        if (key == null) {
+            key = keyType.defaultValue();
+            if (key == null) { // a key type without a default (a UUID travels as a string, "" is none)
+                throw new DecodeFailure("a map entry without its key (expected: field 1, a " + keyType
+                        + ", which has no default to read when it is left out)");
+            }
+        }
+        map.put(key, value == null ? type.defaultValue() : value);
         limits.checkElements(null, map.size());
         return map;
     }

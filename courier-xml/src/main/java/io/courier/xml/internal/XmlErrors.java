@@ -69,6 +69,12 @@ public final class XmlErrors {
         if (e instanceof StreamConstraintsException c) {
             return new InvalidArgumentException(PREFIX + "too large or too deep: " + clean(c.getOriginalMessage()));
         }
+        if (e instanceof InvalidDefinitionException d && String.valueOf(d.getOriginalMessage())
+                .startsWith("No fallback setter/field defined for creator property")) {
+            // A record's element given twice: Jackson cannot set it again after the constructor
+            // ran. The caller's document is wrong, as the JSON codec says of a property given twice.
+            return new InvalidArgumentException(PREFIX + path(d) + ": given twice (expected: each element once)");
+        }
         if (e instanceof InvalidDefinitionException d) {
             InternalException error = new InternalException("cannot decode XML into " + typeName(d.getType() == null
                     ? type : d.getType().getRawClass()) + " (expected: a record, a collection or a scalar)");

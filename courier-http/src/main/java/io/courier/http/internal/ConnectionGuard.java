@@ -1,0 +1,124 @@
+package io.courier.http.internal;
+
+import io.courier.http.ServerLimits;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces {@link ServerLimits} on the server's connections: closes one accepted past
+ * {@code maxConnections}, and an HTTP/1.x connection whose request takes longer than
+ * {@code requestReadTimeout} to arrive (its head from the connection's opening or the end of the
+ * previous response, its body from the end of its head). Each guarded connection is checked
+ * on its own event loop, four times per timeout. Thread-safe.
+ */
+final class ConnectionGuard {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+
+    private final Vertx vertx;
+    private final ServerLimits limits;
+    private final long timeoutNanos;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<HttpConnection, Reading> reading = new ConcurrentHashMap<>();
+
+    ConnectionGuard(Vertx vertx, ServerLimits limits) {
+        this.vertx = vertx;
+        this.limits = limits;
+        this.timeoutNanos = limits.requestReadTimeout().toNanos();
+    }
+
+    /** Connections open now. */
+    int open() {
+        return open.get();
+    }
+
+    /** A connection was accepted: counted, closed when one too many, watched when HTTP/1.x. */
+    void opened(HttpConnection connection) {
+        int now = open.incrementAndGet();
+        connection.closeHandler(v -> {
+            open.decrementAndGet();
+            Reading r = reading.remove(connection);
+            if (r != null) {
+                vertx.cancelTimer(r.timer);
+            }
+        });
+        if (now > limits.maxConnections()) {
+            log.debug("closing the connection from {}: {} open (maxConnections {})", connection.remoteAddress(), now,
+                    limits.maxConnections());
+            connection.close();
+            return;
+        }
+        if (timeoutNanos > 0 && !http2(connection)) {
+            Reading r = new Reading(connection);
+            reading.put(connection, r);
+            long period = Math.max(50, TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 4);
+            r.timer = vertx.setPeriodic(period, period, id -> r.check());
+        }
+    }
+
+    /** A request's head arrived: from now on its body is timed. */
+    void request(HttpServerRequest request) {
+        if (timeoutNanos == 0 || request.version() == HttpVersion.HTTP_2) {
+            return;
+        }
+        Reading r = reading.get(request.connection());
+        if (r == null) {
+            return;
+        }
+        if (request.headers().contains("upgrade")) {
+            // An upgrade (h2c) hands the socket to another protocol: this watch ends here.
+            reading.remove(request.connection());
+            vertx.cancelTimer(r.timer);
+            return;
+        }
+        r.current = request;
+        r.since = System.nanoTime();
+    }
+
+    private static boolean http2(HttpConnection connection) {
+        try {
+            connection.settings();
+            return true;
+        } catch (UnsupportedOperationException | IllegalStateException http1) {
+            return false;
+        }
+    }
+
+    /** One HTTP/1.x connection's progress; touched on its event loop only. */
+    private final class Reading {
+        private final HttpConnection connection;
+        private HttpServerRequest current;
+        private long since = System.nanoTime();
+        private long timer;
+
+        Reading(HttpConnection connection) {
+            this.connection = connection;
+        }
+
+        void check() {
+            long now = System.nanoTime();
+            if (current != null && current.isEnded()) {
+                if (!current.response().ended()) {
+                    return; // read in full, being answered: the handler's time is not the client's
+                }
+                current = null; // answered: the next request's head is timed from here
+                since = now;
+                return;
+            }
+            if (now - since >= timeoutNanos) {
+                log.debug("closing the connection from {}: its request's {} did not arrive within {}",
+                        connection.remoteAddress(), current == null ? "head" : "body", limits.requestReadTimeout());
+                reading.remove(connection);
+                vertx.cancelTimer(timer);
+                connection.close();
+            }
+        }
+    }
+}

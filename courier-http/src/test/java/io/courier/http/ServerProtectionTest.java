@@ -1,0 +1,299 @@
+package io.courier.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.courier.Courier;
+import io.courier.test.Await;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ServerLimits} on a live server on loopback: slow clients are cut off while a
+ * well-behaved one keeps getting answers, a connection flood does not stop the server, excess
+ * connections are closed, and HTTP/2 clients are told the stream limit.
+ */
+class ServerProtectionTest {
+    private static final byte[] SLOW_REQUEST = "GET /orders/5 HTTP/1.1\r\nHost: localhost\r\nX-Pad: aaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GOOD = "GET /orders/5 HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static Courier serve(ServerLimits limits) {
+        return Courier.builder().name("protected").transport(HttpTransportFactory.builder().limits(limits).build())
+                .build().serve(Shop.class, new ShopImpl());
+    }
+
+    @Test
+    void slowClientsAreCutOffWhileAGoodClientIsAnswered() throws Exception {
+        try (Courier server = serve(ServerLimits.builder().requestReadTimeout(Duration.ofSeconds(1)).build())) {
+            InetSocketAddress address = address(server.uri());
+            List<Socket> slow = new ArrayList<>();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    // A first request, answered; the server now watches the connection.
+                    Socket socket = connect(address);
+                    assertThat(answer(socket, GOOD)).startsWith("HTTP/1.1 200");
+                    slow.add(socket);
+                }
+                boolean[] cut = new boolean[slow.size()];
+                long start = System.nanoTime();
+                // Then the next request's head at one byte per connection every 100 ms: 7 s to arrive.
+                for (int tick = 0; !allTrue(cut); tick++) {
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("slow connections cut within 4 s")
+                            .isLessThan(Duration.ofSeconds(4));
+                    for (int i = 0; i < slow.size(); i++) {
+                        if (!cut[i]) {
+                            cut[i] = !writeOneByte(slow.get(i), SLOW_REQUEST[tick % SLOW_REQUEST.length]);
+                        }
+                    }
+                    // Meanwhile a well-behaved client gets its answer within its deadline.
+                    long asked = System.nanoTime();
+                    try (Socket good = connect(address)) {
+                        assertThat(exchange(good, GOOD, Duration.ofSeconds(2))).startsWith("HTTP/1.1 200");
+                    }
+                    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+                    Thread.sleep(100); // the slow clients' pace, not a wait for a condition
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not cut before the timeout")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            } finally {
+                closeAll(slow);
+            }
+        }
+    }
+
+    @Test
+    void aSlowBodyIsCutOffToo() throws Exception {
+        try (Courier server = serve(ServerLimits.builder().requestReadTimeout(Duration.ofMillis(500)).build());
+             Socket socket = connect(address(server.uri()))) {
+            socket.getOutputStream().write(("PUT /orders/3/note HTTP/1.1\r\nHost: a\r\nx-note-author: bo\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n\"").getBytes(StandardCharsets.US_ASCII));
+            socket.setSoTimeout(5_000);
+            long start = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            // The body never comes: the server closes the connection, without an answer.
+            assertThat(in.readAllBytes()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aConnectionFloodLeavesTheServerAnswering() throws Exception {
+        try (Courier server = serve(ServerLimits.defaults())) {
+            InetSocketAddress address = address(server.uri());
+            List<Socket> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1_000; i++) {
+                    flood.add(connect(address));
+                }
+                for (int i = 0; i < 20; i++) {
+                    long asked = System.nanoTime();
+                    try (Socket good = connect(address)) {
+                        assertThat(exchange(good, GOOD, Duration.ofSeconds(2))).startsWith("HTTP/1.1 200");
+                    }
+                    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+                }
+            } finally {
+                closeAll(flood);
+            }
+        }
+    }
+
+    @Test
+    void aSilentConnectionIsClosedWhenIdle() throws Exception {
+        try (Courier server = serve(ServerLimits.builder().idleTimeout(Duration.ofMillis(500)).build());
+             Socket silent = connect(address(server.uri()));
+             Socket started = connect(address(server.uri()))) {
+            started.getOutputStream().write("GET /orders/5 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            Await.until(Duration.ofSeconds(5), "both connections closed", () -> closedQuietly(silent) && closedQuietly(started));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        }
+    }
+
+    @Test
+    void connectionsPastTheMaximumAreClosed() throws Exception {
+        try (Courier server = serve(ServerLimits.builder().maxConnections(50).build())) {
+            InetSocketAddress address = address(server.uri());
+            List<Socket> held = new ArrayList<>();
+            int closed = 0;
+            try {
+                for (int i = 0; i < 60; i++) {
+                    // The server counts a connection from its first request's head on.
+                    Socket socket = connect(address);
+                    held.add(socket);
+                    try {
+                        assertThat(answer(socket, GOOD)).startsWith("HTTP/1.1 200");
+                    } catch (IOException closedByServer) {
+                        closed++;
+                    }
+                }
+                assertThat(closed).as("connections closed past the 50th").isEqualTo(10);
+                // The 50 that stay are served again.
+                assertThat(answer(held.get(0), GOOD)).startsWith("HTTP/1.1 200");
+            } finally {
+                closeAll(held);
+            }
+            // Once they go, new connections are served again.
+            Await.until(Duration.ofSeconds(10), "a new connection served", () -> {
+                try (Socket good = connect(address)) {
+                    return answer(good, GOOD).startsWith("HTTP/1.1 200");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
+    void http2ClientsAreToldTheStreamLimit() throws Exception {
+        try (Courier server = serve(ServerLimits.builder().maxConcurrentStreams(7).build())) {
+            Vertx vertx = Vertx.vertx();
+            try {
+                var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                        .setHttp2ClearTextUpgrade(false));
+                URI uri = server.uri();
+                var request = client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost())
+                        .setPort(uri.getPort()).setURI("/orders/5")).toCompletionStage().toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+                var response = request.send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(request.connection().remoteSettings().getMaxConcurrentStreams()).isEqualTo(7);
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void limitsOutOfRangeAreRefusedNamingTheValue() {
+        assertThatThrownBy(() -> ServerLimits.builder().maxConnections(0).build())
+                .hasMessage("maxConnections: 0 (expected: at least 1)");
+        assertThatThrownBy(() -> ServerLimits.builder().requestReadTimeout(Duration.ofSeconds(-1)).build())
+                .hasMessage("requestReadTimeout: PT-1S (expected: zero to turn it off, or positive)");
+        assertThatThrownBy(() -> ServerLimits.builder().maxConcurrentStreams(0).build())
+                .hasMessageStartingWith("maxConcurrentStreams: 0");
+        assertThat(ServerLimits.defaults()).isEqualTo(new ServerLimits(Duration.ofSeconds(30), Duration.ofMinutes(2), 10_000, 1_000));
+    }
+
+    private static InetSocketAddress address(URI uri) {
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
+    }
+
+    private static Socket connect(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(address, 5_000);
+        return socket;
+    }
+
+    /** Writes one byte; false when the connection is gone. */
+    private static boolean writeOneByte(Socket socket, byte b) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(b);
+            out.flush();
+            // A closed connection shows at once on the reading side.
+            socket.setSoTimeout(1);
+            try {
+                return socket.getInputStream().read() != -1 || false;
+            } catch (SocketTimeoutException stillOpen) {
+                return true;
+            }
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static String exchange(Socket socket, byte[] request, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        for (int c; (c = in.read()) != -1; ) {
+            head.append((char) c);
+            if (head.length() >= 12) {
+                break; // the status line's start is enough
+            }
+        }
+        return head.toString();
+    }
+
+    /** Sends {@code request} and reads its whole answer (head and Content-Length body). */
+    private static String answer(Socket socket, byte[] request) throws IOException {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(request);
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c == -1) {
+                throw new java.io.EOFException("closed after " + head.length() + " bytes");
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+        return head.toString();
+    }
+
+    private static int closedByServer(List<Socket> sockets) {
+        int closed = 0;
+        for (Socket s : sockets) {
+            if (closedQuietly(s)) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Whether the server closed {@code socket} (it reads end of stream or a reset); never blocks long. */
+    private static boolean closedQuietly(Socket socket) {
+        try {
+            socket.setSoTimeout(1);
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException open) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    private static boolean allTrue(boolean[] values) {
+        for (boolean v : values) {
+            if (!v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void closeAll(List<Socket> sockets) {
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
