@@ -14,19 +14,31 @@ import java.util.Set;
 /** The channel uses one {@code Messaging} has shown, in the order first seen. Thread-safe. */
 public final class ChannelUses {
     private final Set<ChannelUse> seen = new LinkedHashSet<>();
-    // Publishes are recorded on every call: a lock-free check first keeps that cheap.
-    private final java.util.concurrent.ConcurrentHashMap<String, Type> published = new java.util.concurrent.ConcurrentHashMap<>();
+    // Publishes are recorded on every call: a lock-free lookup that allocates nothing keeps that cheap.
+    private final java.util.concurrent.ConcurrentHashMap<String, Set<Class<?>>> published =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Set<Class<?>>> scattered =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public void published(String channel, Class<?> type) {
-        if (published.putIfAbsent(channel + " " + type.getName(), type) == null) {
+        if (firstTime(published, channel, type)) {
             add(new ChannelUse(channel, ChannelUse.Kind.PUBLISH, "publish", type, Optional.empty(), Optional.empty()));
         }
     }
 
     public void scattered(String channel, Class<?> type, Class<?> replyType) {
-        if (published.putIfAbsent("scatter " + channel + " " + type.getName(), type) == null) {
+        if (firstTime(scattered, channel, type)) {
             add(new ChannelUse(channel, ChannelUse.Kind.SCATTER, "scatter", type, Optional.of(replyType), Optional.empty()));
         }
+    }
+
+    private static boolean firstTime(java.util.concurrent.ConcurrentHashMap<String, Set<Class<?>>> seen, String channel,
+                                     Class<?> type) {
+        Set<Class<?>> types = seen.get(channel);
+        if (types != null && types.contains(type)) {
+            return false;
+        }
+        return seen.computeIfAbsent(channel, c -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(type);
     }
 
     public void subscribed(String channel, Class<?> type, String group) {
