@@ -157,4 +157,12 @@ class AsyncApiTest {
                 .isEqualTo("array");
         assertThat(schemas.path("Ticket").path("properties").has("orderId")).isTrue();
     }
+
+    @Test
+    void withoutTheRestTransportTheCourierRefusesToBuild() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Courier.builder().name("alone")
+                        .transport(AsyncApi.served("alone", messaging)).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("asyncapi: no courier-http transport to serve on");
+    }
 }

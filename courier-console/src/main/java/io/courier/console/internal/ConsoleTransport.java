@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.courier.Metadata;
 import io.courier.discovery.ServiceResolver;
-import io.courier.http.HttpRequestRouter;
-import io.courier.http.HttpTransportFactory;
-import io.courier.spi.ClientTransport;
-import io.courier.spi.ServerTransport;
-import io.courier.spi.Transport;
+import io.courier.http.HttpRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Serves the console's page and its API on the REST server of the same Courier; has no client side. */
-public final class ConsoleTransport implements Transport, HttpRequestRouter {
+public final class ConsoleTransport extends HttpRoutes {
     private static final Logger log = LoggerFactory.getLogger(ConsoleTransport.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_BODY = 1 << 20;
@@ -51,6 +47,7 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
 
     public ConsoleTransport(ServiceResolver discovery, List<String> services, String path, Duration refresh,
                             Duration window, List<DeadLetterShelf.Watch> deadLetters, ActionGuard guard) {
+        super("console");
         this.path = path;
         this.refresh = refresh;
         this.page = resource("console.html");
@@ -95,37 +92,10 @@ public final class ConsoleTransport implements Transport, HttpRequestRouter {
         return state;
     }
 
-    @Override
-    public String name() {
-        return "console";
-    }
 
-    @Override
-    public Set<String> schemes() {
-        return Set.of();
-    }
 
-    @Override
-    public ClientTransport client() {
-        throw new UnsupportedOperationException("console calls nothing (it has no URI scheme)");
-    }
 
-    @Override
-    public Optional<ServerTransport> server() {
-        return Optional.empty();
-    }
 
-    @Override
-    public void peers(List<Transport> transports) {
-        boolean attached = false;
-        for (Transport t : transports) {
-            attached |= HttpTransportFactory.attach(t, this).isPresent();
-        }
-        if (!attached) {
-            throw new IllegalStateException("console: no courier-http transport to serve on (expected:"
-                    + " Courier.builder().transport(new HttpTransportFactory()) as well)");
-        }
-    }
 
     @Override
     public boolean accepts(HttpServerRequest request) {

@@ -2,22 +2,15 @@ package io.courier.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.courier.http.HttpRequestRouter;
-import io.courier.http.HttpTransportFactory;
+import io.courier.http.HttpRoutes;
 import io.courier.spi.ChannelCatalog;
-import io.courier.spi.ClientTransport;
-import io.courier.spi.ServerTransport;
-import io.courier.spi.Transport;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Serves {@code GET /asyncapi.json} on the REST server of the same Courier: the catalog's uses as they are now. */
-public final class AsyncApiRoute implements Transport, HttpRequestRouter {
+public final class AsyncApiRoute extends HttpRoutes {
     public static final String PATH = "/asyncapi.json";
     private static final Logger log = LoggerFactory.getLogger(AsyncApiRoute.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +20,7 @@ public final class AsyncApiRoute implements Transport, HttpRequestRouter {
     private final String contentType;
 
     public AsyncApiRoute(String title, ChannelCatalog catalog, String contentType) {
+        super("asyncapi");
         this.title = title;
         this.catalog = catalog;
         this.contentType = contentType;
@@ -42,37 +36,10 @@ public final class AsyncApiRoute implements Transport, HttpRequestRouter {
         }
     }
 
-    @Override
-    public String name() {
-        return "asyncapi";
-    }
 
-    @Override
-    public Set<String> schemes() {
-        return Set.of();
-    }
 
-    @Override
-    public ClientTransport client() {
-        throw new UnsupportedOperationException("asyncapi calls nothing (it has no URI scheme)");
-    }
 
-    @Override
-    public Optional<ServerTransport> server() {
-        return Optional.empty();
-    }
 
-    @Override
-    public void peers(List<Transport> transports) {
-        boolean attached = false;
-        for (Transport t : transports) {
-            attached |= HttpTransportFactory.attach(t, this).isPresent();
-        }
-        if (!attached) {
-            throw new IllegalStateException("asyncapi: no courier-http transport to serve on (expected:"
-                    + " Courier.builder().transport(new HttpTransportFactory()) as well)");
-        }
-    }
 
     @Override
     public boolean accepts(HttpServerRequest request) {
@@ -93,7 +60,4 @@ public final class AsyncApiRoute implements Transport, HttpRequestRouter {
         request.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-cache").end(body);
     }
 
-    @Override
-    public void close() {
-    }
 }

@@ -1,10 +1,6 @@
 package io.courier.observability.internal;
 
-import io.courier.http.HttpRequestRouter;
-import io.courier.http.HttpTransportFactory;
-import io.courier.spi.ClientTransport;
-import io.courier.spi.ServerTransport;
-import io.courier.spi.Transport;
+import io.courier.http.HttpRoutes;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.courier.observability.HealthCheck;
@@ -12,14 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Serves the scrape and the probes on the REST server of the same Courier; has no client side. */
-public final class RoutesTransport implements Transport, HttpRequestRouter {
+public final class RoutesTransport extends HttpRoutes {
     private static final Logger log = LoggerFactory.getLogger(RoutesTransport.class);
     private static final String LIVE = "/health/live";
     private static final String READY = "/health/ready";
@@ -30,11 +24,11 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
     private final boolean health;
     private final Map<String, HealthCheck> checks;
     private final Duration drainDelay;
-    private volatile ServerTransport rest;
     private volatile boolean draining;
 
     public RoutesTransport(Supplier<String> scrape, String metricsPath, boolean health, Map<String, HealthCheck> checks,
                            Duration drainDelay) {
+        super("observability-routes");
         this.scrape = metricsPath == null ? null : scrape;
         this.metricsPath = metricsPath;
         this.health = health;
@@ -42,36 +36,10 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
         this.drainDelay = drainDelay;
     }
 
-    @Override
-    public String name() {
-        return "observability-routes";
-    }
 
-    @Override
-    public Set<String> schemes() {
-        return Set.of();
-    }
 
-    @Override
-    public ClientTransport client() {
-        throw new UnsupportedOperationException("observability-routes calls nothing (it has no URI scheme)");
-    }
 
-    @Override
-    public Optional<ServerTransport> server() {
-        return Optional.empty();
-    }
 
-    @Override
-    public void peers(List<Transport> transports) {
-        for (Transport t : transports) {
-            HttpTransportFactory.attach(t, this).ifPresent(s -> rest = s);
-        }
-        if (rest == null) {
-            throw new IllegalStateException("observability-routes: no courier-http transport to serve on (expected:"
-                    + " Courier.builder().transport(new HttpTransportFactory()) as well)");
-        }
-    }
 
     @Override
     public boolean accepts(HttpServerRequest request) {
@@ -112,8 +80,7 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
         if (draining) {
             failing.add("draining");
         }
-        ServerTransport server = rest;
-        if (server == null || server.localAddress() == null) {
+        if (restServer().map(s -> s.localAddress() == null).orElse(true)) {
             failing.add("rest-server");
         }
         checks.forEach((name, check) -> {
@@ -153,7 +120,4 @@ public final class RoutesTransport implements Transport, HttpRequestRouter {
         }
     }
 
-    @Override
-    public void close() {
-    }
 }
