@@ -218,4 +218,35 @@ public record TlsMaterial(KeyManagerFactory keyManagers, TrustManagerFactory tru
         }
         return out;
     }
+
+    /** The key under which {@link #peer} keeps a session's identity. */
+    private static final String PEER = "io.courier.peer";
+    /** What {@link #peer} keeps for a session without a client certificate. */
+    private static final Object NO_PEER = new Object();
+
+    /**
+     * The verified client identity of a TLS session: its leaf certificate's, or null without a
+     * client certificate. Worked out once per session and kept in it, since every request of a
+     * connection (and of a resumed session) asks again, and a session without a client
+     * certificate answers by throwing.
+     */
+    public static io.courier.PeerIdentity peer(javax.net.ssl.SSLSession session) {
+        if (session == null) {
+            return null;
+        }
+        Object kept = session.getValue(PEER);
+        if (kept == null) {
+            kept = NO_PEER;
+            try {
+                Certificate[] chain = session.getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
+                    kept = io.courier.PeerIdentity.of(leaf);
+                }
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                // No client certificate: a plain TLS client.
+            }
+            session.putValue(PEER, kept);
+        }
+        return kept instanceof io.courier.PeerIdentity p ? p : null;
+    }
 }

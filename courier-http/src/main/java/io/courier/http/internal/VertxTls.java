@@ -13,10 +13,7 @@ import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A {@link Tls} as Vert.x options: the server's, the client's, the engine (OpenSSL when
@@ -86,17 +83,6 @@ public final class VertxTls {
 
     /** The verified client certificate's identity on {@code connection}, or null. */
     static PeerIdentity peer(HttpConnection connection) {
-        if (connection == null || !connection.isSsl()) {
-            return null;
-        }
-        try {
-            List<Certificate> chain = connection.peerCertificates();
-            if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate leaf) {
-                return PeerIdentity.of(leaf);
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            // No client certificate: a plain TLS client.
-        }
-        return null;
+        return connection == null || !connection.isSsl() ? null : TlsMaterial.peer(connection.sslSession());
     }
 }
