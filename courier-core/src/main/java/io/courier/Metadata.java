@@ -1,14 +1,17 @@
 package io.courier;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Headers of a call: an immutable multimap with case-insensitive (lower-cased) ASCII names.
@@ -18,14 +21,22 @@ import java.util.Set;
  * Metadata m = Metadata.of("x-tenant", "acme").with("x-request-id", id);
  * m.get("X-Tenant"); // Optional[acme]
  * }</pre>
+ *
+ * <p>A call carries a handful of headers, read and extended on every call and message: they are
+ * kept as one flat array of name/value pairs in the order added, so that adding one copies a
+ * small array (no hash table per copy) and reading one scans a few names.
  */
 public final class Metadata {
-    private static final Metadata EMPTY = new Metadata(Map.of());
+    private static final String[] NONE = new String[0];
+    private static final Metadata EMPTY = new Metadata(NONE);
 
-    private final Map<String, List<String>> entries;
+    /** Name, value, name, value, ...: names lower-cased, in the order added. */
+    private final String[] pairs;
+    /** {@link #asMap()}, made on first use. */
+    private Map<String, List<String>> map;
 
-    private Metadata(Map<String, List<String>> entries) {
-        this.entries = entries;
+    private Metadata(String[] pairs) {
+        this.pairs = pairs;
     }
 
     /** No headers. */
@@ -40,11 +51,9 @@ public final class Metadata {
 
     /** Headers from a map of single values. */
     public static Metadata of(Map<String, String> values) {
-        Metadata m = EMPTY;
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            m = m.with(e.getKey(), e.getValue());
-        }
-        return m;
+        Builder b = new Builder();
+        values.forEach(b::add);
+        return b.build();
     }
 
     /** A builder, for transports that read many headers at once without a copy per header. */
@@ -54,34 +63,58 @@ public final class Metadata {
 
     /** The first value of {@code name}, if any. */
     public Optional<String> get(String name) {
-        List<String> values = entries.get(normalize(name));
-        return values == null ? Optional.empty() : Optional.of(values.get(0));
+        String key = normalize(name);
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i].equals(key)) {
+                return Optional.of(pairs[i + 1]);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every value of {@code name}, in the order added; empty if none. */
     public List<String> getAll(String name) {
-        return entries.getOrDefault(normalize(name), List.of());
+        String key = normalize(name);
+        List<String> values = null;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i].equals(key)) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
+                values.add(pairs[i + 1]);
+            }
+        }
+        return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
     /** The header names, lower-cased. */
     public Set<String> names() {
-        return entries.keySet();
+        return asMap().keySet();
     }
 
     /** Whether there are no headers. */
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return pairs.length == 0;
+    }
+
+    /**
+     * Calls {@code action} with each name and value, in the order added (a name with several
+     * values once per value). The cheapest way to copy headers onto a transport.
+     */
+    public void forEach(BiConsumer<String, String> action) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            action.accept(pairs[i], pairs[i + 1]);
+        }
     }
 
     /** A copy with {@code value} added to the values of {@code name}. */
     public Metadata with(String name, String value) {
         String key = normalize(name);
         Objects.requireNonNull(value, "value");
-        Map<String, List<String>> copy = new LinkedHashMap<>(entries);
-        List<String> values = new ArrayList<>(copy.getOrDefault(key, List.of()));
-        values.add(value);
-        copy.put(key, List.copyOf(values));
-        return new Metadata(Collections.unmodifiableMap(copy));
+        String[] copy = Arrays.copyOf(pairs, pairs.length + 2);
+        copy[pairs.length] = key;
+        copy[pairs.length + 1] = value;
+        return new Metadata(copy);
     }
 
     /** A copy where {@code name} has only {@code value}. */
@@ -92,28 +125,56 @@ public final class Metadata {
     /** A copy without {@code name}. */
     public Metadata without(String name) {
         String key = normalize(name);
-        if (!entries.containsKey(key)) {
+        int kept = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (!pairs[i].equals(key)) {
+                kept += 2;
+            }
+        }
+        if (kept == pairs.length) {
             return this;
         }
-        Map<String, List<String>> copy = new LinkedHashMap<>(entries);
-        copy.remove(key);
-        return new Metadata(Collections.unmodifiableMap(copy));
+        String[] copy = new String[kept];
+        int j = 0;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (!pairs[i].equals(key)) {
+                copy[j++] = pairs[i];
+                copy[j++] = pairs[i + 1];
+            }
+        }
+        return copy.length == 0 ? EMPTY : new Metadata(copy);
     }
 
     /** A copy with every header of {@code other} added. */
     public Metadata withAll(Metadata other) {
-        Metadata m = this;
-        for (Map.Entry<String, List<String>> e : other.entries.entrySet()) {
-            for (String v : e.getValue()) {
-                m = m.with(e.getKey(), v);
-            }
+        if (other.pairs.length == 0) {
+            return this;
+        }
+        if (pairs.length == 0) {
+            return other;
+        }
+        String[] copy = Arrays.copyOf(pairs, pairs.length + other.pairs.length);
+        System.arraycopy(other.pairs, 0, copy, pairs.length, other.pairs.length);
+        return new Metadata(copy);
+    }
+
+    /** The headers as an unmodifiable map, names in the order first added. */
+    public Map<String, List<String>> asMap() {
+        Map<String, List<String>> m = map;
+        if (m == null) {
+            m = pairs.length == 0 ? Map.of() : group(pairs, pairs.length);
+            map = m; // racing threads build equal maps; any one of them may stay
         }
         return m;
     }
 
-    /** The headers as an unmodifiable map. */
-    public Map<String, List<String>> asMap() {
-        return entries;
+    private static Map<String, List<String>> group(String[] pairs, int length) {
+        Map<String, List<String>> grouped = new LinkedHashMap<>();
+        for (int i = 0; i < length; i += 2) {
+            grouped.computeIfAbsent(pairs[i], k -> new ArrayList<>(1)).add(pairs[i + 1]);
+        }
+        grouped.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(grouped);
     }
 
     private static String normalize(String name) {
@@ -126,41 +187,42 @@ public final class Metadata {
 
     /** Collects headers, then makes one {@link Metadata}. Not thread-safe. */
     public static final class Builder {
-        private final Map<String, List<String>> entries = new LinkedHashMap<>();
+        private String[] pairs = new String[16];
+        private int size;
 
         private Builder() {
         }
 
         /** Adds {@code value} to the values of {@code name}. */
         public Builder add(String name, String value) {
+            String key = normalize(name);
             Objects.requireNonNull(value, "value");
-            entries.computeIfAbsent(normalize(name), k -> new ArrayList<>(1)).add(value);
+            if (size == pairs.length) {
+                pairs = Arrays.copyOf(pairs, size * 2);
+            }
+            pairs[size++] = key;
+            pairs[size++] = value;
             return this;
         }
 
         /** The headers added so far. */
         public Metadata build() {
-            if (entries.isEmpty()) {
-                return EMPTY;
-            }
-            Map<String, List<String>> copy = new LinkedHashMap<>();
-            entries.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            return new Metadata(Collections.unmodifiableMap(copy));
+            return size == 0 ? EMPTY : new Metadata(Arrays.copyOf(pairs, size));
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Metadata other && entries.equals(other.entries);
+        return o instanceof Metadata other && asMap().equals(other.asMap());
     }
 
     @Override
     public int hashCode() {
-        return entries.hashCode();
+        return asMap().hashCode();
     }
 
     @Override
     public String toString() {
-        return "Metadata" + entries;
+        return "Metadata" + asMap();
     }
 }

@@ -98,4 +98,31 @@ class MetadataTest {
         assertThatThrownBy(() -> Metadata.builder().add("a", null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("value");
     }
+
+    @Test
+    void forEachGivesEveryPairInTheOrderAdded() {
+        Metadata m = Metadata.of("x-a", "1").with("B", "2").with("x-a", "3");
+        List<String> seen = new java.util.ArrayList<>();
+        m.forEach((name, value) -> seen.add(name + "=" + value));
+        assertThat(seen).containsExactly("x-a=1", "b=2", "x-a=3");
+        assertThat(m.asMap()).containsExactly(Map.entry("x-a", List.of("1", "3")), Map.entry("b", List.of("2")));
+        assertThat(m.names()).containsExactly("x-a", "b");
+    }
+
+    @Test
+    void withoutKeepsTheOthersInOrderAndEmptiesToTheSharedEmpty() {
+        Metadata m = Metadata.of("a", "1").with("b", "2").with("a", "3").with("c", "4");
+        assertThat(m.without("A").asMap()).containsExactly(Map.entry("b", List.of("2")), Map.entry("c", List.of("4")));
+        assertThat(Metadata.of("a", "1").with("a", "2").without("a")).isSameAs(Metadata.empty());
+        assertThat(m.without("absent")).isSameAs(m);
+        assertThat(m.withAll(Metadata.empty())).isSameAs(m);
+        assertThat(Metadata.empty().withAll(m)).isSameAs(m);
+    }
+
+    @Test
+    void equalityIsPerNameWhateverTheOrderOfNames() {
+        assertThat(Metadata.of("a", "1").with("b", "2")).isEqualTo(Metadata.of("b", "2").with("a", "1"))
+                .hasSameHashCodeAs(Metadata.of("b", "2").with("a", "1"));
+        assertThat(Metadata.of("a", "1").with("a", "2")).isNotEqualTo(Metadata.of("a", "2").with("a", "1"));
+    }
 }

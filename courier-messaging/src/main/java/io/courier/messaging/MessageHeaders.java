@@ -6,8 +6,7 @@ import io.courier.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -95,28 +94,25 @@ public final class MessageHeaders {
      * converted to an absolute time with {@code clock}.
      */
     public static Metadata write(Message message, Clock clock) {
-        Metadata h = Metadata.of(ID, message.id()).with(CHANNEL, message.channel())
-                .with(TIMESTAMP, Long.toString(message.timestamp().toEpochMilli()));
-        h = with(h, TYPE, message.type().orElse(null));
-        h = with(h, SOURCE, message.source().orElse(null));
-        h = with(h, CORRELATION_ID, message.correlationId().orElse(null));
-        h = with(h, REPLY_TO, message.replyTo().orElse(null));
-        h = with(h, PARTITION_KEY, message.partitionKey().orElse(null));
-        h = with(h, TRACE_CONTEXT, message.traceContext().orElse(null));
-        h = with(h, CONTENT_TYPE, message.contentType().orElse(null));
+        Metadata.Builder h = Metadata.builder().add(ID, message.id()).add(CHANNEL, message.channel())
+                .add(TIMESTAMP, Long.toString(message.timestamp().toEpochMilli()));
+        add(h, TYPE, message.type());
+        add(h, SOURCE, message.source());
+        add(h, CORRELATION_ID, message.correlationId());
+        add(h, REPLY_TO, message.replyTo());
+        add(h, PARTITION_KEY, message.partitionKey());
+        add(h, TRACE_CONTEXT, message.traceContext());
+        add(h, CONTENT_TYPE, message.contentType());
         if (message.deadline().isPresent()) {
             long remainingMillis = Math.ceilDiv(message.deadline().get().remainingNanos(), 1_000_000L);
-            h = h.with(DEADLINE, Long.toString(clock.millis() + remainingMillis));
+            h.add(DEADLINE, Long.toString(clock.millis() + remainingMillis));
         }
-        for (Map.Entry<String, List<String>> e : message.headers().asMap().entrySet()) {
-            if (ENVELOPE.contains(e.getKey())) {
-                continue; // the envelope field wins over a user header that imitates it
+        message.headers().forEach((name, value) -> {
+            if (!ENVELOPE.contains(name)) { // the envelope field wins over a user header that imitates it
+                h.add(name, value);
             }
-            for (String v : e.getValue()) {
-                h = h.with(e.getKey(), v);
-            }
-        }
-        return h;
+        });
+        return h.build();
     }
 
     /**
@@ -141,19 +137,19 @@ public final class MessageHeaders {
         headers.get(TIMESTAMP).ifPresent(t -> b.timestamp(Instant.ofEpochMilli(millis(TIMESTAMP, t))));
         headers.get(DEADLINE).ifPresent(d -> b.deadline(
                 Deadline.after(Duration.ofMillis(remainingMillis(millis(DEADLINE, d), clock.millis())), ticker)));
-        Metadata user = Metadata.empty();
-        for (Map.Entry<String, List<String>> e : headers.asMap().entrySet()) {
-            if (!ENVELOPE.contains(e.getKey())) {
-                for (String v : e.getValue()) {
-                    user = user.with(e.getKey(), v);
-                }
+        Metadata.Builder user = Metadata.builder();
+        headers.forEach((name, value) -> {
+            if (!ENVELOPE.contains(name)) {
+                user.add(name, value);
             }
-        }
-        return b.headers(user).build();
+        });
+        return b.headers(user.build()).build();
     }
 
-    private static Metadata with(Metadata h, String name, String value) {
-        return value == null ? h : h.with(name, value);
+    private static void add(Metadata.Builder h, String name, Optional<String> value) {
+        if (value.isPresent()) {
+            h.add(name, value.get());
+        }
     }
 
     private static String require(Metadata headers, String name) {

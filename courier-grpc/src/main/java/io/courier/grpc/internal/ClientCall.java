@@ -142,14 +142,12 @@ final class ClientCall {
     }
 
     private void headers(MultiMap headers) {
-        for (Map.Entry<String, List<String>> h : call.context().metadata().asMap().entrySet()) {
-            if (h.getKey().equals("content-type") || h.getKey().equals("accept")) {
-                continue; // a REST client's format (ClientBuilder.format); gRPC names its own content type
+        call.context().metadata().forEach((name, value) -> {
+            // content-type and accept are a REST client's format (ClientBuilder.format); gRPC names its own content type
+            if (!name.equals("content-type") && !name.equals("accept")) {
+                headers.add(name, value);
             }
-            for (String value : h.getValue()) {
-                headers.add(h.getKey(), value);
-            }
-        }
+        });
         call.context().caller().ifPresent(c -> headers.set(WireHeaders.CALLER, c));
         call.context().deadline().ifPresent(d -> headers.set("grpc-timeout",
                 WireHeaders.formatTimeout(java.time.Duration.ofNanos(Math.max(1, d.remainingNanos())))));

@@ -162,11 +162,11 @@ final class ClientExchange {
 
     private MultiMap headers() {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        for (Map.Entry<String, List<String>> entry : call.context().metadata().asMap().entrySet()) {
-            if (!RESERVED.contains(entry.getKey())) {
-                headers.add(entry.getKey(), entry.getValue());
+        call.context().metadata().forEach((name, value) -> {
+            if (!RESERVED.contains(name)) {
+                headers.add(name, value);
             }
-        }
+        });
         for (ParameterDescriptor p : route.headers) {
             List<String> values = p.format(call.args().get(p.index()));
             if (!values.isEmpty()) {

@@ -6,8 +6,6 @@ import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -29,11 +27,7 @@ public final class Records {
     /** The record of {@code message} for {@code topic}. */
     public static ProducerRecord<byte[], byte[]> write(String topic, Message message, Clock clock) {
         RecordHeaders headers = new RecordHeaders();
-        for (Map.Entry<String, List<String>> e : MessageHeaders.write(message, clock).asMap().entrySet()) {
-            for (String v : e.getValue()) {
-                headers.add(e.getKey(), v.getBytes(StandardCharsets.UTF_8));
-            }
-        }
+        MessageHeaders.write(message, clock).forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         byte[] key = message.partitionKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null);
         return new ProducerRecord<>(topic, null, message.timestamp().toEpochMilli(), key, message.payload(), headers);
     }

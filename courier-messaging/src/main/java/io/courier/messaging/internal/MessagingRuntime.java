@@ -204,13 +204,11 @@ public final class MessagingRuntime {
         Metadata.Builder user = Metadata.builder();
         // The trace goes on in the handler's own calls and messages.
         m.traceContext().ifPresent(trace -> user.add(MessageHeaders.TRACE_CONTEXT, trace));
-        for (Map.Entry<String, List<String>> e : m.headers().asMap().entrySet()) {
-            if (!e.getKey().startsWith("courier-")) {
-                for (String v : e.getValue()) {
-                    user.add(e.getKey(), v);
-                }
+        m.headers().forEach((name, value) -> {
+            if (!name.startsWith("courier-")) {
+                user.add(name, value);
             }
-        }
+        });
         return CallContext.empty().withTransport("broker").withDeadline(m.deadline().orElse(null)).withMetadata(user.build())
                 .withCaller(m.source().orElse(null));
     }

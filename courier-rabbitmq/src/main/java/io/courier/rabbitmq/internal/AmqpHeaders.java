@@ -1,6 +1,7 @@
 package io.courier.rabbitmq.internal;
 
 import io.courier.Metadata;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,20 @@ public final class AmqpHeaders {
     /** The AMQP table of {@code headers}, without those named in {@code skip}. */
     public static Map<String, Object> write(Metadata headers, Set<String> skip) {
         Map<String, Object> table = new HashMap<>();
-        headers.asMap().forEach((name, values) -> {
-            if (!skip.contains(name)) {
-                table.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values));
+        headers.forEach((name, value) -> {
+            if (skip.contains(name)) {
+                return;
+            }
+            Object earlier = table.putIfAbsent(name, value);
+            if (earlier instanceof String first) { // a second value: the header becomes a list
+                List<Object> values = new ArrayList<>(2);
+                values.add(first);
+                values.add(value);
+                table.put(name, values);
+            } else if (earlier != null) {
+                @SuppressWarnings("unchecked")
+                List<Object> values = (List<Object>) earlier;
+                values.add(value);
             }
         });
         return table;
