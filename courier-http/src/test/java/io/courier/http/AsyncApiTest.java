@@ -165,4 +165,22 @@ class AsyncApiTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("asyncapi: no courier-http transport to serve on");
     }
+
+    @Test
+    void aCatalogThatFailsGivesAProblemWithoutItsCause() throws Exception {
+        try (Courier failing = Courier.builder().name("broken").transport(new HttpTransportFactory())
+                .transport(AsyncApi.served("broken", () -> {
+                    throw new IllegalStateException("secret table orders_v2 at db-7:5432");
+                })).build()) {
+            failing.serve(Status.class, () -> "up");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(failing.uri().resolve("/asyncapi.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+            JsonNode problem = JSON.readTree(r.body());
+            assertThat(problem.path("status").asInt()).isEqualTo(500);
+            assertThat(problem.path("detail").asString()).contains("AsyncAPI description of broken");
+            assertThat(r.body()).doesNotContain("secret").doesNotContain("db-7").doesNotContain("IllegalStateException");
+        }
+    }
 }

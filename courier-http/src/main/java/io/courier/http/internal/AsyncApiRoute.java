@@ -2,8 +2,10 @@ package io.courier.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.courier.InternalException;
 import io.courier.http.HttpRoutes;
 import io.courier.spi.ChannelCatalog;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -36,11 +38,6 @@ public final class AsyncApiRoute extends HttpRoutes {
         }
     }
 
-
-
-
-
-
     @Override
     public boolean accepts(HttpServerRequest request) {
         return (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) && request.path().equals(PATH);
@@ -53,11 +50,13 @@ public final class AsyncApiRoute extends HttpRoutes {
             body = json(title, catalog, contentType);
         } catch (RuntimeException e) {
             log.warn("describing the channels of {} failed", title, e);
-            request.response().setStatusCode(500).putHeader("content-type", "text/plain; charset=utf-8")
-                    .end("the AsyncAPI description of " + title + " failed: " + e.getMessage() + "\n");
+            // The cause stays in the server's log: its message may name internals a caller must not see.
+            byte[] problem = ServerExchange.problem(new InternalException("the AsyncAPI description of " + title
+                    + " could not be written; the server's log has the cause"), 500);
+            request.response().setStatusCode(500).putHeader("content-type", Problem.MEDIA_TYPE)
+                    .end(Buffer.buffer(problem));
             return;
         }
         request.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-cache").end(body);
     }
-
 }
