@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,12 +118,24 @@ public final class Metadata {
 
     /** A copy where {@code name} has only {@code value}. */
     public Metadata withOnly(String name, String value) {
-        return without(name).with(name, value);
+        String key = normalize(name);
+        Objects.requireNonNull(value, "value");
+        // One copy, not two: tracing sets traceparent this way on every call.
+        String[] copy = copyWithout(key, 2);
+        copy[copy.length - 2] = key;
+        copy[copy.length - 1] = value;
+        return new Metadata(copy);
     }
 
     /** A copy without {@code name}. */
     public Metadata without(String name) {
         String key = normalize(name);
+        String[] copy = copyWithout(key, 0);
+        return copy.length == pairs.length ? this : copy.length == 0 ? EMPTY : new Metadata(copy);
+    }
+
+    /** The pairs not named {@code key}, in order, with {@code spare} empty slots at the end. */
+    private String[] copyWithout(String key, int spare) {
         int kept = 0;
         for (int i = 0; i < pairs.length; i += 2) {
             if (!pairs[i].equals(key)) {
@@ -132,9 +143,9 @@ public final class Metadata {
             }
         }
         if (kept == pairs.length) {
-            return this;
+            return spare == 0 ? pairs : Arrays.copyOf(pairs, pairs.length + spare);
         }
-        String[] copy = new String[kept];
+        String[] copy = new String[kept + spare];
         int j = 0;
         for (int i = 0; i < pairs.length; i += 2) {
             if (!pairs[i].equals(key)) {
@@ -142,7 +153,7 @@ public final class Metadata {
                 copy[j++] = pairs[i + 1];
             }
         }
-        return copy.length == 0 ? EMPTY : new Metadata(copy);
+        return copy;
     }
 
     /** A copy with every header of {@code other} added. */
