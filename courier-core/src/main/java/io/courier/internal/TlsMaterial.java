@@ -150,7 +150,7 @@ public record TlsMaterial(KeyManagerFactory keyManagers, TrustManagerFactory tru
         return out;
     }
 
-    private static PrivateKey privateKey(Path file, X509Certificate leaf) throws IOException, GeneralSecurityException {
+    static PrivateKey privateKey(Path file, X509Certificate leaf) throws IOException, GeneralSecurityException {
         String algorithm = leaf.getPublicKey().getAlgorithm();
         for (Block b : blocks(file)) {
             byte[] pkcs8 = switch (b.type()) {
