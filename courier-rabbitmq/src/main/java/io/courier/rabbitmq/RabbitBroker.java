@@ -2,10 +2,10 @@ package io.courier.rabbitmq;
 
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.SocketConfigurators;
-import io.courier.internal.TlsMaterial;
-import io.courier.Ticker;
 import io.courier.CourierException;
+import io.courier.Ticker;
 import io.courier.UnavailableException;
+import io.courier.internal.TlsMaterial;
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
