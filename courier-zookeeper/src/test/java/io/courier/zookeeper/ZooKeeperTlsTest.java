@@ -100,8 +100,15 @@ class ZooKeeperTlsTest extends DiscoveryConformance {
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
                         java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
         assertThat(tls.config().getProperty("zookeeper.client.secure")).isEqualTo("true");
+        assertThat(tls.config().getProperty("zookeeper.ssl.hostnameVerification")).isEqualTo("true");
         tls.close();
         assertThat(keyStore.getParent()).doesNotExist();
+
+        try (ZooKeeperTls jdkTrust = ZooKeeperTls.of(Tls.builder().hostnameVerification(false).build())) {
+            assertThat(jdkTrust.config().getProperty("zookeeper.ssl.keyStore.location")).isEmpty();
+            assertThat(jdkTrust.config().getProperty("zookeeper.ssl.trustStore.location")).isEmpty();
+            assertThat(jdkTrust.config().getProperty("zookeeper.ssl.hostnameVerification")).isEqualTo("false");
+        }
     }
 
     @Test
