@@ -100,11 +100,15 @@ class KafkaTlsTest {
 
     @Test
     void aClientWithoutACertificateIsRefusedWhereOneIsRequired() {
-        Throwable e = sendFailure(SharedKafka.config(mtls.bootstrapServers())
-                .tls(Tls.builder().trust(pki.ca()).build()).build());
+        KafkaConfig config = SharedKafka.config(mtls.bootstrapServers()).tls(Tls.builder().trust(pki.ca()).build()).build();
+        Throwable e = sendFailure(config);
 
         assertThat(e).isInstanceOf(UnauthenticatedException.class).hasMessageContaining("handshake failed");
         assertThat(((CourierException) e).retrySafe()).isFalse();
+        try (KafkaBroker broker = KafkaBroker.create(config)) {
+            assertThatThrownBy(() -> broker.subscribe(channel("refused"), "g", d -> d.ack()))
+                    .isInstanceOf(UnauthenticatedException.class).hasMessageContaining("handshake failed");
+        }
     }
 
     @Test
