@@ -30,6 +30,11 @@ import java.util.Optional;
  * the JDK's certificate authorities. Hostnames are verified unless
  * {@link Builder#hostnameVerification(boolean)} turns it off.
  *
+ * <p>The same {@code Tls} puts broker and registry connections on TLS through their clients'
+ * own options: {@code KafkaConfig.Builder.tls}, {@code RabbitConfig.Builder.tls} and
+ * {@code ZooKeeperDiscovery.Builder.tls} (there, only the certificate, the trust and hostname
+ * verification count, read once).
+ *
  * <p>PEM files are watched: when their modification time changes, new handshakes use the new
  * certificate and key (or trust) while open connections carry on; a file that cannot be read
  * keeps the old one and is logged at WARN. See {@link Builder#reloadInterval(Duration)}.

@@ -25,6 +25,11 @@ public class UnauthenticatedException extends CourierException {
 
     /** An error with a message and details that cross the wire with it. */
     public UnauthenticatedException(String message, Map<String, String> details) {
-        super(Status.UNAUTHENTICATED, message, details, false, null);
+        this(message, details, null);
+    }
+
+    /** An error with a message, details that cross the wire with it, and its cause (a refused TLS handshake, say). */
+    public UnauthenticatedException(String message, Map<String, String> details, Throwable cause) {
+        super(Status.UNAUTHENTICATED, message, details, false, cause);
     }
 }

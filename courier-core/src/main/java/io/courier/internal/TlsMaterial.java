@@ -101,6 +101,24 @@ public record TlsMaterial(KeyManagerFactory keyManagers, TrustManagerFactory tru
         }
     }
 
+    /**
+     * A client {@link javax.net.ssl.SSLContext} with what {@code tls} names: for clients of
+     * brokers and registries that take one (amqp-client, for instance).
+     *
+     * @throws IllegalArgumentException naming the file when a file cannot be used
+     */
+    public static javax.net.ssl.SSLContext sslContext(Tls tls) {
+        TlsMaterial m = load(tls);
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(m.keyManagers() == null ? null : m.keyManagers().getKeyManagers(),
+                    m.trustManagers().getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JDK: " + e, e);
+        }
+    }
+
     /** Signs a few bytes with the key and checks them with the certificate: a key of another certificate fails here, not in handshakes. */
     private static void requireMatch(PrivateKey key, X509Certificate leaf, Path keyFile, Path chainFile)
             throws GeneralSecurityException {
@@ -150,7 +168,7 @@ public record TlsMaterial(KeyManagerFactory keyManagers, TrustManagerFactory tru
         return out;
     }
 
-    private static PrivateKey privateKey(Path file, X509Certificate leaf) throws IOException, GeneralSecurityException {
+    static PrivateKey privateKey(Path file, X509Certificate leaf) throws IOException, GeneralSecurityException {
         String algorithm = leaf.getPublicKey().getAlgorithm();
         for (Block b : blocks(file)) {
             byte[] pkcs8 = switch (b.type()) {

@@ -1,5 +1,7 @@
 package io.courier.kafka;
 
+import io.courier.Tls;
+import io.courier.kafka.internal.KafkaTls;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -18,9 +20,10 @@ import java.util.TreeSet;
  * }</pre>
  *
  * <p>The defaults favour safety: idempotent producers with {@code acks=all}, offsets committed
- * only after handling. Settings Courier has no method for (security, for instance) are passed
- * through {@link Builder#producerProperty} and {@link Builder#consumerProperty}; Courier's own
- * settings win where both name the same property.
+ * only after handling. TLS comes from a Courier {@link Tls} ({@link Builder#tls}). Settings
+ * Courier has no method for (SASL, for instance) are passed through {@link Builder#producerProperty}
+ * and {@link Builder#consumerProperty}; Courier's own settings win where both name the same
+ * property, except the TLS ones, which such a property replaces.
  *
  * <p>An immutable value: two configurations with the same settings are equal. Its
  * {@code toString()} names the extra properties but leaves their values out, since they may
@@ -230,8 +233,25 @@ public record KafkaConfig(
         private Duration readyTimeout = Duration.ofSeconds(30);
         private final Map<String, String> producerProperties = new TreeMap<>();
         private final Map<String, String> consumerProperties = new TreeMap<>();
+        private Tls tls;
 
         private Builder() {
+        }
+
+        /**
+         * Connects to Kafka over TLS ({@code security.protocol=SSL}): {@code tls}'s trust verifies
+         * the brokers, its certificate, if any, is the client certificate for listeners with
+         * {@code ssl.client.auth=required}, and its hostname verification is Kafka's
+         * {@code ssl.endpoint.identification.algorithm}. The files are read by {@link #build()}
+         * and handed to every client inline as PEM ({@code ssl.keystore.type=PEM},
+         * {@code ssl.truststore.type=PEM}); they are not reloaded. Its client authentication
+         * and reload interval, which are for servers, play no part. An {@code ssl.*} property
+         * given by {@link #producerProperty} or {@link #consumerProperty} replaces the one
+         * {@code tls} stands for.
+         */
+        public Builder tls(Tls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
         }
 
         /** The brokers to connect to first (default {@code 127.0.0.1:9092}). */
@@ -378,13 +398,23 @@ public record KafkaConfig(
         /**
          * The configuration.
          *
-         * @throws IllegalArgumentException when settings contradict each other
+         * @throws IllegalArgumentException when settings contradict each other, or a file of the
+         *     {@link #tls} cannot be used (the message names it)
          */
         public KafkaConfig build() {
+            Map<String, String> producer = new TreeMap<>();
+            Map<String, String> consumer = new TreeMap<>();
+            if (tls != null) {
+                Map<String, String> ssl = KafkaTls.properties(tls);
+                producer.putAll(ssl);
+                consumer.putAll(ssl);
+            }
+            producer.putAll(producerProperties);
+            consumer.putAll(consumerProperties);
             return new KafkaConfig(bootstrapServers, clientId, partitions, replicationFactor, linger, batchSize,
                     compression, idempotence, acks, sendTimeout, maxMessageBytes, maxPollRecords, maxPollInterval,
                     sessionTimeout, heartbeatInterval, maxUnsettledPerPartition, shutdownGrace, readyTimeout,
-                    producerProperties, consumerProperties);
+                    producer, consumer);
         }
     }
 }

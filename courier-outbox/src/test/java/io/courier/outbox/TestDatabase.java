@@ -48,10 +48,15 @@ final class TestDatabase implements AutoCloseable {
     }
 
     static TestDatabase postgres(int poolSize) {
+        return postgres(poolSize, "");
+    }
+
+    /** A schema of its own, reached with these further JDBC URL parameters ({@code &name=value...}). */
+    static TestDatabase postgres(int poolSize, String urlParameters) {
         require("PostgreSQL", 5432);
         String schema = "courier_t_" + UUID.randomUUID().toString().substring(0, 8);
         admin("jdbc:postgresql://" + HOST + ":5432/test", "postgres", "CREATE SCHEMA " + schema);
-        return new TestDatabase(Dialect.POSTGRESQL, schema, postgresUrl(schema), "postgres", poolSize);
+        return new TestDatabase(Dialect.POSTGRESQL, schema, postgresUrl(schema) + urlParameters, "postgres", poolSize);
     }
 
     /** The JDBC URL of {@code schema} in PostgreSQL's database {@code test}. */

@@ -1,8 +1,11 @@
 package io.courier.rabbitmq;
 
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.SocketConfigurators;
+import io.courier.CourierException;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
+import io.courier.internal.TlsMaterial;
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
@@ -77,6 +80,13 @@ public final class RabbitBroker implements MessageBroker {
         factory.setConnectionTimeout((int) config.connectionTimeout().toMillis());
         factory.setAutomaticRecoveryEnabled(false); // Courier recovers itself: see Link
         factory.setSharedExecutor(threads);
+        config.tls().ifPresent(tls -> {
+            factory.useSslProtocol(TlsMaterial.sslContext(tls)); // which turns hostname verification on
+            if (!tls.hostnameVerification()) {
+                // amqp-client verifies the host name in its socket configurator; the default one does not.
+                factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator());
+            }
+        });
         this.publishLink = new Link(factory, "courier-publish");
         this.consumeLink = new Link(factory, "courier-consume");
         Topology topology = new Topology(publishLink, new Names(config.namespace(), config.partitions()));
@@ -113,7 +123,7 @@ public final class RabbitBroker implements MessageBroker {
         }
         try {
             ctx.topology().channel(message.channel());
-        } catch (UnavailableException e) {
+        } catch (CourierException e) {
             return CompletableFuture.failedFuture(e);
         }
         Names names = ctx.topology().names();

@@ -1,8 +1,10 @@
 package io.courier.rabbitmq;
 
+import io.courier.Tls;
 import io.courier.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link RabbitBroker} reaches RabbitMQ and lays out its queues. Immutable; variants by
@@ -17,8 +19,11 @@ import java.util.Objects;
  * {@link #partitions()} and {@link #namespace()}: the partition of a message is chosen by its
  * sender.
  *
- * <p>An immutable value: two configurations with the same settings are equal. Its
- * {@code toString()} leaves the password out.
+ * <p>With {@link Builder#tls(Tls)} the connections are AMQPS: TLS with the {@code Tls}'s trust,
+ * client certificate and hostname verification, on port 5671 unless another is set.
+ *
+ * <p>An immutable value: two configurations with the same settings (the same {@code Tls}
+ * instance, if any) are equal. Its {@code toString()} leaves the password out.
  *
  * @param host the broker's host name or address
  * @param port the broker's AMQP port
@@ -32,6 +37,7 @@ import java.util.Objects;
  * @param publishTimeout how long a send waits for the broker's confirm. It is checked every tenth
  *     of it (10 ms to 1 s), so a send fails up to that much later
  * @param connectionTimeout how long opening a connection may take
+ * @param tls TLS for the connections; empty for plain AMQP
  */
 public record RabbitConfig(
         String host,
@@ -44,7 +50,8 @@ public record RabbitConfig(
         String namespace,
         Duration rebalanceInterval,
         Duration publishTimeout,
-        Duration connectionTimeout) {
+        Duration connectionTimeout,
+        Optional<Tls> tls) {
 
     /**
      * Checks every component, with the builder's messages.
@@ -64,6 +71,15 @@ public record RabbitConfig(
         Checks.positive("rebalanceInterval", rebalanceInterval);
         Checks.positive("publishTimeout", publishTimeout);
         Checks.positive("connectionTimeout", connectionTimeout);
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A configuration without TLS; see the canonical constructor. */
+    public RabbitConfig(String host, int port, String username, String password, String virtualHost, int prefetch,
+                        int partitions, String namespace, Duration rebalanceInterval, Duration publishTimeout,
+                        Duration connectionTimeout) {
+        this(host, port, username, password, virtualHost, prefetch, partitions, namespace, rebalanceInterval,
+                publishTimeout, connectionTimeout, Optional.empty());
     }
 
     /** The defaults: {@code 127.0.0.1:5672}, guest/guest, virtual host {@code /}. */
@@ -90,6 +106,7 @@ public record RabbitConfig(
         b.rebalanceInterval = rebalanceInterval;
         b.publishTimeout = publishTimeout;
         b.connectionTimeout = connectionTimeout;
+        b.tls = tls.orElse(null);
         return b;
     }
 
@@ -99,7 +116,7 @@ public record RabbitConfig(
         return "RabbitConfig[host=" + host + ", port=" + port + ", username=" + username + ", virtualHost="
                 + virtualHost + ", prefetch=" + prefetch + ", partitions=" + partitions + ", namespace=\"" + namespace
                 + "\", rebalanceInterval=" + rebalanceInterval + ", publishTimeout=" + publishTimeout
-                + ", connectionTimeout=" + connectionTimeout + "]";
+                + ", connectionTimeout=" + connectionTimeout + ", tls=" + tls.map(Tls::toString).orElse("none") + "]";
     }
 
     private static String requireText(String value, String name) {
@@ -134,7 +151,7 @@ public record RabbitConfig(
     /** Builds a {@link RabbitConfig}; not thread-safe. */
     public static final class Builder {
         private String host = "127.0.0.1";
-        private int port = 5672;
+        private Integer port;
         private String username = "guest";
         private String password = "guest";
         private String virtualHost = "/";
@@ -144,6 +161,7 @@ public record RabbitConfig(
         private Duration rebalanceInterval = Duration.ofSeconds(1);
         private Duration publishTimeout = Duration.ofSeconds(10);
         private Duration connectionTimeout = Duration.ofSeconds(5);
+        private Tls tls;
 
         private Builder() {
         }
@@ -154,7 +172,7 @@ public record RabbitConfig(
             return this;
         }
 
-        /** The broker's AMQP port (default 5672). */
+        /** The broker's AMQP port (default 5672, or 5671 with {@link #tls}). */
         public Builder port(int port) {
             this.port = requirePort(port);
             return this;
@@ -218,10 +236,24 @@ public record RabbitConfig(
             return this;
         }
 
+        /**
+         * Connects over TLS (AMQPS, port 5671 by default): {@code tls}'s trust verifies the broker,
+         * its certificate, if any, is the client certificate (for {@code ssl_options.verify =
+         * verify_peer} with {@code fail_if_no_peer_cert = true}), and the broker's certificate must
+         * name {@link #host} unless {@code tls} turns hostname verification off. The files are read
+         * when the {@link RabbitBroker} is created; its client authentication and reload interval,
+         * which are for servers, play no part.
+         */
+        public Builder tls(Tls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
         /** The configuration. */
         public RabbitConfig build() {
-            return new RabbitConfig(host, port, username, password, virtualHost, prefetch, partitions, namespace,
-                    rebalanceInterval, publishTimeout, connectionTimeout);
+            int p = port != null ? port : tls != null ? 5671 : 5672;
+            return new RabbitConfig(host, p, username, password, virtualHost, prefetch, partitions, namespace,
+                    rebalanceInterval, publishTimeout, connectionTimeout, Optional.ofNullable(tls));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.courier.zookeeper;
 
+import io.courier.Tls;
 import io.courier.UnavailableException;
 import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
@@ -46,6 +47,7 @@ public final class ZooKeeperDiscovery implements Discovery {
 
     private final CuratorFramework client;
     private final boolean ownsClient;
+    private final ZooKeeperTls tls;
     private final String basePath;
     private final Duration registerTimeout;
     private final Duration connectionTimeout;
@@ -62,13 +64,18 @@ public final class ZooKeeperDiscovery implements Discovery {
         if (b.client != null) {
             this.client = b.client;
             this.ownsClient = false;
+            this.tls = null;
         } else {
-            this.client = CuratorFrameworkFactory.builder()
+            this.tls = b.tls == null ? null : ZooKeeperTls.of(b.tls);
+            CuratorFrameworkFactory.Builder curator = CuratorFrameworkFactory.builder()
                     .connectString(b.connectString)
                     .sessionTimeoutMs((int) b.sessionTimeout.toMillis())
                     .connectionTimeoutMs((int) b.connectionTimeout.toMillis())
-                    .retryPolicy(new ExponentialBackoffRetry(100, 5, 2_000))
-                    .build();
+                    .retryPolicy(new ExponentialBackoffRetry(100, 5, 2_000));
+            if (tls != null) {
+                curator.zkClientConfig(tls.config());
+            }
+            this.client = curator.build();
             this.ownsClient = true;
             client.start();
         }
@@ -193,6 +200,9 @@ public final class ZooKeeperDiscovery implements Discovery {
         if (ownsClient) {
             client.close();
         }
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     private void onConnection(ConnectionState state) {
@@ -273,8 +283,24 @@ public final class ZooKeeperDiscovery implements Discovery {
         private Duration sessionTimeout = Duration.ofSeconds(15);
         private Duration connectionTimeout = Duration.ofSeconds(5);
         private Duration registerTimeout = Duration.ofSeconds(5);
+        private Tls tls;
 
         private Builder() {
+        }
+
+        /**
+         * Connects over TLS, to the ensemble's {@code secureClientPort}: {@code tls}'s trust
+         * verifies the servers, its certificate, if any, is the client certificate (for
+         * {@code ssl.clientAuth=need}), and the server's certificate must name the host dialled
+         * unless {@code tls} turns hostname verification off. It becomes the ZooKeeper client's
+         * own settings ({@code zookeeper.client.secure}, the Netty client socket,
+         * {@code zookeeper.ssl.*} with PEM stores); since ZooKeeper reads a PEM key and its chain
+         * from one file, that file is written to a temporary directory only this user may read,
+         * and deleted on {@link ZooKeeperDiscovery#close()}. Not used with {@link #client}.
+         */
+        public Builder tls(Tls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
         }
 
         /** The ensemble, {@code host:port,host:port} (default {@code 127.0.0.1:2181}). */
@@ -317,8 +343,17 @@ public final class ZooKeeperDiscovery implements Discovery {
             return this;
         }
 
-        /** Connects (in the background) and returns the backend. */
+        /**
+         * Connects (in the background) and returns the backend.
+         *
+         * @throws IllegalStateException when both {@link #client} and {@link #tls} are set
+         * @throws IllegalArgumentException naming the file when a file of the {@link #tls} cannot be used
+         */
         public ZooKeeperDiscovery build() {
+            if (client != null && tls != null) {
+                throw new IllegalStateException("tls: set with a client of its own (expected: one or the other;"
+                        + " give that client its ZKClientConfig)");
+            }
             return new ZooKeeperDiscovery(this);
         }
     }

@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * transactions, share groups) has one replica, a new consumer group is served at once
  * ({@code group.initial.rebalance.delay.ms=0}), and the log cleaner takes 2 MiB of heap instead
  * of 128 MiB. Extra broker properties are passed by {@link Builder#property(String, String)}.
+ *
+ * <p>With {@link Builder#tls(Path, Path)} the client port speaks TLS only (an {@code SSL}
+ * listener), and with {@link Builder#requireClientCertificates(Path)} it asks every client for
+ * a certificate its authorities issued ({@code ssl.client.auth=required}). The broker's own
+ * traffic (its readiness probe, and the inter-broker listener a node must have) then runs on a
+ * second, plaintext port on 127.0.0.1, as the controller's does: fine for tests on one machine.
  * Not for production: one node has no replicas to fail over to.
  *
  * <p>Thread-safe: {@link #start()}, {@link #stop()} and {@link #close()} are serialised.
@@ -59,8 +65,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean temporary;
     private final Map<String, String> extra;
     private final Duration startTimeout;
+    private final Path tlsChain;
+    private final Path tlsKey;
+    private final Path clientAuthorities;
     private int port;
     private int controllerPort;
+    private int internalPort;
     private KafkaRaftServer server;
     private boolean closed;
 
@@ -74,6 +84,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.port = b.port;
         this.extra = Map.copyOf(b.extra);
         this.startTimeout = b.startTimeout;
+        this.tlsChain = b.tlsChain;
+        this.tlsKey = b.tlsKey;
+        this.clientAuthorities = b.clientAuthorities;
     }
 
     /** A builder: a temporary data directory and a free port unless told otherwise. */
@@ -103,8 +116,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (controllerPort == 0) {
             controllerPort = freePort();
         }
-        Properties props = properties();
+        if (internalPort == 0 && tlsChain != null) {
+            internalPort = freePort();
+        }
         try {
+            Properties props = properties();
             Files.createDirectories(dataDir);
             if (!Files.exists(dataDir.resolve("meta.properties"))) {
                 format(props);
@@ -167,6 +183,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Whether the client port speaks TLS. */
+    public boolean tls() {
+        return tlsChain != null;
+    }
+
     /** The client port; 0 before the first start when a free port was asked for. */
     public synchronized int port() {
         return port;
@@ -195,16 +216,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "EmbeddedKafka[127.0.0.1:" + port + ", " + dataDir + "]";
     }
 
-    private Properties properties() {
+    private Properties properties() throws IOException {
         Map<String, String> p = new TreeMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        if (tlsChain == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+        } else {
+            // Clients get the SSL listener only: a listener's metadata names its own listener's endpoints.
+            p.put("listeners", "SSL://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "SSL://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort);
+            p.put("listener.security.protocol.map", "SSL:SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "INTERNAL");
+            // Inline PEM: Kafka reads a PEM key and its chain from one file only, these are two.
+            p.put("listener.name.ssl.ssl.keystore.type", "PEM");
+            p.put("listener.name.ssl.ssl.keystore.certificate.chain", Files.readString(tlsChain, StandardCharsets.US_ASCII));
+            p.put("listener.name.ssl.ssl.keystore.key", Files.readString(tlsKey, StandardCharsets.US_ASCII));
+            if (clientAuthorities != null) {
+                p.put("listener.name.ssl.ssl.truststore.type", "PEM");
+                p.put("listener.name.ssl.ssl.truststore.certificates",
+                        Files.readString(clientAuthorities, StandardCharsets.US_ASCII));
+                p.put("listener.name.ssl.ssl.client.auth", "required");
+            }
+        }
         p.put("log.dirs", dataDir.toAbsolutePath().toString());
         // One node: every internal topic has one replica. With the default 3, consumer groups
         // silently receive nothing.
@@ -247,7 +287,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void awaitReady() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, tlsChain == null ? bootstrapServers() : "127.0.0.1:" + internalPort);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "courier-embedded-kafka-probe");
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().nodes().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -290,8 +330,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port;
         private final Map<String, String> extra = new TreeMap<>();
         private Duration startTimeout = Duration.ofSeconds(30);
+        private Path tlsChain;
+        private Path tlsKey;
+        private Path clientAuthorities;
 
         private Builder() {
+        }
+
+        /**
+         * Serves clients over TLS only, with this certificate: {@code certificateChain} holds the
+         * leaf certificate (naming 127.0.0.1, which clients verify by default) and then its
+         * intermediates, {@code privateKey} its unencrypted PKCS#8 key ({@code PRIVATE KEY}), both
+         * PEM and read on every start.
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            this.tlsChain = Objects.requireNonNull(certificateChain, "certificateChain");
+            this.tlsKey = Objects.requireNonNull(privateKey, "privateKey");
+            return this;
+        }
+
+        /**
+         * Mutual TLS: refuses clients without a certificate issued by the authorities in
+         * {@code trustedAuthorities} (a PEM file). Needs {@link #tls(Path, Path)}.
+         */
+        public Builder requireClientCertificates(Path trustedAuthorities) {
+            this.clientAuthorities = Objects.requireNonNull(trustedAuthorities, "trustedAuthorities");
+            return this;
         }
 
         /**
@@ -331,8 +395,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** The broker, not started yet. */
+        /**
+         * The broker, not started yet.
+         *
+         * @throws IllegalStateException when client certificates are required without {@link #tls(Path, Path)}
+         */
         public EmbeddedKafka build() {
+            if (clientAuthorities != null && tlsChain == null) {
+                throw new IllegalStateException("requireClientCertificates: set without tls (expected: tls(chain, key) too)");
+            }
             return new EmbeddedKafka(this);
         }
     }

@@ -50,6 +50,15 @@ class EmbeddedKafkaTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("port: 70000 (expected: 0..65535)");
     }
 
+    @Test
+    void refusesClientCertificatesWithoutTls() {
+        assertThatThrownBy(() -> EmbeddedKafka.builder().requireClientCertificates(Path.of("ca.crt")).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("without tls");
+        try (EmbeddedKafka plain = EmbeddedKafka.builder().build()) {
+            assertThat(plain.tls()).isFalse();
+        }
+    }
+
     private static void produce(String servers, String value) throws Exception {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
                 new StringSerializer(), new StringSerializer())) {

@@ -1,5 +1,7 @@
 package io.courier.kafka.internal;
 
+import io.courier.CourierException;
+import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
@@ -54,7 +56,7 @@ public final class Publisher implements AutoCloseable {
             } else {
                 topic = topics.ensureExists(message.channel());
             }
-        } catch (UnavailableException | IllegalArgumentException e) {
+        } catch (UnavailableException | UnauthenticatedException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         try {
@@ -71,7 +73,10 @@ public final class Publisher implements AutoCloseable {
         return sent;
     }
 
-    private static UnavailableException failure(String topic, Message message, Exception e) {
+    private static CourierException failure(String topic, Message message, Exception e) {
+        if (KafkaTls.isRefusal(e)) {
+            return KafkaTls.refused("sending " + message + " on topic " + topic, e);
+        }
         if (e instanceof RetriableException || e instanceof TimeoutException) {
             return new UnavailableException("Kafka did not acknowledge " + message + " on topic " + topic + " in time ("
                     + e + "); it may or may not have it: send it again (it keeps its id, so consumers drop a duplicate)",

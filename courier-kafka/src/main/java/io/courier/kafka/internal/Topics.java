@@ -115,6 +115,9 @@ public final class Topics implements AutoCloseable {
             }
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (KafkaTls.isRefusal(cause)) {
+                throw KafkaTls.refused("Kafka topic " + topic, cause);
+            }
             throw new UnavailableException("Kafka topic " + topic + " is not ready after " + timeout.toMillis()
                     + " ms (" + cause + "); retry once the broker is reachable", Map.of(), true, cause);
         } catch (InterruptedException e) {
@@ -167,6 +170,9 @@ public final class Topics implements AutoCloseable {
             }
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (KafkaTls.isRefusal(cause)) {
+                throw KafkaTls.refused("Kafka topic " + topic, cause);
+            }
             throw new UnavailableException("cannot look Kafka topic " + topic + " up (" + cause
                     + "); retry once the broker is reachable", Map.of(), true, cause);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.courier.rabbitmq.internal;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
+import io.courier.CourierException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
@@ -90,7 +91,7 @@ public final class GroupMember implements Subscription {
                 log.info("{} group {}: consuming again after the connection was restored", channel, group);
             }
             rebalanceNow();
-        } catch (UnavailableException e) {
+        } catch (CourierException e) {
             log.debug("{} group {}: cannot rebalance now: {}", channel, group, e.getMessage());
         }
     }
@@ -167,7 +168,7 @@ public final class GroupMember implements Subscription {
             if (isPrivate && queues != null) {
                 try {
                     ctx.topology().deleteQueue(queues.get(0)); // nobody else reads it
-                } catch (UnavailableException e) {
+                } catch (CourierException e) {
                     log.debug("{}: left for the broker to expire: {}", queues.get(0), e.getMessage());
                 }
             }

@@ -3,10 +3,12 @@ package io.courier.rabbitmq.internal;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +45,24 @@ public final class Link implements AutoCloseable {
             log.debug("{}: connected to {}:{}", name, factory.getHost(), factory.getPort());
             return connection;
         } catch (IOException | TimeoutException e) {
+            if (tlsRefusal(e)) {
+                // A setting to fix on one side or the other, not a broker away: retrying gets the same answer.
+                throw new UnauthenticatedException("RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
+                        + ": the TLS handshake failed (" + e + "); check the TLS settings on both sides: the trusted"
+                        + " authorities, the client certificate, the host name and the port's protocol", Map.of(), e);
+            }
             throw new UnavailableException("cannot connect to RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
                     + " (" + e + "); retry once the broker is reachable", Map.of(), true, e);
         }
+    }
+
+    private static boolean tlsRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A new channel on the open connection. */

@@ -2,6 +2,7 @@ package io.courier.rabbitmq.internal;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import io.courier.CourierException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Messaging;
 import java.io.IOException;
@@ -171,7 +172,7 @@ public final class Topology {
             }
             step.run(channel);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof UnavailableException u) {
+            if (e instanceof CourierException u) { // unavailable, or a refused TLS handshake
                 throw u;
             }
             throw new UnavailableException("declaring RabbitMQ exchanges and queues failed (" + e + ")", Map.of(), true, e);

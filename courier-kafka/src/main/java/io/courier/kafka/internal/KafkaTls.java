@@ -1,0 +1,60 @@
+package io.courier.kafka.internal;
+
+import io.courier.Tls;
+import io.courier.UnauthenticatedException;
+import io.courier.internal.TlsPem;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.AuthenticationException;
+
+/**
+ * A {@link Tls} as kafka-clients' own settings: {@code security.protocol=SSL} with the
+ * certificate, key and trust inline as PEM ({@code ssl.keystore.type=PEM},
+ * {@code ssl.truststore.type=PEM}), since Kafka reads a PEM key and its chain from one file
+ * only; and a refused handshake as Courier's error.
+ */
+public final class KafkaTls {
+    private KafkaTls() {
+    }
+
+    /**
+     * The client properties {@code tls} stands for, read from its files now.
+     *
+     * @throws IllegalArgumentException naming the file when a file cannot be used
+     */
+    public static Map<String, String> properties(Tls tls) {
+        TlsPem pem = TlsPem.of(tls);
+        Map<String, String> p = new TreeMap<>();
+        p.put("security.protocol", "SSL");
+        // Kafka's name for "check the server's certificate names the host dialled"; empty turns it off.
+        p.put("ssl.endpoint.identification.algorithm", tls.hostnameVerification() ? "https" : "");
+        pem.privateKey().ifPresent(key -> {
+            p.put("ssl.keystore.type", "PEM");
+            p.put("ssl.keystore.key", key);
+            p.put("ssl.keystore.certificate.chain", pem.certificateChain().orElseThrow());
+        });
+        // Without trust of its own, Kafka (like the JDK) trusts the JDK's authorities.
+        pem.trustedAuthorities().ifPresent(trust -> {
+            p.put("ssl.truststore.type", "PEM");
+            p.put("ssl.truststore.certificates", trust);
+        });
+        return p;
+    }
+
+    /** Whether {@code e} is, or was caused by, Kafka refusing to authenticate either side. */
+    public static boolean isRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A refused TLS (or SASL) handshake, as {@link UnauthenticatedException}: not retry-safe, a configuration to fix. */
+    public static UnauthenticatedException refused(String what, Throwable e) {
+        return new UnauthenticatedException(what + ": Kafka's handshake failed (" + e
+                + "); check the TLS settings on both sides: the trusted authorities, the client certificate"
+                + " and the listener's protocol", Map.of(), e);
+    }
+}
