@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The outbox on PostgreSQL over TLS, with pgjdbc's own settings ({@code sslmode=verify-full},
  * {@code sslrootcert}, {@code sslcert}/{@code sslkey}): against the machine's PostgreSQL with
  * the certificates {@code .ci/run} made ({@code COURIER_PG_TLS_DIR}, by default
- * {@code /etc/postgresql/courier-tls}). Without them, skipped with a notice; with
+ * {@code /var/lib/postgresql/courier-tls}). Without them, skipped with a notice; with
  * {@code CI=true}, failed.
  */
 class PostgresTlsTest {
     private static final Path DIR = Path.of(System.getenv().getOrDefault("COURIER_PG_TLS_DIR",
-            "/etc/postgresql/courier-tls"));
+            "/var/lib/postgresql/courier-tls"));
     private static final String PLAIN = "jdbc:postgresql://" + TestDatabase.HOST + ":5432/test";
     private static final String VERIFY_FULL = "&sslmode=verify-full&sslrootcert=" + DIR.resolve("ca.crt");
 
