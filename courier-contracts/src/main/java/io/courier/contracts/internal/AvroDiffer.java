@@ -51,11 +51,26 @@ final class AvroDiffer {
                 n = right.values().stream().filter(s -> isNamed(s) && s.getAliases().contains(name)).findFirst()
                         .orElse(null);
             }
+            boolean moved = false;
+            if (n == null) { // the same simple name in another namespace, when only one has it
+                List<Schema> same = unmatched.values().stream().filter(s -> isNamed(s) && isNamed(o)
+                        && s.getName().equals(o.getName())).toList();
+                n = same.size() == 1 ? same.get(0) : null;
+                moved = n != null;
+            }
             if (n == null) {
                 changes.add(change(Kind.TYPE_REMOVED, name, "no longer declared at the top level", Map.of()));
                 return;
             }
             unmatched.remove(n.getFullName());
+            if (moved) {
+                // A body or result: Courier's Avro codec resolves it whatever its name, as if each knew the other's.
+                changes.add(change(Kind.RECORD_RENAMED, name, o.getType().getName() + " " + o.getFullName() + " is now "
+                        + n.getFullName() + ": a body or result, which Courier's Avro codec resolves whatever its name",
+                        Map.of()));
+                o.addAlias(n.getFullName());
+                n.addAlias(o.getFullName());
+            }
             int before = changes.size();
             type(name, o, n);
             resolution(name, o, n, before);
@@ -101,12 +116,7 @@ final class AvroDiffer {
             return;
         }
         String here = at.equals(o.getFullName()) ? "record " + n.getFullName() : at + " > " + n.getName();
-        if (!o.getFullName().equals(n.getFullName())) {
-            boolean newKnows = n.getAliases().contains(o.getFullName());
-            boolean oldKnows = o.getAliases().contains(n.getFullName());
-            changes.add(change(Kind.RECORD_RENAMED, here, "record " + o.getFullName() + " is now " + n.getFullName()
-                    + ": Avro resolves records by full name or the reader's alias", breaks(!newKnows, !oldKnows)));
-        }
+        renamed(here, "record", o, n);
         Set<String> paired = new HashSet<>();
         for (Schema.Field p : o.getFields()) {
             Schema.Field q = n.getField(p.name());
@@ -139,8 +149,23 @@ final class AvroDiffer {
         }
     }
 
+    /** A record or enum of another full name: Avro resolves it by full name or the reader's alias. */
+    private void renamed(String at, String what, Schema o, Schema n) {
+        if (o.getFullName().equals(n.getFullName())) {
+            return;
+        }
+        boolean newKnows = n.getAliases().contains(o.getFullName());
+        boolean oldKnows = o.getAliases().contains(n.getFullName());
+        if (newKnows && oldKnows) {
+            return; // a top-level type moved, said above
+        }
+        changes.add(change(Kind.RECORD_RENAMED, at, what + " " + o.getFullName() + " is now " + n.getFullName()
+                + ": Avro resolves it by full name or the reader's alias", breaks(!newKnows, !oldKnows)));
+    }
+
     private void enumeration(String at, Schema o, Schema n) {
         String here = at.equals(o.getFullName()) ? "enum " + n.getFullName() : at + " > " + n.getName();
+        renamed(here, "enum", o, n);
         for (String s : o.getEnumSymbols()) {
             if (!n.hasEnumSymbol(s)) {
                 changes.add(change(Kind.ENUM_CONSTANT_REMOVED, here + " symbol " + s, "removed" + (n.getEnumDefault() != null
