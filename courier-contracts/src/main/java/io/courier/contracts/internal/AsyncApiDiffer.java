@@ -83,7 +83,7 @@ final class AsyncApiDiffer {
                 JsonNode a = message(before, m.getValue()).path("payload");
                 JsonNode b = message(after, nm.get(m.getKey())).path("payload");
                 if (!a.isMissingNode() && !b.isMissingNode()) {
-                    schemas.compare(at + " payload", a, b, flow);
+                    schemas.root(at + " payload", a, b, flow);
                 }
             }
             for (Map.Entry<String, JsonNode> m : nm.properties()) {

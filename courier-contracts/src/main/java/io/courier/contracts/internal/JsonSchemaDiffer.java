@@ -37,8 +37,17 @@ final class JsonSchemaDiffer {
         this.sink = sink;
     }
 
-    /** Compares schema {@code o} (of the old document) with {@code n}, values written as {@code flow} says. */
-    void compare(String at, JsonNode o, JsonNode n, Flow flow) {
+    /**
+     * Compares schema {@code o} (of the old document) with {@code n}, values written as
+     * {@code flow} says: one body, parameter or payload, whose changes are listed even where
+     * another one shares its schemas (as the jar checker lists them per method).
+     */
+    void root(String at, JsonNode o, JsonNode n, Flow flow) {
+        seen.clear();
+        compare(at, o, n, flow);
+    }
+
+    private void compare(String at, JsonNode o, JsonNode n, Flow flow) {
         String oRef = o.path("$ref").asText("");
         String nRef = n.path("$ref").asText("");
         if (!oRef.isEmpty() || !nRef.isEmpty()) {

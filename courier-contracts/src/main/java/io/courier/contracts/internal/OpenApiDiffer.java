@@ -2,6 +2,7 @@ package io.courier.contracts.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.courier.contracts.Change;
 import io.courier.contracts.Change.Kind;
 import io.courier.contracts.Direction;
@@ -85,7 +86,7 @@ final class OpenApiDiffer {
         JsonNode os = schema(ob);
         JsonNode ns = schema(nb);
         if (!os.isMissingNode() && !ns.isMissingNode()) {
-            schemas.compare(at + " request", os, ns, Flow.REQUEST);
+            schemas.root(at + " request", os, ns, Flow.REQUEST);
         }
         JsonNode or = o.path("responses");
         JsonNode nr = n.path("responses");
@@ -97,7 +98,7 @@ final class OpenApiDiffer {
             JsonNode a = schema(body(before, e.getValue()));
             JsonNode b = schema(body(after, nr.get(code)));
             if (!a.isMissingNode() && !b.isMissingNode()) {
-                schemas.compare(at + " response " + code, a, b, Flow.RESPONSE);
+                schemas.root(at + " response " + code, a, b, Flow.RESPONSE);
             } else if (a.isMissingNode() != b.isMissingNode()) {
                 changes.add(change(Kind.TYPE_CHANGED, at + " response " + code, "response body "
                         + (a.isMissingNode() ? "none -> some: an old client ignores it"
@@ -108,11 +109,11 @@ final class OpenApiDiffer {
     }
 
     private void parameters(String at, JsonNode o, JsonNode n) {
-        Map<String, JsonNode> left = parameters(before, o);
-        Map<String, JsonNode> right = parameters(after, n);
+        Map<String, JsonNode> left = parameters(before, o.path("x-template").asText(""), o);
+        Map<String, JsonNode> right = parameters(after, n.path("x-template").asText(""), n);
         left.forEach((key, p) -> {
             JsonNode q = right.remove(key);
-            String here = at + " parameter " + key;
+            String here = at + " parameter " + parameter(q != null ? q : p);
             boolean was = p.path("required").asBoolean(false);
             if (q == null) {
                 changes.add(change(Kind.PARAMETER_REMOVED, here, "removed" + (was
@@ -128,20 +129,33 @@ final class OpenApiDiffer {
                         EnumSet.of(is ? Direction.OLD_CLIENT_NEW_SERVER : Direction.NEW_CLIENT_OLD_SERVER)));
             }
             if (p.has("schema") && q.has("schema")) {
-                schemas.compare(here, p.get("schema"), q.get("schema"), Flow.REQUEST);
+                schemas.root(here, p.get("schema"), q.get("schema"), Flow.REQUEST);
             }
         });
         right.forEach((key, q) -> {
             boolean required = q.path("required").asBoolean(false);
-            changes.add(change(Kind.PARAMETER_ADDED, at + " parameter " + key, "added, " + (required
+            changes.add(change(Kind.PARAMETER_ADDED, at + " parameter " + parameter(q), "added, " + (required
                     ? "required: a new server refuses an old client, which never sends it"
                     : "optional: an old client leaving it out still works"),
                     required ? EnumSet.of(Direction.OLD_CLIENT_NEW_SERVER) : Set.of()));
         });
     }
 
-    /** The operation's parameters and its path's, by {@code in} and name ({@code query 'limit'}). */
-    private static Map<String, JsonNode> parameters(JsonNode root, JsonNode operation) {
+    /** {@code query 'limit'}. */
+    private static String parameter(JsonNode parameter) {
+        return parameter.path("in").asText("") + " '" + parameter.path("name").asText("") + "'";
+    }
+
+    /**
+     * The operation's parameters and its path's, by {@code in} and name ({@code query 'limit'});
+     * path parameters by their place in the template, as the request's path gives them no name.
+     */
+    private static Map<String, JsonNode> parameters(JsonNode root, String template, JsonNode operation) {
+        List<String> inPath = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]*)}").matcher(template);
+        while (m.find()) {
+            inPath.add(m.group(1));
+        }
         Map<String, JsonNode> all = new LinkedHashMap<>();
         List<JsonNode> nodes = new ArrayList<>();
         operation.path("x-path-parameters").forEach(nodes::add);
@@ -149,8 +163,8 @@ final class OpenApiDiffer {
         for (JsonNode p : nodes) {
             JsonNode d = resolve(root, p);
             String in = d.path("in").asText("");
-            // Path parameters are matched by position: the template, parameter names aside, pairs operations.
-            all.put(in + " '" + d.path("name").asText("") + "'", d);
+            String name = d.path("name").asText("");
+            all.put(in.equals("path") && inPath.contains(name) ? "path #" + inPath.indexOf(name) : parameter(d), d);
         }
         return all;
     }
@@ -162,10 +176,10 @@ final class OpenApiDiffer {
             for (String verb : VERBS) {
                 JsonNode op = path.getValue().path(verb);
                 if (op.isObject()) {
-                    JsonNode copy = op.deepCopy();
+                    ObjectNode copy = op.deepCopy();
+                    copy.put("x-template", path.getKey());
                     if (path.getValue().has("parameters")) {
-                        ((com.fasterxml.jackson.databind.node.ObjectNode) copy).set("x-path-parameters",
-                                path.getValue().get("parameters"));
+                        copy.set("x-path-parameters", path.getValue().get("parameters"));
                     }
                     ops.put(key(verb, path.getKey()), copy);
                 }
