@@ -76,6 +76,8 @@ final class ProtoDiffer {
             }
             service(name, now == null ? name : now, o, n);
         });
+        added.values().forEach(n -> n.getMethodList().forEach(m -> reachedNew.addAll(List.of(m.getInputType(),
+                m.getOutputType()))));
         added.forEach((name, n) -> n.getMethodList().forEach(m -> changes.add(change(Kind.METHOD_ADDED,
                 "rpc " + strip(name) + "." + m.getName(), "rpc " + m.getName()
                         + " added: a new client calling it fails against an old server",
@@ -130,6 +132,8 @@ final class ProtoDiffer {
             String at = "rpc " + strip(name) + "." + om.getName();
             MethodDescriptorProto nm = added.remove(om.getName());
             if (nm == null) {
+                reachedOld.add(om.getInputType());
+                reachedOld.add(om.getOutputType());
                 changes.add(change(Kind.METHOD_REMOVED, at, "rpc " + om.getName()
                         + " removed: an old client calling it fails", only(rpcFormats, Direction.OLD_CLIENT_NEW_SERVER)));
                 continue;
@@ -144,6 +148,7 @@ final class ProtoDiffer {
             messageOrType(root + " response > ", at + " response", om.getOutputType(), nm.getOutputType(),
                     Flow.RESPONSE);
         }
+        added.values().forEach(m -> reachedNew.addAll(List.of(m.getInputType(), m.getOutputType())));
         added.values().forEach(m -> changes.add(change(Kind.METHOD_ADDED, "rpc " + strip(now) + "." + m.getName(),
                 "rpc " + m.getName() + " added: a new client calling it fails against an old server",
                 only(rpcFormats, Direction.NEW_CLIENT_OLD_SERVER))));
@@ -227,6 +232,8 @@ final class ProtoDiffer {
 
     private void field(String root, String at, DescriptorProto om, DescriptorProto nm, FieldDescriptorProto p,
                        FieldDescriptorProto q, Flow flow) {
+        reachedOld.add(p.getTypeName());
+        reachedNew.add(q.getTypeName());
         boolean pRequired = p.getLabel() == Label.LABEL_REQUIRED;
         boolean qRequired = q.getLabel() == Label.LABEL_REQUIRED;
         if (pRequired != qRequired) {
