@@ -330,7 +330,8 @@ final class ProtoDiffer {
                 : ": only the wider reader reads the other's value"), breaks(formats, d)));
     }
 
-    private void enumeration(String root, String o, String n, Flow flow) {
+    /** Compares enum {@code o} of the old schema with {@code n} of the new, as {@link #message} does messages. */
+    void enumeration(String root, String o, String n, Flow flow) {
         reachedOld.add(o);
         reachedNew.add(n);
         if (!seen.add(List.of(o, n, flow))) {
