@@ -108,6 +108,32 @@ class ProtoFilesTest {
     }
 
     @Test
+    void oneofsWireTypesAndAServiceThatChangedPackage() throws IOException {
+        Path a = write("c/p.proto", """
+                syntax = "proto3";
+                package p.v1;
+                service S { rpc Call(Req) returns (Res); }
+                message Req { string a = 1; string b = 2; bytes c = 3; bool d = 4; }
+                message Res { string x = 1; }
+                """);
+        Path b = write("d/p.proto", """
+                syntax = "proto3";
+                package p.v2;
+                service S { rpc Call(Req) returns (Res); }
+                message Req { oneof choice { string a = 1; string b = 2; } string c = 3; int32 d = 4; }
+                message Res { string x = 1; }
+                """);
+
+        // Requests: the old client writes, the new server reads, and the other way.
+        assertThat(Lines.of(ContractFiles.compare(a, b))).containsExactly(
+                "proto: service p.v1.S | SERVICE_RENAMED | gRPC: old->new, new->old",
+                "proto: S.Call request > message p.v2.Req field 1 'a' | ONEOF_CHANGED | Protobuf,gRPC: old->new",
+                "proto: S.Call request > message p.v2.Req field 2 'b' | ONEOF_CHANGED | Protobuf,gRPC: old->new",
+                "proto: S.Call request > message p.v2.Req field 3 'c' | TYPE_CHANGED | Protobuf,gRPC: old->new",
+                "proto: S.Call request > message p.v2.Req field 4 'd' | TYPE_CHANGED | Protobuf,gRPC: new->old");
+    }
+
+    @Test
     void malformedTextIsRefusedNamingLineAndColumn() throws IOException {
         Path good = FILES.resolve("v1/shop.proto");
         Path extend = write("bad/extend.proto", """

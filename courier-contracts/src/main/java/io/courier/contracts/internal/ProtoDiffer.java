@@ -287,7 +287,7 @@ final class ProtoDiffer {
         if (outOfShared) {
             d.addAll(flow.when(false));
         }
-        changes.add(change(Kind.FIELD_REQUIRED_CHANGED, at, "oneof " + (was.isEmpty() ? "(none)" : "'" + was + "'")
+        changes.add(change(Kind.ONEOF_CHANGED, at, "oneof " + (was.isEmpty() ? "(none)" : "'" + was + "'")
                 + " -> " + (is.isEmpty() ? "(none)" : "'" + is + "'")
                 + (d.isEmpty() ? "" : ": a reader of a oneof keeps only the last of its fields a writer sent"),
                 breaks(formats, d)));

@@ -6,9 +6,11 @@ import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The messages, enums and services of a set of {@code .proto} files, by full name (with the
@@ -22,6 +24,7 @@ final class ProtoSchema {
     private final Map<String, EnumDescriptorProto> enums = new LinkedHashMap<>();
     private final Map<String, ServiceDescriptorProto> services = new LinkedHashMap<>();
     private final Map<String, Boolean> declared = new LinkedHashMap<>(); // full name -> is a message
+    private final Set<String> scopes = new HashSet<>();
 
     ProtoSchema(List<FileDescriptorProto> files) {
         for (FileDescriptorProto f : files) {
@@ -95,9 +98,16 @@ final class ProtoSchema {
         }
     }
 
+    /** Whether {@code prefix} is a package or message that some declared name lies inside. */
     private boolean declaredPackage(String prefix) {
-        String p = prefix + ".";
-        return declared.keySet().stream().anyMatch(n -> n.startsWith(p));
+        if (scopes.isEmpty()) { // every proper prefix of every declared name, once: lookups stay constant time
+            for (String n : declared.keySet()) {
+                for (int i = n.indexOf('.', 1); i > 0; i = n.indexOf('.', i + 1)) {
+                    scopes.add(n.substring(0, i));
+                }
+            }
+        }
+        return scopes.contains(prefix);
     }
 
     Map<String, DescriptorProto> messages() {
