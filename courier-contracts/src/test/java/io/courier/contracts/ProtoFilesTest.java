@@ -165,6 +165,33 @@ class ProtoFilesTest {
     }
 
     @Test
+    void mangledTextIsEitherReadOrRefusedAsUnreadableNeverAnythingElse() throws IOException {
+        String text = Files.readString(FILES.resolve("v1/shop.proto"));
+        java.util.Random random = new java.util.Random(42);
+        String symbols = "{}[]()<>;=,.\"'-/* \nabc0129xmessage";
+        int refused = 0;
+        for (int i = 0; i < 500; i++) {
+            StringBuilder mangled = new StringBuilder(text);
+            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+                int at = random.nextInt(mangled.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> mangled.deleteCharAt(at);
+                    case 1 -> mangled.insert(at, symbols.charAt(random.nextInt(symbols.length())));
+                    default -> mangled.setLength(at);
+                }
+            }
+            Path p = write("mangled/m" + i + ".proto", mangled.toString());
+            try {
+                ContractFiles.compare(p, p);
+            } catch (UnreadableContractException e) {
+                refused++;
+                assertThat(e.getMessage()).startsWith(p + ":");
+            }
+        }
+        assertThat(refused).as("most mangled files are refused").isGreaterThan(250);
+    }
+
+    @Test
     void filesLargerThanTheBoundAreRefusedUnread() throws IOException {
         Path big = dir.resolve("big/big.proto");
         Files.createDirectories(big.getParent());

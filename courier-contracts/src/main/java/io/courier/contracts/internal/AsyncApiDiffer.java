@@ -132,7 +132,7 @@ final class AsyncApiDiffer {
 
     private static JsonNode message(JsonNode root, JsonNode node) {
         for (int i = 0; i < 8 && node.has("$ref") && node.get("$ref").asText().startsWith("#"); i++) {
-            node = root.at(node.get("$ref").asText().substring(1));
+            node = JsonSchemaDiffer.at(root, node.get("$ref").asText());
         }
         return node;
     }

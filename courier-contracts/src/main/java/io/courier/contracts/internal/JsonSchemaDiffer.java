@@ -178,13 +178,22 @@ final class JsonSchemaDiffer {
             if (!ref.startsWith("#")) {
                 return schema; // another document's: compared by its reference only
             }
-            JsonNode target = root.at(ref.substring(1));
+            JsonNode target = at(root, ref);
             if (target.isMissingNode()) {
                 return schema;
             }
             schema = target;
         }
         return schema;
+    }
+
+    /** The node a local {@code $ref} ({@code #/components/schemas/Order}) points at; missing for a malformed one. */
+    static JsonNode at(JsonNode root, String ref) {
+        try {
+            return root.at(ref.substring(1));
+        } catch (IllegalArgumentException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
     }
 
     /** The schema's types, {@code null} aside (nullability is not what Courier's readers check). */

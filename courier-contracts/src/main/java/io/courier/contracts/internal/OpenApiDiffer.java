@@ -225,7 +225,7 @@ final class OpenApiDiffer {
 
     private static JsonNode resolve(JsonNode root, JsonNode node) {
         for (int i = 0; i < 8 && node.has("$ref") && node.get("$ref").asText().startsWith("#"); i++) {
-            JsonNode target = root.at(node.get("$ref").asText().substring(1));
+            JsonNode target = JsonSchemaDiffer.at(root, node.get("$ref").asText());
             if (target.isMissingNode()) {
                 return node;
             }
