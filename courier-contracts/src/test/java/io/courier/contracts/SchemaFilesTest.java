@@ -176,6 +176,10 @@ class SchemaFilesTest {
                 .hasMessage(neither + ": neither OpenAPI nor AsyncAPI (expected: a document with an openapi or"
                         + " asyncapi member)");
 
+        Path asyncApi2 = write("v2/old.asyncapi.json", "{\"asyncapi\": \"2.6.0\", \"channels\": {}}");
+        assertThatThrownBy(() -> ContractFiles.compare(asyncApi2, asyncApi2))
+                .hasMessage(asyncApi2 + ": asyncapi \"2.6.0\" (expected: 3.x)");
+
         Path avro = write("v2/orders.avsc", "{\"type\": \"record\", \"name\": \"Order\"}");
         assertThatThrownBy(() -> ContractFiles.compare(avro, avro)).isInstanceOf(UnreadableContractException.class)
                 .hasMessageStartingWith(avro + ": not an Avro schema: ");

@@ -5,7 +5,6 @@ import io.courier.contracts.Change;
 import io.courier.contracts.Change.Kind;
 import io.courier.contracts.Direction;
 import io.courier.contracts.Format;
-import io.courier.contracts.UnreadableContractException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -29,18 +28,10 @@ final class AsyncApiDiffer {
     private final JsonSchemaDiffer schemas;
 
     AsyncApiDiffer(JsonNode before, JsonNode after, String prefix) {
-        this.before = version3(before, prefix);
-        this.after = version3(after, prefix);
+        this.before = before;
+        this.after = after;
         this.prefix = prefix;
         this.schemas = new JsonSchemaDiffer(before, after, prefix, JSON, changes);
-    }
-
-    private static JsonNode version3(JsonNode document, String prefix) {
-        if (!document.path("asyncapi").asText("").startsWith("3.")) {
-            throw new UnreadableContractException(prefix.replaceAll(": $", ""), 0, 0, "AsyncAPI "
-                    + document.path("asyncapi").asText() + " (expected: 3.x)");
-        }
-        return document;
     }
 
     List<Change> changes() {

@@ -69,16 +69,25 @@ record SchemaFile(Kind kind, String shown, Object content) {
         if (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml")) {
             JsonNode tree = tree(n.endsWith(".json") ? JSON : YAML, bytes, shown);
             if (tree.has("openapi")) {
-                return new SchemaFile(Kind.OPENAPI, shown, tree);
+                return new SchemaFile(Kind.OPENAPI, shown, version3(tree, "openapi", shown));
             }
             if (tree.has("asyncapi")) {
-                return new SchemaFile(Kind.ASYNCAPI, shown, tree);
+                return new SchemaFile(Kind.ASYNCAPI, shown, version3(tree, "asyncapi", shown));
             }
             throw new UnreadableContractException(shown, 0, 0, "neither OpenAPI nor AsyncAPI (expected: a document"
                     + " with an openapi or asyncapi member)");
         }
         throw new UnreadableContractException(shown, 0, 0, "not a contract file the checker reads (expected: .proto,"
                 + " .pb/.desc/.protoset/.binpb, .avsc, or OpenAPI/AsyncAPI .json/.yaml/.yml)");
+    }
+
+    /** The document, if its {@code openapi} or {@code asyncapi} member says version 3. */
+    private static JsonNode version3(JsonNode tree, String member, String shown) {
+        String version = tree.get(member).asText("");
+        if (!version.startsWith("3.")) {
+            throw new UnreadableContractException(shown, 0, 0, member + " \"" + version + "\" (expected: 3.x)");
+        }
+        return tree;
     }
 
     private static byte[] bytes(Path file, String shown) {
