@@ -10,10 +10,8 @@ import com.google.protobuf.DescriptorProtos.MessageOptions;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
-import io.courier.contracts.UnreadableContractException;
 import io.courier.contracts.internal.ProtoLexer.Token;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,13 +43,12 @@ final class ProtoParser {
     private static final int MAX_FIELD_NUMBER = 536_870_911;
 
     private final String file;
-    private final List<Token> tokens;
-    private int at;
+    private final ProtoTokens in;
     private boolean proto3;
 
     private ProtoParser(String file, List<Token> tokens) {
         this.file = file;
-        this.tokens = tokens;
+        this.in = new ProtoTokens(file, tokens);
     }
 
     /** Parses one file's text; {@code file} names it in errors and becomes the descriptor's name. */
@@ -61,44 +58,44 @@ final class ProtoParser {
 
     private FileDescriptorProto file() {
         FileDescriptorProto.Builder f = FileDescriptorProto.newBuilder().setName(file);
-        if (peek().is("syntax")) {
-            next();
-            expect("=");
-            Token s = next();
+        if (in.peek().is("syntax")) {
+            in.next();
+            in.expect("=");
+            Token s = in.next();
             if (s.type() != ProtoLexer.Type.STRING || !s.text().equals("proto3") && !s.text().equals("proto2")) {
-                throw error(s, "syntax " + s.shown() + " (expected: \"proto3\" or \"proto2\")");
+                throw in.error(s, "syntax " + s.shown() + " (expected: \"proto3\" or \"proto2\")");
             }
             proto3 = s.text().equals("proto3");
             f.setSyntax(s.text());
-            expect(";");
-        } else if (peek().is("edition")) {
-            throw error(peek(), "editions are not supported (expected: syntax = \"proto3\" or \"proto2\")");
+            in.expect(";");
+        } else if (in.peek().is("edition")) {
+            throw in.error(in.peek(), "editions are not supported (expected: syntax = \"proto3\" or \"proto2\")");
         }
-        while (peek().type() != ProtoLexer.Type.END) {
-            Token t = next();
+        while (in.peek().type() != ProtoLexer.Type.END) {
+            Token t = in.next();
             switch (t.text()) {
                 case "package" -> {
-                    f.setPackage(fullName(false));
-                    expect(";");
+                    f.setPackage(in.fullName(false));
+                    in.expect(";");
                 }
                 case "import" -> {
-                    if (peek().is("public") || peek().is("weak")) {
-                        next();
+                    if (in.peek().is("public") || in.peek().is("weak")) {
+                        in.next();
                     }
-                    Token path = next();
+                    Token path = in.next();
                     if (path.type() != ProtoLexer.Type.STRING) {
-                        throw error(path, "import " + path.shown() + " (expected: a quoted file name)");
+                        throw in.error(path, "import " + path.shown() + " (expected: a quoted file name)");
                     }
                     f.addDependency(path.text());
-                    expect(";");
+                    in.expect(";");
                 }
-                case "option" -> option();
+                case "option" -> in.option();
                 case "message" -> f.addMessageType(message(1));
                 case "enum" -> f.addEnumType(enumeration());
                 case "service" -> f.addService(service());
                 case ";" -> {
                 }
-                default -> throw error(t, "unexpected " + t.shown() + (t.is("extend")
+                default -> throw in.error(t, "unexpected " + t.shown() + (t.is("extend")
                         ? ": extensions are not supported" : "")
                         + " (expected: package, import, option, message, enum or service)");
             }
@@ -108,85 +105,85 @@ final class ProtoParser {
 
     private DescriptorProto message(int depth) {
         if (depth > MAX_DEPTH) {
-            throw error(peek(), "messages nested more than " + MAX_DEPTH + " deep");
+            throw in.error(in.peek(), "messages nested more than " + MAX_DEPTH + " deep");
         }
-        DescriptorProto.Builder m = DescriptorProto.newBuilder().setName(ident("a message name").text());
-        expect("{");
-        while (!peek().is("}")) {
-            Token t = peek();
+        DescriptorProto.Builder m = DescriptorProto.newBuilder().setName(in.ident("a message name").text());
+        in.expect("{");
+        while (!in.peek().is("}")) {
+            Token t = in.peek();
             switch (t.type() == ProtoLexer.Type.IDENT ? t.text() : "") {
                 case "message" -> {
-                    next();
+                    in.next();
                     m.addNestedType(message(depth + 1));
                 }
                 case "enum" -> {
-                    next();
+                    in.next();
                     m.addEnumType(enumeration());
                 }
                 case "option" -> {
-                    next();
-                    option();
+                    in.next();
+                    in.option();
                 }
                 case "reserved" -> {
-                    next();
+                    in.next();
                     reserved(m);
                 }
                 case "oneof" -> {
-                    next();
+                    in.next();
                     oneof(m);
                 }
                 case "map" -> {
-                    next();
+                    in.next();
                     map(m);
                 }
-                case "extend", "extensions", "group" -> throw error(t, "'" + t.text() + "' is not supported"
+                case "extend", "extensions", "group" -> throw in.error(t, "'" + t.text() + "' is not supported"
                         + " (expected: fields, message, enum, oneof, map, reserved or option)");
                 default -> {
                     if (t.is(";")) {
-                        next();
+                        in.next();
                     } else if (t.type() == ProtoLexer.Type.END) {
-                        throw error(t, "message " + m.getName() + " never closed (expected: })");
+                        throw in.error(t, "message " + m.getName() + " never closed (expected: })");
                     } else {
                         field(m, -1);
                     }
                 }
             }
         }
-        next();
+        in.next();
         return m.build();
     }
 
     private void field(DescriptorProto.Builder m, int oneof) {
         Label label = Label.LABEL_OPTIONAL;
         boolean explicitOptional = false;
-        Token t = peek();
+        Token t = in.peek();
         if (oneof < 0 && (t.is("repeated") || t.is("optional") || t.is("required"))) {
-            next();
+            in.next();
             label = switch (t.text()) {
                 case "repeated" -> Label.LABEL_REPEATED;
                 case "required" -> {
                     if (proto3) {
-                        throw error(t, "'required' is not allowed in proto3 (expected: optional, repeated or none)");
+                        throw in.error(t, "'required' is not allowed in proto3 (expected: optional, repeated or none)");
                     }
                     yield Label.LABEL_REQUIRED;
                 }
                 default -> Label.LABEL_OPTIONAL;
             };
             explicitOptional = t.is("optional");
-            t = peek();
+            t = in.peek();
         }
         if (t.type() != ProtoLexer.Type.IDENT && !t.is(".")) {
-            throw error(t, "unexpected " + t.shown() + " (expected: a field, message, enum, oneof, map,"
+            throw in.error(t, "unexpected " + t.shown() + " (expected: a field, message, enum, oneof, map,"
                     + " reserved, option or })");
         }
-        String type = fullName(true);
+        String type = in.fullName(true);
         FieldDescriptorProto.Builder f = FieldDescriptorProto.newBuilder().setLabel(label);
         typeOf(f, type);
-        f.setName(ident("a field name").text());
-        expect("=");
+        f.setName(in.ident("a field name").text());
+        in.expect("=");
         f.setNumber(fieldNumber());
-        fieldOptions();
-        expect(";");
+        in.fieldOptions();
+        in.expect(";");
         if (oneof >= 0) {
             f.setOneofIndex(oneof);
         } else if (explicitOptional && proto3) {
@@ -198,19 +195,19 @@ final class ProtoParser {
     }
 
     private void map(DescriptorProto.Builder m) {
-        expect("<");
-        String key = fullName(true);
+        in.expect("<");
+        String key = in.fullName(true);
         if (!SCALARS.containsKey(key) || key.equals("double") || key.equals("float") || key.equals("bytes")) {
-            throw error(previous(), "map key " + key + " (expected: an integer type, bool or string)");
+            throw in.error(in.previous(), "map key " + key + " (expected: an integer type, bool or string)");
         }
-        expect(",");
-        String value = fullName(true);
-        expect(">");
-        Token name = ident("a field name");
-        expect("=");
+        in.expect(",");
+        String value = in.fullName(true);
+        in.expect(">");
+        Token name = in.ident("a field name");
+        in.expect("=");
         int number = fieldNumber();
-        fieldOptions();
-        expect(";");
+        in.fieldOptions();
+        in.expect(";");
         String entry = camel(name.text()) + "Entry";
         FieldDescriptorProto.Builder k = FieldDescriptorProto.newBuilder().setName("key").setNumber(1)
                 .setLabel(Label.LABEL_OPTIONAL);
@@ -226,201 +223,131 @@ final class ProtoParser {
 
     private void oneof(DescriptorProto.Builder m) {
         int index = m.getOneofDeclCount();
-        m.addOneofDecl(OneofDescriptorProto.newBuilder().setName(ident("a oneof name").text()));
-        expect("{");
-        while (!peek().is("}")) {
-            if (peek().is("option")) {
-                next();
-                option();
-            } else if (peek().is(";")) {
-                next();
-            } else if (peek().type() == ProtoLexer.Type.END) {
-                throw error(peek(), "oneof never closed (expected: })");
-            } else if (peek().is("repeated") || peek().is("optional") || peek().is("required")) {
-                throw error(peek(), "a oneof's fields take no label (found " + peek().shown() + ")");
+        m.addOneofDecl(OneofDescriptorProto.newBuilder().setName(in.ident("a oneof name").text()));
+        in.expect("{");
+        while (!in.peek().is("}")) {
+            if (in.peek().is("option")) {
+                in.next();
+                in.option();
+            } else if (in.peek().is(";")) {
+                in.next();
+            } else if (in.peek().type() == ProtoLexer.Type.END) {
+                throw in.error(in.peek(), "oneof never closed (expected: })");
+            } else if (in.peek().is("repeated") || in.peek().is("optional") || in.peek().is("required")) {
+                throw in.error(in.peek(), "a oneof's fields take no label (found " + in.peek().shown() + ")");
             } else {
                 field(m, index);
             }
         }
-        next();
+        in.next();
     }
 
     private void reserved(DescriptorProto.Builder m) {
-        if (peek().type() == ProtoLexer.Type.STRING) {
+        if (in.peek().type() == ProtoLexer.Type.STRING) {
             do {
-                Token s = next();
+                Token s = in.next();
                 if (s.type() != ProtoLexer.Type.STRING) {
-                    throw error(s, "reserved " + s.shown() + " (expected: a quoted field name)");
+                    throw in.error(s, "reserved " + s.shown() + " (expected: a quoted field name)");
                 }
                 m.addReservedName(s.text());
-            } while (accept(","));
+            } while (in.accept(","));
         } else {
             do {
-                int start = integer();
+                int start = in.integer();
                 int end = start;
-                if (accept("to")) {
-                    end = accept("max") ? MAX_FIELD_NUMBER : integer();
+                if (in.accept("to")) {
+                    end = in.accept("max") ? MAX_FIELD_NUMBER : in.integer();
                 }
                 m.addReservedRange(DescriptorProto.ReservedRange.newBuilder().setStart(start).setEnd(end + 1));
-            } while (accept(","));
+            } while (in.accept(","));
         }
-        expect(";");
+        in.expect(";");
     }
 
     private EnumDescriptorProto enumeration() {
-        EnumDescriptorProto.Builder e = EnumDescriptorProto.newBuilder().setName(ident("an enum name").text());
-        expect("{");
-        while (!peek().is("}")) {
-            Token t = peek();
+        EnumDescriptorProto.Builder e = EnumDescriptorProto.newBuilder().setName(in.ident("an enum name").text());
+        in.expect("{");
+        while (!in.peek().is("}")) {
+            Token t = in.peek();
             if (t.is("option")) {
-                next();
-                option();
+                in.next();
+                in.option();
             } else if (t.is(";")) {
-                next();
+                in.next();
             } else if (t.is("reserved")) {
-                next();
-                if (peek().type() == ProtoLexer.Type.STRING) {
+                in.next();
+                if (in.peek().type() == ProtoLexer.Type.STRING) {
                     do {
-                        e.addReservedName(next().text());
-                    } while (accept(","));
+                        e.addReservedName(in.next().text());
+                    } while (in.accept(","));
                 } else {
                     do {
-                        int start = integer();
-                        int end = accept("to") ? (accept("max") ? Integer.MAX_VALUE : integer()) : start;
+                        int start = in.integer();
+                        int end = in.accept("to") ? (in.accept("max") ? Integer.MAX_VALUE : in.integer()) : start;
                         e.addReservedRange(EnumDescriptorProto.EnumReservedRange.newBuilder().setStart(start)
                                 .setEnd(end));
-                    } while (accept(","));
+                    } while (in.accept(","));
                 }
-                expect(";");
+                in.expect(";");
             } else if (t.type() == ProtoLexer.Type.END) {
-                throw error(t, "enum " + e.getName() + " never closed (expected: })");
+                throw in.error(t, "enum " + e.getName() + " never closed (expected: })");
             } else {
-                String name = ident("an enum value name").text();
-                expect("=");
-                int number = integer();
-                fieldOptions();
-                expect(";");
+                String name = in.ident("an enum value name").text();
+                in.expect("=");
+                int number = in.integer();
+                in.fieldOptions();
+                in.expect(";");
                 e.addValue(EnumValueDescriptorProto.newBuilder().setName(name).setNumber(number));
             }
         }
-        next();
+        in.next();
         return e.build();
     }
 
     private ServiceDescriptorProto service() {
-        ServiceDescriptorProto.Builder s = ServiceDescriptorProto.newBuilder().setName(ident("a service name").text());
-        expect("{");
-        while (!peek().is("}")) {
-            Token t = next();
+        ServiceDescriptorProto.Builder s = ServiceDescriptorProto.newBuilder().setName(in.ident("a service name").text());
+        in.expect("{");
+        while (!in.peek().is("}")) {
+            Token t = in.next();
             if (t.is("option")) {
-                option();
+                in.option();
             } else if (t.is(";")) {
                 continue;
             } else if (t.is("rpc")) {
-                MethodDescriptorProto.Builder m = MethodDescriptorProto.newBuilder().setName(ident("an rpc name").text());
-                expect("(");
-                if (peek().is("stream") && !tokens.get(at + 1).is(")")) {
-                    next();
+                MethodDescriptorProto.Builder m = MethodDescriptorProto.newBuilder().setName(in.ident("an rpc name").text());
+                in.expect("(");
+                if (in.peek().is("stream") && !in.ahead().is(")")) {
+                    in.next();
                     m.setClientStreaming(true);
                 }
-                m.setInputType(fullName(false));
-                expect(")");
-                expect("returns");
-                expect("(");
-                if (peek().is("stream") && !tokens.get(at + 1).is(")")) {
-                    next();
+                m.setInputType(in.fullName(false));
+                in.expect(")");
+                in.expect("returns");
+                in.expect("(");
+                if (in.peek().is("stream") && !in.ahead().is(")")) {
+                    in.next();
                     m.setServerStreaming(true);
                 }
-                m.setOutputType(fullName(false));
-                expect(")");
-                if (accept("{")) {
-                    while (!accept("}")) {
-                        if (accept(";")) {
+                m.setOutputType(in.fullName(false));
+                in.expect(")");
+                if (in.accept("{")) {
+                    while (!in.accept("}")) {
+                        if (in.accept(";")) {
                             continue;
                         }
-                        expect("option");
-                        option();
+                        in.expect("option");
+                        in.option();
                     }
                 } else {
-                    expect(";");
+                    in.expect(";");
                 }
                 s.addMethod(m);
             } else {
-                throw error(t, "unexpected " + t.shown() + " (expected: rpc, option or })");
+                throw in.error(t, "unexpected " + t.shown() + " (expected: rpc, option or })");
             }
         }
-        next();
+        in.next();
         return s.build();
-    }
-
-    // ---- options: read, checked for shape, dropped -----------------------------------------------
-
-    private void option() {
-        optionName();
-        expect("=");
-        constant();
-        expect(";");
-    }
-
-    private void fieldOptions() {
-        if (!accept("[")) {
-            return;
-        }
-        do {
-            optionName();
-            expect("=");
-            constant();
-        } while (accept(","));
-        expect("]");
-    }
-
-    private void optionName() {
-        do {
-            if (accept("(")) {
-                fullName(false);
-                expect(")");
-            } else {
-                ident("an option name");
-            }
-        } while (accept("."));
-    }
-
-    private void constant() {
-        Token t = next();
-        if (t.is("-") || t.is("+")) {
-            t = next();
-        }
-        if (t.is("{")) { // an aggregate value: skipped, braces balanced
-            int depth = 1;
-            while (depth > 0) {
-                Token u = next();
-                if (u.type() == ProtoLexer.Type.END) {
-                    throw error(u, "option value never closed (expected: })");
-                }
-                depth += u.is("{") ? 1 : u.is("}") ? -1 : 0;
-            }
-            return;
-        }
-        if (t.type() == ProtoLexer.Type.SYMBOL || t.type() == ProtoLexer.Type.END) {
-            throw error(t, "unexpected " + t.shown() + " (expected: an option value)");
-        }
-        while (t.type() == ProtoLexer.Type.STRING && peek().type() == ProtoLexer.Type.STRING) {
-            t = next(); // adjacent strings concatenate
-        }
-    }
-
-    // ---- tokens -------------------------------------------------------------------------------
-
-    private String fullName(boolean typeRef) {
-        StringBuilder s = new StringBuilder();
-        if (accept(".")) {
-            s.append('.');
-        }
-        s.append(ident(typeRef ? "a type" : "a name").text());
-        while (accept(".")) {
-            s.append('.').append(ident("a name after '.'").text());
-        }
-        return s.toString();
     }
 
     private void typeOf(FieldDescriptorProto.Builder f, String type) {
@@ -433,75 +360,12 @@ final class ProtoParser {
     }
 
     private int fieldNumber() {
-        Token t = peek();
-        int n = integer();
+        Token t = in.peek();
+        int n = in.integer();
         if (n < 1 || n > MAX_FIELD_NUMBER) {
-            throw error(t, "field number " + n + " (expected: 1 to " + MAX_FIELD_NUMBER + ")");
+            throw in.error(t, "field number " + n + " (expected: 1 to " + MAX_FIELD_NUMBER + ")");
         }
         return n;
-    }
-
-    private int integer() {
-        boolean negative = accept("-");
-        Token t = next();
-        if (t.type() != ProtoLexer.Type.NUMBER) {
-            throw error(t, "unexpected " + t.shown() + " (expected: an integer)");
-        }
-        try {
-            String s = t.text().toLowerCase(Locale.ROOT);
-            long v = s.startsWith("0x") ? Long.parseLong(s.substring(2), 16)
-                    : s.length() > 1 && s.startsWith("0") ? Long.parseLong(s.substring(1), 8) : Long.parseLong(s);
-            v = negative ? -v : v;
-            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw error(t, "integer " + t.text() + " out of range (expected: a 32-bit integer)");
-            }
-            return (int) v;
-        } catch (NumberFormatException e) {
-            throw error(t, "unexpected " + t.shown() + " (expected: an integer)");
-        }
-    }
-
-    private Token ident(String what) {
-        Token t = next();
-        if (t.type() != ProtoLexer.Type.IDENT) {
-            throw error(t, "unexpected " + t.shown() + " (expected: " + what + ")");
-        }
-        return t;
-    }
-
-    private void expect(String s) {
-        Token t = next();
-        if (!t.is(s)) {
-            throw error(t, "unexpected " + t.shown() + " (expected: '" + s + "')");
-        }
-    }
-
-    private boolean accept(String s) {
-        if (peek().is(s)) {
-            at++;
-            return true;
-        }
-        return false;
-    }
-
-    private Token peek() {
-        return tokens.get(at);
-    }
-
-    private Token previous() {
-        return tokens.get(Math.max(0, at - 1));
-    }
-
-    private Token next() {
-        Token t = tokens.get(at);
-        if (t.type() != ProtoLexer.Type.END) {
-            at++;
-        }
-        return t;
-    }
-
-    private UnreadableContractException error(Token t, String problem) {
-        return new UnreadableContractException(file, t.line(), t.column(), problem);
     }
 
     private static String camel(String snake) {
