@@ -84,6 +84,29 @@ class ProtoFilesTest {
     }
 
     @Test
+    void descriptorSetsWithTheirImportsAndDirectoriesOfFilesThatImportEachOther() throws Exception {
+        Path withImports = dir.resolve("v1-imports.pb");
+        Path protoc = Path.of(System.getProperty("protoc", "target/protoc/protoc.exe"));
+        Process p = new ProcessBuilder(protoc.toAbsolutePath().toString(), "-I" + FILES.resolve("v1"),
+                "-I" + FILES.resolve("include"), "--include_imports", "--descriptor_set_out=" + withImports,
+                "shop.proto").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        // Timestamp declared in the set, by name only in the text: the same type either way.
+        assertThat(ContractFiles.compare(FILES.resolve("v1/shop.proto"), withImports)).isEmpty();
+
+        write("e/common.proto", "syntax = \"proto3\";\npackage c;\nmessage Money { int64 cents = 1; }\n");
+        write("e/orders.proto", "syntax = \"proto3\";\npackage o;\nimport \"common.proto\";\n"
+                + "message Order { c.Money total = 1; }\n");
+        write("f/common.proto", "syntax = \"proto3\";\npackage c;\nmessage Money { string cents = 1; }\n");
+        write("f/orders.proto", "syntax = \"proto3\";\npackage o;\nimport \"common.proto\";\n"
+                + "message Order { c.Money total = 1; }\n");
+        assertThat(Lines.of(ContractFiles.compare(dir.resolve("e"), dir.resolve("f")))).containsExactly(
+                "proto: message c.Money field 1 'cents' | TYPE_CHANGED | Protobuf,gRPC: old->new, new->old");
+    }
+
+    @Test
     void aVersionComparedWithItselfHasNoChanges() {
         assertThat(ContractFiles.compare(FILES.resolve("v1/shop.proto"), FILES.resolve("v1/shop.proto"))).isEmpty();
     }
