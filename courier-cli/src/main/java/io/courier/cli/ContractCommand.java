@@ -237,6 +237,10 @@ final class ContractCommand implements Runnable {
                     throw new IllegalArgumentException("--format " + f + " (expected: json, xml, protobuf, avro or grpc)");
                 }
             }
+            if (className == null && (oldPath.endsWith(".jar") || newPath.endsWith(".jar"))) {
+                throw new IllegalArgumentException("a jar without --class (expected: --class INTERFACE naming the"
+                        + " contract interface, e.g. com.acme.OrderService, or exported schema files)");
+            }
             List<Change> changes;
             try {
                 changes = className != null ? classes() : ContractFiles.compare(Path.of(oldPath), Path.of(newPath));

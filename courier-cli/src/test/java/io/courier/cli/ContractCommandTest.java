@@ -187,6 +187,10 @@ class ContractCommandTest {
         assertThat(thrift.exit).isEqualTo(2);
         assertThat(thrift.err.toString()).contains("--format thrift (expected: openapi, proto, avro or asyncapi)");
 
+        Cli noClass = Cli.run("contract", "check", v1.toString(), v2.toString());
+        assertThat(noClass.exit).isEqualTo(2);
+        assertThat(noClass.err.toString()).contains("a jar without --class (expected: --class INTERFACE");
+
         Cli nofile = Cli.run("contract", "check", dir.resolve("none.jar").toString(), v2.toString(), "--class",
                 "com.acme.Orders");
         assertThat(nofile.exit).isEqualTo(2);
