@@ -23,9 +23,4 @@ enum Flow {
             case EITHER -> EnumSet.allOf(Direction.class);
         };
     }
-
-    /** For locations: {@code request}, {@code response}, or nothing. */
-    String label() {
-        return this == EITHER ? "" : name().toLowerCase(java.util.Locale.ROOT);
-    }
 }
