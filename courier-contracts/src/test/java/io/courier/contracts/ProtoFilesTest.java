@@ -215,6 +215,21 @@ class ProtoFilesTest {
     }
 
     @Test
+    void messagesNestedThroughTheirFieldsWithoutEndAreRefusedNotOverflowed() throws IOException {
+        StringBuilder chain = new StringBuilder("syntax = \"proto3\";\npackage deep;\n");
+        for (int i = 0; i < 5000; i++) {
+            chain.append("message M").append(i).append(" { M").append(i + 1).append(" next = 1; int32 v = 2; }\n");
+        }
+        chain.append("message M5000 { int32 v = 1; }\n");
+        Path a = write("deep/a.proto", chain.toString());
+        Path b = write("deep/b.proto", chain.toString().replace("message M5000 { int32 v = 1; }",
+                "message M5000 { string v = 1; }"));
+
+        assertThatThrownBy(() -> ContractFiles.compare(a, b)).isInstanceOf(UnreadableContractException.class)
+                .hasMessageContaining("messages nested more than 200 deep through their fields");
+    }
+
+    @Test
     void filesLargerThanTheBoundAreRefusedUnread() throws IOException {
         Path big = dir.resolve("big/big.proto");
         Files.createDirectories(big.getParent());

@@ -34,6 +34,7 @@ final class AvroDiffer {
     private final String prefix;
     private final List<Change> changes = new ArrayList<>();
     private final Set<List<String>> seen = new HashSet<>();
+    private int depth;
 
     AvroDiffer(SchemaFile before, SchemaFile after, String prefix) {
         this.beforeFile = before;
@@ -91,6 +92,18 @@ final class AvroDiffer {
     }
 
     private void type(String at, Schema o, Schema n) {
+        if (++depth > ProtoDiffer.MAX_DEPTH) {
+            throw new UnreadableContractException(prefix + at, 0, 0, "types nested more than " + ProtoDiffer.MAX_DEPTH
+                    + " deep (expected: at most " + ProtoDiffer.MAX_DEPTH + ")");
+        }
+        try {
+            typeAt(at, o, n);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void typeAt(String at, Schema o, Schema n) {
         o = nonNull(o);
         n = nonNull(n);
         if (o.getType() == Schema.Type.RECORD && n.getType() == Schema.Type.RECORD) {
@@ -258,6 +271,8 @@ final class AvroDiffer {
             return new Schema.Parser().parse((String) file.content());
         } catch (org.apache.avro.AvroRuntimeException e) {
             throw new UnreadableContractException(file.shown(), 0, 0, "not an Avro schema: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw new UnreadableContractException(file.shown(), 0, 0, "an Avro schema nested too deep to read", e);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.TreeSet;
  */
 final class JsonSchemaDiffer {
     private static final int MAX_REFS = 32;
+    private static final int MAX_DEPTH = 200;
 
     private final JsonNode beforeRoot;
     private final JsonNode afterRoot;
@@ -28,6 +29,7 @@ final class JsonSchemaDiffer {
     private final Set<Format> formats;
     private final List<Change> sink;
     private final Set<List<Object>> seen = new HashSet<>();
+    private int depth;
 
     JsonSchemaDiffer(JsonNode beforeRoot, JsonNode afterRoot, String prefix, Set<Format> formats, List<Change> sink) {
         this.beforeRoot = beforeRoot;
@@ -48,6 +50,19 @@ final class JsonSchemaDiffer {
     }
 
     private void compare(String at, JsonNode o, JsonNode n, Flow flow) {
+        if (depth >= MAX_DEPTH) { // schemas nested (or chained by $ref) without end: the stack is bounded
+            throw new io.courier.contracts.UnreadableContractException(prefix + at, 0, 0, "schemas nested more than "
+                    + MAX_DEPTH + " deep (expected: at most " + MAX_DEPTH + ")");
+        }
+        depth++;
+        try {
+            compareAt(at, o, n, flow);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void compareAt(String at, JsonNode o, JsonNode n, Flow flow) {
         String oRef = o.path("$ref").asText("");
         String nRef = n.path("$ref").asText("");
         if (!oRef.isEmpty() || !nRef.isEmpty()) {

@@ -12,6 +12,7 @@ import io.courier.contracts.Change;
 import io.courier.contracts.Change.Kind;
 import io.courier.contracts.Direction;
 import io.courier.contracts.Format;
+import io.courier.contracts.UnreadableContractException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -37,6 +38,9 @@ final class ProtoDiffer {
             Type.TYPE_ENUM, EnumSet.of(Type.TYPE_INT32, Type.TYPE_INT64),
             Type.TYPE_STRING, EnumSet.of(Type.TYPE_BYTES));
 
+    /** How deep messages are compared through their fields before the input is refused. */
+    static final int MAX_DEPTH = 200;
+
     private final ProtoSchema before;
     private final ProtoSchema after;
     private final String prefix;
@@ -46,6 +50,7 @@ final class ProtoDiffer {
     private final Set<List<Object>> seen = new HashSet<>();
     private final Set<String> reachedOld = new HashSet<>();
     private final Set<String> reachedNew = new HashSet<>();
+    private int depth;
 
     /**
      * @param prefix  put before every location: {@code proto: }, or where a generated class sits
@@ -175,6 +180,19 @@ final class ProtoDiffer {
         if (!seen.add(List.of(o, n, flow))) {
             return;
         }
+        if (depth >= MAX_DEPTH) { // a chain of messages, each a field of the one before: the stack is bounded
+            throw new UnreadableContractException(prefix + root + "message " + strip(n), 0, 0, "messages nested"
+                    + " more than " + MAX_DEPTH + " deep through their fields (expected: at most " + MAX_DEPTH + ")");
+        }
+        depth++;
+        try {
+            fields(root, o, n, flow);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void fields(String root, String o, String n, Flow flow) {
         DescriptorProto om = before.messages().get(o);
         DescriptorProto nm = after.messages().get(n);
         String here = root + "message " + strip(n);
