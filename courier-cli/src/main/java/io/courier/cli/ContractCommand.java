@@ -7,8 +7,10 @@ import io.courier.contract.ParameterDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.contracts.Change;
 import io.courier.contracts.ContractDiff;
+import io.courier.contracts.ContractFiles;
 import io.courier.contracts.Direction;
 import io.courier.contracts.Format;
+import io.courier.contracts.UnreadableContractException;
 import io.courier.http.AsyncApi;
 import io.courier.http.OpenApi;
 import io.courier.messaging.Messaging;
@@ -182,25 +184,38 @@ final class ContractCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Compares two versions of a contract: each change, and whether it breaks old clients of"
-                    + " the new server or new clients of the old one, per format. Exit status 1 when any change"
-                    + " breaks a format checked.",
+            description = {"Compares two versions of a contract: each change, and whether it breaks old clients of"
+                    + " the new server or new clients of the old one, per format.",
+                    "With --class, OLD and NEW are jars or class directories holding the contract interface."
+                    + " Without it, they are exported schema files, or directories of them as 'courier contract"
+                    + " export' writes: .proto, protoc descriptor sets (.pb, .desc, .protoset, .binpb), OpenAPI 3"
+                    + " and AsyncAPI 3 (.json, .yaml, .yml) and Avro (.avsc)."},
             footerHeading = "%nExamples:%n",
             footer = {"  courier contract check orders-api-1.4.jar orders-api-1.5.jar --class com.acme.OrderService",
-                    "  courier contract check old/classes new/classes --class com.acme.OrderService --format json,grpc"})
+                    "  courier contract check old/classes new/classes --class com.acme.OrderService --format json,grpc",
+                    "  courier contract check build/contracts-1.4 build/contracts-1.5",
+                    "  courier contract check v1/orders.proto v2/orders.proto",
+                    "  courier contract check v1/orders.openapi.json v2/orders.openapi.yaml --format json", "",
+                    "Exit status: 0 no change breaks a format checked, 1 some change does, 2 a mistake in the"
+                    + " command line, 3 a contract file or jar that cannot be read (the message names the file,"
+                    + " line and column)."})
     static final class Check implements java.util.concurrent.Callable<Integer> {
+        /** The exit status for a contract that cannot be read. */
+        static final int UNREADABLE = 3;
+
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "OLD", description = "The old version: jars or class directories"
-                + " (separated by the path separator).")
+        @Parameters(index = "0", paramLabel = "OLD", description = "The old version: with --class, jars or class"
+                + " directories (separated by the path separator); else a schema file or a directory of them.")
         private String oldPath;
 
         @Parameters(index = "1", paramLabel = "NEW", description = "The new version, the same way.")
         private String newPath;
 
-        @Option(names = "--class", required = true, paramLabel = "INTERFACE",
-                description = "The contract interface's binary name in both versions.")
+        @Option(names = "--class", paramLabel = "INTERFACE",
+                description = "The contract interface's binary name in both versions; without it, OLD and NEW are"
+                        + " exported schema files.")
         private String className;
 
         @Option(names = "--new-class", paramLabel = "INTERFACE",
@@ -222,13 +237,16 @@ final class ContractCommand implements Runnable {
                     throw new IllegalArgumentException("--format " + f + " (expected: json, xml, protobuf, avro or grpc)");
                 }
             }
-            Class<?> before = load(className, urls(List.of(oldPath)), oldPath);
-            Class<?> after = load(newClassName != null ? newClassName : className, urls(List.of(newPath)), newPath);
+            if (className == null && (oldPath.endsWith(".jar") || newPath.endsWith(".jar"))) {
+                throw new IllegalArgumentException("a jar without --class (expected: --class INTERFACE naming the"
+                        + " contract interface, e.g. com.acme.OrderService, or exported schema files)");
+            }
             List<Change> changes;
             try {
-                changes = ContractDiff.compare(before, after);
-            } catch (InvalidContractException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+                changes = className != null ? classes() : ContractFiles.compare(Path.of(oldPath), Path.of(newPath));
+            } catch (UnreadableContractException e) {
+                spec.commandLine().getErr().println("courier check: " + e.getMessage());
+                return UNREADABLE;
             }
             PrintWriter o = spec.commandLine().getOut();
             int breaking = 0;
@@ -248,6 +266,16 @@ final class ContractCommand implements Runnable {
             o.println(changes.size() + " change(s), " + breaking + " breaking in "
                     + checked.stream().map(Format::label).collect(Collectors.joining(", ")) + ".");
             return breaking > 0 ? 1 : 0;
+        }
+
+        private List<Change> classes() {
+            Class<?> before = load(className, urls(List.of(oldPath)), oldPath);
+            Class<?> after = load(newClassName != null ? newClassName : className, urls(List.of(newPath)), newPath);
+            try {
+                return ContractDiff.compare(before, after);
+            } catch (InvalidContractException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
     }
 }

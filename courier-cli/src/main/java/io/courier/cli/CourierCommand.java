@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
                 "  courier publish orders '{\"orderId\":\"o-1\"}' --broker kafka=127.0.0.1:9092",
                 "  courier tail orders --count 5",
                 "  courier contract check orders-api-1.4.jar orders-api-1.5.jar --class com.acme.OrderService",
+                "  courier contract check build/contracts-1.4 build/contracts-1.5",
                 "  courier help tail", "",
-                "Exit status: 0 done, 1 failed (the call, the broker), 2 a mistake in the command line.",
+                "Exit status: 0 done, 1 failed (the call, the broker; for contract check, a breaking change), 2 a"
+                        + " mistake in the command line, 3 a contract file that cannot be read.",
                 "Colours only on a terminal. Docs: docs/cli.md"},
         subcommands = {CallCommand.class, InstancesCommand.class, PublishCommand.class, TailCommand.class,
                 ContractCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})

@@ -187,10 +187,100 @@ class ContractCommandTest {
         assertThat(thrift.exit).isEqualTo(2);
         assertThat(thrift.err.toString()).contains("--format thrift (expected: openapi, proto, avro or asyncapi)");
 
+        Cli noClass = Cli.run("contract", "check", v1.toString(), v2.toString());
+        assertThat(noClass.exit).isEqualTo(2);
+        assertThat(noClass.err.toString()).contains("a jar without --class (expected: --class INTERFACE");
+
         Cli nofile = Cli.run("contract", "check", dir.resolve("none.jar").toString(), v2.toString(), "--class",
                 "com.acme.Orders");
         assertThat(nofile.exit).isEqualTo(2);
         assertThat(nofile.err.toString()).contains("none.jar: no such file or directory (expected: a jar or a"
                 + " directory of classes)");
+    }
+
+    /** {@code contract export} of {@code jar} into {@code name}, through the command line. */
+    private static Path export(Path jar, String name) {
+        Path out = dir.resolve(name);
+        Cli c = Cli.run("contract", "export", "--class", "com.acme.Orders", "--classpath", jar.toString(), "--out",
+                out.toString());
+        assertThat(c.exit).as(c.toString()).isZero();
+        return out;
+    }
+
+    @Test
+    void checkComparesExportedFilesWithoutTheJars() {
+        Path a = export(v1, "files-v1");
+        Path b = export(v2, "files-v2");
+
+        Cli c = Cli.run("contract", "check", a.toString(), b.toString());
+
+        assertThat(c.exit).as(c.toString()).isEqualTo(1);
+        assertThat(c.out.toString()).contains("""
+                BREAKING   TYPE_CHANGED proto: Orders.Place request > message orders.Order field 3 'size'
+                  type string -> orders.Size: neither reads the other's value (another wire type, or another\
+                 meaning of the same bits)
+                  old client -> new server: breaks Protobuf, gRPC
+                  new client -> old server: breaks Protobuf, gRPC
+                """)
+                .contains("""
+                        BREAKING   METHOD_REMOVED proto: rpc orders.Orders.Cancel
+                          rpc Cancel removed: an old client calling it fails
+                          old client -> new server: breaks gRPC
+                          new client -> old server: compatible
+                        """)
+                .contains("""
+                        BREAKING   FIELD_ADDED openapi orders.openapi.json: POST /orders/place request > Order property 'size'
+                          added, object, required: a new reader refuses an old writer's value, which lacks it
+                          old client -> new server: breaks JSON, XML
+                          new client -> old server: compatible
+                        """)
+                .contains("BREAKING   METHOD_REMOVED openapi orders.openapi.json: POST /orders/cancel")
+                .contains("BREAKING   ENUM_CONSTANT_ADDED avro orders.avsc: ")
+                .contains("BREAKING   FIELD_ADDED asyncapi orders.asyncapi.json: ");
+    }
+
+    @Test
+    void compatibleFilesPassTheGateAndOnlyTheFormatsAskedForDecide() {
+        Path a = export(v1, "gate-v1");
+        Path b = export(v11, "gate-v11");
+
+        Cli c = Cli.run("contract", "check", a.toString(), b.toString());
+        assertThat(c.exit).as(c.toString()).isZero();
+        assertThat(c.out.toString()).doesNotContain("BREAKING")
+                .contains("compatible FIELD_ADDED openapi orders.openapi.json: POST /orders/place request > Order"
+                        + " property 'gift'");
+
+        // The .proto alone: a field added breaks nothing there, whatever else changed in v2.
+        Cli proto = Cli.run("contract", "check", export(v1, "p-v1").resolve("orders.proto").toString(),
+                export(v2, "p-v2").resolve("orders.proto").toString(), "--format", "json");
+        assertThat(proto.exit).as(proto.toString()).isZero();
+        assertThat(proto.out.toString()).endsWith("breaking in JSON.\n");
+    }
+
+    @Test
+    void unreadableFilesExitWithThreeNamingFileLineAndColumn() throws IOException {
+        Path good = export(v1, "bad-v1").resolve("orders.proto");
+        Path bad = dir.resolve("bad/orders.proto");
+        Files.createDirectories(bad.getParent());
+        Files.writeString(bad, "syntax = \"proto3\";\nmessage Order {\n  strin id = 1\n}\n");
+
+        Cli c = Cli.run("contract", "check", good.toString(), bad.toString());
+
+        assertThat(c.exit).as(c.toString()).isEqualTo(3);
+        assertThat(c.err.toString()).isEqualTo("courier check: " + bad + ":4:1: unexpected '}' (expected: ';')\n");
+        assertThat(c.out.toString()).isEmpty();
+
+        Cli missing = Cli.run("contract", "check", good.toString(), dir.resolve("nothing.proto").toString());
+        assertThat(missing.exit).isEqualTo(3);
+        assertThat(missing.err.toString()).contains("nothing.proto: no such file or directory");
+    }
+
+    @Test
+    void helpShowsTheFileFormsAndTheExitStatuses() {
+        Cli c = Cli.run("contract", "check", "--help");
+
+        assertThat(c.exit).isZero();
+        assertThat(c.out.toString()).contains("courier contract check build/contracts-1.4 build/contracts-1.5",
+                "Without it, they are exported schema files", "3 a contract file or jar that cannot be read");
     }
 }

@@ -54,6 +54,16 @@ public record Change(Kind kind, String location, String description, Map<Format,
         ENUM_CONSTANT_REMOVED,
         /** An enum constant's Protobuf number changed. */
         ENUM_CONSTANT_RENUMBERED,
+        /** A Protobuf field moved into or out of a oneof (a reader of a oneof keeps one of its fields). */
+        ONEOF_CHANGED,
+        /** A message, record or enum that a schema file declared and no longer does (no rpc or operation uses it). */
+        TYPE_REMOVED,
+        /** A message, record or enum a schema file declares anew. */
+        TYPE_ADDED,
+        /** A contract file the old version had and the new one lacks (comparing directories of exported files). */
+        FILE_REMOVED,
+        /** A contract file the new version has and the old one lacked. */
+        FILE_ADDED,
         /** Avro's own reader/writer check refuses a pair of schemas no other change explains. */
         AVRO_RESOLUTION
     }

@@ -179,6 +179,10 @@ public final class Differ {
                     ? b.element() : n, usage, true);
             return;
         }
+        if (GeneratedTypes.is(a.raw()) && GeneratedTypes.is(b.raw())) {
+            generated(at, a.raw(), b.raw(), usage);
+            return;
+        }
         if (a.kind() != b.kind()) {
             scalar(at, a, b, usage);
             return;
@@ -190,6 +194,29 @@ public final class Differ {
             case ENUM -> enumeration(at, a.raw(), b.raw(), usage, branch);
             default -> scalar(at, a, b, usage);
         }
+    }
+
+    /**
+     * Two protoc-generated messages or enums, compared through their descriptors by Protobuf's
+     * rules (fields by number, wire types, enum numbers). Courier sends them only in Protobuf.
+     */
+    private void generated(String at, Class<?> o, Class<?> n, Usage usage) {
+        if (!seen.add(List.of(o, n, usage))) {
+            return;
+        }
+        if (GeneratedTypes.isEnum(o) != GeneratedTypes.isEnum(n)) {
+            changes.add(new Change(Kind.TYPE_CHANGED, at, "type changed from " + o.getName() + " to " + n.getName(),
+                    both(BY_NUMBER)));
+            return;
+        }
+        ProtoDiffer d = new ProtoDiffer(GeneratedTypes.schema(o), GeneratedTypes.schema(n), at + " > ", BY_NUMBER);
+        Flow flow = usage == Usage.REQUEST ? Flow.REQUEST : Flow.RESPONSE;
+        if (GeneratedTypes.isEnum(o)) {
+            d.enumeration("", GeneratedTypes.fullName(o), GeneratedTypes.fullName(n), flow);
+        } else {
+            d.message("", GeneratedTypes.fullName(o), GeneratedTypes.fullName(n), flow);
+        }
+        changes.addAll(d.changes());
     }
 
     private void scalar(String at, Shape a, Shape b, Usage usage) {
