@@ -115,6 +115,7 @@ class ConsoleDemoTest {
         browser.evaluate("document.querySelector('button[data-tab=messaging]').click()");
         browser.awaitTrue(PATIENCE, row + " !== undefined && " + row + ".textContent.includes('accounting')"
                 + " && " + row + ".textContent.includes('no authorization for order " + orderId + "')");
+        browser.evaluate(row + ".scrollIntoView({block: 'center'})");
         browser.screenshot(SHOTS.resolve("demo-dead-letter.png"));
 
         AccountingService accounting = demo.client().client(AccountingService.class)
