@@ -51,7 +51,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>The console's actions (replay, discard, trying a call) act on the services: require a role
- * for them ({@link Builder#actionsRequire}), or expose the console only where its users may act.
+ * for them ({@link Builder#actionsRequire}), or expose the console only where its users may act;
+ * {@link Builder#viewRequires} guards viewing too.
  * Immutable and thread-safe.
  */
 public final class Console implements TransportFactory {
@@ -65,6 +66,7 @@ public final class Console implements TransportFactory {
     private final Duration window;
     private final List<DeadLetterShelf.Watch> deadLetters;
     private final ActionGuard guard;
+    private final ActionGuard viewGuard;
 
     private Console(Builder b) {
         this.discovery = b.discovery;
@@ -74,6 +76,7 @@ public final class Console implements TransportFactory {
         this.window = b.window;
         this.deadLetters = List.copyOf(b.deadLetters);
         this.guard = b.guard;
+        this.viewGuard = b.viewGuard;
     }
 
     /** A builder: {@link Builder#discovery} and {@link Builder#services} are required. */
@@ -89,7 +92,7 @@ public final class Console implements TransportFactory {
     @Override
     public Transport create(TransportContext context) {
         return new ConsoleTransport(discovery, List.copyOf(new LinkedHashSet<>(services)), path, refresh, window,
-                deadLetters, guard);
+                deadLetters, guard, viewGuard);
     }
 
     /** Settings of {@link Console}. Not thread-safe. */
@@ -101,6 +104,7 @@ public final class Console implements TransportFactory {
         private Duration window = Duration.ofMinutes(1);
         private final List<DeadLetterShelf.Watch> deadLetters = new ArrayList<>();
         private ActionGuard guard = ActionGuard.OPEN;
+        private ActionGuard viewGuard = ActionGuard.OPEN;
 
         private Builder() {
         }
@@ -169,7 +173,8 @@ public final class Console implements TransportFactory {
          * courier-security, which read the {@code Authorization} header or an API key), and
          * answered 401 (with {@code WWW-Authenticate: Bearer}) without credentials or with bad
          * ones, 403 without the role. The page then asks for a token and sends it as
-         * {@code Authorization: Bearer}. Viewing stays open to whoever reaches the port.
+         * {@code Authorization: Bearer}. Viewing stays open to whoever reaches the port unless
+         * {@link #viewRequires} closes it.
          * Without this, the actions are open too (see the class description).
          */
         public Builder actionsRequire(Function<Metadata, Optional<Principal>> authenticate, String role) {
@@ -178,6 +183,27 @@ public final class Console implements TransportFactory {
                 throw new IllegalArgumentException("role: a blank role (expected: the role an operator has, e.g. operator)");
             }
             this.guard = new ActionGuard(authenticate, role);
+            return this;
+        }
+
+        /**
+         * Lets only callers with {@code role} view the console: its page, its state, its event
+         * stream and the contracts it shows. Each request is authenticated by {@code authenticate}
+         * from its headers, as {@link #actionsRequire} does, and answered 401 (with
+         * {@code WWW-Authenticate: Bearer}) without credentials or with bad ones, 403 without the
+         * role; the page itself answers with a sign-in page that asks for a token and keeps it in
+         * a cookie for the console's path ({@code SameSite=Strict}), which views read as
+         * {@code Authorization: Bearer} (a browser cannot add a header to a page it opens or to
+         * an {@code EventSource}). Actions then need view credentials too, in a header, plus the
+         * role of {@link #actionsRequire} when given. Without this, viewing is open to whoever
+         * reaches the port.
+         */
+        public Builder viewRequires(Function<Metadata, Optional<Principal>> authenticate, String role) {
+            Objects.requireNonNull(authenticate, "authenticate");
+            if (Objects.requireNonNull(role, "role").isBlank()) {
+                throw new IllegalArgumentException("role: a blank role (expected: the role a viewer has, e.g. viewer)");
+            }
+            this.viewGuard = new ActionGuard(authenticate, role);
             return this;
         }
 

@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  * <p>Console messages and uncaught exceptions of the page are kept ({@link #console()}) so a
  * failing test can show them. Not thread-safe beyond one test driving it at a time.
  */
-public final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements HeadlessBrowser {
     /** The executables looked for on the {@code PATH}, in order. */
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
@@ -176,6 +176,7 @@ public final class HeadlessChromium implements AutoCloseable {
      *
      * @throws IllegalStateException when the browser cannot load it (the network error names why)
      */
+    @Override
     public void navigate(URI page) {
         JsonNode result = command("Page.navigate", Map.of("url", page.toString()));
         if (result.hasNonNull("errorText")) {
@@ -191,6 +192,7 @@ public final class HeadlessChromium implements AutoCloseable {
      *
      * @throws IllegalStateException when the expression throws (the exception's text is in the message)
      */
+    @Override
     public JsonNode evaluate(String expression) {
         JsonNode result = command("Runtime.evaluate",
                 Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
@@ -202,31 +204,8 @@ public final class HeadlessChromium implements AutoCloseable {
         return result.path("result").path("value");
     }
 
-    /**
-     * Waits until the JavaScript {@code condition} is true in the page, checking it every 20 ms
-     * in the page itself.
-     *
-     * @throws AssertionError naming the condition, with the page's text and console, when it is
-     *         still false after {@code patience}
-     */
-    public void awaitTrue(Duration patience, String condition) {
-        String poll = "new Promise(done => { const end = Date.now() + " + patience.toMillis() + ";"
-                + " const check = () => { let ok = false; try { ok = !!(" + condition + "); } catch (e) { }"
-                + " if (ok) done(true); else if (Date.now() > end) done(false); else setTimeout(check, 20); };"
-                + " check(); })";
-        if (!evaluate(poll).asBoolean()) {
-            String text;
-            try {
-                text = evaluate("document.body ? document.body.innerText : ''").asText();
-            } catch (RuntimeException e) {
-                text = "(unreadable: " + e.getMessage() + ")";
-            }
-            throw new AssertionError("not within " + patience.toMillis() + " ms: " + condition
-                    + "; the page shows: " + text + "; its console: " + console);
-        }
-    }
-
     /** Saves a PNG of the tab's viewport to {@code file} (directories created) and returns it. */
+    @Override
     public Path screenshot(Path file) {
         byte[] png = Base64.getDecoder().decode(command("Page.captureScreenshot", Map.of("format", "png"))
                 .get("data").asText());
@@ -242,6 +221,7 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     /** What the page logged ({@code console.*}) and threw, oldest first, as {@code level: text}. */
+    @Override
     public List<String> console() {
         return List.copyOf(console);
     }

@@ -8,7 +8,10 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Who may act through the console: everyone ({@link #OPEN}), or callers with a role. */
+/**
+ * Who may use a part of the console (view it, or act through it): everyone ({@link #OPEN}), or
+ * callers with a role.
+ */
 public final class ActionGuard {
     public static final ActionGuard OPEN = new ActionGuard(null, null);
     private static final Logger log = LoggerFactory.getLogger(ActionGuard.class);
@@ -21,13 +24,16 @@ public final class ActionGuard {
         this.role = role;
     }
 
-    /** Whether actions need credentials. */
+    /** Whether it needs credentials. */
     boolean closed() {
         return authenticate != null;
     }
 
-    /** 0 when {@code headers} may act; else the HTTP status that refuses them (401 or 403). */
-    int check(Metadata headers, String action) {
+    /**
+     * 0 when {@code headers} may do {@code what}; else the HTTP status that refuses them (401 or
+     * 403). An allowed action is logged at INFO ({@code audit}), an allowed view at DEBUG only.
+     */
+    int check(Metadata headers, String what, boolean audit) {
         if (authenticate == null) {
             return 0;
         }
@@ -35,17 +41,21 @@ public final class ActionGuard {
         try {
             who = authenticate.apply(headers);
         } catch (UnauthenticatedException e) {
-            log.debug("console: {} refused, credentials not valid: {}", action, e.getMessage());
+            log.debug("console: {} refused, credentials not valid: {}", what, e.getMessage());
             return 401;
         }
         if (who.isEmpty()) {
             return 401;
         }
         if (!who.get().hasRole(role)) {
-            log.debug("console: {} refused to {}, who lacks the role {}", action, who.get().name(), role);
+            log.debug("console: {} refused to {}, who lacks the role {}", what, who.get().name(), role);
             return 403;
         }
-        log.info("console: {} by {}", action, who.get().name());
+        if (audit) {
+            log.info("console: {} by {}", what, who.get().name());
+        } else {
+            log.debug("console: {} by {}", what, who.get().name());
+        }
         return 0;
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.courier.Metadata;
 import io.courier.discovery.ServiceResolver;
 import io.courier.http.HttpRoutes;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,27 +35,34 @@ public final class ConsoleTransport extends HttpRoutes {
     private static final int MAX_BODY = 1 << 20;
     /** The header an action needs, naming the action, so that no page elsewhere triggers it by a plain form. */
     static final String CONFIRM = "x-courier-confirm";
+    /** The routes that show something, guarded by the view guard; the actions are the POSTs. */
+    private static final Set<String> VIEWS = Set.of("/", "/api/state", "/api/events", "/api/contract");
 
     private final String path;
     private final Duration refresh;
     private final Scraper scraper;
     private final DeadLetterShelf shelf;
     private final ActionGuard guard;
+    private final ActionGuard viewGuard;
     private final byte[] page;
+    private final String signIn;
     private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
     private final Thread loop;
     private volatile String state = "{}";
     private volatile boolean closed;
 
     public ConsoleTransport(ServiceResolver discovery, List<String> services, String path, Duration refresh,
-                            Duration window, List<DeadLetterShelf.Watch> deadLetters, ActionGuard guard) {
+                            Duration window, List<DeadLetterShelf.Watch> deadLetters, ActionGuard guard,
+                            ActionGuard viewGuard) {
         super("console");
         this.path = path;
         this.refresh = refresh;
         this.page = resource("console.html");
+        this.signIn = new String(resource("signin.html"), java.nio.charset.StandardCharsets.UTF_8);
         this.scraper = new Scraper(discovery, services, window);
         this.shelf = new DeadLetterShelf(deadLetters);
         this.guard = guard;
+        this.viewGuard = viewGuard;
         this.loop = Thread.ofVirtual().name("courier-console").start(this::run);
     }
 
@@ -71,7 +80,7 @@ public final class ConsoleTransport extends HttpRoutes {
             try {
                 ObjectNode s = new StateBuilder(scraper.round(), shelf.shown()).build();
                 s.put("refreshMs", refresh.toMillis());
-                s.put("actionsNeedToken", guard.closed());
+                s.put("actionsNeedToken", guard.closed() || viewGuard.closed());
                 state = MAPPER.writeValueAsString(s);
                 String event = "event: state\ndata: " + state + "\n\n";
                 for (HttpServerResponse r : streams) {
@@ -92,11 +101,6 @@ public final class ConsoleTransport extends HttpRoutes {
         return state;
     }
 
-
-
-
-
-
     @Override
     public boolean accepts(HttpServerRequest request) {
         String p = request.path();
@@ -109,15 +113,12 @@ public final class ConsoleTransport extends HttpRoutes {
         HttpMethod m = request.method();
         if (sub.isEmpty()) {
             request.response().setStatusCode(308).putHeader("location", path + "/").end();
-        } else if (sub.equals("/") && m == HttpMethod.GET) {
-            request.response().putHeader("content-type", "text/html; charset=utf-8")
-                    .putHeader("cache-control", "no-cache").end(Buffer.buffer(page));
-        } else if (sub.equals("/api/state") && m == HttpMethod.GET) {
-            json(request.response(), 200, state);
-        } else if (sub.equals("/api/events") && m == HttpMethod.GET) {
-            events(request);
-        } else if (sub.equals("/api/contract") && m == HttpMethod.GET) {
-            offLoop(request, () -> contract(request.getParam("service")));
+        } else if (VIEWS.contains(sub) && m == HttpMethod.GET) {
+            if (viewGuard.closed()) {
+                guardedView(request, sub);
+            } else {
+                view(request, sub);
+            }
         } else if (sub.equals("/api/try") && m == HttpMethod.POST) {
             Metadata headers = headers(request);
             withBody(request, body -> {
@@ -130,6 +131,53 @@ public final class ConsoleTransport extends HttpRoutes {
         } else {
             json(request.response(), 404, error("no console route " + m + " " + request.path()
                     + " (expected: " + path + "/, or its api/state, api/events, api/contract, api/try, api/dead-letters/*)"));
+        }
+    }
+
+    /** Checks the viewer off the event loop (authenticating may block), then serves the view on it. */
+    private void guardedView(HttpServerRequest request, String sub) {
+        Metadata credentials = Viewers.credentials(request, true);
+        Context context = Vertx.currentContext();
+        Thread.ofVirtual().name("courier-console-viewer").start(() -> {
+            int refused;
+            try {
+                refused = viewGuard.check(credentials, "view " + sub, false);
+            } catch (RuntimeException e) {
+                log.warn("console: authenticating a viewer failed", e);
+                refused = 500;
+            }
+            int status = refused;
+            context.runOnContext(v -> {
+                if (status == 0) {
+                    view(request, sub);
+                } else if (sub.equals("/")) {
+                    String reason = status == 401 ? "This console needs a token to be viewed."
+                            : status == 403 ? "This token may not view this console." : "Signing in failed; the log says why.";
+                    HttpServerResponse r = request.response().setStatusCode(status)
+                            .putHeader("content-type", "text/html; charset=utf-8").putHeader("cache-control", "no-store");
+                    if (status == 401) {
+                        r.putHeader("www-authenticate", "Bearer");
+                    }
+                    r.end(signIn.replace("{{reason}}", reason));
+                } else {
+                    if (status == 401) {
+                        request.response().putHeader("www-authenticate", "Bearer");
+                    }
+                    json(request.response(), status, error(status == 401 ? "viewing this console needs credentials"
+                            + " (an Authorization header, or the sign-in page's cookie)"
+                            : status == 403 ? "these credentials may not view this console" : "authenticating failed"));
+                }
+            });
+        });
+    }
+
+    private void view(HttpServerRequest request, String sub) {
+        switch (sub) {
+            case "/" -> request.response().putHeader("content-type", "text/html; charset=utf-8")
+                    .putHeader("cache-control", "no-cache").end(Buffer.buffer(page));
+            case "/api/state" -> json(request.response(), 200, state);
+            case "/api/events" -> events(request);
+            default -> offLoop(request, () -> contract(request.getParam("service")));
         }
     }
 
@@ -171,7 +219,8 @@ public final class ConsoleTransport extends HttpRoutes {
 
     /** The refusal of an action the guard does not allow; null when it may go on. Blocks: off the event loop. */
     private Answer refused(Metadata headers, String action) {
-        return switch (guard.check(headers, action)) {
+        int status = viewGuard.check(headers, action, false);
+        return switch (status != 0 ? status : guard.check(headers, action, true)) {
             case 0 -> null;
             case 401 -> new Answer(401, error("this console's actions need credentials (an Authorization header)"),
                     "Bearer");
@@ -180,9 +229,7 @@ public final class ConsoleTransport extends HttpRoutes {
     }
 
     private static Metadata headers(HttpServerRequest request) {
-        Metadata.Builder b = Metadata.builder();
-        request.headers().forEach(h -> b.add(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
-        return b.build();
+        return Viewers.credentials(request, false);
     }
 
     private Answer contract(String service) {

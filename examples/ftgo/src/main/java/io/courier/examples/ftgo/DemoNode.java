@@ -57,6 +57,14 @@ public final class DemoNode {
     /** The discovery names of the demo's services, which the order service's console draws. */
     static final String[] CONSOLE_SERVICES = {"order", "consumer", "kitchen", "accounting", "notification", "delivery"};
 
+    /**
+     * How long a hung instance (its process stopped, or cut off) stays in discovery after its last
+     * renewal, as in a registry whose sessions time out: long enough that the order service's
+     * breaker on it opens first and the console shows it (ConsoleDemoTest). A process that exits
+     * leaves at once, whatever this says: its lease is deleted, or its pid is gone.
+     */
+    static final Duration HUNG_LEASE = Duration.ofSeconds(15);
+
     /** This process's meters: scraped at /metrics, read by the console. */
     private final CourierMetrics metrics = CourierMetrics.builder().build();
     private final String instance;
@@ -84,7 +92,7 @@ public final class DemoNode {
         }
         exitWithParent();
         DemoBroker broker = DemoBroker.open(args[3]);
-        LocalDiscovery discovery = LocalDiscovery.builder().directory(Path.of(args[5])).build();
+        LocalDiscovery discovery = LocalDiscovery.builder().directory(Path.of(args[5])).leaseTtl(HUNG_LEASE).build();
         DemoNode node = new DemoNode(args[1], Integer.parseInt(args[2]), broker.broker(),
                 new SimpleDataSource(args[4], "postgres"), discovery);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
