@@ -269,12 +269,11 @@ public final class MessageCodec {
         } catch (DecodeFailure f) {
             throw f.in(name);
         }
-        Object[] values = new Object[slots.length];
         for (int i = 0; i < slots.length; i++) {
-            values[i] = slots[i].finish(state[i]);
+            state[i] = slots[i].finish(state[i]); // in place: the states are not needed any more
         }
         try {
-            return shape.join(values);
+            return shape.join(state);
         } catch (CourierException e) {
             throw e;
         } catch (Throwable e) {
