@@ -18,25 +18,44 @@ import java.util.regex.Pattern;
  * cover: the scale of a decimal ({@code 1e10000000} is 14 bytes, and ten million digits once
  * something writes it out) and the elements of one array or object. Jackson itself bounds the
  * length of numbers and strings, the nesting depth and the document length (see
- * {@link #translate}). Counting reads the parser's own context, so it costs nothing per token
- * but a comparison. Not thread-safe, like the parser it wraps.
+ * {@link #translate}). Counting reads the parser's own context, and only once the document has
+ * more tokens than one container may hold elements, so below that it costs a comparison per
+ * token. Not thread-safe, like the parser it wraps.
  */
 final class BoundedParser extends JsonParserDelegate {
     private static final String PREFIX = "body: ";
     private static final Pattern CONSTRAINT = Pattern.compile("\\((\\d+)\\) exceeds the maximum allowed.*getMax(\\w+)\\(");
 
     private final Limits limits;
+    private final long maxElements;
+    // Tokens read so far. The element before which an array or object holds n elements is at
+    // least its n + 2nd token (its start, one token per element before, itself), so no container
+    // can pass the limit before more than maxElements tokens were read: until then the check is
+    // one comparison instead of a walk over the parser's context.
+    private long tokens;
 
     BoundedParser(JsonParser parser, Limits limits) {
         super(parser);
         this.limits = limits;
+        this.maxElements = limits.maxElements();
     }
 
     @Override
     public JsonToken nextToken() throws IOException {
         JsonToken t = delegate.nextToken();
+        if (++tokens > maxElements) {
+            checkElements(t);
+        }
+        if (t == JsonToken.VALUE_NUMBER_FLOAT && !plainScaleWithin(delegate.getTextCharacters(),
+                delegate.getTextOffset(), delegate.getTextLength())) {
+            checkScale(delegate.getText());
+        }
+        return t;
+    }
+
+    private void checkElements(JsonToken t) throws Exceeded {
         if (t == null || t == JsonToken.END_ARRAY || t == JsonToken.END_OBJECT) {
-            return t;
+            return;
         }
         JsonStreamContext container = delegate.getParsingContext();
         if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
@@ -47,10 +66,6 @@ final class BoundedParser extends JsonParserDelegate {
             throw new Exceeded(this, Limits.exceeded(PREFIX + path(container.getParent()),
                     "more than " + limits.maxElements() + " elements", limits.maxElements(), "maxElements"));
         }
-        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            checkScale(delegate.getText());
-        }
-        return t;
     }
 
     /** Routed through {@link #nextToken()}, which the delegate's own would bypass. */
@@ -58,6 +73,23 @@ final class BoundedParser extends JsonParserDelegate {
     public JsonToken nextValue() throws IOException {
         JsonToken t = nextToken();
         return t == JsonToken.FIELD_NAME ? nextToken() : t;
+    }
+
+    /**
+     * Whether the number in {@code chars} has no exponent and at most the allowed count of
+     * fraction digits: the common case, read from the parser's buffer without making a String.
+     */
+    private boolean plainScaleWithin(char[] chars, int offset, int length) {
+        int point = -1;
+        for (int i = offset; i < offset + length; i++) {
+            char c = chars[i];
+            if (c == 'e' || c == 'E') {
+                return false;
+            } else if (c == '.') {
+                point = i;
+            }
+        }
+        return point < 0 || offset + length - point - 1 <= limits.maxDecimalScale();
     }
 
     private void checkScale(String number) throws Exceeded {

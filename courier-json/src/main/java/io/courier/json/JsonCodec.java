@@ -187,7 +187,11 @@ public final class JsonCodec implements Codec {
     public byte[] encode(Object value, Type type) {
         Type declared = type == null || type == Object.class ? (value == null ? Object.class : value.getClass()) : type;
         try {
-            return writers.computeIfAbsent(declared, t -> mapper.writerFor(mapper.constructType(t))).writeValueAsBytes(value);
+            ObjectWriter writer = writers.get(declared);
+            if (writer == null) {
+                writer = writers.computeIfAbsent(declared, t -> mapper.writerFor(mapper.constructType(t)));
+            }
+            return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             // A value the server or client itself produced: not the caller's fault, and the
             // mapper's text may name internals, so it stays in the cause.
@@ -201,9 +205,12 @@ public final class JsonCodec implements Codec {
     @Override
     public Object decode(byte[] bytes, Type type) {
         Objects.requireNonNull(bytes, "bytes");
-        ObjectReader reader = readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t))
-                // Checked below with a clearer message than the mapper's.
-                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+        ObjectReader reader = readers.get(type); // a lookup that allocates no capturing lambda
+        if (reader == null) {
+            reader = readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t))
+                    // Checked below with a clearer message than the mapper's.
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+        }
         // The parser is ours, not the reader's, so that on a mismatch it still holds the
         // offending token for the message.
         limits.checkDecodedBytes("body", bytes.length);

@@ -84,6 +84,21 @@ class JsonLimitsTest {
     }
 
     @Test
+    void theElementLimitCountsEachContainerNotTheDocument() {
+        Codec small = codec.withLimits(Limits.builder().maxElements(3).build());
+        // Far more tokens than 3, each container within the limit.
+        assertThat(small.decode(bytes("{\"a\":[1,2,3],\"b\":[[1,2,3],[4,5,6]],\"c\":{\"x\":1,\"y\":2,\"z\":3}}"), Map.class))
+                .isEqualTo(Map.of("a", List.of(1, 2, 3), "b", List.of(List.of(1, 2, 3), List.of(4, 5, 6)),
+                        "c", Map.of("x", 1, "y", 2, "z", 3)));
+        failsFast(small, "[1,2,3,4]", INTEGERS).hasMessage("body: $: more than 3 elements exceeds the limit 3 (maxElements)");
+        failsFast(small, "{\"a\":[1,2,3],\"b\":[[1,2,3],[4,5,6,7]]}", Map.class)
+                .hasMessage("body: $.b[1]: more than 3 elements exceeds the limit 3 (maxElements)");
+        Codec four = codec.withLimits(Limits.builder().maxElements(4).build());
+        assertThat(four.decode(bytes("[1,2,3,4]"), INTEGERS)).isEqualTo(List.of(1, 2, 3, 4));
+        failsFast(four, "[1,2,3,4,5]", INTEGERS).hasMessageContaining("more than 4 elements");
+    }
+
+    @Test
     void aBodyLargerThanTheDecodeLimitIsRefusedBeforeParsing() {
         Codec small = codec.withLimits(Limits.builder().maxDecodedBytes(16).build());
         failsFast(small, "{\"customer\":\"ann-marie\"}", Order.class)

@@ -31,6 +31,8 @@ public final class LoadMain {
     private static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "8"));
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     private static final int IN_FLIGHT = 64;
+    // One request in flight: latency without queueing, against the raw TCP floor's in the same run.
+    private static final int SINGLE = 1;
     private static final int RATE = Integer.getInteger("bench.rate", 2000);
     private static final int GRPC_CONNECTIONS = Integer.getInteger("bench.grpc.connections", 2);
     /** The load average when this JVM started, before any scenario ran: how busy the machine was. */
@@ -80,19 +82,26 @@ public final class LoadMain {
         List<String> variants = System.getProperty("bench.spring.cp") == null
                 ? List.of("courier-rest", "courier-rest-nonblocking", "vertx-rest")
                 : List.of("courier-rest", "courier-rest-nonblocking", "vertx-rest", "spring-rest");
+        List<String> singleVariants = List.of("courier-rest", "courier-rest-nonblocking", "vertx-rest");
         List<Measurement> closed = new ArrayList<>();
         List<Measurement> open = new ArrayList<>();
+        List<Measurement> single = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
+            floorAtOne("rest", round, single);
             for (String variant : round % 2 == 0 ? variants : variants.reversed()) {
                 try (ServerProcess server = ServerProcess.start(variant); HttpLoad load = new HttpLoad(server.port(), IN_FLIGHT)) {
                     progress("rest", variant, round, "closed loop, " + IN_FLIGHT + " in flight");
                     closed.add(record(load.closedLoop(variant, IN_FLIGHT, WARMUP, SECONDS)));
                     progress("rest", variant, round, "open loop, " + RATE + " req/s");
                     open.add(record(load.openLoop(variant, RATE, WARMUP, SECONDS)));
+                    if (singleVariants.contains(variant)) {
+                        progress("rest", variant, round, "closed loop, " + SINGLE + " in flight");
+                        single.add(record(load.closedLoop(variant, SINGLE, WARMUP, SECONDS)));
+                    }
                 }
             }
         }
-        table("rest: JSON echo, ~100 bytes, HTTP/1.1", closed, open);
+        table("rest: JSON echo, ~100 bytes, HTTP/1.1", closed, concat(open, single));
         ratio("rest-throughput-vs-vertx", median(closed, "courier-rest", Measurement::throughput)
                 / median(closed, "vertx-rest", Measurement::throughput));
         ratio("rest-p99-at-" + RATE + "-vs-vertx", median(open, "courier-rest", Measurement::p99Micros)
@@ -107,6 +116,32 @@ public final class LoadMain {
             ratio("rest-p99-at-" + RATE + "-vs-spring", median(open, "courier-rest", Measurement::p99Micros)
                     / median(open, "spring-rest", Measurement::p99Micros));
         }
+        singleVsFloor(single, Map.of("courier-rest", "rest", "courier-rest-nonblocking", "rest-nonblocking",
+                "vertx-rest", "vertx-rest"));
+    }
+
+    /** The raw TCP floor at one request in flight, measured within a scenario so that its ratios compare one run. */
+    private void floorAtOne(String scenario, int round, List<Measurement> single) throws Exception {
+        try (ServerProcess server = ServerProcess.start("tcp-echo"); TcpLoad load = new TcpLoad(server.port())) {
+            progress(scenario, "tcp-echo", round, "closed loop, " + SINGLE + " connection");
+            single.add(record(load.closedLoop("tcp-echo", SINGLE, WARMUP, SECONDS)));
+        }
+    }
+
+    /** p50 and p99 at one request in flight over the TCP floor's: {@code <prefix>-p50-c1-vs-tcp-floor}. */
+    private void singleVsFloor(List<Measurement> single, Map<String, String> prefixes) {
+        double p50 = median(single, "tcp-echo", Measurement::p50Micros);
+        double p99 = median(single, "tcp-echo", Measurement::p99Micros);
+        prefixes.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> {
+            ratio(e.getValue() + "-p50-c1-vs-tcp-floor", median(single, e.getKey(), Measurement::p50Micros) / p50);
+            ratio(e.getValue() + "-p99-c1-vs-tcp-floor", median(single, e.getKey(), Measurement::p99Micros) / p99);
+        });
+    }
+
+    private static List<Measurement> concat(List<Measurement> a, List<Measurement> b) {
+        List<Measurement> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
     }
 
     /** Raw TCP ping-pong on loopback: how close each protocol is to the wire. */
@@ -117,6 +152,8 @@ public final class LoadMain {
             try (ServerProcess server = ServerProcess.start("tcp-echo"); TcpLoad load = new TcpLoad(server.port())) {
                 progress("floor", "tcp-echo", round, "closed loop, " + IN_FLIGHT + " connections");
                 closed.add(record(load.closedLoop("tcp-echo", IN_FLIGHT, WARMUP, SECONDS)));
+                progress("floor", "tcp-echo", round, "closed loop, " + SINGLE + " connection");
+                closed.add(record(load.closedLoop("tcp-echo", SINGLE, WARMUP, SECONDS)));
             }
         }
         table("floor: raw TCP ping-pong, 100 bytes", closed, List.of());
@@ -136,9 +173,12 @@ public final class LoadMain {
         // threads, as Courier runs a blocking-style method. Courier / vertx-grpc is Courier's own path.
         List<String> variants = List.of("courier-grpc", "courier-grpc-async", "grpc-java-direct", "grpc-java-default",
                 "vertx-grpc", "vertx-h2c", "grpc-java-virtual");
+        List<String> singleVariants = List.of("courier-grpc", "courier-grpc-async", "grpc-java-direct", "vertx-grpc");
         List<Measurement> closed = new ArrayList<>();
         List<Measurement> open = new ArrayList<>();
+        List<Measurement> single = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
+            floorAtOne("grpc", round, single);
             for (String variant : round % 2 == 0 ? variants : variants.reversed()) {
                 String kind = variant.startsWith("courier") ? "courier-grpc" : variant;
                 String rpc = variant.equals("courier-grpc-async") ? "EchoAsync" : "Echo";
@@ -148,11 +188,17 @@ public final class LoadMain {
                     closed.add(record(AsyncLoad.closedLoop(variant, load.sender(rpc), IN_FLIGHT, WARMUP, SECONDS)));
                     progress("grpc", variant, round, "open loop, " + RATE + " req/s");
                     open.add(record(AsyncLoad.openLoop(variant, load.sender(rpc), RATE, WARMUP, SECONDS)));
+                    if (singleVariants.contains(variant)) {
+                        progress("grpc", variant, round, "closed loop, " + SINGLE + " in flight");
+                        single.add(record(AsyncLoad.closedLoop(variant, load.sender(rpc), SINGLE, WARMUP, SECONDS)));
+                    }
                 }
             }
         }
         table("grpc: unary, ~100-byte message, grpc-java client (directExecutor, " + GRPC_CONNECTIONS
-                + " connections)", closed, open);
+                + " connections)", closed, concat(open, single));
+        singleVsFloor(single, Map.of("courier-grpc", "grpc", "courier-grpc-async", "grpc-async",
+                "grpc-java-direct", "grpc-java-direct", "vertx-grpc", "vertx-grpc"));
         for (String peer : List.of("grpc-java-direct", "grpc-java-default")) {
             ratio("grpc-throughput-vs-" + peer, median(closed, "courier-grpc", Measurement::throughput)
                     / median(closed, peer, Measurement::throughput));

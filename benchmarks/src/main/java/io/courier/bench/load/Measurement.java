@@ -6,7 +6,8 @@ import org.HdrHistogram.Histogram;
  * What one timed run measured.
  *
  * @param variant   the server measured, e.g. {@code courier-rest}
- * @param mode      {@code closed-64} (64 in flight) or {@code open-<rate>} (fixed arrival rate)
+ * @param mode      {@code closed-64} (64 in flight), {@code closed-1} (one in flight) or {@code open-<rate>}
+ *                  (fixed arrival rate)
  * @param requests  completed requests in the measured window
  * @param errors    failed requests in the measured window
  * @param seconds   length of the measured window

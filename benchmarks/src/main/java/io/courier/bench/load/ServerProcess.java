@@ -22,9 +22,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(String kind) throws IOException {
+        return start(kind, List.of());
+    }
+
+    /** With {@code extraFlags} after the usual ones, e.g. a profiler's {@code -agentpath}. */
+    static ServerProcess start(String kind, List<String> extraFlags) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(extraFlags);
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         // No registration in a local registry while measuring (courier-discovery is on the class path).
         command.add("-Dcourier.discovery=none");

@@ -29,7 +29,8 @@ import java.util.Set;
 /**
  * Writes and reads one message shape: a record, the one-field wrapper of a non-message value, or
  * a method's arguments. Built once per shape (records are cached per class); on the hot path it
- * only calls accessor and constructor method handles. Immutable and thread-safe.
+ * only calls accessor and constructor method handles, and a record is sized and written by its
+ * {@link EncodePlan}. Immutable and thread-safe.
  */
 public final class MessageCodec {
     /** How the Java value of a message splits into its fields' values and is built from them. */
@@ -55,8 +56,14 @@ public final class MessageCodec {
     private final int[] denseIndex;
     private final Map<Integer, Integer> sparseIndex;
     private final Shape shape;
+    private final EncodePlan plan;
 
     MessageCodec(String name, List<FieldSlot> slots, Shape shape) {
+        this(name, slots, shape, null);
+    }
+
+    /** With {@code getters}, the record's accessors typed as its components, sizes and writes by an {@link EncodePlan}. */
+    private MessageCodec(String name, List<FieldSlot> slots, Shape shape, MethodHandle[] getters) {
         this.name = name;
         this.slots = slots.toArray(FieldSlot[]::new);
         this.shape = shape;
@@ -91,6 +98,7 @@ public final class MessageCodec {
             this.denseIndex = null;
             this.sparseIndex = Map.copyOf(index);
         }
+        this.plan = getters == null ? null : EncodePlan.of(this.slots, getters, writeOrder);
     }
 
     /** The codec of a record class, built on first use and cached. */
@@ -135,13 +143,15 @@ public final class MessageCodec {
         String owner = type.getSimpleName();
         RecordComponent[] components = type.getRecordComponents();
         List<FieldSlot> slots = new ArrayList<>();
+        MethodHandle[] typed = new MethodHandle[components.length];
         MethodHandle[] getters = new MethodHandle[components.length];
         Class<?>[] types = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             Field f = c.getAnnotation(Field.class);
             slots.add(TypeMapping.slot(owner, f == null ? i + 1 : f.value(), c.getName(), c.getGenericType()));
-            getters[i] = handle(type, c.getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
+            typed[i] = handle(type, c.getAccessor());
+            getters[i] = typed[i].asType(MethodType.methodType(Object.class, Object.class));
             types[i] = c.getType();
         }
         MethodHandle constructor;
@@ -162,7 +172,7 @@ public final class MessageCodec {
             public Object join(Object[] values) throws Throwable {
                 return constructor.invokeExact(values);
             }
-        });
+        }, typed);
     }
 
     private static MethodHandle handle(Class<?> type, java.lang.reflect.Executable member) {
@@ -193,6 +203,9 @@ public final class MessageCodec {
 
     /** The encoded size of {@code whole}. */
     int size(Object whole) {
+        if (plan != null) {
+            return plan.size(whole);
+        }
         int size = 0;
         for (int i = 0; i < slots.length; i++) {
             size += slots[i].size(component(whole, i));
@@ -201,6 +214,10 @@ public final class MessageCodec {
     }
 
     void writeTo(CodedOutputStream out, Object whole) throws IOException {
+        if (plan != null) {
+            plan.write(out, whole);
+            return;
+        }
         for (int i : writeOrder) {
             slots[i].write(out, component(whole, i));
         }
@@ -252,12 +269,11 @@ public final class MessageCodec {
         } catch (DecodeFailure f) {
             throw f.in(name);
         }
-        Object[] values = new Object[slots.length];
         for (int i = 0; i < slots.length; i++) {
-            values[i] = slots[i].finish(state[i]);
+            state[i] = slots[i].finish(state[i]); // in place: the states are not needed any more
         }
         try {
-            return shape.join(values);
+            return shape.join(state);
         } catch (CourierException e) {
             throw e;
         } catch (Throwable e) {
