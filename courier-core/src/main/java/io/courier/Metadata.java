@@ -86,7 +86,13 @@ public final class Metadata {
 
     /** A copy where {@code name} has only {@code value}. */
     public Metadata withOnly(String name, String value) {
-        return without(name).with(name, value);
+        String key = normalize(name);
+        Objects.requireNonNull(value, "value");
+        // One copy, not two: tracing sets traceparent this way on every call.
+        Map<String, List<String>> copy = new LinkedHashMap<>(entries);
+        copy.remove(key);
+        copy.put(key, List.of(value));
+        return new Metadata(Collections.unmodifiableMap(copy));
     }
 
     /** A copy without {@code name}. */
