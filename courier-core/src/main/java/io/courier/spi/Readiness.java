@@ -1,6 +1,7 @@
 package io.courier.spi;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
  * do not call out. Thread-safe.
  */
 public final class Readiness {
-    private final Map<String, Supplier<Optional<String>>> conditions = new java.util.LinkedHashMap<>();
+    private final Map<String, Supplier<Optional<String>>> conditions = new LinkedHashMap<>();
 
     /** The readiness of the {@code Courier} of {@code context}. */
     public static Readiness of(TransportContext context) {
