@@ -14,6 +14,7 @@ import io.courier.internal.RoundRobinBalancer;
 import io.courier.internal.SelfRegistration;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
+import io.courier.spi.Readiness;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.SharedResources;
 import io.courier.spi.Transport;
@@ -86,7 +87,7 @@ public final class Courier implements AutoCloseable {
     private final Map<String, ServiceView> views = new ConcurrentHashMap<>();
     private final SharedResources shared = new SharedResources();
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Courier(Builder b) {
         this.name = b.name;
@@ -107,6 +108,10 @@ public final class Courier implements AutoCloseable {
         codecs.replaceAll(c -> Objects.requireNonNull(c.withLimits(b.limits), () -> c + ".withLimits returned null"));
         TransportContext context = new TransportContext(name, Codecs.of(codecs), b.host, b.port, b.limits, clock,
                 b.eventLoops, shared, Optional.ofNullable(b.tls));
+
+        // Readiness, which the transports share: not while closing, and registered when discovery is used.
+        Readiness readiness = Readiness.of(context);
+        readiness.require("draining", () -> closed ? Optional.of("") : Optional.empty());
 
         List<TransportFactory> factories = new ArrayList<>();
         factories.add(new InProcessTransportFactory());
@@ -131,6 +136,9 @@ public final class Courier implements AutoCloseable {
         this.ownsDiscovery = b.discovery == null && discovery != null;
         this.registration = discovery == null ? null
                 : new SelfRegistration(discovery, name, b.instanceMetadata, timer, handlers);
+        if (registration != null) {
+            readiness.require("discovery", registration::problem);
+        }
     }
 
     /** The first discovery backend on the class path, unless {@code -Dcourier.discovery=none}. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +35,8 @@ public final class SelfRegistration {
     private ScheduledFuture<?> renewals;
     private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile boolean failing;
+    private volatile String lastFailure = "";
+    private volatile boolean registered;
 
     public SelfRegistration(ServiceRegistry registry, String courierName, Map<String, String> metadata,
                             ScheduledExecutorService timer, Executor blocking) {
@@ -59,12 +62,24 @@ public final class SelfRegistration {
         ServiceInstance instance = new ServiceInstance(service, id, reachable, metadata, ServiceInstance.Health.UP);
         registry.register(instance);
         instances.add(instance);
+        registered = true;
         log.info("Registered {} as {} at {}", service, id, reachable);
         if (renewals == null) {
             long every = Math.max(10, registry.renewInterval().toMillis());
             renewals = timer.scheduleWithFixedDelay(() -> blocking.execute(this::renewAll), every, every,
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Why this instance is not registered now, for readiness: no service registered yet, or the
+     * last renewal failed (its failure); empty while registered.
+     */
+    public Optional<String> problem() {
+        if (!registered) {
+            return Optional.of("no service registered");
+        }
+        return failing ? Optional.of("renewing failed: " + lastFailure) : Optional.empty();
     }
 
     /** Tells the registry this instance takes no new calls; calls in flight go on. */
@@ -87,6 +102,7 @@ public final class SelfRegistration {
             }
             all = List.copyOf(instances);
             instances.clear();
+            registered = false;
         }
         for (ServiceInstance i : all) {
             try {
@@ -128,6 +144,7 @@ public final class SelfRegistration {
                 failing = false;
             }
         } catch (RuntimeException e) {
+            lastFailure = e.toString();
             // Logged once per streak: a registry outage must not flood the log every second.
             if (!failing) {
                 log.warn("Renewing {} failed; retrying every {} ms: {}", id, registry.renewInterval().toMillis(), e.toString());

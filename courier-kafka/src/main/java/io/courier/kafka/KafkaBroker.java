@@ -12,9 +12,11 @@ import io.courier.messaging.spi.DeliveryHandler;
 import io.courier.messaging.spi.MessageBroker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -165,6 +167,38 @@ public final class KafkaBroker implements MessageBroker {
             }
         }
         return known ? OptionalLong.of(sum) : OptionalLong.empty();
+    }
+
+    /**
+     * The lag of {@code group} on each partition of {@code channel}'s topic: the end offset minus
+     * the group's committed offset (its start offset where it committed nothing), read with the
+     * admin client; empty when the topic does not exist.
+     *
+     * @throws UnavailableException (retry-safe) when Kafka does not answer in time
+     */
+    @Override
+    public Map<Integer, Long> partitionLag(String channel, String group) {
+        requireText(channel, "channel");
+        requireText(group, "group");
+        return ctx.topics().groupLag(channel, group);
+    }
+
+    /**
+     * Why this broker cannot consume now: closed, or one of its consumers is waiting for its
+     * share of its group's partitions, failed its last poll, or has no connection open to Kafka
+     * (the consumer's {@code connection-count}), each named {@code channel/group}. Sending is not
+     * checked: the producer connects on its first send.
+     */
+    @Override
+    public Optional<String> notReady() {
+        if (closed) {
+            return Optional.of("closed");
+        }
+        List<String> problems = new ArrayList<>();
+        for (GroupConsumer c : consumers) {
+            c.notReady().ifPresent(p -> problems.add(c.channel() + "/" + c.group() + ": " + p));
+        }
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     @Override

@@ -25,7 +25,9 @@ import io.courier.spi.Codecs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
@@ -377,6 +379,25 @@ public final class Messaging implements AutoCloseable, ChannelCatalog {
      */
     public OptionalLong consumerLag(String channel, String group) {
         return rt.broker.consumerLag(channel, group);
+    }
+
+    /**
+     * The lag of {@code group} on each partition of {@code channel}, for the whole group, as the
+     * broker keeps it (Kafka: end offsets minus the group's committed offsets; RabbitMQ: the
+     * messages ready in each partition queue); empty when the broker cannot tell. Asks the broker.
+     *
+     * @throws io.courier.UnavailableException when the broker does not answer
+     */
+    public Map<Integer, Long> partitionLag(String channel, String group) {
+        return rt.broker.partitionLag(channel, group);
+    }
+
+    /**
+     * Why this instance's broker cannot carry messages now (not connected, a consumer not yet
+     * assigned its share of a group), or empty when it can: for readiness probes; quick.
+     */
+    public Optional<String> notReady() {
+        return rt.broker.notReady();
     }
 
     /**

@@ -58,6 +58,8 @@ public final class CourierMetrics {
     private final Interceptor server;
     private final Interceptor attempts;
     private final List<BreakerMeters> breakers = new CopyOnWriteArrayList<>();
+    /** What else {@link #refresh()} brings up to date (partition lags): Runnables, so that no optional type is named here. */
+    private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
 
     private CourierMetrics(Builder b) {
         this.registry = b.registry != null ? b.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -134,6 +136,23 @@ public final class CourierMetrics {
     public CourierMetrics bindConsumerLag(Messaging messaging, String channel, String group) {
         MessagingMeters.bindLag(registry, Objects.requireNonNull(messaging, "messaging"),
                 Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(group, "group"));
+        return this;
+    }
+
+    /**
+     * Shows the lag of {@code group} on each partition of {@code channel}, for the whole group,
+     * as the broker of {@code messaging} keeps it ({@link Messaging#partitionLag}: Kafka's end
+     * offsets minus the group's committed offsets; RabbitMQ's ready messages of each partition
+     * queue): the gauge {@code messaging.consumer.partition.lag}, tagged
+     * {@code messaging.destination.name}, {@code messaging.consumer.group.name} and
+     * {@code messaging.destination.partition.id} (partitions 0 to 1023 at most). Read from the
+     * broker on {@link #refresh()}, which {@link ObservabilityRoutes} calls before each scrape;
+     * absent while the broker does not answer.
+     */
+    public CourierMetrics bindPartitionLag(Messaging messaging, String channel, String group) {
+        var lag = MessagingMeters.bindPartitionLag(registry, Objects.requireNonNull(messaging, "messaging"),
+                Objects.requireNonNull(channel, "channel"), Objects.requireNonNull(group, "group"));
+        refreshers.add(lag::refresh);
         return this;
     }
 
@@ -248,9 +267,13 @@ public final class CourierMetrics {
         return new ResilienceCounters(registry, client);
     }
 
-    /** Brings what is read from other objects (the endpoints of bound breakers) up to date; called before a scrape. */
+    /**
+     * Brings what is read from other objects (the endpoints of bound breakers, the partition lags
+     * asked of brokers) up to date; called before a scrape.
+     */
     public void refresh() {
         breakers.forEach(BreakerMeters::refresh);
+        refreshers.forEach(Runnable::run);
     }
 
     /** Settings of a {@link CourierMetrics}. Not thread-safe. */

@@ -1,6 +1,7 @@
 package io.courier.observability;
 
 import io.courier.observability.internal.RoutesTransport;
+import io.courier.spi.Readiness;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.TransportFactory;
@@ -65,7 +66,7 @@ public final class ObservabilityRoutes implements TransportFactory {
         return new RoutesTransport(metrics == null ? null : () -> {
             metrics.refresh();
             return ((PrometheusMeterRegistry) metrics.registry()).scrape();
-        }, metricsPath, health, checks, drainDelay);
+        }, metricsPath, health, checks, Readiness.of(context), drainDelay);
     }
 
     /** Settings of {@link ObservabilityRoutes}. Not thread-safe. */
@@ -125,6 +126,18 @@ public final class ObservabilityRoutes implements TransportFactory {
             }
             checks.put(name, check);
             return this;
+        }
+
+        /**
+         * Requires the broker of {@code messaging} to carry messages
+         * ({@link io.courier.messaging.Messaging#notReady()}: Kafka consumers connected and
+         * assigned their partitions, RabbitMQ connections open), as the check
+         * {@code messaging:<its name>}. Needs courier-messaging (an optional dependency).
+         */
+        public Builder messagingReadiness(io.courier.messaging.Messaging messaging) {
+            Objects.requireNonNull(messaging, "messaging");
+            return healthCheck("messaging:" + messaging.name(), () -> messaging.notReady()
+                    .map(HealthCheck.Health::down).orElse(HealthCheck.Health.UP));
         }
 
         /**

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.Courier;
 import io.courier.http.HttpTransportFactory;
+import io.courier.json.JsonCodec;
+import io.courier.messaging.Message;
+import io.courier.messaging.Messaging;
+import io.courier.messaging.Subscription;
+import io.courier.messaging.inmemory.InMemoryBroker;
+import io.courier.messaging.spi.DeliveryHandler;
+import io.courier.messaging.spi.MessageBroker;
 import io.courier.test.Await;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,9 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +54,50 @@ class ReadinessTest {
 
             brokerUp.set(true);
             assertThat(get(c.uri(), "/health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aMessagingWhoseBrokerIsNotReadyMakesTheServiceNotReady() throws Exception {
+        AtomicReference<String> brokerProblem = new AtomicReference<>();
+        try (InMemoryBroker inMemory = InMemoryBroker.create();
+             Messaging messaging = Messaging.builder().name("orders").codec(JsonCodec.create())
+                     .broker(new Unsteady(inMemory, brokerProblem)).build();
+             Courier c = Courier.builder().name("messaging").transport(new HttpTransportFactory())
+                     .transport(ObservabilityRoutes.builder().messagingReadiness(messaging).build())
+                     .build()) {
+            c.serve(Shop.class, sku -> "item " + sku);
+            assertThat(get(c.uri(), "/health/ready").body()).isEqualTo("ready\n");
+
+            brokerProblem.set("connection to 127.0.0.1:5672 lost");
+            HttpResponse<String> r = get(c.uri(), "/health/ready");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo("not ready: messaging:orders (connection to 127.0.0.1:5672 lost)\n");
+
+            brokerProblem.set(null);
+            assertThat(get(c.uri(), "/health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** A broker that says it is not ready while {@code problem} holds one; the in-memory broker's otherwise. */
+    private record Unsteady(InMemoryBroker inner, AtomicReference<String> problem) implements MessageBroker {
+        @Override
+        public CompletableFuture<Void> send(Message message) {
+            return inner.send(message);
+        }
+
+        @Override
+        public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+            return inner.subscribe(channel, group, handler);
+        }
+
+        @Override
+        public Optional<String> notReady() {
+            return Optional.ofNullable(problem.get());
+        }
+
+        @Override
+        public void close() {
         }
     }
 

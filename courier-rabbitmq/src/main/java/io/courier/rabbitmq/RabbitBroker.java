@@ -18,8 +18,12 @@ import io.courier.rabbitmq.internal.Names;
 import io.courier.rabbitmq.internal.Publisher;
 import io.courier.rabbitmq.internal.Topology;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -170,6 +174,14 @@ public final class RabbitBroker implements MessageBroker {
     }
 
     private void tick() {
+        if (publishLink.notReady().isPresent() && !closed) {
+            // A lost sending connection is opened again here too, not only on the next send: readiness depends on it.
+            try {
+                publishLink.connection();
+            } catch (UnavailableException e) {
+                log.debug("reconnecting to send: {}", e.toString());
+            }
+        }
         for (GroupMember m : members) {
             try {
                 m.rebalance();
@@ -177,6 +189,44 @@ public final class RabbitBroker implements MessageBroker {
                 log.warn("{}: rebalancing failed: {}", m, e.toString());
             }
         }
+    }
+
+    /**
+     * The lag of {@code group} on each partition of {@code channel}: the messages ready in each
+     * of the group's partition queues (delivered but unacknowledged ones not counted), asked of
+     * RabbitMQ; empty when the group has no queues.
+     *
+     * @throws UnavailableException (retry-safe) when RabbitMQ cannot be reached
+     */
+    @Override
+    public Map<Integer, Long> partitionLag(String channel, String group) {
+        requireText(channel, "channel");
+        requireText(group, "group");
+        Names names = ctx.topology().names();
+        Map<Integer, Long> lag = new TreeMap<>();
+        for (int p = 0; p < names.partitions(); p++) {
+            long n = ctx.topology().messages(names.partitionQueue(channel, group, p));
+            if (n >= 0) {
+                lag.put(p, n);
+            }
+        }
+        return lag;
+    }
+
+    /**
+     * Why this broker cannot carry messages now: closed, or a connection it opened (one for
+     * sending, one for consuming) is lost; it is opened again on next use, by the members'
+     * rebalancing for the consumers. Empty when both are open or not used yet.
+     */
+    @Override
+    public Optional<String> notReady() {
+        if (closed) {
+            return Optional.of("closed");
+        }
+        List<String> problems = new ArrayList<>(2);
+        consumeLink.notReady().ifPresent(problems::add);
+        publishLink.notReady().ifPresent(problems::add);
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.courier.grpc.GrpcNames;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.TlsMaterial;
 import io.courier.internal.TlsWatcher;
+import io.courier.spi.Readiness;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.TransportContext;
@@ -57,7 +58,7 @@ final class GrpcServerTransport implements ServerTransport {
     private final ExecutorService workers;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, ServiceDescriptor> services = new ConcurrentHashMap<>();
-    private final HealthService health = new HealthService();
+    private final HealthService health;
     private final ContractFiles files = new ContractFiles();
     private final ReflectionService reflection = new ReflectionService(this::describedFiles);
     private volatile ServerDispatcher dispatcher;
@@ -77,6 +78,7 @@ final class GrpcServerTransport implements ServerTransport {
         this.context = context;
         this.formats = formats;
         this.workers = workers;
+        this.health = new HealthService(Readiness.of(context));
         // Made now, not at start: on a shared port, requests may be routed here as soon as the REST server listens.
         GrpcServerOptions options = new GrpcServerOptions()
                 .setMaxMessageSize(context.limits().maxBodyBytes())
@@ -207,7 +209,7 @@ final class GrpcServerTransport implements ServerTransport {
         Context loop = current != null ? current : vertx.getOrCreateContext();
         int max = context.limits().maxBodyBytes();
         if (health.handles(path)) {
-            health.handle(request, new RequestReader(http, encoding, max, "request of " + path), services.keySet());
+            health.handle(request, http, new RequestReader(http, encoding, max, "request of " + path), services.keySet());
             return;
         }
         if (reflection.handles(path)) {

@@ -227,6 +227,7 @@ final class ClientExchange {
                     succeed(status, contentType, bytes);
                 }
             } else {
+                call.context().sizes().ifPresent(s -> s.response(bytes.length)); // a problem body, measured too
                 result.completeExceptionally(failure(status, contentType, bytes));
             }
         });

@@ -5,6 +5,7 @@ import io.courier.CancelledException;
 import io.courier.Clock;
 import io.courier.CourierException;
 import io.courier.DeadlineExceededException;
+import io.courier.MessageSizes;
 import io.courier.Scheduler;
 import io.courier.contract.MethodDescriptor;
 import io.courier.internal.Errors;
@@ -101,10 +102,15 @@ final class EventStream {
                     response.writeHead();
                 }
             });
+            MessageSizes sizes = context.sizes().orElse(null);
             context.run(() -> {
                 Iterator<?> it = elements.iterator();
                 while (!finished.get() && it.hasNext()) {
-                    write(event(null, json.encode(it.next(), method.resultType())));
+                    byte[] data = json.encode(it.next(), method.resultType());
+                    if (sizes != null) {
+                        sizes.response(data.length); // each event's data, as gRPC reports each message of a stream
+                    }
+                    write(event(null, data));
                 }
             });
             if (finished.compareAndSet(false, true)) {

@@ -333,21 +333,22 @@ final class ServerExchange {
         if (gone) {
             return;
         }
-        refuse(request, httpStatus, error, allow, close);
+        byte[] bytes = problem(error, httpStatus);
+        sizes.response(bytes.length); // the problem body is this call's response
+        refuse(request, httpStatus, error, allow, close, bytes);
     }
 
     /** Answers {@code request} with a problem body for {@code error}. */
     static void refuse(HttpServerRequest request, int httpStatus, CourierException error) {
-        refuse(request, httpStatus, error, null, true);
+        refuse(request, httpStatus, error, null, true, problem(error, httpStatus));
     }
 
     private static void refuse(HttpServerRequest request, int httpStatus, CourierException error, String allow,
-                               boolean close) {
+                               boolean close, byte[] bytes) {
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
         }
-        byte[] bytes = problem(error, httpStatus);
         response.setStatusCode(httpStatus).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (allow != null) {
             response.putHeader(HttpHeaders.ALLOW, allow);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,10 @@ public final class GroupConsumer implements Subscription {
     private Thread poller;
     private volatile boolean stopping;
     private volatile boolean closed;
+    /** Partitions were revoked and the new assignment has not come yet. */
+    private volatile boolean rebalancing;
+    /** The failure of the last poll, null once a poll succeeds. */
+    private volatile String pollFailure;
 
     public GroupConsumer(Context ctx, String channel, String group, DeliveryHandler handler,
                          Consumer<GroupConsumer> onClose) {
@@ -169,10 +174,12 @@ public final class GroupConsumer implements Subscription {
                         }
                     }
                     commit(false);
+                    pollFailure = null;
                 } catch (KafkaException | IllegalStateException e) {
                     if (closed) {
                         break;
                     }
+                    pollFailure = e.toString();
                     log.warn("{} group {}: consuming failed ({}); polling again", channel, group, e.toString());
                     Thread.sleep(100); // a backoff before the next poll, not a wait for a condition
                 }
@@ -305,6 +312,32 @@ public final class GroupConsumer implements Subscription {
         return known ? OptionalLong.of(sum) : OptionalLong.empty();
     }
 
+    /**
+     * Why this consumer cannot consume now, for readiness: closing, not yet (or no longer)
+     * assigned its share of the group, its last poll failed, or no connection to Kafka open (the
+     * consumer's own {@code connection-count}); empty when it consumes.
+     */
+    public Optional<String> notReady() {
+        if (stopping) {
+            return Optional.of("closing");
+        }
+        if (!assigned.isDone() || rebalancing) {
+            return Optional.of("waiting for its partitions of the group");
+        }
+        String failure = pollFailure;
+        if (failure != null) {
+            return Optional.of("polling failed: " + failure);
+        }
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            MetricName name = e.getKey();
+            if (name.name().equals("connection-count") && name.group().equals("consumer-metrics")
+                    && e.getValue().metricValue() instanceof Number n && n.doubleValue() < 1) {
+                return Optional.of("not connected to Kafka");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The partitions this consumer holds now: for tests and diagnostics. */
     public List<Integer> partitions() {
         return lanes.keySet().stream().map(TopicPartition::partition).sorted().toList();
@@ -354,11 +387,13 @@ public final class GroupConsumer implements Subscription {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            rebalancing = !partitions.isEmpty();
             giveUp(partitions, true);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            rebalancing = !partitions.isEmpty();
             giveUp(partitions, false); // another member may have them already: committing would fail
         }
 
@@ -379,6 +414,7 @@ public final class GroupConsumer implements Subscription {
                         e.toString());
             }
             log.debug("{} group {}: assigned {}", channel, group, partitions);
+            rebalancing = false;
             assigned.complete(null);
         }
     }

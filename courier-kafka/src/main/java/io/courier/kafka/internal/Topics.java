@@ -2,18 +2,24 @@ package io.courier.kafka.internal;
 
 import io.courier.UnavailableException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -178,6 +184,56 @@ public final class Topics implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while looking Kafka topic " + topic + " up", Map.of(), true, e);
+        }
+    }
+
+    /**
+     * The lag of {@code group} on each partition of {@code channel}'s topic: the partition's end
+     * offset minus the group's committed offset (its start offset when the group committed
+     * nothing there), asked of Kafka with the admin client; empty when the topic does not exist.
+     *
+     * @throws UnavailableException (retry-safe) when Kafka does not answer in time
+     */
+    public Map<Integer, Long> groupLag(String channel, String group) {
+        String topic = topic(channel);
+        long millis = Math.min(timeout.toMillis(), 5_000);
+        try {
+            TopicDescription d;
+            try {
+                d = admin.describeTopics(List.of(topic)).allTopicNames().get(millis, TimeUnit.MILLISECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    return Map.of();
+                }
+                throw e;
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            for (TopicPartitionInfo p : d.partitions()) {
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+            }
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
+            var ends = admin.listOffsets(latest).all();
+            var starts = admin.listOffsets(earliest).all();
+            Map<TopicPartition, OffsetAndMetadata> offsets = committed.get(millis, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = ends.get(millis, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start = starts.get(millis, TimeUnit.MILLISECONDS);
+            Map<Integer, Long> lag = new TreeMap<>();
+            for (TopicPartition tp : latest.keySet()) {
+                OffsetAndMetadata at = offsets.get(tp);
+                long from = at != null ? at.offset() : start.get(tp).offset();
+                lag.put(tp.partition(), Math.max(0, end.get(tp).offset() - from));
+            }
+            return lag;
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new UnavailableException("cannot read the lag of group " + group + " on Kafka topic " + topic + " ("
+                    + cause + ")", Map.of(), true, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while reading the lag of group " + group + " on " + topic,
+                    Map.of(), true, e);
         }
     }
 

@@ -147,7 +147,9 @@ public final class CommandClient {
         for (ParameterDescriptor p : method.parameters()) {
             Object value = call.args().get(p.index());
             if (p.kind() == ParameterDescriptor.Kind.BODY) {
-                b.payload(codec.encode(value, p.type())).contentType(codec.contentType(p.type()));
+                byte[] bytes = codec.encode(value, p.type());
+                call.context().sizes().ifPresent(s -> s.request(bytes.length)); // for the client interceptors' metrics
+                b.payload(bytes).contentType(codec.contentType(p.type()));
             } else {
                 for (String s : p.format(value)) {
                     b.header(MessageHeaders.PARAMETER_PREFIX + p.name(), s);

@@ -136,9 +136,11 @@ public final class EventClient {
             throw new NullPointerException("the payload of a message to " + channel + " is null");
         }
         Codec codec = rt.codec();
+        byte[] bytes = codec.encode(payload, payload.getClass());
+        context.sizes().ifPresent(s -> s.request(bytes.length)); // for the client interceptors' metrics
         Message.Builder b = Message.builder().channel(channel).type(TypedConsumer.typeName(payload.getClass()))
                 .source(rt.name).contentType(codec.contentType(payload.getClass()))
-                .payload(codec.encode(payload, payload.getClass()));
+                .payload(bytes);
         CommandClient.copyMetadata(context.metadata(), b);
         return b;
     }

@@ -6,6 +6,7 @@ import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.InternalException;
 import io.courier.InvalidArgumentException;
+import io.courier.MessageSizes;
 import io.courier.Metadata;
 import io.courier.Scheduler;
 import io.courier.Ticker;
@@ -209,8 +210,11 @@ public final class MessagingRuntime {
                 user.add(name, value);
             }
         });
+        // The payload is the call's request, as the broker carried it: metrics read its size.
+        MessageSizes sizes = MessageSizes.create();
+        sizes.request(m.payload().length);
         return CallContext.empty().withTransport("broker").withDeadline(m.deadline().orElse(null)).withMetadata(user.build())
-                .withCaller(m.source().orElse(null));
+                .withCaller(m.source().orElse(null)).withSizes(sizes);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.courier.messaging.spi;
 
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -70,6 +72,28 @@ public interface MessageBroker extends AutoCloseable {
      */
     default OptionalLong consumerLag(String channel, String group) {
         return OptionalLong.empty();
+    }
+
+    /**
+     * The lag of {@code group} on each partition of {@code channel}, by partition number, as the
+     * broker keeps it for the whole group (not only this instance's consumers): Kafka's end
+     * offsets minus the group's committed offsets, RabbitMQ's message count of each partition
+     * queue of the group. Asks the broker, so it may take a moment; empty when the broker cannot
+     * tell or the channel or group does not exist. Empty by default.
+     *
+     * @throws io.courier.UnavailableException when the broker does not answer
+     */
+    default Map<Integer, Long> partitionLag(String channel, String group) {
+        return Map.of();
+    }
+
+    /**
+     * Why this broker cannot carry messages now (not connected, a consumer without its group
+     * assignment, closed), or empty when it can. For readiness probes: must be quick, reading
+     * a state the adapter keeps. Empty by default.
+     */
+    default Optional<String> notReady() {
+        return Optional.empty();
     }
 
     /** Closes every subscription and releases the broker's threads and connections. */

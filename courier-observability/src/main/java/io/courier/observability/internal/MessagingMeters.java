@@ -31,6 +31,16 @@ public final class MessagingMeters {
                 .description("Replies nobody waited for: late, duplicate or unknown").tag(TAG, name).register(registry);
     }
 
+    /**
+     * The gauge {@code messaging.consumer.partition.lag} of {@code group} on {@code channel}, one
+     * per partition, brought up to date by {@link PartitionLag#refresh()} (before each scrape):
+     * a broker call per refresh, so not read per gauge.
+     */
+    public static PartitionLag bindPartitionLag(MeterRegistry registry, Messaging messaging, String channel,
+                                                String group) {
+        return new PartitionLag(registry, messaging, channel, group);
+    }
+
     public static void bindLag(MeterRegistry registry, Messaging messaging, String channel, String group) {
         Gauge.builder("messaging.consumer.lag", messaging, m -> {
                     var lag = m.consumerLag(channel, group);

@@ -4,10 +4,11 @@ import io.courier.http.HttpRoutes;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.courier.observability.HealthCheck;
+import io.courier.spi.Readiness;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,24 +23,25 @@ public final class RoutesTransport extends HttpRoutes {
     private final Supplier<String> scrape;
     private final String metricsPath;
     private final boolean health;
-    private final Map<String, HealthCheck> checks;
+    private final Readiness readiness;
     private final Duration drainDelay;
-    private volatile boolean draining;
 
+    /** Adds the REST server and {@code checks} to the conditions of {@code readiness}. */
     public RoutesTransport(Supplier<String> scrape, String metricsPath, boolean health, Map<String, HealthCheck> checks,
-                           Duration drainDelay) {
+                           Readiness readiness, Duration drainDelay) {
         super("observability-routes");
         this.scrape = metricsPath == null ? null : scrape;
         this.metricsPath = metricsPath;
         this.health = health;
-        this.checks = checks;
+        this.readiness = readiness;
         this.drainDelay = drainDelay;
+        readiness.require("rest-server", () -> restServer().map(s -> s.localAddress() == null).orElse(true)
+                ? Optional.of("") : Optional.empty());
+        checks.forEach((name, check) -> readiness.require(name, () -> {
+            HealthCheck.Health h = check.check();
+            return h == null ? null : h.up() ? Optional.empty() : Optional.of(h.detail());
+        }));
     }
-
-
-
-
-
 
     @Override
     public boolean accepts(HttpServerRequest request) {
@@ -76,27 +78,7 @@ public final class RoutesTransport extends HttpRoutes {
     }
 
     private void ready(HttpServerRequest request) {
-        List<String> failing = new ArrayList<>();
-        if (draining) {
-            failing.add("draining");
-        }
-        if (restServer().map(s -> s.localAddress() == null).orElse(true)) {
-            failing.add("rest-server");
-        }
-        checks.forEach((name, check) -> {
-            HealthCheck.Health health;
-            try {
-                health = check.check();
-                if (health == null) {
-                    health = HealthCheck.Health.down("the check answered null");
-                }
-            } catch (RuntimeException e) {
-                health = HealthCheck.Health.down(e.toString());
-            }
-            if (!health.up()) {
-                failing.add(health.detail().isEmpty() ? name : name + " (" + health.detail() + ")");
-            }
-        });
+        List<String> failing = readiness.problems();
         var response = request.response().putHeader("content-type", "text/plain; charset=utf-8");
         if (failing.isEmpty()) {
             response.end("ready\n");
@@ -105,10 +87,9 @@ public final class RoutesTransport extends HttpRoutes {
         }
     }
 
-    /** Readiness turns 503 now; the servers stop once the drain delay has passed. */
+    /** Readiness is 503 now (the Courier is closing); the servers stop once the drain delay has passed. */
     @Override
     public void draining() {
-        draining = true;
         if (drainDelay.isZero()) {
             return;
         }

@@ -5,8 +5,13 @@ import io.courier.CallContext;
 import io.courier.Interceptor;
 import io.courier.Metadata;
 import io.courier.Status;
+import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -14,10 +19,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import java.util.LinkedHashMap;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A span per call on one side. The trace context travels in the call's metadata, which every
@@ -41,12 +48,39 @@ public final class TracingInterceptor implements Interceptor {
     };
 
     /** Server statuses that are the server's failure, as OpenTelemetry's RPC conventions count them. */
-    private static final Set<Status> SERVER_ERRORS = Set.of(Status.UNKNOWN, Status.DEADLINE_EXCEEDED,
+    private static final Set<Status> SERVER_ERRORS = EnumSet.of(Status.UNKNOWN, Status.DEADLINE_EXCEEDED,
             Status.UNIMPLEMENTED, Status.INTERNAL, Status.UNAVAILABLE, Status.DATA_LOSS);
+    private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("rpc.system");
+    private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("rpc.service");
+    private static final AttributeKey<String> METHOD = AttributeKey.stringKey("rpc.method");
+    private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    private static final AttributeKey<String> STATUS_CODE = AttributeKey.stringKey("rpc.response.status_code");
+    /** Methods whose span is prepared; beyond it spans are still made, only not from the cache. */
+    private static final int MAX_PREPARED = 10_000;
+
+    /** Writes the propagated fields into the call's metadata, one copy per field. */
+    private static final TextMapSetter<MetadataCarrier> SETTER = (carrier, key, value) -> {
+        if (carrier != null) {
+            carrier.metadata = carrier.metadata.withOnly(key, value);
+        }
+    };
+
+    private static final class MetadataCarrier {
+        Metadata metadata;
+
+        MetadataCarrier(Metadata metadata) {
+            this.metadata = metadata;
+        }
+    }
+
+    /** What every span of one method, through one transport, has in common: worked out once. */
+    private record Prepared(ServiceDescriptor service, String system, String name, SpanKind kind, Attributes attributes) {
+    }
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
     private final boolean server;
+    private final Map<MethodDescriptor, Prepared> prepared = new ConcurrentHashMap<>();
 
     public TracingInterceptor(Tracer tracer, TextMapPropagator propagator, boolean server) {
         this.tracer = tracer;
@@ -56,29 +90,19 @@ public final class TracingInterceptor implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        String system = server ? Outcomes.serverSystem(call) : Outcomes.clientSystem(call);
-        boolean message = system.equals("message");
-        SpanKind kind = server ? (message ? SpanKind.CONSUMER : SpanKind.SERVER) : (message ? SpanKind.PRODUCER : SpanKind.CLIENT);
+        Prepared p = prepared(call, server ? Outcomes.serverSystem(call) : Outcomes.clientSystem(call));
         // The parent context, not only its span: what the propagators carry besides (baggage) goes on.
         Context parent = server ? extract(call.context().metadata()) : clientParent(call);
-        Span span = tracer.spanBuilder(call.service().name() + "/" + call.method().name())
-                .setParent(parent)
-                .setSpanKind(kind)
-                .setAttribute("rpc.system", system)
-                .setAttribute("rpc.service", call.service().name())
-                .setAttribute("rpc.method", call.method().name())
-                .startSpan();
+        SpanBuilder builder = tracer.spanBuilder(p.name()).setParent(parent).setSpanKind(p.kind())
+                .setAllAttributes(p.attributes());
         if (!server && call.target() != null) {
-            span.setAttribute("server.address", call.target().toString());
+            builder.setAttribute(SERVER_ADDRESS, call.target().toString());
         }
+        Span span = builder.startSpan();
         Context context = parent.with(span);
-        Map<String, String> carrier = new LinkedHashMap<>();
-        propagator.inject(context, carrier, Map::put);
-        Metadata metadata = call.context().metadata();
-        for (Map.Entry<String, String> e : carrier.entrySet()) {
-            metadata = metadata.withOnly(e.getKey(), e.getValue());
-        }
-        CallContext tracedContext = call.context().withMetadata(metadata);
+        MetadataCarrier carrier = new MetadataCarrier(call.context().metadata());
+        propagator.inject(context, carrier, SETTER);
+        CallContext tracedContext = call.context().withMetadata(carrier.metadata);
         if (server) {
             // The handler's own thread (not this one) has the span current, for the handler's own spans.
             tracedContext = tracedContext.withThreadScope(() -> context.makeCurrent()::close);
@@ -92,6 +116,25 @@ public final class TracingInterceptor implements Interceptor {
             throw e;
         }
         return Outcomes.after(result, (v, f) -> end(span, f));
+    }
+
+    /** The name, kind and attributes of the spans of {@code call}'s method through {@code system}. */
+    private Prepared prepared(Call call, String system) {
+        Prepared p = prepared.get(call.method());
+        if (p != null && p.service() == call.service() && p.system().equals(system)) {
+            return p;
+        }
+        boolean message = system.equals("message");
+        SpanKind kind = server ? (message ? SpanKind.CONSUMER : SpanKind.SERVER)
+                : (message ? SpanKind.PRODUCER : SpanKind.CLIENT);
+        String service = call.service().name();
+        String method = call.method().name();
+        p = new Prepared(call.service(), system, service + "/" + method, kind,
+                Attributes.of(SYSTEM, system, SERVICE, service, METHOD, method));
+        if (prepared.size() < MAX_PREPARED) {
+            prepared.put(call.method(), p);
+        }
+        return p;
     }
 
     /** The span current on this thread, else the trace of the call, else that of the call being handled here. */
@@ -109,12 +152,13 @@ public final class TracingInterceptor implements Interceptor {
     }
 
     private Context extract(Metadata metadata) {
-        return propagator.extract(Context.root(), metadata, GETTER);
+        // Nothing to read in no metadata (a call from outside any handler): no propagator pass.
+        return metadata.isEmpty() ? Context.root() : propagator.extract(Context.root(), metadata, GETTER);
     }
 
     private void end(Span span, Throwable failure) {
         Status status = Outcomes.status(failure, server ? Status.INTERNAL : Status.UNKNOWN);
-        span.setAttribute("rpc.response.status_code", status.name());
+        span.setAttribute(STATUS_CODE, status.name());
         if (failure != null) {
             span.recordException(Outcomes.unwrap(failure));
             if (!server || SERVER_ERRORS.contains(status)) {

@@ -7,6 +7,7 @@ import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -24,8 +25,8 @@ public final class Link implements AutoCloseable {
 
     private final ConnectionFactory factory;
     private final String name;
-    private Connection connection;
-    private boolean closed;
+    private volatile Connection connection;
+    private volatile boolean closed;
 
     public Link(ConnectionFactory factory, String name) {
         this.factory = factory;
@@ -63,6 +64,23 @@ public final class Link implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Why this link cannot carry messages now, for readiness: its connection was opened and is
+     * closed now (lost; opened again on next use), or the link is closed; empty when open or not
+     * used yet. Does not connect.
+     */
+    public Optional<String> notReady() {
+        Connection c = connection;
+        if (closed) {
+            return Optional.of(name + " closed");
+        }
+        if (c != null && !c.isOpen()) {
+            return Optional.of(name + ": connection to " + factory.getHost() + ":" + factory.getPort() + " lost"
+                    + (c.getCloseReason() == null ? "" : " (" + c.getCloseReason().getMessage() + ")"));
+        }
+        return Optional.empty();
     }
 
     /** A new channel on the open connection. */

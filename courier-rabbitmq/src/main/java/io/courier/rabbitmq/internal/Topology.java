@@ -1,7 +1,9 @@
 package io.courier.rabbitmq.internal;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.courier.CourierException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Messaging;
@@ -123,6 +125,23 @@ public final class Topology {
     public int consumers(String queue) {
         int[] n = new int[1];
         run(ch -> n[0] = ch.queueDeclarePassive(queue).getConsumerCount());
+        return n[0];
+    }
+
+    /** The messages ready in {@code queue} (not yet delivered to a consumer), or -1 if it does not exist. */
+    public long messages(String queue) {
+        long[] n = {-1};
+        try {
+            run(ch -> n[0] = ch.queueDeclarePassive(queue).getMessageCount());
+        } catch (UnavailableException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
+                        && c.getReplyCode() == AMQP.NOT_FOUND) {
+                    return -1;
+                }
+            }
+            throw e;
+        }
         return n[0];
     }
 

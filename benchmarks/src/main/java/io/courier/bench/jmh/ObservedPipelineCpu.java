@@ -1,0 +1,64 @@
+package io.courier.bench.jmh;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * The CPU time one call of {@link ObservedPipelineBenchmark} costs, for a machine too busy for
+ * JMH's wall-clock times: the calling thread's CPU time and the whole process's (garbage
+ * collection and compilation included) over rounds of calls after a warm-up, as medians. Time
+ * the thread waits for a core is not counted, so other work on the machine changes these figures
+ * far less than it changes JMH's. Prints one line.
+ *
+ * <pre>{@code
+ * java -cp "target/classes:$(cat target/classpath.txt)" io.courier.bench.jmh.ObservedPipelineCpu traced 200000
+ * }</pre>
+ */
+public final class ObservedPipelineCpu {
+    private static final int ROUNDS = 9;
+
+    private ObservedPipelineCpu() {
+    }
+
+    /** Arguments: {@code bare}, {@code metrics}, {@code traced} or {@code both}; the calls per round. */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("arguments: bare|metrics|traced|both <calls per round>");
+        }
+        ObservedPipelineBenchmark bench = new ObservedPipelineBenchmark();
+        bench.setUp();
+        int n = Integer.parseInt(args[1]);
+        LongSupplier call = switch (args[0]) {
+            case "bare" -> bench::bareCall;
+            case "metrics" -> bench::metricsCall;
+            case "traced" -> bench::tracedCall;
+            case "both" -> bench::courierCall;
+            default -> throw new IllegalArgumentException("call: " + args[0] + " (expected: bare, metrics, traced, both)");
+        };
+        var threads = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long sink = 0;
+        for (int i = 0; i < 10 * n; i++) {
+            sink += call.getAsLong();
+        }
+        double[] thread = new double[ROUNDS];
+        double[] process = new double[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            long t0 = threads.getCurrentThreadCpuTime();
+            long p0 = os.getProcessCpuTime();
+            for (int i = 0; i < n; i++) {
+                sink += call.getAsLong();
+            }
+            thread[r] = (threads.getCurrentThreadCpuTime() - t0) / (double) n;
+            process[r] = (os.getProcessCpuTime() - p0) / (double) n;
+        }
+        Arrays.sort(thread);
+        Arrays.sort(process);
+        System.out.printf("%s: thread CPU %.1f ns/call (median of %d rounds of %d; min %.1f), process CPU %.1f ns/call"
+                + " (min %.1f) [%d]%n", args[0], thread[ROUNDS / 2], ROUNDS, n, thread[0], process[ROUNDS / 2], process[0],
+                sink % 10);
+        bench.tearDown();
+        System.exit(0); // whatever threads the SDK or a transport left behind
+    }
+}
