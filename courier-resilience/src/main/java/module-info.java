@@ -3,7 +3,8 @@
  * full jitter and a per-client budget; circuit breakers per endpoint and per service; a bulkhead
  * with a fixed or adaptive (AIMD) concurrency limit; hedging; typed fallbacks. {@code Resilience}
  * composes them in one documented order and installs them on a client, its breakers feeding the
- * load balancer.
+ * load balancer. And two server interceptors that protect a server: {@code RateLimit}, a token
+ * bucket per caller, and {@code LoadShedder}, a concurrency limit that follows latency.
  */
 module io.courier.resilience {
     requires transitive io.courier.core;

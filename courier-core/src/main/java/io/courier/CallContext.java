@@ -35,13 +35,14 @@ public final class CallContext {
 
     private final MessageSizes sizes;
     private final PeerIdentity peer;
+    private final String remoteAddress;
 
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope) {
-        this(deadline, metadata, caller, transport, scope, null, null, null);
+        this(deadline, metadata, caller, transport, scope, null, null, null, null);
     }
 
     private CallContext(Deadline deadline, Metadata metadata, String caller, String transport, ThreadScope scope,
-                        Principal principal, MessageSizes sizes, PeerIdentity peer) {
+                        Principal principal, MessageSizes sizes, PeerIdentity peer, String remoteAddress) {
         this.deadline = deadline;
         this.metadata = metadata;
         this.caller = caller;
@@ -50,6 +51,7 @@ public final class CallContext {
         this.principal = principal;
         this.sizes = sizes;
         this.peer = peer;
+        this.remoteAddress = remoteAddress;
     }
 
     /**
@@ -118,7 +120,7 @@ public final class CallContext {
 
     /** A copy whose caller is the verified {@code principal} (null for none). */
     public CallContext withPrincipal(Principal principal) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer, remoteAddress);
     }
 
     /** Where the transport reports the sizes of this call's messages, if it was given one. */
@@ -129,7 +131,7 @@ public final class CallContext {
     /** A copy carrying {@code sizes}, for the transport to report into ({@link MessageSizes}). */
     public CallContext withSizes(MessageSizes sizes) {
         return new CallContext(deadline, metadata, caller, transport, scope, principal,
-                Objects.requireNonNull(sizes, "sizes"), peer);
+                Objects.requireNonNull(sizes, "sizes"), peer, remoteAddress);
     }
 
     /**
@@ -142,12 +144,28 @@ public final class CallContext {
 
     /** A copy naming {@code peer} as the verified client (null for none). */
     public CallContext withPeer(PeerIdentity peer) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer, remoteAddress);
+    }
+
+    /**
+     * On the server, the IP address of the connection the call came in on, as text
+     * ({@code 192.0.2.7}, {@code 2001:db8::7}): the TCP peer, so a proxy's or load balancer's
+     * address when the server sits behind one. Empty for calls that came over no connection
+     * (in process, from a broker) and on the client. Not verified beyond TCP: it names a
+     * network location, not a caller.
+     */
+    public Optional<String> remoteAddress() {
+        return Optional.ofNullable(remoteAddress);
+    }
+
+    /** A copy naming {@code remoteAddress} as the connection's peer (null for none). */
+    public CallContext withRemoteAddress(String remoteAddress) {
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer, remoteAddress);
     }
 
     /** A copy naming {@code transport} as the one that carried the call in (null for unknown). */
     public CallContext withTransport(String transport) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer, remoteAddress);
     }
 
     /**
@@ -175,12 +193,12 @@ public final class CallContext {
                 }
             };
         };
-        return new CallContext(deadline, metadata, caller, transport, both, principal, sizes, peer);
+        return new CallContext(deadline, metadata, caller, transport, both, principal, sizes, peer, remoteAddress);
     }
 
     /** A copy with {@code deadline} (null for none). */
     public CallContext withDeadline(Deadline deadline) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer, remoteAddress);
     }
 
     /** A copy with the earlier of the current deadline and {@code deadline}. */
@@ -194,12 +212,12 @@ public final class CallContext {
     /** A copy with {@code metadata}. */
     public CallContext withMetadata(Metadata metadata) {
         return new CallContext(deadline, Objects.requireNonNull(metadata, "metadata"), caller, transport, scope,
-                principal, sizes, peer);
+                principal, sizes, peer, remoteAddress);
     }
 
     /** A copy with {@code caller} (null for unknown). */
     public CallContext withCaller(String caller) {
-        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer);
+        return new CallContext(deadline, metadata, caller, transport, scope, principal, sizes, peer, remoteAddress);
     }
 
     /** Runs {@code action} with this context current, restoring the previous one after. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.Courier;
+import io.courier.Tls;
+import io.courier.test.TestCertificates;
 import io.courier.test.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -17,12 +19,21 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ServerLimits} on a live server on loopback: slow clients are cut off while a
@@ -115,6 +126,56 @@ class ServerProtectionTest {
         }
     }
 
+    /**
+     * Over TLS the first request of a new connection is timed from the accept: a client that
+     * connects and never starts the handshake is cut by the handshake bound, and clients that
+     * finish the handshake and then dribble their first request line or header are cut by the
+     * request read timeout (1 s), long before the idle timeout (1 min), while a client that sends
+     * its first request in time is answered.
+     */
+    @Test
+    void overTlsANewConnectionsFirstRequestIsTimedFromTheAccept(@TempDir Path dir) throws Exception {
+        TestCertificates.Files pki = TestCertificates.writeFiles(dir);
+        Tls tls = Tls.builder().keyCertificate(pki.serverCert(), pki.serverKey()).build();
+        try (Courier server = Courier.builder().name("protected").tls(tls).transport(HttpTransportFactory.builder()
+                .limits(ServerLimits.builder().requestReadTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofMinutes(1))
+                        .build()).build()).build().serve(Shop.class, new ShopImpl())) {
+            InetSocketAddress address = address(server.uri());
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(pki.authority().trustStore());
+            ssl.init(null, trust.getTrustManagers(), null);
+            assertThat(tlsGet(ssl, server.uri())).isEqualTo(200); // and the client's TLS is warm: handshakes are quick
+            List<Socket> slow = new ArrayList<>();
+            try {
+                slow.add(connect(address)); // never says hello
+                for (String start : List.of("G", "GET /orders/5 HTTP/1.1\r\nHost: localhost\r\nX-Pad: ")) {
+                    SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket(address.getHostString(),
+                            address.getPort());
+                    socket.startHandshake();
+                    socket.getOutputStream().write(start.getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    slow.add(socket);
+                }
+                long start = System.nanoTime();
+                boolean[] cut = new boolean[3];
+                while (!allTrue(cut)) {
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("slow first requests cut within 4 s: "
+                            + Arrays.toString(cut)).isLessThan(Duration.ofSeconds(4));
+                    cut[0] = closedQuietly(slow.get(0));
+                    for (int i = 1; i < 3; i++) {
+                        cut[i] = cut[i] || !writeOneByte(slow.get(i), (byte) 'a'); // a line or a header without end
+                    }
+                    Thread.sleep(50);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+                assertThat(tlsGet(ssl, server.uri())).isEqualTo(200);
+            } finally {
+                closeAll(slow);
+            }
+        }
+    }
+
     @Test
     void aSilentConnectionIsClosedWhenIdle() throws Exception {
         try (Courier server = serve(ServerLimits.builder().idleTimeout(Duration.ofMillis(500)).build());
@@ -190,6 +251,13 @@ class ServerProtectionTest {
         assertThatThrownBy(() -> ServerLimits.builder().maxConcurrentStreams(0).build())
                 .hasMessageStartingWith("maxConcurrentStreams: 0");
         assertThat(ServerLimits.defaults()).isEqualTo(new ServerLimits(Duration.ofSeconds(30), Duration.ofMinutes(2), 10_000, 1_000));
+    }
+
+    private static int tlsGet(SSLContext ssl, URI uri) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build()) {
+            return http.send(HttpRequest.newBuilder(uri.resolve("/orders/5")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
     }
 
     private static InetSocketAddress address(URI uri) {

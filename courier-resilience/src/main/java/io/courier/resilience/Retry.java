@@ -4,6 +4,7 @@ import io.courier.Call;
 import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.Interceptor;
+import io.courier.ResourceExhaustedException;
 import io.courier.Scheduler;
 import io.courier.Ticker;
 import io.courier.resilience.internal.AttemptThreads;
@@ -31,7 +32,9 @@ import java.util.random.RandomGenerator;
  *   <li>the call's deadline leaves more time than the backoff: a retry never starts past it;</li>
  *   <li>the client's {@link RetryBudget} has a retry left.</li>
  * </ul>
- * Otherwise the last error is the call's error. Cancelling the call cancels the attempt in
+ * Otherwise the last error is the call's error. A backoff is never shorter than what the error's
+ * {@link ResourceExhaustedException#RETRY_AFTER_MILLIS retry-after-ms} detail asks (a server's
+ * {@code Retry-After} or gRPC pushback), so a call whose deadline ends sooner is not retried. Cancelling the call cancels the attempt in
  * flight and any pending retry.
  *
  * <p>One method can have a retry of its own ({@link Builder#method}): the most specific setting
@@ -269,6 +272,11 @@ public final class Retry implements Interceptor {
                 return;
             }
             long delay = (long) (config.random.nextDouble() * capNanos(n));
+            // A server that said when to come back (Retry-After, gRPC pushback) is not asked sooner.
+            Duration asked = error instanceof CourierException c ? ResourceExhaustedException.retryAfter(c) : null;
+            if (asked != null) {
+                delay = Math.max(delay, asked.toNanos());
+            }
             Deadline deadline = call.context().deadline().orElse(null);
             if (deadline != null && deadline.remainingNanos() <= delay) {
                 result.completeExceptionally(error); // the retry could not finish in time

@@ -56,6 +56,25 @@ class RetryTest {
     }
 
     @Test
+    void aServerThatSaysWhenToComeBackIsNotAskedSooner() {
+        Calls.FakeNext next = new Calls.FakeNext(n -> n == 1 ? failed(io.courier.ResourceExhaustedException
+                .overloaded("shed", Duration.ofSeconds(2))) : ok("served"));
+        CompletableFuture<Object> f = retry().random(SHORTEST).build().intercept(Calls.nonIdempotent(), next);
+        clock.advance(Duration.ofMillis(1999));
+        assertThat(next.count()).isEqualTo(1);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(f).isCompletedWithValue("served");
+
+        // A deadline that ends before then: no retry, the refusal is the answer.
+        Calls.FakeNext again = new Calls.FakeNext(n -> failed(io.courier.ResourceExhaustedException
+                .rateLimited("over", Duration.ofSeconds(2))));
+        CompletableFuture<Object> g = retry().build().intercept(
+                Calls.withDeadline(Calls.nonIdempotent(), Duration.ofSeconds(1), clock), again);
+        assertThat(g).isCompletedExceptionally();
+        assertThat(again.count()).isEqualTo(1);
+    }
+
+    @Test
     void theLongestBackoffGrowsByTheMultiplierUpToTheMaximum() {
         Retry r = retry().build();
         assertThat(List.of(r.maxBackoff(1), r.maxBackoff(2), r.maxBackoff(3), r.maxBackoff(9)))

@@ -37,6 +37,10 @@ final class GrpcClientTransport implements ClientTransport {
     private final TlsMaterial tlsMaterial;
     private final int maxMessageBytes;
     private volatile GrpcClient tlsClient;
+    private HttpClientOptions tlsOptions;
+    /** TLS clients replaced after a reload of the TLS files: their open calls finish, then they close with this. */
+    private final java.util.List<GrpcClient> retired = new java.util.ArrayList<>();
+    private io.courier.internal.TlsWatcher tlsWatcher;
     private boolean closed;
     private final Formats formats;
     private final boolean preferJson;
@@ -113,11 +117,37 @@ final class GrpcClientTransport implements ClientTransport {
                     .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
                     .setHttp2ConnectionWindowSize(4 << 20);
             VertxTls.client(http, tls, tlsMaterial);
-            tlsClient = GrpcClient.client(vertx, new GrpcClientOptions()
-                    .setScheduleDeadlineAutomatically(false)
-                    .setMaxMessageSize(maxMessageBytes), http);
+            tlsOptions = http;
+            tlsClient = grpcClient(http);
+            if (tls != null) {
+                tlsWatcher = io.courier.internal.TlsWatcher.start(tls, scheduler, "gRPC client", this::reload);
+            }
         }
         return tlsClient;
+    }
+
+    private GrpcClient grpcClient(HttpClientOptions http) {
+        return GrpcClient.client(vertx, new GrpcClientOptions()
+                .setScheduleDeadlineAutomatically(false)
+                .setMaxMessageSize(maxMessageBytes), http);
+    }
+
+    /**
+     * New calls go through a client made with {@code material} (Vert.x's gRPC client cannot
+     * change its SSL options); the replaced one keeps its open connections until this closes.
+     */
+    private synchronized void reload(TlsMaterial material) {
+        if (closed) {
+            return;
+        }
+        HttpClientOptions http = new HttpClientOptions(tlsOptions)
+                .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(material.trustManagers()));
+        if (material.keyManagers() != null) {
+            http.setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(material.keyManagers()));
+        }
+        retired.add(tlsClient);
+        tlsOptions = http;
+        tlsClient = grpcClient(http);
     }
 
     void close() {
@@ -126,6 +156,10 @@ final class GrpcClientTransport implements ClientTransport {
             closed = true;
             if (tlsClient != null) {
                 tlsClient.close();
+            }
+            retired.forEach(GrpcClient::close);
+            if (tlsWatcher != null) {
+                tlsWatcher.close();
             }
         }
     }

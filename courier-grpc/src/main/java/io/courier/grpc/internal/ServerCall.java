@@ -91,7 +91,8 @@ final class ServerCall {
 
     void start() {
         try {
-            context = context(request.headers(), clock).withSizes(sizes).withPeer(VertxTls.peer(http.connection()));
+            context = context(request.headers(), clock).withSizes(sizes).withPeer(VertxTls.peer(http.connection()))
+                    .withRemoteAddress(remoteAddress(http.connection()));
         } catch (IllegalArgumentException e) {
             finish(new InvalidArgumentException("grpc-timeout: " + e.getMessage()));
             return;
@@ -303,6 +304,11 @@ final class ServerCall {
             }
         }
         return false;
+    }
+
+    private static String remoteAddress(io.vertx.core.http.HttpConnection connection) {
+        io.vertx.core.net.SocketAddress address = connection.remoteAddress();
+        return address == null ? null : address.hostAddress();
     }
 
     private static CallContext context(MultiMap headers, Ticker ticker) {

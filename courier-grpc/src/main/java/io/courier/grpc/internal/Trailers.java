@@ -3,6 +3,7 @@ package io.courier.grpc.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import io.courier.CourierException;
+import io.courier.ResourceExhaustedException;
 import io.courier.Status;
 import io.courier.spi.WireText;
 import io.vertx.core.MultiMap;
@@ -11,6 +12,7 @@ import io.vertx.grpc.server.GrpcServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,11 +20,14 @@ import java.util.Map;
 /**
  * The trailers that carry a Courier error beyond {@code grpc-status} and {@code grpc-message}:
  * {@value #DETAILS}, the details as a Protobuf {@code map<string, string>} at field 1 (base64,
- * as every {@code -bin} value), and {@value #RETRY_SAFE}, {@code true} or {@code false}.
+ * as every {@code -bin} value), {@value #RETRY_SAFE}, {@code true} or {@code false}, and for an
+ * error that says when to come back, {@value #PUSHBACK}.
  */
 final class Trailers {
     static final String DETAILS = "courier-details-bin";
     static final String RETRY_SAFE = "courier-retry-safe";
+    /** gRPC's server pushback (A6-client-retries.md): how long a retrying client waits, in milliseconds. */
+    static final String PUSHBACK = "grpc-retry-pushback-ms";
 
     static final String STATUS = "grpc-status";
     static final String MESSAGE = "grpc-message";
@@ -42,6 +47,10 @@ final class Trailers {
             trailers.set(DETAILS, encodeDetails(details));
         }
         trailers.set(RETRY_SAFE, Boolean.toString(error.retrySafe()));
+        Duration retryAfter = ResourceExhaustedException.retryAfter(error);
+        if (retryAfter != null) {
+            trailers.set(PUSHBACK, Long.toString(retryAfter.toMillis()));
+        }
         end(response, error.status().grpcCode(), error.getMessage());
     }
 

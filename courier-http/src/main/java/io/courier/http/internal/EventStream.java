@@ -144,7 +144,7 @@ final class EventStream {
         if (!finished.compareAndSet(false, true)) {
             return false;
         }
-        byte[] problem = ServerExchange.problem(error, error.status().httpStatus());
+        byte[] problem = ServerExchange.problem(error, ServerExchange.httpStatus(error));
         loop.runOnContext(v -> {
             if (!cancelled && !response.closed()) {
                 response.end(event("error", problem));

@@ -46,6 +46,11 @@ final class HttpClientTransport implements ClientTransport {
     private final TlsMaterial tls;
     private volatile HttpClientAgent https;
     private volatile HttpClientAgent h2;
+    private HttpClientOptions httpsOptions;
+    private HttpClientOptions h2Options;
+    /** Follows the client certificate's PEM files once a TLS pool exists; null without files to watch. */
+    private io.courier.internal.TlsWatcher tlsWatcher;
+    private boolean watching;
     private boolean closed;
     private final ConcurrentMap<MethodDescriptor, ClientRoute> routes = new ConcurrentHashMap<>();
     private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
@@ -150,11 +155,35 @@ final class HttpClientTransport implements ClientTransport {
                     .build();
             if (http2) {
                 h2 = agent;
+                h2Options = options;
             } else {
                 https = agent;
+                httpsOptions = options;
+            }
+            if (!watching && context.tls().isPresent()) {
+                watching = true;
+                tlsWatcher = io.courier.internal.TlsWatcher.start(context.tls().get(), context.clock(), "REST client",
+                        this::reload);
             }
         }
         return http2 ? h2 : https;
+    }
+
+    /**
+     * New connections of both TLS pools use {@code material} from now on; open ones keep theirs.
+     * A new SSL context, not only new keys, so that no session is resumed under the old
+     * certificate.
+     */
+    private synchronized void reload(TlsMaterial material) {
+        if (closed) {
+            return;
+        }
+        if (https != null) {
+            https.updateSSLOptions(VertxTls.reloaded(httpsOptions, material), true);
+        }
+        if (h2 != null) {
+            h2.updateSSLOptions(VertxTls.reloaded(h2Options, material), true);
+        }
     }
 
     /** Starts closing the pools; closing the Vert.x instance afterwards waits for them. */
@@ -168,6 +197,9 @@ final class HttpClientTransport implements ClientTransport {
             }
             if (h2 != null) {
                 h2.close();
+            }
+            if (tlsWatcher != null) {
+                tlsWatcher.close();
             }
         }
     }

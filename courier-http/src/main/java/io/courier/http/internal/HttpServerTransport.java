@@ -95,7 +95,16 @@ final class HttpServerTransport implements ServerTransport {
                     .setInitialSettings(new Http2Settings()
                             .setMaxConcurrentStreams(limits.maxConcurrentStreams())
                             .setMaxHeaderListSize(maxHeaders));
-            context.tls().ifPresent(tls -> VertxTls.server(options, tls, tlsMaterial));
+            context.tls().ifPresent(tls -> {
+                VertxTls.server(options, tls, tlsMaterial);
+                // Over TLS, Vert.x hands an HTTP/1.1 connection over as soon as the handshake ends,
+                // so the first request head is timed from there; the handshake itself is bounded by
+                // the request read timeout too (Vert.x's default, 10 s, when that is longer or off).
+                long readMillis = limits.requestReadTimeout().toMillis();
+                if (readMillis > 0 && readMillis < options.getSslHandshakeTimeoutUnit().toMillis(options.getSslHandshakeTimeout())) {
+                    options.setSslHandshakeTimeout(readMillis).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+                }
+            });
             HttpServer created = vertx.createHttpServer(options)
                     .requestHandler(this::handle)
                     .invalidRequestHandler(this::handleInvalid)

@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,7 @@ final class ServerExchange {
         }
         try {
             callContext = callContext(request.headers(), transport.clock()).withSizes(sizes)
-                    .withPeer(VertxTls.peer(request.connection()));
+                    .withPeer(VertxTls.peer(request.connection())).withRemoteAddress(remoteAddress(request));
             args = bind(match.variables());
         } catch (InvalidArgumentException e) {
             refuse(400, e, null, false);
@@ -217,11 +218,11 @@ final class ServerExchange {
                 args[p.index()] = codec.decode(bytes, p.type(), contentType);
             }
         } catch (CourierException e) {
-            onLoop(() -> refuse(e.status().httpStatus(), e, null, false));
+            onLoop(() -> refuse(httpStatus(e), e, null, false));
             return;
         } catch (RuntimeException e) {
             CourierException error = Errors.fromRequest(e, route.method);
-            onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            onLoop(() -> refuse(httpStatus(error), error, null, false));
             return;
         }
         dispatch();
@@ -273,7 +274,7 @@ final class ServerExchange {
     private void complete(Object value, Throwable failure) {
         if (failure != null) {
             CourierException error = Errors.fromServer(failure, route.method);
-            onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            onLoop(() -> refuse(httpStatus(error), error, null, false));
             return;
         }
         if (route.events) {
@@ -297,7 +298,7 @@ final class ServerExchange {
             contentType = responseCodec.contentType(route.method.resultType());
         } catch (RuntimeException e) {
             CourierException error = Errors.fromServer(e, route.method);
-            onLoop(() -> refuse(error.status().httpStatus(), error, null, false));
+            onLoop(() -> refuse(httpStatus(error), error, null, false));
             return;
         }
         sizes.response(bytes.length);
@@ -358,11 +359,30 @@ final class ServerExchange {
             response.putHeader("www-authenticate",
                     error.details().getOrDefault(UnauthenticatedException.CHALLENGE, "Bearer"));
         }
+        Duration retryAfter = ResourceExhaustedException.retryAfter(error);
+        if (retryAfter != null) {
+            // RFC 9110 10.2.3: delay-seconds, so rounded up; a caller told 0 would come straight back.
+            response.putHeader("retry-after", Long.toString(Math.max(1, retryAfter.toSeconds()
+                    + (retryAfter.toNanosPart() == 0 ? 0 : 1))));
+        }
         if (close && request.version() != HttpVersion.HTTP_2) {
             // The rest of the request was not read: the connection cannot carry another one.
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
         response.end(Buffer.buffer(bytes));
+    }
+
+    /**
+     * The HTTP status {@code error} is answered with: its status's, but 503 for a server that
+     * sheds load ({@link ResourceExhaustedException#SERVER_OVERLOADED}): 429 would tell the
+     * caller that it, not the server, went over a limit.
+     */
+    static int httpStatus(CourierException error) {
+        if (error.status() == io.courier.Status.RESOURCE_EXHAUSTED
+                && error.details().containsKey(ResourceExhaustedException.SERVER_OVERLOADED)) {
+            return 503;
+        }
+        return error.status().httpStatus();
     }
 
     /** The problem body of {@code error}. */
@@ -413,6 +433,11 @@ final class ServerExchange {
             }
         }
         return context;
+    }
+
+    private static String remoteAddress(HttpServerRequest request) {
+        io.vertx.core.net.SocketAddress address = request.connection().remoteAddress();
+        return address == null ? null : address.hostAddress();
     }
 
     private long contentLength() {

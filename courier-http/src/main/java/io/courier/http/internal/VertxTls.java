@@ -81,6 +81,16 @@ public final class VertxTls {
         return options;
     }
 
+    /** The SSL options of a client made with {@code options} once its TLS files changed to {@code material}. */
+    static io.vertx.core.net.ClientSSLOptions reloaded(HttpClientOptions options, TlsMaterial material) {
+        io.vertx.core.net.ClientSSLOptions ssl = options.getSslOptions().copy()
+                .setTrustOptions(TrustOptions.wrap(material.trustManagers()));
+        if (material.keyManagers() != null) {
+            ssl.setKeyCertOptions(KeyCertOptions.wrap(material.keyManagers()));
+        }
+        return ssl;
+    }
+
     /** The verified client certificate's identity on {@code connection}, or null. */
     static PeerIdentity peer(HttpConnection connection) {
         return connection == null || !connection.isSsl() ? null : TlsMaterial.peer(connection.sslSession());
