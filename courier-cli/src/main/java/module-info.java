@@ -10,6 +10,7 @@ module io.courier.cli {
     requires kafka.clients;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
+    requires io.vertx.core; // call --transport grpc: HTTP/2 with trailers
     requires info.picocli;
     // contract export and check.
     requires io.courier.contracts;

@@ -21,19 +21,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code courier call <service> <method> [json]}: one call over REST, without stubs, to an
- * instance found in the local registry or at {@code --target}. A method without an HTTP mapping
- * answers at {@code POST /<service>/<method>} (docs/rest.md); {@code --http} names the route of
- * one that has one.
+ * {@code courier call <service> <method> [json]}: one call, without stubs, to an instance found
+ * in the local registry or at {@code --target}, over REST or gRPC. Over REST a method without an
+ * HTTP mapping answers at {@code POST /<service>/<method>} (docs/rest.md); {@code --http} names
+ * the route of one that has one. Over gRPC ({@code --transport grpc}, or a {@code grpc://}
+ * target) the method's path comes from the {@code .proto} the server serves, and the JSON goes
+ * as one {@code application/grpc+json} message ({@link GrpcCall}).
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
-        description = {"Calls a method of a running service over REST and prints its JSON result, or its typed error"
-                + " (exit 1).", "The service is found in the local discovery registry (instances that are up, in turn,"
-                + " until one answers), or called at --target. A method without an HTTP mapping answers at POST"
-                + " /SERVICE/METHOD; for one mapped with @Get, @Post, ... give its route with --http."},
+        description = {"Calls a method of a running service over REST or gRPC and prints its JSON result, or its typed"
+                + " error (exit 1).", "The service is found in the local discovery registry (instances that are up, in"
+                + " turn, until one answers), or called at --target. Over REST a method without an HTTP mapping answers"
+                + " at POST /SERVICE/METHOD; for one mapped with @Get, @Post, ... give its route with --http. Over gRPC"
+                + " (--transport grpc, or a grpc:// target) the method is found in the .proto the server serves at"
+                + " /contracts/SERVICE.proto, and JSON is the argument: the parameters as members ('{\"id\":1}'), or"
+                + " the one record parameter itself."},
         footerHeading = "%nExamples:%n",
         footer = {"  courier call kitchen createTicket '{\"orderId\":\"o-1\",\"items\":[\"naan\"]}'",
                 "  courier call consumer get --http 'GET /consumers/1' --target http://127.0.0.1:8081",
+                "  courier call consumer get '{\"id\":1}' --transport grpc",
                 "  courier call order create --http 'POST /orders' '{\"consumerId\":1,...}'"})
 final class CallCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -56,6 +62,10 @@ final class CallCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "The local registry directory (as for instances).")
     private Path dir;
+
+    @Option(names = "--transport", paramLabel = "rest|grpc", description = "How to call: rest (the default) or grpc;"
+            + " a grpc:// --target means grpc.")
+    private String transport;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "The call's deadline (default: ${DEFAULT-VALUE} s).")
     private long timeoutSeconds;
@@ -80,7 +90,10 @@ final class CallCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<URI> bases = target != null ? List.of(target) : discovered(err);
+        if (grpc()) {
+            return callGrpc(out, err);
+        }
+        List<URI> bases = target != null ? List.of(target) : discovered(err, "http");
         if (bases.isEmpty()) {
             return 1;
         }
@@ -116,7 +129,100 @@ final class CallCommand implements Callable<Integer> {
         return 1;
     }
 
-    private List<URI> discovered(PrintWriter err) {
+    /** Whether the call goes over gRPC: {@code --transport grpc}, or a {@code grpc://} target; checks the options. */
+    private boolean grpc() {
+        String chosen = transport != null ? transport.toLowerCase(java.util.Locale.ROOT)
+                : target != null && "grpc".equals(target.getScheme()) ? "grpc" : "rest";
+        if (!chosen.equals("rest") && !chosen.equals("grpc")) {
+            throw new IllegalArgumentException("--transport " + transport + " (expected: rest or grpc)");
+        }
+        if (chosen.equals("grpc") && http != null) {
+            throw new IllegalArgumentException("--http " + http + ": a REST route (expected: no --http with --transport grpc;"
+                    + " gRPC finds the method by its name)");
+        }
+        if (target != null && !List.of("http", "grpc").contains(String.valueOf(target.getScheme()))) {
+            throw new IllegalArgumentException("--target " + target + " (expected: http://HOST:PORT or grpc://HOST:PORT)");
+        }
+        return chosen.equals("grpc");
+    }
+
+    /** Over gRPC: the method's path from each instance's served .proto, then the call, until one answers. */
+    private int callGrpc(PrintWriter out, PrintWriter err) throws Exception {
+        List<URI> targets = target != null ? List.of(URI.create("grpc://" + target.getRawAuthority()))
+                : discovered(err, "grpc");
+        if (targets.isEmpty()) {
+            return 1;
+        }
+        List<String> tried = new ArrayList<>();
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(Math.min(timeoutSeconds, 5))).build();
+        try (GrpcCall grpc = new GrpcCall(Duration.ofSeconds(timeoutSeconds))) {
+            for (URI at : targets) {
+                // gRPC rides the REST port of a Courier server: its contract files are served there.
+                URI contract = URI.create("http://" + at.getRawAuthority() + "/contracts/" + service + ".proto");
+                ServedProto proto;
+                try {
+                    HttpResponse<String> r = http1.send(HttpRequest.newBuilder(contract).timeout(Duration.ofSeconds(timeoutSeconds))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        tried.add("GET " + contract + ": HTTP " + r.statusCode() + " (no .proto of " + service
+                                + " served there; the server needs courier-protobuf)");
+                        continue;
+                    }
+                    proto = ServedProto.parse(r.body());
+                } catch (IOException | IllegalArgumentException e) {
+                    tried.add("GET " + contract + ": " + reason(e));
+                    continue;
+                }
+                String rpc = proto.rpc(method).orElse(null);
+                if (rpc == null) {
+                    err.println(service + " has no method " + method + " in its served contract " + contract
+                            + " (expected: one of " + proto.rpcs() + ", by the Java method's name or the rpc's)");
+                    return 1;
+                }
+                String path = proto.path(rpc);
+                GrpcCall.Answer answer;
+                try {
+                    answer = grpc.call(at, path, json == null ? "{}" : json);
+                } catch (IOException e) {
+                    tried.add("gRPC " + at + path + ": " + e.getMessage());
+                    continue;
+                }
+                return print(answer, at + path, out, err);
+            }
+        }
+        err.println("Nothing answered. Tried:");
+        tried.forEach(t -> err.println("  " + t));
+        err.println(target != null ? "Is the service running there? Check the URL, or leave --target out to ask discovery."
+                : "The registry lists instances that no longer answer: run 'courier instances " + service
+                        + "' to see their leases, or call one with --target grpc://HOST:PORT.");
+        return 1;
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof java.net.ConnectException ? "connection refused (nothing listens there)"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static int print(GrpcCall.Answer answer, String what, PrintWriter out, PrintWriter err) {
+        if (answer.ok()) {
+            if (answer.messages().isEmpty()) {
+                out.println("(done: no result)");
+            }
+            answer.messages().forEach(m -> out.println(Json.show(m)));
+            return 0;
+        }
+        err.println(answer.statusName() + " (gRPC " + answer.grpcStatus() + (answer.httpStatus() == 200 ? ""
+                : ", HTTP " + answer.httpStatus()) + ") from " + what + ":");
+        err.println("  " + answer.message());
+        answer.details().forEach((k, v) -> err.println("  " + k + ": " + v));
+        if (answer.retrySafe()) {
+            err.println("  (safe to retry)");
+        }
+        return 1;
+    }
+
+    private List<URI> discovered(PrintWriter err, String scheme) {
         LocalDiscovery.Builder config = LocalDiscovery.builder();
         if (dir != null) {
             config.directory(dir);
@@ -125,13 +231,15 @@ final class CallCommand implements Callable<Integer> {
             List<LocalDiscovery.Entry> entries = local.entries(service);
             List<URI> uris = entries.stream().filter(LocalDiscovery.Entry::live)
                     .map(LocalDiscovery.Entry::instance).filter(i -> i.health() == ServiceInstance.Health.UP)
-                    .flatMap(i -> i.uris().stream()).filter(u -> "http".equals(u.getScheme())).toList();
+                    .flatMap(i -> i.uris().stream()).filter(u -> scheme.equals(u.getScheme())).toList();
             if (uris.isEmpty()) {
                 List<String> known = local.entries("").stream().map(e -> e.instance().service()).distinct().toList();
-                err.println("No instance of " + service + " that is up and serves REST (http://) in the local registry "
+                err.println("No instance of " + service + " that is up and serves " + (scheme.equals("http") ? "REST" : "gRPC")
+                        + " (" + scheme + "://) in the local registry "
                         + local.directory() + (entries.isEmpty() ? "" : " (" + entries.size() + " listed, none live and up)")
                         + ".\nKnown services: " + (known.isEmpty() ? "none" : String.join(", ", known))
-                        + ".\nStart the service, pass --dir if it registers elsewhere, or call it with --target http://HOST:PORT.");
+                        + ".\nStart the service, pass --dir if it registers elsewhere, or call it with --target " + scheme
+                        + "://HOST:PORT.");
             }
             return uris;
         }

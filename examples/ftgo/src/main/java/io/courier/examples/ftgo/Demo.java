@@ -35,6 +35,7 @@ public final class Demo {
         boolean singleJvm = false;
         String brokerSpec = "kafka";
         String db = null;
+        String discovery = "local";
         for (int i = 0; i < options.size(); i++) {
             String option = options.get(i);
             if (option.equals("--once")) {
@@ -49,9 +50,13 @@ public final class Demo {
                 db = options.get(++i);
             } else if (option.startsWith("--db=")) {
                 db = option.substring("--db=".length());
+            } else if (option.equals("--discovery") && i + 1 < options.size()) {
+                discovery = options.get(++i);
+            } else if (option.startsWith("--discovery=")) {
+                discovery = option.substring("--discovery=".length());
             } else {
                 err.println("unknown option: " + option + " (expected: --once, --single-jvm, --broker kafka|kafka=HOST:PORT|"
-                        + "rabbitmq=HOST:PORT|memory, --db jdbc:postgresql://HOST:PORT/DATABASE)");
+                        + "rabbitmq=HOST:PORT|memory, --db jdbc:postgresql://HOST:PORT/DATABASE, --discovery local|zookeeper=HOST:PORT)");
                 return 2;
             }
         }
@@ -59,12 +64,17 @@ public final class Demo {
             err.println("--db: the one-JVM demo uses no database (expected: --db without --single-jvm)");
             return 2;
         }
-        return singleJvm ? runInOneJvm(once, brokerSpec, out, err) : runInProcesses(once, brokerSpec, db, out, err);
+        if (singleJvm && !discovery.equals("local")) {
+            err.println("--discovery " + discovery + ": the one-JVM demo uses static discovery (expected: --discovery"
+                    + " without --single-jvm)");
+            return 2;
+        }
+        return singleJvm ? runInOneJvm(once, brokerSpec, out, err) : runInProcesses(once, brokerSpec, db, discovery, out, err);
     }
 
     /** The demo with each service instance in a process of its own ({@link DemoProcesses}). */
-    private static int runInProcesses(boolean once, String brokerSpec, String db, PrintStream out, PrintStream err)
-            throws Exception {
+    private static int runInProcesses(boolean once, String brokerSpec, String db, String discovery, PrintStream out,
+                                      PrintStream err) throws Exception {
         if (brokerSpec.equals("memory")) {
             err.println("--broker memory: the in-memory broker cannot carry messages between processes"
                     + " (expected: kafka, kafka=HOST:PORT or rabbitmq=HOST:PORT; or add --single-jvm to run every"
@@ -75,9 +85,10 @@ public final class Demo {
         DemoProcesses demo;
         try {
             out.println("Starting the broker (" + brokerSpec + ") and the database ...");
-            demo = DemoProcesses.start(brokerSpec, db, once ? 0 : FIRST_PORT, out);
+            demo = DemoProcesses.start(brokerSpec, db, discovery, once ? 0 : FIRST_PORT, out);
         } catch (RuntimeException | java.io.IOException e) {
-            err.println("Could not start the demo on --broker " + brokerSpec + (db == null ? "" : " and --db " + db) + ": "
+            err.println("Could not start the demo on --broker " + brokerSpec + (db == null ? "" : " and --db " + db)
+                    + (discovery.equals("local") ? "" : " and --discovery " + discovery) + ": "
                     + e.getMessage()
                     + (once ? "" : "\nIs something else using a port from " + FIRST_PORT + " to " + lastPort
                     + "? Try ./courier demo --once.")
@@ -85,9 +96,10 @@ public final class Demo {
             return 1;
         }
         try {
-            out.printf("Courier demo, started in %.1f s on %s, %s and local discovery (%s);"
+            out.printf("Courier demo, started in %.1f s on %s, %s and %s (%s);"
                     + " one process per instance, REST and gRPC on each port:%n", demo.startupSeconds(),
-                    demo.broker().description(), demo.database().description(), demo.nodes().size() + " processes");
+                    demo.broker().description(), demo.database().description(), demo.discovery().description(),
+                    demo.nodes().size() + " processes");
             demo.nodes().values().forEach(n -> out.printf("  %-13s %s  pid %d%n", n.instance(), n.uri(), n.process().pid()));
             out.printf("  %-13s %s  (the services, calls, breakers and dead letters; /metrics on every port)%n",
                     "console", demo.uri("order").resolve("/console/"));
@@ -115,7 +127,7 @@ public final class Demo {
                 "curl -N '" + demo.uri("order") + "/orders/<the id of an order>/status'",
                 "curl " + demo.uri("accounting").resolve("/accounts/1/charges"),
                 "curl " + demo.uri("notification").resolve("/notifications/1"),
-                "./courier instances consumer --dir " + demo.discoveryDirectory());
+                "./courier instances consumer " + demo.discovery().instancesOptions());
     }
 
     /** The demo with every service in this JVM ({@link DemoSystem}), on static discovery. */

@@ -3,6 +3,7 @@ package io.courier.examples.ftgo;
 import io.courier.outbox.OutboxSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -21,15 +22,17 @@ import java.util.UUID;
  * written in the inbox's transaction. Closing it drops the database and stops what it started.
  */
 final class DemoDatabase implements AutoCloseable {
-    private final EmbeddedPostgres embedded;
+    /** The port of the PostgreSQL to embed, 0 when there is one to use already. */
+    private final int embeddedPort;
+    private volatile EmbeddedPostgres embedded;
     private final String server;
     private final String name;
     /** The database given with {@code --db}, where the demo's tables go in a schema of their own; else null. */
     private final String given;
     private final SimpleDataSource dataSource;
 
-    private DemoDatabase(EmbeddedPostgres embedded, String server, String name, String given) {
-        this.embedded = embedded;
+    private DemoDatabase(int embeddedPort, String server, String name, String given) {
+        this.embeddedPort = embeddedPort;
         this.server = server;
         this.name = name;
         this.given = given;
@@ -45,19 +48,55 @@ final class DemoDatabase implements AutoCloseable {
      * @throws IllegalArgumentException when {@code url} is not a PostgreSQL JDBC URL
      */
     static DemoDatabase open(String url) {
-        if (url == null) {
-            return open();
+        return prepare(url).create();
+    }
+
+    /**
+     * The demo's database as {@link #open(String)} would make it, its URL known but nothing
+     * created yet: {@link #create()} makes it. So the service processes can be started with the
+     * URL while the database is made (they use it at their first message or order).
+     *
+     * @throws IllegalArgumentException when {@code url} is not a PostgreSQL JDBC URL
+     */
+    static DemoDatabase prepare(String url) {
+        if (url != null) {
+            requirePostgres(url);
+            return new DemoDatabase(0, null, "courier_demo_" + UUID.randomUUID().toString().substring(0, 8), url);
         }
-        requirePostgres(url);
-        String schema = "courier_demo_" + UUID.randomUUID().toString().substring(0, 8);
-        DemoDatabase db = new DemoDatabase(null, null, schema, url);
+        String name = "courier_demo_" + UUID.randomUUID().toString().substring(0, 8);
+        if (answers("127.0.0.1", 5432)) {
+            return new DemoDatabase(0, "jdbc:postgresql://127.0.0.1:5432/", name, null);
+        }
+        int port = freePort();
+        return new DemoDatabase(port, "jdbc:postgresql://localhost:" + port + "/", name, null);
+    }
+
+    /** Makes what {@link #prepare(String)} planned: starts the embedded PostgreSQL, if any, and creates the database and its tables. */
+    DemoDatabase create() {
+        if (given != null) {
+            try {
+                admin("CREATE SCHEMA " + name);
+            } catch (SQLException e) {
+                throw new IllegalStateException("--db " + given + ": creating the schema " + name + " failed: " + e.getMessage()
+                        + " (check that the database answers and the user may create a schema)", e);
+            }
+            return createTables();
+        }
+        if (embeddedPort != 0) {
+            try {
+                embedded = EmbeddedPostgres.builder().setPort(embeddedPort).start();
+            } catch (IOException e) {
+                throw new IllegalStateException("no PostgreSQL answers on 127.0.0.1:5432 and an embedded one did not start: "
+                        + e.getMessage() + " (start a PostgreSQL there, user postgres, trust authentication)", e);
+            }
+        }
         try {
-            db.admin("CREATE SCHEMA " + schema);
+            admin("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("--db " + url + ": creating the schema " + schema + " failed: " + e.getMessage()
-                    + " (check that the database answers and the user may create a schema)", e);
+            close();
+            throw new IllegalStateException("creating the demo's database on " + server + ": " + e.getMessage(), e);
         }
-        return db.createTables();
+        return createTables();
     }
 
     /**
@@ -74,28 +113,7 @@ final class DemoDatabase implements AutoCloseable {
 
     /** Creates the demo's database and its tables, starting an embedded PostgreSQL when none answers. */
     static DemoDatabase open() {
-        EmbeddedPostgres embedded = null;
-        String server;
-        if (answers("127.0.0.1", 5432)) {
-            server = "jdbc:postgresql://127.0.0.1:5432/";
-        } else {
-            try {
-                embedded = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new IllegalStateException("no PostgreSQL answers on 127.0.0.1:5432 and an embedded one did not start: "
-                        + e.getMessage() + " (start a PostgreSQL there, user postgres, trust authentication)", e);
-            }
-            server = "jdbc:postgresql://localhost:" + embedded.getPort() + "/";
-        }
-        String name = "courier_demo_" + UUID.randomUUID().toString().substring(0, 8);
-        DemoDatabase db = new DemoDatabase(embedded, server, name, null);
-        try {
-            db.admin("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            db.close();
-            throw new IllegalStateException("creating the demo's database on " + server + ": " + e.getMessage(), e);
-        }
-        return db.createTables();
+        return prepare(null).create();
     }
 
     private DemoDatabase createTables() {
@@ -130,7 +148,7 @@ final class DemoDatabase implements AutoCloseable {
         if (given != null) {
             return "the PostgreSQL database " + given.replaceFirst("\\?.*", "") + ", schema " + name;
         }
-        return (embedded != null ? "an embedded PostgreSQL" : "the PostgreSQL at 127.0.0.1:5432") + ", database " + name;
+        return (embeddedPort != 0 ? "an embedded PostgreSQL" : "the PostgreSQL at 127.0.0.1:5432") + ", database " + name;
     }
 
     /** The orders saved so far. */
@@ -194,6 +212,14 @@ final class DemoDatabase implements AutoCloseable {
             } catch (IOException e) {
                 // its temporary directory is left behind
             }
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,19 +2,22 @@ package io.courier.examples.ftgo;
 
 import io.courier.Courier;
 import io.courier.console.Console;
-import io.courier.discovery.backend.LocalDiscovery;
+import io.courier.discovery.Discovery;
 import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.examples.ftgo.accounting.Accounting;
 import io.courier.examples.ftgo.accounting.AccountingService;
 import io.courier.examples.ftgo.consumer.ConsumerService;
 import io.courier.examples.ftgo.consumer.ConsumerServiceImpl;
 import io.courier.examples.ftgo.delivery.Couriers;
+import io.courier.examples.ftgo.delivery.DeliveryQuote;
 import io.courier.examples.ftgo.delivery.DeliveryService;
 import io.courier.examples.ftgo.delivery.QuoteRequest;
 import io.courier.examples.ftgo.kitchen.Kitchen;
 import io.courier.examples.ftgo.kitchen.KitchenService;
+import io.courier.examples.ftgo.kitchen.TicketRequest;
 import io.courier.examples.ftgo.notification.NotificationService;
 import io.courier.examples.ftgo.notification.Notifications;
+import io.courier.examples.ftgo.order.LineItem;
 import io.courier.examples.ftgo.order.OrderCreated;
 import io.courier.examples.ftgo.order.OrderService;
 import io.courier.examples.ftgo.order.OrderServiceImpl;
@@ -22,6 +25,7 @@ import io.courier.grpc.GrpcTransportFactory;
 import io.courier.http.HttpTransportFactory;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Messaging;
+import io.courier.messaging.Replies;
 import io.courier.messaging.spi.MessageBroker;
 import io.courier.observability.CourierMetrics;
 import io.courier.observability.ObservabilityRoutes;
@@ -31,6 +35,7 @@ import io.courier.resilience.CircuitBreaker;
 import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.Resilience;
 import io.courier.resilience.Retry;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +43,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +51,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One service of the multi-process demo, in a JVM of its own, started by the launcher
  * ({@link DemoProcesses}):
- * {@code DemoNode ROLE INSTANCE PORT BROKER JDBC_URL DISCOVERY_DIR}, where ROLE is one of
- * {@code consumer order kitchen accounting notification delivery}. It registers itself in the
- * local discovery directory (with metadata {@code instance=INSTANCE}), serves its contract and a
+ * {@code DemoNode ROLE INSTANCE PORT BROKER JDBC_URL DISCOVERY}, where ROLE is one of
+ * {@code consumer order kitchen accounting notification delivery} and DISCOVERY the local
+ * discovery directory or {@code zookeeper=HOST:PORT/BASE/PATH} ({@link DemoDiscovery}). It
+ * registers itself there (with metadata {@code instance=INSTANCE}), serves its contract and a
  * {@link DemoProbe} on PORT, and exits when its launcher goes: when its standard input ends or
  * the parent process exits.
  */
@@ -71,12 +78,12 @@ public final class DemoNode {
     private final int port;
     private final MessageBroker broker;
     private final SimpleDataSource dataSource;
-    private final LocalDiscovery discovery;
+    private final Discovery discovery;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final Timings timings = new Timings();
     private Supplier<Map<String, Long>> counters = Map::of;
 
-    private DemoNode(String instance, int port, MessageBroker broker, SimpleDataSource dataSource, LocalDiscovery discovery) {
+    private DemoNode(String instance, int port, MessageBroker broker, SimpleDataSource dataSource, Discovery discovery) {
         this.instance = instance;
         this.port = port;
         this.broker = broker;
@@ -86,22 +93,27 @@ public final class DemoNode {
 
     /** Entry point; see the class description for the arguments. */
     public static void main(String[] args) throws Exception {
+        long mainAt = ManagementFactory.getRuntimeMXBean().getUptime();
         if (args.length != 6) {
-            System.err.println("usage: DemoNode ROLE INSTANCE PORT BROKER JDBC_URL DISCOVERY_DIR (started by ./courier demo)");
+            System.err.println("usage: DemoNode ROLE INSTANCE PORT BROKER JDBC_URL DISCOVERY (started by ./courier demo)");
             System.exit(2);
         }
         exitWithParent();
         DemoBroker broker = DemoBroker.open(args[3]);
-        LocalDiscovery discovery = LocalDiscovery.builder().directory(Path.of(args[5])).leaseTtl(HUNG_LEASE).build();
+        DemoDiscovery discovery = DemoDiscovery.open(args[5], null);
         DemoNode node = new DemoNode(args[1], Integer.parseInt(args[2]), broker.broker(),
-                new SimpleDataSource(args[4], "postgres"), discovery);
+                new SimpleDataSource(args[4], "postgres"), discovery.backend());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             broker.close();
             discovery.close();
         }, "demo-node-stop"));
         node.start(args[0]);
-        log.info("{} serving on port {} (pid {})", args[1], args[2], ProcessHandle.current().pid());
+        // Where the start-up went, for whoever tunes it: the JVM's own start, then ours.
+        log.info("{} serving on port {} (pid {}): {} ms after its JVM started (main() at {} ms), {} ms of CPU, {} classes loaded",
+                args[1], args[2], ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getUptime(), mainAt,
+                ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L),
+                ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
     }
 
     /** Exits when the launcher goes: its pipe to our standard input closes, or it exits. */
@@ -198,6 +210,7 @@ public final class DemoNode {
         open.add(messaging);
         orders.serve(OrderService.class, new OrderServiceImpl(consumerClient, accountingClient, messaging,
                 new PostgresOrders(outbox), timings));
+        warmUp(messaging);
         counters = () -> {
             Map<String, Long> c = new TreeMap<>();
             for (Attempts.Attempt a : attempts.since(0)) {
@@ -207,6 +220,34 @@ public final class DemoNode {
             }
             return c;
         };
+    }
+
+    /**
+     * Returns once this process's own broker round trips work: the replies to its commands and
+     * scatters come to a consumer of its own, whose partitions are assigned a moment after its
+     * first request; an order placed before would wait for them, and its quote wait run out. So
+     * the order service registers (and the start-up ends) only when an order can go through.
+     */
+    private static void warmUp(Messaging messaging) {
+        KitchenService kitchen = messaging.commands(KitchenService.class, Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        for (int i = 1; System.nanoTime() < deadline; i++) {
+            try {
+                Replies<DeliveryQuote> quotes = messaging.scatter(new QuoteRequest("warm-up-" + i, "-"), DeliveryQuote.class,
+                        Couriers.ON_DUTY.size(), Duration.ofSeconds(3)).get();
+                kitchen.createTicket(new TicketRequest("warm-up-" + i, "-",
+                        List.of(new LineItem("-", 1, Money.euros("0.00"))))).get();
+                if (quotes.values().size() == Couriers.ON_DUTY.size()) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not yet: the kitchen's or the couriers' consumers, or ours, are being assigned
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("the kitchen and the couriers did not answer over the broker within 90 s; serving anyway");
     }
 
     private void subscribeWithInbox(Messaging m, String group, java.util.function.Consumer<OrderCreated> handler) {

@@ -1,7 +1,6 @@
 package io.courier.examples.ftgo;
 
 import io.courier.Courier;
-import io.courier.discovery.backend.LocalDiscovery;
 import io.courier.examples.ftgo.delivery.Couriers;
 import io.courier.examples.ftgo.delivery.DeliveryQuote;
 import io.courier.examples.ftgo.delivery.QuoteRequest;
@@ -33,21 +32,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 
 /**
  * The multi-process demo, as its launcher runs it: the engines in the launcher's JVM (the
  * broker, unless {@code --broker} names a running one; the database; the outbox relay), and
  * each service instance in a child JVM of its own ({@link DemoNode}) started with the
  * launcher's class path, logging to {@code <work dir>/logs/INSTANCE.log}, finding the others
- * through the {@code local} discovery backend in {@code <work dir>/discovery}. Closing it (or
+ * through the {@code local} discovery backend in {@code <work dir>/discovery}, or ZooKeeper
+ * ({@link DemoDiscovery}). Closing it (or
  * the launcher's exit, through a shutdown hook) stops every process it started.
  */
 final class DemoProcesses implements AutoCloseable {
     /** The service instances, in the order of their ports in serving mode. */
     static final List<String> INSTANCES = List.of("consumer-1", "order", "consumer-2", "kitchen-1", "kitchen-2",
             "accounting", "notification", "delivery");
-    private static final Duration START_PATIENCE = Duration.ofSeconds(90);
+    // Generous: on a busy machine the JVMs wait long for a core (the start-up figures say how long).
+    private static final Duration START_PATIENCE = Duration.ofSeconds(240);
 
     /** A child process: its instance name, role, port and log. */
     record Node(String instance, String role, int port, Path log, Process process) {
@@ -60,7 +60,7 @@ final class DemoProcesses implements AutoCloseable {
     private DemoBroker broker;
     private final DemoDatabase database;
     private final Path workDir;
-    private final LocalDiscovery discovery;
+    private final DemoDiscovery discovery;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Outbox outbox;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -68,14 +68,23 @@ final class DemoProcesses implements AutoCloseable {
     private OutboxRelay relay;
     private double startupSeconds;
     private double startupCpuSeconds;
+    /** Seconds from the start until: the database was ready, the broker was, each instance registered, the consumers answered. */
+    private double databaseSeconds;
+    private double brokerSeconds;
+    private double consumersSeconds;
+    private final ChildJvm jvm = ChildJvm.ofThisJvm();
+    /** Whether the services' JVMs mapped a class-data archive written by an earlier run. */
+    private final boolean archived = jvm.archived();
+    private final Map<String, double[]> registeredAt = new LinkedHashMap<>(); // instance -> {seconds, its CPU seconds}
+    private long startedNanos;
 
-    private DemoProcesses(CompletableFuture<DemoBroker> opening, DemoDatabase database, Path workDir) {
+    private DemoProcesses(CompletableFuture<DemoBroker> opening, DemoDatabase database, Path workDir, DemoDiscovery discovery) {
         this.opening = opening;
         this.database = database;
         this.workDir = workDir;
-        this.discovery = LocalDiscovery.builder().directory(workDir.resolve("discovery")).build();
+        this.discovery = discovery;
         this.outbox = Outbox.builder().dataSource(database.dataSource()).build();
-        this.client = Courier.builder().name("demo-launcher").discovery(discovery).build();
+        this.client = Courier.builder().name("demo-launcher").discovery(discovery.backend()).build();
     }
 
     /**
@@ -86,14 +95,17 @@ final class DemoProcesses implements AutoCloseable {
      * @throws IllegalArgumentException when {@code brokerSpec} cannot cross processes
      */
     static DemoProcesses start(String brokerSpec, int firstPort, PrintStream out) throws IOException {
-        return start(brokerSpec, null, firstPort, out);
+        return start(brokerSpec, null, "local", firstPort, out);
     }
 
     /**
      * As {@link #start(String, int, PrintStream)}, the tables in a schema of their own in the
-     * PostgreSQL database {@code dbUrl} ({@code --db}) when it is not null.
+     * PostgreSQL database {@code dbUrl} ({@code --db}) when it is not null, and the instances
+     * registered in the discovery backend {@code discoverySpec} names ({@code --discovery}:
+     * {@code local} or {@code zookeeper=HOST:PORT}, see {@link DemoDiscovery}).
      */
-    static DemoProcesses start(String brokerSpec, String dbUrl, int firstPort, PrintStream out) throws IOException {
+    static DemoProcesses start(String brokerSpec, String dbUrl, String discoverySpec, int firstPort, PrintStream out)
+            throws IOException {
         if (brokerSpec.equals("memory")) {
             throw new IllegalArgumentException("--broker memory: the in-memory broker cannot carry messages between "
                     + "processes (expected: kafka, kafka=HOST:PORT or rabbitmq=HOST:PORT; or add --single-jvm)");
@@ -101,32 +113,52 @@ final class DemoProcesses implements AutoCloseable {
         if (dbUrl != null) {
             DemoDatabase.requirePostgres(dbUrl);
         }
+        if (!discoverySpec.equals("local") && !discoverySpec.startsWith("zookeeper=")) {
+            throw new IllegalArgumentException("--discovery " + discoverySpec + " (expected: local or zookeeper=HOST:PORT)");
+        }
         long started = System.nanoTime();
-        CompletableFuture<DemoDatabase> db = CompletableFuture.supplyAsync(() -> DemoDatabase.open(dbUrl));
+        double[] engineSeconds = new double[2];
+        // The database is made while the services' JVMs start: they get its URL now and use it at
+        // their first message or order, which comes after the start-up.
+        DemoDatabase database = DemoDatabase.prepare(dbUrl);
+        CompletableFuture<DemoDatabase> db = CompletableFuture.supplyAsync(() -> {
+            database.create();
+            engineSeconds[0] = (System.nanoTime() - started) / 1e9;
+            return database;
+        });
         // The embedded Kafka starts while the services' JVMs start: they reach it at a port chosen now.
         int kafkaPort = brokerSpec.equals("kafka") ? freePort() : 0;
         CompletableFuture<DemoBroker> opening = new CompletableFuture<>();
         Thread.ofPlatform().name("courier-demo-broker").start(() -> {
             try {
-                opening.complete(DemoBroker.open(brokerSpec, kafkaPort));
+                DemoBroker opened = DemoBroker.open(brokerSpec, kafkaPort);
+                engineSeconds[1] = (System.nanoTime() - started) / 1e9;
+                opening.complete(opened);
             } catch (IOException | RuntimeException e) {
                 opening.completeExceptionally(e);
             }
         });
-        DemoDatabase database;
-        try {
-            database = db.join();
-        } catch (RuntimeException e) {
-            opening.thenAccept(DemoBroker::close);
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
         if (kafkaPort == 0) {
-            awaitBroker(opening, database); // a running broker: its errors come before any process starts
+            try { // a running broker: its errors come before any process starts
+                awaitBroker(opening, null);
+            } catch (IOException | RuntimeException e) {
+                abandon(db, database);
+                throw e;
+            }
         }
         Path dir = Files.createTempDirectory("courier-demo-");
         Files.createDirectories(dir.resolve("logs"));
         String childSpec = kafkaPort != 0 ? "kafka=127.0.0.1:" + kafkaPort : brokerSpec;
-        DemoProcesses demo = new DemoProcesses(opening, database, dir);
+        DemoDiscovery discovery;
+        try {
+            discovery = DemoDiscovery.open(discoverySpec, dir);
+        } catch (RuntimeException e) {
+            opening.thenAccept(DemoBroker::close);
+            abandon(db, database);
+            throw e;
+        }
+        DemoProcesses demo = new DemoProcesses(opening, database, dir, discovery);
+        demo.startedNanos = started;
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "courier-demo-stop"));
         try {
             out.printf("Starting %d service processes (logs in %s) on %s and %s ...%n", INSTANCES.size(),
@@ -136,17 +168,32 @@ final class DemoProcesses implements AutoCloseable {
                 String instance = INSTANCES.get(i);
                 demo.launch(instance, firstPort == 0 ? freePort() : firstPort + i, childSpec);
             }
+            try {
+                db.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
             demo.broker = awaitBroker(opening, null);
             demo.startRelay();
             demo.awaitRegistered(out);
             demo.awaitConsumersAssigned(out);
             demo.startupSeconds = (System.nanoTime() - started) / 1e9;
+            demo.consumersSeconds = demo.startupSeconds;
+            demo.databaseSeconds = engineSeconds[0];
+            demo.brokerSeconds = engineSeconds[1];
             demo.startupCpuSeconds = demo.cpuSeconds();
             return demo;
         } catch (IOException | RuntimeException e) {
+            db.handle((d, x) -> null).join(); // made or failed: then dropped with the rest
             demo.close();
             throw e;
         }
+    }
+
+    /** Drops the database once it is made (or failed), without waiting for more. */
+    private static void abandon(CompletableFuture<DemoDatabase> db, DemoDatabase database) {
+        db.handle((d, x) -> null).join();
+        database.close();
     }
 
     /** The broker once open; on failure, closes {@code database} (when given) and throws what went wrong. */
@@ -173,22 +220,14 @@ final class DemoProcesses implements AutoCloseable {
      * number), with this JVM's class path.
      */
     static List<String> command(String instance, int port, String brokerSpec, String jdbcUrl, Path discoveryDir) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (Runtime.version().feature() >= 24) {
-            command.add("--sun-misc-unsafe-memory-access=allow"); // kafka-clients frees buffers through Unsafe
-        }
-        // Small JVMs that start fast: the demo's load is light, so C1 alone and the serial collector do.
-        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmx192m", "-Xss512k",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-cp", System.getProperty("java.class.path"), DemoNode.class.getName(),
-                roleOf(instance), instance, String.valueOf(port), brokerSpec, jdbcUrl, discoveryDir.toString()));
-        return command;
+        return ChildJvm.ofThisJvm().command(instance, DemoNode.class.getName(), List.of(roleOf(instance), instance,
+                String.valueOf(port), brokerSpec, jdbcUrl, discoveryDir.toString()));
     }
 
     private void launch(String instance, int port, String brokerSpec) throws IOException {
         Path log = workDir.resolve("logs").resolve(instance + ".log");
-        List<String> command = command(instance, port, brokerSpec, database.url(), workDir.resolve("discovery"));
+        List<String> command = jvm.command(instance, DemoNode.class.getName(), List.of(roleOf(instance), instance,
+                String.valueOf(port), brokerSpec, database.url(), discovery.spec()));
         // Standard input stays a pipe from this process: its end tells the child we have gone.
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         nodes.put(instance, new Node(instance, roleOf(instance), port, log, p));
@@ -199,7 +238,14 @@ final class DemoProcesses implements AutoCloseable {
         long nextNotice = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (true) {
             Set<String> missing = new TreeSet<>(INSTANCES);
-            missing.removeAll(registered());
+            Set<String> now = registered();
+            missing.removeAll(now);
+            for (String instance : now) {
+                if (!registeredAt.containsKey(instance) && nodes.containsKey(instance)) {
+                    registeredAt.put(instance, new double[] {(System.nanoTime() - startedNanos) / 1e9,
+                            cpu(nodes.get(instance).process().toHandle()) / 1e9});
+                }
+            }
             if (missing.isEmpty()) {
                 return;
             }
@@ -265,8 +311,7 @@ final class DemoProcesses implements AutoCloseable {
 
     /** The instances of {@code service} live in discovery, by their {@code instance} metadata. */
     Set<String> registered(String service) {
-        return discovery.entries(service).stream().filter(LocalDiscovery.Entry::live)
-                .map(e -> e.instance().metadata().getOrDefault("instance", "?")).collect(Collectors.toCollection(TreeSet::new));
+        return discovery.registered(service);
     }
 
     private static String tail(Path log) {
@@ -347,9 +392,14 @@ final class DemoProcesses implements AutoCloseable {
         return broker;
     }
 
-    /** Where the instances keep their leases: {@code ./courier instances --dir} reads it. */
+    /** Where the instances keep their leases: {@code ./courier instances --dir} reads it (null on ZooKeeper). */
     Path discoveryDirectory() {
-        return workDir.resolve("discovery");
+        return discovery.directory();
+    }
+
+    /** The discovery backend the instances registered in. */
+    DemoDiscovery discovery() {
+        return discovery;
     }
 
     Path logs() {
@@ -362,6 +412,24 @@ final class DemoProcesses implements AutoCloseable {
 
     double startupSeconds() {
         return startupSeconds;
+    }
+
+    /**
+     * Where the start-up went, for people: when the database and the broker were ready, when the
+     * first and the last service process registered and how much CPU each had used by then, and
+     * when the broker's consumers answered (the end of the start-up).
+     */
+    String startupBreakdown() {
+        double first = registeredAt.values().stream().mapToDouble(v -> v[0]).min().orElse(0);
+        double last = registeredAt.values().stream().mapToDouble(v -> v[0]).max().orElse(0);
+        double cpuMin = registeredAt.values().stream().mapToDouble(v -> v[1]).min().orElse(0);
+        double cpuMax = registeredAt.values().stream().mapToDouble(v -> v[1]).max().orElse(0);
+        return String.format(java.util.Locale.ROOT, "database ready at %.1f s, broker at %.1f s; the %d service JVMs, started"
+                + " at once, registered from %.1f s to %.1f s, using %.1f-%.1f s of CPU each; the broker's consumer groups"
+                + " answered at %.1f s; %s", databaseSeconds, brokerSeconds, registeredAt.size(), first, last, cpuMin, cpuMax,
+                consumersSeconds, archived ? "the JVMs mapped the class-data archive " + jvm.archive()
+                        : jvm.archive() == null ? "no class-data archive (no place to write it)"
+                        : "no class-data archive yet (the order service's JVM writes it as it exits: the next start is faster)");
     }
 
     /** The CPU time the start-up took, in all the demo's processes (the launcher's own since it started). */
@@ -417,7 +485,8 @@ final class DemoProcesses implements AutoCloseable {
         }
         for (Node n : nodes.values()) {
             try {
-                if (!n.process().waitFor(10, TimeUnit.SECONDS)) {
+                // The archiver may be writing the class-data archive as it exits: a few seconds more.
+                if (!n.process().waitFor(n.instance().equals(ChildJvm.ARCHIVER) ? 60 : 10, TimeUnit.SECONDS)) {
                     n.process().destroyForcibly();
                 }
             } catch (InterruptedException e) {

@@ -190,6 +190,29 @@ class CliEndToEndTest {
     }
 
     @Test
+    void callReachesTheDemoOverGrpcWithoutStubsWithResultsAndTypedErrors() throws Exception {
+        Run consumer = courier("call", "consumer", "get", "{\"id\":1}", "--transport", "grpc", "--dir", registry);
+        assertThat(consumer.exit()).as("%s", consumer).isZero();
+        assertThat(consumer.out()).contains("\"name\" : \"Ada Lovelace\"");
+
+        Run order = courier("call", "order", "create", NEW_ORDER, "--transport", "grpc", "--timeout", "60", "--dir", registry);
+        assertThat(order.exit()).as("%s", order).isZero();
+        assertThat(order.out()).contains("\"restaurant\" : \"Ajanta\"", "\"state\" : \"APPROVED\"");
+
+        Run missing = courier("call", "consumer", "get", "{\"id\":404404}", "--transport", "grpc", "--dir", registry);
+        assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
+        assertThat(missing.err()).contains("NOT_FOUND (gRPC 5) from grpc://127.0.0.1:", "/consumer.ConsumerService/Get:")
+                .contains("  consumer 404404 does not exist");
+
+        // Across two processes: order -> consumer over gRPC, the consumer's typed error and its details come back.
+        Run overLimit = courier("call", "order", "create", "{\"consumerId\":2,\"restaurant\":\"Ajanta\",\"items\":[{\"dish\":"
+                + "\"thali\",\"quantity\":3,\"price\":{\"amount\":15.00,\"currency\":\"EUR\"}}]}", "--transport", "grpc",
+                "--timeout", "60", "--target", "grpc://" + demo.uri("order").getRawAuthority());
+        assertThat(overLimit.exit()).as("%s", overLimit).isEqualTo(1);
+        assertThat(overLimit.err()).contains("FAILED_PRECONDITION (gRPC 9) from grpc://", "limit: 30.00");
+    }
+
+    @Test
     void tailFollowsTheDemosEventsAndPublishedMessages() throws Exception {
         Path out = Files.createTempFile(files, "tail", ".txt");
         Path err = Files.createTempFile(files, "tail-err", ".txt");

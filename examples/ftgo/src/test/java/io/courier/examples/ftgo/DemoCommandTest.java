@@ -36,7 +36,7 @@ class DemoCommandTest {
         assertThat(printed).contains("on Kafka embedded at 127.0.0.1:", "and local discovery (8 processes)")
                 .contains("All steps worked.").doesNotContain("FAIL ");
         List<String> steps = printed.lines().filter(l -> l.startsWith("  ok   ")).toList();
-        assertThat(steps).as(printed).hasSize(15);
+        assertThat(steps).as(printed).hasSize(18);
         assertThat(printed).as(printed).contains(
                 "attempts so far {consumer-",
                 "authorization A-",
@@ -46,6 +46,9 @@ class DemoCommandTest {
                 "is on its way with courier-ben",
                 "APPROVED -> HANDLED_BY_",
                 "4 events, text/event-stream",
+                "same order from h2c://127.0.0.1:",
+                "NotFoundException: consumer 99 does not exist",
+                "FailedPreconditionException, limit 30.00: ",
                 "validations per instance {consumer-1=3, consumer-2=3}",
                 "16 orders placed across the kill of pid ",
                 "none failed;",
