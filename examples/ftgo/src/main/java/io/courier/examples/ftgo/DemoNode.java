@@ -36,7 +36,6 @@ import io.courier.resilience.CircuitBreakers;
 import io.courier.resilience.Resilience;
 import io.courier.resilience.Retry;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
