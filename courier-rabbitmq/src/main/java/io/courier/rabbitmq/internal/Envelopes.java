@@ -55,14 +55,14 @@ public final class Envelopes {
     public static Message read(String channel, AMQP.BasicProperties props, byte[] body, Clock clock, Ticker ticker) {
         Map<String, Object> table = props.getHeaders() == null ? Map.of() : props.getHeaders();
         // One builder for headers and properties: no copy of the headers per field.
-        Metadata.Builder h = Metadata.builder();
+        // The channel is the one consumed, whatever a header says: added first, it is the value read.
+        Metadata.Builder h = Metadata.builder().add(MessageHeaders.CHANNEL, channel);
         AmqpHeaders.readInto(table, h);
         String id = props.getMessageId();
         if (id == null && !table.containsKey(MessageHeaders.ID)) {
             id = UUID.randomUUID().toString();
         }
         orProperty(h, table, MessageHeaders.ID, id);
-        orProperty(h, table, MessageHeaders.CHANNEL, channel);
         orProperty(h, table, MessageHeaders.TYPE, props.getType());
         orProperty(h, table, MessageHeaders.CONTENT_TYPE, props.getContentType());
         orProperty(h, table, MessageHeaders.CORRELATION_ID, props.getCorrelationId());
