@@ -200,13 +200,33 @@ final class StateBuilder {
                     .put("group", group).put("handled", c.value()).put("rate", w.rate(c))
                     .put("maxAgeMs", 1000 * w.newestValue("messaging_process_age_seconds_max",
                             "messaging_destination_name", channel, "messaging_consumer_group_name", group));
-            for (Samples.Sample lag : w.newest.named("messaging_consumer_lag")) {
-                if (lag.label("messaging_destination_name").equals(channel)
-                        && lag.label("messaging_consumer_group_name").equals(group) && !Double.isNaN(lag.value())) {
-                    ((ObjectNode) groups.get(groups.size() - 1)).put("lag", lag.value());
-                }
+            double lag = lag(w.newest, channel, group);
+            if (!Double.isNaN(lag)) {
+                ((ObjectNode) groups.get(groups.size() - 1)).put("lag", lag);
             }
         }
+    }
+
+    /**
+     * A group's lag: the broker's figure for the whole group ({@code bindConsumerLag}), else the
+     * sum of its partitions' ({@code bindPartitionLag}, which RabbitMQ groups have too); NaN when
+     * neither is exported.
+     */
+    static double lag(Samples samples, String channel, String group) {
+        for (Samples.Sample lag : samples.named("messaging_consumer_lag")) {
+            if (lag.label("messaging_destination_name").equals(channel)
+                    && lag.label("messaging_consumer_group_name").equals(group) && !Double.isNaN(lag.value())) {
+                return lag.value();
+            }
+        }
+        double sum = Double.NaN;
+        for (Samples.Sample lag : samples.named("messaging_consumer_partition_lag")) {
+            if (lag.label("messaging_destination_name").equals(channel)
+                    && lag.label("messaging_consumer_group_name").equals(group) && !Double.isNaN(lag.value())) {
+                sum = (Double.isNaN(sum) ? 0 : sum) + lag.value();
+            }
+        }
+        return sum;
     }
 
     /** Per Messaging of an instance: keys parked for a retry, dead letters by reason, duplicates, expired. */
