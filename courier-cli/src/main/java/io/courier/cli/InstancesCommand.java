@@ -4,7 +4,9 @@ import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.backend.LocalDiscovery;
 import io.courier.zookeeper.ZooKeeperDiscovery;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +23,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT]}: the instances a
- * registry knows, with their health (and, in the local registry, whether their lease is live),
- * one line each.
+ * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT] [--breakers URL]}: the
+ * instances a registry knows, with their health (and, in the local registry, whether their lease
+ * is live), one line each; with {@code --breakers}, also the endpoint breakers of the running
+ * service at that URL, as its metrics show them.
  */
 @Command(name = "instances", mixinStandardHelpOptions = true,
-        description = "Lists the instances the local registry (or ZooKeeper) knows, with health and, locally, lease.",
+        description = "Lists the instances the local registry (or ZooKeeper) knows, with health and, locally, lease;"
+                + " with --breakers, also the breakers of a running service.",
         footerHeading = "%nExamples:%n",
         footer = {"  courier instances", "  courier instances consumer --dir /tmp/courier-discovery",
-                "  courier instances consumer --zookeeper 127.0.0.1:2181"})
+                "  courier instances consumer --zookeeper 127.0.0.1:2181",
+                "  courier instances consumer --breakers http://127.0.0.1:8080"})
 final class InstancesCommand implements Callable<Integer> {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
@@ -49,18 +54,53 @@ final class InstancesCommand implements Callable<Integer> {
     @Option(names = "--base-path", paramLabel = "PATH", description = "With --zookeeper: the services' base path, if not the default.")
     private String basePath;
 
+    @Option(names = "--breakers", paramLabel = "URL", description = "Also show the endpoint breakers of the running"
+            + " service at URL (read from its /metrics: CourierMetrics with its breakers bound).")
+    private String breakers;
+
     @Override
     public Integer call() throws Exception {
+        int exit;
         if (zookeeper != null) {
-            return zookeeper(spec.commandLine().getOut(), spec.commandLine().getErr());
+            exit = zookeeper(spec.commandLine().getOut(), spec.commandLine().getErr());
+        } else {
+            LocalDiscovery.Builder config = LocalDiscovery.builder();
+            if (dir != null) {
+                config.directory(dir);
+            }
+            try (LocalDiscovery local = config.build()) {
+                print(local, service, spec.commandLine().getOut());
+            }
+            exit = 0;
         }
-        LocalDiscovery.Builder config = LocalDiscovery.builder();
-        if (dir != null) {
-            config.directory(dir);
+        return breakers == null ? exit : Math.max(exit, breakers(spec.commandLine().getOut(), spec.commandLine().getErr()));
+    }
+
+    private int breakers(PrintWriter out, PrintWriter err) throws InterruptedException {
+        URI scrape = BreakerStates.scrapeUri(breakers);
+        List<BreakerStates.Breaker> found;
+        try {
+            found = BreakerStates.fetch(scrape, PATIENCE);
+        } catch (IOException e) {
+            err.println("Reading the breakers at " + scrape + " failed: " + (e.getMessage() == null ? e : e.getMessage())
+                    + "\nCheck that the service runs there and serves its metrics (CourierMetrics, with"
+                    + " bind(CircuitBreakers, client) or bind(Resilience, client)).");
+            err.flush();
+            return 1;
         }
-        try (LocalDiscovery local = config.build()) {
-            print(local, service, spec.commandLine().getOut());
+        out.println();
+        if (found.isEmpty()) {
+            out.println("No breakers in the metrics at " + scrape + " (none bound, or no call made yet)");
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"CLIENT", "ENDPOINT", "BREAKER"});
+            for (BreakerStates.Breaker b : found) {
+                rows.add(new String[] {b.client(), b.endpoint(), b.state()});
+            }
+            table(rows, out);
+            out.println("(breakers: " + scrape + ")");
         }
+        out.flush();
         return 0;
     }
 

@@ -170,6 +170,18 @@ class CliEndToEndTest {
     }
 
     @Test
+    void instancesShowsTheBreakersTheOrderServiceKeepsOnItsEndpoints() throws Exception {
+        String scrape = demo.uri("order").resolve("/metrics").toString();
+        Run r = courier("instances", "consumer", "--dir", registry, "--breakers", demo.uri("order").toString());
+        assertThat(r.exit()).as("%s", r).isZero();
+        // The order service's breakers on the consumers, once it has called them; none before its first call.
+        assertThat(r.out()).containsAnyOf("(breakers: " + scrape + ")", "No breakers in the metrics at " + scrape);
+        if (r.out().contains("(breakers: ")) {
+            assertThat(r.out()).containsPattern("consumer +http://[^ ]+ +(closed|open|half_open)");
+        }
+    }
+
+    @Test
     void callReachesTheDemoThroughDiscoveryWithResultsAndTypedErrors() throws Exception {
         Run consumer = courier("call", "consumer", "get", "--http", "GET /consumers/1", "--dir", registry);
         assertThat(consumer.exit()).as("%s", consumer).isZero();
