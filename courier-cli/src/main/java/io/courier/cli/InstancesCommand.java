@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Parameters;
                 "  courier instances consumer --breakers http://127.0.0.1:8080"})
 final class InstancesCommand implements Callable<Integer> {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** How long an empty first answer from ZooKeeper waits for a fuller one. */
+    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -114,11 +117,14 @@ final class InstancesCommand implements Callable<Integer> {
             config.basePath(basePath);
         }
         CompletableFuture<List<ServiceInstance>> first = new CompletableFuture<>();
+        LinkedBlockingQueue<List<ServiceInstance>> later = new LinkedBlockingQueue<>();
         try (ZooKeeperDiscovery zk = config.build();
              ServiceResolver.Watch w = zk.watch(service, new ServiceResolver.Listener() {
                  @Override
                  public void onInstances(List<ServiceInstance> instances) {
-                     first.complete(instances);
+                     if (!first.complete(instances)) {
+                         later.add(instances);
+                     }
                  }
 
                  @Override
@@ -127,6 +133,14 @@ final class InstancesCommand implements Callable<Integer> {
                  }
              })) {
             List<ServiceInstance> instances = first.get(PATIENCE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            if (instances.isEmpty()) {
+                // A new session's cache can announce the service's directory before its children:
+                // an empty first list gets a moment to be followed by the whole one.
+                List<ServiceInstance> next = later.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    instances = next;
+                }
+            }
             if (instances.isEmpty()) {
                 out.println("No instances of " + service + " registered in ZooKeeper at " + zookeeper);
             } else {
