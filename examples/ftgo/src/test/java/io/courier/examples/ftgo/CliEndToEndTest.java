@@ -177,7 +177,7 @@ class CliEndToEndTest {
         // The order service's breakers on the consumers, once it has called them; none before its first call.
         assertThat(r.out()).containsAnyOf("(breakers: " + scrape + ")", "No breakers in the metrics at " + scrape);
         if (r.out().contains("(breakers: ")) {
-            assertThat(r.out()).containsPattern("consumer +http://[^ ]+ +(closed|open|half_open)");
+            assertThat(r.out()).containsPattern("consumer +[a-z]+://[^ ]+ +(closed|open|half_open)");
         }
     }
 
