@@ -6,11 +6,11 @@ public interface Limiter {
     boolean tryAcquire();
 
     /**
-     * Gives back a place taken by a call that ended after {@code latencyNanos};
-     * {@code dropped}: it failed in a way that says the service is overloaded;
-     * {@code ignored}: it ended without saying anything (cancelled).
+     * Gives back a place taken by a call that ended at {@code now} (a ticker's nanoseconds) after
+     * {@code latencyNanos}; {@code dropped}: it failed in a way that says the service is
+     * overloaded; {@code ignored}: it ended without saying anything (cancelled).
      */
-    void release(long latencyNanos, boolean dropped, boolean ignored);
+    void release(long latencyNanos, boolean dropped, boolean ignored, long now);
 
     /** Calls in flight now. */
     int inFlight();
