@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  *     .build();
  * }</pre>
  *
- * <p>Thread-safe and lock-free; a call holds its place until its future completes, whether
+ * <p>Thread-safe; a call never waits for a lock (the gradient limit closes a window under a
+ * lock that a call only tries). A call holds its place until its future completes, whether
  * with a value, an error or a cancellation.
  */
 public final class Bulkhead implements Interceptor {

@@ -1,6 +1,6 @@
 package io.courier.resilience.internal;
 
-/** Admits calls up to a limit of calls in flight. Implementations are thread-safe and lock-free. */
+/** Admits calls up to a limit of calls in flight. Implementations are thread-safe; a call never waits for a lock. */
 public interface Limiter {
     /** Takes a place if one is free. */
     boolean tryAcquire();
