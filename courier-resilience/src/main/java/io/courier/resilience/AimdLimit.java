@@ -3,7 +3,8 @@ package io.courier.resilience;
 import java.time.Duration;
 
 /**
- * The configuration of an adaptive concurrency limit for a {@link Bulkhead}: additive increase,
+ * The configuration of an adaptive concurrency limit for a {@link Bulkhead} (one of the two
+ * {@link AdaptiveLimit}s, beside {@link GradientLimit}): additive increase,
  * multiplicative decrease (AIMD), as TCP does with its window. Each call that succeeds within
  * the {@linkplain Builder#latencyThreshold latency threshold} while the limit is in use raises
  * the limit by one; each call that fails as an overload ({@link FailurePolicy}) or takes longer
@@ -25,7 +26,8 @@ import java.time.Duration;
  * @param backoffRatio what the limit is multiplied by after an overload, in [0.5, 1)
  * @param latencyThreshold a call slower than this counts as an overload
  */
-public record AimdLimit(int initialLimit, int minLimit, int maxLimit, double backoffRatio, Duration latencyThreshold) {
+public record AimdLimit(int initialLimit, int minLimit, int maxLimit, double backoffRatio, Duration latencyThreshold)
+        implements AdaptiveLimit {
     /**
      * Checks every component, with the builder's messages.
      *

@@ -2,24 +2,35 @@ package io.courier.resilience;
 
 import io.courier.Call;
 import io.courier.Interceptor;
+import io.courier.ResourceExhaustedException;
 import io.courier.Ticker;
 import io.courier.resilience.internal.AimdLimiter;
 import io.courier.resilience.internal.FixedLimiter;
+import io.courier.resilience.internal.GradientLimiter;
 import io.courier.resilience.internal.Limiter;
 import io.courier.resilience.internal.Listeners;
 import io.courier.resilience.internal.MethodOverrides;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * A cap on the calls a client has in flight to a service: past it, a call is refused at once
- * with a retry-safe {@link BulkheadFullException} instead of queueing behind a service that
- * cannot keep up, so one slow dependency cannot take every thread and connection of the
- * caller. The cap is {@linkplain Builder#maxConcurrentCalls fixed} or
- * {@linkplain Builder#adaptive adaptive} ({@link AimdLimit}, following latency and overloads).
+ * A cap on the calls in flight: past it, a call is refused at once instead of queueing. As a
+ * client interceptor it caps the calls to a service: the refusal is a retry-safe
+ * {@link BulkheadFullException}, and one slow dependency cannot take every thread and
+ * connection of the caller. As a server interceptor ({@link #loadShedder()},
+ * {@link Builder#shedLoad}) it sheds load: it refuses the calls the server cannot answer in
+ * time, before they run, with a retry-safe {@link ResourceExhaustedException} marked
+ * {@link ResourceExhaustedException#SERVER_OVERLOADED} (REST 503 with {@code Retry-After}, gRPC
+ * {@code RESOURCE_EXHAUSTED} with {@code grpc-retry-pushback-ms}), which a Courier client retries
+ * even for a call that is not idempotent, since it was not run. The cap is
+ * {@linkplain Builder#maxConcurrentCalls fixed} or {@linkplain Builder#adaptive adaptive}: an
+ * {@link AdaptiveLimit}, {@link AimdLimit} (following overloads and a latency threshold) or
+ * {@link GradientLimit} (following the latency's gradient).
  *
  * <p>One method can have a limit of its own ({@link Builder#method}): the most specific setting
  * wins, the method's override, else this client's limit. Its calls count against its own limit
@@ -28,12 +39,14 @@ import java.util.function.Consumer;
  * <pre>{@code
  * Bulkhead fixed = Bulkhead.builder("stock").maxConcurrentCalls(64).build();
  * Bulkhead adaptive = Bulkhead.builder("stock").adaptive(AimdLimit.builder().build()).build();
+ * Courier.builder().serverInterceptor(Bulkhead.loadShedder().build());   // the server sheds load
  * Bulkhead reportApart = Bulkhead.builder("stock").maxConcurrentCalls(64)
  *     .method(StockService.class, s -> s.report(0L), Bulkhead.builder("stock-report").maxConcurrentCalls(4).build())
  *     .build();
  * }</pre>
  *
- * <p>Thread-safe and lock-free; a call holds its place until its future completes, whether
+ * <p>Thread-safe; a call never waits for a lock (the gradient limit closes a window under a
+ * lock that a call only tries). A call holds its place until its future completes, whether
  * with a value, an error or a cancellation.
  */
 public final class Bulkhead implements Interceptor {
@@ -41,15 +54,23 @@ public final class Bulkhead implements Interceptor {
     private final Limiter limiter;
     private final MethodOverrides<Bulkhead> byMethod;
     private final Listeners listeners = new Listeners();
+    private final LongAdder rejections = new LongAdder();
 
     private Bulkhead(Config config, MethodOverrides<Bulkhead> byMethod) {
         this.config = config;
-        this.limiter = config.adaptive
-                .<Limiter>map(a -> new AimdLimiter(a.initialLimit(), a.minLimit(), a.maxLimit(), a.backoffRatio(),
-                        a.latencyThreshold().toNanos()))
+        this.limiter = config.adaptive.map(a -> limiter(a, config.ticker))
                 .orElseGet(() -> new FixedLimiter(config.maxConcurrentCalls));
         // Built afresh, so that two bulkheads made from one builder never share a method's places.
         this.byMethod = byMethod.map(o -> o.toBuilder().build());
+    }
+
+    private static Limiter limiter(AdaptiveLimit adaptive, Ticker ticker) {
+        return switch (adaptive) {
+            case AimdLimit a -> new AimdLimiter(a.initialLimit(), a.minLimit(), a.maxLimit(), a.backoffRatio(),
+                    a.latencyThreshold().toNanos());
+            case GradientLimit g -> new GradientLimiter(g.initialLimit(), g.minLimit(), g.maxLimit(), g.tolerance(),
+                    g.smoothing(), g.window().toNanos(), g.minWindowCalls(), ticker.nanoTime());
+        };
     }
 
     /**
@@ -61,11 +82,13 @@ public final class Bulkhead implements Interceptor {
      * @param maxConcurrentCalls the fixed limit of calls in flight, at least 1 (default 100); unused
      *     when {@code adaptive} is present
      * @param adaptive the adaptive limit, replacing the fixed one when present
-     * @param failurePolicy which errors an adaptive limit counts as overload
+     * @param failurePolicy which errors an {@link AimdLimit} counts as overload
      * @param ticker the source of time for latencies
+     * @param shedLoad present when the bulkhead guards a server: how long a refused caller is
+     *     asked to wait, its refusal marked {@link ResourceExhaustedException#SERVER_OVERLOADED}
      */
-    public record Config(String name, int maxConcurrentCalls, Optional<AimdLimit> adaptive,
-                         FailurePolicy failurePolicy, Ticker ticker) {
+    public record Config(String name, int maxConcurrentCalls, Optional<AdaptiveLimit> adaptive,
+                         FailurePolicy failurePolicy, Ticker ticker, Optional<Duration> shedLoad) {
         /**
          * Checks every component, with the builder's messages.
          *
@@ -78,6 +101,14 @@ public final class Bulkhead implements Interceptor {
             Objects.requireNonNull(adaptive, "adaptive");
             Objects.requireNonNull(failurePolicy, "failurePolicy");
             Objects.requireNonNull(ticker, "ticker");
+            Objects.requireNonNull(shedLoad, "shedLoad");
+            shedLoad.ifPresent(Bulkhead::checkRetryAfter);
+        }
+
+        /** A client's settings: as the canonical constructor, without {@code shedLoad}. */
+        public Config(String name, int maxConcurrentCalls, Optional<AdaptiveLimit> adaptive,
+                      FailurePolicy failurePolicy, Ticker ticker) {
+            this(name, maxConcurrentCalls, adaptive, failurePolicy, ticker, Optional.empty());
         }
 
         /** A builder holding these settings, with no method overrides. */
@@ -87,6 +118,7 @@ public final class Bulkhead implements Interceptor {
             b.adaptive = adaptive.orElse(null);
             b.failurePolicy = failurePolicy;
             b.ticker = ticker;
+            b.shedLoad = shedLoad.orElse(null);
             return b;
         }
     }
@@ -94,6 +126,24 @@ public final class Bulkhead implements Interceptor {
     /** A builder with the defaults, for a bulkhead called {@code name}. */
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /**
+     * A builder for a server's load shedder: a bulkhead called {@code server} with the default
+     * {@link GradientLimit} (start at 100 calls, between 10 and 5,000) that
+     * {@linkplain Builder#shedLoad sheds load}, asking refused callers to wait 1 s. Install it as
+     * a server interceptor, after metrics and before authentication (shedding is the cheapest
+     * answer and protects the rest of the chain):
+     *
+     * <pre>{@code
+     * Courier.builder()
+     *     .serverInterceptor(metrics.serverInterceptor())
+     *     .serverInterceptor(Bulkhead.loadShedder().build())
+     *     .serverInterceptor(AccessControl.builder()...build())
+     * }</pre>
+     */
+    public static Builder loadShedder() {
+        return new Builder("server").adaptive(GradientLimit.builder().build()).shedLoad(Duration.ofSeconds(1));
     }
 
     /** A builder holding this bulkhead's configuration (and method overrides); the new bulkhead starts empty. */
@@ -123,6 +173,11 @@ public final class Bulkhead implements Interceptor {
         return limiter.limit();
     }
 
+    /** Calls this bulkhead refused since it was built, those of methods with their own limit aside. */
+    public long rejections() {
+        return rejections.sum();
+    }
+
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         Bulkhead own = byMethod.forCall(call, this);
@@ -142,11 +197,9 @@ public final class Bulkhead implements Interceptor {
 
     private CompletableFuture<Object> limit(Call call, Next next, Listeners listeners) {
         if (!limiter.tryAcquire()) {
+            rejections.increment();
             listeners.fire(ResilienceListener.Event.BULKHEAD_FULL, call);
-            String name = config.name;
-            return CompletableFuture.failedFuture(new BulkheadFullException(name, "bulkhead " + name + ": "
-                    + limiter.inFlight() + " calls in flight (limit " + limiter.limit() + ") calling "
-                    + call.method().fullName()));
+            return CompletableFuture.failedFuture(refusal(call));
         }
         long start = config.ticker.nanoTime();
         CompletableFuture<Object> result;
@@ -180,14 +233,26 @@ public final class Bulkhead implements Interceptor {
         return released;
     }
 
+    private ResourceExhaustedException refusal(Call call) {
+        String name = config.name;
+        if (config.shedLoad.isPresent()) {
+            return ResourceExhaustedException.overloaded("server overloaded: " + call.method().fullName()
+                    + " was not run (" + limiter.inFlight() + " calls in flight, limit " + limiter.limit()
+                    + "); retry later or on another instance", config.shedLoad.get());
+        }
+        return new BulkheadFullException(name, "bulkhead " + name + ": " + limiter.inFlight()
+                + " calls in flight (limit " + limiter.limit() + ") calling " + call.method().fullName());
+    }
+
     private void release(long start, Throwable failure) {
-        long latency = config.ticker.nanoTime() - start;
+        long now = config.ticker.nanoTime();
+        long latency = now - start;
         if (failure == null) {
-            limiter.release(latency, false, false);
+            limiter.release(latency, false, false, now);
         } else if (FailurePolicy.isCancellation(failure)) {
-            limiter.release(latency, false, true);
+            limiter.release(latency, false, true, now);
         } else {
-            limiter.release(latency, config.failurePolicy.isFailure(failure), false);
+            limiter.release(latency, config.failurePolicy.isFailure(failure), false, now);
         }
     }
 
@@ -198,17 +263,19 @@ public final class Bulkhead implements Interceptor {
 
     /**
      * The configuration of a {@link Bulkhead}. Defaults: a fixed limit of 100 calls,
-     * {@link FailurePolicy#byStatus()} for what an adaptive limit counts as overload, the
-     * system ticker, no method overrides. The most specific setting wins: a method's override,
+     * {@link FailurePolicy#byStatus()} for what an {@link AimdLimit} counts as overload, the
+     * system ticker, no method overrides, refusals of a client ({@link BulkheadFullException})
+     * rather than a server's. The most specific setting wins: a method's override,
      * else this bulkhead. Not thread-safe.
      */
     public static final class Builder {
         private MethodOverrides<Bulkhead> byMethod = MethodOverrides.none();
         private String name;
         private int maxConcurrentCalls = 100;
-        private AimdLimit adaptive;
+        private AdaptiveLimit adaptive;
         private FailurePolicy failurePolicy = FailurePolicy.byStatus();
         private Ticker ticker = Ticker.system();
+        private Duration shedLoad;
 
         private Builder(String name) {
             this.name = checkName(name);
@@ -221,9 +288,23 @@ public final class Bulkhead implements Interceptor {
             return this;
         }
 
-        /** An adaptive limit (replaces a fixed one). */
-        public Builder adaptive(AimdLimit limit) {
+        /** An adaptive limit, {@link AimdLimit} or {@link GradientLimit} (replaces a fixed one). */
+        public Builder adaptive(AdaptiveLimit limit) {
             this.adaptive = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /**
+         * Makes this bulkhead a server's load shedder, to install as a server interceptor: a
+         * refused call fails with a retry-safe {@link ResourceExhaustedException} marked
+         * {@link ResourceExhaustedException#SERVER_OVERLOADED}, asking the caller to wait
+         * {@code retryAfter} (REST 503 with {@code Retry-After}, gRPC {@code RESOURCE_EXHAUSTED}
+         * with {@code grpc-retry-pushback-ms}), instead of a client's {@link BulkheadFullException}.
+         *
+         * @throws IllegalArgumentException if {@code retryAfter} is negative
+         */
+        public Builder shedLoad(Duration retryAfter) {
+            this.shedLoad = checkRetryAfter(retryAfter);
             return this;
         }
 
@@ -262,7 +343,7 @@ public final class Bulkhead implements Interceptor {
         /** The bulkhead. */
         public Bulkhead build() {
             return new Bulkhead(new Config(name, maxConcurrentCalls, Optional.ofNullable(adaptive), failurePolicy,
-                    ticker), byMethod);
+                    ticker, Optional.ofNullable(shedLoad)), byMethod);
         }
     }
 
@@ -272,6 +353,14 @@ public final class Bulkhead implements Interceptor {
             throw new IllegalArgumentException("name: \"" + name + "\" (expected: not blank)");
         }
         return name;
+    }
+
+    private static Duration checkRetryAfter(Duration retryAfter) {
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        if (retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
+        }
+        return retryAfter;
     }
 
     private static int checkMaxConcurrentCalls(int calls) {

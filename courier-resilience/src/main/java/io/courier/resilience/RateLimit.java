@@ -10,6 +10,7 @@ import io.courier.resilience.internal.TokenBuckets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -44,6 +45,7 @@ public final class RateLimit implements Interceptor {
 
     private final Config config;
     private final TokenBuckets buckets;
+    private final LongAdder refusals = new LongAdder();
 
     private RateLimit(Config config) {
         this.config = config;
@@ -97,6 +99,11 @@ public final class RateLimit implements Interceptor {
         return config;
     }
 
+    /** Calls refused since this limit was built, all callers together. */
+    public long refusals() {
+        return refusals.sum();
+    }
+
     /** How many callers have a bucket now (at most {@code maxCallers}). */
     public int trackedCallers() {
         return buckets.size();
@@ -109,6 +116,7 @@ public final class RateLimit implements Interceptor {
         if (wait == 0) {
             return next.proceed(call);
         }
+        refusals.increment();
         Duration retryAfter = Duration.ofNanos(wait);
         return CompletableFuture.failedFuture(ResourceExhaustedException.rateLimited(call.method().fullName()
                 + ": over this caller's rate limit of " + config.rate + " calls per " + config.period

@@ -54,6 +54,7 @@ class RateLimitTest {
         assertThat(refused.details()).doesNotContainKey(ResourceExhaustedException.SERVER_OVERLOADED);
         assertThat(refused.getMessage()).contains("inventory.item").contains("10 calls per PT1S");
         assertThat(next.calls).hasSize(3); // the refused call never went on
+        assertThat(limit.refusals()).isEqualTo(1);
 
         clock.advance(Duration.ofMillis(99));
         assertThat(admitted(limit, call)).isFalse();

@@ -73,10 +73,10 @@ public final class AccessControl implements Interceptor {
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
-        if (Thread.currentThread().isVirtual()) {
-            return check(call, next);
+        if (Thread.currentThread().isVirtual() || !mayBlock(call)) {
+            return check(call, next); // in place: a virtual thread may block, and otherwise nothing will
         }
-        // Authenticators may block (a JWK Set fetch), and interceptors may run on an event loop.
+        // An authenticator may block (a JWK Set fetch), and interceptors may run on an event loop.
         CompletableFuture<Object> out = new CompletableFuture<>();
         OFF_LOOP.execute(() -> {
             CompletableFuture<Object> inner = check(call, next);
@@ -94,6 +94,15 @@ public final class AccessControl implements Interceptor {
             });
         });
         return out;
+    }
+
+    private boolean mayBlock(Call call) {
+        for (Authenticator a : authenticators) {
+            if (a.mayBlock(call.context().metadata())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletableFuture<Object> check(Call call, Next next) {

@@ -72,6 +72,12 @@ public final class ApiKeys implements Authenticator {
         return Optional.of(found);
     }
 
+    /** Never: the keys are in memory. */
+    @Override
+    public boolean mayBlock(Metadata metadata) {
+        return false;
+    }
+
     /** {@code ApiKey header="<name>"}: not a registered scheme, but it tells a person where the key goes. */
     @Override
     public String challenge() {

@@ -10,8 +10,9 @@ import java.util.Optional;
  * {@link ApiKeys} for API keys, or your own. {@link AccessControl} asks its authenticators in
  * order; the first that finds credentials of its kind decides.
  *
- * <p>Implementations must be thread-safe. They may block (fetching keys), so
- * {@link AccessControl} calls them off the event loop.
+ * <p>Implementations must be thread-safe. They may block (fetching keys): {@link AccessControl}
+ * calls them off the event loop unless every one of them says, by {@link #mayBlock}, that it
+ * will not block for the call at hand.
  */
 public interface Authenticator {
     /**
@@ -30,5 +31,15 @@ public interface Authenticator {
      */
     default String challenge() {
         return "Bearer";
+    }
+
+    /**
+     * Whether {@link #authenticate} may block for the credentials in {@code metadata} now (fetch
+     * keys, call a service). When no authenticator of an {@link AccessControl} may block, it
+     * checks a call in place, on the event loop if that is where the call is, and saves a thread
+     * hop. It must itself be fast and never block. The default, {@code true}, is always safe.
+     */
+    default boolean mayBlock(Metadata metadata) {
+        return true;
     }
 }

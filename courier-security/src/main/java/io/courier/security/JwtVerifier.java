@@ -71,6 +71,16 @@ public final class JwtVerifier implements Authenticator {
         return BearerToken.token(metadata).map(this::verify);
     }
 
+    /**
+     * Only when the keys must be fetched: never with static keys; with a JWKS URL, when no key
+     * set was fetched yet, when the one fetched is near the end of its cache time, or when the
+     * token names a key id it does not hold (or none).
+     */
+    @Override
+    public boolean mayBlock(Metadata metadata) {
+        return BearerToken.token(metadata).map(check::mayFetchKeys).orElse(false);
+    }
+
     @Override
     public String toString() {
         return "JwtVerifier[" + check + "]";

@@ -7,7 +7,8 @@ import io.courier.Courier;
 import io.courier.Interceptor;
 import io.courier.ResourceExhaustedException;
 import io.courier.grpc.interop.RawUnary;
-import io.courier.resilience.LoadShedder;
+import io.courier.resilience.Bulkhead;
+import io.courier.resilience.GradientLimit;
 import io.courier.resilience.Retry;
 import io.courier.test.Await;
 import io.grpc.ManagedChannel;
@@ -55,7 +56,7 @@ class LoadSheddingTest {
         }
     }
 
-    private Courier serve(LoadShedder shedder, Work work) {
+    private Courier serve(Bulkhead shedder, Work work) {
         Courier server = Courier.builder().name("work").serverInterceptor(counting).serverInterceptor(shedder).build()
                 .serve(Work.class, work);
         open.add(server);
@@ -70,7 +71,7 @@ class LoadSheddingTest {
     @Test
     void aShedCallIs503OrResourceExhaustedAndACourierClientRetriesIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        LoadShedder shedder = LoadShedder.builder().initialLimit(1).minLimit(1).maxLimit(1).build();
+        Bulkhead shedder = Bulkhead.loadShedder().maxConcurrentCalls(1).build();
         Courier server = serve(shedder, job -> {
             if (job.name().equals("hold")) {
                 try {
@@ -124,7 +125,8 @@ class LoadSheddingTest {
     @Test
     void theLimitFollowsAnOverloadDownAndComesBackAfterIt() throws Exception {
         Semaphore pool = new Semaphore(4, true);
-        LoadShedder shedder = LoadShedder.builder().initialLimit(100).minLimit(2).window(Duration.ofMillis(50), 10)
+        Bulkhead shedder = Bulkhead.loadShedder()
+                .adaptive(GradientLimit.builder().initialLimit(100).minLimit(2).window(Duration.ofMillis(50), 10).build())
                 .build();
         Courier server = serve(shedder, job -> {
             pool.acquireUninterruptibly();

@@ -38,7 +38,7 @@ public final class AimdLimiter implements Limiter {
     }
 
     @Override
-    public void release(long latencyNanos, boolean dropped, boolean ignored) {
+    public void release(long latencyNanos, boolean dropped, boolean ignored, long now) {
         int before = inFlight.getAndDecrement();
         if (ignored) {
             return;

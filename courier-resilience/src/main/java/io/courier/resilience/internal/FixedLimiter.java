@@ -25,7 +25,7 @@ public final class FixedLimiter implements Limiter {
     }
 
     @Override
-    public void release(long latencyNanos, boolean dropped, boolean ignored) {
+    public void release(long latencyNanos, boolean dropped, boolean ignored, long now) {
         inFlight.decrementAndGet();
     }
 

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: admission is one compare-and-set; a sample is two adders; closing a window
  * takes a lock that a thread only tries, so a call never waits for another.
  */
-public final class GradientLimiter {
+public final class GradientLimiter implements Limiter {
     private static final double BASELINE_RISE_NANOS = 60e9;
 
     private final double minLimit;
@@ -62,7 +62,7 @@ public final class GradientLimiter {
         this.windowStart = now;
     }
 
-    /** Takes a place if one is free. */
+    @Override
     public boolean tryAcquire() {
         while (true) {
             int n = inFlight.get();
@@ -78,11 +78,9 @@ public final class GradientLimiter {
         }
     }
 
-    /**
-     * Gives back a place taken by a call that ended at {@code now} after {@code latencyNanos};
-     * {@code ignored}: it ended without saying anything about the server (cancelled).
-     */
-    public void release(long latencyNanos, boolean ignored, long now) {
+    /** As {@link Limiter#release}: a dropped call is measured by its latency like any other. */
+    @Override
+    public void release(long latencyNanos, boolean dropped, boolean ignored, long now) {
         inFlight.decrementAndGet();
         if (ignored) {
             return;
@@ -128,12 +126,12 @@ public final class GradientLimiter {
         limit = (int) exactLimit;
     }
 
-    /** Calls in flight now. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
-    /** The limit now. */
+    @Override
     public int limit() {
         return limit;
     }

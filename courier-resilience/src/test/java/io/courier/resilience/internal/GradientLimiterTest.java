@@ -28,13 +28,13 @@ class GradientLimiterTest {
         }
         for (int i = 0; i < 20 && held > 0; i++) {
             now += 5 * MS;
-            limiter.release(latencyMs * MS, false, now);
+            limiter.release(latencyMs * MS, false, false, now);
             if (!limiter.tryAcquire()) {
                 held--;
             }
         }
         for (; held > 0; held--) {
-            limiter.release(0, true, now); // still running at the window's end: not measured
+            limiter.release(0, false, true, now); // still running at the window's end: not measured
         }
     }
 
@@ -98,7 +98,7 @@ class GradientLimiterTest {
         for (int i = 0; i < 10; i++) { // ten slow calls within 40 ms: too short a window
             assertThat(limiter.tryAcquire()).isTrue();
             now += 4 * MS;
-            limiter.release(500 * MS, false, now);
+            limiter.release(500 * MS, false, false, now);
         }
         assertThat(limiter.limit()).isEqualTo(limit);
         GradientLimiter other = limiter(20, 1, 1000);
@@ -106,11 +106,11 @@ class GradientLimiterTest {
         for (int i = 0; i < 9; i++) { // nine slow calls over a second: too few
             assertThat(other.tryAcquire()).isTrue();
             now += 100 * MS;
-            other.release(500 * MS, false, now);
+            other.release(500 * MS, false, false, now);
         }
         assertThat(other.limit()).isEqualTo(limit);
         assertThat(other.tryAcquire()).isTrue();
-        other.release(500 * MS, false, now); // the tenth closes it
+        other.release(500 * MS, false, false, now); // the tenth closes it
         assertThat(other.limit()).isLessThan(limit);
     }
 
@@ -122,7 +122,7 @@ class GradientLimiterTest {
         for (int i = 0; i < 1000; i++) {
             assertThat(limiter.tryAcquire()).isTrue();
             now += MS;
-            limiter.release(Duration.ofSeconds(5).toNanos(), true, now);
+            limiter.release(Duration.ofSeconds(5).toNanos(), false, true, now);
         }
         assertThat(limiter.limit()).isEqualTo(limit);
         assertThat(limiter.inFlight()).isZero();
@@ -136,7 +136,7 @@ class GradientLimiterTest {
         assertThat(limiter.tryAcquire()).isTrue();
         assertThat(limiter.tryAcquire()).isFalse();
         assertThat(limiter.inFlight()).isEqualTo(3);
-        limiter.release(MS, false, now);
+        limiter.release(MS, false, false, now);
         assertThat(limiter.tryAcquire()).isTrue();
     }
 }

@@ -3,6 +3,8 @@ package io.courier.security.internal;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -13,20 +15,25 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.courier.Clock;
 import io.courier.Principal;
 import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +53,22 @@ public final class JwtCheck {
                            Duration jwksTimeout) {
     }
 
+    /** The key ids of the last JWK Set fetched, and when its fetch started ({@link System#nanoTime()}). */
+    private record Fetched(long startNanos, Set<String> keyIds) {
+    }
+
     private final Settings settings;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /** How long after a fetch the cached set is served without fetching, refresh-ahead included. */
+    private final long freshNanos;
+    private volatile Fetched fetched;
 
     /** A check with {@code settings}; a bad static JWK Set fails here. */
     public JwtCheck(Settings settings) {
         this.settings = settings;
+        // Nimbus refreshes ahead of expiry in the background; past expiry a call waits for the fetch.
+        this.freshNanos = settings.jwks() == null ? 0
+                : settings.jwksCache().toNanos() - Duration.ofMillis(refreshTimeoutMillis(settings)).toNanos();
         JWKSource<SecurityContext> keys = keys(settings);
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         // RFC 9068 access tokens say "at+jwt"; most issuers say "JWT" or nothing.
@@ -65,7 +82,64 @@ public final class JwtCheck {
         this.processor = p;
     }
 
-    private static JWKSource<SecurityContext> keys(Settings s) {
+    private static long refreshTimeoutMillis(Settings s) {
+        return Math.max(Math.min(Integer.MAX_VALUE, s.jwksTimeout().toMillis()), 1000L);
+    }
+
+    /**
+     * Whether verifying {@code token} may fetch the JWK Set, and so block: never with static
+     * keys; with a JWKS URL when no set was fetched yet, when the one fetched is past its fresh
+     * time (its cache time less the refresh timeout), or when the token's header names no key id
+     * or one the set does not hold. A token whose header does not parse is refused before any
+     * key is looked up, so it does not fetch. Fast: it decodes the header only.
+     */
+    public boolean mayFetchKeys(String token) {
+        if (settings.jwks() == null) {
+            return false;
+        }
+        Fetched f = fetched;
+        if (f == null || System.nanoTime() - f.startNanos() >= freshNanos) {
+            return true;
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        String keyId;
+        try {
+            keyId = JWSHeader.parse(new Base64URL(token.substring(0, dot))).getKeyID();
+        } catch (ParseException e) {
+            return false;
+        }
+        return keyId == null || !f.keyIds().contains(keyId);
+    }
+
+    /** Fetches as Nimbus's retriever does, and notes what each fetch brought and when it started. */
+    private final class NotingRetriever extends DefaultResourceRetriever {
+        NotingRetriever(int timeout) {
+            super(timeout, timeout, 256 * 1024);
+        }
+
+        @Override
+        public Resource retrieveResource(URL url) throws IOException {
+            long start = System.nanoTime();
+            Resource resource = super.retrieveResource(url);
+            try {
+                Set<String> ids = new HashSet<>();
+                for (JWK key : JWKSet.parse(resource.getContent()).getKeys()) {
+                    if (key.getKeyID() != null) {
+                        ids.add(key.getKeyID());
+                    }
+                }
+                fetched = new Fetched(start, Set.copyOf(ids));
+            } catch (ParseException e) {
+                fetched = null; // Nimbus refuses it too, and fetches again
+            }
+            return resource;
+        }
+    }
+
+    private JWKSource<SecurityContext> keys(Settings s) {
         if (s.staticKeys() != null) {
             try {
                 JWKSet set = JWKSet.parse(s.staticKeys());
@@ -81,9 +155,8 @@ public final class JwtCheck {
         }
         int timeout = (int) Math.min(Integer.MAX_VALUE, s.jwksTimeout().toMillis());
         try {
-            return JWKSourceBuilder.<SecurityContext>create(s.jwks().toURL(),
-                            new DefaultResourceRetriever(timeout, timeout, 256 * 1024))
-                    .cache(s.jwksCache().toMillis(), Math.max(timeout, 1000L))
+            return JWKSourceBuilder.<SecurityContext>create(s.jwks().toURL(), new NotingRetriever(timeout))
+                    .cache(s.jwksCache().toMillis(), refreshTimeoutMillis(s))
                     .refreshAheadCache(true)
                     .rateLimited(s.jwksRateLimit().toMillis())
                     .build();
