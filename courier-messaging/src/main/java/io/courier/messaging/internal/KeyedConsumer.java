@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,15 +96,17 @@ final class KeyedConsumer implements DeliveryHandler {
 
     /** Ends the waiting workers; running ones end after their current message. */
     private void stop() {
+        Worker[] toWake;
         lock.lock();
         try {
             closed = true;
-            for (Worker w : waiting) {
-                w.wake.signal();
-            }
+            toWake = waiting.toArray(Worker[]::new);
             waiting.clear();
         } finally {
             lock.unlock();
+        }
+        for (Worker w : toWake) {
+            LockSupport.unpark(w.thread);
         }
     }
 
@@ -114,7 +116,8 @@ final class KeyedConsumer implements DeliveryHandler {
             return; // left unsettled: the broker delivers it again to another consumer
         }
         String key = delivery.message().partitionKey().orElse(null);
-        Lane toStart;
+        Lane ready;
+        Worker worker;
         lock.lock();
         try {
             Lane lane = key == null ? null : lanes.get(key);
@@ -130,30 +133,24 @@ final class KeyedConsumer implements DeliveryHandler {
                 return; // its worker, or its retry, takes it in turn
             }
             lane.scheduled = true;
-            toStart = handOff(lane);
+            ready = lane;
+            worker = waiting.pollLast();
         } finally {
             lock.unlock();
         }
-        startWorker(toStart);
+        handOff(ready, worker);
     }
 
     /**
-     * Gives {@code lane} to a waiting worker; returns it when none waits, for a new worker to
-     * start with once the lock is released. Called with the lock held.
+     * Gives {@code lane}, just scheduled, to {@code worker}, taken from the waiting ones under the
+     * lock, or to a new worker when none was waiting.
      */
-    private Lane handOff(Lane lane) {
-        Worker w = waiting.pollLast();
-        if (w == null) {
-            return lane;
-        }
-        w.lane = lane;
-        w.wake.signal();
-        return null;
-    }
-
-    private void startWorker(Lane first) {
-        if (first != null) {
-            rt.execute(() -> work(first));
+    private void handOff(Lane lane, Worker worker) {
+        if (worker == null) {
+            rt.execute(() -> work(lane));
+        } else {
+            worker.lane = lane;
+            LockSupport.unpark(worker.thread);
         }
     }
 
@@ -163,7 +160,7 @@ final class KeyedConsumer implements DeliveryHandler {
         for (Lane lane = first; lane != null; ) {
             drain(lane);
             if (self == null) {
-                self = new Worker(lock.newCondition());
+                self = new Worker(Thread.currentThread());
             }
             lane = next(self);
         }
@@ -171,37 +168,29 @@ final class KeyedConsumer implements DeliveryHandler {
 
     /** Waits for a lane with work; null when this worker should end. */
     private Lane next(Worker self) {
-        // An interrupt a handler left behind must not end the wait at once. The runtime's own, when
-        // it closes, comes after this consumer is closed, which ends the wait.
-        Thread.interrupted();
-        Lane toStart = null;
         lock.lock();
         try {
             if (closed || waiting.size() >= WAITING_WORKERS) {
                 return null;
             }
             waiting.addLast(self);
-            while (self.lane == null) {
-                if (closed) {
-                    return null;
-                }
-                self.wake.await();
-            }
-            Lane lane = self.lane;
-            self.lane = null;
-            return lane;
-        } catch (InterruptedException e) {
-            // The runtime is closing: end, passing on any lane given meanwhile.
-            waiting.remove(self);
-            Lane given = self.lane;
-            self.lane = null;
-            if (given != null && !closed) {
-                toStart = handOff(given);
-            }
-            return null;
         } finally {
             lock.unlock();
-            startWorker(toStart);
+        }
+        // Handed a lane, or closed, with an unpark after; so no wake-up is missed between the two.
+        while (true) {
+            Lane lane = self.lane;
+            if (lane != null) {
+                self.lane = null;
+                return lane;
+            }
+            if (closed) {
+                return null; // a lane handed meanwhile stays unsettled, delivered again
+            }
+            LockSupport.park(this);
+            // An interrupt (a handler's left behind, or the runtime's when it closes, after this
+            // consumer closed) only ends the park: the loop decides.
+            Thread.interrupted();
         }
     }
 
@@ -262,16 +251,17 @@ final class KeyedConsumer implements DeliveryHandler {
             if (keyed) {
                 rt.parkedKeys.decrementAndGet();
             }
-            Lane toStart = null;
+            Worker worker;
             lock.lock();
             try {
-                if (!closed) {
-                    toStart = handOff(lane);
+                if (closed) {
+                    return;
                 }
+                worker = waiting.pollLast();
             } finally {
                 lock.unlock();
             }
-            startWorker(toStart);
+            handOff(lane, worker);
         });
     }
 
@@ -442,13 +432,14 @@ final class KeyedConsumer implements DeliveryHandler {
         int attempts;
     }
 
-    /** A worker's place among those waiting: the lane handed to it. Guarded by the lock. */
+    /** A worker's place among those waiting: its thread, and the lane handed to it. */
     private static final class Worker {
-        final Condition wake;
-        Lane lane;
+        final Thread thread;
+        /** Set once by whoever takes the worker off the waiting ones, then read by the worker. */
+        volatile Lane lane;
 
-        Worker(Condition wake) {
-            this.wake = wake;
+        Worker(Thread thread) {
+            this.thread = thread;
         }
     }
 }
