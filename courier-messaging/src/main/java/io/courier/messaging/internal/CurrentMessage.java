@@ -21,10 +21,8 @@ public final class CurrentMessage {
     }
 
     static void restore(MessageContext before) {
-        if (before == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(before);
-        }
+        // Set, not removed when null: a handler thread handles message after message, and a
+        // removed entry is made again for the next one.
+        CURRENT.set(before);
     }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessagingRuntime {
     private static final Logger log = LoggerFactory.getLogger(MessagingRuntime.class);
+
+    /** The context every handler's starts from: a call carried in by the broker. */
+    private static final CallContext FROM_BROKER = CallContext.empty().withTransport("broker");
 
     public final String name;
     public final MessageBroker broker;
@@ -202,19 +206,52 @@ public final class MessagingRuntime {
 
     /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */
     static CallContext contextOf(Message m) {
-        Metadata.Builder user = Metadata.builder();
-        // The trace goes on in the handler's own calls and messages.
-        m.traceContext().ifPresent(trace -> user.add(MessageHeaders.TRACE_CONTEXT, trace));
-        m.headers().forEach((name, value) -> {
-            if (!name.startsWith("courier-")) {
-                user.add(name, value);
-            }
-        });
+        // Only what the message has is added: each withX copies the context, for every message.
+        CallContext context = FROM_BROKER;
+        Deadline deadline = m.deadline().orElse(null);
+        if (deadline != null) {
+            context = context.withDeadline(deadline);
+        }
+        Metadata user = userHeaders(m);
+        if (!user.isEmpty()) {
+            context = context.withMetadata(user);
+        }
+        String source = m.source().orElse(null);
+        if (source != null) {
+            context = context.withCaller(source);
+        }
         // The payload is the call's request, as the broker carried it: metrics read its size.
         MessageSizes sizes = MessageSizes.create();
-        sizes.request(m.payload().length);
-        return CallContext.empty().withTransport("broker").withDeadline(m.deadline().orElse(null)).withMetadata(user.build())
-                .withCaller(m.source().orElse(null)).withSizes(sizes);
+        sizes.request(m.payloadSize());
+        return context.withSizes(sizes);
+    }
+
+    /** The trace context and the headers of {@code m} that are not Courier's own. */
+    private static Metadata userHeaders(Message m) {
+        UserHeaders user = new UserHeaders();
+        // The trace goes on in the handler's own calls and messages.
+        String trace = m.traceContext().orElse(null);
+        if (trace != null) {
+            user.accept(MessageHeaders.TRACE_CONTEXT, trace);
+        }
+        m.headers().forEach(user);
+        return user.builder == null ? Metadata.empty() : user.builder.build();
+    }
+
+    /** Collects the headers a handler sees, making a builder only for the first one. */
+    private static final class UserHeaders implements BiConsumer<String, String> {
+        Metadata.Builder builder;
+
+        @Override
+        public void accept(String name, String value) {
+            if (name.startsWith("courier-")) {
+                return;
+            }
+            if (builder == null) {
+                builder = Metadata.builder();
+            }
+            builder.add(name, value);
+        }
     }
 
     /**
