@@ -5,7 +5,7 @@ import com.rabbitmq.client.SocketConfigurators;
 import io.courier.CourierException;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
-import io.courier.internal.TlsMaterial;
+import io.courier.internal.RenewableTls;
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
@@ -85,7 +85,10 @@ public final class RabbitBroker implements MessageBroker {
         factory.setAutomaticRecoveryEnabled(false); // Courier recovers itself: see Link
         factory.setSharedExecutor(threads);
         config.tls().ifPresent(tls -> {
-            factory.useSslProtocol(TlsMaterial.sslContext(tls)); // which turns hostname verification on
+            RenewableTls renewable = RenewableTls.of(tls, "RabbitMQ " + config.host() + ":" + config.port());
+            factory.useSslProtocol(renewable.sslContext()); // which turns hostname verification on
+            // Asked for each connection (the first and every reconnect): renewed files take effect there.
+            factory.setSslContextFactory(connectionName -> renewable.sslContext());
             if (!tls.hostnameVerification()) {
                 // amqp-client verifies the host name in its socket configurator; the default one does not.
                 factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator());
