@@ -86,11 +86,13 @@ public final class RabbitBroker implements MessageBroker {
         factory.setSharedExecutor(threads);
         config.tls().ifPresent(tls -> {
             RenewableTls renewable = RenewableTls.of(tls, "RabbitMQ " + config.host() + ":" + config.port());
-            factory.useSslProtocol(renewable.sslContext()); // which turns hostname verification on
             // Asked for each connection (the first and every reconnect): renewed files take effect there.
+            // (useSslProtocol would fix one SSLContext's socket factory, which amqp-client prefers.)
             factory.setSslContextFactory(connectionName -> renewable.sslContext());
-            if (!tls.hostnameVerification()) {
-                // amqp-client verifies the host name in its socket configurator; the default one does not.
+            if (tls.hostnameVerification()) {
+                factory.enableHostnameVerification(); // in amqp-client's socket configurator
+            } else {
+                // Not the factory's default configurator, which verifies the host name on TLS sockets.
                 factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator());
             }
         });
