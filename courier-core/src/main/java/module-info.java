@@ -13,7 +13,7 @@ module io.courier.core {
     exports io.courier.spi;
     // For Courier's own transport modules only; not a public API.
     exports io.courier.internal to io.courier.http, io.courier.test, io.courier.grpc, io.courier.messaging,
-            io.courier.discovery, io.courier.rabbitmq, io.courier.kafka, io.courier.zookeeper;
+            io.courier.discovery, io.courier.rabbitmq, io.courier.kafka, io.courier.zookeeper, io.courier.outbox;
 
     uses io.courier.spi.Codec;
     uses io.courier.spi.TransportFactory;

@@ -33,7 +33,7 @@ import java.util.Optional;
  * <p>The same {@code Tls} puts broker and registry connections on TLS through their clients'
  * own options: {@code KafkaConfig.Builder.tls}, {@code RabbitConfig.Builder.tls} and
  * {@code ZooKeeperDiscovery.Builder.tls} (there, only the certificate, the trust and hostname
- * verification count, read once).
+ * verification count, and renewed PEM files are read for the next connection).
  *
  * <p>PEM files are watched: when their modification time changes, new handshakes use the new
  * certificate and key (or trust) while open connections carry on; a file that cannot be read

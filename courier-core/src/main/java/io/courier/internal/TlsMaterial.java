@@ -108,15 +108,7 @@ public record TlsMaterial(KeyManagerFactory keyManagers, TrustManagerFactory tru
      * @throws IllegalArgumentException naming the file when a file cannot be used
      */
     public static javax.net.ssl.SSLContext sslContext(Tls tls) {
-        TlsMaterial m = load(tls);
-        try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(m.keyManagers() == null ? null : m.keyManagers().getKeyManagers(),
-                    m.trustManagers().getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JDK: " + e, e);
-        }
+        return RenewableTls.context(load(tls));
     }
 
     /** Signs a few bytes with the key and checks them with the certificate: a key of another certificate fails here, not in handshakes. */

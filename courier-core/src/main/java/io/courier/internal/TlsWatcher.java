@@ -61,6 +61,11 @@ public final class TlsWatcher implements AutoCloseable {
     }
 
     private List<FileTime> times() {
+        return times(tls);
+    }
+
+    /** The modification times of {@code tls}'s PEM files, null for a file that cannot be read. */
+    static List<FileTime> times(Tls tls) {
         List<FileTime> out = new ArrayList<>();
         for (Path p : tls.watchedFiles()) {
             try {

@@ -244,8 +244,10 @@ public record KafkaConfig(
          * {@code ssl.client.auth=required}, and its hostname verification is Kafka's
          * {@code ssl.endpoint.identification.algorithm}. The files are read by {@link #build()}
          * and handed to every client inline as PEM ({@code ssl.keystore.type=PEM},
-         * {@code ssl.truststore.type=PEM}); they are not reloaded. Its client authentication
-         * and reload interval, which are for servers, play no part. An {@code ssl.*} property
+         * {@code ssl.truststore.type=PEM}). PEM files (with a non-zero reload interval) also set
+         * {@code ssl.engine.factory.class} to one that reads them again for a new connection
+         * after they change, so a renewed certificate takes no new broker. Its client
+         * authentication plays no part. An {@code ssl.*} property
          * given by {@link #producerProperty} or {@link #consumerProperty} replaces the one
          * {@code tls} stands for.
          */

@@ -14,6 +14,7 @@ import io.courier.test.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -108,6 +109,51 @@ class KafkaTlsTest {
         try (KafkaBroker broker = KafkaBroker.create(config)) {
             assertThatThrownBy(() -> broker.subscribe(channel("refused"), "g", d -> d.ack()))
                     .isInstanceOf(UnauthenticatedException.class).hasMessageContaining("handshake failed");
+        }
+    }
+
+    /** Writes {@code issued} the way cert-manager renews: new files, renamed over the old ones. */
+    private static void renew(TestCertificates.Issued issued, Path cert, Path key) throws Exception {
+        Path dir = cert.getParent();
+        issued.writePem(dir.resolve("new.crt"), dir.resolve("new.key"));
+        Files.move(dir.resolve("new.key"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(dir.resolve("new.crt"), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aRenewedClientCertificateIsPresentedOnTheNextConnectionWithoutANewBroker() throws Exception {
+        Path own = Files.createTempDirectory(dir, "renewed-");
+        Path cert = own.resolve("tls.crt");
+        Path key = own.resolve("tls.key");
+        renew(pki.authority().client("first", TestCertificates.CLIENT_SPIFFE_ID), cert, key);
+        KafkaConfig config = SharedKafka.config(mtls.bootstrapServers())
+                .tls(Tls.builder().keyCertificate(cert, key).trust(pki.ca()).build()).build();
+        String ch = channel("renewed");
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (KafkaBroker broker = KafkaBroker.create(config)) {
+            broker.subscribe(ch, "first", d -> {
+                received.add("first:" + new String(d.message().payload(), StandardCharsets.UTF_8));
+                d.ack();
+            });
+            broker.send(text(ch, "one")).join();
+            Await.until(PATIENCE, () -> "received: " + received, () -> received.contains("first:one"));
+
+            // A certificate the broker's authority did not issue: a new subscription's connections
+            // present it, and the broker refuses them (the group is never joined: the topic is
+            // known already, so no refused admin call says why).
+            renew(TestCertificates.authority("Unknown CA").client("stale", TestCertificates.CLIENT_SPIFFE_ID),
+                    cert, key);
+            assertThatThrownBy(() -> broker.subscribe(ch, "refused", d -> d.ack()))
+                    .isInstanceOfAny(UnauthenticatedException.class, UnavailableException.class);
+
+            // Renewed again, by the right authority: new connections are let in.
+            renew(pki.authority().client("renewed", TestCertificates.CLIENT_SPIFFE_ID), cert, key);
+            broker.subscribe(ch, "renewed", d -> {
+                received.add("renewed:" + new String(d.message().payload(), StandardCharsets.UTF_8));
+                d.ack();
+            });
+            broker.send(text(ch, "two")).join();
+            Await.until(PATIENCE, () -> "received: " + received, () -> received.contains("renewed:two"));
         }
     }
 

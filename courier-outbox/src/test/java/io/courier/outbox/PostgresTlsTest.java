@@ -131,4 +131,86 @@ class PostgresTlsTest {
             }
         }
     }
+
+    @Test
+    void aRenewedClientCertificateIsPresentedOnTheNextConnectionWithCouriersSslFactory() throws Exception {
+        Path cert = tmp.resolve("tls.crt");
+        Path key = tmp.resolve("tls.key");
+        issueClientCertificate("courier-client-a", cert, key);
+        String url = PLAIN + "?" + VERIFY_FULL.substring(1) + "&sslfactory=" + PostgresTlsSocketFactory.class.getName()
+                + "&sslcert=" + cert + "&sslkey=" + key;
+        try (Connection first = DriverManager.getConnection(url, "postgres", "")) {
+            List<String> before = sessionTls(first);
+            assertThat(before.get(0)).isEqualTo("true");
+            assertThat(before.get(2)).isEqualTo("/CN=courier-client-a");
+
+            issueClientCertificate("courier-client-b", cert, key);
+            try (Connection second = DriverManager.getConnection(url, "postgres", "")) {
+                assertThat(sessionTls(second).get(2)).as("the renewed certificate, on a new connection")
+                        .isEqualTo("/CN=courier-client-b");
+                assertThat(clientSerial(second)).isNotEqualTo(clientSerial(first));
+            }
+            assertThat(sessionTls(first).get(2)).as("the open connection keeps its session").isEqualTo("/CN=courier-client-a");
+        }
+    }
+
+    @Test
+    void aBrokenRenewalKeepsThePreviousCertificate() throws Exception {
+        Path cert = tmp.resolve("tls.crt");
+        Path key = tmp.resolve("tls.key");
+        issueClientCertificate("courier-client-kept", cert, key);
+        String url = PLAIN + "?" + VERIFY_FULL.substring(1) + "&sslfactory=" + PostgresTlsSocketFactory.class.getName()
+                + "&sslcert=" + cert + "&sslkey=" + key;
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            assertThat(sessionTls(c).get(2)).isEqualTo("/CN=courier-client-kept");
+        }
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nhalf a key");
+
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            assertThat(sessionTls(c).get(2)).isEqualTo("/CN=courier-client-kept");
+        }
+    }
+
+    private static String clientSerial(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT client_serial FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * A client certificate for {@code commonName} from the machine's PostgreSQL CA (its key in
+     * {@code DIR}, readable by root), written the way renewals are: to temporary files, then
+     * renamed over {@code cert} and {@code key}.
+     */
+    private void issueClientCertificate(String commonName, Path cert, Path key) throws Exception {
+        if (!Files.isReadable(DIR.resolve("ca.key"))) {
+            String notice = "cannot read " + DIR.resolve("ca.key") + " to issue client certificates (run as root)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(notice + "; required with CI=true");
+            }
+            abort(notice);
+        }
+        Path newKey = tmp.resolve(commonName + ".key");
+        Path csr = tmp.resolve(commonName + ".csr");
+        Path newCert = tmp.resolve(commonName + ".crt");
+        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+                "/CN=" + commonName, "-keyout", newKey.toString(), "-out", csr.toString());
+        openssl("x509", "-req", "-in", csr.toString(), "-CA", DIR.resolve("ca.crt").toString(), "-CAkey",
+                DIR.resolve("ca.key").toString(), "-set_serial", "0x" + Long.toHexString(System.nanoTime()),
+                "-days", "1", "-out", newCert.toString());
+        Files.move(newKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(newCert, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(command + ": " + out).isZero();
+    }
 }

@@ -5,7 +5,7 @@ import com.rabbitmq.client.SocketConfigurators;
 import io.courier.CourierException;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
-import io.courier.internal.TlsMaterial;
+import io.courier.internal.RenewableTls;
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
@@ -85,9 +85,14 @@ public final class RabbitBroker implements MessageBroker {
         factory.setAutomaticRecoveryEnabled(false); // Courier recovers itself: see Link
         factory.setSharedExecutor(threads);
         config.tls().ifPresent(tls -> {
-            factory.useSslProtocol(TlsMaterial.sslContext(tls)); // which turns hostname verification on
-            if (!tls.hostnameVerification()) {
-                // amqp-client verifies the host name in its socket configurator; the default one does not.
+            RenewableTls renewable = RenewableTls.of(tls, "RabbitMQ " + config.host() + ":" + config.port());
+            // Asked for each connection (the first and every reconnect): renewed files take effect there.
+            // (useSslProtocol would fix one SSLContext's socket factory, which amqp-client prefers.)
+            factory.setSslContextFactory(connectionName -> renewable.sslContext());
+            if (tls.hostnameVerification()) {
+                factory.enableHostnameVerification(); // in amqp-client's socket configurator
+            } else {
+                // Not the factory's default configurator, which verifies the host name on TLS sockets.
                 factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator());
             }
         });

@@ -241,8 +241,9 @@ public record RabbitConfig(
          * its certificate, if any, is the client certificate (for {@code ssl_options.verify =
          * verify_peer} with {@code fail_if_no_peer_cert = true}), and the broker's certificate must
          * name {@link #host} unless {@code tls} turns hostname verification off. The files are read
-         * when the {@link RabbitBroker} is created; its client authentication and reload interval,
-         * which are for servers, play no part.
+         * when the {@link RabbitBroker} is created, and PEM files again for a connection (or
+         * reconnection) after they change, so a renewed certificate takes no new broker; a zero
+         * reload interval reads them once. Its client authentication plays no part.
          */
         public Builder tls(Tls tls) {
             this.tls = Objects.requireNonNull(tls, "tls");

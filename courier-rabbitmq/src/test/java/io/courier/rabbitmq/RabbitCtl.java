@@ -23,6 +23,11 @@ final class RabbitCtl {
 
     /** Runs {@code rabbitmqctl args...} and fails the test if it does not succeed within a minute. */
     static void run(String... args) throws IOException, InterruptedException {
+        output(args);
+    }
+
+    /** Runs {@code rabbitmqctl args...} as {@link #run} does, and returns what it printed. */
+    static String output(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
         command.addAll(List.of(args));
         Process p;
@@ -34,7 +39,7 @@ final class RabbitCtl {
                 throw new AssertionError(notice + " (required with CI=true)", e);
             }
             abort(notice);
-            return;
+            return "";
         }
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
@@ -43,6 +48,7 @@ final class RabbitCtl {
             throw new AssertionError(command + " did not finish within 60 s");
         }
         assertThat(p.exitValue()).as(command + ": " + new String(out)).isZero();
+        return new String(out);
     }
 
     /**

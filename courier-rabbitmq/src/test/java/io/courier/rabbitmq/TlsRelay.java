@@ -16,8 +16,8 @@ import javax.net.ssl.SSLSocket;
 /**
  * A TLS endpoint on loopback in front of a plaintext broker: it completes the TLS handshake
  * with the JDK's engine (asking for a client certificate if told to), then relays the bytes in
- * both directions. It stands for the broker's own TLS listener (RabbitMQ's 5671), so the tests
- * need no change to the shared broker's configuration. Thread-safe.
+ * both directions. It presents certificates the broker's own TLS listeners do not have (one
+ * naming another host), with no change to the shared broker's configuration. Thread-safe.
  */
 final class TlsRelay implements AutoCloseable {
     private final InetSocketAddress target;

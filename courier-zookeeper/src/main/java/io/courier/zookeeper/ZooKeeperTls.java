@@ -1,13 +1,16 @@
 package io.courier.zookeeper;
 
 import io.courier.Tls;
+import io.courier.Scheduler;
 import io.courier.internal.TlsPem;
+import io.courier.internal.TlsWatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.apache.zookeeper.client.ZKClientConfig;
@@ -20,13 +23,17 @@ import org.slf4j.LoggerFactory;
  * PEM key store from one file holding the key and its chain, and reads its files again on
  * every connection, so the key and chain (and the trusted authorities) are written to a
  * temporary directory only the process's user may read, kept while the client lives and
- * deleted by {@link #close()}.
+ * deleted by {@link #close()}. The {@code Tls}'s PEM files are watched ({@link TlsWatcher},
+ * every {@link Tls#reloadInterval()}): when they change and read well, those files are written
+ * again (a new file renamed over the old), so the client's next connection presents the
+ * renewed certificate.
  */
 final class ZooKeeperTls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperTls.class);
 
     private final Path dir;
     private final ZKClientConfig config;
+    private volatile TlsWatcher watcher;
 
     private ZooKeeperTls(Path dir, ZKClientConfig config) {
         this.dir = dir;
@@ -54,13 +61,36 @@ final class ZooKeeperTls implements AutoCloseable {
             c.setProperty("zookeeper.ssl.trustStore.type", "PEM");
             c.setProperty("zookeeper.ssl.trustStore.password", "");
             c.setProperty("zookeeper.ssl.hostnameVerification", Boolean.toString(tls.hostnameVerification()));
-            return new ZooKeeperTls(dir, c);
+            ZooKeeperTls zt = new ZooKeeperTls(dir, c);
+            Path written = dir;
+            zt.watcher = TlsWatcher.start(tls, Scheduler.system(), "ZooKeeper TLS", material -> rewrite(written, tls));
+            return zt;
         } catch (IOException e) {
             if (dir != null) {
                 new ZooKeeperTls(dir, null).close();
             }
             throw new UncheckedIOException("ZooKeeper TLS: cannot write the PEM stores for " + tls + " (" + e + ")", e);
         }
+    }
+
+    /** Writes the stores again from {@code tls}'s files; a failure is logged by the watcher, the old stores stay. */
+    private static void rewrite(Path dir, Tls tls) {
+        TlsPem pem = TlsPem.of(tls);
+        try {
+            replace(dir, "key.pem", pem.keyAndChain());
+            replace(dir, "trust.pem", pem.trustedAuthorities());
+        } catch (IOException e) {
+            throw new UncheckedIOException("ZooKeeper TLS: cannot write the renewed PEM stores in " + dir, e);
+        }
+    }
+
+    private static void replace(Path dir, String name, Optional<String> text) throws IOException {
+        if (text.isEmpty()) {
+            return; // none before either: the location is empty
+        }
+        Path staged = dir.resolve(name + ".new");
+        Files.writeString(staged, text.get(), StandardCharsets.US_ASCII);
+        Files.move(staged, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     ZKClientConfig config() {
@@ -87,7 +117,13 @@ final class ZooKeeperTls implements AutoCloseable {
     /** Deletes the files written for the client. */
     @Override
     public void close() {
+        TlsWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
         try {
+            Files.deleteIfExists(dir.resolve("key.pem.new"));
+            Files.deleteIfExists(dir.resolve("trust.pem.new"));
             Files.deleteIfExists(dir.resolve("key.pem"));
             Files.deleteIfExists(dir.resolve("trust.pem"));
             Files.deleteIfExists(dir);

@@ -9,10 +9,12 @@ import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.conformance.DiscoveryConformance;
 import io.courier.internal.TlsPem;
+import io.courier.test.Await;
 import io.courier.test.TestCertificates;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -108,6 +110,48 @@ class ZooKeeperTlsTest extends DiscoveryConformance {
             assertThat(jdkTrust.config().getProperty("zookeeper.ssl.keyStore.location")).isEmpty();
             assertThat(jdkTrust.config().getProperty("zookeeper.ssl.trustStore.location")).isEmpty();
             assertThat(jdkTrust.config().getProperty("zookeeper.ssl.hostnameVerification")).isEqualTo("false");
+        }
+    }
+
+    @Test
+    void renewedFilesAreWrittenAgainForTheClientsNextConnection() throws Exception {
+        Path own = Files.createTempDirectory("courier-zk-renewal");
+        Path cert = own.resolve("tls.crt");
+        Path key = own.resolve("tls.key");
+        pki.authority().client("first", TestCertificates.CLIENT_SPIFFE_ID).writePem(cert, key);
+        Tls tls = Tls.builder().keyCertificate(cert, key).trust(pki.ca()).reloadInterval(Duration.ofMillis(20)).build();
+        try (ZooKeeperTls zt = ZooKeeperTls.of(tls)) {
+            Path store = Path.of(zt.config().getProperty("zookeeper.ssl.keyStore.location"));
+            String first = Files.readString(store);
+
+            // The renewal, as cert-manager writes it: new files renamed over the old ones.
+            pki.authority().client("renewed", TestCertificates.CLIENT_SPIFFE_ID)
+                    .writePem(own.resolve("new.crt"), own.resolve("new.key"));
+            Files.move(own.resolve("new.key"), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(own.resolve("new.crt"), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String renewed = TlsPem.of(Tls.builder().keyCertificate(cert, key).build()).keyAndChain().orElseThrow();
+
+            assertThat(renewed).isNotEqualTo(first);
+            Await.until(Duration.ofSeconds(10), "the key store written again with the renewed certificate",
+                    () -> renewed.equals(read(store)));
+            // A connection made now with these settings presents it, and the server lets it in.
+            org.apache.zookeeper.ZooKeeper client = new org.apache.zookeeper.ZooKeeper(zk.connectString(), 30_000,
+                    event -> { }, zt.config());
+            try {
+                Await.until(Duration.ofSeconds(30), "connected with the renewed certificate",
+                        () -> client.getState().isConnected());
+                assertThat(client.exists("/", false)).isNotNull();
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

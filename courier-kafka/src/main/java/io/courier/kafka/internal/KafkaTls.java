@@ -2,18 +2,23 @@ package io.courier.kafka.internal;
 
 import io.courier.Tls;
 import io.courier.UnauthenticatedException;
+import io.courier.internal.RenewableTls;
 import io.courier.internal.TlsPem;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * A {@link Tls} as kafka-clients' own settings: {@code security.protocol=SSL} with the
  * certificate, key and trust inline as PEM ({@code ssl.keystore.type=PEM},
  * {@code ssl.truststore.type=PEM}), since Kafka reads a PEM key and its chain from one file
- * only; and a refused handshake as Courier's error.
+ * only; with PEM files, also {@link RenewableSslEngineFactory}, which reads them again when they
+ * change; and a refused handshake as Courier's error.
  */
 public final class KafkaTls {
+    private static final Map<Tls, String> IDS = new WeakHashMap<>();
+
     private KafkaTls() {
     }
 
@@ -38,6 +43,14 @@ public final class KafkaTls {
             p.put("ssl.truststore.type", "PEM");
             p.put("ssl.truststore.certificates", trust);
         });
+        if (!tls.watchedFiles().isEmpty() && !tls.reloadInterval().isZero()) {
+            // PEM files: every connection's engine from them as they are then, so renewals take effect.
+            p.put("ssl.engine.factory.class", RenewableSslEngineFactory.class.getName());
+            synchronized (IDS) { // one per Tls: configurations built from the same settings stay equal
+                p.put(RenewableSslEngineFactory.ID, IDS.computeIfAbsent(tls,
+                        t -> RenewableSslEngineFactory.register(RenewableTls.of(t, "Kafka"))));
+            }
+        }
         return p;
     }
 
