@@ -59,7 +59,7 @@ class ConnectionLossTest {
         RabbitCtl.requireRestartAllowed();
         int failedSends = everyMessageIsHandledOnceAcross(down -> {
             try {
-                RabbitCtl.run("stop_app");
+                RabbitCtl.stopApp();
                 // Down for real: nothing listens until start_app, so the publisher's sends fail meanwhile.
                 Await.until(Duration.ofSeconds(30), "RabbitMQ's listener to close", () -> !RabbitCtl.listening());
                 down.countDown();

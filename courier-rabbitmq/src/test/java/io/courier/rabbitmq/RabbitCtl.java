@@ -10,6 +10,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * its Erlang cookie); without it such a test is skipped, or fails with {@code CI=true}.
  */
 final class RabbitCtl {
+    /** The TLS listeners of {@code ensure_rabbitmq_tls}: port, and whether a client certificate is required. */
+    private static final Map<Integer, Boolean> TLS_LISTENERS = Map.of(5671, false, 5676, true);
+    private static final Set<Integer> STOPPED_TLS_LISTENERS = ConcurrentHashMap.newKeySet();
+
     private RabbitCtl() {
     }
 
@@ -62,17 +69,51 @@ final class RabbitCtl {
         }
     }
 
-    /** Starts the broker application again and waits until it accepts connections. */
+    /**
+     * Stops the broker application. The TLS listeners {@code .ci/run} starts in the running broker
+     * ({@code ensure_rabbitmq_tls}: 5671, and 5676 requiring a client certificate) are not in its
+     * configuration, so they would not come back with {@link #startApp}: the ones listening now
+     * are noted here and started again there, for the TLS tests that run after.
+     */
+    static void stopApp() throws IOException, InterruptedException {
+        TLS_LISTENERS.keySet().stream().filter(RabbitCtl::listening).forEach(STOPPED_TLS_LISTENERS::add);
+        run("stop_app");
+    }
+
+    /**
+     * Starts the broker application again, waits until it accepts connections, and starts again
+     * the TLS listeners {@link #stopApp} found.
+     */
     static void startApp() throws IOException, InterruptedException {
         run("start_app");
         Await.until(Duration.ofSeconds(60), "RabbitMQ to listen again on " + LocalRabbit.HOST + ":" + LocalRabbit.PORT,
                 RabbitCtl::listening);
+        for (int port : STOPPED_TLS_LISTENERS) {
+            run("-q", "eval", startTlsListener(port, TLS_LISTENERS.get(port)));
+            Await.until(Duration.ofSeconds(30), "RabbitMQ's TLS listener on " + port, () -> listening(port));
+        }
+        STOPPED_TLS_LISTENERS.clear();
+    }
+
+    /** The listener {@code ensure_rabbitmq_tls} in {@code .ci/run} starts, as an Erlang expression. */
+    private static String startTlsListener(int port, boolean certificateRequired) {
+        String dir = System.getenv().getOrDefault("COURIER_RABBITMQ_TLS_DIR", "/var/lib/rabbitmq/courier-tls");
+        return "Opts = [{cacertfile, \"" + dir + "/ca.crt\"}, {certfile, \"" + dir + "/server.crt\"}, "
+                + "{keyfile, \"" + dir + "/server.key\"}, {verify, verify_peer}, "
+                + "{fail_if_no_peer_cert, " + certificateRequired + "}], "
+                + "rabbit_networking:ensure_ssl(), "
+                + "rabbit_networking:start_ssl_listener({\"" + LocalRabbit.HOST + "\", " + port + "}, "
+                + "rabbit_networking:fix_ssl_options(Opts), 10).";
     }
 
     /** Whether something accepts connections on the broker's port. */
     static boolean listening() {
+        return listening(LocalRabbit.PORT);
+    }
+
+    private static boolean listening(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LocalRabbit.HOST, LocalRabbit.PORT), 500);
+            s.connect(new InetSocketAddress(LocalRabbit.HOST, port), 500);
             return true;
         } catch (IOException e) {
             return false;
