@@ -153,6 +153,7 @@ public final class RelayWorker {
                         pause(claimNanos);
                         continue;
                     }
+                    long polled = System.nanoTime();
                     List<OutboxRow> rows = poll();
                     if (rows.isEmpty()) {
                         pause(wait);
@@ -168,7 +169,10 @@ public final class RelayWorker {
                     }
                     errorWait = minPollNanos;
                     if (rows.size() < batchSize) {
-                        pause(minPollNanos);
+                        // The shortest interval from this poll's start, not from the batch's end:
+                        // a batch that took longer than the interval is followed by a poll at once,
+                        // so sending and removing do not add to how long the next rows wait.
+                        pause(minPollNanos - (System.nanoTime() - polled));
                     }
                 } catch (SQLException | RuntimeException e) {
                     if (closed) {
@@ -189,7 +193,10 @@ public final class RelayWorker {
     private void open() throws SQLException {
         Connection c = outbox.dataSource().getConnection();
         try {
-            c.setAutoCommit(false);
+            // Each statement its own transaction: a poll or a delete is one round trip, with no
+            // BEGIN and COMMIT of its own, and a poll's snapshot ends with it. The partition locks
+            // are the session's, not a transaction's.
+            c.setAutoCommit(true);
             Dialect dialect = outbox.dialect().orElse(null);
             sql = new Statements(dialect != null ? dialect : Dialect.of(c), outbox.tablePrefix());
             String schema = c.getSchema();
@@ -231,7 +238,6 @@ public final class RelayWorker {
                 }
             }
         }
-        connection.commit();
         if (!taken.isEmpty()) {
             log.info("{}: now publishing partitions {} of {} ({} held)", name, taken, outbox.table(), held.size());
         }
@@ -254,7 +260,6 @@ public final class RelayWorker {
                 }
             }
         }
-        connection.commit(); // ends the read's snapshot, so the next poll sees what committed since
         polls.incrementAndGet();
         return rows;
     }
@@ -352,7 +357,6 @@ public final class RelayWorker {
             }
             ps.executeUpdate();
         }
-        connection.commit();
         published.addAndGet(confirmed.size());
         lastLatencyMillis = Math.max(0, now - confirmed.get(confirmed.size() - 1).createdAt());
     }
@@ -368,7 +372,6 @@ public final class RelayWorker {
                 ps.setLong(1, before);
                 ps.setInt(2, PURGE_CHUNK);
                 int n = ps.executeUpdate();
-                connection.commit();
                 if (n < PURGE_CHUNK) {
                     return;
                 }
@@ -406,12 +409,13 @@ public final class RelayWorker {
         }
         if (sql != null) {
             try {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
                 try (PreparedStatement ps = c.prepareStatement(sql.unlockAll());
                      ResultSet rs = ps.executeQuery()) {
                     rs.next();
                 }
-                c.commit();
             } catch (SQLException e) {
                 // A broken connection: its session, and with it its locks, ends with it.
                 log.debug("{}: releasing its locks: {}", name, e.toString());
