@@ -60,6 +60,9 @@ public final class RelayWorker {
     private volatile boolean wakeUp;
     private volatile Connection connection;
     private Statements sql;
+    /** The poll's SQL for {@link #pendingFor} partitions: built again only when that number changes. */
+    private String pendingSql;
+    private int pendingFor = -1;
     private int lockSpace;
     private long lastClaim;
     private boolean claimDue;
@@ -199,6 +202,7 @@ public final class RelayWorker {
             c.setAutoCommit(true);
             Dialect dialect = outbox.dialect().orElse(null);
             sql = new Statements(dialect != null ? dialect : Dialect.of(c), outbox.tablePrefix());
+            pendingFor = -1;
             String schema = c.getSchema();
             lockSpace = ((schema == null ? "" : schema) + "." + sql.outbox).hashCode();
             claimDue = true;
@@ -246,7 +250,11 @@ public final class RelayWorker {
     private List<OutboxRow> poll() throws SQLException {
         List<Integer> parts = new ArrayList<>(held);
         List<OutboxRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql.pending(parts.size()))) {
+        if (pendingFor != parts.size()) {
+            pendingSql = sql.pending(parts.size());
+            pendingFor = parts.size();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(pendingSql)) {
             int i = 1;
             for (int p : parts) {
                 ps.setInt(i++, p);
