@@ -82,7 +82,8 @@ public final class Outbox {
      * nothing: {@code real} belongs to the caller.
      */
     public MessageBroker broker(MessageBroker real) {
-        return new OutboxBroker(this, Objects.requireNonNull(real, "real"), sendWithoutTransaction);
+        return new OutboxBroker(this, Objects.requireNonNull(real, "real"), sendWithoutTransaction,
+                (c, m) -> insert(c, m, false));
     }
 
     /**
@@ -149,11 +150,17 @@ public final class Outbox {
     public long write(Connection connection, Message message) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(message, "message");
+        return insert(connection, message, true);
+    }
+
+    /** Inserts the row; its id when {@code withId}, else 0 (no generated keys asked, nor returned). */
+    private long insert(Connection connection, Message message, boolean withId) {
         OutboxRow row = OutboxRow.of(message, partitions, clock);
         try {
             Statements sql = statements(connection);
             // The id column by name: PostgreSQL's driver would otherwise return every column, payload included.
-            try (PreparedStatement ps = connection.prepareStatement(sql.insertOutbox(), new String[] {"id"})) {
+            try (PreparedStatement ps = withId ? connection.prepareStatement(sql.insertOutbox(), new String[] {"id"})
+                    : connection.prepareStatement(sql.insertOutbox())) {
                 ps.setString(1, row.messageId());
                 ps.setString(2, row.channel());
                 ps.setString(3, row.partitionKey());
@@ -162,6 +169,9 @@ public final class Outbox {
                 ps.setBytes(6, row.payload());
                 ps.setLong(7, row.createdAt());
                 ps.executeUpdate();
+                if (!withId) {
+                    return 0;
+                }
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     return keys.next() ? keys.getLong(1) : 0;
                 }

@@ -10,8 +10,10 @@ import java.util.Set;
 /**
  * The polling relay: publishes the outbox's committed rows to the real broker and removes them
  * once the broker has confirmed each one. It works on any database the outbox supports, by
- * polling with an adaptive interval: again at once after a full batch, after the shortest
- * interval after a partial one, twice as long after each empty poll up to the longest.
+ * polling with an adaptive interval: again at once after a full batch, the shortest interval
+ * after the start of the poll before after a partial one (at once when sending it took longer),
+ * twice as long after each empty poll up to the longest. Each poll and each removal is one
+ * statement in a transaction of its own (one round trip each).
  *
  * <pre>{@code
  * try (OutboxRelay relay = outbox.relay(kafka).maxPollInterval(Duration.ofMillis(500)).start()) {
@@ -136,7 +138,11 @@ public final class OutboxRelay implements AutoCloseable {
             return this;
         }
 
-        /** The interval after a poll that found rows, and the first after an empty one (default 10 ms). */
+        /**
+         * The interval from the start of a poll that found rows to the next poll (less when
+         * sending them took longer: then at once), and the first wait after an empty poll
+         * (default 10 ms): with rows coming steadily, a row waits about half of it to be read.
+         */
         public Builder minPollInterval(Duration interval) {
             this.minPollInterval = positive("minPollInterval", interval);
             return this;

@@ -355,23 +355,29 @@ public final class LoadMain {
         current = "outbox";
         int rate = Integer.getInteger("bench.outbox.rate", 5000);
         int backlog = Integer.getInteger("bench.outbox.backlog", 100_000);
+        int perTransaction = Integer.getInteger("bench.outbox.perTransaction", 2); // a second rate row, if > 1
         List<Measurement> rows = new ArrayList<>();
         try (io.courier.kafka.embedded.EmbeddedKafka kafka = io.courier.kafka.embedded.EmbeddedKafka.builder().build().start()) {
             progress("outbox", "warm-up", 0, "both relays at " + rate + "/s, " + WARMUP + " s each, not recorded");
             for (OutboxLoad.Relay relay : OutboxLoad.Relay.values()) {
-                OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, WARMUP);
+                OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, 1, WARMUP);
             }
             for (int round = 0; round < ROUNDS; round++) {
                 for (OutboxLoad.Relay relay : OutboxLoad.Relay.values()) {
                     progress("outbox", relay.name().toLowerCase() + " relay", round, rate + " transactions/s");
-                    rows.add(record(OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, SECONDS)));
+                    rows.add(record(OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, 1, SECONDS)));
+                    if (perTransaction > 1) {
+                        progress("outbox", relay.name().toLowerCase() + " relay", round, rate + " messages/s, "
+                                + perTransaction + " per transaction");
+                        rows.add(record(OutboxLoad.rate(relay, kafka.bootstrapServers(), rate, perTransaction, SECONDS)));
+                    }
                     progress("outbox", relay.name().toLowerCase() + " relay", round, "a backlog of " + backlog + " rows");
                     rows.add(record(OutboxLoad.backlog(relay, kafka.bootstrapServers(), backlog)));
                 }
             }
         }
         table("outbox: PostgreSQL -> relay -> Kafka (embedded, 8 partitions) -> Courier subscriber; one business row and "
-                + "one outbox row per transaction, ~100-byte JSON events over 64 keys (rate: latency from the commit "
+                + "one outbox row per transaction (rate-<n>-<k>-per-tx: k outbox rows, n messages/s), ~100-byte JSON events over 64 keys (rate: latency from the commit "
                 + "returning to the handler; backlog: rows handled per second after the relay starts)", rows, List.of());
         for (String relay : List.of("polling", "tailing")) {
             String variant = "outbox-" + relay;

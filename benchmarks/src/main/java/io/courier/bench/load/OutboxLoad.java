@@ -32,9 +32,12 @@ import org.HdrHistogram.Histogram;
  * one ({@link LogTailingRelay}).
  *
  * <ul>
- *   <li><b>rate</b>: the writers commit {@code rate} transactions a second for the window;
- *       latency is from the commit returning to the writer to the handler's call (one JVM, one
- *       clock), every message counted.</li>
+ *   <li><b>rate</b>: the writers commit {@code rate} messages a second for the window, one
+ *       business row and {@code perTransaction} outbox rows per transaction (mode
+ *       {@code rate-<n>} for one, {@code rate-<n>-<k>-per-tx} for more); latency is from the
+ *       commit returning to the writer to the handler's call (one JVM, one clock), every message
+ *       counted. The writers' committed rate is printed, and whether it fell short of the aim,
+ *       with this JVM's CPU time per message by thread group.</li>
  *   <li><b>backlog</b>: {@code backlog} rows are written while no relay runs; the relay then
  *       starts and the throughput is rows handled per second until the last one: the relay's
  *       own ceiling, not the writers'.</li>
@@ -48,15 +51,37 @@ final class OutboxLoad {
     private static final String TEXT = "the quick brown fox jumps over the lazy dog";
     private static final int KEYS = 64;
     private static final int WRITERS = Integer.getInteger("bench.outbox.writers", 16);
+    /**
+     * The relay's Kafka producer's linger: 1 ms (the {@code KafkaBroker} default, 5 ms, would add
+     * up to 5 ms to every batch the polling relay waits for, and to every row the tailing one sends).
+     */
+    private static final Duration RELAY_LINGER = Duration.ofMillis(Long.getLong("bench.outbox.relayLingerMs", 1));
+    /** TLS on loopback costs both sides CPU that a relay next to its database would not pay: off unless asked. */
+    private static final String SSL_MODE = System.getProperty("bench.outbox.sslmode", "disable");
+    private static final String INSERT_ORDER = "INSERT INTO bench_orders (customer, amount) VALUES (?, ?)";
+    private static final String[] CUSTOMERS = new String[KEYS];
+    private static final String[] PARTITION_KEYS = new String[KEYS];
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static {
+        for (int k = 0; k < KEYS; k++) {
+            CUSTOMERS[k] = "customer-" + k;
+            PARTITION_KEYS[k] = "key-" + k;
+        }
+    }
 
     enum Relay { POLLING, TAILING }
 
     private OutboxLoad() {
     }
 
-    /** The writers at {@code rate} per second for {@code seconds}; commit-to-handler latency. */
-    static Measurement rate(Relay relay, String kafka, int rate, double seconds) throws Exception {
-        int total = (int) (rate * seconds);
+    /**
+     * The writers at {@code rate} messages a second for {@code seconds}, {@code perTransaction}
+     * messages in each transaction; commit-to-handler latency of every message.
+     */
+    static Measurement rate(Relay relay, String kafka, int rate, int perTransaction, double seconds) throws Exception {
+        int transactions = (int) (rate * seconds / perTransaction);
+        int total = transactions * perTransaction;
         long[] committed = new long[total];
         long[] handled = new long[total];
         long[] relayed = new long[total];
@@ -66,26 +91,35 @@ final class OutboxLoad {
             count.incrementAndGet();
         }, relayed)) {
             s.startRelay();
+            ThreadCpu cpu = ThreadCpu.start();
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-            long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+            long interval = TimeUnit.SECONDS.toNanos(1) * perTransaction / rate;
             AtomicInteger next = new AtomicInteger();
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 writers.add(Thread.ofPlatform().name("bench-writer-" + w).start(() -> {
-                    try (Connection c = s.db.connect()) {
+                    long cpuStart = CPU.getCurrentThreadCpuTime();
+                    try (Connection c = s.connect();
+                         PreparedStatement order = c.prepareStatement(INSERT_ORDER)) {
                         c.setAutoCommit(false);
-                        int seq;
-                        while ((seq = next.getAndIncrement()) < total) {
-                            long due = start + seq * interval;
+                        int tx;
+                        while ((tx = next.getAndIncrement()) < transactions) {
+                            long due = start + tx * interval;
                             long wait = due - System.nanoTime();
                             if (wait > 0) {
                                 LockSupport.parkNanos(wait);
                             }
-                            s.write(c, seq);
-                            committed[seq] = System.nanoTime();
+                            int first = tx * perTransaction;
+                            s.write(c, order, first, first + perTransaction);
+                            long now = System.nanoTime();
+                            for (int seq = first; seq < first + perTransaction; seq++) {
+                                committed[seq] = now;
+                            }
                         }
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
+                    } finally {
+                        cpu.add("bench-writer-#", CPU.getCurrentThreadCpuTime() - cpuStart);
                     }
                 }));
             }
@@ -96,6 +130,7 @@ final class OutboxLoad {
             while (count.get() < total && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
+            System.out.println("    " + cpu.perMessage(count.get()));
             Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             Histogram toRelay = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             for (int i = 0; i < total; i++) {
@@ -107,6 +142,7 @@ final class OutboxLoad {
                     toRelay.getValueAtPercentile(50) / 1e6, toRelay.getValueAtPercentile(99) / 1e6);
             long errors = total - count.get();
             long first = Long.MAX_VALUE;
+            long lastCommit = 0;
             long last = 0;
             for (int i = 0; i < total; i++) {
                 if (handled[i] != 0) {
@@ -115,11 +151,21 @@ final class OutboxLoad {
                     first = Math.min(first, committed[i]);
                     last = Math.max(last, handled[i]);
                 }
+                lastCommit = Math.max(lastCommit, committed[i]);
             }
+            double committedPerSecond = total / Math.max(1e-9, (lastCommit - start) / 1e9);
+            boolean short_ = committedPerSecond < rate * 0.97;
+            System.out.printf("    writers (%d): %.0f messages/s committed (%.0f transactions/s of %d messages) against"
+                            + " %d/s aimed at%s%n", WRITERS, committedPerSecond, committedPerSecond / perTransaction,
+                    perTransaction, rate, short_ ? ": SHORT of the rate, the latency is not at " + rate + "/s" : "");
             double window = (last - first) / 1e9;
-            Measurement m = Measurement.of(name(relay), "rate-" + rate, h, errors, window);
-            return m;
+            return Measurement.of(name(relay), rateMode(rate, perTransaction), h, errors, window);
         }
+    }
+
+    /** {@code rate-5000} for one message per transaction, {@code rate-5000-2-per-tx} for two. */
+    static String rateMode(int rate, int perTransaction) {
+        return "rate-" + rate + (perTransaction == 1 ? "" : "-" + perTransaction + "-per-tx");
     }
 
     /** {@code backlog} rows written first, then the relay started: rows handled per second. */
@@ -142,7 +188,7 @@ final class OutboxLoad {
             int perTransaction = 50;
             for (int w = 0; w < WRITERS / 2; w++) {
                 writers.add(Thread.ofPlatform().start(() -> {
-                    try (Connection c = s.db.connect()) {
+                    try (Connection c = s.connect()) {
                         c.setAutoCommit(false);
                         int from;
                         while ((from = next.getAndAdd(perTransaction)) < backlog) {
@@ -182,6 +228,9 @@ final class OutboxLoad {
         final TestPostgres.Database db;
         final Outbox outbox;
         final KafkaBroker broker;
+        final KafkaBroker relayKafka;
+        final String jdbcUrl;
+        final org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
         final Messaging sender;
         final Messaging receiver;
         final Subscription subscription;
@@ -192,32 +241,36 @@ final class OutboxLoad {
 
         /** The relay's broker: notes when the relay sends each message, by sequence, when {@code relayed} is given. */
         private MessageBroker relayBroker;
-        private final java.util.Map<String, Integer> sequences = new java.util.concurrent.ConcurrentHashMap<>();
 
         Setup(Relay relay, String kafka, Handled handled, long[] relayed) {
             this.relay = relay;
             this.db = TestPostgres.shared().createDatabase("courier_bench");
             OutboxSchema.create(db.dataSource());
             db.execute("CREATE TABLE bench_orders (id bigserial PRIMARY KEY, customer text NOT NULL, amount bigint NOT NULL)");
-            this.outbox = Outbox.builder().dataSource(db.dataSource()).build();
+            this.jdbcUrl = db.jdbcUrl() + "?sslmode=" + SSL_MODE;
+            dataSource.setURL(jdbcUrl);
+            dataSource.setUser("postgres");
+            this.outbox = Outbox.builder().dataSource(dataSource).build();
             this.broker = KafkaBroker.create(KafkaConfig.builder().bootstrapServers(kafka).partitions(8).build());
+            this.relayKafka = KafkaBroker.create(KafkaConfig.builder().bootstrapServers(kafka).partitions(8)
+                    .linger(RELAY_LINGER).clientId("bench-relay").build());
             this.sender = Messaging.builder().name("bench-writer").broker(outbox.broker(broker)).codec(JsonCodec.create()).build();
             this.receiver = Messaging.builder().name("bench-subscriber").broker(broker).codec(JsonCodec.create()).build();
             this.subscription = receiver.subscribe(topic, Placed.class, "bench",
                     placed -> handled.handled(placed.sequence(), System.nanoTime()));
-            this.relayBroker = relayed == null ? broker : new MessageBroker() {
+            this.relayBroker = relayed == null ? relayKafka : new MessageBroker() {
                 @Override
                 public java.util.concurrent.CompletableFuture<Void> send(io.courier.messaging.Message message) {
-                    Integer seq = sequences.get(message.id());
-                    if (seq != null && relayed[seq] == 0) {
+                    int seq = sequence(message.payload());
+                    if (seq >= 0 && seq < relayed.length && relayed[seq] == 0) {
                         relayed[seq] = System.nanoTime();
                     }
-                    return broker.send(message);
+                    return relayKafka.send(message);
                 }
 
                 @Override
                 public Subscription subscribe(String channel, String group, io.courier.messaging.spi.DeliveryHandler h) {
-                    return broker.subscribe(channel, group, h);
+                    return relayKafka.subscribe(channel, group, h);
                 }
 
                 @Override
@@ -226,30 +279,51 @@ final class OutboxLoad {
             };
         }
 
+        Connection connect() throws SQLException {
+            return dataSource.getConnection();
+        }
+
         void startRelay() {
             if (relay == Relay.POLLING) {
                 polling = outbox.relay(relayBroker).start();
             } else {
-                tailing = LogTailingRelay.builder().jdbcUrl(db.jdbcUrl()).property("user", "postgres").broker(relayBroker)
+                tailing = LogTailingRelay.builder().jdbcUrl(jdbcUrl).property("user", "postgres").broker(relayBroker)
                         .outbox(outbox).slot("bench_" + db.name()).build().start();
             }
         }
 
-        /** One transaction: the business row and the event about it. */
-        void write(Connection c, int seq) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_orders (customer, amount) VALUES (?, ?)")) {
-                ps.setString(1, "customer-" + (seq % KEYS));
-                ps.setLong(2, seq);
-                ps.executeUpdate();
-            }
-            outbox.inTransaction(c, () -> sequences.put(sender.publish(topic, new Placed(seq, TEXT), "key-" + (seq % KEYS)), seq));
+        /** One transaction: the business row and the events {@code from} to {@code to} about it. */
+        void write(Connection c, PreparedStatement order, int from, int to) throws SQLException {
+            order.setString(1, CUSTOMERS[from % KEYS]);
+            order.setLong(2, from);
+            order.executeUpdate();
+            outbox.inTransaction(c, () -> {
+                for (int seq = from; seq < to; seq++) {
+                    sender.publish(topic, new Placed(seq, TEXT), PARTITION_KEYS[seq % KEYS]);
+                }
+            });
             c.commit();
         }
 
+        /** The sequence number of a {@code Placed} event's JSON ({@code {"sequence":123,...}}), -1 when absent. */
+        private static int sequence(byte[] json) {
+            int i = 0;
+            while (i < json.length && json[i] != ':') {
+                i++;
+            }
+            int n = 0;
+            boolean any = false;
+            for (i++; i < json.length && json[i] >= '0' && json[i] <= '9'; i++) {
+                n = n * 10 + (json[i] - '0');
+                any = true;
+            }
+            return any ? n : -1;
+        }
+
         void writeMany(Connection c, int from, int to) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_orders (customer, amount) VALUES (?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_ORDER)) {
                 for (int seq = from; seq < to; seq++) {
-                    ps.setString(1, "customer-" + (seq % KEYS));
+                    ps.setString(1, CUSTOMERS[seq % KEYS]);
                     ps.setLong(2, seq);
                     ps.addBatch();
                 }
@@ -257,7 +331,7 @@ final class OutboxLoad {
             }
             outbox.inTransaction(c, () -> {
                 for (int seq = from; seq < to; seq++) {
-                    sender.publish(topic, new Placed(seq, TEXT), "key-" + (seq % KEYS));
+                    sender.publish(topic, new Placed(seq, TEXT), PARTITION_KEYS[seq % KEYS]);
                 }
             });
             c.commit();
@@ -275,6 +349,7 @@ final class OutboxLoad {
             receiver.close();
             sender.close();
             broker.close();
+            relayKafka.close();
             db.close();
         }
     }

@@ -23,15 +23,33 @@ public final class HeaderText {
     public static String encode(Metadata headers) {
         StringBuilder b = new StringBuilder(256);
         for (Map.Entry<String, List<String>> e : headers.asMap().entrySet()) {
-            String name = URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8);
+            String name = formEncode(e.getKey());
             for (String v : e.getValue()) {
                 if (!b.isEmpty()) {
                     b.append('&');
                 }
-                b.append(name).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+                b.append(name).append('=').append(formEncode(v));
             }
         }
         return b.toString();
+    }
+
+    /** Form-encodes {@code s}; as it is when {@link URLEncoder} would leave it so (most headers: ids, names, times). */
+    private static String formEncode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean same = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '*' || c == '_';
+            if (!same) {
+                return URLEncoder.encode(s, StandardCharsets.UTF_8);
+            }
+        }
+        return s;
+    }
+
+    /** Form-decodes {@code s}; as it is when it has no escape and no {@code +}. */
+    private static String formDecode(String s) {
+        return s.indexOf('%') < 0 && s.indexOf('+') < 0 ? s : URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     /**
@@ -66,8 +84,7 @@ public final class HeaderText {
                 throw new IllegalArgumentException("headers: \"" + abbreviate(pair)
                         + "\" (expected: name=value, form-encoded)");
             }
-            b.add(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            b.add(formDecode(pair.substring(0, eq)), formDecode(pair.substring(eq + 1)));
             start = end + 1;
         }
         return b.build();

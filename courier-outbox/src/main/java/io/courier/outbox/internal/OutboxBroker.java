@@ -16,11 +16,19 @@ public final class OutboxBroker implements MessageBroker {
     private final Outbox outbox;
     private final MessageBroker real;
     private final boolean sendWithoutTransaction;
+    private final Writer writer;
 
-    public OutboxBroker(Outbox outbox, MessageBroker real, boolean sendWithoutTransaction) {
+    /** How a send writes its row: the outbox's insert without asking for the row's id. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Connection connection, Message message);
+    }
+
+    public OutboxBroker(Outbox outbox, MessageBroker real, boolean sendWithoutTransaction, Writer writer) {
         this.outbox = outbox;
         this.real = real;
         this.sendWithoutTransaction = sendWithoutTransaction;
+        this.writer = writer;
     }
 
     @Override
@@ -35,7 +43,7 @@ public final class OutboxBroker implements MessageBroker {
                     + " outbox.inTransaction(connection, () -> ...) or an Inbox handler; or"
                     + " Outbox.builder().sendWithoutTransaction(true) to send it directly)");
         }
-        outbox.write(c, message);
+        writer.write(c, message);
         return CompletableFuture.completedFuture(null);
     }
 

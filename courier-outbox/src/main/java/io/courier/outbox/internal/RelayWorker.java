@@ -60,6 +60,9 @@ public final class RelayWorker {
     private volatile boolean wakeUp;
     private volatile Connection connection;
     private Statements sql;
+    /** The poll's SQL for {@link #pendingFor} partitions: built again only when that number changes. */
+    private String pendingSql;
+    private int pendingFor = -1;
     private int lockSpace;
     private long lastClaim;
     private boolean claimDue;
@@ -153,6 +156,7 @@ public final class RelayWorker {
                         pause(claimNanos);
                         continue;
                     }
+                    long polled = System.nanoTime();
                     List<OutboxRow> rows = poll();
                     if (rows.isEmpty()) {
                         pause(wait);
@@ -168,7 +172,10 @@ public final class RelayWorker {
                     }
                     errorWait = minPollNanos;
                     if (rows.size() < batchSize) {
-                        pause(minPollNanos);
+                        // The shortest interval from this poll's start, not from the batch's end:
+                        // a batch that took longer than the interval is followed by a poll at once,
+                        // so sending and removing do not add to how long the next rows wait.
+                        pause(minPollNanos - (System.nanoTime() - polled));
                     }
                 } catch (SQLException | RuntimeException e) {
                     if (closed) {
@@ -189,9 +196,13 @@ public final class RelayWorker {
     private void open() throws SQLException {
         Connection c = outbox.dataSource().getConnection();
         try {
-            c.setAutoCommit(false);
+            // Each statement its own transaction: a poll or a delete is one round trip, with no
+            // BEGIN and COMMIT of its own, and a poll's snapshot ends with it. The partition locks
+            // are the session's, not a transaction's.
+            c.setAutoCommit(true);
             Dialect dialect = outbox.dialect().orElse(null);
             sql = new Statements(dialect != null ? dialect : Dialect.of(c), outbox.tablePrefix());
+            pendingFor = -1;
             String schema = c.getSchema();
             lockSpace = ((schema == null ? "" : schema) + "." + sql.outbox).hashCode();
             claimDue = true;
@@ -231,7 +242,6 @@ public final class RelayWorker {
                 }
             }
         }
-        connection.commit();
         if (!taken.isEmpty()) {
             log.info("{}: now publishing partitions {} of {} ({} held)", name, taken, outbox.table(), held.size());
         }
@@ -240,7 +250,11 @@ public final class RelayWorker {
     private List<OutboxRow> poll() throws SQLException {
         List<Integer> parts = new ArrayList<>(held);
         List<OutboxRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql.pending(parts.size()))) {
+        if (pendingFor != parts.size()) {
+            pendingSql = sql.pending(parts.size());
+            pendingFor = parts.size();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(pendingSql)) {
             int i = 1;
             for (int p : parts) {
                 ps.setInt(i++, p);
@@ -254,7 +268,6 @@ public final class RelayWorker {
                 }
             }
         }
-        connection.commit(); // ends the read's snapshot, so the next poll sees what committed since
         polls.incrementAndGet();
         return rows;
     }
@@ -352,7 +365,6 @@ public final class RelayWorker {
             }
             ps.executeUpdate();
         }
-        connection.commit();
         published.addAndGet(confirmed.size());
         lastLatencyMillis = Math.max(0, now - confirmed.get(confirmed.size() - 1).createdAt());
     }
@@ -368,7 +380,6 @@ public final class RelayWorker {
                 ps.setLong(1, before);
                 ps.setInt(2, PURGE_CHUNK);
                 int n = ps.executeUpdate();
-                connection.commit();
                 if (n < PURGE_CHUNK) {
                     return;
                 }
@@ -406,12 +417,13 @@ public final class RelayWorker {
         }
         if (sql != null) {
             try {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
                 try (PreparedStatement ps = c.prepareStatement(sql.unlockAll());
                      ResultSet rs = ps.executeQuery()) {
                     rs.next();
                 }
-                c.commit();
             } catch (SQLException e) {
                 // A broken connection: its session, and with it its locks, ends with it.
                 log.debug("{}: releasing its locks: {}", name, e.toString());

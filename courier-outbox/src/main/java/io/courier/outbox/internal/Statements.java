@@ -7,17 +7,20 @@ public final class Statements {
     public final Dialect dialect;
     public final String outbox;
     public final String inbox;
+    private final String insertOutbox;
 
     public Statements(Dialect dialect, String prefix) {
         this.dialect = dialect;
         this.outbox = prefix + "outbox";
         this.inbox = prefix + "inbox";
-    }
-
-    public String insertOutbox() {
-        return "INSERT INTO " + outbox
+        this.insertOutbox = "INSERT INTO " + outbox
                 + " (message_id, channel, partition_key, partition_no, headers, payload, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Built once: every message sent through the outbox runs it. */
+    public String insertOutbox() {
+        return insertOutbox;
     }
 
     /**
