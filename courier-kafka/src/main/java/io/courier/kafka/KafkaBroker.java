@@ -5,6 +5,7 @@ import io.courier.UnavailableException;
 import io.courier.kafka.internal.Context;
 import io.courier.kafka.internal.GroupConsumer;
 import io.courier.kafka.internal.Publisher;
+import io.courier.kafka.internal.Reachability;
 import io.courier.kafka.internal.Topics;
 import io.courier.messaging.Message;
 import io.courier.messaging.Subscription;
@@ -65,12 +66,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaBroker implements MessageBroker {
     private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
+    /** How long readiness waits for Kafka to describe its cluster, at most (and at most the ready timeout). */
+    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(3);
+    /** How long the answer of that check is kept: readiness probes do not each ask Kafka. */
+    private static final Duration REACH_MAX_AGE = Duration.ofSeconds(5);
 
     private final KafkaConfig config;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("courier-kafka-", 0).factory());
     private final Context ctx;
     private final List<GroupConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Reachability reachability;
     private volatile boolean closed;
 
     private KafkaBroker(KafkaConfig config) {
@@ -88,6 +94,9 @@ public final class KafkaBroker implements MessageBroker {
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.ctx = new Context(config, topics, new Publisher(producer, topics, Clock.systemUTC()), threads,
                 Clock.systemUTC(), Ticker.system());
+        Duration check = config.readyTimeout().compareTo(REACH_TIMEOUT) < 0 ? config.readyTimeout() : REACH_TIMEOUT;
+        this.reachability = new Reachability(() -> topics.unreachable(check), threads, Ticker.system(), REACH_MAX_AGE,
+                check.plusMillis(500));
     }
 
     private static Map<String, Object> producerProperties(KafkaConfig config) {
@@ -184,10 +193,14 @@ public final class KafkaBroker implements MessageBroker {
     }
 
     /**
-     * Why this broker cannot consume now: closed, or one of its consumers is waiting for its
-     * share of its group's partitions, failed its last poll, or has no connection open to Kafka
-     * (the consumer's {@code connection-count}), each named {@code channel/group}. Sending is not
-     * checked: the producer connects on its first send.
+     * Why this broker cannot consume or send now: closed, or one of its consumers is waiting for
+     * its share of its group's partitions, failed its last poll, or has no connection open to
+     * Kafka (the consumer's {@code connection-count}), each named {@code channel/group}; or Kafka
+     * cannot be reached at all ({@code kafka: ...}), which a producer that has not sent yet would
+     * only find on its first send: the cluster is described with the admin client, waiting at most
+     * 3 s (or the {@linkplain KafkaConfig#readyTimeout() ready timeout} if shorter), on a thread
+     * of the broker's, and the answer kept 5 s, so that probes do not each ask Kafka and never
+     * wait on it, except the very first, for up to that timeout.
      */
     @Override
     public Optional<String> notReady() {
@@ -198,6 +211,7 @@ public final class KafkaBroker implements MessageBroker {
         for (GroupConsumer c : consumers) {
             c.notReady().ifPresent(p -> problems.add(c.channel() + "/" + c.group() + ": " + p));
         }
+        reachability.notReady().ifPresent(p -> problems.add("kafka: " + p));
         return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 

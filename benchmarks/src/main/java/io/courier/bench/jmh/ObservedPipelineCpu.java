@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * JMH's wall-clock times: the calling thread's CPU time and the whole process's (garbage
  * collection and compilation included) over rounds of calls after a warm-up, as medians. Time
  * the thread waits for a core is not counted, so other work on the machine changes these figures
- * far less than it changes JMH's. Prints one line.
+ * far less than it changes JMH's; and the bytes the calling thread allocated per call. Prints one line.
  *
  * <pre>{@code
  * java -cp "target/classes:$(cat target/classpath.txt)" io.courier.bench.jmh.ObservedPipelineCpu traced 200000
@@ -21,10 +21,10 @@ public final class ObservedPipelineCpu {
     private ObservedPipelineCpu() {
     }
 
-    /** Arguments: {@code bare}, {@code metrics}, {@code traced} or {@code both}; the calls per round. */
+    /** Arguments: {@code bare}, {@code passing} (through an interceptor that passes the call on), {@code metrics}, {@code traced}, {@code both} or {@code floor} (the SDK's own span around the bare call); the calls per round. */
     public static void main(String[] args) {
         if (args.length != 2) {
-            throw new IllegalArgumentException("arguments: bare|metrics|traced|both <calls per round>");
+            throw new IllegalArgumentException("arguments: bare|passing|metrics|traced|both|floor <calls per round>");
         }
         ObservedPipelineBenchmark bench = new ObservedPipelineBenchmark();
         bench.setUp();
@@ -34,9 +34,11 @@ public final class ObservedPipelineCpu {
             case "metrics" -> bench::metricsCall;
             case "traced" -> bench::tracedCall;
             case "both" -> bench::courierCall;
-            default -> throw new IllegalArgumentException("call: " + args[0] + " (expected: bare, metrics, traced, both)");
+            case "floor" -> bench::sdkFloorCall;
+            case "passing" -> bench::passingCall;
+            default -> throw new IllegalArgumentException("call: " + args[0] + " (expected: bare, passing, metrics, traced, both, floor)");
         };
-        var threads = ManagementFactory.getThreadMXBean();
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long sink = 0;
         for (int i = 0; i < 10 * n; i++) {
@@ -44,20 +46,24 @@ public final class ObservedPipelineCpu {
         }
         double[] thread = new double[ROUNDS];
         double[] process = new double[ROUNDS];
+        double[] allocated = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
             long t0 = threads.getCurrentThreadCpuTime();
             long p0 = os.getProcessCpuTime();
+            long a0 = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < n; i++) {
                 sink += call.getAsLong();
             }
             thread[r] = (threads.getCurrentThreadCpuTime() - t0) / (double) n;
             process[r] = (os.getProcessCpuTime() - p0) / (double) n;
+            allocated[r] = (threads.getCurrentThreadAllocatedBytes() - a0) / (double) n;
         }
         Arrays.sort(thread);
         Arrays.sort(process);
+        Arrays.sort(allocated);
         System.out.printf("%s: thread CPU %.1f ns/call (median of %d rounds of %d; min %.1f), process CPU %.1f ns/call"
-                + " (min %.1f) [%d]%n", args[0], thread[ROUNDS / 2], ROUNDS, n, thread[0], process[ROUNDS / 2], process[0],
-                sink % 10);
+                + " (min %.1f), allocated %.0f B/call [%d]%n", args[0], thread[ROUNDS / 2], ROUNDS, n, thread[0],
+                process[ROUNDS / 2], process[0], allocated[ROUNDS / 2], sink % 10);
         bench.tearDown();
         System.exit(0); // whatever threads the SDK or a transport left behind
     }

@@ -58,6 +58,7 @@ public final class LoadMain {
             case "rabbitmq" -> harness.rabbitmq();
             case "kafka" -> harness.kafka();
             case "outbox" -> harness.outbox();
+            case "observability" -> harness.observability();
             case "all" -> {
                 harness.floor();
                 harness.rest();
@@ -66,7 +67,7 @@ public final class LoadMain {
                 harness.vsFloor();
             }
             default -> {
-                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq, kafka, outbox or all)");
+                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq, kafka, outbox, observability or all)");
                 System.exit(2);
             }
         }
@@ -387,6 +388,32 @@ public final class LoadMain {
                     median(all, variant, Measurement::p99Micros, "rate-" + rate) / 1000
                             / (relay.equals("polling") ? 50 : 20));
         }
+    }
+
+    /** REST and gRPC with and without metrics and tracing: {@link ObservabilityLoad}. Not part of "all". */
+    private void observability() throws Exception {
+        current = "observability";
+        ObservabilityLoad.run(new ObservabilityLoad.Harness() {
+            public Measurement record(Measurement m) {
+                return LoadMain.this.record(m);
+            }
+
+            public void progress(String variant, int round, String what) {
+                LoadMain.progress("observability", variant, round, what);
+            }
+
+            public void table(String title, List<Measurement> closed, List<Measurement> open) {
+                LoadMain.this.table(title, closed, open);
+            }
+
+            public void ratio(String name, double value) {
+                LoadMain.this.ratio(name, value);
+            }
+
+            public double median(List<Measurement> ms, String variant, boolean throughput) {
+                return LoadMain.median(ms, variant, throughput ? Measurement::throughput : Measurement::p99Micros);
+            }
+        }, ROUNDS, IN_FLIGHT, RATE, GRPC_CONNECTIONS, WARMUP, SECONDS);
     }
 
     /** How close each protocol comes to the raw TCP floor measured in the same run. */

@@ -33,8 +33,9 @@ public final class Servers {
     }
 
     /**
-     * Entry point: {@code courier-rest}, {@code vertx-rest}, {@code tcp-echo}, {@code courier-grpc},
-     * {@code vertx-grpc}, {@code vertx-h2c}, {@code grpc-java-direct}, {@code grpc-java-default} or
+     * Entry point: {@code courier-rest}, {@code courier-rest-observed}, {@code vertx-rest},
+     * {@code tcp-echo}, {@code courier-grpc}, {@code courier-grpc-observed}, {@code vertx-grpc},
+     * {@code vertx-h2c}, {@code grpc-java-direct}, {@code grpc-java-default} or
      * {@code grpc-java-virtual}.
      */
     public static void main(String[] args) throws Exception {
@@ -53,6 +54,12 @@ public final class Servers {
                 // The same, declared @NonBlocking: answered on the event loop, as plain Vert.x does.
                 Courier courier = Courier.builder().name("bench-echo").transport(new HttpTransportFactory()).build();
                 courier.serve(Echo.class, new NonBlockingEcho());
+                port = courier.address().getPort();
+                server = courier;
+            }
+            case "courier-rest-observed", "courier-grpc-observed" -> {
+                // The two above with metrics and tracing on (ObservabilityLoad).
+                Courier courier = ObservedServers.start(kind);
                 port = courier.address().getPort();
                 server = courier;
             }
@@ -135,8 +142,9 @@ public final class Servers {
                 server = () -> grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
             default -> {
-                System.err.println("unknown server: " + kind + " (expected: courier-rest, courier-rest-nonblocking, vertx-rest, tcp-echo, "
-                        + "courier-grpc, vertx-grpc, vertx-h2c, grpc-java-direct, grpc-java-default, grpc-java-virtual)");
+                System.err.println("unknown server: " + kind + " (expected: courier-rest, courier-rest-nonblocking, "
+                        + "courier-rest-observed, vertx-rest, tcp-echo, courier-grpc, courier-grpc-observed, vertx-grpc, "
+                        + "vertx-h2c, grpc-java-direct, grpc-java-default, grpc-java-virtual)");
                 System.exit(2);
                 return;
             }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -184,6 +185,26 @@ public final class Topics implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while looking Kafka topic " + topic + " up", Map.of(), true, e);
+        }
+    }
+
+    /**
+     * Why Kafka cannot be reached now, empty when it answers: a description of the cluster asked
+     * with the admin client, waiting at most {@code timeout}.
+     */
+    public Optional<String> unreachable(Duration timeout) {
+        long millis = timeout.toMillis();
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) millis)).nodes()
+                    .get(millis, TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of("cannot reach Kafka: " + e.getCause());
+        } catch (TimeoutException e) {
+            return Optional.of("no answer from Kafka in " + millis + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while reaching Kafka");
         }
     }
 

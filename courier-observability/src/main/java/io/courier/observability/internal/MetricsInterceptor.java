@@ -67,7 +67,23 @@ public final class MetricsInterceptor implements Interceptor {
             finish(meters, start, e);
             throw e;
         }
-        return Outcomes.after(result, (v, f) -> finish(meters, start, f));
+        return new Timing(meters, start).listen(result);
+    }
+
+    /** Times the call as it ends. */
+    private final class Timing extends Outcomes.After {
+        private final CallMeters meters;
+        private final long start;
+
+        Timing(CallMeters meters, long start) {
+            this.meters = meters;
+            this.start = start;
+        }
+
+        @Override
+        protected void finish(Object value, Throwable failure) {
+            MetricsInterceptor.this.finish(meters, start, failure);
+        }
     }
 
     private void finish(CallMeters meters, long start, Throwable failure) {

@@ -37,24 +37,64 @@ public final class Outcomes {
      * cancels {@code inner}, so a caller that went away still stops the work.
      */
     public static CompletableFuture<Object> after(CompletableFuture<Object> inner, BiConsumer<Object, Throwable> action) {
-        CompletableFuture<Object> out = new CompletableFuture<>();
-        inner.whenComplete((v, f) -> {
+        return new After() {
+            @Override
+            protected void finish(Object value, Throwable failure) {
+                action.accept(value, failure);
+            }
+        }.listen(inner);
+    }
+
+    /**
+     * What {@link #after} returns, for an interceptor on every call to extend with the fields
+     * its {@link #finish} needs: the future, its listener and what it records in one object,
+     * with one listener on {@code inner} and none on itself (a cancel is passed on when it
+     * happens), instead of a future, a lambda and a listener each way.
+     */
+    public abstract static class After extends CompletableFuture<Object> implements BiConsumer<Object, Throwable> {
+        /** Set once, by {@link #listen}, before anyone else sees this future. */
+        private CompletableFuture<Object> inner;
+
+        /** Records the outcome; runs once, before this future completes. */
+        protected abstract void finish(Object value, Throwable failure);
+
+        /** Completes as {@code inner} does, {@link #finish} run first; returns this. Call once. */
+        public final After listen(CompletableFuture<Object> inner) {
+            this.inner = inner;
+            inner.whenComplete(this);
+            return this;
+        }
+
+        @Override
+        public final void accept(Object value, Throwable failure) {
             try {
-                action.accept(v, f);
+                finish(value, failure);
             } finally {
-                if (f == null) {
-                    out.complete(v);
+                if (failure == null) {
+                    complete(value);
                 } else {
-                    out.completeExceptionally(f);
+                    completeExceptionally(failure);
                 }
             }
-        });
-        out.whenComplete((v, f) -> {
-            if (out.isCancelled()) {
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
                 inner.cancel(true);
             }
-        });
-        return out;
+            return cancelled;
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            boolean completed = super.completeExceptionally(failure);
+            if (completed && failure instanceof CancellationException) {
+                inner.cancel(true);
+            }
+            return completed;
+        }
     }
 
     /** The failure inside the wrappers futures add. */

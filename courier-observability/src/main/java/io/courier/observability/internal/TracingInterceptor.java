@@ -59,19 +59,11 @@ public final class TracingInterceptor implements Interceptor {
     private static final int MAX_PREPARED = 10_000;
 
     /** Writes the propagated fields into the call's metadata, one copy per field. */
-    private static final TextMapSetter<MetadataCarrier> SETTER = (carrier, key, value) -> {
+    private static final TextMapSetter<Ending> SETTER = (carrier, key, value) -> {
         if (carrier != null) {
             carrier.metadata = carrier.metadata.withOnly(key, value);
         }
     };
-
-    private static final class MetadataCarrier {
-        Metadata metadata;
-
-        MetadataCarrier(Metadata metadata) {
-            this.metadata = metadata;
-        }
-    }
 
     /** What every span of one method, through one transport, has in common: worked out once. */
     private record Prepared(ServiceDescriptor service, String system, String name, SpanKind kind, Attributes attributes) {
@@ -100,9 +92,11 @@ public final class TracingInterceptor implements Interceptor {
         }
         Span span = builder.startSpan();
         Context context = parent.with(span);
-        MetadataCarrier carrier = new MetadataCarrier(call.context().metadata());
-        propagator.inject(context, carrier, SETTER);
-        CallContext tracedContext = call.context().withMetadata(carrier.metadata);
+        // One object per call of this interceptor's own: the carrier the propagator writes into,
+        // then the future that ends the span.
+        Ending ending = new Ending(span, call.context().metadata());
+        propagator.inject(context, ending, SETTER);
+        CallContext tracedContext = call.context().withMetadata(ending.metadata);
         if (server) {
             // The handler's own thread (not this one) has the span current, for the handler's own spans.
             tracedContext = tracedContext.withThreadScope(() -> context.makeCurrent()::close);
@@ -115,7 +109,23 @@ public final class TracingInterceptor implements Interceptor {
             end(span, e);
             throw e;
         }
-        return Outcomes.after(result, (v, f) -> end(span, f));
+        return ending.listen(result);
+    }
+
+    /** The carrier of the propagated fields, then the future that ends the span as the call does. */
+    private final class Ending extends Outcomes.After {
+        private final Span span;
+        Metadata metadata;
+
+        Ending(Span span, Metadata metadata) {
+            this.span = span;
+            this.metadata = metadata;
+        }
+
+        @Override
+        protected void finish(Object value, Throwable failure) {
+            end(span, failure);
+        }
     }
 
     /** The name, kind and attributes of the spans of {@code call}'s method through {@code system}. */
