@@ -21,13 +21,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * client variant ({@code courier-grpc-client}, {@code courier-grpc-client-blocking} from 64
  * virtual threads, {@code grpc-java-client}) runs in this JVM against grpc-java's server
  * ({@code directExecutor()}), and this JVM's figures are measured. Process CPU includes the JIT
- * and the collector; each round comes after a warm-up of as many calls.
+ * and the collector; each round comes after a warm-up of as many calls. {@code -Dbench.server.flags}
+ * adds JVM flags to the server's (e.g. the virtual-thread scheduler's settings).
  *
  * <pre>{@code java -cp ... io.courier.bench.load.ServerCpuMain 200000 5 courier-grpc vertx-grpc grpc-java-direct}</pre>
  */
 public final class ServerCpuMain {
     private static final int IN_FLIGHT = 64;
     private static final int GRPC_CONNECTIONS = Integer.getInteger("bench.grpc.connections", 2);
+    /** Extra JVM flags of the server under test, space-separated: {@code -Dbench.server.flags=...}. */
+    private static final List<String> SERVER_FLAGS = System.getProperty("bench.server.flags", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.server.flags").trim().split("\\s+"));
 
     private ServerCpuMain() {
     }
@@ -55,7 +59,7 @@ public final class ServerCpuMain {
         String kind = variant.startsWith("courier-grpc") ? "courier-grpc" : variant;
         double[] cpu = new double[rounds];
         double[] alloc = new double[rounds];
-        try (ServerProcess server = ServerProcess.start(kind)) {
+        try (ServerProcess server = ServerProcess.start(kind, SERVER_FLAGS)) {
             AutoCloseable load;
             AsyncLoad.Sender sender;
             if (kind.contains("grpc") || kind.equals("vertx-h2c")) {
