@@ -117,6 +117,11 @@ final class HttpLoad implements AutoCloseable {
         return Measurement.of(variant, "open-" + rate, histogram, errors.get(), seconds);
     }
 
+    /** One request after another as an {@link AsyncLoad.Sender}, for loops that count calls instead of timing them. */
+    AsyncLoad.Sender sender() {
+        return () -> send().toCompletionStage();
+    }
+
     private io.vertx.core.Future<Buffer> send() {
         return client.request(request).compose(req -> req.send(body).compose(response -> {
             if (response.statusCode() != 200) {

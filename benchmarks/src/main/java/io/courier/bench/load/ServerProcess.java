@@ -15,10 +15,12 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final BufferedReader out;
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, BufferedReader out) {
         this.process = process;
         this.port = port;
+        this.out = out;
     }
 
     static ServerProcess start(String kind) throws IOException {
@@ -54,7 +56,7 @@ final class ServerProcess implements AutoCloseable {
         String line;
         while ((line = out.readLine()) != null) {
             if (line.startsWith("READY ")) {
-                return new ServerProcess(p, Integer.parseInt(line.substring(6).trim()));
+                return new ServerProcess(p, Integer.parseInt(line.substring(6).trim()), out);
             }
         }
         p.destroyForcibly();
@@ -72,6 +74,19 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The server JVM's process CPU time (ns) and heap bytes allocated so far, as it reports them. */
+    long[] stats() throws IOException {
+        process.getOutputStream().write("STATS\n".getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream().flush();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("STATS ")) {
+                String[] f = line.split(" ");
+                return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+            }
+        }
+        throw new IOException("server exited before it reported its figures");
     }
 
     @Override

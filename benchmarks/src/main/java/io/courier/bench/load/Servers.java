@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The servers under test, one per process: {@code Servers <kind>} starts one on a free loopback
- * port, prints {@code READY <port>}, and exits when its standard input closes.
+ * port, prints {@code READY <port>}, answers a line {@code STATS} with {@code STATS <process CPU ns>
+ * <bytes allocated>}, and exits when its standard input closes.
  */
 public final class Servers {
     private Servers() {
@@ -152,8 +153,13 @@ public final class Servers {
         System.out.println("READY " + port);
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        while (in.readLine() != null) {
-            // wait for the harness to close our input
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("STATS")) {
+                // What this JVM spent so far, for CPU time and allocation per call (ServerCpuMain).
+                System.out.println("STATS " + ProcessStats.cpuNanos() + " " + ProcessStats.allocatedBytes());
+                System.out.flush();
+            }
+            // else: wait for the harness to close our input
         }
         server.close();
         System.exit(0);

@@ -9,7 +9,6 @@ import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
 import io.courier.UnavailableException;
 import io.courier.contract.MethodDescriptor;
-import io.courier.grpc.GrpcNames;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.Errors;
 import io.courier.internal.PeerLossLog;
@@ -45,6 +44,8 @@ import java.util.stream.Stream;
  */
 final class ClientCall {
     private final Call call;
+    /** The full rpc name, {@code package.Service/Method}. */
+    private final String rpc;
     private final MethodDescriptor method;
     private final MessageCodec codec;
     private final WireFormat format;
@@ -64,9 +65,10 @@ final class ClientCall {
     private volatile Scheduler.Task deadlineTimer;
     private Inbound inbound;
 
-    ClientCall(Call call, MessageCodec codec, WireFormat format, Vertx vertx, GrpcClient client, Executor workers,
-               Scheduler scheduler, PeerLossLog peers) {
+    ClientCall(Call call, String rpc, MessageCodec codec, WireFormat format, Vertx vertx, GrpcClient client,
+               Executor workers, Scheduler scheduler, PeerLossLog peers) {
         this.call = call;
+        this.rpc = rpc;
         this.peers = peers;
         this.method = call.method();
         this.codec = codec;
@@ -115,7 +117,7 @@ final class ClientCall {
                 req.cancel();
                 return;
             }
-            req.fullMethodName(GrpcNames.path(call.service(), method).substring(1));
+            req.fullMethodName(rpc);
             req.format(format);
             headers(req.headers());
             req.exceptionHandler(this::failed);

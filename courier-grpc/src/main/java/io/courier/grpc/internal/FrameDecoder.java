@@ -23,12 +23,13 @@ import java.util.zip.GZIPInputStream;
  */
 final class FrameDecoder {
     static final int PREFIX = 5;
+    private static final byte[] EMPTY = new byte[0];
 
     private final String encoding;
     private final String declared;
     private final int maxMessageBytes;
     private final String what;
-    private byte[] pending = new byte[0];
+    private byte[] pending = EMPTY;
     private int length;
 
     /**
@@ -45,13 +46,33 @@ final class FrameDecoder {
 
     /** The messages that {@code chunk} completes, in order; what is left of a frame waits for more. */
     List<byte[]> feed(byte[] chunk) {
-        append(chunk);
+        if (length == 0) {
+            // Nothing pending (the usual case: a whole small message in one chunk): cut the
+            // messages from the chunk itself, keeping only an incomplete tail.
+            List<byte[]> messages = new ArrayList<>(1);
+            int at = cut(chunk, chunk.length, messages);
+            if (at < chunk.length) {
+                append(chunk, at, chunk.length - at);
+            }
+            return messages;
+        }
+        append(chunk, 0, chunk.length);
         List<byte[]> messages = new ArrayList<>(1);
+        int at = cut(pending, length, messages);
+        if (at > 0) {
+            System.arraycopy(pending, at, pending, 0, length - at);
+            length -= at;
+        }
+        return messages;
+    }
+
+    /** Adds the whole messages in {@code bytes[0, end)} to {@code messages}; returns where the first incomplete one starts. */
+    private int cut(byte[] bytes, int end, List<byte[]> messages) {
         int at = 0;
-        while (length - at >= PREFIX) {
-            int flags = pending[at] & 0xFF;
-            long size = ((pending[at + 1] & 0xFFL) << 24) | ((pending[at + 2] & 0xFFL) << 16)
-                    | ((pending[at + 3] & 0xFFL) << 8) | (pending[at + 4] & 0xFFL);
+        while (end - at >= PREFIX) {
+            int flags = bytes[at] & 0xFF;
+            long size = ((bytes[at + 1] & 0xFFL) << 24) | ((bytes[at + 2] & 0xFFL) << 16)
+                    | ((bytes[at + 3] & 0xFFL) << 8) | (bytes[at + 4] & 0xFFL);
             if ((flags & 0xFE) != 0) {
                 throw new InternalException(what + ": frame flags 0x" + Integer.toHexString(flags)
                         + " (expected: 0 or 1, the other bits are reserved)");
@@ -59,18 +80,14 @@ final class FrameDecoder {
             if (size > maxMessageBytes) {
                 throw tooLarge(size + " bytes");
             }
-            if (length - at - PREFIX < size) {
+            if (end - at - PREFIX < size) {
                 break;
             }
-            byte[] message = Arrays.copyOfRange(pending, at + PREFIX, at + PREFIX + (int) size);
+            byte[] message = Arrays.copyOfRange(bytes, at + PREFIX, at + PREFIX + (int) size);
             messages.add((flags & 1) != 0 ? inflate(message) : message);
             at += PREFIX + (int) size;
         }
-        if (at > 0) {
-            System.arraycopy(pending, at, pending, 0, length - at);
-            length -= at;
-        }
-        return messages;
+        return at;
     }
 
     /** Checks that the body did not end inside a frame. */
@@ -81,12 +98,12 @@ final class FrameDecoder {
         }
     }
 
-    private void append(byte[] chunk) {
-        if (length + chunk.length > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(length + chunk.length, pending.length * 2));
+    private void append(byte[] chunk, int from, int count) {
+        if (length + count > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(length + count, pending.length * 2));
         }
-        System.arraycopy(chunk, 0, pending, length, chunk.length);
-        length += chunk.length;
+        System.arraycopy(chunk, from, pending, length, count);
+        length += count;
     }
 
     private byte[] inflate(byte[] message) {

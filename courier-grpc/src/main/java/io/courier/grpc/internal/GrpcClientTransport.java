@@ -9,6 +9,7 @@ import io.courier.internal.TlsMaterial;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.PeerLossLog;
 import io.courier.spi.ClientTransport;
+import io.courier.grpc.GrpcNames;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
@@ -46,6 +47,9 @@ final class GrpcClientTransport implements ClientTransport {
     private final boolean preferJson;
     private final Executor workers;
     private final Scheduler scheduler;
+    /** Each method's full rpc name, {@code package.Service/Method}. */
+    private final java.util.Map<io.courier.contract.MethodDescriptor, String> rpcNames
+            = new java.util.concurrent.ConcurrentHashMap<>();
     private final PeerLossLog peers = new PeerLossLog(log, "failing its calls as UNAVAILABLE"
             + " (those not yet sent marked safe to retry on another instance)");
 
@@ -86,7 +90,9 @@ final class GrpcClientTransport implements ClientTransport {
         }
         try {
             GrpcClient chosen = GrpcTransport.TLS_SCHEME.equals(call.target().getScheme()) ? tlsClient() : client;
-            return new ClientCall(call, codec.get(), format, vertx, chosen, workers, scheduler, peers).start();
+            // The rpc's name is made once per method: building it takes longer than a map lookup.
+            String rpc = rpcNames.computeIfAbsent(call.method(), m -> GrpcNames.path(call.service(), m).substring(1));
+            return new ClientCall(call, rpc, codec.get(), format, vertx, chosen, workers, scheduler, peers).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -68,7 +68,11 @@ final class GrpcServerTransport implements ServerTransport {
     private volatile boolean stopping;
     private final ThreadLocal<HttpServerRequest> arriving = new ThreadLocal<>();
 
-    private record Route(ServiceDescriptor service, MethodDescriptor method) {
+    /** A served method; {@code what} names its request in errors, made once rather than per call. */
+    private record Route(ServiceDescriptor service, MethodDescriptor method, String what) {
+        Route(ServiceDescriptor service, MethodDescriptor method) {
+            this(service, method, "request of " + method.fullName());
+        }
     }
 
     GrpcServerTransport(Vertx vertx, TransportContext context, Formats formats, ExecutorService workers,
@@ -228,8 +232,8 @@ final class GrpcServerTransport implements ServerTransport {
                     request.format()));
             return;
         }
-        new ServerCall(request, http, max, loop, route.service(), route.method(), codec.get(), dispatcher, workers,
-                context.clock()).start();
+        new ServerCall(request, http, max, loop, route.service(), route.method(), route.what(), codec.get(), dispatcher,
+                workers, context.clock()).start();
     }
 
     /** What reflection describes: the file of each contract that has a Protobuf mapping, and the health service's. */

@@ -20,6 +20,7 @@ import io.courier.spi.ServerDispatcher;
 import io.courier.spi.WireHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -58,6 +59,8 @@ final class ServerCall {
     private final Context loop;
     private final ServiceDescriptor service;
     private final MethodDescriptor method;
+    /** Names the request in errors: {@code request of <method>}. */
+    private final String what;
     private final MessageCodec codec;
     private final ServerDispatcher dispatcher;
     private final Executor workers;
@@ -74,8 +77,8 @@ final class ServerCall {
     private final MessageSizes sizes = MessageSizes.create();
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
-               ServiceDescriptor service, MethodDescriptor method, MessageCodec codec, ServerDispatcher dispatcher, Executor workers,
-               Clock clock) {
+               ServiceDescriptor service, MethodDescriptor method, String what, MessageCodec codec,
+               ServerDispatcher dispatcher, Executor workers, Clock clock) {
         this.request = request;
         this.http = http;
         this.maxMessageBytes = maxMessageBytes;
@@ -83,6 +86,7 @@ final class ServerCall {
         this.loop = loop;
         this.service = service;
         this.method = method;
+        this.what = what;
         this.codec = codec;
         this.dispatcher = dispatcher;
         this.workers = workers;
@@ -109,7 +113,7 @@ final class ServerCall {
         request.exceptionHandler(failure -> peerGone());
         response.exceptionHandler(failure -> peerGone());
         // The body is read here, not by Vert.x's deframer, so that every malformed frame ends in a status.
-        RequestReader reader = new RequestReader(http, encoding, maxMessageBytes, "request of " + method.fullName());
+        RequestReader reader = new RequestReader(http, encoding, maxMessageBytes, what);
         if (method.streaming().requests()) {
             Inbound inbound = new Inbound(bytes -> {
                 sizes.request(bytes.length);
@@ -260,7 +264,7 @@ final class ServerCall {
             return;
         }
         cleanup();
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             if (gone) {
                 return;
             }
@@ -272,13 +276,26 @@ final class ServerCall {
         });
     }
 
+    /**
+     * Runs {@code write} on the stream's event loop: at once when already there (a method
+     * answered in place, an error found while reading), so the answer goes out with the other
+     * writes of the same read and shares their flush; else as a task of that loop.
+     */
+    private void onLoop(Runnable write) {
+        if (Vertx.currentContext() == loop) {
+            write.run();
+        } else {
+            loop.runOnContext(v -> write.run());
+        }
+    }
+
     /** Ends the call with {@code error}; false when it had already ended. */
     private boolean finish(CourierException error) {
         if (!finished.compareAndSet(false, true)) {
             return false;
         }
         cleanup();
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             if (gone) {
                 return;
             }

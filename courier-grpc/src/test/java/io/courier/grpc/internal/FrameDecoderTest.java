@@ -58,6 +58,22 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aChunkEndingInsideTheNextFrameKeepsItsTailForTheNextChunk() {
+        FrameDecoder decoder = new FrameDecoder(null, 100, "m");
+        byte[] a = frame(0, bytes("first"));
+        byte[] b = frame(0, bytes("second"));
+        byte[] first = ByteBuffer.allocate(a.length + 7).put(a).put(b, 0, 7).array();
+        byte[] rest = java.util.Arrays.copyOfRange(b, 7, b.length);
+
+        List<byte[]> fromFirst = decoder.feed(first);
+        List<byte[]> fromRest = decoder.feed(rest);
+        decoder.end();
+
+        assertThat(fromFirst).extracting(m -> new String(m, StandardCharsets.UTF_8)).containsExactly("first");
+        assertThat(fromRest).extracting(m -> new String(m, StandardCharsets.UTF_8)).containsExactly("second");
+    }
+
+    @Test
     void gzipMessageIsInflated() throws Exception {
         FrameDecoder decoder = new FrameDecoder("gzip", 100, "m");
 
