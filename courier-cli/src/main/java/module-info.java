@@ -11,6 +11,7 @@ module io.courier.cli {
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
     requires io.vertx.core; // call --transport grpc: HTTP/2 with trailers
+    requires io.courier.grpc; // and courier-grpc's reading of the status and Courier's error trailers
     requires info.picocli;
     // contract export and check.
     requires io.courier.contracts;

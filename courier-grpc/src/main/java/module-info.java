@@ -17,6 +17,8 @@ module io.courier.grpc {
     requires static io.courier.http;
 
     exports io.courier.grpc;
+    // Trailers' readers, for the command line's gRPC calls; not a public API.
+    exports io.courier.grpc.internal to io.courier.cli;
 
     provides io.courier.spi.TransportFactory with io.courier.grpc.GrpcTransportFactory;
 }

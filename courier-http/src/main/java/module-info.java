@@ -18,6 +18,8 @@ module io.courier.http {
     exports io.courier.http;
     // The problem body is read and written by Jackson.
     opens io.courier.http.internal to com.fasterxml.jackson.databind;
+    // The Prometheus text reader of the console and the command line; not a public API.
+    exports io.courier.http.internal.prometheus to io.courier.console, io.courier.cli;
 
     // The schema files served at /contracts/ (courier-protobuf's .proto, courier-avro's .avsc).
     uses io.courier.spi.ContractExporter;

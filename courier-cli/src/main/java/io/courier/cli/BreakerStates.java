@@ -1,5 +1,6 @@
 package io.courier.cli;
 
+import io.courier.http.internal.prometheus.Samples;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,7 @@ final class BreakerStates {
     record Breaker(String client, String endpoint, String state) {
     }
 
-    private static final String SERIES = "courier_breaker_state{";
+    private static final String SERIES = "courier_breaker_state";
     private static final int MAX_BODY = 16 << 20;
 
     private BreakerStates() {
@@ -55,62 +56,15 @@ final class BreakerStates {
     /** The breakers in a scrape, in the order their endpoints first appear; the state with value 1 for each. */
     static List<Breaker> parse(String scrape) {
         Map<String, Breaker> byEndpoint = new LinkedHashMap<>();
-        for (String line : scrape.split("\n")) {
-            if (!line.startsWith(SERIES)) {
-                continue;
-            }
-            int close = line.lastIndexOf('}');
-            if (close < 0) {
-                continue;
-            }
-            Map<String, String> labels = labels(line.substring(SERIES.length(), close));
-            String value = line.substring(close + 1).trim().split(" ")[0];
-            String client = labels.getOrDefault("courier_client", "?");
-            String endpoint = labels.getOrDefault("server_address", "?");
+        for (Samples.Sample s : Samples.parse(scrape).named(SERIES)) {
+            String client = s.labels().getOrDefault("courier_client", "?");
+            String endpoint = s.labels().getOrDefault("server_address", "?");
             String key = client + " " + endpoint;
             byEndpoint.putIfAbsent(key, new Breaker(client, endpoint, "?"));
-            if (isOne(value)) {
-                byEndpoint.put(key, new Breaker(client, endpoint, labels.getOrDefault("state", "?")));
+            if (s.value() == 1.0) {
+                byEndpoint.put(key, new Breaker(client, endpoint, s.labels().getOrDefault("state", "?")));
             }
         }
         return new ArrayList<>(byEndpoint.values());
-    }
-
-    private static boolean isOne(String value) {
-        try {
-            return Double.parseDouble(value) == 1.0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** {@code a="x",b="y \"q\""} as a map, the text format's escapes undone. */
-    private static Map<String, String> labels(String text) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        int i = 0;
-        while (i < text.length()) {
-            int eq = text.indexOf('=', i);
-            if (eq < 0 || eq + 1 >= text.length() || text.charAt(eq + 1) != '"') {
-                break;
-            }
-            String name = text.substring(i, eq).trim();
-            StringBuilder value = new StringBuilder();
-            int j = eq + 2;
-            for (; j < text.length() && text.charAt(j) != '"'; j++) {
-                char c = text.charAt(j);
-                if (c == '\\' && j + 1 < text.length()) {
-                    char next = text.charAt(++j);
-                    value.append(next == 'n' ? '\n' : next);
-                } else {
-                    value.append(c);
-                }
-            }
-            labels.put(name, value.toString());
-            i = j + 1;
-            if (i < text.length() && text.charAt(i) == ',') {
-                i++;
-            }
-        }
-        return labels;
     }
 }

@@ -1,6 +1,7 @@
 package io.courier.cli;
 
 import io.courier.Status;
+import io.courier.grpc.internal.Trailers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,14 +10,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -105,80 +103,9 @@ final class GrpcCall implements AutoCloseable {
             bytes.get(m);
             messages.add(m);
         }
-        return new Answer(httpStatus, status, percentDecode(where.get("grpc-message")), messages,
-                details(where.get("courier-details-bin")), Boolean.parseBoolean(where.get("courier-retry-safe")));
-    }
-
-    /** A {@code grpc-message} value read back: each {@code %XX} one byte, then UTF-8 (PROTOCOL-HTTP2.md). */
-    static String percentDecode(String value) {
-        if (value == null) {
-            return "";
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            int hi;
-            int lo;
-            if (c == '%' && i + 2 < value.length() && (hi = Character.digit(value.charAt(i + 1), 16)) >= 0
-                    && (lo = Character.digit(value.charAt(i + 2), 16)) >= 0) {
-                out.write(hi << 4 | lo);
-                i += 2;
-            } else {
-                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The details in {@code courier-details-bin}: base64 of a Protobuf {@code map<string, string>}
-     * at field 1, read here field by field; empty when missing or unreadable (details are a courtesy).
-     */
-    static Map<String, String> details(String value) {
-        Map<String, String> details = new LinkedHashMap<>();
-        if (value == null || value.isBlank()) {
-            return details;
-        }
-        try {
-            ByteBuffer in = ByteBuffer.wrap(Base64.getDecoder().decode(value.trim()));
-            while (in.hasRemaining()) {
-                int tag = varint(in);
-                int length = varint(in);
-                ByteBuffer entry = in.slice(in.position(), length);
-                in.position(in.position() + length);
-                if (tag != (1 << 3 | 2)) {
-                    continue;
-                }
-                String key = "";
-                String val = "";
-                while (entry.hasRemaining()) {
-                    int field = varint(entry);
-                    byte[] text = new byte[varint(entry)];
-                    entry.get(text);
-                    if (field >>> 3 == 1) {
-                        key = new String(text, StandardCharsets.UTF_8);
-                    } else if (field >>> 3 == 2) {
-                        val = new String(text, StandardCharsets.UTF_8);
-                    }
-                }
-                details.put(key, val);
-            }
-            return details;
-        } catch (RuntimeException e) {
-            return Map.of();
-        }
-    }
-
-    private static int varint(ByteBuffer in) {
-        int value = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            byte b = in.get();
-            value |= (b & 0x7F) << shift;
-            if (b >= 0) {
-                return value;
-            }
-        }
-        throw new IllegalArgumentException("varint too long");
+        String message = Trailers.percentDecode(where.get("grpc-message"));
+        return new Answer(httpStatus, status, message == null ? "" : message, messages,
+                Trailers.decodeDetails(where.get("courier-details-bin")), Boolean.parseBoolean(where.get("courier-retry-safe")));
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
@@ -38,8 +37,6 @@ import picocli.CommandLine.Parameters;
                 "  courier instances consumer --breakers http://127.0.0.1:8080"})
 final class InstancesCommand implements Callable<Integer> {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
-    /** How long an empty first answer from ZooKeeper waits for a fuller one. */
-    private static final Duration SETTLE = Duration.ofSeconds(1);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -116,15 +113,13 @@ final class InstancesCommand implements Callable<Integer> {
         if (basePath != null) {
             config.basePath(basePath);
         }
+        // The watch's first list is the whole one (the discovery publishes once it has read the service).
         CompletableFuture<List<ServiceInstance>> first = new CompletableFuture<>();
-        LinkedBlockingQueue<List<ServiceInstance>> later = new LinkedBlockingQueue<>();
         try (ZooKeeperDiscovery zk = config.build();
              ServiceResolver.Watch w = zk.watch(service, new ServiceResolver.Listener() {
                  @Override
                  public void onInstances(List<ServiceInstance> instances) {
-                     if (!first.complete(instances)) {
-                         later.add(instances);
-                     }
+                     first.complete(instances);
                  }
 
                  @Override
@@ -133,14 +128,6 @@ final class InstancesCommand implements Callable<Integer> {
                  }
              })) {
             List<ServiceInstance> instances = first.get(PATIENCE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            if (instances.isEmpty()) {
-                // A new session's cache can announce the service's directory before its children:
-                // an empty first list gets a moment to be followed by the whole one.
-                List<ServiceInstance> next = later.poll(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
-                if (next != null) {
-                    instances = next;
-                }
-            }
             if (instances.isEmpty()) {
                 out.println("No instances of " + service + " registered in ZooKeeper at " + zookeeper);
             } else {

@@ -1,7 +1,11 @@
 package io.courier.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +40,22 @@ public interface HeadlessBrowser extends AutoCloseable {
      */
     JsonNode evaluate(String expression);
 
+    /** A PNG of the tab's viewport. */
+    byte[] png();
+
     /** Saves a PNG of the tab's viewport to {@code file} (directories created) and returns it. */
-    Path screenshot(Path file);
+    default Path screenshot(Path file) {
+        byte[] png = png();
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            return Files.write(file, png);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the screenshot " + file, e);
+        }
+    }
 
     /** What the page logged ({@code console.*}) and threw, oldest first, as {@code level: text}. */
     List<String> console();
@@ -64,6 +82,17 @@ public interface HeadlessBrowser extends AutoCloseable {
             throw new AssertionError("not within " + patience.toMillis() + " ms: " + condition
                     + "; the page shows: " + text + "; its console: " + console());
         }
+    }
+
+    /**
+     * Waits until {@code page} is the tab's document and loaded ({@code document.readyState} is
+     * {@code complete}): what {@link #navigate} does once the browser took the address.
+     *
+     * @throws AssertionError when it is not within {@code patience}
+     */
+    default void awaitLoaded(URI page, Duration patience) {
+        String href = new ObjectMapper().valueToTree(page.toString()).toString(); // a JavaScript string
+        awaitTrue(patience, "location.href === new URL(" + href + ").href && document.readyState === 'complete'");
     }
 
     /** Closes the browser and deletes its profile directory. */

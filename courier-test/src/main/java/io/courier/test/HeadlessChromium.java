@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A headless Chromium driven over the DevTools protocol, for tests of what a browser does with a
@@ -90,20 +88,7 @@ public final class HeadlessChromium implements HeadlessBrowser {
      * {@code PATH}; empty when there is none (install Debian's {@code chromium} package).
      */
     public static Optional<Path> executable() {
-        String named = System.getenv("CHROMIUM");
-        if (named != null && !named.isBlank()) {
-            Path file = Path.of(named);
-            return Files.isExecutable(file) ? Optional.of(file) : Optional.empty();
-        }
-        String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
-        for (String name : NAMES) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                    return Optional.of(Path.of(dir, name));
-                }
-            }
-        }
-        return Optional.empty();
+        return BrowserFiles.executable("CHROMIUM", NAMES);
     }
 
     /**
@@ -130,7 +115,7 @@ public final class HeadlessChromium implements HeadlessBrowser {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            delete(profile);
+            BrowserFiles.delete(profile);
             throw new IllegalStateException("cannot run " + executable + ": " + e.getMessage()
                     + " (expected: a Chromium executable; install Debian's chromium package)", e);
         }
@@ -158,7 +143,7 @@ public final class HeadlessChromium implements HeadlessBrowser {
             return new HeadlessChromium(process, profile, endpoint.get(30, TimeUnit.SECONDS));
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             process.destroyForcibly();
-            delete(profile);
+            BrowserFiles.delete(profile);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -182,8 +167,7 @@ public final class HeadlessChromium implements HeadlessBrowser {
         if (result.hasNonNull("errorText")) {
             throw new IllegalStateException("Chromium could not load " + page + ": " + result.get("errorText").asText());
         }
-        String href = json.valueToTree(page.toString()).toString();
-        awaitTrue(COMMAND_PATIENCE, "location.href === new URL(" + href + ").href && document.readyState === 'complete'");
+        awaitLoaded(page, COMMAND_PATIENCE);
     }
 
     /**
@@ -204,20 +188,10 @@ public final class HeadlessChromium implements HeadlessBrowser {
         return result.path("result").path("value");
     }
 
-    /** Saves a PNG of the tab's viewport to {@code file} (directories created) and returns it. */
     @Override
-    public Path screenshot(Path file) {
-        byte[] png = Base64.getDecoder().decode(command("Page.captureScreenshot", Map.of("format", "png"))
+    public byte[] png() {
+        return Base64.getDecoder().decode(command("Page.captureScreenshot", Map.of("format", "png"))
                 .get("data").asText());
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            return Files.write(file, png);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the screenshot " + file, e);
-        }
     }
 
     /** What the page logged ({@code console.*}) and threw, oldest first, as {@code level: text}. */
@@ -303,15 +277,7 @@ public final class HeadlessChromium implements HeadlessBrowser {
                 process.destroyForcibly();
             }
             http.close();
-            delete(profile);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a profile left in the temporary directory is harmless
+            BrowserFiles.delete(profile);
         }
     }
 

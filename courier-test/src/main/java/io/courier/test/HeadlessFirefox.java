@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +30,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A headless Firefox driven over WebDriver BiDi, the protocol Firefox speaks itself (no
@@ -118,20 +116,7 @@ public final class HeadlessFirefox implements HeadlessBrowser {
      * none (install Debian's {@code firefox-esr} package).
      */
     public static Optional<Path> executable() {
-        String named = System.getenv("FIREFOX");
-        if (named != null && !named.isBlank()) {
-            Path file = Path.of(named);
-            return Files.isExecutable(file) ? Optional.of(file) : Optional.empty();
-        }
-        String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
-        for (String name : NAMES) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                    return Optional.of(Path.of(dir, name));
-                }
-            }
-        }
-        return Optional.empty();
+        return BrowserFiles.executable("FIREFOX", NAMES);
     }
 
     /**
@@ -158,7 +143,7 @@ public final class HeadlessFirefox implements HeadlessBrowser {
         try {
             process = pb.start();
         } catch (IOException e) {
-            delete(profile);
+            BrowserFiles.delete(profile);
             throw new IllegalStateException("cannot run " + executable + ": " + e.getMessage()
                     + " (expected: a Firefox executable; install Debian's firefox-esr package)", e);
         }
@@ -186,7 +171,7 @@ public final class HeadlessFirefox implements HeadlessBrowser {
             return new HeadlessFirefox(process, profile, endpoint.get(START_PATIENCE.toSeconds(), TimeUnit.SECONDS));
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             process.destroyForcibly();
-            delete(profile);
+            BrowserFiles.delete(profile);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -202,8 +187,7 @@ public final class HeadlessFirefox implements HeadlessBrowser {
     @Override
     public void navigate(URI page) {
         command("browsingContext.navigate", Map.of("context", context, "url", page.toString(), "wait", "complete"));
-        String href = json.valueToTree(page.toString()).toString();
-        awaitTrue(COMMAND_PATIENCE, "location.href === new URL(" + href + ").href && document.readyState === 'complete'");
+        awaitLoaded(page, COMMAND_PATIENCE);
     }
 
     /**
@@ -232,18 +216,9 @@ public final class HeadlessFirefox implements HeadlessBrowser {
     }
 
     @Override
-    public Path screenshot(Path file) {
-        byte[] png = Base64.getDecoder().decode(command("browsingContext.captureScreenshot", Map.of("context", context))
+    public byte[] png() {
+        return Base64.getDecoder().decode(command("browsingContext.captureScreenshot", Map.of("context", context))
                 .path("data").asText());
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            return Files.write(file, png);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the screenshot " + file, e);
-        }
     }
 
     @Override
@@ -313,15 +288,7 @@ public final class HeadlessFirefox implements HeadlessBrowser {
                 process.destroyForcibly();
             }
             http.close();
-            delete(profile);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a profile left in the temporary directory is harmless
+            BrowserFiles.delete(profile);
         }
     }
 

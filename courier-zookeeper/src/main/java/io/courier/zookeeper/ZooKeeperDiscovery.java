@@ -13,12 +13,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -54,8 +56,11 @@ public final class ZooKeeperDiscovery implements Discovery {
     private final Watchers watchers = new Watchers();
     private final Map<String, PersistentNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, CuratorCache> caches = new ConcurrentHashMap<>();
-    /** The services whose cache has finished its first read: before that, a list may be partial. */
-    private final java.util.Set<String> initialized = ConcurrentHashMap.newKeySet();
+    /**
+     * The services whose cache has finished its first read (of the service's children, or of a
+     * directory that is not there): before that, a list may be partial, so nothing is published.
+     */
+    private final Set<String> initialized = ConcurrentHashMap.newKeySet();
 
     private ZooKeeperDiscovery(Builder b) {
         this.basePath = b.basePath;
@@ -146,16 +151,12 @@ public final class ZooKeeperDiscovery implements Discovery {
     public Watch watch(String service, ServiceResolver.Listener listener) {
         Watch w = watchers.add(service, listener);
         String dir = dir(service);
-        CuratorCache cache = caches.computeIfAbsent(service, s -> {
+        caches.computeIfAbsent(service, s -> {
             CuratorCache c = CuratorCache.build(client, dir);
             // The events of the first read come one node at a time (the directory first, with no
             // children yet): watchers hear the whole list once it is read, then every change.
-            c.listenable().addListener((type, before, after) -> {
-                if (initialized.contains(s)) {
-                    publish(s);
-                }
-            });
-            c.listenable().addListener(org.apache.curator.framework.recipes.cache.CuratorCacheListener.builder()
+            c.listenable().addListener((type, before, after) -> publish(s));
+            c.listenable().addListener(CuratorCacheListener.builder()
                     .forInitialized(() -> {
                         initialized.add(s);
                         publish(s);
@@ -164,7 +165,7 @@ public final class ZooKeeperDiscovery implements Discovery {
             return c;
         });
         if (client.getZookeeperClient().isConnected()) {
-            publishIfInitialized(service, cache);
+            publish(service);
         } else {
             // Still connecting: the connection event publishes; only a connection that does not
             // come within its timeout is reported as a failure.
@@ -175,7 +176,7 @@ public final class ZooKeeperDiscovery implements Discovery {
                                 + client.getZookeeperClient().getCurrentConnectionString() + " within "
                                 + connectionTimeout.toMillis() + " ms"));
                     } else {
-                        publishIfInitialized(service, cache);
+                        publish(service);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -217,24 +218,15 @@ public final class ZooKeeperDiscovery implements Discovery {
         }
     }
 
-    private void publishIfInitialized(String service, CuratorCache cache) {
-        // Before the cache's first read the watchers hear from the initialized event instead.
-        if (initialized.contains(service) || exists(dir(service)) == Boolean.FALSE) {
-            publish(service);
-        }
-    }
-
-    private Boolean exists(String path) {
-        try {
-            return client.checkExists().forPath(path) != null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
+    /**
+     * Tells the watchers of {@code service} what its cache holds, once the cache has read it
+     * (Curator's initialized event, which comes also for a directory that is not there): before
+     * that, the watchers hear from that event. A new session's connection event, in particular,
+     * can come while the cache holds the directory and none of its children yet.
+     */
     private void publish(String service) {
         CuratorCache cache = caches.get(service);
-        if (cache == null || !client.getZookeeperClient().isConnected()) {
+        if (cache == null || !initialized.contains(service) || !client.getZookeeperClient().isConnected()) {
             return;
         }
         String dir = dir(service);

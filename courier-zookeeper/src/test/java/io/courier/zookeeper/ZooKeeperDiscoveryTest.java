@@ -61,6 +61,34 @@ class ZooKeeperDiscoveryTest extends DiscoveryConformance {
     }
 
     @Test
+    void noNewSessionsFirstListIsEmptyForARegisteredService() {
+        try (ZooKeeperDiscovery owner = (ZooKeeperDiscovery) create()) {
+            owner.register(ServiceInstance.of("zk-sessions", "s1", List.of(URI.create("http://127.0.0.1:7201"))));
+            owner.register(ServiceInstance.of("zk-sessions", "s2", List.of(URI.create("http://127.0.0.1:7202"))));
+            for (int n = 0; n < 50; n++) {
+                // A new session each time: its connection event and its cache's first read race.
+                try (ZooKeeperDiscovery reader = (ZooKeeperDiscovery) create()) {
+                    RecordingListener l = new RecordingListener();
+                    reader.watch("zk-sessions", l);
+                    Await.until(Duration.ofSeconds(5), "a first list", () -> !l.updates.isEmpty(), l::toString);
+                    assertThat(l.updates.get(0)).as("the first list of watch %d", n).hasSize(2);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aServiceNobodyRegisteredIsAnsweredWithAnEmptyList() {
+        try (ZooKeeperDiscovery reader = (ZooKeeperDiscovery) create()) {
+            RecordingListener l = new RecordingListener();
+            reader.watch("zk-nobody", l);
+            Await.until(Duration.ofSeconds(5), "a first list", () -> !l.updates.isEmpty(), l::toString);
+            assertThat(l.updates.get(0)).isEmpty();
+            assertThat(l.errors).isEmpty();
+        }
+    }
+
+    @Test
     void refusesABasePathThatIsNotAbsolute() {
         assertThatThrownBy(() -> ZooKeeperDiscovery.builder().basePath("courier/"))
                 .isInstanceOf(IllegalArgumentException.class)

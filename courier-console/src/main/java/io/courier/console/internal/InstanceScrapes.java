@@ -1,5 +1,6 @@
 package io.courier.console.internal;
 
+import io.courier.http.internal.prometheus.Samples;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -3,6 +3,7 @@ package io.courier.console.internal;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.ServiceView;
+import io.courier.http.internal.prometheus.Samples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

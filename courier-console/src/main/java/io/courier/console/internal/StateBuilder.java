@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.courier.discovery.ServiceInstance;
+import io.courier.http.internal.prometheus.Samples;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

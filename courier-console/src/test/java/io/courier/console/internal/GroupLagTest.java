@@ -2,6 +2,7 @@ package io.courier.console.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.courier.http.internal.prometheus.Samples;
 import org.junit.jupiter.api.Test;
 
 /** A group's lag as the console shows it: the broker's figure for the group, else its partitions' summed. */

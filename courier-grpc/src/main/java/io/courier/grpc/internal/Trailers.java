@@ -21,9 +21,10 @@ import java.util.Map;
  * The trailers that carry a Courier error beyond {@code grpc-status} and {@code grpc-message}:
  * {@value #DETAILS}, the details as a Protobuf {@code map<string, string>} at field 1 (base64,
  * as every {@code -bin} value), {@value #RETRY_SAFE}, {@code true} or {@code false}, and for an
- * error that says when to come back, {@value #PUSHBACK}.
+ * error that says when to come back, {@value #PUSHBACK}. Its readers are exported to
+ * {@code courier-cli}, whose {@code call --transport grpc} reads the same trailers.
  */
-final class Trailers {
+public final class Trailers {
     static final String DETAILS = "courier-details-bin";
     static final String RETRY_SAFE = "courier-retry-safe";
     /** gRPC's server pushback (A6-client-retries.md): how long a retrying client waits, in milliseconds. */
@@ -82,7 +83,7 @@ final class Trailers {
      * A {@code grpc-message} value read back: each {@code %XX} a byte, the rest as they are, then
      * UTF-8; a '%' not followed by two hex digits stays as it is, as the spec asks of a reader.
      */
-    static String percentDecode(String value) {
+    public static String percentDecode(String value) {
         if (value == null || value.indexOf('%') < 0) {
             return value;
         }
@@ -123,7 +124,7 @@ final class Trailers {
     }
 
     /** The details in a trailer value; empty when it is missing or unreadable (details are a courtesy). */
-    static Map<String, String> decodeDetails(String value) {
+    public static Map<String, String> decodeDetails(String value) {
         Map<String, String> details = new LinkedHashMap<>();
         if (value == null || value.isEmpty()) {
             return details;

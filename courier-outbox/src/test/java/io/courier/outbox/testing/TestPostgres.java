@@ -136,9 +136,12 @@ public final class TestPostgres implements AutoCloseable {
             return server.properties();
         }
 
-        /** A data source for it: a new connection each time, no pool. */
+        /** A data source for it: PgJDBC's own, a new connection each time, no pool. */
         public javax.sql.DataSource dataSource() {
-            return new UnpooledDataSource(jdbcUrl(), properties());
+            org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+            source.setURL(jdbcUrl());
+            source.setUser(properties().getProperty("user"));
+            return source;
         }
 
         /** A connection to it. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,16 +25,19 @@ import java.util.stream.Stream;
  * exists. So the first run pays the class loading in full, and the following ones map what it
  * wrote. The archive, and jars of the class path's directories (an archive takes classes from
  * jars only), live in {@code target/cds} next to the demo's classes (a build's {@code clean}
- * removes them), named after the JDK and the class path.
+ * removes them), named after the JDK and the class path; the archives of other class paths are
+ * deleted, so that one archive stays.
  */
 final class ChildJvm {
     /** The instance whose JVM writes the archive: the order service loads the most classes. */
     static final String ARCHIVER = "order";
+    /** A warning or an error of class-data sharing as -Xlog writes it: {@code [0.27s][warning][cds,dynamic] ...}. */
+    private static final Pattern CDS_TROUBLE = Pattern.compile("^\\[[^\\]]*\\]\\[(warning|error) *\\]\\[cds[\\],]");
 
     private final String classPath;
     private final Path archive;
 
-    private ChildJvm(String classPath, Path archive) {
+    ChildJvm(String classPath, Path archive) {
         this.classPath = classPath;
         this.archive = archive;
     }
@@ -47,7 +51,31 @@ final class ChildJvm {
         }
         String name = String.format(Locale.ROOT, "demo-%s-%08x.jsa", Runtime.version().feature(),
                 (System.getProperty("java.home") + Runtime.version() + classPath).hashCode());
-        return new ChildJvm(classPath, dir == null ? null : dir.resolve(name));
+        if (dir == null) {
+            return new ChildJvm(classPath, null);
+        }
+        Path archive = dir.resolve(name);
+        dropOtherArchives(archive);
+        return new ChildJvm(classPath, archive);
+    }
+
+    /**
+     * Deletes the archives in {@code archive}'s directory other than {@code archive}: those of
+     * earlier class paths (each build that changes a jar names a new one) or JDKs, which no JVM
+     * of this class path can map. One that cannot be deleted is left.
+     */
+    static void dropOtherArchives(Path archive) {
+        try (Stream<Path> files = Files.list(archive.getParent())) {
+            files.filter(f -> f.getFileName().toString().matches("demo-.+\\.jsa") && !f.equals(archive)).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // In use elsewhere or not ours to delete: it only takes room.
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // No listing: nothing dropped.
+        }
     }
 
     /**
@@ -134,6 +162,38 @@ final class ChildJvm {
     /** Whether the archive exists now (a run before this one wrote it). */
     boolean archived() {
         return archive != null && Files.isRegularFile(archive);
+    }
+
+    /**
+     * What the JVMs whose output is in {@code logs} did with the archive, for the start-up
+     * summary: mapped it, refused it (the JVM says so in its output: a {@code cds} warning or
+     * error, as when the class path no longer matches the archive's), or none to map.
+     *
+     * @param existed whether the archive existed when the JVMs started
+     */
+    String report(boolean existed, Iterable<Path> logs) {
+        if (archive == null) {
+            return "no class-data archive (no place to write it)";
+        }
+        if (!existed) {
+            return "no class-data archive yet (the " + ARCHIVER + " service's JVM writes it as it exits: the next start is faster)";
+        }
+        for (Path log : logs) {
+            if (refused(log)) {
+                return "the JVMs refused the class-data archive " + archive + " as out of date (see " + log
+                        + "); the " + ARCHIVER + " service's JVM writes it anew as it exits";
+            }
+        }
+        return "the JVMs mapped the class-data archive " + archive;
+    }
+
+    /** Whether the JVM output in {@code log} has a warning or an error of its class-data sharing. */
+    private static boolean refused(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.anyMatch(l -> CDS_TROUBLE.matcher(l).find());
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /** The command line of {@code mainClass} with {@code args} in a child JVM of the service {@code instance}. */

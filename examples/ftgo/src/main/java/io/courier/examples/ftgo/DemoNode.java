@@ -3,7 +3,6 @@ package io.courier.examples.ftgo;
 import io.courier.Courier;
 import io.courier.console.Console;
 import io.courier.discovery.Discovery;
-import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.examples.ftgo.accounting.Accounting;
 import io.courier.examples.ftgo.accounting.AccountingService;
 import io.courier.examples.ftgo.consumer.ConsumerService;
@@ -31,10 +30,6 @@ import io.courier.observability.CourierMetrics;
 import io.courier.observability.ObservabilityRoutes;
 import io.courier.outbox.Inbox;
 import io.courier.outbox.Outbox;
-import io.courier.resilience.CircuitBreaker;
-import io.courier.resilience.CircuitBreakers;
-import io.courier.resilience.Resilience;
-import io.courier.resilience.Retry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,34 +175,17 @@ public final class DemoNode {
 
     private void order(Courier orders) {
         Attempts attempts = new Attempts();
-        // As in the one-JVM demo: round robin, retries of the @Idempotent check on another
-        // instance, and a breaker per endpoint; here an instance killed with kill -9 also
-        // leaves discovery at its next rescan, since its process is gone.
-        CircuitBreakers breakers = CircuitBreakers.of(CircuitBreaker.builder("consumer")
-                .countWindow(20).minimumCalls(10).failureRateThreshold(50)
-                .slowCallDuration(Duration.ofSeconds(2)).slowCallRateThreshold(80)
-                .waitInOpen(Duration.ofSeconds(5)).maxWaitInOpen(Duration.ofSeconds(60)));
-        metrics.bind(breakers, "consumer");
-        Resilience resilience = Resilience.builder()
-                .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(50)).build())
-                .endpointBreakers(breakers)
-                .build();
-        ConsumerService consumerClient = resilience.applyTo(orders.client(ConsumerService.class), LoadBalancers.roundRobin())
-                .target("discovery:consumer?scheme=grpc")
-                .endpointInterceptor(attempts)
-                .deadline(Duration.ofSeconds(10))
-                .build();
-        AccountingService accountingClient = orders.client(AccountingService.class)
-                .target("discovery:accounting?scheme=http")
-                .deadline(Duration.ofSeconds(10))
-                .build();
+        // As in the one-JVM demo; here an instance killed with kill -9 also leaves discovery at
+        // its next rescan, since its process is gone.
+        OrderClients clients = OrderClients.of(orders, attempts);
+        metrics.bind(clients.breakers(), "consumer");
         // Sends outside a transaction (commands, the scatter, the notice) go to the broker
         // directly; OrderCreated is published inside the order's transaction: a row of the outbox.
         Outbox outbox = Outbox.builder().dataSource(dataSource).sendWithoutTransaction(true).build();
         Messaging messaging = Messaging.builder().name(instance).broker(outbox.broker(broker)).codec(JsonCodec.create())
                 .clientInterceptor(metrics.clientInterceptor()).serverInterceptor(metrics.serverInterceptor()).build();
         open.add(messaging);
-        orders.serve(OrderService.class, new OrderServiceImpl(consumerClient, accountingClient, messaging,
+        orders.serve(OrderService.class, new OrderServiceImpl(clients.consumer(), clients.accounting(), messaging,
                 new PostgresOrders(outbox), timings));
         warmUp(messaging);
         counters = () -> {

@@ -73,7 +73,7 @@ final class DemoProcesses implements AutoCloseable {
     private double brokerSeconds;
     private double consumersSeconds;
     private final ChildJvm jvm = ChildJvm.ofThisJvm();
-    /** Whether the services' JVMs mapped a class-data archive written by an earlier run. */
+    /** Whether a class-data archive written by an earlier run was there for the services' JVMs to map. */
     private final boolean archived = jvm.archived();
     private final Map<String, double[]> registeredAt = new LinkedHashMap<>(); // instance -> {seconds, its CPU seconds}
     private long startedNanos;
@@ -140,7 +140,7 @@ final class DemoProcesses implements AutoCloseable {
         });
         if (kafkaPort == 0) {
             try { // a running broker: its errors come before any process starts
-                awaitBroker(opening, null);
+                awaitBroker(opening);
             } catch (IOException | RuntimeException e) {
                 abandon(db, database);
                 throw e;
@@ -173,7 +173,7 @@ final class DemoProcesses implements AutoCloseable {
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            demo.broker = awaitBroker(opening, null);
+            demo.broker = awaitBroker(opening);
             demo.startRelay();
             demo.awaitRegistered(out);
             demo.awaitConsumersAssigned(out);
@@ -196,14 +196,11 @@ final class DemoProcesses implements AutoCloseable {
         database.close();
     }
 
-    /** The broker once open; on failure, closes {@code database} (when given) and throws what went wrong. */
-    private static DemoBroker awaitBroker(CompletableFuture<DemoBroker> opening, DemoDatabase database) throws IOException {
+    /** The broker once open; on failure, throws what went wrong. */
+    private static DemoBroker awaitBroker(CompletableFuture<DemoBroker> opening) throws IOException {
         try {
             return opening.join();
         } catch (java.util.concurrent.CompletionException e) {
-            if (database != null) {
-                database.close();
-            }
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -427,9 +424,7 @@ final class DemoProcesses implements AutoCloseable {
         return String.format(java.util.Locale.ROOT, "database ready at %.1f s, broker at %.1f s; the %d service JVMs, started"
                 + " at once, registered from %.1f s to %.1f s, using %.1f-%.1f s of CPU each; the broker's consumer groups"
                 + " answered at %.1f s; %s", databaseSeconds, brokerSeconds, registeredAt.size(), first, last, cpuMin, cpuMax,
-                consumersSeconds, archived ? "the JVMs mapped the class-data archive " + jvm.archive()
-                        : jvm.archive() == null ? "no class-data archive (no place to write it)"
-                        : "no class-data archive yet (the order service's JVM writes it as it exits: the next start is faster)");
+                consumersSeconds, jvm.report(archived, nodes.values().stream().map(Node::log).toList()));
     }
 
     /** The CPU time the start-up took, in all the demo's processes (the launcher's own since it started). */

@@ -5,7 +5,6 @@ import io.courier.Interceptor;
 import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.backend.StaticDiscovery;
-import io.courier.discovery.balancer.LoadBalancers;
 import io.courier.examples.ftgo.accounting.Accounting;
 import io.courier.examples.ftgo.accounting.AccountingService;
 import io.courier.examples.ftgo.consumer.ConsumerService;
@@ -26,10 +25,7 @@ import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.messaging.spi.MessageBroker;
 import io.courier.resilience.CircuitBreaker;
 import io.courier.resilience.CircuitBreakers;
-import io.courier.resilience.Resilience;
-import io.courier.resilience.Retry;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -154,28 +150,9 @@ public final class DemoSystem implements AutoCloseable {
 
         Courier orders = courier("order", discovery);
         consumerAttempts = new Attempts();
-        // Round robin so the spread over instances is plain to see; a breaker per endpoint ejects
-        // an instance once half of its last calls failed, judged on at least 10, so that a few bad
-        // requests cannot shut it off. Out of time counts as slow, and only most calls slow eject.
-        // Ejected for 5 s, doubling while its trial calls fail, never more than a minute.
-        consumerBreakers = CircuitBreakers.of(CircuitBreaker.builder("consumer")
-                .countWindow(20).minimumCalls(10).failureRateThreshold(50)
-                .slowCallDuration(Duration.ofSeconds(2)).slowCallRateThreshold(80)
-                .waitInOpen(Duration.ofSeconds(5)).maxWaitInOpen(Duration.ofSeconds(60)));
-        Resilience resilience = Resilience.builder()
-                .retry(Retry.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(50)).build())
-                .endpointBreakers(consumerBreakers)
-                .build();
-        ConsumerService consumerClient = resilience.applyTo(orders.client(ConsumerService.class), LoadBalancers.roundRobin())
-                .target("discovery:consumer?scheme=grpc")
-                .endpointInterceptor(consumerAttempts)
-                .deadline(Duration.ofSeconds(10))
-                .build();
-        AccountingService accountingClient = orders.client(AccountingService.class)
-                .target("discovery:accounting?scheme=http")
-                .deadline(Duration.ofSeconds(10))
-                .build();
-        orders.serve(OrderService.class, new OrderServiceImpl(consumerClient, accountingClient, messaging("order-service")));
+        OrderClients clients = OrderClients.of(orders, consumerAttempts);
+        consumerBreakers = clients.breakers();
+        orders.serve(OrderService.class, new OrderServiceImpl(clients.consumer(), clients.accounting(), messaging("order-service")));
     }
 
     private Courier courier(String service, Discovery registry) {

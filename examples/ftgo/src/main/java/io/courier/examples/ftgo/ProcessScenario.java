@@ -1,5 +1,7 @@
 package io.courier.examples.ftgo;
 
+import static io.courier.examples.ftgo.Steps.fail;
+
 import io.courier.Courier;
 import io.courier.FailedPreconditionException;
 import io.courier.NotFoundException;
@@ -61,13 +63,14 @@ final class ProcessScenario {
     private final Timings timings = new Timings();
     private final List<String> orderIds = new CopyOnWriteArrayList<>();
     private final AtomicInteger ordersFailed = new AtomicInteger();
-    private int failures;
+    private final Steps steps;
     private long killedPid;
     private long relayBacklog;
 
     ProcessScenario(DemoProcesses demo, PrintStream out) {
         this.demo = demo;
         this.out = out;
+        this.steps = new Steps(out);
     }
 
     /** Runs every step, then prints the summary; true if all of them worked. */
@@ -90,7 +93,7 @@ final class ProcessScenario {
                 new LineItem("chicken vindaloo", 1, Money.euros("12.50")),
                 new LineItem("naan", 2, Money.euros("2.25"))));
 
-        step("processes: " + DemoProcesses.INSTANCES.size() + " service instances, each in its own JVM, registered "
+        steps.run("processes: " + DemoProcesses.INSTANCES.size() + " service instances, each in its own JVM, registered "
                 + "themselves in local discovery", () -> {
             Map<String, Long> pids = new TreeMap<>();
             for (String instance : DemoProcesses.INSTANCES) {
@@ -98,12 +101,12 @@ final class ProcessScenario {
             }
             return pids.entrySet().stream().map(e -> e.getKey() + " pid " + e.getValue()).collect(Collectors.joining(", "));
         });
-        step("request/response over REST, the instance found through discovery: GET consumer 1", () -> {
+        steps.run("request/response over REST, the instance found through discovery: GET consumer 1", () -> {
             Consumer ada = consumers.get(1);
             return ada.name().equals("Ada Lovelace") ? "got " + ada.name() : fail("got " + ada);
         });
         Order[] created = new Order[1];
-        step("create an order over REST: order-service accepts it", () -> {
+        steps.run("create an order over REST: order-service accepts it", () -> {
             created[0] = create(orders, lunch);
             return created[0].state() == Order.State.APPROVED
                     ? "order " + created[0].id() + " APPROVED, total " + created[0].total().amount() + " EUR"
@@ -114,13 +117,13 @@ final class ProcessScenario {
             return false;
         }
         String id = created[0].id();
-        step("sync over gRPC: order-service checked the consumer on an instance found through discovery", () -> {
+        steps.run("sync over gRPC: order-service checked the consumer on an instance found through discovery", () -> {
             Map<String, Long> attempts = attemptsByInstance();
             return attempts.isEmpty() ? fail("no attempts recorded") : "attempts so far " + attempts;
         });
-        step("sync over REST: accounting authorised the card (found through discovery)", () ->
+        steps.run("sync over REST: accounting authorised the card (found through discovery)", () ->
                 created[0].authorizationId() != null ? "authorization " + created[0].authorizationId() : fail("no authorization"));
-        step("command with a reply over the broker: a kitchen instance opened the ticket", () -> {
+        steps.run("command with a reply over the broker: a kitchen instance opened the ticket", () -> {
             for (String kitchen : List.of("kitchen-1", "kitchen-2")) {
                 KitchenService k = client.client(KitchenService.class).target(demo.uri(kitchen)).deadline(PATIENCE).build();
                 try {
@@ -134,7 +137,7 @@ final class ProcessScenario {
             }
             return fail("no kitchen has ticket " + created[0].ticketId());
         });
-        step("scatter-gather over the broker: " + OrderServiceImpl.COURIERS + " couriers quoted within "
+        steps.run("scatter-gather over the broker: " + OrderServiceImpl.COURIERS + " couriers quoted within "
                 + OrderServiceImpl.QUOTE_WAIT.toMillis() + " ms, cheapest chosen", () -> {
             List<DeliveryQuote> quotes = delivery.quotes(id);
             return quotes.size() == OrderServiceImpl.COURIERS
@@ -142,19 +145,19 @@ final class ProcessScenario {
                     + " -> " + created[0].delivery().courier()
                     : fail("quotes " + quotes);
         });
-        step("transactional outbox: OrderCreated committed with the order, relayed, handled once per group through the inbox", () -> {
+        steps.run("transactional outbox: OrderCreated committed with the order, relayed, handled once per group through the inbox", () -> {
             Map<String, String> handled = await(() -> handledBy(id), m -> m.size() == 3);
             List<Charge> charges = accounting.charges(1);
             return handled.size() == 3 && charges.stream().anyMatch(c -> c.orderId().equals(id))
                     ? "handled by " + handled : fail("handled by " + handled + ", charges " + charges);
         });
-        step("one-way command: notification told the consumer who delivers", () -> {
+        steps.run("one-way command: notification told the consumer who delivers", () -> {
             List<Notice> sent = await(() -> notifications.sent(1),
                     l -> l.stream().anyMatch(n -> n.orderId().equals(id) && n.text().contains("on its way")));
             return sent.stream().filter(n -> n.orderId().equals(id) && n.text().contains("on its way")).findFirst()
                     .map(n -> "\"" + n.text() + "\"").orElseGet(() -> fail("notices " + sent));
         });
-        step("status stream over gRPC (server streaming)", () -> {
+        steps.run("status stream over gRPC (server streaming)", () -> {
             long start = System.nanoTime();
             List<OrderStatus> steps;
             try (var stream = ordersOverGrpc.status(id)) {
@@ -164,7 +167,7 @@ final class ProcessScenario {
             return steps.size() == 4 ? steps.stream().map(OrderStatus::step).collect(Collectors.joining(" -> "))
                     : fail("steps " + steps);
         });
-        step("status stream over REST as Server-Sent Events", () -> {
+        steps.run("status stream over REST as Server-Sent Events", () -> {
             long start = System.nanoTime();
             try (HttpClient http = HttpClient.newHttpClient()) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(demo.uri("order").resolve("/orders/" + id + "/status"))
@@ -175,13 +178,13 @@ final class ProcessScenario {
                         : fail(r.statusCode() + " " + r.body());
             }
         });
-        step("same contract over HTTP/2 cleartext (h2c): read the order back", () -> {
+        steps.run("same contract over HTTP/2 cleartext (h2c): read the order back", () -> {
             Order read = ordersOverHttp2.get(id).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             return read.id().equals(id) && read.state() == Order.State.APPROVED ? "same order from " + h2c
                     : fail("got " + read);
         });
         // Refused orders are neither saved nor counted among the orders placed: the checks below stay exact.
-        step("typed error across two processes (REST, then gRPC): unknown consumer", () -> {
+        steps.run("typed error across two processes (REST, then gRPC): unknown consumer", () -> {
             try {
                 orders.create(new NewOrder(99, "Ajanta", lunch.items()));
                 return fail("no error");
@@ -189,7 +192,7 @@ final class ProcessScenario {
                 return "NotFoundException: " + e.getMessage();
             }
         });
-        step("typed error with details across two processes: order over the consumer's limit", () -> {
+        steps.run("typed error with details across two processes: order over the consumer's limit", () -> {
             try {
                 orders.create(new NewOrder(2, "Ajanta", List.of(new LineItem("thali", 3, Money.euros("15.00")))));
                 return fail("no error");
@@ -197,7 +200,7 @@ final class ProcessScenario {
                 return "FailedPreconditionException, limit " + e.details().get("limit") + ": " + e.getMessage();
             }
         });
-        step("load balancing across processes: 6 orders' consumer checks spread round robin", () -> {
+        steps.run("load balancing across processes: 6 orders' consumer checks spread round robin", () -> {
             Map<String, Long> before = validations();
             for (int i = 0; i < 6; i++) {
                 create(orders, lunch);
@@ -207,15 +210,14 @@ final class ProcessScenario {
             return spread.values().stream().allMatch(n -> n == 3) ? "validations per instance " + spread
                     : fail("validations per instance " + spread);
         });
-        step("kill -9 of " + KILLED + "'s process while orders flow: retried elsewhere, gone from discovery", () ->
+        steps.run("kill -9 of " + KILLED + "'s process while orders flow: retried elsewhere, gone from discovery", () ->
                 killMidRun(orders, lunch));
-        step("outbox relay stopped, " + ORDERS_WHILE_RELAY_DOWN + " orders placed, relay started again: "
+        steps.run("outbox relay stopped, " + ORDERS_WHILE_RELAY_DOWN + " orders placed, relay started again: "
                 + "their events waited in the outbox", () -> restartRelay(orders, lunch));
-        step("nothing lost: every order's OrderCreated handled exactly once by each group", this::nothingLost);
+        steps.run("nothing lost: every order's OrderCreated handled exactly once by each group", this::nothingLost);
 
         printSummary(notifications);
-        out.println(failures == 0 ? "All steps worked." : failures + " step(s) failed.");
-        return failures == 0;
+        return steps.end();
     }
 
     private Order create(OrderService orders, NewOrder order) {
@@ -441,41 +443,6 @@ final class ProcessScenario {
     }
 
     private static <T> T await(Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        T value = read.get();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            value = read.get();
-        }
-        return value;
-    }
-
-    private void step(String name, Step step) {
-        try {
-            out.println("  ok   " + name + ": " + step.run());
-        } catch (StepFailed e) {
-            failures++;
-            out.println("  FAIL " + name + ": " + e.getMessage());
-        } catch (Exception e) {
-            failures++;
-            out.println("  FAIL " + name + ": " + e);
-        }
-    }
-
-    private static <T> T fail(String message) {
-        throw new StepFailed(message);
-    }
-
-    @FunctionalInterface
-    private interface Step {
-        String run() throws Exception;
-    }
-
-    private static final class StepFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StepFailed(String message) {
-            super(message, null, false, false);
-        }
+        return Steps.await(PATIENCE, Duration.ofMillis(20), read, done);
     }
 }

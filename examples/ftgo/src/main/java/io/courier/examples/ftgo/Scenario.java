@@ -1,5 +1,7 @@
 package io.courier.examples.ftgo;
 
+import static io.courier.examples.ftgo.Steps.fail;
+
 import io.courier.Courier;
 import io.courier.FailedPreconditionException;
 import io.courier.NotFoundException;
@@ -32,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -53,13 +54,12 @@ public final class Scenario {
     private static final int MAX_ORDERS_TO_EJECT = 60;
 
     private final DemoSystem system;
-    private final PrintStream out;
-    private int failures;
+    private final Steps steps;
 
     /** A scenario against {@code system}, reporting to {@code out}. */
     public Scenario(DemoSystem system, PrintStream out) {
         this.system = system;
-        this.out = out;
+        this.steps = new Steps(out);
     }
 
     /** Runs every step; true if all of them worked. */
@@ -81,20 +81,20 @@ public final class Scenario {
                     new LineItem("chicken vindaloo", 1, Money.euros("12.50")),
                     new LineItem("naan", 2, Money.euros("2.25"))));
 
-            step("request/response over REST: GET consumer 1", () -> {
+            steps.run("request/response over REST: GET consumer 1", () -> {
                 Consumer ada = consumers.get(1);
                 return ada.name().equals("Ada Lovelace") ? "got " + ada.name() : fail("got " + ada);
             });
             Order[] created = new Order[1];
             int attemptsBefore = system.consumerAttempts().count();
-            step("create an order over REST: order-service accepts it", () -> {
+            steps.run("create an order over REST: order-service accepts it", () -> {
                 created[0] = orders.create(lunch);
                 return created[0].state() == Order.State.APPROVED
                         ? "order " + created[0].id() + " APPROVED, total " + created[0].total().amount() + " EUR"
                         : fail("state " + created[0].state());
             });
             String id = created[0] == null ? "none" : created[0].id();
-            step("sync over gRPC: order-service checked the consumer with an instance found through discovery", () -> {
+            steps.run("sync over gRPC: order-service checked the consumer with an instance found through discovery", () -> {
                 List<Attempts.Attempt> attempts = system.consumerAttempts().since(attemptsBefore);
                 if (attempts.size() != 1 || attempts.get(0).error() != null
                         || !"grpc".equals(attempts.get(0).endpoint().getScheme())) {
@@ -103,16 +103,16 @@ public final class Scenario {
                 URI endpoint = attempts.get(0).endpoint();
                 return "validateOrder went to " + system.consumerInstance(endpoint).orElse("?") + " at " + endpoint;
             });
-            step("sync over REST: accounting authorised the card (found through discovery)", () ->
+            steps.run("sync over REST: accounting authorised the card (found through discovery)", () ->
                     created[0].authorizationId() != null ? "authorization " + created[0].authorizationId()
                             : fail("no authorization"));
-            step("async request/response over the broker: the kitchen's ticket came back as a CompletableFuture", () -> {
+            steps.run("async request/response over the broker: the kitchen's ticket came back as a CompletableFuture", () -> {
                 Ticket ticket = kitchen.ticket(created[0].ticketId());
                 return ticket.orderId().equals(id)
                         ? "ticket " + ticket.id() + " " + ticket.dishes() + ", ready in " + ticket.readyInMinutes() + " min"
                         : fail("got " + ticket);
             });
-            step("publish/async responses: " + OrderServiceImpl.COURIERS + " couriers quoted (gathered until "
+            steps.run("publish/async responses: " + OrderServiceImpl.COURIERS + " couriers quoted (gathered until "
                     + OrderServiceImpl.COURIERS + " or " + OrderServiceImpl.QUOTE_WAIT.toMillis() + " ms), cheapest chosen", () -> {
                 List<DeliveryQuote> quotes = delivery.quotes(id);
                 DeliveryQuote cheapest = quotes.stream().min(Comparator.comparing((DeliveryQuote q) -> q.fee().amount())
@@ -123,7 +123,7 @@ public final class Scenario {
                 return quotes.stream().map(q -> q.courier() + " " + q.fee().amount()).sorted()
                         .collect(Collectors.joining(", ")) + " -> " + cheapest.courier();
             });
-            step("publish/subscribe: OrderCreated reached accounting and notification, each in its own group", () -> {
+            steps.run("publish/subscribe: OrderCreated reached accounting and notification, each in its own group", () -> {
                 List<Charge> charges = await(() -> accounting.charges(1),
                         list -> list.stream().anyMatch(c -> c.orderId().equals(id)));
                 List<Notice> notices = await(() -> notifications.sent(1),
@@ -137,25 +137,25 @@ public final class Scenario {
                 return "accounting charged " + charge.amount().amount() + " EUR on " + charge.authorizationId()
                         + "; notification: \"" + notice.text() + "\"";
             });
-            step("one-way command: notification told the consumer who delivers", () -> {
+            steps.run("one-way command: notification told the consumer who delivers", () -> {
                 List<Notice> notices = await(() -> notifications.sent(1),
                         list -> list.stream().anyMatch(n -> n.orderId().equals(id) && n.text().contains("on its way")));
                 return notices.stream().filter(n -> n.orderId().equals(id) && n.text().contains("on its way"))
                         .findFirst().map(n -> "\"" + n.text() + "\"").orElseGet(() -> fail("notices " + notices));
             });
-            step("asynchronous method: read the order back as a CompletableFuture", () -> {
+            steps.run("asynchronous method: read the order back as a CompletableFuture", () -> {
                 Order read = orders.get(id).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                 return read.equals(created[0]) ? "same order" : fail("got " + read);
             });
-            step("same contract over HTTP/2 (h2c)", () -> {
+            steps.run("same contract over HTTP/2 (h2c)", () -> {
                 Order read = ordersOverHttp2.get(id).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                 return read.id().equals(id) ? "same order" : fail("got " + read);
             });
-            step("same contract over gRPC, on the REST port", () -> {
+            steps.run("same contract over gRPC, on the REST port", () -> {
                 Order read = ordersOverGrpc.get(id).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                 return read.equals(created[0]) ? "same order from " + grpc : fail("got " + read);
             });
-            step("typed error across two hops (REST, then gRPC): unknown consumer", () -> {
+            steps.run("typed error across two hops (REST, then gRPC): unknown consumer", () -> {
                 try {
                     orders.create(new NewOrder(99, "Ajanta", lunch.items()));
                     return fail("no error");
@@ -163,7 +163,7 @@ public final class Scenario {
                     return "NotFoundException: " + e.getMessage();
                 }
             });
-            step("typed error with details: order over the consumer's limit", () -> {
+            steps.run("typed error with details: order over the consumer's limit", () -> {
                 try {
                     orders.create(new NewOrder(2, "Ajanta", List.of(new LineItem("thali", 3, Money.euros("15.00")))));
                     return fail("no error");
@@ -171,7 +171,7 @@ public final class Scenario {
                     return "FailedPreconditionException, limit " + e.details().get("limit");
                 }
             });
-            step("malformed JSON from a plain HTTP client gets 400 application/problem+json", () -> {
+            steps.run("malformed JSON from a plain HTTP client gets 400 application/problem+json", () -> {
                 try (HttpClient http = HttpClient.newHttpClient()) {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(system.orderService().resolve("/orders"))
                             .header("Content-Type", "application/json")
@@ -182,7 +182,7 @@ public final class Scenario {
                             ? "400 " + r.body() : fail(r.statusCode() + " " + type + " " + r.body());
                 }
             });
-            step("load balancing: 6 orders' consumer checks spread round robin over 3 instances", () -> {
+            steps.run("load balancing: 6 orders' consumer checks spread round robin over 3 instances", () -> {
                 Map<String, Long> before = system.consumerValidations();
                 for (int i = 0; i < 6; i++) {
                     orders.create(lunch);
@@ -192,11 +192,10 @@ public final class Scenario {
                 return spread.values().stream().allMatch(n -> n == 2) ? "validations per instance " + spread
                         : fail("validations per instance " + spread);
             });
-            step("failover: " + STOPPED + " stops; @Idempotent checks are retried elsewhere and its endpoint is ejected", () ->
+            steps.run("failover: " + STOPPED + " stops; @Idempotent checks are retried elsewhere and its endpoint is ejected", () ->
                     failover(orders, lunch));
         }
-        out.println(failures == 0 ? "All steps worked." : failures + " step(s) failed.");
-        return failures == 0;
+        return steps.end();
     }
 
     /**
@@ -245,41 +244,6 @@ public final class Scenario {
 
     /** Polls {@code read} until {@code done} holds or {@link #PATIENCE} passes; returns the last value read. */
     private static <T> T await(Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        T value = read.get();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            value = read.get();
-        }
-        return value;
-    }
-
-    private void step(String name, Step step) {
-        try {
-            out.println("  ok   " + name + ": " + step.run());
-        } catch (StepFailed e) {
-            failures++;
-            out.println("  FAIL " + name + ": " + e.getMessage());
-        } catch (Exception e) {
-            failures++;
-            out.println("  FAIL " + name + ": " + e);
-        }
-    }
-
-    private static <T> T fail(String message) {
-        throw new StepFailed(message);
-    }
-
-    @FunctionalInterface
-    private interface Step {
-        String run() throws Exception;
-    }
-
-    private static final class StepFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StepFailed(String message) {
-            super(message, null, false, false);
-        }
+        return Steps.await(PATIENCE, Duration.ofMillis(10), read, done);
     }
 }

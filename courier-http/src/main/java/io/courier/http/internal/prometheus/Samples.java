@@ -1,4 +1,4 @@
-package io.courier.console.internal;
+package io.courier.http.internal.prometheus;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The samples of one Prometheus scrape (text format 0.0.4), read leniently: a line that does
- * not parse is skipped, never fatal, since a console must keep drawing what it can. The caller
- * bounds the text's size.
+ * not parse is skipped, never fatal, since a reader (the console, {@code courier instances
+ * --breakers}) must keep showing what it can. The caller bounds the text's size. Exported to
+ * Courier's own modules only.
  */
 public record Samples(List<Sample> all) {
     /** One sample: a metric name, its labels, its value. */

@@ -1,4 +1,4 @@
-package io.courier.console.internal;
+package io.courier.http.internal.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
