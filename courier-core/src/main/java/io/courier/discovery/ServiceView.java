@@ -112,9 +112,11 @@ public final class ServiceView implements AutoCloseable {
      */
     public AutoCloseable onChange(Consumer<List<ServiceInstance>> listener) {
         Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        if (ready.isDone()) {
-            listener.accept(instances());
+        synchronized (this) { // with update: a listener hears the first list once, before or after
+            listeners.add(listener);
+            if (ready.isDone()) {
+                listener.accept(instances());
+            }
         }
         return () -> listeners.remove(listener);
     }
@@ -140,11 +142,13 @@ public final class ServiceView implements AutoCloseable {
         }
         boolean changed = !copy.equals(before.instances()) || !ready.isDone();
         state = new State(copy, null, null, changed ? clock.instant() : before.updatedAt());
-        ready.complete(this);
         if (changed) {
             log.debug("Discovery of {} ({}): {}", service, backend, copy);
             listeners.forEach(l -> l.accept(copy));
         }
+        // Only now: whoever waits for the first answer (a client's first call) finds the
+        // listeners (its endpoints) already told of it.
+        ready.complete(this);
     }
 
     private synchronized void fail(Throwable error) {
