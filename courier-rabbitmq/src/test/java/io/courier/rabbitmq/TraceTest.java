@@ -19,9 +19,12 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -82,15 +85,16 @@ class TraceTest {
                 assertThat(consumer.getParentSpanId()).as("the consumer's parent").isEqualTo(producer.getSpanId());
                 assertThat(handledIn).as("the handler ran under the consumer span").containsExactly(consumer.getSpanId());
 
-                GetResponse carried = null;
-                for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                     carried == null && System.nanoTime() < end; ) {
-                    carried = channel.basicGet(tap, true);
-                    if (carried == null) {
-                        Thread.sleep(20); // a poll interval for the copy in the tap queue, not a guess at a duration
+                AtomicReference<GetResponse> tapped = new AtomicReference<>();
+                Await.until(Duration.ofSeconds(10), "the message in the tap queue", () -> {
+                    try {
+                        tapped.set(channel.basicGet(tap, true));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                }
-                assertThat(carried).as("the message in the tap queue").isNotNull();
+                    return tapped.get() != null;
+                });
+                GetResponse carried = tapped.get();
                 assertThat(String.valueOf(carried.getProps().getHeaders().get("traceparent")))
                         .as("the AMQP header").isEqualTo("00-" + producer.getTraceId() + "-" + producer.getSpanId() + "-"
                                 + producer.getSpanContext().getTraceFlags().asHex());

@@ -143,7 +143,9 @@ class LoadSheddingTest {
         open.add(http);
 
         Load warmUp = Load.start(http, post(server, "w"), 3);
-        Thread.sleep(1000);
+        // A window counted in calls, not in time: enough for several of the limit's windows.
+        Await.until(Duration.ofSeconds(20), () -> "200 warm-up calls served: " + warmUp.served,
+                () -> warmUp.served.get() >= 200);
         warmUp.stop();
         assertThat(warmUp.refused).hasValue(0);
         assertThat(shedder.limit()).isGreaterThanOrEqualTo(100);
@@ -159,10 +161,10 @@ class LoadSheddingTest {
         Await.until(Duration.ofSeconds(30), () -> "the limit back over 10: " + shedder, () -> shedder.limit() > 10);
         int refusedSoFar = normal.refused.get();
         int servedSoFar = normal.served.get();
-        Thread.sleep(500);
+        Await.until(Duration.ofSeconds(20), () -> "100 more calls served: " + normal.served,
+                () -> normal.served.get() >= servedSoFar + 100);
         normal.stop();
-        assertThat(normal.refused).hasValue(refusedSoFar);
-        assertThat(normal.served.get()).isGreaterThan(servedSoFar);
+        assertThat(normal.refused).as("calls refused once the limit came back").hasValue(refusedSoFar);
     }
 
     /** Callers each sending the same request again as soon as answered; a refused one waits 10 ms. */
