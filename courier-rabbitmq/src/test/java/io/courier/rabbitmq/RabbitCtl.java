@@ -95,15 +95,22 @@ final class RabbitCtl {
         STOPPED_TLS_LISTENERS.clear();
     }
 
-    /** The listener {@code ensure_rabbitmq_tls} in {@code .ci/run} starts, as an Erlang expression. */
-    private static String startTlsListener(int port, boolean certificateRequired) {
+    /**
+     * The listener {@code ensure_rabbitmq_tls} in {@code .ci/run} starts, as an Erlang expression:
+     * both fill in the one template, {@code tls-listener.erl}.
+     */
+    private static String startTlsListener(int port, boolean certificateRequired) throws IOException {
         String dir = System.getenv().getOrDefault("COURIER_RABBITMQ_TLS_DIR", "/var/lib/rabbitmq/courier-tls");
-        return "Opts = [{cacertfile, \"" + dir + "/ca.crt\"}, {certfile, \"" + dir + "/server.crt\"}, "
-                + "{keyfile, \"" + dir + "/server.key\"}, {verify, verify_peer}, "
-                + "{fail_if_no_peer_cert, " + certificateRequired + "}], "
-                + "rabbit_networking:ensure_ssl(), "
-                + "rabbit_networking:start_ssl_listener({\"" + LocalRabbit.HOST + "\", " + port + "}, "
-                + "rabbit_networking:fix_ssl_options(Opts), 10).";
+        try (var in = RabbitCtl.class.getResourceAsStream("/tls-listener.erl")) {
+            if (in == null) {
+                throw new IOException("tls-listener.erl is not on the test class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("@DIR@", dir)
+                    .replace("@HOST@", LocalRabbit.HOST)
+                    .replace("@PORT@", Integer.toString(port))
+                    .replace("@REQUIRED@", Boolean.toString(certificateRequired));
+        }
     }
 
     /** Whether something accepts connections on the broker's port. */
