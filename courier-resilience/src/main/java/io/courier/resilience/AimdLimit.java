@@ -35,18 +35,9 @@ public record AimdLimit(int initialLimit, int minLimit, int maxLimit, double bac
      * @throws NullPointerException when {@code latencyThreshold} is null
      */
     public AimdLimit {
-        atLeastOne("initialLimit", initialLimit);
-        atLeastOne("minLimit", minLimit);
-        atLeastOne("maxLimit", maxLimit);
+        LimitChecks.bounds(initialLimit, minLimit, maxLimit);
         checkBackoffRatio(backoffRatio);
         CircuitBreakerBuilder.positive("latencyThreshold", latencyThreshold);
-        if (minLimit > maxLimit) {
-            throw new IllegalArgumentException("minLimit: " + minLimit + " (expected: <= maxLimit " + maxLimit + ")");
-        }
-        if (initialLimit < minLimit || initialLimit > maxLimit) {
-            throw new IllegalArgumentException("initialLimit: " + initialLimit + " (expected: in [" + minLimit
-                    + ", " + maxLimit + "])");
-        }
     }
 
     /** A builder with the defaults. */
@@ -63,13 +54,6 @@ public record AimdLimit(int initialLimit, int minLimit, int maxLimit, double bac
         b.backoffRatio = backoffRatio;
         b.latencyThreshold = latencyThreshold;
         return b;
-    }
-
-    private static int atLeastOne(String what, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(what + ": " + value + " (expected: >= 1)");
-        }
-        return value;
     }
 
     private static double checkBackoffRatio(double ratio) {
@@ -92,19 +76,19 @@ public record AimdLimit(int initialLimit, int minLimit, int maxLimit, double bac
 
         /** The limit to start with. */
         public Builder initialLimit(int limit) {
-            this.initialLimit = atLeastOne("initialLimit", limit);
+            this.initialLimit = LimitChecks.atLeastOne("initialLimit", limit);
             return this;
         }
 
         /** The limit never goes below this. */
         public Builder minLimit(int limit) {
-            this.minLimit = atLeastOne("minLimit", limit);
+            this.minLimit = LimitChecks.atLeastOne("minLimit", limit);
             return this;
         }
 
         /** The limit never goes above this. */
         public Builder maxLimit(int limit) {
-            this.maxLimit = atLeastOne("maxLimit", limit);
+            this.maxLimit = LimitChecks.atLeastOne("maxLimit", limit);
             return this;
         }
 

@@ -48,20 +48,11 @@ public record GradientLimit(int initialLimit, int minLimit, int maxLimit, double
      * @throws NullPointerException when {@code window} is null
      */
     public GradientLimit {
-        atLeastOne("initialLimit", initialLimit);
-        atLeastOne("minLimit", minLimit);
-        atLeastOne("maxLimit", maxLimit);
-        if (minLimit > maxLimit) {
-            throw new IllegalArgumentException("minLimit: " + minLimit + " (expected: <= maxLimit " + maxLimit + ")");
-        }
-        if (initialLimit < minLimit || initialLimit > maxLimit) {
-            throw new IllegalArgumentException("initialLimit: " + initialLimit + " (expected: in [" + minLimit
-                    + ", " + maxLimit + "])");
-        }
+        LimitChecks.bounds(initialLimit, minLimit, maxLimit);
         checkTolerance(tolerance);
         checkSmoothing(smoothing);
         CircuitBreakerBuilder.positive("window", window);
-        atLeastOne("minWindowCalls", minWindowCalls);
+        LimitChecks.atLeastOne("minWindowCalls", minWindowCalls);
     }
 
     /** A builder with the defaults. */
@@ -80,13 +71,6 @@ public record GradientLimit(int initialLimit, int minLimit, int maxLimit, double
         b.window = window;
         b.minWindowCalls = minWindowCalls;
         return b;
-    }
-
-    private static int atLeastOne(String what, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(what + ": " + value + " (expected: >= 1)");
-        }
-        return value;
     }
 
     private static double checkTolerance(double tolerance) {
@@ -118,19 +102,19 @@ public record GradientLimit(int initialLimit, int minLimit, int maxLimit, double
 
         /** The limit to start with, before any latency was measured. */
         public Builder initialLimit(int limit) {
-            this.initialLimit = atLeastOne("initialLimit", limit);
+            this.initialLimit = LimitChecks.atLeastOne("initialLimit", limit);
             return this;
         }
 
         /** The limit never goes below this: the calls in flight always taken. */
         public Builder minLimit(int limit) {
-            this.minLimit = atLeastOne("minLimit", limit);
+            this.minLimit = LimitChecks.atLeastOne("minLimit", limit);
             return this;
         }
 
         /** The limit never goes above this. */
         public Builder maxLimit(int limit) {
-            this.maxLimit = atLeastOne("maxLimit", limit);
+            this.maxLimit = LimitChecks.atLeastOne("maxLimit", limit);
             return this;
         }
 
@@ -149,7 +133,7 @@ public record GradientLimit(int initialLimit, int minLimit, int maxLimit, double
         /** The shortest time, and the fewest calls, over which latencies are averaged. */
         public Builder window(Duration window, int minCalls) {
             this.window = CircuitBreakerBuilder.positive("window", window);
-            this.minWindowCalls = atLeastOne("minWindowCalls", minCalls);
+            this.minWindowCalls = LimitChecks.atLeastOne("minWindowCalls", minCalls);
             return this;
         }
 
