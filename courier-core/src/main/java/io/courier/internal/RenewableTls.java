@@ -1,9 +1,7 @@
 package io.courier.internal;
 
 import io.courier.Tls;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
-import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -19,26 +17,27 @@ import org.slf4j.LoggerFactory;
  * WARN and the previous context stays, until the files change again. Key stores, and a
  * {@code Tls} with a zero {@link Tls#reloadInterval()}, are read once.
  *
- * <p>Thread-safe; the check is a few {@code stat} calls per connection.
+ * <p>Thread-safe; the check is a few {@code stat} calls per connection, the same check as
+ * {@link TlsWatcher}'s on its timer.
  */
 public final class RenewableTls {
     private static final Logger log = LoggerFactory.getLogger(RenewableTls.class);
 
-    private record State(List<FileTime> times, TlsMaterial material, SSLContext context) {
+    private record State(TlsMaterial material, SSLContext context) {
     }
 
     private final Tls tls;
     private final String owner;
-    private final boolean watched;
+    /** Null when the files are read once. */
+    private final TlsFileChanges files;
     private volatile State state;
 
     private RenewableTls(Tls tls, String owner) {
         this.tls = tls;
         this.owner = owner;
-        this.watched = !tls.watchedFiles().isEmpty() && !tls.reloadInterval().isZero();
-        List<FileTime> times = TlsWatcher.times(tls);
+        this.files = TlsFileChanges.of(tls, owner, log);
         TlsMaterial material = TlsMaterial.load(tls);
-        this.state = new State(times, material, context(material));
+        this.state = new State(material, context(material));
     }
 
     /**
@@ -66,33 +65,20 @@ public final class RenewableTls {
     }
 
     private State current() {
-        State s = state;
-        if (!watched) {
-            return s;
+        if (files == null || !files.changed()) {
+            return state;
         }
-        List<FileTime> now = TlsWatcher.times(tls);
-        if (now.equals(s.times())) {
-            return s;
-        }
-        synchronized (this) {
-            s = state;
-            if (now.equals(s.times())) {
-                return s;
-            }
+        synchronized (this) { // one reads the changed files; the others wait for what it read
             try {
-                TlsMaterial material = TlsMaterial.load(tls);
-                s = new State(now, material, context(material));
-                log.info("{}: TLS files reloaded; new connections use certificate {} (serial {})", owner,
-                        material.certificate() == null ? "none"
-                                : material.certificate().getSubjectX500Principal().getName(),
-                        material.certificate() == null ? "-" : material.certificate().getSerialNumber().toString(16));
+                TlsMaterial material = files.readIfChanged();
+                if (material != null) {
+                    state = new State(material, context(material));
+                    files.logReloaded(material);
+                }
             } catch (RuntimeException e) {
-                log.warn("{}: TLS files {} changed but cannot be used, keeping the previous certificate: {}", owner, tls.watchedFiles(),
-                        e.getMessage());
-                s = new State(now, s.material(), s.context());
+                files.logUnusable(e);
             }
-            state = s;
-            return s;
+            return state;
         }
     }
 

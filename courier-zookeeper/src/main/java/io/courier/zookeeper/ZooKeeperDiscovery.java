@@ -262,6 +262,16 @@ public final class ZooKeeperDiscovery implements Discovery {
         return dir(service) + "/" + id;
     }
 
+    /** The Curator client, for tests of what the server sees of its session. */
+    CuratorFramework curator() {
+        return client;
+    }
+
+    /** The stores written for the client's TLS, null without TLS of its own. */
+    ZooKeeperTls zooKeeperTls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return "ZooKeeperDiscovery[" + client.getZookeeperClient().getCurrentConnectionString() + basePath + "]";

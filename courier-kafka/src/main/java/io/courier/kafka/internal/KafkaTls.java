@@ -4,6 +4,7 @@ import io.courier.Tls;
 import io.courier.UnauthenticatedException;
 import io.courier.internal.RenewableTls;
 import io.courier.internal.TlsPem;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
@@ -17,7 +18,12 @@ import org.apache.kafka.common.errors.AuthenticationException;
  * change; and a refused handshake as Courier's error.
  */
 public final class KafkaTls {
-    private static final Map<Tls, String> IDS = new WeakHashMap<>();
+    /**
+     * The id registered for each {@code Tls}, so configurations built from the same settings stay
+     * equal. Both weak: the {@code Tls} is kept by its registration, which the id keeps, which
+     * only the configurations keep.
+     */
+    private static final Map<Tls, WeakReference<String>> IDS = new WeakHashMap<>();
 
     private KafkaTls() {
     }
@@ -46,12 +52,22 @@ public final class KafkaTls {
         if (!tls.watchedFiles().isEmpty() && !tls.reloadInterval().isZero()) {
             // PEM files: every connection's engine from them as they are then, so renewals take effect.
             p.put("ssl.engine.factory.class", RenewableSslEngineFactory.class.getName());
-            synchronized (IDS) { // one per Tls: configurations built from the same settings stay equal
-                p.put(RenewableSslEngineFactory.ID, IDS.computeIfAbsent(tls,
-                        t -> RenewableSslEngineFactory.register(RenewableTls.of(t, "Kafka"))));
-            }
+            p.put(RenewableSslEngineFactory.ID, id(tls));
         }
         return p;
+    }
+
+    /** The id of {@code tls}'s registration: the one its configurations still hold, or a new one. */
+    private static String id(Tls tls) {
+        synchronized (IDS) {
+            WeakReference<String> known = IDS.get(tls);
+            String id = known == null ? null : known.get();
+            if (id == null) {
+                id = RenewableSslEngineFactory.register(RenewableTls.of(tls, "Kafka"));
+                IDS.put(tls, new WeakReference<>(id));
+            }
+            return id;
+        }
     }
 
     /** Whether {@code e} is, or was caused by, Kafka refusing to authenticate either side. */

@@ -2,12 +2,13 @@ package io.courier.kafka.internal;
 
 import io.courier.internal.RenewableTls;
 import java.security.KeyStore;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.apache.kafka.common.security.auth.SslEngineFactory;
@@ -25,17 +26,28 @@ public final class RenewableSslEngineFactory implements SslEngineFactory {
     /** The client property naming the registered {@link RenewableTls}. */
     public static final String ID = "courier.tls.renewable";
 
-    /** Kept for the life of the process: a configuration is a value, with no end of use to drop it at. */
-    private static final Map<String, RenewableTls> REGISTERED = new ConcurrentHashMap<>();
+    /**
+     * Each entry kept while its id, the very {@code String} {@link #register} returned, is in use:
+     * a configuration is a value with no end of use to drop it at, but the id lives in the
+     * properties of every {@code KafkaConfig} built with it (and of its copies) and of every Kafka
+     * client configured from them. Once none is left, the entry goes after a collection.
+     * A factory holds its {@code RenewableTls} itself, from {@link #configure} on.
+     */
+    private static final Map<String, RenewableTls> REGISTERED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private RenewableTls tls;
     private List<String> protocols = List.of();
     private List<String> cipherSuites = List.of();
 
-    /** Registers {@code tls} and returns the value of {@value #ID} that names it. */
+    /**
+     * Registers {@code tls} and returns the value of {@value #ID} that names it: keep that
+     * {@code String} itself (not an equal copy) in the client properties, since the entry lasts
+     * as long as it does.
+     */
     public static String register(RenewableTls tls) {
+        Objects.requireNonNull(tls, "tls");
         String id = UUID.randomUUID().toString();
-        REGISTERED.put(id, Objects.requireNonNull(tls, "tls"));
+        REGISTERED.put(id, tls);
         return id;
     }
 

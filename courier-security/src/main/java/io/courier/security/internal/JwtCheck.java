@@ -3,7 +3,6 @@ package io.courier.security.internal;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -15,10 +14,10 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.courier.Clock;
 import io.courier.Principal;
@@ -38,6 +37,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,15 @@ public final class JwtCheck {
 
     private final Settings settings;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /**
+     * The token {@link #mayFetchKeys} parsed last, for the {@link #verify} of the same call (a
+     * call is asked whether it may block, then verified, on the same or another thread), so a
+     * call's token is parsed once. Taken by one verify only, since a parsed JWS keeps its
+     * verification state; a verify whose token it is not parses its own.
+     */
+    private final AtomicReference<SignedJWT> parsedForVerify = new AtomicReference<>();
+    /** Tokens parsed, for tests. */
+    private final LongAdder parses = new LongAdder();
     /** How long after a fetch the cached set is served without fetching, refresh-ahead included. */
     private final long freshNanos;
     private volatile Fetched fetched;
@@ -91,7 +101,8 @@ public final class JwtCheck {
      * keys; with a JWKS URL when no set was fetched yet, when the one fetched is past its fresh
      * time (its cache time less the refresh timeout), or when the token's header names no key id
      * or one the set does not hold. A token whose header does not parse is refused before any
-     * key is looked up, so it does not fetch. Fast: it decodes the header only.
+     * key is looked up, so it does not fetch. Fast: it decodes the header only, and keeps what it
+     * parsed for the {@link #verify} of the same token.
      */
     public boolean mayFetchKeys(String token) {
         if (settings.jwks() == null) {
@@ -101,17 +112,35 @@ public final class JwtCheck {
         if (f == null || System.nanoTime() - f.startNanos() >= freshNanos) {
             return true;
         }
-        int dot = token.indexOf('.');
-        if (dot <= 0) {
-            return false;
-        }
-        String keyId;
+        SignedJWT jwt;
         try {
-            keyId = JWSHeader.parse(new Base64URL(token.substring(0, dot))).getKeyID();
+            jwt = parse(token);
         } catch (ParseException e) {
             return false;
         }
+        parsedForVerify.set(jwt);
+        String keyId = jwt.getHeader().getKeyID();
         return keyId == null || !f.keyIds().contains(keyId);
+    }
+
+    /** The compact JWS {@code token}, its header parsed (its claims are parsed when read). */
+    private SignedJWT parse(String token) throws ParseException {
+        parses.increment();
+        return SignedJWT.parse(token);
+    }
+
+    /** {@code token} as {@link #mayFetchKeys} parsed it for this call, or parsed now. */
+    private SignedJWT parsedOnce(String token) throws ParseException {
+        SignedJWT before = parsedForVerify.get();
+        if (before != null && before.getParsedString().equals(token) && parsedForVerify.compareAndSet(before, null)) {
+            return before;
+        }
+        return parse(token);
+    }
+
+    /** How many tokens this check has parsed: one per call verified. */
+    long parses() {
+        return parses.sum();
     }
 
     /** Fetches as Nimbus's retriever does, and notes what each fetch brought and when it started. */
@@ -174,7 +203,7 @@ public final class JwtCheck {
     public Principal verify(String token, String message, String challenge) {
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            claims = processor.process(parsedOnce(token), null);
         } catch (RateLimitReachedException e) {
             // An unknown key id, and the key set was fetched moments ago: not a key this issuer has.
             throw refused("unknown key id, and the JWK Set may not be fetched again yet (" + e + ")", message,
