@@ -14,12 +14,17 @@ module io.courier.http {
     // Only to tell which of Netty's decoding failures refused a request (431 or 414).
     requires io.netty.codec;
     requires io.netty.codec.http;
+    // Vert.x's transport SPI: a cleartext server's connections timed from their accept.
+    requires io.netty.transport;
+    requires io.netty.common;
 
     exports io.courier.http;
     // The problem body is read and written by Jackson.
     opens io.courier.http.internal to com.fasterxml.jackson.databind;
     // The Prometheus text reader of the console and the command line; not a public API.
     exports io.courier.http.internal.prometheus to io.courier.console, io.courier.cli;
+    // The Courier's one Vert.x, whichever of the HTTP and gRPC transports creates it; not a public API.
+    exports io.courier.http.internal.vertx to io.courier.grpc;
 
     // The schema files served at /contracts/ (courier-protobuf's .proto, courier-avro's .avsc).
     uses io.courier.spi.ContractExporter;

@@ -176,6 +176,143 @@ class ServerProtectionTest {
         }
     }
 
+    /**
+     * On the cleartext port (HTTP/1.1 and h2c), too, the first request of a new connection is
+     * timed from the accept: connections that dribble their first request line and headers a
+     * byte every 50 ms, and connections that send nothing, are each cut within 1.25 read timeouts
+     * (500 ms) and a margin of their accept, long before the idle timeout (1 min). Meanwhile new
+     * HTTP/1.1 connections and HTTP/2 clients (prior knowledge and h2c upgrade) are answered, a
+     * connection whose first head arrives in two parts within the timeout is answered and goes on
+     * being served, and the HTTP/2 connections, taken over at once, outlive the clock.
+     */
+    @Test
+    void overCleartextANewConnectionsFirstRequestIsTimedFromTheAccept() throws Exception {
+        Duration timeout = Duration.ofMillis(500);
+        Duration bound = Duration.ofMillis(625 + 875); // 1.25 timeouts, and a margin for a busy machine
+        long pace = TimeUnit.MILLISECONDS.toNanos(50);
+        Vertx vertx = Vertx.vertx();
+        List<Socket> slow = new ArrayList<>();
+        try (Courier server = serve(ServerLimits.builder().requestReadTimeout(timeout).idleTimeout(Duration.ofMinutes(1))
+                .build())) {
+            InetSocketAddress address = address(server.uri());
+            var h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false));
+            var h2c = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(true));
+            try (Courier warmUp = serve(ServerLimits.defaults())) {
+                // The clients' very first connection, slow on a busy machine, is not the one timed here.
+                http2Get(h2, warmUp.uri());
+                http2Get(h2c, warmUp.uri());
+            }
+            long http2Since = System.nanoTime();
+            int h2Port = http2Get(h2, server.uri());
+            int h2cPort = http2Get(h2c, server.uri());
+            int dribbling = 20;
+            int silent = 5;
+            long[] accepted = new long[dribbling + silent];
+            long[] cutAt = new long[accepted.length];
+            for (int i = 0; i < accepted.length; i++) {
+                slow.add(connect(address));
+                accepted[i] = System.nanoTime();
+            }
+            // One that sends the first half of its first head now, the rest 150 ms later: in time.
+            Socket inTime = connect(address);
+            slow.add(inTime);
+            long inTimeSince = System.nanoTime();
+            inTime.getOutputStream().write(GOOD, 0, GOOD.length / 2);
+            inTime.getOutputStream().flush();
+            boolean[] inTimeSent = {false};
+            long[] next = {System.nanoTime()};
+            int[] written = {0};
+            Await.until(Duration.ofSeconds(5), () -> "slow first requests cut: " + Arrays.toString(cutAt), () -> {
+                long now = System.nanoTime();
+                for (int i = dribbling; i < accepted.length; i++) {
+                    if (cutAt[i] == 0 && closedQuietly(slow.get(i))) {
+                        cutAt[i] = System.nanoTime();
+                    }
+                }
+                if (now - next[0] < 0) {
+                    return false;
+                }
+                next[0] = now + pace;
+                // The request line, the Host header, then an X-Pad header that never ends.
+                byte b = written[0] < SLOW_REQUEST.length - 4 ? SLOW_REQUEST[written[0]++] : (byte) 'a';
+                for (int i = 0; i < dribbling; i++) {
+                    if (cutAt[i] == 0 && !writeOneByte(slow.get(i), b)) {
+                        cutAt[i] = System.nanoTime();
+                    }
+                }
+                // Meanwhile the well-behaved are answered.
+                askInTime(inTime, inTimeSent, now - inTimeSince >= TimeUnit.MILLISECONDS.toNanos(150));
+                try (Socket good = connect(address)) {
+                    assertThat(exchange(good, GOOD, Duration.ofSeconds(2))).startsWith("HTTP/1.1 200");
+                } catch (IOException e) {
+                    throw new AssertionError("a new HTTP/1.1 connection failed", e);
+                }
+                assertThat(http2Get(h2, server.uri())).as("the prior-knowledge connection").isEqualTo(h2Port);
+                assertThat(http2Get(h2c, server.uri())).as("the upgraded connection").isEqualTo(h2cPort);
+                for (long at : cutAt) {
+                    if (at == 0) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            for (int i = 0; i < accepted.length; i++) {
+                assertThat(Duration.ofNanos(cutAt[i] - accepted[i]))
+                        .as("connection %d (%s) cut after its accept", i, i < dribbling ? "dribbling" : "silent")
+                        .isBetween(timeout.multipliedBy(9).dividedBy(10), bound);
+            }
+            assertThat(inTimeSent[0]).as("the in-time connection's head sent in full").isTrue();
+            // Taken over, the in-time connection (asking every 50 ms) and the HTTP/2 ones keep
+            // being served until two timeouts after their accept, past the clock's 1.25.
+            Await.until(Duration.ofSeconds(5), "two timeouts since the in-time connection's accept", () -> {
+                long now = System.nanoTime();
+                if (now - next[0] >= 0) {
+                    next[0] = now + pace;
+                    askInTime(inTime, inTimeSent, true);
+                    assertThat(http2Get(h2, server.uri())).as("the prior-knowledge connection").isEqualTo(h2Port);
+                    assertThat(http2Get(h2c, server.uri())).as("the upgraded connection").isEqualTo(h2cPort);
+                }
+                return now - inTimeSince > timeout.multipliedBy(2).toNanos()
+                        && now - http2Since > timeout.multipliedBy(2).toNanos();
+            });
+        } finally {
+            closeAll(slow);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The in-time connection: the second half of its first head once {@code due}, then a whole request each time. */
+    private static void askInTime(Socket inTime, boolean[] sent, boolean due) {
+        try {
+            if (sent[0]) {
+                assertThat(answer(inTime, GOOD)).startsWith("HTTP/1.1 200");
+            } else if (due) {
+                sent[0] = true;
+                assertThat(answer(inTime, Arrays.copyOfRange(GOOD, GOOD.length / 2, GOOD.length))).startsWith("HTTP/1.1 200");
+            }
+        } catch (IOException e) {
+            throw new AssertionError("the connection whose first head came in time was cut", e);
+        }
+    }
+
+    /** A GET over HTTP/2, answered 200; the client's port of the connection it went on. */
+    private static int http2Get(io.vertx.core.http.HttpClient client, URI uri) {
+        try {
+            return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost())
+                            .setPort(uri.getPort()).setURI("/orders/5"))
+                    .compose(request -> request.send().compose(response -> response.body().map(body -> {
+                        assertThat(response.version()).isEqualTo(HttpVersion.HTTP_2);
+                        assertThat(response.statusCode()).isEqualTo(200);
+                        return request.connection().localAddress().port();
+                    })))
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("a well-behaved HTTP/2 client failed", e);
+        }
+    }
+
     @Test
     void aSilentConnectionIsClosedWhenIdle() throws Exception {
         try (Courier server = serve(ServerLimits.builder().idleTimeout(Duration.ofMillis(500)).build());

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one Vert.x of a {@code Courier}, shared by its HTTP and gRPC transports (whichever asks
  * first creates it), with the instance's event-loop count; the {@code Courier} closes it after
- * both transports.
+ * both transports. With {@code courier-http} present it is the one {@code courier-http} makes,
+ * whose cleartext REST port (gRPC's too, then) times each connection's first request from the
+ * accept, whichever transport is created first.
  */
 final class SharedVertx {
     private static final Logger log = LoggerFactory.getLogger(SharedVertx.class);
@@ -19,10 +21,20 @@ final class SharedVertx {
     }
 
     static Vertx of(TransportContext context) {
+        if (RestPort.available()) {
+            return Rest.vertx(context);
+        }
         return context.shared().get(Vertx.class,
                 () -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(context.eventLoops())
                         .setPreferNativeTransport(false)),
                 SharedVertx::close);
+    }
+
+    /** Loaded only with {@code courier-http} present. */
+    private static final class Rest {
+        static Vertx vertx(TransportContext context) {
+            return io.courier.http.internal.vertx.SharedVertx.of(context);
+        }
     }
 
     private static void close(Vertx vertx) {

@@ -3,6 +3,7 @@ package io.courier.http.internal;
 import io.courier.ResourceExhaustedException;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.http.HttpRequestRouter;
+import io.courier.http.internal.vertx.FirstRequestClock;
 import io.courier.internal.TlsMaterial;
 import io.courier.internal.TlsWatcher;
 import io.courier.spi.ServerDispatcher;
@@ -10,6 +11,7 @@ import io.courier.spi.ServerTransport;
 import io.courier.spi.TransportContext;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpConnection;
@@ -45,6 +47,8 @@ final class HttpServerTransport implements ServerTransport {
     private final boolean compression;
     private final io.courier.http.ServerLimits limits;
     private final ConnectionGuard guard;
+    /** Times a cleartext connection's first request from the accept; null over TLS or with the read timeout off. */
+    private final FirstRequestClock firstRequest;
     /** The OpenAPI description at /openapi.json and /openapi.yaml; null when turned off. */
     private final OpenApiEndpoint openApi;
     /** The contracts' schema files at /contracts/; null when turned off. */
@@ -70,6 +74,9 @@ final class HttpServerTransport implements ServerTransport {
         this.compression = settings.compression();
         this.limits = settings.limits();
         this.guard = new ConnectionGuard(vertx, limits);
+        // Over TLS, Vert.x hands a connection over when its handshake ends, and the guard times it from there.
+        this.firstRequest = context.tls().isEmpty() && limits.requestReadTimeout().isPositive()
+                ? new FirstRequestClock(limits.requestReadTimeout()) : null;
         this.openApi = settings.openApi() ? new OpenApiEndpoint(context) : null;
         this.contractFiles = settings.contracts() ? new ContractFilesEndpoint() : null;
     }
@@ -109,11 +116,21 @@ final class HttpServerTransport implements ServerTransport {
                     .requestHandler(this::handle)
                     .invalidRequestHandler(this::handleInvalid)
                     .connectionHandler(connection -> {
+                        if (firstRequest != null) {
+                            firstRequest.takenOver(connection);
+                        }
                         watch(connection);
                         guard.opened(connection);
                     });
             try {
-                created.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                // With h2c on, Vert.x hands a cleartext connection over only once its first request
+                // head has arrived: until then the clock bound with the server times it.
+                Future<HttpServer> listening = firstRequest == null ? created.listen() : firstRequest.binding(created::listen);
+                listening.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                if (firstRequest != null && !firstRequest.installed()) {
+                    log.warn("HTTP server on port {}: a connection's first request is not timed from its accept, only "
+                            + "by idleTimeout (expected: the server bound on the Courier's own Vert.x)", created.actualPort());
+                }
             } catch (ExecutionException e) {
                 throw new UncheckedIOException(new java.io.IOException("cannot serve HTTP on " + context.host() + ":"
                         + context.port() + ": " + e.getCause().getMessage() + " (expected: a free port on a local address)",

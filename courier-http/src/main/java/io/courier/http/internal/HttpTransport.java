@@ -1,5 +1,6 @@
 package io.courier.http.internal;
 
+import io.courier.http.internal.vertx.SharedVertx;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.Transport;

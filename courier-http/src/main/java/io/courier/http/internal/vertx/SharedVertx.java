@@ -1,4 +1,4 @@
-package io.courier.http.internal;
+package io.courier.http.internal.vertx;
 
 import io.courier.spi.TransportContext;
 import io.vertx.core.Vertx;
@@ -10,18 +10,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The one Vert.x of a {@code Courier}, shared by its HTTP and gRPC transports (whichever asks
  * first creates it), with the instance's event-loop count; the {@code Courier} closes it after
- * both transports.
+ * both transports. Its NIO transport lets a cleartext REST server time each connection's first
+ * request from the accept ({@link FirstRequestClock}); clients and other servers are as Vert.x
+ * makes them.
  */
-final class SharedVertx {
+public final class SharedVertx {
     private static final Logger log = LoggerFactory.getLogger(SharedVertx.class);
 
     private SharedVertx() {
     }
 
-    static Vertx of(TransportContext context) {
+    /** The {@code Courier}'s Vert.x, created on first use. */
+    public static Vertx of(TransportContext context) {
         return context.shared().get(Vertx.class,
-                () -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(context.eventLoops())
-                        .setPreferNativeTransport(false)),
+                () -> Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(context.eventLoops()))
+                        .withTransport(AcceptTimingTransport.NIO).build(),
                 SharedVertx::close);
     }
 
