@@ -284,6 +284,23 @@ public final class MessageCodec {
 
     /** The bytes of {@code whole} as this message. */
     public byte[] encode(Object whole) {
+        if (plan != null) {
+            int stripe = ScratchBuffers.stripe();
+            byte[] scratch = ScratchBuffers.take(stripe);
+            if (scratch != null) {
+                try {
+                    CodedOutputStream out = CodedOutputStream.newInstance(scratch);
+                    writeTo(out, whole);
+                    return Arrays.copyOf(scratch, out.getTotalBytesWritten());
+                } catch (CodedOutputStream.OutOfSpaceException e) {
+                    // Larger than the buffer: sized first, below.
+                } catch (IOException e) {
+                    throw new IllegalStateException("I/O error writing an array while encoding " + name, e);
+                } finally {
+                    ScratchBuffers.give(stripe, scratch);
+                }
+            }
+        }
         byte[] bytes = new byte[size(whole)];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         try {
