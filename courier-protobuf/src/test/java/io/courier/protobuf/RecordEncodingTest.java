@@ -119,6 +119,56 @@ class RecordEncodingTest {
     record Stamped(Instant at, List<String> names) {
     }
 
+    record Tagged(String name, java.util.Set<String> labels, List<String> tags) {
+    }
+
+    @Test
+    void fieldsReadInlineFollowProtobufRules() throws IOException {
+        // Absent fields are the defaults; -0.0 and NaN keep their bits.
+        assertThat(codec.decode(new byte[0], Flat.class)).isEqualTo(new Flat("", 0, 0, false, 0.0, 0.0f, (short) 0,
+                (byte) 0));
+        byte[] bits = bytes(out -> {
+            out.writeDouble(3, -0.0);
+            out.writeFloat(5, Float.NaN);
+            out.writeDouble(3, Double.longBitsToDouble(0x7ff8_0000_0000_0001L));
+        });
+        Flat decoded = (Flat) codec.decode(bits, Flat.class);
+        assertThat(Double.doubleToRawLongBits(decoded.d())).isEqualTo(0x7ff8_0000_0000_0001L);
+        assertThat(Float.floatToRawIntBits(decoded.f())).isEqualTo(Float.floatToRawIntBits(Float.NaN));
+        // A singular field sent twice keeps the last value; negative int32s take ten bytes and read back.
+        byte[] twice = bytes(out -> {
+            out.writeInt32(1, -5);
+            out.writeString(9, "first");
+            out.writeInt64(2, Long.MIN_VALUE);
+            out.writeBool(4, true);
+            out.writeString(9, "last");
+            out.writeInt32(1, Integer.MIN_VALUE);
+            out.writeBool(4, false);
+        });
+        assertThat(codec.decode(twice, Flat.class)).isEqualTo(new Flat("last", Long.MIN_VALUE, Integer.MIN_VALUE,
+                false, 0.0, 0.0f, (short) 0, (byte) 0));
+        // Repeated strings arrive in pieces, interleaved with other fields; a set keeps the wire order.
+        byte[] pieces = bytes(out -> {
+            out.writeString(3, "a");
+            out.writeString(2, "z");
+            out.writeString(1, "n");
+            out.writeString(3, "");
+            out.writeString(2, "y");
+            out.writeString(2, "z");
+            out.writeString(3, "a");
+        });
+        Tagged tagged = (Tagged) codec.decode(pieces, Tagged.class);
+        assertThat(tagged.tags()).containsExactly("a", "", "a");
+        assertThat(tagged.labels()).containsExactly("z", "y");
+        assertThat(tagged.name()).isEqualTo("n");
+        assertThatThrownBy(() -> tagged.tags().add("b")).isInstanceOf(UnsupportedOperationException.class);
+        // The wrong wire type for an inline field is refused as before.
+        assertThatThrownBy(() -> codec.decode(bytes(out -> out.writeString(2, "x")), Flat.class))
+                .hasMessageContaining("Flat.l (field 2): wire type 2 (length-delimited) (expected: 0 (varint)");
+        assertThatThrownBy(() -> codec.decode(bytes(out -> out.writeInt32(3, 1)), Tagged.class))
+                .hasMessageContaining("Tagged.tags (field 3): wire type 0 (varint)");
+    }
+
     @Test
     void timestampsAtTheEdgesAreWrittenAsProtobufWritesThem() throws IOException {
         for (Instant at : List.of(Instant.EPOCH, Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(-1, 999_999_999),
