@@ -62,8 +62,10 @@ public final class MessageCodec {
     private final EncodePlan plan;
     /** Of a record: how each field is read ({@link #SLOT} and the others below); null otherwise. */
     private final byte[] kinds;
-    /** Of a record: whether any field is read into {@code bits}. */
-    private final boolean hasBits;
+    /** Of a record: where in {@code bits} each primitive field is read, -1 for the others. */
+    private final int[] bitIndex;
+    /** Of a record: how many of its fields are primitives read into {@code bits}. */
+    private final int bitCount;
     /** Of a record: (Object[] values, long[] bits)Object, its canonical constructor. */
     private final MethodHandle construct;
 
@@ -128,17 +130,19 @@ public final class MessageCodec {
         this.plan = getters == null ? null : EncodePlan.of(this.slots, getters, writeOrder);
         if (constructor == null) {
             this.kinds = null;
-            this.hasBits = false;
+            this.bitIndex = null;
+            this.bitCount = 0;
             this.construct = null;
         } else {
             this.kinds = new byte[this.slots.length];
-            boolean bits = false;
+            this.bitIndex = new int[this.slots.length];
+            int bits = 0;
             for (int i = 0; i < kinds.length; i++) {
                 kinds[i] = kind(this.slots[i], constructor.type().parameterType(i));
-                bits |= isBits(kinds[i]);
+                bitIndex[i] = isBits(kinds[i]) ? bits++ : -1;
             }
-            this.hasBits = bits;
-            this.construct = construct(constructor, kinds);
+            this.bitCount = bits;
+            this.construct = construct(constructor, kinds, bitIndex);
         }
     }
 
@@ -175,14 +179,14 @@ public final class MessageCodec {
      * (Object[] values, long[] bits)Object: calls {@code constructor} with each primitive read
      * from its bits and every other component from its value.
      */
-    private static MethodHandle construct(MethodHandle constructor, byte[] kinds) {
+    private static MethodHandle construct(MethodHandle constructor, byte[] kinds, int[] bitIndex) {
         MethodHandle h = constructor.asType(constructor.type().changeReturnType(Object.class));
         int[] reorder = new int[kinds.length];
         for (int i = 0; i < kinds.length; i++) {
             Class<?> component = constructor.type().parameterType(i);
             MethodHandle get;
             if (isBits(kinds[i])) {
-                get = MethodHandles.insertArguments(MethodHandles.arrayElementGetter(long[].class), 1, i);
+                get = MethodHandles.insertArguments(MethodHandles.arrayElementGetter(long[].class), 1, bitIndex[i]);
                 if (component != long.class) {
                     get = MethodHandles.filterReturnValue(get, fromBits(component));
                 }
@@ -369,7 +373,7 @@ public final class MessageCodec {
     /** Reads fields up to the end of the input or the current limit, then builds the value. */
     Object read(CodedInputStream in, Limits limits, int depth) throws IOException {
         Object[] state = new Object[slots.length];
-        long[] bits = hasBits ? new long[slots.length] : NO_BITS;
+        long[] bits = bitCount > 0 ? new long[bitCount] : NO_BITS;
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 int i = indexOf(WireFormat.getTagFieldNumber(tag));
@@ -383,11 +387,11 @@ public final class MessageCodec {
                 try {
                     if (kinds != null && tag == s.tag) {
                         switch (kinds[i]) {
-                            case INT64 -> bits[i] = in.readInt64();
-                            case INT32 -> bits[i] = in.readInt32();
-                            case BOOL -> bits[i] = in.readBool() ? 1 : 0;
-                            case DOUBLE -> bits[i] = Double.doubleToRawLongBits(in.readDouble());
-                            case FLOAT -> bits[i] = Float.floatToRawIntBits(in.readFloat());
+                            case INT64 -> bits[bitIndex[i]] = in.readInt64();
+                            case INT32 -> bits[bitIndex[i]] = in.readInt32();
+                            case BOOL -> bits[bitIndex[i]] = in.readBool() ? 1 : 0;
+                            case DOUBLE -> bits[bitIndex[i]] = Double.doubleToRawLongBits(in.readDouble());
+                            case FLOAT -> bits[bitIndex[i]] = Float.floatToRawIntBits(in.readFloat());
                             case STRING -> state[i] = readString(in, limits);
                             case STRINGS -> state[i] = addString(state[i], readString(in, limits), limits);
                             case TIMESTAMP -> state[i] = SecondsNanosType.TIMESTAMP.read(in, limits, depth);
