@@ -106,7 +106,130 @@ class RecordEncodingTest {
     void aFailingFieldStillFailsAsBefore() {
         Mixed withNullElement = new Mixed(null, java.util.Arrays.asList("a", null), Map.of(), Optional.empty(), null,
                 null, List.of(), 0);
-        assertThatThrownBy(() -> codec.encode(withNullElement, Mixed.class)).isInstanceOf(InternalException.class);
+        assertThatThrownBy(() -> codec.encode(withNullElement, Mixed.class)).isInstanceOf(InternalException.class)
+                .hasMessage("protobuf: cannot encode Mixed.tags: a null element (expected: no nulls in a repeated field)");
+        Mixed outOfRange = new Mixed(null, List.of(), Map.of(), Optional.empty(), null, Instant.MAX, List.of(), 0);
+        assertThatThrownBy(() -> codec.encode(outOfRange, Mixed.class)).isInstanceOf(InternalException.class)
+                .hasMessageContaining("out of the Timestamp range");
+        // A failure gives its buffer back: the next record is written whole.
+        Mixed fine = new Mixed(null, List.of("x"), Map.of(), Optional.empty(), Color.RED, null, List.of(), 1);
+        assertThat(codec.decode(codec.encode(fine, Mixed.class), Mixed.class)).isEqualTo(fine);
+    }
+
+    record Stamped(Instant at, List<String> names) {
+    }
+
+    record Tagged(String name, java.util.Set<String> labels, List<String> tags) {
+    }
+
+    @Test
+    void fieldsReadInlineFollowProtobufRules() throws IOException {
+        // Absent fields are the defaults; -0.0 and NaN keep their bits.
+        assertThat(codec.decode(new byte[0], Flat.class)).isEqualTo(new Flat("", 0, 0, false, 0.0, 0.0f, (short) 0,
+                (byte) 0));
+        byte[] bits = bytes(out -> {
+            out.writeDouble(3, -0.0);
+            out.writeFloat(5, Float.NaN);
+            out.writeDouble(3, Double.longBitsToDouble(0x7ff8_0000_0000_0001L));
+        });
+        Flat decoded = (Flat) codec.decode(bits, Flat.class);
+        assertThat(Double.doubleToRawLongBits(decoded.d())).isEqualTo(0x7ff8_0000_0000_0001L);
+        assertThat(Float.floatToRawIntBits(decoded.f())).isEqualTo(Float.floatToRawIntBits(Float.NaN));
+        // A singular field sent twice keeps the last value; negative int32s take ten bytes and read back.
+        byte[] twice = bytes(out -> {
+            out.writeInt32(1, -5);
+            out.writeString(9, "first");
+            out.writeInt64(2, Long.MIN_VALUE);
+            out.writeBool(4, true);
+            out.writeString(9, "last");
+            out.writeInt32(1, Integer.MIN_VALUE);
+            out.writeBool(4, false);
+        });
+        assertThat(codec.decode(twice, Flat.class)).isEqualTo(new Flat("last", Long.MIN_VALUE, Integer.MIN_VALUE,
+                false, 0.0, 0.0f, (short) 0, (byte) 0));
+        // Repeated strings arrive in pieces, interleaved with other fields; a set keeps the wire order.
+        byte[] pieces = bytes(out -> {
+            out.writeString(3, "a");
+            out.writeString(2, "z");
+            out.writeString(1, "n");
+            out.writeString(3, "");
+            out.writeString(2, "y");
+            out.writeString(2, "z");
+            out.writeString(3, "a");
+        });
+        Tagged tagged = (Tagged) codec.decode(pieces, Tagged.class);
+        assertThat(tagged.tags()).containsExactly("a", "", "a");
+        assertThat(tagged.labels()).containsExactly("z", "y");
+        assertThat(tagged.name()).isEqualTo("n");
+        assertThatThrownBy(() -> tagged.tags().add("b")).isInstanceOf(UnsupportedOperationException.class);
+        // The wrong wire type for an inline field is refused as before.
+        assertThatThrownBy(() -> codec.decode(bytes(out -> out.writeString(2, "x")), Flat.class))
+                .hasMessageContaining("Flat.l (field 2): wire type 2 (length-delimited) (expected: 0 (varint)");
+        assertThatThrownBy(() -> codec.decode(bytes(out -> out.writeInt32(3, 1)), Tagged.class))
+                .hasMessageContaining("Tagged.tags (field 3): wire type 0 (varint)");
+    }
+
+    @Test
+    void timestampsAtTheEdgesAreWrittenAsProtobufWritesThem() throws IOException {
+        for (Instant at : List.of(Instant.EPOCH, Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(-1, 999_999_999),
+                Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.ofEpochSecond(1_700_000_000L))) {
+            byte[] expected = bytes(out -> out.writeByteArray(1, bytes(timestamp -> {
+                if (at.getEpochSecond() != 0) {
+                    timestamp.writeInt64(1, at.getEpochSecond());
+                }
+                if (at.getNano() != 0) {
+                    timestamp.writeInt32(2, at.getNano());
+                }
+            })));
+            assertThat(codec.encode(new Stamped(at, List.of()), Stamped.class)).as(at.toString()).isEqualTo(expected);
+            assertThat(codec.decode(expected, Stamped.class)).isEqualTo(new Stamped(at, List.of()));
+        }
+    }
+
+    @Test
+    void recordsOfAnySizeAreWrittenWhole() throws IOException {
+        // Around 4 KiB, where a record stops fitting in a reused buffer and is sized first.
+        for (int length : new int[] {0, 1, 127, 128, 4_000, 4_080, 4_085, 4_090, 4_093, 4_094, 4_095, 4_096, 4_100,
+            10_000, 100_000}) {
+            String text = "é".repeat(length / 2) + "a".repeat(length % 2);
+            Stamped stamped = new Stamped(null, List.of(text, "b"));
+            byte[] expected = bytes(out -> {
+                if (!text.isEmpty()) {
+                    out.writeString(2, text);
+                } else {
+                    out.writeString(2, "");
+                }
+                out.writeString(2, "b");
+            });
+            assertThat(codec.encode(stamped, Stamped.class)).as("%d bytes", length).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void threadsWritingAtOnceEachGetTheirOwnBytes() throws Exception {
+        int threads = 8;
+        List<java.util.concurrent.Callable<Boolean>> tasks = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Stamped mine = new Stamped(Instant.ofEpochSecond(t + 1), List.of("thread " + t, "x".repeat(t * 700)));
+            byte[] expected = codec.encode(mine, Stamped.class);
+            tasks.add(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    if (!java.util.Arrays.equals(codec.encode(mine, Stamped.class), expected)) {
+                        return false;
+                    }
+                }
+                return codec.decode(expected, Stamped.class).equals(mine);
+            });
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (java.util.concurrent.Future<Boolean> f : pool.invokeAll(tasks)) {
+                assertThat(f.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private interface Fields {

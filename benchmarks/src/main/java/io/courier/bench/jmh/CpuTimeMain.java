@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Setup;
  * JSON decode reads 60 to 140 µs under a load average of 60 on 2 cores, 2 µs on a quiet
  * machine), while the CPU time a thread spends per operation moves far less. Each
  * {@code courierX} and {@code <peer>X} benchmark runs in batches interleaved with the others, in
- * one JVM, for the given rounds; a ratio is the median over the rounds of the peer's CPU time
+ * one JVM, for the given rounds, which also note the bytes allocated per operation; a ratio is
+ * the median over the rounds of the peer's CPU time
  * over Courier's in the same round, so above 1.0 Courier is faster, as in {@link JmhMain}.
  * Benchmarks are called through a method handle, which adds the same few nanoseconds to both
  * sides. Not a replacement for JMH on a quiet machine; a way to compare in the same run on a busy one.
@@ -58,16 +59,20 @@ public final class CpuTimeMain {
             }
         }
         double[][] perOp = new double[calls.size()][rounds];
+        double[][] bytesPerOp = new double[calls.size()][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < calls.size(); i++) {
+                long allocated = allocatedBytes(threads);
                 long start = threads.getCurrentThreadCpuTime();
                 run(calls.get(i), batch);
                 perOp[i][r] = (threads.getCurrentThreadCpuTime() - start) / (double) batch;
+                bytesPerOp[i][r] = (allocatedBytes(threads) - allocated) / (double) batch;
             }
         }
         System.out.printf("load average %s, %d rounds of %d operations%n", loadAverage(), rounds, batch);
         for (int i = 0; i < calls.size(); i++) {
-            System.out.printf("  %-20s %10.1f ns CPU/op (median of rounds)%n", names.get(i), median(perOp[i]));
+            System.out.printf("  %-20s %10.1f ns CPU/op (median of rounds) %8.0f B/op%n", names.get(i),
+                    median(perOp[i]), median(bytesPerOp[i]));
         }
         String prefix = type.getSimpleName().replace("Benchmark", "");
         for (int c = 0; c < calls.size(); c++) {
@@ -94,6 +99,11 @@ public final class CpuTimeMain {
         for (int i = 0; i < times; i++) {
             sink = (Object) call.invokeExact();
         }
+    }
+
+    /** The bytes the current thread allocated so far, or 0 where the JVM does not tell. */
+    private static long allocatedBytes(ThreadMXBean threads) {
+        return threads instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : 0;
     }
 
     private static double median(double[] values) {

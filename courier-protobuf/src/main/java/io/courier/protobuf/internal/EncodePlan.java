@@ -1,10 +1,13 @@
 package io.courier.protobuf.internal;
 
 import com.google.protobuf.CodedOutputStream;
+import io.courier.InternalException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.time.Instant;
+import java.util.Collection;
 
 /**
  * How a record is sized and written, built once per record class as two method handles: one
@@ -14,9 +17,10 @@ import java.lang.invoke.MethodType;
  * handles are compiled as one unit once hot (the JVM specialises a hot method handle to its
  * bound constants), with the accessors and leaves inlined: the cost of a loop over fields that
  * calls an accessor, a slot, a type and a lambda per field, each a megamorphic call, is gone.
- * Fields other than plain scalars and strings (nested records, lists, maps, optionals, enums,
- * well-known types) go through their {@link FieldSlot}, bound as a constant, so they behave
- * exactly as before. Immutable and thread-safe.
+ * A list or set of strings and an {@code Instant} have leaves of their own too. Other fields
+ * (nested records, other lists, maps, optionals, enums, durations, string-coded types) go
+ * through their {@link FieldSlot}, bound as a constant, so they behave exactly as before.
+ * Immutable and thread-safe.
  */
 final class EncodePlan {
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
@@ -79,6 +83,9 @@ final class EncodePlan {
         String kind = kind(slot, getter.type().returnType());
         MethodHandle leaf = kind == null
                 ? MethodHandles.insertArguments(leaf("sizeSlot", int.class, FieldSlot.class, Object.class), 0, slot)
+                : bySlot(kind)
+                ? MethodHandles.insertArguments(leaf("size" + kind, int.class, FieldSlot.class, leafType(kind)), 0,
+                        slot)
                 : MethodHandles.insertArguments(leaf("size" + kind, int.class, int.class, leafType(kind)), 0,
                         slot.tagSize);
         return MethodHandles.filterArguments(leaf, 0, getter.asType(MethodType.methodType(leaf.type().parameterType(0),
@@ -91,6 +98,9 @@ final class EncodePlan {
         MethodHandle leaf = kind == null
                 ? MethodHandles.insertArguments(leaf("writeSlot", void.class, FieldSlot.class, CodedOutputStream.class,
                         Object.class), 0, slot)
+                : bySlot(kind)
+                ? MethodHandles.insertArguments(leaf("write" + kind, void.class, FieldSlot.class,
+                        CodedOutputStream.class, leafType(kind)), 0, slot)
                 : MethodHandles.insertArguments(leaf("write" + kind, void.class, int.class, CodedOutputStream.class,
                         leafType(kind)), 0, slot.tag);
         return MethodHandles.filterArguments(leaf, 1, getter.asType(MethodType.methodType(leaf.type().parameterType(1),
@@ -99,8 +109,14 @@ final class EncodePlan {
 
     /** Which leaf writes a component of this Java type in this slot; null for the slot's own code. */
     private static String kind(FieldSlot slot, Class<?> component) {
+        if (slot instanceof RepeatedSlot && slot.type == ScalarType.STRING) {
+            return "Strings";
+        }
         if (!(slot instanceof SingularSlot)) {
             return null;
+        }
+        if (slot.type == SecondsNanosType.TIMESTAMP && component == Instant.class) {
+            return "Instant";
         }
         if (component == long.class) {
             return "Int64";
@@ -118,8 +134,15 @@ final class EncodePlan {
         return null;
     }
 
+    /** Whether the leaf takes the slot, for the tag and the name in errors, rather than a tag. */
+    private static boolean bySlot(String kind) {
+        return kind.equals("Strings");
+    }
+
     private static Class<?> leafType(String kind) {
         return switch (kind) {
+            case "Strings" -> Collection.class;
+            case "Instant" -> Instant.class;
             case "Int64" -> long.class;
             case "Int32" -> int.class;
             case "Bool" -> boolean.class;
@@ -216,5 +239,50 @@ final class EncodePlan {
             out.writeUInt32NoTag(tag);
             out.writeStringNoTag(value);
         }
+    }
+
+    private static int sizeInstant(int tagSize, Instant value) {
+        return value == null ? 0 : tagSize + SecondsNanosType.timestampSizeNoTag(value);
+    }
+
+    private static void writeInstant(int tag, CodedOutputStream out, Instant value) throws IOException {
+        if (value != null) {
+            out.writeUInt32NoTag(tag);
+            SecondsNanosType.writeTimestampNoTag(out, value);
+        }
+    }
+
+    // A repeated string, as RepeatedSlot writes it: one tagged string per element, none null.
+
+    private static int sizeStrings(FieldSlot slot, Collection<?> values) {
+        if (values == null) {
+            return 0;
+        }
+        int size = 0;
+        for (Object v : values) {
+            if (v == null) {
+                throw nullElement(slot);
+            }
+            size += slot.tagSize + CodedOutputStream.computeStringSizeNoTag((String) v);
+        }
+        return size;
+    }
+
+    private static void writeStrings(FieldSlot slot, CodedOutputStream out, Collection<?> values) throws IOException {
+        if (values == null) {
+            return;
+        }
+        int tag = slot.tag;
+        for (Object v : values) {
+            if (v == null) {
+                throw nullElement(slot);
+            }
+            out.writeUInt32NoTag(tag);
+            out.writeStringNoTag((String) v);
+        }
+    }
+
+    private static InternalException nullElement(FieldSlot slot) {
+        return EncodeFailure.of(slot.where(), "a null element (expected: no nulls in a repeated field)");
     }
 }

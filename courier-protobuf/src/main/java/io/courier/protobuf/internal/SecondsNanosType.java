@@ -59,6 +59,33 @@ final class SecondsNanosType extends ProtoType {
                 + (n == 0 ? 0 : 1 + CodedOutputStream.computeInt32SizeNoTag(n));
     }
 
+    /** The size of a Timestamp holding {@code value}, its length prefix included. */
+    static int timestampSizeNoTag(Instant value) {
+        long s = value.getEpochSecond();
+        int n = value.getNano();
+        int size = (s == 0 ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(s))
+                + (n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n));
+        return 1 + size; // a Timestamp's body is at most 11 + 5 bytes: its length is one byte
+    }
+
+    /** Writes {@code value} as a Timestamp, with its length prefix. */
+    static void writeTimestampNoTag(CodedOutputStream out, Instant value) throws IOException {
+        long s = value.getEpochSecond();
+        int n = value.getNano();
+        if (s < MIN_SECONDS || s > MAX_SECONDS) {
+            throw EncodeFailure.of("Instant " + value, "out of the Timestamp range (expected: years 1 to 9999)");
+        }
+        out.writeUInt32NoTag(timestampSizeNoTag(value) - 1);
+        if (s != 0) {
+            out.writeUInt32NoTag(SECONDS);
+            out.writeInt64NoTag(s);
+        }
+        if (n != 0) {
+            out.writeUInt32NoTag(NANOS);
+            out.writeUInt32NoTag(n);
+        }
+    }
+
     @Override
     int wireType() {
         return WireFormat.WIRETYPE_LENGTH_DELIMITED;
