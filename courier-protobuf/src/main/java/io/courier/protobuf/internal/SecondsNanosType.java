@@ -65,7 +65,8 @@ final class SecondsNanosType extends ProtoType {
         int n = value.getNano();
         int size = (s == 0 ? 0 : 1 + CodedOutputStream.computeInt64SizeNoTag(s))
                 + (n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n));
-        return 1 + size; // a Timestamp's body is at most 11 + 5 bytes: its length is one byte
+        // A body of at most 11 + 6 bytes (an Instant's nanos are never negative): a one-byte length.
+        return 1 + size;
     }
 
     /** Writes {@code value} as a Timestamp, with its length prefix. */
