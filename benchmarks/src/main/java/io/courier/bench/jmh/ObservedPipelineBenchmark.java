@@ -78,6 +78,8 @@ public class ObservedPipelineBenchmark {
     private Tracer batchTracer;
     private Timer floorTimer;
     private final AtomicInteger floorActive = new AtomicInteger();
+    /** Where {@link #sdkFloorPropagatedCall} has the propagator write the traceparent. */
+    private final String[] carrier = new String[1];
     private Courier observed;
     private Courier observedBatch;
     private Courier metered;
@@ -227,12 +229,29 @@ public class ObservedPipelineBenchmark {
         return spanned(batchTracer);
     }
 
+    /**
+     * {@link #sdkFloorCall} with the span's context also written out by the W3C propagator, as
+     * any instrumentation that carries a trace to another process must: the propagator's own cost.
+     */
+    @Benchmark
+    public Long sdkFloorPropagatedCall() {
+        return spanned(tracer, true);
+    }
+
     private Long spanned(Tracer t) {
+        return spanned(t, false);
+    }
+
+    private Long spanned(Tracer t, boolean propagated) {
         Context parent = Context.current();
         Span span = t.spanBuilder("stock/level").setParent(parent).setSpanKind(SpanKind.CLIENT)
                 .setAllAttributes(ATTRIBUTES).setAttribute(SERVER_ADDRESS, TARGET.toString()).startSpan();
+        Context context = parent.with(span);
+        if (propagated) {
+            W3CTraceContextPropagator.getInstance().inject(context, carrier, (c, key, value) -> c[0] = value);
+        }
         Long level;
-        try (var ignored = parent.with(span).makeCurrent()) {
+        try (var ignored = context.makeCurrent()) {
             level = bareStock.level(42);
         }
         span.setAttribute(STATUS_CODE, "OK");

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  */
 public final class ObservedPipelineCpu {
     private static final int ROUNDS = 9;
-    private static final String MODES = "bare|passing|metrics|meter-floor|traced|both|floor|traced-batch|both-batch|floor-batch";
+    private static final String MODES = "bare|passing|metrics|meter-floor|traced|both|floor|floor-propagated|traced-batch|both-batch|floor-batch";
 
     private ObservedPipelineCpu() {
     }
@@ -25,7 +25,8 @@ public final class ObservedPipelineCpu {
     /**
      * Arguments: {@code bare}, {@code passing} (through an interceptor that passes the call on),
      * {@code metrics}, {@code meter-floor} (Micrometer's own timer around the bare call),
-     * {@code traced}, {@code both}, {@code floor} (the SDK's own span around the bare call), and
+     * {@code traced}, {@code both}, {@code floor} (the SDK's own span around the bare call),
+     * {@code floor-propagated} (the same, its context also written out by the W3C propagator), and
      * {@code traced-batch}, {@code both-batch}, {@code floor-batch} (the same with
      * {@code BatchSpanProcessor}); the calls per round. With a batch processor the process's CPU
      * time includes its export thread's, and the line says how many spans reached the exporter.
@@ -48,6 +49,7 @@ public final class ObservedPipelineCpu {
             case "traced-batch" -> bench::tracedBatchCall;
             case "both-batch" -> bench::courierBatchCall;
             case "floor-batch" -> bench::sdkFloorBatchCall;
+            case "floor-propagated" -> bench::sdkFloorPropagatedCall;
             default -> throw new IllegalArgumentException("call: " + args[0] + " (expected: " + MODES + ")");
         };
         boolean traced = args[0].startsWith("traced") || args[0].startsWith("both") || args[0].startsWith("floor");
