@@ -34,6 +34,22 @@ class OutcomesTest {
     }
 
     @Test
+    void anAnswerAlreadyThereIsRecordedOnceBeforeTheOuterFutureCompletes() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Object>[] out = new CompletableFuture[1];
+        out[0] = Outcomes.after(CompletableFuture.completedFuture("answer"), (v, f) -> seen.add(v + " " + f));
+        assertThat(seen).containsExactly("answer null");
+        assertThat(out[0].join()).isEqualTo("answer");
+
+        IllegalStateException boom = new IllegalStateException("boom");
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        CompletableFuture<Object> failed = Outcomes.after(CompletableFuture.failedFuture(boom), (v, f) -> failures.add(f));
+        assertThat(failures).containsExactly(boom);
+        assertThat(failed).isCompletedExceptionally();
+        assertThat(failed.exceptionNow()).isSameAs(boom);
+    }
+
+    @Test
     void cancellingTheOuterFutureCancelsTheCallBelowAndRecordsItOnce() {
         CompletableFuture<Object> inner = new CompletableFuture<>();
         List<Throwable> recorded = new CopyOnWriteArrayList<>();

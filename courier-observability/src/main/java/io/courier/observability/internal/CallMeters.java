@@ -1,20 +1,28 @@
 package io.courier.observability.internal;
 
 import io.courier.Status;
+import io.courier.contract.ServiceDescriptor;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
- * The meters of one method on one side and transport: a timer per status (registered on its
- * first call) and the calls in flight. Found once per call through a map, so a call costs a
- * lookup, not a registry search.
+ * The meters of one method of one service on one side and transport: a timer per status
+ * (registered on its first call), the calls in flight and the message sizes, with the listeners
+ * that record sizes made once. Found once per call by its method, so a call costs a lookup,
+ * neither tags built nor a registry search.
  */
 final class CallMeters {
-    final AtomicInteger active;
+    final ServiceDescriptor service;
+    final String system;
+    final LongAdder active;
+    /** For every call's {@code MessageSizes}: made once, not per call. */
+    final LongConsumer requestSizes = this::recordRequest;
+    final LongConsumer responseSizes = this::recordResponse;
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(Status.values().length);
     private final MeterRegistry registry;
     private final String name;
@@ -25,7 +33,11 @@ final class CallMeters {
     private volatile DistributionSummary requestSize;
     private volatile DistributionSummary responseSize;
 
-    CallMeters(MeterRegistry registry, String side, Tags tags, MetricsSettings settings) {
+    CallMeters(MeterRegistry registry, String side, ServiceDescriptor service, String system, String method,
+               MetricsSettings settings) {
+        this.service = service;
+        this.system = system;
+        Tags tags = Tags.of("rpc.system", system, "rpc.service", service.name(), "rpc.method", method);
         this.registry = registry;
         this.side = side;
         this.name = "rpc." + side + ".duration";

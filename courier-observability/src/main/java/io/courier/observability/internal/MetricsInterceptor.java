@@ -5,8 +5,10 @@ import io.courier.Interceptor;
 import io.courier.MessageSizes;
 import io.courier.Status;
 import io.courier.contract.MethodDescriptor;
+import io.courier.contract.ServiceDescriptor;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,30 +21,28 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MetricsInterceptor implements Interceptor {
     private final MeterRegistry registry;
+    private final Clock clock;
     private final boolean server;
+    private final String side;
     private final MetricsSettings settings;
-    private final Map<Key, CallMeters> meters = new ConcurrentHashMap<>();
+    /**
+     * The meters of each method, one per service and transport it is called through (mostly
+     * one): found by the method alone, with no key made per call.
+     */
+    private final Map<MethodDescriptor, CallMeters[]> byMethod = new ConcurrentHashMap<>();
 
     public MetricsInterceptor(MeterRegistry registry, boolean server, MetricsSettings settings) {
         this.registry = registry;
+        this.clock = registry.config().clock();
         this.server = server;
+        this.side = server ? "server" : "client";
         this.settings = settings;
-    }
-
-    private record Key(String system, MethodDescriptor method) {
     }
 
     @Override
     public CompletableFuture<Object> intercept(Call call, Next next) {
         String system = server ? Outcomes.serverSystem(call) : Outcomes.clientSystem(call);
-        Key key = new Key(system, call.method());
-        CallMeters m = meters.get(key);
-        if (m == null) {
-            m = meters.computeIfAbsent(key, k -> new CallMeters(registry, server ? "server" : "client",
-                    Tags.of("rpc.system", k.system(), "rpc.service", call.service().name(), "rpc.method", call.method().name()),
-                    settings));
-        }
-        CallMeters meters = m;
+        CallMeters meters = meters(call, system);
         if (server && system.equals("message")) {
             MessageAge.record(registry);
         }
@@ -55,11 +55,11 @@ public final class MetricsInterceptor implements Interceptor {
             passed = call.withContext(call.context().withSizes(sizes));
         }
         if (sizes != null) {
-            sizes.onRequest(meters::recordRequest);
-            sizes.onResponse(meters::recordResponse);
+            sizes.onRequest(meters.requestSizes);
+            sizes.onResponse(meters.responseSizes);
         }
-        long start = registry.config().clock().monotonicTime();
-        meters.active.incrementAndGet();
+        long start = clock.monotonicTime();
+        meters.active.increment();
         CompletableFuture<Object> result;
         try {
             result = next.proceed(passed);
@@ -68,6 +68,34 @@ public final class MetricsInterceptor implements Interceptor {
             throw e;
         }
         return new Timing(meters, start).listen(result);
+    }
+
+    /** The meters of {@code call}'s method, service and transport; registered on the first call. */
+    private CallMeters meters(Call call, String system) {
+        CallMeters m = find(byMethod.get(call.method()), call.service(), system);
+        if (m != null) {
+            return m;
+        }
+        CallMeters[] all = byMethod.compute(call.method(), (method, known) -> find(known, call.service(), system) != null
+                ? known : with(known, new CallMeters(registry, side, call.service(), system, method.name(), settings)));
+        return find(all, call.service(), system);
+    }
+
+    private static CallMeters find(CallMeters[] known, ServiceDescriptor service, String system) {
+        if (known != null) {
+            for (CallMeters m : known) {
+                if (m.service == service && m.system.equals(system)) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static CallMeters[] with(CallMeters[] known, CallMeters added) {
+        CallMeters[] all = known == null ? new CallMeters[1] : Arrays.copyOf(known, known.length + 1);
+        all[all.length - 1] = added;
+        return all;
     }
 
     /** Times the call as it ends. */
@@ -87,9 +115,9 @@ public final class MetricsInterceptor implements Interceptor {
     }
 
     private void finish(CallMeters meters, long start, Throwable failure) {
-        meters.active.decrementAndGet();
+        meters.active.decrement();
         // A server answers an exception that is not Courier's as INTERNAL; a client cannot tell.
         Status status = Outcomes.status(failure, server ? Status.INTERNAL : Status.UNKNOWN);
-        meters.timer(status).record(registry.config().clock().monotonicTime() - start, TimeUnit.NANOSECONDS);
+        meters.timer(status).record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future.State;
 
 /** What metrics and spans label a call with: its transport and the status it ended with. */
 public final class Outcomes {
@@ -58,10 +59,18 @@ public final class Outcomes {
         /** Records the outcome; runs once, before this future completes. */
         protected abstract void finish(Object value, Throwable failure);
 
-        /** Completes as {@code inner} does, {@link #finish} run first; returns this. Call once. */
+        /**
+         * Completes as {@code inner} does, {@link #finish} run first; returns this. Call once.
+         * An {@code inner} that already succeeded (a transport that answered on this thread) is
+         * read at once, without the dependent future a listener would add.
+         */
         public final After listen(CompletableFuture<Object> inner) {
             this.inner = inner;
-            inner.whenComplete(this);
+            if (inner.state() == State.SUCCESS) {
+                accept(inner.resultNow(), null);
+            } else {
+                inner.whenComplete(this);
+            }
             return this;
         }
 
