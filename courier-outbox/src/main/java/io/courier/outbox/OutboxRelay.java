@@ -12,8 +12,10 @@ import java.util.Set;
  * once the broker has confirmed each one. It works on any database the outbox supports, by
  * polling with an adaptive interval: again at once after a full batch, the shortest interval
  * after the start of the poll before after a partial one (at once when sending it took longer),
- * twice as long after each empty poll up to the longest. Each poll and each removal is one
- * statement in a transaction of its own (one round trip each).
+ * twice as long after each empty poll up to the longest. When the broker's confirmations of a
+ * partial batch take longer than the shortest interval, the next poll is made while waiting for
+ * them, and its rows are sent once that batch is confirmed and removed. Each poll and each
+ * removal is one statement in a transaction of its own (one round trip each).
  *
  * <pre>{@code
  * try (OutboxRelay relay = outbox.relay(kafka).maxPollInterval(Duration.ofMillis(500)).start()) {

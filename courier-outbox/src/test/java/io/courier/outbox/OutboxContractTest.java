@@ -251,6 +251,62 @@ abstract class OutboxContractTest {
     }
 
     @Test
+    void rowsReadWhileABatchAwaitsTheBrokerAreSentOnlyAfterItIsConfirmedAndReadAgainWhenItFails() throws Exception {
+        Outbox outbox = outbox().build();
+        List<String> sent = new CopyOnWriteArrayList<>();
+        List<Long> pollsAtSend = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> confirmations = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<OutboxRelay> relayRef = new java.util.concurrent.atomic.AtomicReference<>();
+        MessageBroker held = new MessageBroker() { // confirms only when the test says so
+            @Override
+            public CompletableFuture<Void> send(Message message) {
+                sent.add(new String(message.payload(), StandardCharsets.UTF_8));
+                pollsAtSend.add(relayRef.get().polls());
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                confirmations.add(f);
+                return f;
+            }
+
+            @Override
+            public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+                return real.subscribe(channel, group, handler);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        outbox.transaction(c -> outbox.write(c, text("k", "first")));
+        // A long shortest interval: the poll made while a batch waits comes that long after the batch's poll.
+        OutboxRelay relay = outbox.relay(held).minPollInterval(Duration.ofSeconds(2)).maxPollInterval(Duration.ofSeconds(5))
+                .claimInterval(Duration.ofMillis(50)).build();
+        relayRef.set(relay);
+        closing(relay.start());
+        Await.until(PATIENCE, "the first row sent", () -> sent.size() == 1);
+        outbox.transaction(c -> outbox.write(c, text("k", "second")));
+        Await.until(PATIENCE, "the poll made while the first awaits its confirmation", () -> relay.polls() == 2);
+        assertThat(sent).as("nothing sent before the batch ahead is confirmed").containsExactly("first");
+
+        confirmations.get(0).complete(null);
+        Await.until(PATIENCE, () -> "the row read ahead sent: " + sent, () -> sent.size() == 2);
+        assertThat(sent).containsExactly("first", "second");
+        assertThat(pollsAtSend.get(1)).as("sent from the poll made while waiting, no poll after the confirmation")
+                .isEqualTo(2);
+        outbox.transaction(c -> outbox.write(c, text("k", "third")));
+        Await.until(PATIENCE, "the poll made while the second awaits its confirmation", () -> relay.polls() == 3);
+        assertThat(sent).containsExactly("first", "second");
+
+        confirmations.get(1).completeExceptionally(new UnavailableException("the broker refused second"));
+        Await.until(PATIENCE, () -> "sent again after the failure: " + sent, () -> sent.size() == 4);
+        assertThat(sent).as("the rows read while the failed batch waited are read again, after it")
+                .containsExactly("first", "second", "second", "third");
+        confirmations.get(2).complete(null);
+        confirmations.get(3).complete(null);
+        Await.until(PATIENCE, "all published", () -> relay.published() == 3);
+        assertThat(outbox.backlog()).isZero();
+    }
+
+    @Test
     void aRowThatCommitsAfterAHigherIdIsPublishedNotSkipped() throws Exception {
         Outbox outbox = outbox().build();
         List<String> got = new CopyOnWriteArrayList<>();

@@ -133,13 +133,19 @@ final class OutboxLoad {
             System.out.println("    " + cpu.perMessage(count.get()));
             Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             Histogram toRelay = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Histogram toHandler = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             for (int i = 0; i < total; i++) {
                 if (relayed[i] != 0 && committed[i] != 0) {
                     toRelay.recordValue(Math.max(0, relayed[i] - committed[i]));
                 }
+                if (relayed[i] != 0 && handled[i] != 0) {
+                    toHandler.recordValue(Math.max(0, handled[i] - relayed[i]));
+                }
             }
-            System.out.printf("    of which commit to the relay's send: p50 %.1f ms, p99 %.1f ms%n",
-                    toRelay.getValueAtPercentile(50) / 1e6, toRelay.getValueAtPercentile(99) / 1e6);
+            System.out.printf("    of which commit to the relay's send: p50 %.1f ms, p99 %.1f ms;"
+                            + " the relay's send to the handler: p50 %.1f ms, p99 %.1f ms%n",
+                    toRelay.getValueAtPercentile(50) / 1e6, toRelay.getValueAtPercentile(99) / 1e6,
+                    toHandler.getValueAtPercentile(50) / 1e6, toHandler.getValueAtPercentile(99) / 1e6);
             long errors = total - count.get();
             long first = Long.MAX_VALUE;
             long lastCommit = 0;

@@ -66,6 +66,12 @@ public final class RelayWorker {
     private int lockSpace;
     private long lastClaim;
     private boolean claimDue;
+    /**
+     * Rows read while the previous batch waited for the broker, not that batch's own: sent as the
+     * next batch as soon as the previous one is confirmed and removed (null: none read ahead).
+     */
+    private List<OutboxRow> readAhead;
+    private long readAheadAt;
 
     public RelayWorker(Outbox outbox, MessageBroker broker, String name, int batchSize, Duration minPoll,
                        Duration maxPoll, Duration claimInterval, Duration publishTimeout, int maxPartitions,
@@ -156,28 +162,37 @@ public final class RelayWorker {
                         pause(claimNanos);
                         continue;
                     }
-                    long polled = System.nanoTime();
-                    List<OutboxRow> rows = poll();
+                    long polled;
+                    List<OutboxRow> rows;
+                    if (readAhead != null) {
+                        rows = readAhead;
+                        polled = readAheadAt;
+                        readAhead = null;
+                    } else {
+                        polled = System.nanoTime();
+                        rows = poll();
+                    }
                     if (rows.isEmpty()) {
                         pause(wait);
                         wait = Math.min(wait * 2, maxPollNanos);
                         continue;
                     }
                     wait = minPollNanos;
-                    boolean allSent = publish(rows);
+                    boolean allSent = publish(rows, polled);
                     if (!allSent) {
                         pause(errorWait);
                         errorWait = Math.min(errorWait * 2, maxPollNanos);
                         continue;
                     }
                     errorWait = minPollNanos;
-                    if (rows.size() < batchSize) {
+                    if (rows.size() < batchSize && readAhead == null) {
                         // The shortest interval from this poll's start, not from the batch's end:
                         // a batch that took longer than the interval is followed by a poll at once,
                         // so sending and removing do not add to how long the next rows wait.
                         pause(minPollNanos - (System.nanoTime() - polled));
                     }
                 } catch (SQLException | RuntimeException e) {
+                    readAhead = null;
                     if (closed) {
                         break;
                     }
@@ -273,10 +288,17 @@ public final class RelayWorker {
     }
 
     /**
-     * Sends {@code rows} in order, waits for the confirmations, removes the confirmed rows;
-     * true when every row was confirmed.
+     * Sends {@code rows} (read at {@code polled}) in order, waits for the confirmations, removes
+     * the confirmed rows; true when every row was confirmed.
+     *
+     * <p>When the confirmations take longer than the shortest poll interval from {@code polled},
+     * the next poll is made while waiting for them (only after a partial batch: a full one is
+     * followed by a poll at once anyway). Its rows, less this batch's, are kept in
+     * {@link #readAhead} and sent only once every row of this batch is confirmed and removed, so
+     * a failure here still stops the rows after it; when this batch fails they are dropped and
+     * read again. A slow broker then no longer adds a poll's round trip to the next rows' wait.
      */
-    private boolean publish(List<OutboxRow> rows) throws SQLException {
+    private boolean publish(List<OutboxRow> rows, long polled) throws SQLException {
         // Every row is read before any is sent: a row that cannot be read (edited by hand) stops
         // the relay at that row, and the rows before it are published once, not again each round.
         List<Message> messages = new ArrayList<>(rows.size());
@@ -304,10 +326,23 @@ public final class RelayWorker {
         // removed, so a graceful stop hands nothing twice to the next relay.
         CompletableFuture<Void> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
         long end = System.nanoTime() + publishTimeout.toNanos();
+        long pollDue = polled + minPollNanos;
+        boolean readAheadAllowed = rows.size() < batchSize && unreadable == null;
+        List<OutboxRow> ahead = null;
+        long aheadAt = 0;
         while (!all.isDone()) {
-            long left = end - System.nanoTime();
+            long now = System.nanoTime();
+            long left = end - now;
             if (left <= 0) {
                 break; // the sends not confirmed yet are sent again in a later round
+            }
+            if (readAheadAllowed && ahead == null && !closed) {
+                if (now - pollDue >= 0) {
+                    aheadAt = now;
+                    ahead = poll();
+                    continue;
+                }
+                left = Math.min(left, pollDue - now);
             }
             try {
                 all.get(left, TimeUnit.NANOSECONDS);
@@ -329,6 +364,20 @@ public final class RelayWorker {
             }
         }
         remove(confirmed);
+        if (ahead != null && firstFailure == null && unreadable == null) {
+            Set<Long> sent = new java.util.HashSet<>(rows.size() * 2);
+            for (OutboxRow row : rows) {
+                sent.add(row.id());
+            }
+            List<OutboxRow> next = new ArrayList<>(ahead.size());
+            for (OutboxRow row : ahead) {
+                if (!sent.contains(row.id())) {
+                    next.add(row);
+                }
+            }
+            readAhead = next;
+            readAheadAt = aheadAt;
+        }
         if (unreadable != null) {
             log.error("{}: stopped at a row it cannot read; fix or delete the row: {}", name, unreadable.getMessage());
             return false;
