@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Enforces {@link ServerLimits} on the server's connections: closes one accepted past
  * {@code maxConnections}, and an HTTP/1.x connection whose request takes longer than
- * {@code requestReadTimeout} to arrive (its head from the connection's opening or the end of the
- * previous response, its body from the end of its head). Each guarded connection is checked
- * on its own event loop, four times per timeout. Thread-safe.
+ * {@code requestReadTimeout} to arrive (its head from the server taking the connection over or
+ * the end of the previous response, its body from the end of its head). Each guarded connection
+ * is checked on its own event loop, four times per timeout. Before the takeover, a cleartext
+ * connection's first request is timed from its accept by a
+ * {@link io.courier.http.internal.vertx.FirstRequestClock}. Thread-safe.
  */
 final class ConnectionGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
