@@ -12,6 +12,7 @@ import io.courier.internal.InterceptorChain;
 import io.courier.internal.PickEndpoint;
 import io.courier.internal.RoundRobinBalancer;
 import io.courier.internal.SelfRegistration;
+import io.courier.internal.VirtualWorkers;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import io.courier.spi.Readiness;
@@ -34,7 +35,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +76,7 @@ public final class Courier implements AutoCloseable {
     private final ClientChains chains;
     /** A real timer of this instance: its own clock's when none is given, and lease renewals always. */
     private final ScheduledExecutorService timer;
+    /** Runs blocking-style handlers (and registration work) on virtual threads that wait for the next call. */
     private final ExecutorService handlers;
     private final Dispatcher dispatcher;
     private final Map<String, Transport> transports = new LinkedHashMap<>();
@@ -99,7 +100,8 @@ public final class Courier implements AutoCloseable {
         this.clock = b.clock != null ? b.clock : Clock.of(b.ticker, Scheduler.of(realTimer));
         // Every client's per-attempt deadline step runs on this instance's clock.
         this.chains = new ClientChains(b.clientInterceptors, Interceptors.deadline(clock), clock);
-        this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-handler-", 0).factory());
+        // Handler threads wait for the next call once done, rather than a thread started per call.
+        this.handlers = new VirtualWorkers("courier-handler-", 256, Duration.ofSeconds(30));
         this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, clock);
 
         List<Codec> codecs = new ArrayList<>();
