@@ -17,6 +17,7 @@ module io.courier.http {
     // Vert.x's transport SPI: a cleartext server's connections timed from their accept.
     requires io.netty.transport;
     requires io.netty.common;
+    requires io.netty.handler;
 
     exports io.courier.http;
     // The problem body is read and written by Jackson.

@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one Vert.x of a {@code Courier}, shared by its HTTP and gRPC transports (whichever asks
  * first creates it), with the instance's event-loop count; the {@code Courier} closes it after
- * both transports. Its NIO transport lets a cleartext REST server time each connection's first
- * request from the accept ({@link FirstRequestClock}); clients and other servers are as Vert.x
- * makes them.
+ * both transports. Its NIO transport ({@link ServerTuningTransport}) gathers the flushes of
+ * each server connection's answers and lets a cleartext REST server time each connection's
+ * first request from the accept ({@link FirstRequestClock}); clients are as Vert.x makes them.
  */
 public final class SharedVertx {
     private static final Logger log = LoggerFactory.getLogger(SharedVertx.class);
@@ -24,7 +24,7 @@ public final class SharedVertx {
     public static Vertx of(TransportContext context) {
         return context.shared().get(Vertx.class,
                 () -> Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(context.eventLoops()))
-                        .withTransport(AcceptTimingTransport.NIO).build(),
+                        .withTransport(ServerTuningTransport.NIO).build(),
                 SharedVertx::close);
     }
 

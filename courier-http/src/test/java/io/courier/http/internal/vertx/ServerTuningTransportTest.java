@@ -1,0 +1,91 @@
+package io.courier.http.internal.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.net.NetServerOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ServerTuningTransportTest {
+    /** Stands for Vert.x's own handler of a connection: records that it was put in place. */
+    private static final class Marker extends ChannelInboundHandlerAdapter {
+    }
+
+    private static EmbeddedChannel acceptedConnection() throws Exception {
+        ServerBootstrap bootstrap = new ServerBootstrap().childHandler(new Marker());
+        ServerTuningTransport.NIO.implementation().configure(new NetServerOptions(), false, bootstrap);
+        EmbeddedChannel channel = new EmbeddedChannel(false, false);
+        channel.pipeline().addLast(bootstrap.config().childHandler());
+        channel.register();
+        return channel;
+    }
+
+    @Test
+    void aServerConnectionGathersItsFlushesInFrontOfVertxsHandlers() throws Exception {
+        EmbeddedChannel channel = acceptedConnection();
+
+        List<Class<?>> handlers = new ArrayList<>();
+        channel.pipeline().forEach(e -> handlers.add(e.getValue().getClass()));
+        assertThat(handlers).containsExactly(FlushConsolidationHandler.class, Marker.class);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void answersWrittenByTasksOfTheLoopShareOneFlush() throws Exception {
+        AtomicInteger socketFlushes = new AtomicInteger();
+        // Stands for Vert.x's handler: once connected, three answers finished by virtual threads,
+        // each written and flushed by a task of the loop, outside a read.
+        ChannelInboundHandlerAdapter answers = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void flush(ChannelHandlerContext head) {
+                        socketFlushes.incrementAndGet();
+                        head.flush();
+                    }
+                });
+                ctx.channel().eventLoop().execute(() -> {
+                    for (String answer : List.of("a", "b", "c")) {
+                        ctx.writeAndFlush(Unpooled.copiedBuffer(answer, StandardCharsets.US_ASCII));
+                    }
+                });
+            }
+        };
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                    .childHandler(answers);
+            ServerTuningTransport.NIO.implementation().configure(new NetServerOptions(), false, bootstrap);
+            Channel server = bootstrap.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            try (Socket client = new Socket()) {
+                client.connect(server.localAddress(), 5_000);
+                client.setSoTimeout(5_000);
+                assertThat(new String(client.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("abc");
+            } finally {
+                server.close().sync();
+            }
+        } finally {
+            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+        assertThat(socketFlushes).as("flushes that reached the socket").hasValue(1);
+    }
+}
