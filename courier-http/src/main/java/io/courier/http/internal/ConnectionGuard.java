@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,12 @@ final class ConnectionGuard {
     private final long timeoutNanos;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<HttpConnection, Reading> reading = new ConcurrentHashMap<>();
+    /**
+     * Connections closed for being one too many, whose close has not ended yet: a request they
+     * brought in the read that opened them is not answered (a close waits for the writes before
+     * it to be flushed, and an answer could otherwise be among them).
+     */
+    private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
 
     ConnectionGuard(Vertx vertx, ServerLimits limits) {
         this.vertx = vertx;
@@ -46,6 +53,7 @@ final class ConnectionGuard {
         int now = open.incrementAndGet();
         connection.closeHandler(v -> {
             open.decrementAndGet();
+            refused.remove(connection);
             Reading r = reading.remove(connection);
             if (r != null) {
                 vertx.cancelTimer(r.timer);
@@ -54,6 +62,7 @@ final class ConnectionGuard {
         if (now > limits.maxConnections()) {
             log.debug("closing the connection from {}: {} open (maxConnections {})", connection.remoteAddress(), now,
                     limits.maxConnections());
+            refused.add(connection);
             connection.close();
             return;
         }
@@ -65,23 +74,30 @@ final class ConnectionGuard {
         }
     }
 
-    /** A request's head arrived: from now on its body is timed. */
-    void request(HttpServerRequest request) {
+    /**
+     * A request's head arrived: from now on its body is timed. False when its connection was
+     * refused as one too many: the request is not to be answered.
+     */
+    boolean request(HttpServerRequest request) {
+        if (!refused.isEmpty() && refused.contains(request.connection())) {
+            return false;
+        }
         if (timeoutNanos == 0 || request.version() == HttpVersion.HTTP_2) {
-            return;
+            return true;
         }
         Reading r = reading.get(request.connection());
         if (r == null) {
-            return;
+            return true;
         }
         if (request.headers().contains("upgrade")) {
             // An upgrade (h2c) hands the socket to another protocol: this watch ends here.
             reading.remove(request.connection());
             vertx.cancelTimer(r.timer);
-            return;
+            return true;
         }
         r.current = request;
         r.since = System.nanoTime();
+        return true;
     }
 
     private static boolean http2(HttpConnection connection) {

@@ -227,7 +227,9 @@ final class HttpServerTransport implements ServerTransport {
     }
 
     private void handle(HttpServerRequest request) {
-        guard.request(request);
+        if (!guard.request(request)) {
+            return; // its connection is closing as one too many
+        }
         if (crossOrigin != null && crossOrigin.answered(request)) {
             return;
         }
