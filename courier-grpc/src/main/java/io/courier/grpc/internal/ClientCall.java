@@ -49,7 +49,8 @@ final class ClientCall {
     private final MethodDescriptor method;
     private final MessageCodec codec;
     private final WireFormat format;
-    private final Vertx vertx;
+    /** The event loop of {@code client}'s connections: every step that touches the stream runs there. */
+    private final Context loop;
     private final GrpcClient client;
     private final Executor workers;
     private final Scheduler scheduler;
@@ -59,13 +60,12 @@ final class ClientCall {
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile GrpcClientRequest<Buffer, Buffer> request;
-    private volatile Context loop;
     private volatile Thread sender;
     private volatile boolean sent;
     private volatile Scheduler.Task deadlineTimer;
     private Inbound inbound;
 
-    ClientCall(Call call, String rpc, MessageCodec codec, WireFormat format, Vertx vertx, GrpcClient client,
+    ClientCall(Call call, String rpc, MessageCodec codec, WireFormat format, Context loop, GrpcClient client,
                Executor workers, Scheduler scheduler, PeerLossLog peers) {
         this.call = call;
         this.rpc = rpc;
@@ -73,7 +73,7 @@ final class ClientCall {
         this.method = call.method();
         this.codec = codec;
         this.format = format;
-        this.vertx = vertx;
+        this.loop = loop;
         this.client = client;
         this.workers = workers;
         this.scheduler = scheduler;
@@ -100,6 +100,20 @@ final class ClientCall {
                 cancel();
             }
         });
+        if (Vertx.currentContext() == loop) {
+            send(message);
+        } else {
+            // One task on the connection's loop for the whole start: the stream is made, written
+            // and answered on that loop, with no lock shared with the calling thread.
+            loop.runOnContext(v -> send(message));
+        }
+        return result;
+    }
+
+    private void send(byte[] message) {
+        if (ended.get()) {
+            return; // cancelled, or past its deadline, before it reached the loop
+        }
         int port = call.target().getPort() < 0 ? 443 : call.target().getPort();
         started = peers.started();
         client.request(SocketAddress.inetSocketAddress(port, host())).onComplete(ar -> {
@@ -112,7 +126,6 @@ final class ClientCall {
             GrpcClientRequest<Buffer, Buffer> req = ar.result();
             request = req;
             GrpcClientTransport.watch(req.connection());
-            loop = vertx.getOrCreateContext();
             if (ended.get()) {
                 req.cancel();
                 return;
@@ -135,7 +148,6 @@ final class ClientCall {
                 req.end(Buffer.buffer(message));
             }
         });
-        return result;
     }
 
     private String host() {

@@ -10,7 +10,9 @@ import io.courier.grpc.MessageCodec;
 import io.courier.internal.PeerLossLog;
 import io.courier.spi.ClientTransport;
 import io.courier.grpc.GrpcNames;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
@@ -33,6 +35,12 @@ final class GrpcClientTransport implements ClientTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcClientTransport.class);
     private final Vertx vertx;
     private final GrpcClient client;
+    /**
+     * The event loop of {@link #client}'s connections, and of the TLS clients' on {@link #tlsLoop}:
+     * each call's stream is made, written and read on it, whatever thread the call comes from.
+     */
+    private final Context loop;
+    private final Context tlsLoop;
     /** For {@code grpcs} targets: HTTP/2 over TLS by ALPN; made on first use. */
     private final Tls tls;
     private final TlsMaterial tlsMaterial;
@@ -71,6 +79,8 @@ final class GrpcClientTransport implements ClientTransport {
         this.client = GrpcClient.client(vertx, new GrpcClientOptions()
                 .setScheduleDeadlineAutomatically(false)
                 .setMaxMessageSize(maxMessageBytes), http);
+        this.loop = ((VertxInternal) vertx).createEventLoopContext();
+        this.tlsLoop = ((VertxInternal) vertx).createEventLoopContext();
     }
 
     @Override
@@ -89,10 +99,12 @@ final class GrpcClientTransport implements ClientTransport {
             return CompletableFuture.failedFuture(new UnimplementedException(Formats.missing(call.method(), format)));
         }
         try {
-            GrpcClient chosen = GrpcTransport.TLS_SCHEME.equals(call.target().getScheme()) ? tlsClient() : client;
+            boolean tls = GrpcTransport.TLS_SCHEME.equals(call.target().getScheme());
+            GrpcClient chosen = tls ? tlsClient() : client;
             // The rpc's name is made once per method: building it takes longer than a map lookup.
             String rpc = rpcNames.computeIfAbsent(call.method(), m -> GrpcNames.path(call.service(), m).substring(1));
-            return new ClientCall(call, rpc, codec.get(), format, vertx, chosen, workers, scheduler, peers).start();
+            return new ClientCall(call, rpc, codec.get(), format, tls ? tlsLoop : loop, chosen, workers, scheduler,
+                    peers).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
