@@ -11,7 +11,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.NetServerOptions;
@@ -23,12 +22,12 @@ import java.util.concurrent.ThreadFactory;
  * Courier's Vert.x binds, in front of Vert.x's own handlers of every accepted connection:
  *
  * <ul>
- *   <li>Netty's {@link FlushConsolidationHandler}, flushing outside a read too: an answer a
- *       virtual thread finishes is written by a task of the connection's event loop, and Vert.x
- *       flushes every write made outside a read, so without it each answer costs a write system
- *       call of its own. With it, the answers written by the tasks of one turn of the loop share
- *       one flush (at most {@value #FLUSHES_PER_WRITE} writes wait), as those written within a
- *       read share the read's.</li>
+ *   <li>{@link GatheredFlushes}: an answer a virtual thread finishes is written by a task of the
+ *       connection's event loop, and Vert.x flushes every write made outside a read, so without
+ *       it each answer costs a write system call of its own. With it, the answers written by the
+ *       tasks of one turn of the loop share one flush (at most {@value #FLUSHES_PER_WRITE} writes
+ *       wait), as those written within a read share the read's, which still goes out as the
+ *       read ends.</li>
  *   <li>For a cleartext server bound while a {@link FirstRequestClock} is
  *       {@linkplain FirstRequestClock#binding binding}, that clock, so each connection's first
  *       request is timed from its accept. Vert.x's public {@code HttpServer} offers no hook that
@@ -82,7 +81,7 @@ final class ServerTuningTransport implements io.vertx.core.spi.transport.Transpo
         bootstrap.childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(new FlushConsolidationHandler(FLUSHES_PER_WRITE, true), vertx);
+                channel.pipeline().addLast(new GatheredFlushes(FLUSHES_PER_WRITE), vertx);
             }
         });
     }

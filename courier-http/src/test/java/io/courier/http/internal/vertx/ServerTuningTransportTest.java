@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.net.NetServerOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ class ServerTuningTransportTest {
 
         List<Class<?>> handlers = new ArrayList<>();
         channel.pipeline().forEach(e -> handlers.add(e.getValue().getClass()));
-        assertThat(handlers).containsExactly(FlushConsolidationHandler.class, Marker.class);
+        assertThat(handlers).containsExactly(GatheredFlushes.class, Marker.class);
         channel.finishAndReleaseAll();
     }
 
@@ -87,5 +86,41 @@ class ServerTuningTransportTest {
             loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
         assertThat(socketFlushes).as("flushes that reached the socket").hasValue(1);
+    }
+
+    @Test
+    void theFlushesOfAReadGoOutOnceAsTheReadEndsNotInALaterTask() {
+        List<String> events = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                events.add("socket flush");
+                ctx.flush();
+            }
+        }, new GatheredFlushes(ServerTuningTransport.FLUSHES_PER_WRITE), new ChannelInboundHandlerAdapter() {
+            // Stands for Vert.x's handler: an answer written and flushed per request, and a flush as the read ends.
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg);
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                ctx.flush();
+                events.add("read handled");
+            }
+        });
+
+        channel.pipeline().fireChannelRead(Unpooled.copiedBuffer("a", StandardCharsets.US_ASCII));
+        channel.pipeline().fireChannelRead(Unpooled.copiedBuffer("b", StandardCharsets.US_ASCII));
+        channel.pipeline().fireChannelReadComplete();
+
+        assertThat(events).as("before any task of the loop has run")
+                .containsExactly("read handled", "socket flush");
+        channel.runPendingTasks();
+        assertThat(events).as("no flush left for a task").containsExactly("read handled", "socket flush");
+        assertThat(channel.outboundMessages()).hasSize(2);
+        channel.finishAndReleaseAll();
     }
 }
