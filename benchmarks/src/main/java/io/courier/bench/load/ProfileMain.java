@@ -13,7 +13,7 @@ import java.util.List;
  * <pre>{@code ProfileMain courier-grpc 20 -agentpath:/path/libasyncProfiler.so=start,event=cpu,file=cpu.html}</pre>
  */
 public final class ProfileMain {
-    private static final int IN_FLIGHT = 64;
+    private static final int IN_FLIGHT = Integer.getInteger("bench.inflight", 64);
     private static final int GRPC_CONNECTIONS = Integer.getInteger("bench.grpc.connections", 2);
     /** Seconds of load before the measured ones (default none: the profile covers the start too). */
     private static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "0"));
@@ -34,7 +34,7 @@ public final class ProfileMain {
             report(client(variant, seconds));
             return;
         }
-        String kind = variant.startsWith("courier-grpc") ? "courier-grpc" : variant;
+        String kind = variant.equals("courier-grpc-async") ? "courier-grpc" : variant;
         Measurement m;
         try (ServerProcess server = ServerProcess.start(kind, flags)) {
             if (variant.equals("tcp-echo")) {
