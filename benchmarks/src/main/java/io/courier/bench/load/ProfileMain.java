@@ -34,7 +34,7 @@ public final class ProfileMain {
             report(client(variant, seconds));
             return;
         }
-        String kind = variant.equals("courier-grpc-async") ? "courier-grpc" : variant;
+        String kind = variant.endsWith("-async") ? variant.substring(0, variant.length() - "-async".length()) : variant;
         Measurement m;
         try (ServerProcess server = ServerProcess.start(kind, flags)) {
             if (variant.equals("tcp-echo")) {
@@ -43,7 +43,7 @@ public final class ProfileMain {
                 }
             } else if (kind.contains("grpc") || kind.equals("vertx-h2c")) {
                 try (GrpcLoad load = new GrpcLoad(server.port(), GRPC_CONNECTIONS)) {
-                    String rpc = variant.equals("courier-grpc-async") ? "EchoAsync" : "Echo";
+                    String rpc = variant.endsWith("-async") ? "EchoAsync" : "Echo";
                     m = AsyncLoad.closedLoop(variant, load.sender(rpc), IN_FLIGHT, WARMUP, seconds);
                 }
             } else {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * CPU time and heap allocation per call, the figures a busy machine does not skew (unlike
  * throughput): a fixed number of calls, 64 in flight, and what the measured JVM spent on them.
- * A server variant ({@code courier-grpc}, {@code courier-grpc-async}, {@code vertx-grpc},
+ * A server variant ({@code courier-grpc}, {@code courier-grpc-async}, {@code courier-grpc-observed},
+ * {@code courier-grpc-observed-async}, {@code vertx-grpc},
  * {@code vertx-h2c}, {@code grpc-java-direct}, {@code grpc-java-default}, {@code grpc-java-virtual},
  * {@code courier-rest}, {@code courier-rest-nonblocking}, {@code vertx-rest}) runs in its own JVM
  * under the grpc-java (or Vert.x HTTP) load generator, and its JVM's figures are measured; a
@@ -56,7 +57,7 @@ public final class ServerCpuMain {
     }
 
     private static double[][] server(String variant, long calls, int rounds) throws Exception {
-        String kind = variant.startsWith("courier-grpc") ? "courier-grpc" : variant;
+        String kind = variant.endsWith("-async") ? variant.substring(0, variant.length() - "-async".length()) : variant;
         double[] cpu = new double[rounds];
         double[] alloc = new double[rounds];
         try (ServerProcess server = ServerProcess.start(kind, SERVER_FLAGS)) {
@@ -65,7 +66,7 @@ public final class ServerCpuMain {
             if (kind.contains("grpc") || kind.equals("vertx-h2c")) {
                 GrpcLoad grpc = new GrpcLoad(server.port(), GRPC_CONNECTIONS);
                 load = grpc;
-                sender = grpc.sender(variant.equals("courier-grpc-async") ? "EchoAsync" : "Echo");
+                sender = grpc.sender(variant.endsWith("-async") ? "EchoAsync" : "Echo");
             } else {
                 HttpLoad http = new HttpLoad(server.port(), IN_FLIGHT);
                 load = http;
