@@ -232,6 +232,60 @@ class RecordEncodingTest {
         }
     }
 
+    @Test
+    void virtualThreadsWritingAtOnceEachGetTheirOwnBytes() throws Exception {
+        // More virtual threads than shared arrays, so that several race for the same one.
+        List<java.util.concurrent.Callable<Boolean>> tasks = new java.util.ArrayList<>();
+        for (int t = 0; t < 200; t++) {
+            Stamped mine = new Stamped(Instant.ofEpochSecond(t + 1), List.of("thread " + t, "x".repeat(t * 15)));
+            byte[] expected = codec.encode(mine, Stamped.class);
+            tasks.add(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    if (!java.util.Arrays.equals(codec.encode(mine, Stamped.class), expected)) {
+                        return false;
+                    }
+                    if (i % 100 == 0) {
+                        Thread.yield();
+                    }
+                }
+                return true;
+            });
+        }
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (java.util.concurrent.Future<Boolean> f : pool.invokeAll(tasks)) {
+                assertThat(f.get()).isTrue();
+            }
+        }
+    }
+
+    /** A record whose accessor encodes another record with the same codec, on the same thread. */
+    record Nesting(long n, String inner) {
+        static final ProtobufCodec CODEC = ProtobufCodec.create();
+
+        @Override
+        public String inner() {
+            return java.util.HexFormat.of().formatHex(CODEC.encode(new Inner(7, inner), Inner.class));
+        }
+    }
+
+    @Test
+    void aRecordEncodedWhileAnotherIsBeingWrittenOnTheSameThreadKeepsItsBytes() throws Exception {
+        // n is written first, then inner() runs and encodes: a shared array would lose n.
+        Nesting nesting = new Nesting(300, "ab");
+        String innerHex = java.util.HexFormat.of().formatHex(bytes(out -> {
+            out.writeInt64(1, 7);
+            out.writeString(2, "ab");
+        }));
+        byte[] expected = bytes(out -> {
+            out.writeInt64(1, 300);
+            out.writeString(2, innerHex);
+        });
+        assertThat(Nesting.CODEC.encode(nesting, Nesting.class)).isEqualTo(expected);
+        java.util.concurrent.CompletableFuture<byte[]> onVirtual = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> onVirtual.complete(Nesting.CODEC.encode(nesting, Nesting.class)));
+        assertThat(onVirtual.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+    }
+
     private interface Fields {
         void write(CodedOutputStream out) throws IOException;
     }
