@@ -37,7 +37,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,12 +60,14 @@ public final class JwtCheck {
     private final Settings settings;
     private final DefaultJWTProcessor<SecurityContext> processor;
     /**
-     * The token {@link #mayFetchKeys} parsed last, for the {@link #verify} of the same call (a
-     * call is asked whether it may block, then verified, on the same or another thread), so a
-     * call's token is parsed once. Taken by one verify only, since a parsed JWS keeps its
-     * verification state; a verify whose token it is not parses its own.
+     * The token {@link #mayFetchKeys} parsed last on this thread, for the {@link #verify} of the
+     * same call: a call that may not block is asked, then verified, on the same event loop, so
+     * its token is parsed once, whatever other loops verify meanwhile. Taken by one verify only,
+     * since a parsed JWS keeps its verification state; a verify whose token it is not (one moved
+     * to a virtual thread because it may block, or another call's) parses its own. Only platform
+     * threads keep one: a virtual thread is never asked, so none is made for it.
      */
-    private final AtomicReference<SignedJWT> parsedForVerify = new AtomicReference<>();
+    private final ThreadLocal<SignedJWT[]> parsedForVerify = ThreadLocal.withInitial(() -> new SignedJWT[1]);
     /** Tokens parsed, for tests. */
     private final LongAdder parses = new LongAdder();
     /** How long after a fetch the cached set is served without fetching, refresh-ahead included. */
@@ -118,7 +119,9 @@ public final class JwtCheck {
         } catch (ParseException e) {
             return false;
         }
-        parsedForVerify.set(jwt);
+        if (!Thread.currentThread().isVirtual()) {
+            parsedForVerify.get()[0] = jwt;
+        }
         String keyId = jwt.getHeader().getKeyID();
         return keyId == null || !f.keyIds().contains(keyId);
     }
@@ -131,9 +134,13 @@ public final class JwtCheck {
 
     /** {@code token} as {@link #mayFetchKeys} parsed it for this call, or parsed now. */
     private SignedJWT parsedOnce(String token) throws ParseException {
-        SignedJWT before = parsedForVerify.get();
-        if (before != null && before.getParsedString().equals(token) && parsedForVerify.compareAndSet(before, null)) {
-            return before;
+        if (!Thread.currentThread().isVirtual()) {
+            SignedJWT[] slot = parsedForVerify.get();
+            SignedJWT before = slot[0];
+            if (before != null && before.getParsedString().equals(token)) {
+                slot[0] = null;
+                return before;
+            }
         }
         return parse(token);
     }

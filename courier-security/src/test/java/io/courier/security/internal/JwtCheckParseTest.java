@@ -79,6 +79,37 @@ class JwtCheckParseTest {
     }
 
     @Test
+    void callsOnTwoLoopsAtOnceEachParseTheirTokenOnce() throws Exception {
+        check.verify(token("first"));
+        String ann = token("ann");
+        String bo = token("bo");
+        long before = check.parses();
+        // Interleaved as two event loops would: both asked, then both verified.
+        try (java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+             java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            assertThat(one.submit(() -> check.mayFetchKeys(ann)).get()).isFalse();
+            assertThat(two.submit(() -> check.mayFetchKeys(bo)).get()).isFalse();
+            assertThat(one.submit(() -> check.verify(ann).name()).get()).isEqualTo("ann");
+            assertThat(two.submit(() -> check.verify(bo).name()).get()).isEqualTo("bo");
+        }
+        assertThat(check.parses() - before).as("ann once, bo once").isEqualTo(2);
+    }
+
+    @Test
+    void aCallVerifiedOnAVirtualThreadParsesItsOwn() throws Exception {
+        check.verify(token("first"));
+        String ann = token("ann");
+        long before = check.parses();
+        assertThat(check.mayFetchKeys(ann)).isFalse();
+        java.util.concurrent.CompletableFuture<String> name = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> name.complete(check.verify(ann).name()));
+        assertThat(name.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ann");
+        assertThat(check.parses() - before).as("asked on this thread, verified on another").isEqualTo(2);
+        assertThat(check.verify(ann).name()).as("what this thread parsed is still its own").isEqualTo("ann");
+        assertThat(check.parses() - before).isEqualTo(2);
+    }
+
+    @Test
     void whatWasParsedServesOnlyTheSameTokenAndOnlyOnce() throws Exception {
         check.verify(token("first"));
         String ann = token("ann");
