@@ -8,6 +8,7 @@ import io.courier.json.JsonCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -174,6 +175,46 @@ class RawHttpTest {
             Thread.onSpinWait();
         }
         assertThat(impl.events).doesNotContain(behindDeclared, behindChunked);
+    }
+
+    /**
+     * A client that asks {@code Expect: 100-continue} holds its body back until the server says
+     * so (curl for a second, the JDK's client five): the server says so once it means to read the
+     * body, and answers a request it refuses without it. Before, it never said so.
+     */
+    @Test
+    void aClientThatExpects100ContinueIsToldToSendItsBody() throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(3_000);
+            String event = "continued-" + UUID.randomUUID();
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\n"
+                    + "content-length: " + (event.length() + 2) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 100 Continue\r\n");
+            out.write(("\"" + event + "\"").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 202 ");
+        }
+        // Refused before its body is read: the final answer, no 100.
+        byte[] refused = ("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\n"
+                + "content-length: " + (MAX_BODY + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(exchangeUntilClosed(refused)).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue");
+    }
+
+    /** Reads from {@code in} until what was read ends with {@code end}. */
+    private static String readUntil(InputStream in, String end) throws Exception {
+        StringBuilder read = new StringBuilder();
+        while (!read.toString().endsWith(end)) {
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("no more within 3 s after: " + read, e);
+            }
+            assertThat(b).as("the connection closed after: %s", read).isNotNegative();
+            read.append((char) b);
+        }
+        return read.toString();
     }
 
     private static String oneWay(String event) {

@@ -177,6 +177,12 @@ final class ServerExchange {
             refuse(413, tooLarge(declared + " bytes", max), null, true);
             return;
         }
+        if (request.version() != HttpVersion.HTTP_1_0
+                && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            // The client holds its body back until told to send it (curl for 1 s, the JDK's client
+            // for 5 s); a request refused before this point is answered without it.
+            request.response().writeContinue();
+        }
         body = new byte[declared >= 0 ? (int) declared : 8192];
         request.handler(chunk -> {
             if (abandoned) {
