@@ -6,6 +6,12 @@ import io.courier.Courier;
 import io.courier.Limits;
 import io.courier.json.JsonCodec;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +143,85 @@ class RawHttpTest {
                 + " bytes)");
     }
 
+    /**
+     * A refused body's answer says {@code connection: close}, so the connection closes after it
+     * (RFC 9112 9.6): the rest of the body is not read, nor a request sent behind it run or
+     * answered. Before, both were, and the connection stayed until the request read timeout
+     * (30 s here).
+     */
+    @Test
+    void aRefusedBodyClosesTheConnectionItsAnswerSaysItCloses() throws Exception {
+        byte[] body = ("\"" + "x".repeat(MAX_BODY * 4) + "\"").getBytes(StandardCharsets.US_ASCII);
+        String behindDeclared = "behind-declared-" + UUID.randomUUID();
+        String behindChunked = "behind-chunked-" + UUID.randomUUID();
+
+        String declared = exchangeUntilClosed(concat("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                + "content-length: " + body.length + "\r\n\r\n", body, oneWay(behindDeclared)));
+        assertThat(declared).startsWith("HTTP/1.1 413 ").contains("connection: close")
+                .contains("\"detail\":\"body: " + body.length + " bytes").doesNotContain("HTTP/1.1 202");
+
+        String chunked = exchangeUntilClosed(concat("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n", body,
+                "\r\n0\r\n\r\n" + oneWay(behindChunked)));
+        assertThat(chunked).startsWith("HTTP/1.1 413 ").contains("connection: close")
+                .contains("\"detail\":\"body: over " + MAX_BODY + " bytes").doesNotContain("HTTP/1.1 202");
+
+        // A call sent after them is run; the ones behind the refused bodies never are.
+        String after = "after-" + UUID.randomUUID();
+        assertThat(send(post("/events", "application/json", "\"" + after + "\"")).statusCode()).isEqualTo(202);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!impl.events.contains(after)) {
+            assertThat(System.nanoTime()).as("handler ran within 10 s").isLessThan(end);
+            Thread.onSpinWait();
+        }
+        assertThat(impl.events).doesNotContain(behindDeclared, behindChunked);
+    }
+
+    /**
+     * A client that asks {@code Expect: 100-continue} holds its body back until the server says
+     * so (curl for a second, the JDK's client five): the server says so once it means to read the
+     * body, and answers a request it refuses without it. Before, it never said so.
+     */
+    @Test
+    void aClientThatExpects100ContinueIsToldToSendItsBody() throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(3_000);
+            String event = "continued-" + UUID.randomUUID();
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\n"
+                    + "content-length: " + (event.length() + 2) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 100 Continue\r\n");
+            out.write(("\"" + event + "\"").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 202 ");
+        }
+        // Refused before its body is read: the final answer, no 100.
+        byte[] refused = ("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\n"
+                + "content-length: " + (MAX_BODY + 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(exchangeUntilClosed(refused)).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue");
+    }
+
+    /** Reads from {@code in} until what was read ends with {@code end}. */
+    private static String readUntil(InputStream in, String end) throws Exception {
+        StringBuilder read = new StringBuilder();
+        while (!read.toString().endsWith(end)) {
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("no more within 3 s after: " + read, e);
+            }
+            assertThat(b).as("the connection closed after: %s", read).isNotNegative();
+            read.append((char) b);
+        }
+        return read.toString();
+    }
+
+    private static String oneWay(String event) {
+        return "POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: "
+                + (event.length() + 2) + "\r\n\r\n\"" + event + "\"";
+    }
+
     @Test
     void tooLargeHeadersAre431() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/1"))
@@ -236,6 +322,41 @@ class RawHttpTest {
     private HttpRequest.Builder post(String path, String contentType, String body) {
         return HttpRequest.newBuilder(base.resolve(path)).header("content-type", contentType)
                 .POST(BodyPublishers.ofString(body));
+    }
+
+    private static byte[] concat(String head, byte[] body, String tail) {
+        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] t = tail.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(h, h.length + body.length + t.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        System.arraycopy(t, 0, all, h.length + body.length, t.length);
+        return all;
+    }
+
+    /** Sends {@code request} on a connection of its own and reads until the server closes it, within 5 s. */
+    private String exchangeUntilClosed(byte[] request) throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5_000);
+            try {
+                socket.getOutputStream().write(request);
+            } catch (SocketException e) {
+                // The server closed first, having refused what it read: its answer is still to be read.
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the connection is still open 5 s after the answer: "
+                        + received.toString(StandardCharsets.ISO_8859_1), e);
+            } catch (SocketException e) {
+                // A reset after the answer: what was read is the answer.
+            }
+            return received.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

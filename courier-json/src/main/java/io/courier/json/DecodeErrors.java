@@ -99,6 +99,12 @@ final class DecodeErrors {
         if (e instanceof InvalidNullException n) {
             return new InvalidArgumentException(PREFIX + path(n) + ": null (expected: " + expected(n.getTargetType()) + ")");
         }
+        if (e instanceof InvalidFormatException f && f.getTargetType() == byte[].class) {
+            // Jackson decodes base64 as it reads the string: the value it reports is what it had
+            // read when it stopped, or the token after the string, never what was sent.
+            return new InvalidArgumentException(PREFIX + path(f) + ": a string that is not base64 (expected: "
+                    + expected(byte[].class) + ")");
+        }
         if (e instanceof InvalidFormatException f) {
             return new InvalidArgumentException(PREFIX + path(f) + ": " + quote(f.getValue()) + " (expected: "
                     + expected(f.getTargetType()) + ")");
@@ -246,6 +252,9 @@ final class DecodeErrors {
         if (TemporalAccessor.class.isAssignableFrom(type) || type == java.time.Duration.class
                 || type == java.time.Period.class || type == java.time.ZoneId.class) {
             return "an ISO-8601 " + type.getSimpleName() + " string";
+        }
+        if (type == byte[].class) {
+            return "a base64 string, padded with '='";
         }
         if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";

@@ -213,6 +213,26 @@ class JsonCodecTest {
                 .hasMessage("body: $[2]: \"three\" (expected: an integer)");
     }
 
+    /**
+     * Jackson decodes base64 while it reads the string and reported what it had read when it
+     * stopped (or the token after the string) as the value, with "an array" as what was expected.
+     */
+    @Test
+    void bytesThatAreNotBase64AreNamedAsSuch() {
+        record Blob(byte[] data, String note) {
+        }
+        String expected = "body: $.data: a string that is not base64 (expected: a base64 string, padded with '=')";
+        assertThatThrownBy(() -> decode("{\"data\":\"!!!\"}", Blob.class))
+                .isInstanceOf(InvalidArgumentException.class).hasMessage(expected);
+        assertThatThrownBy(() -> decode("{\"data\":\"AQ\"}", Blob.class)).hasMessage(expected);
+        assertThatThrownBy(() -> decode("{\"data\":\"A\",\"note\":\"x\"}", Blob.class)).hasMessage(expected);
+        assertThatThrownBy(() -> decode("\"@@@@\"", byte[].class))
+                .hasMessage("body: $: a string that is not base64 (expected: a base64 string, padded with '=')");
+        assertThatThrownBy(() -> decode("{\"data\":true}", Blob.class))
+                .hasMessage("body: $.data: true (expected: a base64 string, padded with '=')");
+        assertThat(((Blob) decode("{\"data\":\"AQI=\"}", Blob.class)).data()).containsExactly(1, 2);
+    }
+
     @Test
     void scalarsAreNotCoerced() {
         assertThatThrownBy(() -> decode("{\"sku\":\"a\",\"quantity\":\"42\"}", Item.class))

@@ -31,9 +31,10 @@ final class ConnectionGuard {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<HttpConnection, Reading> reading = new ConcurrentHashMap<>();
     /**
-     * Connections closed for being one too many, whose close has not ended yet: a request they
-     * brought in the read that opened them is not answered (a close waits for the writes before
-     * it to be flushed, and an answer could otherwise be among them).
+     * Connections closed for being one too many, or after an answer that said so, whose close has
+     * not ended yet: a request they brought in the read that opened them, or behind the one
+     * answered, is not answered (a close waits for the writes before it to be flushed, and an
+     * answer could otherwise be among them).
      */
     private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
 
@@ -75,8 +76,17 @@ final class ConnectionGuard {
     }
 
     /**
+     * Closes {@code connection} once what was written to it is flushed; a request it carries
+     * after the one answered (pipelined, or decoded from the same read) is not answered.
+     */
+    void close(HttpConnection connection) {
+        refused.add(connection);
+        connection.close();
+    }
+
+    /**
      * A request's head arrived: from now on its body is timed. False when its connection was
-     * refused as one too many: the request is not to be answered.
+     * refused as one too many, or is closing after an answer: the request is not to be answered.
      */
     boolean request(HttpServerRequest request) {
         if (!refused.isEmpty() && refused.contains(request.connection())) {

@@ -249,7 +249,7 @@ final class HttpServerTransport implements ServerTransport {
                 return;
             }
         }
-        new ServerExchange(request, routes, dispatcher, context, offload, stopping).run();
+        new ServerExchange(request, routes, dispatcher, context, offload, stopping, guard).run();
     }
 
     /** Requests Netty could not decode: oversized headers or request line, or broken syntax. */

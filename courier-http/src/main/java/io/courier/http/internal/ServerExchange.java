@@ -58,6 +58,8 @@ final class ServerExchange {
     private final TransportContext transport;
     private final Executor offload;
     private final boolean stopping;
+    /** Closes a connection whose answer says it closes. */
+    private final ConnectionGuard guard;
     private Context loop;
     private Route route;
     private Codec responseCodec;
@@ -79,8 +81,9 @@ final class ServerExchange {
     private volatile EventStream events;
 
     ServerExchange(HttpServerRequest request, RouteTable routes, ServerDispatcher dispatcher, TransportContext transport,
-                   Executor offload, boolean stopping) {
+                   Executor offload, boolean stopping, ConnectionGuard guard) {
         this.request = request;
+        this.guard = guard;
         this.routes = routes;
         this.dispatcher = dispatcher;
         this.transport = transport;
@@ -173,6 +176,12 @@ final class ServerExchange {
         if (declared > max) {
             refuse(413, tooLarge(declared + " bytes", max), null, true);
             return;
+        }
+        if (request.version() != HttpVersion.HTTP_1_0
+                && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            // The client holds its body back until told to send it (curl for 1 s, the JDK's client
+            // for 5 s); a request refused before this point is answered without it.
+            request.response().writeContinue();
         }
         body = new byte[declared >= 0 ? (int) declared : 8192];
         request.handler(chunk -> {
@@ -336,16 +345,16 @@ final class ServerExchange {
         }
         byte[] bytes = problem(error, httpStatus);
         sizes.response(bytes.length); // the problem body is this call's response
-        refuse(request, httpStatus, error, allow, close, bytes);
+        refuse(request, httpStatus, error, allow, close, bytes, guard);
     }
 
     /** Answers {@code request} with a problem body for {@code error}. */
     static void refuse(HttpServerRequest request, int httpStatus, CourierException error) {
-        refuse(request, httpStatus, error, null, true, problem(error, httpStatus));
+        refuse(request, httpStatus, error, null, true, problem(error, httpStatus), null);
     }
 
     private static void refuse(HttpServerRequest request, int httpStatus, CourierException error, String allow,
-                               boolean close, byte[] bytes) {
+                               boolean close, byte[] bytes, ConnectionGuard guard) {
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
@@ -366,8 +375,18 @@ final class ServerExchange {
                     + (retryAfter.toNanosPart() == 0 ? 0 : 1))));
         }
         if (close && request.version() != HttpVersion.HTTP_2) {
-            // The rest of the request was not read: the connection cannot carry another one.
+            // The rest of the request was not read: the connection cannot carry another one. The
+            // header alone does not close it (Vert.x reads on, the rest of the body and any request
+            // after it, and answers those), so it is closed once the answer is written, and a
+            // request that arrived behind this one is not answered (RFC 9112 9.6).
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            response.end(Buffer.buffer(bytes));
+            if (guard != null) {
+                guard.close(request.connection());
+            } else {
+                request.connection().close();
+            }
+            return;
         }
         response.end(Buffer.buffer(bytes));
     }
