@@ -141,6 +141,39 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void anUnreadableRecordWithAnEmptyIdIsDeadLetteredUnderTheRecordsIdAndThePartitionGoesOn() throws Exception {
+        String ch = channel("empty-id");
+        List<OrderCreated> handled = new CopyOnWriteArrayList<>();
+        List<Message> dead = new CopyOnWriteArrayList<>();
+        try (KafkaBroker broker = KafkaBroker.create(SharedKafka.config().partitions(1).build());
+             Messaging billing = Messaging.builder().name("billing").broker(broker).codec(JsonCodec.create()).build();
+             KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            billing.subscribe(ch, OrderCreated.class, "billing", handled::add);
+            broker.subscribe(Messaging.deadLetterChannel(ch, "billing"), "inspect", d -> { dead.add(d.message()); d.ack(); });
+
+            // An id header without a value (a null header, as kafka-clients allows) and one that is empty.
+            for (byte[] id : new byte[][] {null, new byte[0]}) {
+                ProducerRecord<byte[], byte[]> noId = new ProducerRecord<>(ch, bytes("o-1"), bytes("{\"orderId\":\"o-1\",\"seq\":1}"));
+                noId.headers().add("courier-id", id).add("courier-type", bytes("OrderCreated"))
+                        .add("courier-content-type", bytes("application/json"));
+                plain.send(noId).get(20, TimeUnit.SECONDS);
+            }
+            ProducerRecord<byte[], byte[]> good = new ProducerRecord<>(ch, bytes("o-1"), bytes("{\"orderId\":\"o-1\",\"seq\":3}"));
+            good.headers().add("courier-type", bytes("OrderCreated")).add("courier-content-type", bytes("application/json"));
+            plain.send(good).get(20, TimeUnit.SECONDS);
+
+            Await.until(PATIENCE, () -> "two dead letters and the good record: " + dead + " " + handled,
+                    () -> dead.size() == 2 && handled.size() == 1);
+            assertThat(handled).containsExactly(new OrderCreated("o-1", 3));
+            assertThat(dead).extracting(Message::id).containsExactlyInAnyOrder("kafka:" + ch + "-0@0", "kafka:" + ch + "-0@1");
+            assertThat(dead).allSatisfy(m -> assertThat(m.headers().get(MessageHeaders.DEAD_LETTER_REASON).orElseThrow())
+                    .contains("id: \"\" (expected: a non-empty string)"));
+        }
+    }
+
+    @Test
     void aReplyTopicIsDeletedWhenItsSubscriptionCloses() throws Exception {
         String replies = "order-service.replies." + UUID.randomUUID().toString().substring(0, 8);
         try (KafkaBroker broker = KafkaBroker.create(SharedKafka.config().build());
