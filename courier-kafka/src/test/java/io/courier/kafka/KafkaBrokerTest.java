@@ -8,8 +8,10 @@ import io.courier.json.JsonCodec;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Messaging;
+import io.courier.messaging.RetryPolicy;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.conformance.Events.OrderCreated;
+import io.courier.messaging.conformance.KitchenCommands;
 import io.courier.messaging.spi.Delivery;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -137,6 +140,99 @@ class KafkaBrokerTest {
             Message untyped = dead.stream().filter(m -> m != malformed).findFirst().orElseThrow();
             assertThat(untyped.headers().get(MessageHeaders.DEAD_LETTER_REASON).orElseThrow()).contains("missing header courier-type");
             assertThat(log.lines("WARN")).as(log.toString()).anyMatch(l -> l.contains("dead-lettering unreadable Kafka record"));
+        }
+    }
+
+    @Test
+    void anUnreadableRecordWithAnEmptyIdIsDeadLetteredUnderTheRecordsIdAndThePartitionGoesOn() throws Exception {
+        String ch = channel("empty-id");
+        List<OrderCreated> handled = new CopyOnWriteArrayList<>();
+        List<Message> dead = new CopyOnWriteArrayList<>();
+        try (KafkaBroker broker = KafkaBroker.create(SharedKafka.config().partitions(1).build());
+             Messaging billing = Messaging.builder().name("billing").broker(broker).codec(JsonCodec.create()).build();
+             KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            billing.subscribe(ch, OrderCreated.class, "billing", handled::add);
+            broker.subscribe(Messaging.deadLetterChannel(ch, "billing"), "inspect", d -> { dead.add(d.message()); d.ack(); });
+
+            // An id header without a value (a null header, as kafka-clients allows) and one that is empty.
+            for (byte[] id : new byte[][] {null, new byte[0]}) {
+                ProducerRecord<byte[], byte[]> noId = new ProducerRecord<>(ch, bytes("o-1"), bytes("{\"orderId\":\"o-1\",\"seq\":1}"));
+                noId.headers().add("courier-id", id).add("courier-type", bytes("OrderCreated"))
+                        .add("courier-content-type", bytes("application/json"));
+                plain.send(noId).get(20, TimeUnit.SECONDS);
+            }
+            ProducerRecord<byte[], byte[]> good = new ProducerRecord<>(ch, bytes("o-1"), bytes("{\"orderId\":\"o-1\",\"seq\":3}"));
+            good.headers().add("courier-type", bytes("OrderCreated")).add("courier-content-type", bytes("application/json"));
+            plain.send(good).get(20, TimeUnit.SECONDS);
+
+            Await.until(PATIENCE, () -> "two dead letters and the good record: " + dead + " " + handled,
+                    () -> dead.size() == 2 && handled.size() == 1);
+            assertThat(handled).containsExactly(new OrderCreated("o-1", 3));
+            assertThat(dead).extracting(Message::id).containsExactlyInAnyOrder("kafka:" + ch + "-0@0", "kafka:" + ch + "-0@1");
+            assertThat(dead).allSatisfy(m -> assertThat(m.headers().get(MessageHeaders.DEAD_LETTER_REASON).orElseThrow())
+                    .contains("id: \"\" (expected: a non-empty string)"));
+        }
+    }
+
+    @Test
+    void aCommandWhoseReplyChannelKafkaRefusesIsHandledOnceAndNotRetried() throws Exception {
+        String commands = Messaging.commandChannel(KitchenCommands.class);
+        String order = "o-" + UUID.randomUUID().toString().substring(0, 8); // the topic is shared with other tests
+        List<String> notices = new CopyOnWriteArrayList<>();
+        try (LogCapture log = LogCapture.start();
+             KafkaBroker broker = KafkaBroker.create(SharedKafka.config().build());
+             Messaging kitchen = Messaging.builder().name("kitchen").broker(broker).codec(JsonCodec.create())
+                     .retry(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(5)).build()).build();
+             KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            kitchen.handle(KitchenCommands.class, new Notices(notices));
+
+            // A one-way command asking for its reply on a channel that is no topic name; then a plain one, same key.
+            for (String replyTo : new String[] {"no/such topic", null}) {
+                ProducerRecord<byte[], byte[]> command = new ProducerRecord<>(commands, bytes(order), bytes("{\"minutes\":5}"));
+                command.headers().add("courier-type", bytes("kitchen.notifyDelay"))
+                        .add("courier-content-type", bytes("application/json"))
+                        .add("courier-param-x-order", bytes(order + (replyTo == null ? "-plain" : "-refused")));
+                if (replyTo != null) {
+                    command.headers().add("courier-reply-to", bytes(replyTo));
+                }
+                plain.send(command).get(20, TimeUnit.SECONDS);
+            }
+
+            Await.until(PATIENCE, () -> "the plain command after the refused reply: " + notices,
+                    () -> notices.contains(order + "-plain"));
+            assertThat(notices).as("handled once: the reply cannot be sent, whatever the attempt")
+                    .containsExactly(order + "-refused", order + "-plain");
+            assertThat(kitchen.deadLettered(false)).as("not dead-lettered: it was handled").isZero();
+            assertThat(log.lines("WARN")).as("%s", log).filteredOn(l -> l.contains(" io.courier.")).singleElement()
+                    .asString().contains("no/such topic");
+            assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
+        }
+    }
+
+    /** A kitchen that records the orders of the delays it was told of, and answers nothing else. */
+    private record Notices(List<String> notices) implements KitchenCommands {
+        @Override
+        public void notifyDelay(String orderId, Delay delay) {
+            notices.add(orderId);
+        }
+
+        @Override
+        public CompletableFuture<Ticket> createTicket(TicketRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Ticket> ticket(String id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Ticket cancel(TicketRequest request) {
+            throw new UnsupportedOperationException();
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.UUID;
  */
 public final class Message {
     private static final byte[] EMPTY = new byte[0];
+    /** The most characters of a field {@link #toString()} shows. */
+    private static final int SHOWN = 200;
 
     private final String id;
     private final String type;
@@ -168,12 +170,21 @@ public final class Message {
         return id.hashCode();
     }
 
+    /**
+     * The message's id, channel, type, key and correlation id, each cut to 200 characters:
+     * a message from any producer is named in logs and dead-letter reasons, and its fields are as
+     * long as that producer made them.
+     */
     @Override
     public String toString() {
-        return "Message[id=" + id + ", channel=" + channel + (type == null ? "" : ", type=" + type)
-                + (partitionKey == null ? "" : ", key=" + partitionKey)
-                + (correlationId == null ? "" : ", correlationId=" + correlationId)
+        return "Message[id=" + shown(id) + ", channel=" + shown(channel) + (type == null ? "" : ", type=" + shown(type))
+                + (partitionKey == null ? "" : ", key=" + shown(partitionKey))
+                + (correlationId == null ? "" : ", correlationId=" + shown(correlationId))
                 + ", " + payload.length + " bytes]";
+    }
+
+    private static String shown(String s) {
+        return s.length() <= SHOWN ? s : s.substring(0, SHOWN - 3) + "...";
     }
 
     private static String requireText(String value, String name) {

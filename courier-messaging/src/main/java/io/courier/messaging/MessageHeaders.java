@@ -174,8 +174,13 @@ public final class MessageHeaders {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("header " + name + ": \"" + value
+            // Quoted cut short: a foreign producer's header may be of any length, and this goes into logs.
+            throw new IllegalArgumentException("header " + name + ": \"" + abbreviate(value)
                     + "\" (expected: milliseconds since the epoch)");
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

@@ -79,6 +79,16 @@ class MessageHeadersTest {
     }
 
     @Test
+    void aMalformedTimeHeaderIsNamedAndQuotedCutShort() {
+        // From a foreign producer: the reason goes into logs and dead-letter headers, so it stays short.
+        Metadata h = Metadata.of("courier-id", "m-1").with("courier-channel", "c").with("courier-deadline", "x".repeat(100_000));
+
+        assertThatThrownBy(() -> MessageHeaders.read(h, new byte[0], time.wallClock(), time))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("header courier-deadline: \"" + "x".repeat(61) + "...\" (expected: milliseconds since the epoch)");
+    }
+
+    @Test
     void aUserHeaderCannotImitateTheEnvelope() {
         Message m = Message.builder().id("real").channel("c").header("courier-id", "fake").build();
 

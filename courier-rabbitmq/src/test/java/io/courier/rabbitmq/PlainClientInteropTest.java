@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.courier.json.JsonCodec;
+import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.conformance.Events.OrderCreated;
 import io.courier.test.Await;
@@ -42,6 +43,33 @@ class PlainClientInteropTest {
             Await.until(Duration.ofSeconds(10), "the plain client's event handled", () -> !handled.isEmpty());
             assertThat(handled).containsExactly(new OrderCreated("o-7", 3));
         }
+    }
+
+    @Test
+    void aPlainClientsHeadersWrittenAsByteArraysAreReadAsTheirUtf8Text() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        List<Message> got = new CopyOnWriteArrayList<>();
+        broker.subscribe("orders", "billing", d -> { got.add(d.message()); d.ack(); });
+
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            // A client that writes its header values as bytes (AMQP field type 'x'), the same message twice.
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().type("OrderCreated")
+                    .headers(Map.of("courier-id", bytes("plain-7"), "courier-partition-key", bytes("o-7"),
+                            "x-tenant", List.of(bytes("acme"), bytes("ünï")))).build();
+            ch.basicPublish(broker.config().namespace() + "orders", "0", props, bytes("{}"));
+            ch.basicPublish(broker.config().namespace() + "orders", "0", props, bytes("{}"));
+        }
+
+        Await.until(Duration.ofSeconds(10), "both messages", () -> got.size() == 2);
+        assertThat(got).allSatisfy(m -> {
+            assertThat(m.id()).as("the same id each time, for deduplication").isEqualTo("plain-7");
+            assertThat(m.partitionKey()).as("the same key each time, for order").hasValue("o-7");
+            assertThat(m.headers().getAll("x-tenant")).containsExactly("acme", "ünï");
+        });
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -140,8 +140,10 @@ final class PartitionLane {
                 }
             }
         }
+        // The record's own id when its id header is the malformed part (empty): a message needs one.
+        String id = headers.get(MessageHeaders.ID).filter(i -> !i.isEmpty()).orElseGet(() -> Records.id(record));
         Message dead = Message.builder()
-                .id(headers.get(MessageHeaders.ID).orElseThrow())
+                .id(id)
                 .channel(Messaging.deadLetterChannel(owner.channel(), owner.group()))
                 .partitionKey(headers.get(MessageHeaders.PARTITION_KEY).orElse(null))
                 .payload(record.value() == null ? new byte[0] : record.value())

@@ -39,7 +39,7 @@ public final class Records {
             b.add(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
         }
         Metadata m = b.build();
-        m = orElse(m, MessageHeaders.ID, "kafka:" + record.topic() + "-" + record.partition() + "@" + record.offset());
+        m = orElse(m, MessageHeaders.ID, id(record));
         m = orElse(m, MessageHeaders.CHANNEL, channel);
         if (record.key() != null) {
             m = orElse(m, MessageHeaders.PARTITION_KEY, new String(record.key(), StandardCharsets.UTF_8));
@@ -48,6 +48,11 @@ public final class Records {
             m = orElse(m, MessageHeaders.TIMESTAMP, Long.toString(record.timestamp()));
         }
         return m;
+    }
+
+    /** The id of a record that carries none: its topic, partition and offset, the same on every redelivery. */
+    public static String id(ConsumerRecord<byte[], byte[]> record) {
+        return "kafka:" + record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     /**

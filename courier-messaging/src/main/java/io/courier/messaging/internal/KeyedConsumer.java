@@ -305,8 +305,9 @@ final class KeyedConsumer implements DeliveryHandler {
             job.ack();
             return true;
         } catch (PoisonMessageException poison) {
-            log.warn("{} group {}: dead-lettering {}: {}", channel, group, m, poison.getMessage());
-            deadLetter(job, attempts, poison.getMessage(), poison.toError(), true);
+            String reason = bounded(poison.getMessage()); // it may quote what the producer sent, at any length
+            log.warn("{} group {}: dead-lettering {}: {}", channel, group, m, reason);
+            deadLetter(job, attempts, reason, poison.toError(), true);
             return true;
         } catch (Throwable t) {
             if (closed) {
@@ -391,7 +392,7 @@ final class KeyedConsumer implements DeliveryHandler {
 
     private void deadLetter(Delivery job, int attempts, String reason, CourierException error, boolean poison) {
         Message m = job.message();
-        String why = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        String why = bounded(reason);
         Message dead = m.toBuilder()
                 .channel(DeadLetters.channel(channel, group))
                 .deadline(null) // a dead letter waits for people; a replay must not be dropped as expired
@@ -415,6 +416,10 @@ final class KeyedConsumer implements DeliveryHandler {
         } finally {
             job.ack();
         }
+    }
+
+    private static String bounded(String reason) {
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
     }
 
     /**

@@ -170,8 +170,23 @@ public final class MessagingRuntime {
         request.replyTo().ifPresent(to -> {
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
-            send(replyTo(request, to, responder).contentType(codec.contentType(type)).header(MessageHeaders.STATUS, "OK")
-                    .payload(payload).build());
+            try {
+                send(replyTo(request, to, responder).contentType(codec.contentType(type)).header(MessageHeaders.STATUS, "OK")
+                        .payload(payload).build());
+            } catch (CourierException e) {
+                if (e.retrySafe()) {
+                    throw e; // the broker may take it later: handled again, as after any failure
+                }
+                // Refused for good (a reply channel the broker does not accept, a reply too large):
+                // handling the request again would only be refused again. The caller hears of it if it can.
+                log.warn("{}: the broker refused the reply to {}: {}", name, request, e.toString());
+                try {
+                    send(replyTo(request, to, responder).headers(ErrorHeaders.write(new InternalException(
+                            "the reply could not be sent: " + e.getMessage()))).build());
+                } catch (CourierException again) {
+                    // the same channel, refused again: the warning above says it
+                }
+            }
         });
     }
 

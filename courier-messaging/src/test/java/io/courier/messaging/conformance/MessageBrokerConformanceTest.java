@@ -327,6 +327,31 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
     }
 
     @Test
+    void aPoisonMessageWithAHugeHeaderIsLoggedInOneLineOfBoundedLength() {
+        String ch = channel("poison-huge");
+        String key = "k".repeat(20_000); // a foreign producer's partition key
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        messaging("billing").subscribe(ch, OrderCreated.class, "billing", e -> handled.add(e.seq()));
+        List<Message> dead = new CopyOnWriteArrayList<>();
+        broker.subscribe(Messaging.deadLetterChannel(ch, "billing"), "inspect", d -> { dead.add(d.message()); d.ack(); });
+
+        try (LogCapture log = LogCapture.start()) {
+            broker.send(Message.builder().channel(ch).type("OrderCreated").partitionKey(key)
+                    .contentType("application/json").payload("{not json".getBytes()).build()).join();
+            messaging("order-service").publish(ch, new OrderCreated("o-1", 7), key);
+
+            Await.until(patience(), "dead letter and the next event", () -> dead.size() == 1 && handled.size() == 1);
+            assertDeadLetteringLoggedOnce(log, ch, "undecodable");
+            assertThat(log.lines()).as("no line carries the whole header").allSatisfy(line ->
+                    assertThat(line.length()).isLessThan(2_000));
+        }
+        assertThat(dead.get(0).partitionKey()).as("the dead letter keeps it whole").hasValue(key);
+        assertThat(dead.get(0).headers().get(MessageHeaders.DEAD_LETTER_REASON).orElseThrow()).contains("undecodable")
+                .hasSizeLessThan(2_000);
+        assertThat(handled).containsExactly(7);
+    }
+
+    @Test
     void anExpiredMessageIsNotHandled() {
         String ch = channel("expired");
         List<Integer> handled = new CopyOnWriteArrayList<>();

@@ -1,6 +1,7 @@
 package io.courier.rabbitmq.internal;
 
 import io.courier.Metadata;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,16 +38,25 @@ public final class AmqpHeaders {
         return table;
     }
 
-    /** Adds the headers of an AMQP table to {@code b}; values of other types (numbers, booleans) as their text. */
+    /**
+     * Adds the headers of an AMQP table to {@code b}; byte arrays as their UTF-8 text, like long
+     * strings; values of other types (numbers, booleans) as their text.
+     */
     public static void readInto(Map<String, Object> table, Metadata.Builder b) {
         table.forEach((name, value) -> {
             if (value instanceof List<?> list) {
                 for (Object v : list) {
-                    b.add(name, String.valueOf(v));
+                    b.add(name, text(v));
                 }
             } else if (value != null) {
-                b.add(name, String.valueOf(value)); // LongString.toString is its UTF-8 text
+                b.add(name, text(value));
             }
         });
+    }
+
+    private static String text(Object value) {
+        // Not byte[]'s toString, a different identity on every delivery: ids and keys must read the same each time.
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : String.valueOf(value); // LongString.toString is its UTF-8 text
     }
 }
