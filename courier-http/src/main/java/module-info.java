@@ -14,8 +14,10 @@ module io.courier.http {
     // Only to tell which of Netty's decoding failures refused a request (431 or 414).
     requires io.netty.codec;
     requires io.netty.codec.http;
-    // Vert.x's transport SPI: a cleartext server's connections timed from their accept.
+    // Vert.x's transport SPI: a cleartext server's connections timed from their accept, and
+    // requests decoded by a decoder that refuses a length and chunks together.
     requires io.netty.transport;
+    requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.handler;
 

@@ -131,6 +131,33 @@ class HttpTlsTest {
         assertThat(h1.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     }
 
+    /**
+     * Over TLS too, with HTTP/1.1 chosen by ALPN or by a client that offers none, a request with
+     * both a length and chunks is refused and its connection closed: the request behind it is
+     * not answered.
+     */
+    @Test
+    void aRequestWithBothALengthAndChunksIsRefusedOverTls() throws Exception {
+        Courier s = serve(serverTls().build());
+        for (boolean alpn : new boolean[] {true, false}) {
+            try (SSLSocket socket = (SSLSocket) jdkContext(false).getSocketFactory()
+                    .createSocket(s.uri().getHost(), s.uri().getPort())) {
+                socket.setSoTimeout(5_000);
+                if (alpn) {
+                    javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+                    parameters.setApplicationProtocols(new String[] {"http/1.1"});
+                    socket.setSSLParameters(parameters);
+                }
+                socket.getOutputStream().write(("GET /whoami HTTP/1.1\r\nhost: x\r\ncontent-length: 3\r\n"
+                        + "transfer-encoding: chunked\r\n\r\n0\r\n\r\nGET /whoami HTTP/1.1\r\nhost: x\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(answer).as("ALPN: %s", alpn).startsWith("HTTP/1.1 400 ")
+                        .contains("both Content-Length and Transfer-Encoding: chunked").doesNotContain("HTTP/1.1 200");
+            }
+        }
+    }
+
     @Test
     void aPlaintextRequestToATlsServerFails() {
         Courier s = serve(serverTls().build());

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -175,6 +176,77 @@ class RawHttpTest {
             Thread.onSpinWait();
         }
         assertThat(impl.events).doesNotContain(behindDeclared, behindChunked);
+    }
+
+    /**
+     * A request with both a length and chunks is read one way by some proxies and the other way
+     * by others: what one takes for its body the other takes for the next request. It is refused
+     * with 400 and its connection closed, so a request smuggled behind it is never run, whether
+     * it is the connection's first request or follows another.
+     */
+    @Test
+    void aRequestWithBothALengthAndChunksIsRefusedAndItsConnectionClosed() throws Exception {
+        for (boolean first : new boolean[] {true, false}) {
+            String before = "before-" + UUID.randomUUID();
+            String smuggled = "smuggled-" + UUID.randomUUID();
+            String chunked = "\"x\"";
+            String request = (first ? "" : oneWay(before)) + "POST /events HTTP/1.1\r\nhost: x\r\n"
+                    + "content-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(chunked.length()) + "\r\n" + chunked + "\r\n0\r\n\r\n" + oneWay(smuggled);
+            String answer = exchangeUntilClosed(request.getBytes(StandardCharsets.US_ASCII));
+            String refused = first ? answer : answer.substring(answer.indexOf("HTTP/1.1 400 "));
+            assertThat(answer).as("first: %s", first).startsWith(first ? "HTTP/1.1 400 " : "HTTP/1.1 202 ");
+            assertThat(refused).startsWith("HTTP/1.1 400 ").contains("connection: close")
+                    .contains("both Content-Length and Transfer-Encoding: chunked (expected: one of them)")
+                    .doesNotContain("HTTP/1.1 202");
+            assertThat(impl.events).doesNotContain(smuggled);
+        }
+        // Either alone is read as before, and a request behind it on the same connection is answered.
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(3_000);
+            String first = "chunks-" + UUID.randomUUID();
+            String body = "\"" + first + "\"";
+            String second = "length-" + UUID.randomUUID();
+            socket.getOutputStream().write(("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                    + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body
+                    + "\r\n0\r\n\r\n" + oneWay(second)).getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 202 ");
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 202 ");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!impl.events.containsAll(List.of(first, second))) {
+                assertThat(System.nanoTime()).as("both handled within 10 s").isLessThan(end);
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Transfer codings other than {@code chunked} alone: with {@code chunked} not last (or twice,
+     * or spread over two header lines that end in another) the body's length cannot be known,
+     * 400; with another coding before it, one the server does not implement, 501. Either way the
+     * connection is closed and nothing behind the request is run.
+     */
+    @Test
+    void transferCodingsOtherThanChunkedAloneAreRefusedAndTheConnectionClosed() throws Exception {
+        String body = "1\r\nx\r\n0\r\n\r\n";
+        Map<String, String> expected = Map.of(
+                "transfer-encoding: chunked, gzip\r\n", "HTTP/1.1 400 ",
+                "transfer-encoding: chunked, chunked\r\n", "HTTP/1.1 400 ",
+                "transfer-encoding: chunked\r\ntransfer-encoding: gzip\r\n", "HTTP/1.1 400 ",
+                "transfer-encoding: gzip, chunked\r\n", "HTTP/1.1 501 ");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String smuggled = "smuggled-" + UUID.randomUUID();
+            String answer = exchangeUntilClosed(("POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                    + e.getKey() + "\r\n" + body + oneWay(smuggled)).getBytes(StandardCharsets.US_ASCII));
+            assertThat(answer).as(e.getKey()).startsWith(e.getValue()).contains("connection: close")
+                    .contains("Transfer-Encoding: ").doesNotContain("HTTP/1.1 202");
+            assertThat(impl.events).doesNotContain(smuggled);
+        }
+        assertThat(exchangeUntilClosed(("POST /events HTTP/1.1\r\nhost: x\r\ntransfer-encoding: gzip, chunked\r\n\r\n"
+                + body).getBytes(StandardCharsets.US_ASCII)))
+                .contains("\"detail\":\"request: Transfer-Encoding: gzip, chunked (expected: chunked alone; no other"
+                        + " transfer coding is implemented, send Content-Encoding for a compressed body)\"");
     }
 
     /**

@@ -4,6 +4,7 @@ import io.courier.ResourceExhaustedException;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.http.HttpRequestRouter;
 import io.courier.http.internal.vertx.FirstRequestClock;
+import io.courier.http.internal.vertx.UnsupportedTransferCoding;
 import io.courier.internal.TlsMaterial;
 import io.courier.internal.TlsWatcher;
 import io.courier.spi.ServerDispatcher;
@@ -264,13 +265,15 @@ final class HttpServerTransport implements ServerTransport {
         int limit = context.limits().maxHeaderBytes();
         if (cause instanceof TooLongHttpHeaderException) {
             ServerExchange.refuse(request, 431, new ResourceExhaustedException("headers: over " + limit
-                    + " bytes (expected: at most " + limit + " bytes of request headers)"));
+                    + " bytes (expected: at most " + limit + " bytes of request headers)"), guard);
+        } else if (cause instanceof UnsupportedTransferCoding) {
+            ServerExchange.refuse(request, 501, new io.courier.UnimplementedException("request: " + cause.getMessage()), guard);
         } else if (cause instanceof TooLongHttpLineException) {
             ServerExchange.refuse(request, 414, new io.courier.InvalidArgumentException(
-                    "request line: too long (expected: a method, path and query of at most 4096 bytes)"));
+                    "request line: too long (expected: a method, path and query of at most 4096 bytes)"), guard);
         } else {
             ServerExchange.refuse(request, 400, new io.courier.InvalidArgumentException("request: malformed HTTP ("
-                    + (cause == null ? "unreadable" : cause.getMessage()) + ")"));
+                    + (cause == null ? "unreadable" : cause.getMessage()) + ")"), guard);
         }
     }
 }

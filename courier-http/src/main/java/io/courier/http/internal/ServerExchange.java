@@ -350,7 +350,15 @@ final class ServerExchange {
 
     /** Answers {@code request} with a problem body for {@code error}. */
     static void refuse(HttpServerRequest request, int httpStatus, CourierException error) {
-        refuse(request, httpStatus, error, null, true, problem(error, httpStatus), null);
+        refuse(request, httpStatus, error, null);
+    }
+
+    /**
+     * Answers {@code request} with a problem body for {@code error} and closes its connection,
+     * through {@code guard} (when not null) so that no request behind it is answered.
+     */
+    static void refuse(HttpServerRequest request, int httpStatus, CourierException error, ConnectionGuard guard) {
+        refuse(request, httpStatus, error, null, true, problem(error, httpStatus), guard);
     }
 
     private static void refuse(HttpServerRequest request, int httpStatus, CourierException error, String allow,

@@ -12,13 +12,14 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.transport.Transport;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Vert.x's NIO transport, unchanged for clients, with two things added to each server the
+ * Vert.x's NIO transport, unchanged for clients, with these added to each server the
  * Courier's Vert.x binds, in front of Vert.x's own handlers of every accepted connection:
  *
  * <ul>
@@ -33,6 +34,8 @@ import java.util.concurrent.ThreadFactory;
  *       request is timed from its accept. Vert.x's public {@code HttpServer} offers no hook that
  *       runs at the accept on a port that also speaks h2c; its transport is told of every
  *       server's bootstrap before the bind.</li>
+ *   <li>On an HTTP server, the {@link StrictRequestDecoder} in place of Vert.x's HTTP/1.x
+ *       request decoder, so that a request with both a length and chunks is refused.</li>
  * </ul>
  */
 final class ServerTuningTransport implements io.vertx.core.spi.transport.Transport {
@@ -78,10 +81,14 @@ final class ServerTuningTransport implements io.vertx.core.spi.transport.Transpo
             clock.install(bootstrap);
         }
         ChannelHandler vertx = bootstrap.config().childHandler();
+        HttpServerOptions http = options instanceof HttpServerOptions h && !domainSocket ? h : null;
         bootstrap.childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 channel.pipeline().addLast(new GatheredFlushes(FLUSHES_PER_WRITE), vertx);
+                if (http != null) {
+                    StrictRequestDecoder.install(channel.pipeline(), http);
+                }
             }
         });
     }
