@@ -51,9 +51,13 @@ class InvalidBytesTest {
     }
 
     @Test
-    void aNegativeLengthIsRefused() {
-        assertInvalid("0a ff ff ff ff 0f", Item.class,
-                "protobuf body: Item.sku (field 1): a negative length (expected: a length of 0 or more)");
+    void aLengthPastAnInt32IsRefusedAsOutOfRange() {
+        // 4294967295 as sent; Protobuf lengths are int32, so protobuf-java reads -1.
+        assertInvalid("0a ff ff ff ff 0f", Item.class, "protobuf body: Item.sku (field 1): a length of 2^31 bytes or"
+                + " more, or negative (expected: a length of 0 to 2147483647 bytes)");
+        // A negative int64 written as a length, ten bytes.
+        assertInvalid("0a ff ff ff ff ff ff ff ff ff 01", Item.class, "protobuf body: Item.sku (field 1): a length of"
+                + " 2^31 bytes or more, or negative (expected: a length of 0 to 2147483647 bytes)");
     }
 
     @Test

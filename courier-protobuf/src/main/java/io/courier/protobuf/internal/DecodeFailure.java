@@ -37,7 +37,8 @@ public final class DecodeFailure extends RuntimeException {
         if (m.contains("input ended unexpectedly") || m.contains("truncated")) {
             reason = "the input ends inside a field (expected: a complete message)";
         } else if (m.contains("negative size")) {
-            reason = "a negative length (expected: a length of 0 or more)";
+            // protobuf-java reads a length as an int32: 0xFFFFFFFF, sent as a length, arrives here as -1
+            reason = "a length of 2^31 bytes or more, or negative (expected: a length of 0 to 2147483647 bytes)";
         } else if (m.contains("malformed varint")) {
             reason = "a malformed varint (expected: at most 10 bytes)";
         } else if (m.contains("invalid tag")) {
