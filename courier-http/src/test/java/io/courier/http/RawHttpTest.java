@@ -348,6 +348,14 @@ class RawHttpTest {
     }
 
     @Test
+    void mistypedTimeQueryParameterIs400WithItsArticle() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/recent?limit=1&after=yesterday"))
+                .GET());
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat(problem.get("detail")).isEqualTo("query after: \"yesterday\" (expected: an Instant in ISO-8601 form)");
+    }
+
+    @Test
     void malformedTimeoutHeaderIs400() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/1"))
                 .header("courier-timeout", "soon").GET());

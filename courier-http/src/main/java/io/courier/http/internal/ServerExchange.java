@@ -220,7 +220,8 @@ final class ServerExchange {
         try {
             if (bytes.length == 0) {
                 if (p.type() instanceof Class<?> c && c.isPrimitive()) {
-                    throw new InvalidArgumentException("body: empty (expected: a " + c.getName() + ")");
+                    throw new InvalidArgumentException("body: empty (expected: " + (c == int.class ? "an " : "a ")
+                            + c.getName() + ")");
                 }
                 args[p.index()] = null;
             } else {
