@@ -287,6 +287,18 @@ final class ServerExchange {
             onLoop(() -> refuse(httpStatus(error), error, null, false));
             return;
         }
+        if (route.events && request.method() == io.vertx.core.http.HttpMethod.HEAD) {
+            // The GET's head, which does not depend on the elements: none is read, so an endless
+            // stream does not hold the answer, and the implementation's stream is closed at once.
+            offload.execute(() -> EventStream.closeQuietly((java.util.stream.Stream<?>) value));
+            onLoop(() -> {
+                HttpServerResponse response = request.response();
+                if (!gone && !response.ended() && !response.closed()) {
+                    EventStream.head(response.setStatusCode(200)).end();
+                }
+            });
+            return;
+        }
         if (route.events) {
             EventStream stream = new EventStream(loop, request.response(), route.method, responseCodec);
             events = stream;
@@ -328,6 +340,18 @@ final class ServerExchange {
             if (transport.codecs().mediaTypes().size() > 1) {
                 response.headers().add(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
             }
+            end(request, response, bytes);
+        }
+    }
+
+    /**
+     * Ends {@code response} with {@code bytes}, or, answering a HEAD, with their length and no
+     * body (RFC 9110 9.3.2: the GET's headers; Vert.x leaves Content-Length out of a HEAD's answer).
+     */
+    private static void end(HttpServerRequest request, HttpServerResponse response, byte[] bytes) {
+        if (request.method() == io.vertx.core.http.HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length)).end();
+        } else {
             response.end(Buffer.buffer(bytes));
         }
     }
@@ -389,7 +413,7 @@ final class ServerExchange {
             // after it, and answers those), so it is closed once the answer is written, and a
             // request that arrived behind this one is not answered (RFC 9112 9.6).
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            response.end(Buffer.buffer(bytes));
+            end(request, response, bytes);
             if (guard != null) {
                 guard.close(request.connection());
             } else {
@@ -397,7 +421,7 @@ final class ServerExchange {
             }
             return;
         }
-        response.end(Buffer.buffer(bytes));
+        end(request, response, bytes);
     }
 
     /**
