@@ -1,6 +1,6 @@
 package io.courier.contract;
 
-import java.net.URLDecoder;
+import io.courier.internal.PercentDecoding;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -100,9 +100,9 @@ public final class PathTemplate {
      * Matches already split, still percent-encoded path segments, returning the decoded
      * variables, or null when the path does not match.
      *
-     * @throws IllegalArgumentException when a segment that matches a variable is not valid
-     *     percent-encoding (a stray or truncated {@code %}): the request is malformed, and the
-     *     REST server answers 400
+     * @throws IllegalArgumentException naming the variable, when a segment that matches one is
+     *     not percent-encoded UTF-8 (a stray or truncated {@code %}, escaped bytes that are not
+     *     UTF-8): the request is malformed, and the REST server answers 400 with the message
      */
     public Map<String, String> match(List<String> pathSegments) {
         if (pathSegments.size() != segments.size()) {
@@ -120,7 +120,12 @@ public final class PathTemplate {
                 if (values == null) {
                     values = new LinkedHashMap<>();
                 }
-                values.put(variables.get(i), URLDecoder.decode(actual.replace("+", "%2B"), StandardCharsets.UTF_8));
+                String name = variables.get(i);
+                try {
+                    values.put(name, PercentDecoding.decode(actual, false));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("path " + name + ": \"" + abbreviate(actual) + "\": " + e.getMessage());
+                }
             }
         }
         return values == null ? Map.of() : values;
@@ -181,6 +186,10 @@ public final class PathTemplate {
             }
         }
         return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 128 ? s : s.substring(0, 125) + "...";
     }
 
     private static String encodeSegment(String value) {

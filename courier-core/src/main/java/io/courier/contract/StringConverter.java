@@ -127,9 +127,14 @@ final class StringConverter {
                     throw new IllegalArgumentException(e.getCause());
                 }
             };
-            expected = "a " + boxed.getSimpleName() + " in ISO-8601 form";
+            expected = article(boxed.getSimpleName()) + " in ISO-8601 form"; // an Instant, a LocalDate
         }
         return new StringConverter(Shape.SINGLE, boxed, primitive, f, expected);
+    }
+
+    /** {@code name} with its indefinite article, by its first letter: an Instant, a Duration. */
+    static String article(String name) {
+        return ("AEIOU".indexOf(Character.toUpperCase(name.charAt(0))) >= 0 ? "an " : "a ") + name;
     }
 
     private static Method parseMethod(Class<?> type) {

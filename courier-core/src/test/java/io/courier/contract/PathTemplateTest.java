@@ -53,6 +53,35 @@ class PathTemplateTest {
         assertThat(PathTemplate.parse("/ping").match(List.of("ping"))).isEmpty();
     }
 
+    /**
+     * A variable's bytes must be UTF-8 once percent-decoded: a byte that starts no character, an
+     * overlong form, a truncated sequence or an encoded surrogate is refused naming the variable,
+     * where a lenient decoder would hand the handler U+FFFD instead.
+     */
+    @Test
+    void refusesVariablesThatAreNotUtf8OrNotPercentEncoding() {
+        PathTemplate t = PathTemplate.parse("/files/{name}");
+
+        assertThatThrownBy(() -> t.match(List.of("files", "%FF"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("path name: \"%FF\": %FF is not UTF-8 (expected: text percent-encoded as UTF-8)");
+        assertThatThrownBy(() -> t.match(List.of("files", "a%C0%AFb")))
+                .hasMessage("path name: \"a%C0%AFb\": %C0 is not UTF-8 (expected: text percent-encoded as UTF-8)");
+        assertThatThrownBy(() -> t.match(List.of("files", "%E2%82")))
+                .hasMessage("path name: \"%E2%82\": %E2%82 is not UTF-8 (expected: text percent-encoded as UTF-8)");
+        assertThatThrownBy(() -> t.match(List.of("files", "%ED%A0%80")))
+                .hasMessageContaining("%ED%A0%80 is not UTF-8");
+        assertThatThrownBy(() -> t.match(List.of("files", "%E2%82x%AC")))
+                .as("a character split by a literal").hasMessageContaining("%E2%82 is not UTF-8");
+        assertThatThrownBy(() -> t.match(List.of("files", "a%zz")))
+                .hasMessage("path name: \"a%zz\": %zz is not a percent-escape (expected: % followed by two hex digits)");
+        assertThatThrownBy(() -> t.match(List.of("files", "a%F")))
+                .hasMessage("path name: \"a%F\": %F is not a percent-escape (expected: % followed by two hex digits)");
+        assertThatThrownBy(() -> t.match(List.of("files", "%" + "F".repeat(300))))
+                .as("the value is quoted cut").hasMessageStartingWith("path name: \"%FFF").hasMessageContaining("...\": ");
+        assertThat(t.match(List.of("files", "%E2%82%AC%c3%a9"))).containsEntry("name", "€é");
+        assertThat(t.match(List.of("files", "%25FF"))).containsEntry("name", "%FF");
+    }
+
     @Test
     void expandEncodesEveryValueAsOneSegment() {
         PathTemplate t = PathTemplate.parse("/orders/{id}/items/{name}");

@@ -105,7 +105,9 @@ class ContractFilesTest {
         HttpResponse<String> r = get(server, "/contracts/kitchen.thrift");
 
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.body()).isEqualTo("no contract file kitchen.thrift (expected: one of [kitchen.avsc, kitchen.proto])\n");
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(r.body()).contains("\"detail\":\"no contract file kitchen.thrift (expected: one of [kitchen.avsc,"
+                + " kitchen.proto])\"", "\"code\":\"NOT_FOUND\"");
     }
 
     @Service("twoLines")
@@ -142,6 +144,34 @@ class ContractFilesTest {
         assertThat(AvroCodec.schemaOf(io.courier.http.mine.Line.class).getFullName()).isEqualTo("io.courier.http.mine.Line");
         assertThat(AvroCodec.schemaOf(io.courier.http.other.Line.class).getFullName())
                 .isEqualTo("io.courier.http.other.Line");
+    }
+
+    /** A grid of numbers: a list of lists, which Protobuf has no field for (a repeated field holds no lists). */
+    public record Grid(List<List<Integer>> rows) {
+    }
+
+    @Service("grids")
+    public interface Grids {
+        Grid transpose(Grid grid);
+    }
+
+    /**
+     * A contract Protobuf cannot describe has no {@code .proto} file: 404 with a problem body
+     * saying so and naming the user's type and field, not 500 with Java's type names and no
+     * stack trace; its other files are still served.
+     */
+    @Test
+    void aContractWithoutAProtobufFormIsNotFoundSayingWhy() throws Exception {
+        try (Courier grids = Courier.builder().build().serve(Grids.class, grid -> grid)) {
+            HttpResponse<String> r = get(grids, "/contracts/grids.proto");
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+            assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+            assertThat(r.body()).contains("\"code\":\"NOT_FOUND\"",
+                            "no contract file grids.proto: grids has no .proto form: Grid.rows: type List<Integer> nested in")
+                    .doesNotContain("java.util.", "java.lang.", "Exception", "\tat ");
+            assertThat(get(grids, "/contracts/grids.avsc").statusCode()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -317,8 +317,53 @@ class RawHttpTest {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/7"))
                 .method("PATCH", BodyPublishers.ofString("{}")).header("content-type", "application/json"));
         Map<String, Object> problem = assertProblem(response, 405, "UNIMPLEMENTED");
-        assertThat(response.headers().firstValue("allow")).hasValue("GET, DELETE");
-        assertThat(problem.get("detail")).isEqualTo("method: PATCH on /orders/7 (expected: one of GET, DELETE)");
+        assertThat(response.headers().firstValue("allow")).hasValue("GET, HEAD, DELETE");
+        assertThat(problem.get("detail")).isEqualTo("method: PATCH on /orders/7 (expected: one of GET, HEAD, DELETE)");
+
+        HttpResponse<String> head = send(HttpRequest.newBuilder(base.resolve("/orders")).HEAD());
+        assertThat(head.statusCode()).as("HEAD where there is no GET").isEqualTo(405);
+        assertThat(head.headers().firstValue("allow")).hasValue("POST");
+    }
+
+    /**
+     * HEAD is answered wherever GET is (RFC 9110 9.3.2), with the GET's status and headers, its
+     * body's length, and no body: the next answer on the connection follows the head at once.
+     */
+    @Test
+    void headIsAnsweredLikeGetWithoutTheBody() throws Exception {
+        HttpResponse<String> get = send(HttpRequest.newBuilder(base.resolve("/orders/5")).GET());
+        HttpResponse<String> head = send(HttpRequest.newBuilder(base.resolve("/orders/5")).HEAD());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(head.headers().firstValue("content-length")).hasValue(Integer.toString(get.body().length()));
+        assertThat(head.body()).isEmpty();
+
+        HttpResponse<String> missing = send(HttpRequest.newBuilder(base.resolve("/missing/4")).HEAD());
+        assertThat(missing.statusCode()).as("the GET's status").isEqualTo(404);
+        assertThat(missing.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(missing.body()).isEmpty();
+
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(3_000);
+            socket.getOutputStream().write(("HEAD /orders/6 HTTP/1.1\r\nhost: x\r\n\r\n"
+                    + "HEAD /orders/abc HTTP/1.1\r\nhost: x\r\n\r\nGET /orders/7 HTTP/1.1\r\nhost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(readUntil(in, "\r\n\r\n")).as("a refused HEAD").startsWith("HTTP/1.1 400 ")
+                    .contains("application/problem+json");
+            assertThat(readUntil(in, "\r\n\r\n")).as("right after the heads").startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(readUntil(in, "}")).contains("\"id\":7");
+        }
+        try (HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            h2.send(HttpRequest.newBuilder(base.resolve("/orders/5")).GET().build(), BodyHandlers.ofString());
+            HttpResponse<String> h2Head = h2.send(HttpRequest.newBuilder(base.resolve("/orders/5")).HEAD()
+                    .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+            assertThat(h2Head.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(h2Head.statusCode()).isEqualTo(200);
+            assertThat(h2Head.headers().firstValue("content-length")).hasValue(Integer.toString(get.body().length()));
+            assertThat(h2Head.body()).isEmpty();
+        }
     }
 
     @Test
@@ -345,6 +390,14 @@ class RawHttpTest {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/recent?limit=many")).GET());
         Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
         assertThat((String) problem.get("detail")).startsWith("query limit: \"many\" (expected: an integer");
+    }
+
+    @Test
+    void mistypedTimeQueryParameterIs400WithItsArticle() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/orders/recent?limit=1&after=yesterday"))
+                .GET());
+        Map<String, Object> problem = assertProblem(response, 400, "INVALID_ARGUMENT");
+        assertThat(problem.get("detail")).isEqualTo("query after: \"yesterday\" (expected: an Instant in ISO-8601 form)");
     }
 
     @Test

@@ -123,6 +123,28 @@ class ServerSentEventsTest {
         Await.until(Duration.ofSeconds(5), "the implementation's stream closed", () -> closed.get() == closedBefore + 1);
     }
 
+    /**
+     * HEAD on a stream answers the GET's head at once, without a body, and closes the
+     * implementation's stream unread, the endless one too.
+     */
+    @Test
+    void headAnswersTheEventStreamsHeadAndClosesTheStream() throws Exception {
+        int closedBefore = closed.get();
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.uri().resolve("/feed/3")).HEAD()
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("content-type")).hasValue("text/event-stream");
+        assertThat(head.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(head.body()).isEmpty();
+        Await.until(Duration.ofSeconds(5), "the implementation's stream closed", () -> closed.get() == closedBefore + 1);
+
+        endlessClosed = new CountDownLatch(1);
+        HttpResponse<String> endless = http.send(HttpRequest.newBuilder(server.uri().resolve("/endless?pad=1")).HEAD()
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(endless.statusCode()).isEqualTo(200);
+        assertThat(endlessClosed.await(5, TimeUnit.SECONDS)).as("the endless stream closed").isTrue();
+    }
+
     @Test
     void eventsAreTheDefaultWithoutAcceptAndWithWildcards() throws Exception {
         for (String accept : new String[] {null, "*/*", "text/*;q=0.5, application/json"}) {

@@ -259,14 +259,14 @@ class ProtobufCodecTest {
                 .hasMessageContaining("Clash.b: field number 1 is also a");
         assertThatThrownBy(() -> codec.decode(new byte[0], Nested.class))
                 .isInstanceOf(InvalidContractException.class)
-                .hasMessageContaining("Nested.lists: type java.util.List<java.lang.String> nested in a collection");
+                .hasMessageContaining("Nested.lists: type List<String> nested in a collection");
         assertThatThrownBy(() -> codec.decode(new byte[0], FloatKeys.class))
-                .isInstanceOf(InvalidContractException.class).hasMessageContaining("FloatKeys.byRatio: map key java.lang.Double");
+                .isInstanceOf(InvalidContractException.class).hasMessageContaining("FloatKeys.byRatio: map key Double");
         assertThatThrownBy(() -> codec.decode(new byte[0], Raw.class))
                 .isInstanceOf(InvalidContractException.class).hasMessageContaining("the interface List");
         assertThatThrownBy(() -> codec.decode(new byte[0], Objects.class))
                 .isInstanceOf(InvalidContractException.class)
-                .hasMessageContaining("Objects.anything: type java.lang.Object (expected: a record");
+                .hasMessageContaining("Objects.anything: type Object (expected: a record");
     }
 
     @Test

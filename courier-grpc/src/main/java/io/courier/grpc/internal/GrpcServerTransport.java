@@ -1,5 +1,6 @@
 package io.courier.grpc.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
@@ -12,6 +13,7 @@ import io.courier.spi.Readiness;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
 import io.courier.spi.TransportContext;
+import io.courier.spi.WireText;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,6 +22,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
@@ -37,6 +40,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,12 +109,66 @@ final class GrpcServerTransport implements ServerTransport {
      * itself, and Vert.x's request has no way back to the HTTP request.
      */
     private void route(HttpServerRequest http) {
+        String refusal = refusal(http.getHeader("content-type"), http.version());
+        if (refusal != null) {
+            refuse(http, refusal);
+            return;
+        }
         arriving.set(http);
         try {
             grpc.handle(http);
         } finally {
             arriving.remove();
         }
+    }
+
+    /** The content types the Vert.x gRPC server reads (its own pattern): gRPC, gRPC-Web and gRPC-Web text. */
+    private static final Pattern GRPC_CONTENT_TYPE = Pattern.compile("application/grpc(-web(-text)?)?(\\+(json|proto))?");
+    private static final String READ = "gRPC over HTTP/2: application/grpc, +proto or +json; gRPC-Web over HTTP/1.1 or"
+            + " HTTP/2: application/grpc-web or application/grpc-web-text, +proto or +json";
+
+    /**
+     * Why a request of {@code contentType} over {@code version} cannot be read as gRPC, or null
+     * when it can: the Vert.x gRPC server answers such a request with a bare 415, which neither a
+     * gRPC client (no {@code grpc-status}) nor a person (no body) can read.
+     */
+    static String refusal(String contentType, HttpVersion version) {
+        Matcher m = contentType == null ? null : GRPC_CONTENT_TYPE.matcher(contentType);
+        if (m == null || !m.matches()) {
+            return "content-type: \"" + WireText.message(String.valueOf(contentType)) + "\" (expected: " + READ + ")";
+        }
+        if (m.group(1) == null && version != HttpVersion.HTTP_2) {
+            return "content-type: \"" + contentType + "\" over " + version + " (expected: " + READ + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Answers 415 with a trailers-only gRPC status (INVALID_ARGUMENT, as REST answers a content
+     * type it cannot read) and a problem body, as courier-http writes it, for HTTP clients.
+     */
+    private static void refuse(HttpServerRequest http, String message) {
+        byte[] problem;
+        try (var out = new java.io.ByteArrayOutputStream();
+             var json = new JsonFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("type", "urn:courier:status:INVALID_ARGUMENT");
+            json.writeStringField("title", "Invalid argument");
+            json.writeNumberField("status", 415);
+            json.writeStringField("detail", WireText.message(message));
+            json.writeStringField("code", "INVALID_ARGUMENT");
+            json.writeBooleanField("retrySafe", false);
+            json.writeEndObject();
+            json.flush();
+            problem = out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // not from memory
+        }
+        http.response().setStatusCode(415)
+                .putHeader("content-type", "application/problem+json")
+                .putHeader(Trailers.STATUS, Integer.toString(GrpcStatus.INVALID_ARGUMENT.code))
+                .putHeader(Trailers.MESSAGE, Trailers.percentEncode(WireText.message(message)))
+                .end(Buffer.buffer(problem));
     }
 
     /**

@@ -150,6 +150,31 @@ class SharedPortTest {
         }
     }
 
+    /**
+     * A gRPC content type the server cannot read (gRPC itself over HTTP/1.1, an unknown subtype)
+     * is 415 with a {@code grpc-status} and {@code grpc-message} a gRPC client reads, and a
+     * problem body an HTTP client reads, both naming what the server reads; Vert.x's own answer
+     * was a bare 415.
+     */
+    @Test
+    void grpcContentTypesTheServerCannotReadAre415WithAGrpcStatusAndAProblem() throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (String type : new String[] {"application/grpc", "application/grpc+xml", "application/grpc-web+xml"}) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/scores.Scores/Best")).header("content-type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[5])).build(), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).as(type).isEqualTo(415);
+                assertThat(response.headers().firstValue("grpc-status")).as(type).hasValue("3");
+                assertThat(response.headers().firstValue("grpc-message")).as(type).hasValueSatisfying(m ->
+                        assertThat(m).startsWith("content-type: \"" + type + "\"").contains("(expected: "));
+                assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+                assertThat(response.body()).as(type).contains("\"code\":\"INVALID_ARGUMENT\"", "\"status\":415",
+                        "application/grpc-web or application/grpc-web-text");
+            }
+        }
+    }
+
     @Test
     void grpcWebOverHttp11Too() throws Exception {
         byte[] message = Player.newBuilder().setName("web").build().toByteArray();

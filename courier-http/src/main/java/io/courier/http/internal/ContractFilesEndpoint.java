@@ -1,5 +1,8 @@
 package io.courier.http.internal;
 
+import io.courier.InternalException;
+import io.courier.NotFoundException;
+import io.courier.contract.InvalidContractException;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.spi.ContractExporter;
 import io.vertx.core.buffer.Buffer;
@@ -12,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /contracts/<service>.<extension>}: each registered contract in every format a
@@ -22,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * contract route of the same path wins.
  */
 final class ContractFilesEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(ContractFilesEndpoint.class);
     static final String PREFIX = "/contracts/";
 
     private final List<ContractExporter> exporters = new ArrayList<>();
@@ -52,8 +59,16 @@ final class ContractFilesEndpoint {
                     try {
                         body = rendered.computeIfAbsent(file,
                                 f -> exporter.export(service).getBytes(StandardCharsets.UTF_8));
+                    } catch (InvalidContractException e) {
+                        // The contract uses what the format cannot describe: it has no such file.
+                        ServerExchange.refuse(request, 404, new NotFoundException("no contract file " + file
+                                + ": " + service.name() + " has no ." + exporter.extension() + " form: " + e.getMessage()));
+                        return;
                     } catch (RuntimeException e) {
-                        text(request, 500, file + ": cannot be written: " + e.getMessage() + "\n");
+                        String id = UUID.randomUUID().toString();
+                        log.error("{}: writing it failed (error id {})", file, id, e);
+                        ServerExchange.refuse(request, 500, new InternalException(file + ": writing it failed on the"
+                                + " server (error id " + id + "; the server's log has the details)"));
                         return;
                     }
                     request.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, exporter.mediaType())
@@ -62,7 +77,8 @@ final class ContractFilesEndpoint {
                 }
             }
         }
-        text(request, 404, "no contract file " + file + " (expected: one of " + files() + ")\n");
+        ServerExchange.refuse(request, 404, new NotFoundException("no contract file " + file + " (expected: one of "
+                + files() + ")"));
     }
 
     /** The files served, e.g. {@code [orders.avsc, orders.proto]}. */
@@ -72,10 +88,5 @@ final class ContractFilesEndpoint {
             services.forEach(s -> files.add(s.name() + "." + exporter.extension()));
         }
         return files;
-    }
-
-    private static void text(HttpServerRequest request, int status, String text) {
-        request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .end(text);
     }
 }

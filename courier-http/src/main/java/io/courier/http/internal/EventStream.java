@@ -78,6 +78,14 @@ final class EventStream {
         return false;
     }
 
+    /** The headers of an event stream's answer, put on {@code response}. */
+    static HttpServerResponse head(HttpServerResponse response) {
+        return response.putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                // Each event goes out as written, not held in a deflater's window.
+                .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    }
+
     /** Sends {@code elements}; blocks the calling (virtual) thread until the stream ends or is cancelled. */
     void run(Stream<?> elements, CallContext context, Clock clock) {
         Thread.interrupted(); // a pooled thread's old interrupt is not this stream's
@@ -94,12 +102,7 @@ final class EventStream {
         try (elements) {
             loop.runOnContext(v -> {
                 if (!cancelled && !response.closed()) {
-                    response.setStatusCode(200).setChunked(true)
-                            .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
-                            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                            // Each event goes out as written, not held in a deflater's window.
-                            .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
-                    response.writeHead();
+                    head(response.setStatusCode(200).setChunked(true)).writeHead();
                 }
             });
             MessageSizes sizes = context.sizes().orElse(null);
@@ -202,7 +205,10 @@ final class EventStream {
         return b.appendString("\n");
     }
 
-    private static void closeQuietly(Stream<?> elements) {
+    static void closeQuietly(Stream<?> elements) {
+        if (elements == null) {
+            return;
+        }
         try {
             elements.close();
         } catch (RuntimeException ignored) {

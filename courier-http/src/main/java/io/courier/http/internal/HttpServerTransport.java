@@ -234,13 +234,11 @@ final class HttpServerTransport implements ServerTransport {
         if (crossOrigin != null && crossOrigin.answered(request)) {
             return;
         }
-        if (openApi != null && OpenApiEndpoint.asks(request)
-                && !routes.match(request.method(), request.path()).found()) {
+        if (openApi != null && OpenApiEndpoint.asks(request) && !routed(request)) {
             openApi.answer(request);
             return;
         }
-        if (contractFiles != null && ContractFilesEndpoint.asks(request)
-                && !routes.match(request.method(), request.path()).found()) {
+        if (contractFiles != null && ContractFilesEndpoint.asks(request) && !routed(request)) {
             contractFiles.answer(request);
             return;
         }
@@ -251,6 +249,18 @@ final class HttpServerTransport implements ServerTransport {
             }
         }
         new ServerExchange(request, routes, dispatcher, context, offload, stopping, guard).run();
+    }
+
+    /**
+     * Whether a contract route takes {@code request}: one whose variable is not percent-encoded
+     * UTF-8 is, to be refused by the exchange naming it.
+     */
+    private boolean routed(HttpServerRequest request) {
+        try {
+            return routes.match(request.method(), request.path()).found();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
     /** Requests Netty could not decode: oversized headers or request line, or broken syntax. */

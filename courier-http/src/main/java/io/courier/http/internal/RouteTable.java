@@ -70,7 +70,14 @@ final class RouteTable {
         return new RouteTable(table);
     }
 
-    /** The route for {@code method} on the raw (still percent-encoded) {@code path}. */
+    /**
+     * The route for {@code method} on the raw (still percent-encoded) {@code path}. HEAD takes
+     * the route GET would (RFC 9110 9.3.2: wherever GET is served, HEAD is), and is allowed
+     * wherever GET is.
+     *
+     * @throws IllegalArgumentException naming the variable, when a path segment that matches one
+     *     is not percent-encoded UTF-8
+     */
     Match match(HttpMethod method, String path) {
         if (path == null || path.isEmpty() || path.charAt(0) != '/') {
             return NONE;
@@ -79,6 +86,8 @@ final class RouteTable {
         if (segments.size() >= bySize.length) {
             return NONE;
         }
+        boolean head = method.equals(HttpMethod.HEAD);
+        Match get = null;
         Set<io.courier.contract.HttpMethod> allowed = null;
         for (Route route : bySize[segments.size()]) {
             Map<String, String> variables = route.path.match(segments);
@@ -88,16 +97,27 @@ final class RouteTable {
             if (route.httpMethod.equals(method)) {
                 return new Match(route, variables, Set.of());
             }
+            if (head && get == null && route.httpMethod.equals(HttpMethod.GET)) {
+                get = new Match(route, variables, Set.of());
+            }
             if (allowed == null) {
                 allowed = EnumSet.noneOf(io.courier.contract.HttpMethod.class);
             }
             allowed.add(route.method.httpMethod());
         }
+        if (get != null) {
+            return get;
+        }
         if (allowed == null) {
             return NONE;
         }
         Set<String> names = new LinkedHashSet<>();
-        allowed.forEach(m -> names.add(m.name()));
+        for (io.courier.contract.HttpMethod m : allowed) {
+            names.add(m.name());
+            if (m == io.courier.contract.HttpMethod.GET) {
+                names.add(HttpMethod.HEAD.name());
+            }
+        }
         return new Match(null, Map.of(), names);
     }
 }

@@ -14,6 +14,7 @@ import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.ParameterDescriptor;
 import io.courier.internal.Errors;
+import io.courier.internal.PercentDecoding;
 import io.courier.json.JsonCodec;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
@@ -107,9 +108,8 @@ final class ServerExchange {
         RouteTable.Match match;
         try {
             match = routes.match(request.method(), request.path());
-        } catch (IllegalArgumentException e) {
-            refuse(400, new InvalidArgumentException("path: " + abbreviate(request.path())
-                    + " (expected: valid percent-encoding)"), null, false);
+        } catch (IllegalArgumentException e) { // a variable's segment not percent-encoded UTF-8, named
+            refuse(400, new InvalidArgumentException(e.getMessage()), null, false);
             return;
         }
         if (!match.found()) {
@@ -220,7 +220,8 @@ final class ServerExchange {
         try {
             if (bytes.length == 0) {
                 if (p.type() instanceof Class<?> c && c.isPrimitive()) {
-                    throw new InvalidArgumentException("body: empty (expected: a " + c.getName() + ")");
+                    throw new InvalidArgumentException("body: empty (expected: " + (c == int.class ? "an " : "a ")
+                            + c.getName() + ")");
                 }
                 args[p.index()] = null;
             } else {
@@ -286,6 +287,18 @@ final class ServerExchange {
             onLoop(() -> refuse(httpStatus(error), error, null, false));
             return;
         }
+        if (route.events && request.method() == io.vertx.core.http.HttpMethod.HEAD) {
+            // The GET's head, which does not depend on the elements: none is read, so an endless
+            // stream does not hold the answer, and the implementation's stream is closed at once.
+            offload.execute(() -> EventStream.closeQuietly((java.util.stream.Stream<?>) value));
+            onLoop(() -> {
+                HttpServerResponse response = request.response();
+                if (!gone && !response.ended() && !response.closed()) {
+                    EventStream.head(response.setStatusCode(200)).end();
+                }
+            });
+            return;
+        }
         if (route.events) {
             EventStream stream = new EventStream(loop, request.response(), route.method, responseCodec);
             events = stream;
@@ -327,6 +340,18 @@ final class ServerExchange {
             if (transport.codecs().mediaTypes().size() > 1) {
                 response.headers().add(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
             }
+            end(request, response, bytes);
+        }
+    }
+
+    /**
+     * Ends {@code response} with {@code bytes}, or, answering a HEAD, with their length and no
+     * body (RFC 9110 9.3.2: the GET's headers; Vert.x leaves Content-Length out of a HEAD's answer).
+     */
+    private static void end(HttpServerRequest request, HttpServerResponse response, byte[] bytes) {
+        if (request.method() == io.vertx.core.http.HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length)).end();
+        } else {
             response.end(Buffer.buffer(bytes));
         }
     }
@@ -388,7 +413,7 @@ final class ServerExchange {
             // after it, and answers those), so it is closed once the answer is written, and a
             // request that arrived behind this one is not answered (RFC 9112 9.6).
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            response.end(Buffer.buffer(bytes));
+            end(request, response, bytes);
             if (guard != null) {
                 guard.close(request.connection());
             } else {
@@ -396,7 +421,7 @@ final class ServerExchange {
             }
             return;
         }
-        response.end(Buffer.buffer(bytes));
+        end(request, response, bytes);
     }
 
     /**
@@ -426,12 +451,7 @@ final class ServerExchange {
                 case PATH -> values[p.index()] = p.parse(List.of(variables.get(p.name())));
                 case QUERY -> {
                     if (query == null) {
-                        try {
-                            query = request.params();
-                        } catch (IllegalArgumentException e) {
-                            throw new InvalidArgumentException("query: " + abbreviate(request.query())
-                                    + " (expected: a valid percent-encoded query string)");
-                        }
+                        query = query(request.query());
                     }
                     values[p.index()] = p.parse(query.getAll(p.name()));
                 }
@@ -440,6 +460,52 @@ final class ServerExchange {
             }
         }
         return values;
+    }
+
+    /**
+     * The parameters of the raw {@code query}, decoded strictly (Netty's decoder, behind
+     * {@code request.params()}, puts U+FFFD for bytes that are not UTF-8), split as it splits
+     * them: on {@code &} and {@code ;}, a name without {@code =} having the value "", up to a
+     * {@code #}; names are case-insensitive as they were. The query is bounded by the request
+     * line (HTTP/1.x) or header (HTTP/2) limit, so this is too.
+     *
+     * @throws InvalidArgumentException naming the parameter whose name or value is not percent-encoded UTF-8
+     */
+    static MultiMap query(String raw) {
+        MultiMap params = MultiMap.caseInsensitiveMultiMap();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        int end = raw.indexOf('#');
+        end = end < 0 ? raw.length() : end;
+        int start = 0;
+        while (start <= end) {
+            int next = start;
+            while (next < end && raw.charAt(next) != '&' && raw.charAt(next) != ';') {
+                next++;
+            }
+            if (next > start) {
+                int equals = raw.indexOf('=', start);
+                int nameEnd = equals < 0 || equals > next ? next : equals;
+                String rawName = raw.substring(start, nameEnd);
+                String name;
+                try {
+                    name = PercentDecoding.decode(rawName, true);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidArgumentException("query: parameter name \"" + abbreviate(rawName) + "\": "
+                            + e.getMessage());
+                }
+                String rawValue = nameEnd < next ? raw.substring(nameEnd + 1, next) : "";
+                try {
+                    params.add(name, PercentDecoding.decode(rawValue, true));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidArgumentException("query " + abbreviate(name) + ": \"" + abbreviate(rawValue)
+                            + "\": " + e.getMessage());
+                }
+            }
+            start = next + 1;
+        }
+        return params;
     }
 
     private static CallContext callContext(MultiMap headers, Ticker ticker) {

@@ -66,10 +66,10 @@ public final class TypeMapping {
         }
         Class<?> raw = raw(type);
         if (raw == Optional.class || Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)) {
-            throw new InvalidContractException(where + ": type " + type.getTypeName() + " nested in a collection,"
+            throw new InvalidContractException(where + ": type " + described(type) + " nested in a collection,"
                     + " map or Optional (expected: one level only; wrap the inner one in a record)");
         }
-        throw new InvalidContractException(where + ": type " + type.getTypeName() + " (expected: " + EXPECTED + ")");
+        throw new InvalidContractException(where + ": type " + described(type) + " (expected: " + EXPECTED + ")");
     }
 
     /** The field for a record component or parameter named {@code javaName} of {@code type}. */
@@ -91,13 +91,13 @@ public final class TypeMapping {
         if (raw == Map.class) {
             ProtoType key = element(argument(type, 0, where), where);
             if (!key.mapKey()) {
-                throw new InvalidContractException(where + ": map key " + argument(type, 0, where).getTypeName()
+                throw new InvalidContractException(where + ": map key " + described(argument(type, 0, where))
                         + " (expected: a String, integer, boolean, or a type sent as a string such as UUID)");
             }
             return new MapSlot(owner, number, javaName, proto, key, element(argument(type, 1, where), where));
         }
         if (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)) {
-            throw new InvalidContractException(where + ": type " + type.getTypeName()
+            throw new InvalidContractException(where + ": type " + described(type)
                     + " (expected: the interface List, Set, Collection or Map as the declared type)");
         }
         return new SingularSlot(owner, number, javaName, proto, element(type, where));
@@ -107,9 +107,20 @@ public final class TypeMapping {
         if (type instanceof ParameterizedType p) {
             return p.getActualTypeArguments()[index];
         }
-        throw new InvalidContractException(where + ": raw type " + type.getTypeName()
+        throw new InvalidContractException(where + ": raw type " + described(type)
                 + " (expected: type arguments, e.g. List<String>)");
     }
+
+    /**
+     * {@code type} for messages: the JDK's types by their simple names ({@code List<Integer>}),
+     * the user's own as Java names them.
+     */
+    static String described(Type type) {
+        return JDK_PACKAGE.matcher(type.getTypeName()).replaceAll("");
+    }
+
+    private static final java.util.regex.Pattern JDK_PACKAGE =
+            java.util.regex.Pattern.compile("\\bjava\\.(?:lang|util|time|math)\\.(?=[A-Z])");
 
     static Class<?> raw(Type type) {
         if (type instanceof Class<?> c) {
