@@ -49,6 +49,9 @@ public final class MessagingRuntime {
     /** The context every handler's starts from: a call carried in by the broker. */
     private static final CallContext FROM_BROKER = CallContext.empty().withTransport("broker");
 
+    /** The headers of a successful reply. */
+    private static final Metadata OK = Metadata.of(MessageHeaders.STATUS, "OK");
+
     public final String name;
     public final MessageBroker broker;
     public final Codecs codecs;
@@ -171,8 +174,7 @@ public final class MessagingRuntime {
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
             try {
-                send(replyTo(request, to, responder).contentType(codec.contentType(type)).header(MessageHeaders.STATUS, "OK")
-                        .payload(payload).build());
+                send(replyTo(request, to, responder, OK).contentType(codec.contentType(type)).payload(payload).build());
             } catch (CourierException e) {
                 if (e.retrySafe()) {
                     throw e; // the broker may take it later: handled again, as after any failure
@@ -181,7 +183,7 @@ public final class MessagingRuntime {
                 // handling the request again would only be refused again. The caller hears of it if it can.
                 log.warn("{}: the broker refused the reply to {}: {}", name, request, e.toString());
                 try {
-                    send(replyTo(request, to, responder).headers(ErrorHeaders.write(new InternalException(
+                    send(replyTo(request, to, responder, ErrorHeaders.write(new InternalException(
                             "the reply could not be sent: " + e.getMessage()))).build());
                 } catch (CourierException again) {
                     // the same channel, refused again: the warning above says it
@@ -202,7 +204,7 @@ public final class MessagingRuntime {
         }
         request.replyTo().ifPresent(to -> {
             try {
-                send(replyTo(request, to, responder).headers(ErrorHeaders.write(error)).build());
+                send(replyTo(request, to, responder, ErrorHeaders.write(error)).build());
             } catch (CourierException e) {
                 log.warn("{}: could not send the error reply to {}: {}", name, request, e.toString());
             }
@@ -213,10 +215,15 @@ public final class MessagingRuntime {
         return request.deadline().map(Deadline::expired).orElse(false);
     }
 
-    private Message.Builder replyTo(Message request, String channel, String responder) {
-        Message.Builder reply = Message.builder().channel(channel).correlationId(request.id()).source(name)
-                .traceContext(request.traceContext().orElse(null));
-        return responder == null ? reply : reply.header(MessageHeaders.RESPONDER, responder);
+    /**
+     * A reply to {@code request} on {@code channel} with {@code headers} (its status, or its
+     * error's headers) and, from a scatter-gather responder, its name: a gathering counts each
+     * responder once by it, the error replies too.
+     */
+    private Message.Builder replyTo(Message request, String channel, String responder, Metadata headers) {
+        return Message.builder().channel(channel).correlationId(request.id()).source(name)
+                .traceContext(request.traceContext().orElse(null))
+                .headers(responder == null ? headers : headers.with(MessageHeaders.RESPONDER, responder));
     }
 
     /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */

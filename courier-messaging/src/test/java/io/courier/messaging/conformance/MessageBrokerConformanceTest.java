@@ -235,6 +235,25 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
     }
 
     @Test
+    void anErrorReplyOfOneOfSeveralRespondersOfOneMessagingNamesItsResponder() throws Exception {
+        Messaging couriers = messaging("courier-pool");
+        couriers.respond(QuoteRequest.class, "courier-ok", r -> new Quote("courier-ok", 300));
+        couriers.respond(QuoteRequest.class, "courier-failing", r -> {
+            throw new NotFoundException("no quote for " + r.orderId());
+        });
+        Messaging orders = messaging("order-service");
+
+        Replies<Quote> quotes = orders.scatter(new QuoteRequest("o-4"), Quote.class, 2, patience())
+                .get(patience().toMillis() * 2, TimeUnit.MILLISECONDS);
+
+        assertThat(quotes.complete()).as("both answers counted: %s", quotes).isTrue();
+        assertThat(quotes.replies()).containsOnlyKeys("courier-ok");
+        assertThat(quotes.failures()).containsOnlyKeys("courier-failing");
+        assertThat(quotes.failures().get("courier-failing")).isInstanceOf(NotFoundException.class)
+                .hasMessage("no quote for o-4");
+    }
+
+    @Test
     void scatterGatherReturnsWhatCameWhenTheDeadlinePasses() throws Exception {
         messaging("courier-a").respond(QuoteRequest.class, "courier-a", r -> new Quote("courier-a", 500));
         Messaging orders = messaging("order-service");
