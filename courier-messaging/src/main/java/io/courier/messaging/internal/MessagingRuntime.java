@@ -20,6 +20,7 @@ import io.courier.messaging.ProcessedMessages;
 import io.courier.messaging.RetryPolicy;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import java.lang.reflect.InvocationTargetException;
@@ -51,6 +52,9 @@ public final class MessagingRuntime {
 
     /** The headers of a successful reply. */
     private static final Metadata OK = Metadata.of(MessageHeaders.STATUS, "OK");
+
+    /** The most characters of a channel name from a message a log line quotes. */
+    private static final int SHOWN = 200;
 
     public final String name;
     public final MessageBroker broker;
@@ -171,10 +175,15 @@ public final class MessagingRuntime {
             return;
         }
         request.replyTo().ifPresent(to -> {
+            if (!replyChannel(request, to)) {
+                return;
+            }
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
             try {
                 send(replyTo(request, to, responder, OK).contentType(codec.contentType(type)).payload(payload).build());
+            } catch (ReplyChannelNotFoundException e) {
+                dropReply(request, to, "does not exist (its requester closed, or never made it)");
             } catch (CourierException e) {
                 if (e.retrySafe()) {
                     throw e; // the broker may take it later: handled again, as after any failure
@@ -203,12 +212,40 @@ public final class MessagingRuntime {
             return;
         }
         request.replyTo().ifPresent(to -> {
+            if (!replyChannel(request, to)) {
+                return;
+            }
             try {
                 send(replyTo(request, to, responder, ErrorHeaders.write(error)).build());
+            } catch (ReplyChannelNotFoundException e) {
+                dropReply(request, to, "does not exist (its requester closed, or never made it)");
             } catch (CourierException e) {
                 log.warn("{}: could not send the error reply to {}: {}", name, request, e.toString());
             }
         });
+    }
+
+    /**
+     * Whether {@code channel}, the reply-to of {@code request}, names a reply channel (a
+     * requester's, {@code <name>.replies.<8 hex digits>}); if not, the reply is dropped: whoever
+     * sent the request may not have this service write to another service's channel.
+     */
+    private boolean replyChannel(Message request, String channel) {
+        if (ReplyRouter.isReplyChannel(channel)) {
+            return true;
+        }
+        dropReply(request, channel, "is not a reply channel (expected: " + ReplyRouter.REPLY_CHANNEL_FORM + ")");
+        return false;
+    }
+
+    /**
+     * Drops the reply to {@code request} that cannot go to {@code channel}: one line, counted
+     * with the replies nobody waited for. A reply never creates its channel.
+     */
+    private void dropReply(Message request, String channel, String why) {
+        log.warn("{}: dropping the reply to {}: reply channel {} {}", name, request,
+                channel.length() > SHOWN ? channel.substring(0, SHOWN) + "..." : channel, why);
+        droppedReplies.incrementAndGet();
     }
 
     private static boolean expired(Message request) {
@@ -340,7 +377,10 @@ public final class MessagingRuntime {
         }
     }
 
-    /** Replies received with no one waiting for them (late, duplicate or unknown). */
+    /**
+     * Replies received with no one waiting for them (late, duplicate or unknown), and replies not
+     * sent because their reply-to named no reply channel that exists.
+     */
     public long droppedReplies() {
         return droppedReplies.get();
     }
