@@ -9,6 +9,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.MessageSizes;
 import io.courier.Metadata;
 import io.courier.Scheduler;
+import io.courier.Status;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
@@ -333,6 +334,27 @@ public final class MessagingRuntime {
             return new UnimplementedException(what + " is not implemented by this service");
         }
         return null;
+    }
+
+    /**
+     * The poison {@code m} is when it was refused as {@code UNAUTHENTICATED} or
+     * {@code PERMISSION_DENIED} by this consumer (its server interceptors, such as an access
+     * control checking a publisher's signature, or its handler), not by a call the handler made;
+     * else null. Such a refusal is of the message itself, and another attempt would be refused
+     * the same: it is dead-lettered at once. The reason names the message, the refusal and, when
+     * the refusal says it (as its cause, which never crosses the wire), why.
+     */
+    static PoisonMessageException refusal(Message m, Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (!(t instanceof CourierException c) || Errors.isDownstream(c)
+                || (c.status() != Status.UNAUTHENTICATED && c.status() != Status.PERMISSION_DENIED)) {
+            return null;
+        }
+        Throwable cause = c.getCause();
+        String why = cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+        return new PoisonMessageException(m + " refused by this consumer: " + c.status() + " " + c.getMessage() + why
+                + " (expected: a message this consumer accepts, such as an event signed by a publisher it trusts;"
+                + " a refusal is not retried)");
     }
 
     /** The error a caller gets when the handler gave up after every attempt. */
