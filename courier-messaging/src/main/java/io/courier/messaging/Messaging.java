@@ -64,7 +64,8 @@ import java.util.function.Function;
  * Commands of a contract go to {@code <service>.commands}, consumed by the group named after the
  * service. Events and scatter-gather requests go to a channel named after their type's simple
  * name (the {@code courier-type} of the message), unless a channel is given. Replies go to a
- * channel of this instance, {@code <name>.replies.<random>}.
+ * channel of this instance, {@code <name>.replies.<8 hex digits>}; a reply goes to no other
+ * channel, and only to one that exists.
  *
  * <h2>Consumers</h2>
  * Every consumer ({@link #handle}, {@link #subscribe}, {@link #respond}) handles messages with
@@ -354,7 +355,10 @@ public final class Messaging implements AutoCloseable, ChannelCatalog {
         return CommandServer.channel(ServiceDescriptor.of(contract));
     }
 
-    /** Replies dropped since start because nobody waited for them: late, duplicate or unknown. */
+    /**
+     * Replies dropped since start: received while nobody waited for them (late, duplicate or
+     * unknown), or not sent because the request's reply-to named no reply channel that exists.
+     */
     public long droppedReplies() {
         return rt.droppedReplies();
     }

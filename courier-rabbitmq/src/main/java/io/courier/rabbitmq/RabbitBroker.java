@@ -7,9 +7,11 @@ import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.internal.RenewableTls;
 import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import io.courier.rabbitmq.internal.Context;
 import io.courier.rabbitmq.internal.Envelopes;
 import io.courier.rabbitmq.internal.GroupMember;
@@ -131,7 +133,15 @@ public final class RabbitBroker implements MessageBroker {
                     "RabbitMQ broker is closed; " + message + " was not sent"));
         }
         try {
-            ctx.topology().channel(message.channel());
+            if (message.headers().get(MessageHeaders.STATUS).isPresent()) {
+                // A reply goes only to a live requester's reply channel, and never declares one: its
+                // channel comes from whoever sent the request. Messaging drops it, logs and counts it.
+                if (!ctx.topology().replyChannelAlive(message.channel())) {
+                    return CompletableFuture.failedFuture(new ReplyChannelNotFoundException(message.channel()));
+                }
+            } else {
+                ctx.topology().channel(message.channel());
+            }
         } catch (CourierException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -12,6 +12,7 @@ import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.Delivery;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.io.IOException;
@@ -147,6 +148,84 @@ class RabbitBrokerTest {
             assertThatThrownBy(() -> ch.queueDeclarePassive(queue)).isInstanceOf(IOException.class)
                     .hasStackTraceContaining("NOT_FOUND");
         }
+    }
+
+    private static Message reply(String channel) {
+        return Message.builder().channel(channel).correlationId("request-1").header("courier-status", "OK")
+                .payload(new byte[0]).build();
+    }
+
+    /** Whether RabbitMQ has {@code exchange} (and, unless null, {@code queue}), asked by a plain client. */
+    private static boolean exists(String exchange, String queue) throws Exception {
+        try (Connection c = LocalRabbit.plainConnection()) {
+            try {
+                Channel ch = c.createChannel();
+                ch.exchangeDeclarePassive(exchange);
+                if (queue != null) {
+                    ch.queueDeclarePassive(queue);
+                }
+                return true;
+            } catch (IOException e) {
+                if (e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s
+                        && s.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+    }
+
+    @Test
+    void aReplyToAChannelThatDoesNotExistDeclaresNothing() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        String ns = broker.config().namespace();
+        String ghost = "ghost.replies.0badf00d";
+
+        assertThatThrownBy(() -> broker.send(reply(ghost)).join()).cause()
+                .isInstanceOf(ReplyChannelNotFoundException.class);
+        broker.send(text("orders", "k", "the connection works")).join();
+
+        rabbit.deleteExchangeAfter(ns + ghost); // should the test fail
+        rabbit.deleteExchangeAfter(ns + ghost + ".unrouted");
+        rabbit.deleteQueueAfter(ns + ghost + ".unrouted");
+        assertThat(exists(ns + ghost, null)).as("the exchange").isFalse();
+        assertThat(exists(ns + ghost + ".unrouted", ns + ghost + ".unrouted")).as("the unrouted queue").isFalse();
+        assertThat(broker.declaredExchanges()).doesNotContain(ns + ghost, ns + ghost + ".unrouted");
+    }
+
+    @Test
+    void aReplyToTheReplyChannelOfARequesterThatClosedIsRefused() throws Exception {
+        String replies = "order-service.replies.c105ed00";
+        String exchange = rabbit.config().build().namespace() + replies;
+        RabbitBroker requester = rabbit.broker();
+        requester.subscribe(replies, replies, Delivery::ack).close(); // its queue is deleted, its exchange stays
+        assertThat(exists(exchange, null)).as("the exchange stays").isTrue();
+
+        RabbitBroker responder = rabbit.broker(); // another process: it never saw the channel alive
+        assertThatThrownBy(() -> responder.send(reply(replies)).join()).cause()
+                .isInstanceOf(ReplyChannelNotFoundException.class);
+
+        try (Connection c = LocalRabbit.plainConnection()) {
+            assertThat(c.createChannel().queueDeclarePassive(exchange + ".unrouted").getMessageCount())
+                    .as("nothing kept for nobody").isZero();
+        }
+    }
+
+    @Test
+    void repliesToALiveReplyChannelArriveAfterARefusedOne() {
+        RabbitBroker broker = rabbit.broker();
+        String replies = "order-service.replies.a11ve000";
+        List<String> got = new CopyOnWriteArrayList<>();
+        broker.subscribe(replies, replies, d -> { got.add(d.message().id()); d.ack(); });
+
+        assertThatThrownBy(() -> broker.send(reply("ghost.replies.0badf00d")).join()).cause()
+                .isInstanceOf(ReplyChannelNotFoundException.class);
+        for (int i = 0; i < 3; i++) {
+            broker.send(reply(replies).toBuilder().id("r-" + i).build()).join();
+        }
+
+        Await.until(PATIENCE, () -> "the replies: " + got, () -> got.size() == 3);
+        assertThat(got).containsExactly("r-0", "r-1", "r-2");
     }
 
     @Test

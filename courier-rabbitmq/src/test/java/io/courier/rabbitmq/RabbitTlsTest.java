@@ -156,6 +156,7 @@ class RabbitTlsTest {
 
     @Test
     void publishesAndSubscribesOverTlsTrustingAStore() throws Exception {
+        requireListener(TLS_PORT); // before reading the broker's CA, which is missing where the listener is
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("broker-ca", CertificateFactory.getInstance("X.509")
@@ -194,6 +195,7 @@ class RabbitTlsTest {
     void aRenewedClientCertificateIsPresentedWhenTheBrokerReconnects() throws Exception {
         Path cert = dir.resolve("tls.crt");
         Path key = dir.resolve("tls.key");
+        requireListener(MTLS_PORT); // before copying the client certificates, missing where the listener is
         install("client-a", cert, key);
         RabbitBroker broker = rabbit.broker(listener(MTLS_PORT).tls(trustingTheBroker().keyCertificate(cert, key)
                 .build()).build());

@@ -94,7 +94,9 @@ public final class PublisherVerifier implements Authenticator {
 
     private static UnauthenticatedException refused(String reason) {
         log.debug("publisher signature refused: {}", reason);
-        return new UnauthenticatedException(REFUSED, Map.of(UnauthenticatedException.CHALLENGE, CHALLENGE));
+        // The reason is the cause, which never crosses the wire: a dead letter's reason says it.
+        return new UnauthenticatedException(REFUSED, Map.of(UnauthenticatedException.CHALLENGE, CHALLENGE),
+                JwtCheck.reason(reason));
     }
 
     /** Configures a {@link PublisherVerifier}. Not thread-safe. */

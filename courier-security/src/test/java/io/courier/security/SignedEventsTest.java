@@ -17,6 +17,7 @@ import io.courier.messaging.RetryPolicy;
 import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.test.Await;
 import io.courier.test.FakeClock;
+import io.courier.test.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -164,6 +165,42 @@ class SignedEventsTest {
 
         Await.until(PATIENCE, "the expired event refused", () -> dead.size() == 1);
         assertThat(handled).isEmpty();
+    }
+
+    @Test
+    void aRefusedEventIsPoisonDeadLetteredAtOnceWithoutRetriesAndTheKeyGoesOn() {
+        String ch = "OrderPlaced.retried";
+        PublisherVerifier publishers = PublisherVerifier.builder()
+                .publisher("orders", new JWKSet(ordersKey.toPublicJWK()).toString(), Set.of("publisher"))
+                .clock(consumerClock).build();
+        Messaging strict = messaging("billing-strict", b -> b.serverInterceptor(AccessControl.builder()
+                .authenticator(publishers).authenticatedByDefault().build())
+                .retry(RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ofMillis(1)).build()));
+        List<String> mine = new CopyOnWriteArrayList<>();
+        List<DeadLetter> letters = new CopyOnWriteArrayList<>();
+        strict.subscribe(ch, OrderPlaced.class, "billing", e -> mine.add(e.order()));
+        strict.deadLetters(ch, "billing", letters::add);
+
+        try (LogCapture log = LogCapture.start()) {
+            messaging("anonymous", b -> b).publish(ch, new OrderPlaced("unsigned"), "o-1");
+            messaging("impostor", b -> b.clientInterceptor(signer(key("orders-1")))).publish(ch, new OrderPlaced("forged"), "o-1");
+            messaging("orders-intact", b -> b.clientInterceptor(signer(ordersKey))).publish(ch, new OrderPlaced("good"), "o-1");
+
+            Await.until(PATIENCE, () -> "two refused, the good one handled: " + letters + mine + log,
+                    () -> letters.size() == 2 && mine.contains("good"));
+            assertThat(log.lines("WARN")).as("%s", log).filteredOn(line -> line.contains(" io.courier.")).hasSize(2)
+                    .allSatisfy(line -> assertThat(line).contains(ch + " group billing: dead-lettering"));
+            assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
+        }
+        assertThat(mine).containsExactly("good");
+        assertThat(strict.deadLettered(true)).as("poison").isEqualTo(2);
+        assertThat(strict.deadLettered(false)).as("after retries").isZero();
+        for (DeadLetter letter : letters) {
+            assertThat(letter.attempts()).isEqualTo(1);
+            assertThat(letter.reason()).contains(letter.message().id()).contains("UNAUTHENTICATED").contains("expected");
+        }
+        assertThat(letters).extracting(DeadLetter::reason).anySatisfy(r -> assertThat(r).contains("authentication required"))
+                .anySatisfy(r -> assertThat(r).contains("invalid publisher signature"));
     }
 
     @Test

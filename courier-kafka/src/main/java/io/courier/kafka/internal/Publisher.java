@@ -5,6 +5,7 @@ import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -14,19 +15,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends messages with one shared producer. A send completes when Kafka acknowledged the record
  * (with {@code acks=all}: every in-sync replica has it), and fails retry-safe when it could not
  * be sent in time; a send that timed out may still have been written, so a retry can duplicate
- * it, and consumers drop the duplicate by message id. A reply whose requester's reply topic no
- * longer exists is dropped. Completions run on the producer's I/O
+ * it, and consumers drop the duplicate by message id. A reply whose reply topic does not exist
+ * fails with {@link ReplyChannelNotFoundException} and creates nothing. Completions run on the producer's I/O
  * thread: what depends on them must not block. Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
     private static final Duration REPLY_TOPIC_PATIENCE = Duration.ofSeconds(1);
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -47,10 +45,10 @@ public final class Publisher implements AutoCloseable {
             if (message.headers().get(MessageHeaders.STATUS).isPresent()) {
                 // A reply: its channel is its requester's, created by the requester. Once that
                 // topic is gone, so is the requester, and nobody would read the reply; creating
-                // the topic again would only leave it behind.
+                // the topic would only leave it behind (and a request's reply-to is whatever its
+                // sender wrote). Messaging drops the reply, logs and counts it.
                 if (!topics.exists(message.channel(), REPLY_TOPIC_PATIENCE)) {
-                    log.debug("dropping {}: its reply topic does not exist (the requester closed)", message);
-                    return CompletableFuture.completedFuture(null);
+                    return CompletableFuture.failedFuture(new ReplyChannelNotFoundException(message.channel()));
                 }
                 topic = message.channel();
             } else {

@@ -2,9 +2,11 @@ package io.courier.messaging.inmemory;
 
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +76,16 @@ public final class InMemoryBroker implements MessageBroker {
                 return CompletableFuture.failedFuture(new UnavailableException(
                         "in-memory broker is closed; " + message + " was not sent"));
             }
-            channels.computeIfAbsent(message.channel(), Topic::new).add(message, sequence++);
+            Topic topic = channels.get(message.channel());
+            if (topic == null) {
+                if (message.headers().get(MessageHeaders.STATUS).isPresent()) {
+                    // A reply creates no channel: its requester made its own, and nobody would read this one.
+                    return CompletableFuture.failedFuture(new ReplyChannelNotFoundException(message.channel()));
+                }
+                topic = new Topic(message.channel());
+                channels.put(message.channel(), topic);
+            }
+            topic.add(message, sequence++);
             return CompletableFuture.completedFuture(null);
         } finally {
             lock.unlock();

@@ -59,7 +59,8 @@ public final class CommandServer implements Processor {
             CourierException answer = m.replyTo().isPresent()
                     ? MessagingRuntime.answerFor(failure, method.fullName()) : null;
             if (answer == null) {
-                throw failure; // retried, then dead-lettered
+                PoisonMessageException refused = MessagingRuntime.refusal(m, failure);
+                throw refused != null ? refused : failure; // poison at once, or retried, then dead-lettered
             }
             rt.replyError(m, answer);
             return;

@@ -9,6 +9,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.MessageSizes;
 import io.courier.Metadata;
 import io.courier.Scheduler;
+import io.courier.Status;
 import io.courier.Ticker;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
@@ -20,6 +21,7 @@ import io.courier.messaging.ProcessedMessages;
 import io.courier.messaging.RetryPolicy;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import java.lang.reflect.InvocationTargetException;
@@ -48,6 +50,12 @@ public final class MessagingRuntime {
 
     /** The context every handler's starts from: a call carried in by the broker. */
     private static final CallContext FROM_BROKER = CallContext.empty().withTransport("broker");
+
+    /** The headers of a successful reply. */
+    private static final Metadata OK = Metadata.of(MessageHeaders.STATUS, "OK");
+
+    /** The most characters of a channel name from a message a log line quotes. */
+    private static final int SHOWN = 200;
 
     public final String name;
     public final MessageBroker broker;
@@ -168,11 +176,15 @@ public final class MessagingRuntime {
             return;
         }
         request.replyTo().ifPresent(to -> {
+            if (!replyChannel(request, to)) {
+                return;
+            }
             Codec codec = codec();
             byte[] payload = type == void.class || type == Void.class ? new byte[0] : codec.encode(value, type);
             try {
-                send(replyTo(request, to, responder).contentType(codec.contentType(type)).header(MessageHeaders.STATUS, "OK")
-                        .payload(payload).build());
+                send(replyTo(request, to, responder, OK).contentType(codec.contentType(type)).payload(payload).build());
+            } catch (ReplyChannelNotFoundException e) {
+                dropReply(request, to, "does not exist (its requester closed, or never made it)");
             } catch (CourierException e) {
                 if (e.retrySafe()) {
                     throw e; // the broker may take it later: handled again, as after any failure
@@ -181,7 +193,7 @@ public final class MessagingRuntime {
                 // handling the request again would only be refused again. The caller hears of it if it can.
                 log.warn("{}: the broker refused the reply to {}: {}", name, request, e.toString());
                 try {
-                    send(replyTo(request, to, responder).headers(ErrorHeaders.write(new InternalException(
+                    send(replyTo(request, to, responder, ErrorHeaders.write(new InternalException(
                             "the reply could not be sent: " + e.getMessage()))).build());
                 } catch (CourierException again) {
                     // the same channel, refused again: the warning above says it
@@ -201,22 +213,55 @@ public final class MessagingRuntime {
             return;
         }
         request.replyTo().ifPresent(to -> {
+            if (!replyChannel(request, to)) {
+                return;
+            }
             try {
-                send(replyTo(request, to, responder).headers(ErrorHeaders.write(error)).build());
+                send(replyTo(request, to, responder, ErrorHeaders.write(error)).build());
+            } catch (ReplyChannelNotFoundException e) {
+                dropReply(request, to, "does not exist (its requester closed, or never made it)");
             } catch (CourierException e) {
                 log.warn("{}: could not send the error reply to {}: {}", name, request, e.toString());
             }
         });
     }
 
+    /**
+     * Whether {@code channel}, the reply-to of {@code request}, names a reply channel (a
+     * requester's, {@code <name>.replies.<8 hex digits>}); if not, the reply is dropped: whoever
+     * sent the request may not have this service write to another service's channel.
+     */
+    private boolean replyChannel(Message request, String channel) {
+        if (ReplyRouter.isReplyChannel(channel)) {
+            return true;
+        }
+        dropReply(request, channel, "is not a reply channel (expected: " + ReplyRouter.REPLY_CHANNEL_FORM + ")");
+        return false;
+    }
+
+    /**
+     * Drops the reply to {@code request} that cannot go to {@code channel}: one line, counted
+     * with the replies nobody waited for. A reply never creates its channel.
+     */
+    private void dropReply(Message request, String channel, String why) {
+        log.warn("{}: dropping the reply to {}: reply channel {} {}", name, request,
+                channel.length() > SHOWN ? channel.substring(0, SHOWN) + "..." : channel, why);
+        droppedReplies.incrementAndGet();
+    }
+
     private static boolean expired(Message request) {
         return request.deadline().map(Deadline::expired).orElse(false);
     }
 
-    private Message.Builder replyTo(Message request, String channel, String responder) {
-        Message.Builder reply = Message.builder().channel(channel).correlationId(request.id()).source(name)
-                .traceContext(request.traceContext().orElse(null));
-        return responder == null ? reply : reply.header(MessageHeaders.RESPONDER, responder);
+    /**
+     * A reply to {@code request} on {@code channel} with {@code headers} (its status, or its
+     * error's headers) and, from a scatter-gather responder, its name: a gathering counts each
+     * responder once by it, the error replies too.
+     */
+    private Message.Builder replyTo(Message request, String channel, String responder, Metadata headers) {
+        return Message.builder().channel(channel).correlationId(request.id()).source(name)
+                .traceContext(request.traceContext().orElse(null))
+                .headers(responder == null ? headers : headers.with(MessageHeaders.RESPONDER, responder));
     }
 
     /** The context a handler of {@code m} runs in: its deadline, user headers and sender. */
@@ -291,6 +336,27 @@ public final class MessagingRuntime {
         return null;
     }
 
+    /**
+     * The poison {@code m} is when it was refused as {@code UNAUTHENTICATED} or
+     * {@code PERMISSION_DENIED} by this consumer (its server interceptors, such as an access
+     * control checking a publisher's signature, or its handler), not by a call the handler made;
+     * else null. Such a refusal is of the message itself, and another attempt would be refused
+     * the same: it is dead-lettered at once. The reason names the message, the refusal and, when
+     * the refusal says it (as its cause, which never crosses the wire), why.
+     */
+    static PoisonMessageException refusal(Message m, Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (!(t instanceof CourierException c) || Errors.isDownstream(c)
+                || (c.status() != Status.UNAUTHENTICATED && c.status() != Status.PERMISSION_DENIED)) {
+            return null;
+        }
+        Throwable cause = c.getCause();
+        String why = cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+        return new PoisonMessageException(m + " refused by this consumer: " + c.status() + " " + c.getMessage() + why
+                + " (expected: a message this consumer accepts, such as an event signed by a publisher it trusts;"
+                + " a refusal is not retried)");
+    }
+
     /** The error a caller gets when the handler gave up after every attempt. */
     static CourierException gaveUp(String what, int attempts) {
         return new InternalException(what + " failed after " + attempts
@@ -333,7 +399,10 @@ public final class MessagingRuntime {
         }
     }
 
-    /** Replies received with no one waiting for them (late, duplicate or unknown). */
+    /**
+     * Replies received with no one waiting for them (late, duplicate or unknown), and replies not
+     * sent because their reply-to named no reply channel that exists.
+     */
     public long droppedReplies() {
         return droppedReplies.get();
     }

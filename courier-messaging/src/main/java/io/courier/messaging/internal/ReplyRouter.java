@@ -9,6 +9,7 @@ import io.courier.messaging.spi.DeliveryHandler;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,10 @@ public final class ReplyRouter implements DeliveryHandler {
         abstract void abandon();
     }
 
+    /** What a reply channel is called, for people. */
+    static final String REPLY_CHANNEL_FORM = "<name>.replies.<8 hex digits>, a requester's own channel";
+    private static final Pattern REPLY_CHANNEL = Pattern.compile(".+\\.replies\\.[0-9a-f]{8}");
+
     private final MessagingRuntime rt;
     private final String channel;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
@@ -50,6 +55,14 @@ public final class ReplyRouter implements DeliveryHandler {
     public ReplyRouter(MessagingRuntime rt) {
         this.rt = rt;
         this.channel = rt.name + ".replies." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Whether {@code channel} is named as an instance's reply channel is: replies go to no other,
+     * so a request's reply-to cannot have a service write to another service's channel.
+     */
+    static boolean isReplyChannel(String channel) {
+        return REPLY_CHANNEL.matcher(channel).matches();
     }
 
     /** This instance's reply channel, subscribed on first use. */

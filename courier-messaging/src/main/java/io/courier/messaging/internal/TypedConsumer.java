@@ -68,7 +68,8 @@ public final class TypedConsumer<T> implements Processor {
                     ? cause : thrown;
             CourierException answer = m.replyTo().isPresent() ? MessagingRuntime.answerFor(failure, typeName) : null;
             if (answer == null) {
-                throw failure;
+                PoisonMessageException refused = MessagingRuntime.refusal(m, failure);
+                throw refused != null ? refused : failure; // poison at once, or retried
             }
             rt.replyError(m, answer, responder);
             return;

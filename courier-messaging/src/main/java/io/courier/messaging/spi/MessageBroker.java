@@ -56,6 +56,12 @@ public interface MessageBroker extends AutoCloseable {
      * Sends {@code message} to its {@linkplain Message#channel() channel}. The future completes
      * once the broker has accepted the message (it will not be lost from then on), or
      * exceptionally with an {@link io.courier.UnavailableException} when it could not be sent.
+     *
+     * <p>A reply (a message with a {@link io.courier.messaging.MessageHeaders#STATUS} header)
+     * never creates its channel: it goes only to a channel that exists (its requester made it by
+     * subscribing), else the future fails with {@link ReplyChannelNotFoundException}. A request's
+     * reply-to comes from whoever sent the request, and replies that created channels would let
+     * any producer fill the broker with them.
      */
     CompletableFuture<Void> send(Message message);
 

@@ -1,12 +1,16 @@
 package io.courier.messaging.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.messaging.Message;
+import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.Delivery;
 import io.courier.messaging.spi.MessageBroker;
+import io.courier.messaging.spi.ReplyChannelNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -252,6 +257,25 @@ public abstract class BrokerConformanceTest {
         assertThat(m.timestamp()).isEqualTo(at);
         assertThat(m.headers().getAll("x-a")).containsExactly("1", "2");
         assertThat(m.payload()).containsExactly(0, 1, 2, 255);
+    }
+
+    @Test
+    void aReplyToAChannelThatDoesNotExistFailsAndIsKeptNowhere() {
+        String ch = channel("gone") + ".replies.0badf00d";
+        Message reply = Message.builder().id("reply-1").channel(ch).correlationId("request-1").partitionKey("k")
+                .header(MessageHeaders.STATUS, "OK").payload(new byte[0]).build();
+
+        assertThatThrownBy(() -> broker.send(reply).join()).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(ReplyChannelNotFoundException.class).hasMessageContaining(ch)
+                .matches(e -> !((CourierException) e).retrySafe(), "not retry-safe");
+
+        // Had the reply made its channel, the channel would keep it for its first group, before
+        // what comes next with the same key.
+        List<String> got = new CopyOnWriteArrayList<>();
+        broker.subscribe(ch, "g", d -> { got.add(d.message().id()); d.ack(); });
+        broker.send(text(ch, "k", "after").toBuilder().id("after-1").build()).join();
+        Await.until(patience(), () -> "the message after: " + got, () -> got.contains("after-1"));
+        assertThat(got).containsExactly("after-1");
     }
 
     @Test

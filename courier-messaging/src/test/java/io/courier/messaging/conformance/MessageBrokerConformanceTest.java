@@ -170,6 +170,59 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
                 .cause().isInstanceOf(DeadlineExceededException.class);
     }
 
+    /** A request for a ticket as a foreign producer sends it, asking for the reply on {@code replyTo}. */
+    private static Message ticketRequest(String orderId, String replyTo) {
+        JsonCodec json = JsonCodec.create();
+        return Message.builder().channel(Messaging.commandChannel(KitchenCommands.class)).type("kitchen.createTicket")
+                .partitionKey(orderId).replyTo(replyTo).contentType(json.mediaType())
+                .payload(json.encode(new TicketRequest(orderId, List.of("soup")), TicketRequest.class)).build();
+    }
+
+    /** A name like an instance's reply channel, of no live instance. */
+    private static String madeUpReplyChannel() {
+        return "ghost.replies." + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aReplyToAChannelThatDoesNotExistIsDroppedAndCounted() {
+        Messaging kitchen = messaging("kitchen-service");
+        kitchen.handle(KitchenCommands.class, new Kitchen());
+        String ghost = madeUpReplyChannel();
+
+        try (LogCapture log = LogCapture.start()) {
+            Message request = ticketRequest("o-ghost", ghost);
+            broker.send(request).join();
+
+            Await.until(patience(), () -> "the reply dropped: " + log, () -> kitchen.droppedReplies() == 1);
+            assertThat(log.lines("WARN")).as("%s", log).filteredOn(line -> line.contains(" io.courier.")).singleElement()
+                    .asString().contains("dropping the reply").contains(ghost).contains(request.id());
+            assertThat(log.stackTraceLines()).as("%s", log).isEmpty();
+        }
+        assertThat(kitchen.deadLettered(false) + kitchen.deadLettered(true)).as("handled, not failed").isZero();
+    }
+
+    @Test
+    void aReplyToAChannelThatIsNotAReplyChannelIsDroppedAndCounted() {
+        String events = channel("orders");
+        List<Message> seen = new CopyOnWriteArrayList<>();
+        broker.subscribe(events, "billing", d -> { seen.add(d.message()); d.ack(); });
+        Messaging kitchen = messaging("kitchen-service");
+        kitchen.handle(KitchenCommands.class, new Kitchen());
+
+        try (LogCapture log = LogCapture.start()) {
+            broker.send(ticketRequest("o-misdirected", events)).join();
+
+            Await.until(patience(), () -> "the reply dropped: " + log, () -> kitchen.droppedReplies() == 1);
+            assertThat(log.lines("WARN")).as("%s", log).filteredOn(line -> line.contains(" io.courier.")).singleElement()
+                    .asString().contains("dropping the reply").contains(events);
+        }
+        broker.send(text(events, "k", "after")).join();
+        Await.until(patience(), () -> "the event after: " + seen, () -> seen.stream().anyMatch(m -> m.type().orElse("")
+                .equals("text")));
+        assertThat(seen).as("no reply on another service's channel").extracting(Message::correlationId)
+                .allMatch(java.util.Optional::isEmpty);
+    }
+
     @Test
     void everyGroupGetsEveryEventAndEachKeyInOrder() {
         String ch = channel("orders");
@@ -232,6 +285,25 @@ public abstract class MessageBrokerConformanceTest extends BrokerConformanceTest
 
         assertThat(quotes.complete()).as("each responder counted once, though all share one sender").isTrue();
         assertThat(quotes.responders()).containsExactlyInAnyOrder("courier-x", "courier-y", "courier-z");
+    }
+
+    @Test
+    void anErrorReplyOfOneOfSeveralRespondersOfOneMessagingNamesItsResponder() throws Exception {
+        Messaging couriers = messaging("courier-pool");
+        couriers.respond(QuoteRequest.class, "courier-ok", r -> new Quote("courier-ok", 300));
+        couriers.respond(QuoteRequest.class, "courier-failing", r -> {
+            throw new NotFoundException("no quote for " + r.orderId());
+        });
+        Messaging orders = messaging("order-service");
+
+        Replies<Quote> quotes = orders.scatter(new QuoteRequest("o-4"), Quote.class, 2, patience())
+                .get(patience().toMillis() * 2, TimeUnit.MILLISECONDS);
+
+        assertThat(quotes.complete()).as("both answers counted: %s", quotes).isTrue();
+        assertThat(quotes.replies()).containsOnlyKeys("courier-ok");
+        assertThat(quotes.failures()).containsOnlyKeys("courier-failing");
+        assertThat(quotes.failures().get("courier-failing")).isInstanceOf(NotFoundException.class)
+                .hasMessage("no quote for o-4");
     }
 
     @Test

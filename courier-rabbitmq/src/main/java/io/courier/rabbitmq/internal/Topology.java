@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -27,8 +28,21 @@ public final class Topology {
     /** How long an unused private (reply) queue lives: 5 minutes. */
     public static final int PRIVATE_QUEUE_EXPIRY_MILLIS = 300_000;
 
+    /**
+     * How long a reply channel found alive is taken to stay so: replies to it within that time
+     * are one publish each, without asking RabbitMQ again.
+     */
+    private static final long REPLY_CHANNEL_KNOWN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Past this many reply channels remembered, those not checked lately are forgotten. */
+    private static final int REPLY_CHANNELS_REMEMBERED = 1024;
+
     private final Link link;
     private final Names names;
+    /** The reply channels found alive, by exchange, with the time they were checked ({@link System#nanoTime()}). */
+    private final Map<String, Long> aliveReplyChannels = new ConcurrentHashMap<>();
+    /** Where reply channels are looked up: a failed passive declare closes its channel, so it has one of its own. */
+    private final Object probeLock = new Object();
+    private Channel probe;
     private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
     private final Set<String> declaredExchanges = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private final Set<String> declaredQueues = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
@@ -60,6 +74,64 @@ public final class Topology {
             declaredQueues.add(unrouted);
         });
         exchanges.add(exchange);
+    }
+
+    /**
+     * Whether the reply channel {@code channel} is alive: its exchange and its requester's queue
+     * (a {@linkplain #privateQueue private queue}, deleted when the requester closes or 5 minutes
+     * after it died) both exist. Declares nothing: a reply never creates its channel. Asks
+     * RabbitMQ (two passive declares, on a channel of their own) unless the channel was found
+     * alive within the last 5 seconds.
+     *
+     * @throws UnavailableException (retry-safe) when RabbitMQ cannot be asked
+     */
+    public boolean replyChannelAlive(String channel) {
+        String exchange = names.exchange(channel);
+        long now = System.nanoTime();
+        Long checked = aliveReplyChannels.get(exchange);
+        if (checked != null && now - checked < REPLY_CHANNEL_KNOWN_NANOS) {
+            return true;
+        }
+        boolean alive;
+        synchronized (probeLock) {
+            try {
+                if (probe == null || !probe.isOpen()) {
+                    probe = link.channel();
+                }
+                probe.exchangeDeclarePassive(exchange);
+                probe.queueDeclarePassive(exchange); // the private queue is named as its exchange
+                alive = true;
+            } catch (IOException | RuntimeException e) {
+                if (!notFound(e)) {
+                    if (e instanceof CourierException c) {
+                        throw c;
+                    }
+                    throw new UnavailableException("looking up RabbitMQ reply exchange " + exchange + " failed (" + e
+                            + ")", Map.of(), true, e);
+                }
+                alive = false; // and the probe channel is closed: the next lookup opens another
+            }
+        }
+        if (!alive) {
+            aliveReplyChannels.remove(exchange);
+            return false;
+        }
+        if (aliveReplyChannels.size() >= REPLY_CHANNELS_REMEMBERED) {
+            aliveReplyChannels.values().removeIf(t -> now - t >= REPLY_CHANNEL_KNOWN_NANOS);
+        }
+        aliveReplyChannels.put(exchange, now);
+        return true;
+    }
+
+    /** Whether {@code e} is RabbitMQ's answer that what was asked for does not exist. */
+    private static boolean notFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
+                    && c.getReplyCode() == AMQP.NOT_FOUND) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code channel} holds dead letters (whose queues have no dead-letter exchange). */
@@ -134,11 +206,8 @@ public final class Topology {
         try {
             run(ch -> n[0] = ch.queueDeclarePassive(queue).getMessageCount());
         } catch (UnavailableException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
-                        && c.getReplyCode() == AMQP.NOT_FOUND) {
-                    return -1;
-                }
+            if (notFound(e)) {
+                return -1;
             }
             throw e;
         }
@@ -178,6 +247,7 @@ public final class Topology {
     /** Forgets the exchanges declared, so they are declared again (after the broker lost them). */
     public void forget() {
         exchanges.clear();
+        aliveReplyChannels.clear();
     }
 
     private interface Step {
@@ -198,11 +268,20 @@ public final class Topology {
         }
     }
 
-    /** Closes the declaring channel. */
-    public synchronized void close() {
-        if (channel != null && channel.isOpen()) {
+    /** Closes the declaring and the lookup channel. */
+    public void close() {
+        synchronized (this) {
+            closeQuietly(channel);
+        }
+        synchronized (probeLock) {
+            closeQuietly(probe);
+        }
+    }
+
+    private static void closeQuietly(Channel ch) {
+        if (ch != null && ch.isOpen()) {
             try {
-                channel.close();
+                ch.close();
             } catch (IOException | TimeoutException | RuntimeException ignored) {
                 // the connection closes next
             }

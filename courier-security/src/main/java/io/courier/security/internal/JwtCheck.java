@@ -261,9 +261,21 @@ public final class JwtCheck {
         return new Principal(name, roles, scopes, all);
     }
 
+    /**
+     * Why a credential was refused, as the cause of the refusal: never sent to the caller (only an
+     * error's message and details cross the wire), read where the refusal is recorded, such as the
+     * reason of a dead-lettered event. Without a stack trace.
+     */
+    public static Exception reason(String reason) {
+        return new Exception(reason, null, false, false) {
+            private static final long serialVersionUID = 1L;
+        };
+    }
+
     private static UnauthenticatedException refused(String reason, String message, String challenge) {
         log.debug("{} refused: {}", message.replace("invalid ", ""), reason);
-        return new UnauthenticatedException(message, Map.of(UnauthenticatedException.CHALLENGE, challenge));
+        return new UnauthenticatedException(message, Map.of(UnauthenticatedException.CHALLENGE, challenge),
+                reason(reason));
     }
 
     private static Object path(Map<String, Object> claims, String path) {
