@@ -250,6 +250,23 @@ class RawHttpTest {
     }
 
     /**
+     * A request line naming a version this decoder does not speak ({@code HTTP/2.0}: HTTP/2
+     * starts with its preface or an h2c upgrade, never a request line) is 505 with a problem
+     * body, and its connection closed.
+     */
+    @Test
+    void aRequestLineOfAnotherHttpVersionIs505() throws Exception {
+        for (String version : List.of("HTTP/2.0", "HTTP/9.9")) {
+            String answer = exchangeUntilClosed(("GET /orders/5 " + version + "\r\nhost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(answer).as(version).startsWith("HTTP/1.1 505 ").contains("connection: close")
+                    .contains("application/problem+json").contains("\"detail\":\"request: " + version
+                            + " (expected: HTTP/1.1 or HTTP/1.0 on this connection; HTTP/2 begins with its preface"
+                            + " or an h2c upgrade)\"");
+        }
+    }
+
+    /**
      * A client that asks {@code Expect: 100-continue} holds its body back until the server says
      * so (curl for a second, the JDK's client five): the server says so once it means to read the
      * body, and answers a request it refuses without it. Before, it never said so.

@@ -4,6 +4,7 @@ import io.courier.ResourceExhaustedException;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.http.HttpRequestRouter;
 import io.courier.http.internal.vertx.FirstRequestClock;
+import io.courier.http.internal.vertx.UnsupportedHttpVersion;
 import io.courier.http.internal.vertx.UnsupportedTransferCoding;
 import io.courier.internal.TlsMaterial;
 import io.courier.internal.TlsWatcher;
@@ -276,6 +277,8 @@ final class HttpServerTransport implements ServerTransport {
         if (cause instanceof TooLongHttpHeaderException) {
             ServerExchange.refuse(request, 431, new ResourceExhaustedException("headers: over " + limit
                     + " bytes (expected: at most " + limit + " bytes of request headers)"), guard);
+        } else if (cause instanceof UnsupportedHttpVersion) {
+            ServerExchange.refuse(request, 505, new io.courier.UnimplementedException(cause.getMessage()), guard);
         } else if (cause instanceof UnsupportedTransferCoding) {
             ServerExchange.refuse(request, 501, new io.courier.UnimplementedException("request: " + cause.getMessage()), guard);
         } else if (cause instanceof TooLongHttpLineException) {

@@ -100,6 +100,15 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         super.decode(ctx, buffer, out);
         for (int i = from; i < out.size(); i++) {
             if (out.get(i) instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+                HttpVersion version = request.protocolVersion();
+                if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+                    // Vert.x would answer 501 with no body; HTTP/2 never sends a request line.
+                    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+                    request.setDecoderResult(DecoderResult.failure(new UnsupportedHttpVersion("request: " + version.text()
+                            + " (expected: HTTP/1.1 or HTTP/1.0 on this connection; HTTP/2 begins with its preface or an"
+                            + " h2c upgrade)")));
+                    continue;
+                }
                 HttpHeaders headers = request.headers();
                 String first = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
                 if (first != null) { // rare: most requests have a length
