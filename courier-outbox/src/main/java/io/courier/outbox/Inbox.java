@@ -5,12 +5,16 @@ import io.courier.messaging.MessageContext;
 import io.courier.messaging.ProcessedMessages;
 import io.courier.outbox.internal.Bound;
 import io.courier.outbox.internal.Statements;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -137,7 +141,7 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new UnavailableException("handling message " + messageId + " for group " + group
+            throw new UnavailableException("handling message " + shown(messageId) + " for group " + group
                     + " in a transaction with the inbox failed and was rolled back: " + e.getMessage(), Map.of(),
                     true, e);
         }
@@ -149,7 +153,7 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(statements(c).containsInbox())) {
             ps.setString(1, group);
-            ps.setString(2, messageId);
+            ps.setString(2, stored(messageId, statements(c).dialect));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -228,12 +232,31 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
         }
     }
 
+    /**
+     * {@code messageId} as its row holds it: itself when it fits the column (191 characters on
+     * MariaDB, the key's limit there; 255 elsewhere), else {@code sha256:} and the hex of its
+     * SHA-256. An id is whatever the message's producer wrote, and one too long for the column
+     * would fail the insert on every attempt; its digest deduplicates it as well.
+     */
+    static String stored(String messageId, Dialect dialect) {
+        int max = dialect == Dialect.MARIADB ? 191 : 255;
+        if (messageId.length() <= max || messageId.codePointCount(0, messageId.length()) <= max) {
+            return messageId;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every JVM has it
+        }
+    }
+
     /** Inserts the row unless present; true when it was new. */
     private boolean record(Connection c, String group, String messageId) throws SQLException {
         Statements sql = statements(c);
         try (PreparedStatement ps = c.prepareStatement(sql.insertInbox())) {
             ps.setString(1, group);
-            ps.setString(2, messageId);
+            ps.setString(2, stored(messageId, sql.dialect));
             ps.setLong(3, clock.millis());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -242,6 +265,10 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static String shown(String messageId) {
+        return messageId.length() <= 200 ? messageId : messageId.substring(0, 197) + "...";
     }
 
     private void purgeQuietly() {

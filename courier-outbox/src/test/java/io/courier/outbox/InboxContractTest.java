@@ -120,6 +120,28 @@ abstract class InboxContractTest {
         assertThat(inbox.contains("billing", "m-2")).isTrue();
     }
 
+    /**
+     * A message id is whatever its producer wrote: one longer than the column (a foreign
+     * producer's 1,000 characters, or 300 characters outside the BMP) is kept as its digest, so
+     * it is handled once and skipped after, instead of failing the insert on every attempt.
+     */
+    @Test
+    void anIdLongerThanTheColumnIsHandledOnceAndSkippedAfter() {
+        Inbox inbox = closing(inbox().build());
+        String ascii = "m-" + "x".repeat(1_000);
+        String astral = "\uD83D\uDE80".repeat(300);
+        for (String id : List.of(ascii, astral, ascii.substring(0, 191))) {
+            assertThat(inbox.handleOnce("billing", id, c -> effect(c, "long", "billed"))).as("%d chars", id.length())
+                    .isTrue();
+            assertThat(inbox.handleOnce("billing", id, c -> effect(c, "long", "billed"))).as("a duplicate").isFalse();
+            assertThat(inbox.contains("billing", id)).isTrue();
+        }
+        assertThat(inbox.contains("billing", ascii + "y")).as("another long id").isFalse();
+        inbox.add("billing", ascii + "y");
+        assertThat(inbox.contains("billing", ascii + "y")).isTrue();
+        assertThat(effects()).isEqualTo(3);
+    }
+
     @Test
     void concurrentDeliveriesOfOneMessageHaveOneEffect() throws Exception {
         Inbox inbox = closing(inbox().build());
