@@ -28,7 +28,8 @@ public final class MessagingMeters {
         FunctionCounter.builder("messaging.expired_dropped", messaging, Messaging::expiredDropped)
                 .description("Messages dropped because their deadline had passed").tag(TAG, name).register(registry);
         FunctionCounter.builder("messaging.replies_dropped", messaging, Messaging::droppedReplies)
-                .description("Replies nobody waited for: late, duplicate or unknown").tag(TAG, name).register(registry);
+                .description("Replies dropped: received late, twice or for no request, or not sent because the"
+                        + " reply-to named no reply channel that exists").tag(TAG, name).register(registry);
     }
 
     /**
