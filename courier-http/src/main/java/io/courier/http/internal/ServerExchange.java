@@ -485,8 +485,10 @@ final class ServerExchange {
                 next++;
             }
             if (next > start) {
-                int equals = raw.indexOf('=', start);
-                int nameEnd = equals < 0 || equals > next ? next : equals;
+                int nameEnd = start; // the first '=' of this parameter, searched within it only: linear overall
+                while (nameEnd < next && raw.charAt(nameEnd) != '=') {
+                    nameEnd++;
+                }
                 String rawName = raw.substring(start, nameEnd);
                 String name;
                 try {
