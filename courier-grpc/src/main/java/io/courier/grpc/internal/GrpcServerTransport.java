@@ -133,6 +133,10 @@ final class GrpcServerTransport implements ServerTransport {
      * gRPC client (no {@code grpc-status}) nor a person (no body) can read.
      */
     static String refusal(String contentType, HttpVersion version) {
+        if (version == HttpVersion.HTTP_2 && ("application/grpc".equals(contentType)
+                || "application/grpc+proto".equals(contentType))) {
+            return null; // nearly every call: no pattern matched on the hot path
+        }
         Matcher m = contentType == null ? null : GRPC_CONTENT_TYPE.matcher(contentType);
         if (m == null || !m.matches()) {
             return "content-type: \"" + WireText.message(String.valueOf(contentType)) + "\" (expected: " + READ + ")";
