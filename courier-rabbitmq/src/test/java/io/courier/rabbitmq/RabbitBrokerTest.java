@@ -138,7 +138,7 @@ class RabbitBrokerTest {
         String queue = broker.config().namespace() + replies;
         List<String> got = new CopyOnWriteArrayList<>();
         Subscription s = broker.subscribe(replies, replies, d -> { got.add(d.message().id()); d.ack(); });
-        broker.send(Message.builder().id("r-1").channel(replies).correlationId("q-1").payload(new byte[0]).build()).join();
+        broker.send(reply(replies).toBuilder().id("r-1").build()).join();
         Await.until(PATIENCE, "the reply", () -> !got.isEmpty());
 
         s.close();
@@ -148,6 +148,23 @@ class RabbitBrokerTest {
             assertThatThrownBy(() -> ch.queueDeclarePassive(queue)).isInstanceOf(IOException.class)
                     .hasStackTraceContaining("NOT_FOUND");
         }
+        assertThat(exists(queue, null)).as("its exchange, deleted with the queue's binding").isFalse();
+        assertThat(exists(queue + ".unrouted", null)).as("an exchange for what nobody received").isFalse();
+        assertThat(exists(queue + ".unrouted", queue + ".unrouted")).as("a queue for what nobody received").isFalse();
+    }
+
+    @Test
+    void aRequesterWhoseConnectionWasCutGetsRepliesAgain() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        String replies = "order-service.replies.0ba1b0a0";
+        List<String> got = new CopyOnWriteArrayList<>();
+        broker.subscribe(replies, replies, d -> { got.add(d.message().id()); d.ack(); });
+        RabbitCtl.run("close_all_connections", "courier reply channel test");
+
+        RabbitBroker responder = rabbit.broker();
+        responder.send(reply(replies).toBuilder().id("r-after").build()).join();
+
+        Await.until(PATIENCE, () -> "the reply: " + got, () -> got.contains("r-after"));
     }
 
     private static Message reply(String channel) {
@@ -198,17 +215,14 @@ class RabbitBrokerTest {
         String replies = "order-service.replies.c105ed00";
         String exchange = rabbit.config().build().namespace() + replies;
         RabbitBroker requester = rabbit.broker();
-        requester.subscribe(replies, replies, Delivery::ack).close(); // its queue is deleted, its exchange stays
-        assertThat(exists(exchange, null)).as("the exchange stays").isTrue();
+        requester.subscribe(replies, replies, Delivery::ack).close(); // its queue is deleted, and its exchange
+        assertThat(exists(exchange, null)).as("the exchange").isFalse();
 
         RabbitBroker responder = rabbit.broker(); // another process: it never saw the channel alive
         assertThatThrownBy(() -> responder.send(reply(replies)).join()).cause()
                 .isInstanceOf(ReplyChannelNotFoundException.class);
 
-        try (Connection c = LocalRabbit.plainConnection()) {
-            assertThat(c.createChannel().queueDeclarePassive(exchange + ".unrouted").getMessageCount())
-                    .as("nothing kept for nobody").isZero();
-        }
+        assertThat(exists(exchange + ".unrouted", exchange + ".unrouted")).as("nothing kept for nobody").isFalse();
     }
 
     @Test

@@ -73,7 +73,6 @@ public final class GroupMember implements Subscription {
     /** Declares the group, joins it and takes free partitions; fails when the broker is unreachable. */
     public synchronized void start() {
         join();
-        ctx.topology().drainUnrouted(channel, ctx.publisher());
         rebalanceNow();
     }
 
@@ -87,7 +86,6 @@ public final class GroupMember implements Subscription {
                 releaseAll();
                 ctx.topology().forget(); // the broker may have restarted without its durable state
                 join();
-                ctx.topology().drainUnrouted(channel, ctx.publisher());
                 log.info("{} group {}: consuming again after the connection was restored", channel, group);
             }
             rebalanceNow();
@@ -96,6 +94,10 @@ public final class GroupMember implements Subscription {
         }
     }
 
+    /**
+     * Declares the group and becomes one of its members; then moves what was sent while the
+     * channel had no group into the group's queues (a private channel keeps nothing such).
+     */
     private void join() {
         if (isPrivate) {
             queues = List.of(ctx.topology().privateQueue(channel));
@@ -114,6 +116,7 @@ public final class GroupMember implements Subscription {
                     Map.of(), true, e);
         }
         members = ch;
+        ctx.topology().drainUnrouted(channel, ctx.publisher());
     }
 
     private void rebalanceNow() {

@@ -44,6 +44,8 @@ public final class Topology {
     private final Object probeLock = new Object();
     private Channel probe;
     private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
+    /** The exchanges of this broker's private queues, declared with them (not as a channel's). */
+    private final Set<String> privateExchanges = ConcurrentHashMap.newKeySet();
     private final Set<String> declaredExchanges = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private final Set<String> declaredQueues = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private Channel channel;
@@ -60,7 +62,7 @@ public final class Topology {
     /** Declares the exchange of {@code channel}, once per broker. */
     public void channel(String channel) {
         String exchange = names.exchange(channel);
-        if (exchanges.contains(exchange)) {
+        if (exchanges.contains(exchange) || privateExchanges.contains(exchange)) {
             return;
         }
         run(ch -> {
@@ -165,24 +167,31 @@ public final class Topology {
 
     /**
      * Declares the queue of a private group, one whose name is its channel's (a
-     * {@code Messaging} instance's reply channel): one queue for every partition, deleted by the
-     * broker once unused for {@link #PRIVATE_QUEUE_EXPIRY_MILLIS}, so the reply queues of instances
-     * that died do not stay behind.
+     * {@code Messaging} instance's reply channel), and the channel's exchange with it: one queue
+     * for every partition, deleted by the broker once unused for
+     * {@link #PRIVATE_QUEUE_EXPIRY_MILLIS}, and an exchange deleted by the broker with the queue's
+     * binding, with no alternate exchange. So neither the reply queues of instances that died nor
+     * their exchanges stay behind, and a reply to a requester that is gone is kept by nobody.
      */
     public String privateQueue(String channel) {
-        channel(channel);
         String q = names.exchange(channel);
         run(ch -> {
+            // Neither durable nor kept for later: the exchange goes with the queue's binding, so
+            // nothing of a requester stays behind it (replies sent to it meanwhile are dropped).
+            ch.exchangeDeclare(q, "topic", false, true, null);
             ch.queueDeclare(q, false, false, false, Map.of("x-expires", PRIVATE_QUEUE_EXPIRY_MILLIS));
-            ch.queueBind(q, names.exchange(channel), "#");
+            ch.queueBind(q, q, "#");
         });
+        privateExchanges.add(q);
+        declaredExchanges.add(q);
         declaredQueues.add(q);
         return q;
     }
 
-    /** Deletes {@code queue} (a private queue whose owner closed). */
+    /** Deletes {@code queue} (a private queue whose owner closed, and so its exchange). */
     public void deleteQueue(String queue) {
         run(ch -> ch.queueDelete(queue));
+        privateExchanges.remove(queue);
     }
 
     /** Declares the members queue of {@code group}: live, auto-deleted once the last member leaves. */
