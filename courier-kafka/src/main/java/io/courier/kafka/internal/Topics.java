@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class Topics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Topics.class);
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** How long a topic found missing is taken to stay so. */
+    private static final long MISSING_KEPT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** At most this many missing topics are remembered. */
+    private static final int MISSING_REMEMBERED = 1024;
 
     private final Admin admin;
     private final int partitions;
@@ -42,6 +46,8 @@ public final class Topics implements AutoCloseable {
     private final Map<String, String> topicConfig;
     private final Duration timeout;
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    /** Topics {@link #exists} found missing, with when ({@link System#nanoTime()}): not asked again for a while. */
+    private final Map<String, Long> missing = new ConcurrentHashMap<>();
 
     public Topics(Admin admin, int partitions, Optional<Short> replicationFactor, Map<String, String> topicConfig,
                   Duration timeout) {
@@ -151,29 +157,42 @@ public final class Topics implements AutoCloseable {
 
     /**
      * Whether the topic of {@code channel} exists, looking for up to {@code patience} (a topic
-     * just created may not be in every broker's metadata yet). Creates nothing.
+     * just created may not be in every broker's metadata yet), at growing intervals (20 ms, then
+     * twice as long each time). Creates nothing. A topic found missing is taken to stay so for 5
+     * seconds: asked about again within that time, this answers at once, so messages naming a
+     * topic that is gone cost one lookup, not one each.
      */
     public boolean exists(String channel, Duration patience) {
         String topic = topic(channel);
         if (ready.contains(topic)) {
             return true;
         }
-        long end = System.nanoTime() + patience.toNanos();
+        long start = System.nanoTime();
+        Long foundMissing = missing.get(topic);
+        if (foundMissing != null && start - foundMissing < MISSING_KEPT_NANOS) {
+            return false;
+        }
+        long end = start + patience.toNanos();
+        long interval = 20;
         try {
             while (true) {
                 try {
                     admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     ready.add(topic);
+                    missing.remove(topic);
                     return true;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                         throw e;
                     }
                 }
-                if (System.nanoTime() - end > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    rememberMissing(topic);
                     return false;
                 }
-                Thread.sleep(20); // a poll interval while metadata spreads, not a guess at a duration
+                Thread.sleep(Math.min(interval, left)); // a poll interval while metadata spreads
+                interval *= 2;
             }
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -186,6 +205,17 @@ public final class Topics implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while looking Kafka topic " + topic + " up", Map.of(), true, e);
         }
+    }
+
+    private void rememberMissing(String topic) {
+        long now = System.nanoTime();
+        if (missing.size() >= MISSING_REMEMBERED) {
+            missing.values().removeIf(t -> now - t >= MISSING_KEPT_NANOS);
+            if (missing.size() >= MISSING_REMEMBERED) {
+                return; // so many names in 5 s: each asked about again rather than held without bound
+            }
+        }
+        missing.put(topic, now);
     }
 
     /**
