@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +45,7 @@ public final class ConsoleTransport extends HttpRoutes {
     private final ActionGuard viewGuard;
     private final byte[] page;
     private final String signIn;
-    private final Set<HttpServerResponse> streams = new CopyOnWriteArraySet<>();
+    private final StateStreams streams = new StateStreams();
     private final Thread loop;
     private volatile String state = "{}";
     private volatile boolean closed;
@@ -82,10 +81,7 @@ public final class ConsoleTransport extends HttpRoutes {
                 s.put("refreshMs", refresh.toMillis());
                 s.put("actionsNeedToken", guard.closed() || viewGuard.closed());
                 state = MAPPER.writeValueAsString(s);
-                String event = "event: state\ndata: " + state + "\n\n";
-                for (HttpServerResponse r : streams) {
-                    r.write(event).onFailure(e -> streams.remove(r));
-                }
+                streams.send("event: state\ndata: " + state + "\n\n");
             } catch (RuntimeException | IOException e) {
                 log.warn("console: building its state failed", e);
             }
@@ -182,11 +178,8 @@ public final class ConsoleTransport extends HttpRoutes {
     }
 
     private void events(HttpServerRequest request) {
-        HttpServerResponse r = request.response().setChunked(true).putHeader("content-type", "text/event-stream")
-                .putHeader("cache-control", "no-cache");
-        streams.add(r);
-        r.closeHandler(v -> streams.remove(r));
-        r.write("retry: " + Math.max(1000, refresh.toMillis()) + "\nevent: state\ndata: " + state + "\n\n");
+        streams.open(request.response(),
+                "retry: " + Math.max(1000, refresh.toMillis()) + "\nevent: state\ndata: " + state + "\n\n");
     }
 
     private void settle(HttpServerRequest request, boolean replay) {
@@ -392,8 +385,7 @@ public final class ConsoleTransport extends HttpRoutes {
     public void close() {
         closed = true;
         LockSupport.unpark(loop);
-        streams.forEach(r -> r.end().onFailure(e -> { }));
-        streams.clear();
+        streams.close();
         shelf.close();
         scraper.close();
     }
