@@ -6,6 +6,7 @@ import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.internal.LeaseFormat;
+import io.courier.discovery.internal.SkippedEntries;
 import io.courier.discovery.internal.Watchers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     private final Duration registerTimeout;
     private final Duration connectionTimeout;
     private final Watchers watchers = new Watchers();
+    private final SkippedEntries skipped = new SkippedEntries(log, "ZooKeeper discovery");
     private final Map<String, PersistentNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, CuratorCache> caches = new ConcurrentHashMap<>();
     /**
@@ -231,15 +234,31 @@ public final class ZooKeeperDiscovery implements Discovery {
         }
         String dir = dir(service);
         List<ServiceInstance> out = new ArrayList<>();
+        SkippedEntries.Round round = skipped.round(dir);
         cache.stream().filter(d -> isChild(dir, d)).forEach(d -> {
             try {
-                out.add(LeaseFormat.decode(d.getData()).instance());
+                out.add(instance(service, d));
             } catch (IllegalArgumentException e) {
-                log.debug("Skipping {}: {}", d.getPath(), e.getMessage());
+                round.skip(d.getPath(), e.getMessage());
             }
         });
+        round.end();
         out.sort(Comparator.comparing(ServiceInstance::id));
         watchers.publish(service, out);
+    }
+
+    /**
+     * The instance in node {@code d}: a lease of {@code service} named after its id, so that a
+     * node cannot pass for another instance (which would be listed twice).
+     */
+    private static ServiceInstance instance(String service, ChildData d) {
+        ServiceInstance i = LeaseFormat.decode(d.getData()).instance();
+        String name = ZKPaths.getNodeFromPath(d.getPath());
+        if (!i.service().equals(service) || !i.id().equals(name)) {
+            throw new IllegalArgumentException("lease: of " + i.service() + "/" + i.id() + " (expected: a lease of "
+                    + service + "/" + name + ")");
+        }
+        return i;
     }
 
     private static boolean isChild(String dir, ChildData d) {

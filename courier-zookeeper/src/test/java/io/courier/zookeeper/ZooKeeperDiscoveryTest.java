@@ -7,8 +7,10 @@ import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.conformance.DiscoveryConformance;
 import io.courier.discovery.conformance.RecordingListener;
+import io.courier.discovery.internal.LeaseFormat;
 import io.courier.test.Await;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +88,37 @@ class ZooKeeperDiscoveryTest extends DiscoveryConformance {
             assertThat(l.updates.get(0)).isEmpty();
             assertThat(l.errors).isEmpty();
         }
+    }
+
+    @Test
+    void aNodeThatIsNotACallableLeaseOfItsOwnNameIsSkippedAndHidesNoOther() throws Exception {
+        String dir = "/courier/services/zk-hostile";
+        org.apache.curator.framework.CuratorFramework raw = ((ZooKeeperDiscovery) discovery).curator();
+        raw.create().creatingParentsIfNeeded().forPath(dir + "/good", lease("zk-hostile", "good", "http://127.0.0.1:7301"));
+        raw.create().forPath(dir + "/garbage", new byte[] {0, 1, 2, (byte) 0xff, '\\', 'u'});
+        raw.create().forPath(dir + "/empty", new byte[0]);
+        raw.create().forPath(dir + "/json", "{\"service\":\"zk-hostile\",\"id\":\"json\"}".getBytes(StandardCharsets.UTF_8));
+        raw.create().forPath(dir + "/port0", lease("zk-hostile", "port0", "http://127.0.0.1:0"));
+        raw.create().forPath(dir + "/nohost", lease("zk-hostile", "nohost", "http://a_b:80"));
+        raw.create().forPath(dir + "/copy", lease("zk-hostile", "good", "http://127.0.0.1:7309")); // a second "good"
+        raw.create().forPath(dir + "/other", lease("billing", "other", "http://127.0.0.1:7310"));
+        raw.create().forPath(dir + "/big", (new String(lease("zk-hostile", "big", "http://127.0.0.1:7311"), StandardCharsets.ISO_8859_1)
+                + "meta.pad=" + "x".repeat(LeaseFormat.MAX_BYTES) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+
+        RecordingListener l = new RecordingListener();
+        discovery.watch("zk-hostile", l);
+        Await.until(Duration.ofSeconds(5), "a first list", () -> l.last() != null, l::toString);
+        raw.create().forPath(dir + "/later", lease("zk-hostile", "later", "http://127.0.0.1:7302"));
+        Await.until(Duration.ofSeconds(5), "the later instance", () -> l.last().size() == 2, l::toString);
+
+        assertThat(l.updates).allSatisfy(list -> assertThat(list).extracting(ServiceInstance::id).startsWith("good")
+                .doesNotHaveDuplicates().isSubsetOf("good", "later"));
+        assertThat(l.last()).extracting(i -> i.uris().get(0).getPort()).containsExactly(7301, 7302);
+        assertThat(l.errors).isEmpty();
+    }
+
+    private static byte[] lease(String service, String id, String uri) {
+        return LeaseFormat.encode(new LeaseFormat.Lease(ServiceInstance.of(service, id, List.of(URI.create(uri))), 1, 0, "", 0));
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.courier.discovery.backend;
 import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
+import io.courier.discovery.internal.SkippedEntries;
 import io.courier.discovery.internal.Watchers;
 import io.courier.internal.Checks;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,7 @@ public final class DnsDiscovery implements Discovery {
     private final int port;
     private final long ttlMillis;
     private final Watchers watchers = new Watchers();
+    private final SkippedEntries skipped = new SkippedEntries(log, "DNS discovery");
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("courier-dns-discovery").factory());
     private final Object lock = new Object();
@@ -116,27 +119,49 @@ public final class DnsDiscovery implements Discovery {
     }
 
     private void resolve(String service) {
-        String dnsName = naming.apply(service);
         try {
+            String dnsName = naming.apply(service); // in here: a failure must not end the periodic refresh
             List<DnsLookup.Target> targets = lookup.lookup(dnsName);
             // RFC 2782: the lowest priority is used while it has targets; the others wait as backups.
             int best = targets.stream().mapToInt(DnsLookup.Target::priority).min().orElse(0);
             List<ServiceInstance> out = new ArrayList<>();
+            SkippedEntries.Round round = skipped.round(service);
             for (DnsLookup.Target t : targets) {
                 if (t.priority() != best) {
                     continue;
                 }
                 int p = t.port() > 0 ? t.port() : port;
-                String host = t.host().contains(":") ? "[" + t.host() + "]" : t.host(); // IPv6 literal
-                URI uri = URI.create(scheme + "://" + host + ":" + p);
+                URI uri = uri(t.host(), p);
+                if (uri == null) {
+                    round.skip(dnsName + " -> " + t.host() + ":" + p,
+                            "not a host to call (expected: a host name or address, port 1..65535)");
+                    continue;
+                }
                 String id = (t.host() + "-" + p).replaceAll("[^A-Za-z0-9._-]", "_");
                 out.add(new ServiceInstance(service, id, List.of(uri),
                         Map.of(ServiceInstance.WEIGHT, Integer.toString(t.weight())), ServiceInstance.Health.UP));
             }
+            round.end();
             out.sort((a, b) -> a.id().compareTo(b.id()));
             watchers.publish(service, out);
         } catch (Exception e) {
             watchers.fail(service, e);
+        }
+    }
+
+    /**
+     * The URI of a target, or null when it names nothing to call: a name {@link URI} cannot
+     * hold (a space, an underscore: it then has no host) or a port out of range.
+     */
+    private URI uri(String host, int p) {
+        if (p > 65535) {
+            return null;
+        }
+        try {
+            URI uri = new URI(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + p); // [IPv6 literal]
+            return uri.getHost() != null && uri.getPort() == p ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 

@@ -75,11 +75,15 @@ public interface DnsLookup {
                     Attribute records = ctx.getAttributes(name, new String[] {"SRV"}).get("SRV");
                     List<Target> out = new ArrayList<>();
                     for (int i = 0; records != null && i < records.size(); i++) {
-                        // priority weight port target
-                        String[] f = records.get(i).toString().trim().split("\\s+");
+                        // priority weight port target; the target is the rest, as a name may hold a space
+                        String[] f = records.get(i).toString().trim().split("\\s+", 4);
                         String host = f[3].endsWith(".") ? f[3].substring(0, f[3].length() - 1) : f[3];
-                        out.add(new Target(host, Integer.parseInt(f[2]), Math.max(1, Integer.parseInt(f[1])),
-                                Integer.parseInt(f[0])));
+                        int port = Integer.parseInt(f[2]);
+                        if (host.isEmpty() || port == 0) {
+                            // "." is RFC 2782's "not offered here"; port 0 would read as no port, and the default taken
+                            continue;
+                        }
+                        out.add(new Target(host, port, Math.max(1, Integer.parseInt(f[1])), Integer.parseInt(f[0])));
                     }
                     return out;
                 } finally {

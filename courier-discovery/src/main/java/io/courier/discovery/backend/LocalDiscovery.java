@@ -6,9 +6,11 @@ import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
 import io.courier.discovery.internal.LeaseFormat;
 import io.courier.discovery.internal.LeaseFormat.Lease;
+import io.courier.discovery.internal.SkippedEntries;
 import io.courier.discovery.internal.Watchers;
 import io.courier.internal.Checks;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -19,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +57,12 @@ import org.slf4j.LoggerFactory;
 public final class LocalDiscovery implements Discovery {
     private static final Logger log = LoggerFactory.getLogger(LocalDiscovery.class);
     private static final String SUFFIX = ".lease";
+    /**
+     * The most leases read from one service's directory in one scan. One machine runs a few
+     * instances of a service, not thousands; the bound keeps a directory someone filled with
+     * files from costing every scan (five a second) the reading of all of them.
+     */
+    static final int MAX_LEASES = 1000;
 
     private final Path root;
     private final long ttlMillis;
@@ -61,6 +70,7 @@ public final class LocalDiscovery implements Discovery {
     private final long scanMillis;
     private final boolean checkProcesses;
     private final Watchers watchers = new Watchers();
+    private final SkippedEntries skipped = new SkippedEntries(log, "Local discovery");
     private final Set<Path> watchedDirs = ConcurrentHashMap.newKeySet();
     private final String host = hostName();
     private final long pidStart = startMillis(ProcessHandle.current());
@@ -162,7 +172,8 @@ public final class LocalDiscovery implements Discovery {
             dirs.sort(Comparator.naturalOrder());
             long now = System.currentTimeMillis();
             for (Path dir : dirs) {
-                for (Lease l : leases(dir)) {
+                for (Found found : leases(dir)) {
+                    Lease l = found.lease();
                     out.add(new Entry(l.instance(), l.pid(), Instant.ofEpochMilli(l.renewedMillis()), live(l, now)));
                 }
             }
@@ -222,12 +233,13 @@ public final class LocalDiscovery implements Discovery {
             watchDir(dir);
             long now = System.currentTimeMillis();
             List<ServiceInstance> live = new ArrayList<>();
-            for (Lease l : leases(dir)) {
+            for (Found found : leases(dir)) {
+                Lease l = found.lease();
                 if (live(l, now)) {
                     live.add(l.instance());
                 } else if (ownerGone(l)) {
                     // Nobody else will: the owner died without deleting its lease.
-                    Files.deleteIfExists(dir.resolve(l.instance().id() + SUFFIX));
+                    Files.deleteIfExists(found.file());
                 }
             }
             watchers.publish(service, live);
@@ -236,32 +248,81 @@ public final class LocalDiscovery implements Discovery {
         }
     }
 
-    /** The readable leases in {@code dir}, by id; none when it does not exist. */
-    private List<Lease> leases(Path dir) throws IOException {
-        List<Lease> out = new ArrayList<>();
+    /** A lease and the file it was read from. */
+    private record Found(Path file, Lease lease) {
+    }
+
+    /**
+     * The readable leases in {@code dir}, by id; none when it does not exist. A file that is
+     * not a lease of this service is skipped (and logged once), never the reason the others
+     * go unread: only a directory that cannot be listed fails.
+     */
+    private List<Found> leases(Path dir) throws IOException {
+        List<Found> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             if (!Files.isDirectory(root)) {
                 Files.createDirectories(root); // a missing root is a fresh machine; an unwritable one fails here
             }
             return out;
         }
+        SkippedEntries.Round round = skipped.round(dir.toString());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            int read = 0;
             for (Path f : files) {
+                if (++read > MAX_LEASES) {
+                    round.skip(dir.toString(), "more than " + MAX_LEASES + " files *" + SUFFIX
+                            + " (expected: at most " + MAX_LEASES + "); the others are not read");
+                    break;
+                }
                 try {
-                    out.add(LeaseFormat.decode(Files.readAllBytes(f)));
+                    out.add(new Found(f, read(f, dir.getFileName().toString())));
                 } catch (NoSuchFileException e) {
                     // deleted between listing and reading
+                } catch (IOException e) {
+                    round.skip(f.toString(), "unreadable (" + e + ")");
                 } catch (IllegalArgumentException e) {
-                    log.debug("Skipping {}: {}", f, e.getMessage());
+                    round.skip(f.toString(), e.getMessage());
                 }
             }
+        } finally {
+            round.end();
         }
-        out.sort(Comparator.comparing(l -> l.instance().id()));
+        out.sort(Comparator.comparing(found -> found.lease().instance().id()));
         return out;
     }
 
+    /**
+     * The lease in {@code f}: a regular file (a pipe or a device would block or never end) of
+     * at most {@link LeaseFormat#MAX_BYTES}, named after the id of an instance of
+     * {@code service}, so that a file cannot pass for another instance (nor get its lease
+     * deleted with its own).
+     */
+    private static Lease read(Path f, String service) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+        if (!a.isRegularFile()) {
+            throw new IllegalArgumentException("lease: not a regular file (expected: a file written by Courier)");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(f)) {
+            bytes = in.readNBytes(LeaseFormat.MAX_BYTES + 1); // the file may grow after the look at its size
+        }
+        Lease l = LeaseFormat.decode(bytes);
+        ServiceInstance i = l.instance();
+        if (!i.service().equals(service) || !f.getFileName().toString().equals(i.id() + SUFFIX)) {
+            throw new IllegalArgumentException("lease: of " + i.service() + "/" + i.id() + SUFFIX + " (expected: a lease of "
+                    + service + "/" + f.getFileName() + ")");
+        }
+        return l;
+    }
+
+    /**
+     * Whether {@code l} was renewed within the TTL and its owner runs. A renewal time further
+     * in the future than the TTL is no renewal: it would keep the lease live for as long as
+     * the writer chose (forever, for a time near {@code Long.MAX_VALUE}).
+     */
     private boolean live(Lease l, long nowMillis) {
-        return nowMillis - l.renewedMillis() <= ttlMillis && !ownerGone(l);
+        long renewed = l.renewedMillis();
+        return renewed >= nowMillis - ttlMillis && renewed <= nowMillis + ttlMillis && !ownerGone(l);
     }
 
     /** Whether the lease was written on this host by a process that no longer runs. */

@@ -20,6 +20,12 @@ import java.util.TreeMap;
  * owner process and the time of the last renewal.
  */
 public final class LeaseFormat {
+    /**
+     * The most bytes a lease may have. Courier writes a few hundred; the bound keeps a foreign or
+     * broken writer's file or node from costing a reader more than this, on every read.
+     */
+    public static final int MAX_BYTES = 64 * 1024;
+
     private LeaseFormat() {
     }
 
@@ -66,6 +72,9 @@ public final class LeaseFormat {
      * @throws IllegalArgumentException when the bytes are not a lease
      */
     public static Lease decode(byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException("lease: " + bytes.length + " bytes (expected: at most " + MAX_BYTES + ")");
+        }
         Properties p = new Properties();
         try {
             p.load(new StringReader(new String(bytes, StandardCharsets.ISO_8859_1)));
@@ -74,15 +83,15 @@ public final class LeaseFormat {
         }
         List<URI> uris = new ArrayList<>();
         for (int n = 0; p.getProperty("uri." + n) != null; n++) {
-            uris.add(URI.create(p.getProperty("uri." + n)));
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        for (String k : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
-            if (k.startsWith("meta.")) {
-                meta.put(k.substring(5), p.getProperty(k));
-            }
+            uris.add(uri("uri." + n, p.getProperty("uri." + n)));
         }
         try {
+            Map<String, String> meta = new LinkedHashMap<>();
+            for (String k : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
+                if (k.startsWith("meta.")) {
+                    meta.put(k.substring(5), p.getProperty(k));
+                }
+            }
             ServiceInstance instance = new ServiceInstance(require(p, "service"), require(p, "id"), uris, meta,
                     ServiceInstance.Health.valueOf(p.getProperty("health", "UP")));
             return new Lease(instance, Long.parseLong(p.getProperty("pid", "-1")),
@@ -91,6 +100,24 @@ public final class LeaseFormat {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("lease: " + e.getMessage() + " (expected: a lease written by Courier)", e);
         }
+    }
+
+    /**
+     * A URI a client can connect to: a host and a port in 1..65535. {@link URI} accepts
+     * {@code http://host:0}, {@code http://:80} and {@code http://a_b:80} (no host), which
+     * would send calls nowhere.
+     */
+    private static URI uri(String key, String text) {
+        URI u;
+        try {
+            u = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || u.getScheme() == null || u.getHost() == null || u.getPort() < 1 || u.getPort() > 65535) {
+            throw new IllegalArgumentException("lease: " + key + ": " + text + " (expected: scheme://host:port, port 1..65535)");
+        }
+        return u;
     }
 
     private static String require(Properties p, String key) {

@@ -65,4 +65,23 @@ class DnsServerTest {
             assertThat(view.instances()).hasSize(1);
         }
     }
+
+    @Test
+    void aRecordThatNamesNothingToCallIsSkippedAndHidesNoOther() {
+        server.srv(NAME, List.of(new LoopbackDnsServer.Srv(10, 30, 8081, "a.inventory.test"),
+                new LoopbackDnsServer.Srv(10, 30, 8082, ""), // ".": not offered here (RFC 2782)
+                new LoopbackDnsServer.Srv(10, 30, 0, "zero.inventory.test"), // port 0, not "no port"
+                new LoopbackDnsServer.Srv(10, 30, 8084, "b c.inventory.test"), // was cut to "b"
+                new LoopbackDnsServer.Srv(10, 30, 8085, "b_c.inventory.test"))); // no host in a URI
+        try (DnsDiscovery dns = DnsDiscovery.builder().lookup(DnsLookup.srv(server.url()))
+                .name(s -> "_http._tcp." + s + ".test").ttl(Duration.ofMillis(50)).build();
+             ServiceView view = ServiceView.watch(dns, "inventory")) {
+            Await.until(Duration.ofSeconds(10), "the first answer", () -> !view.instances().isEmpty() || view.isStale(),
+                    view::toString);
+
+            assertThat(view.instances()).extracting(i -> i.uris().get(0))
+                    .containsExactly(URI.create("http://a.inventory.test:8081"));
+            assertThat(view.isStale()).isFalse();
+        }
+    }
 }

@@ -39,6 +39,33 @@ class LocalDiscoveryTest extends DiscoveryConformance {
         Files.write(f, LeaseFormat.encode(new LeaseFormat.Lease(i, pid, pidStart, hostName(), renewedMillis)));
     }
 
+    /** Writes the bytes of a lease into {@code fileName} of {@code i}'s service directory, as a foreign writer may. */
+    private Path writeAs(String fileName, ServiceInstance i, long pid, long pidStart, long renewedMillis) throws IOException {
+        Path f = dir.resolve(i.service()).resolve(fileName);
+        Files.createDirectories(f.getParent());
+        Files.write(f, LeaseFormat.encode(new LeaseFormat.Lease(i, pid, pidStart, hostName(), renewedMillis)));
+        return f;
+    }
+
+    /** Watches inventory until its list holds {@code ids}; returns the listener. */
+    private RecordingListener watchUntil(Discovery d, String... ids) {
+        RecordingListener l = new RecordingListener();
+        d.watch("inventory", l);
+        Await.until(Duration.ofSeconds(5), "inventory lists " + List.of(ids), () -> ids(l).equals(List.of(ids)),
+                () -> "lists " + l.updates.stream().map(list -> list.stream().map(ServiceInstance::id).toList()).toList()
+                        + ", errors " + l.errors);
+        return l;
+    }
+
+    private static List<String> ids(RecordingListener l) {
+        return l.last() == null ? null : l.last().stream().map(ServiceInstance::id).toList();
+    }
+
+    /** A backend on this test's directory whose leases outlive the test, so only what is tested removes them. */
+    private LocalDiscovery longLeases() {
+        return LocalDiscovery.builder().directory(dir).leaseTtl(Duration.ofMinutes(1)).build();
+    }
+
     private static String hostName() throws IOException {
         return java.net.InetAddress.getLocalHost().getHostName();
     }
@@ -105,6 +132,114 @@ class LocalDiscoveryTest extends DiscoveryConformance {
         writeLease(inventory("old"), ProcessHandle.current().pid(), 0, System.currentTimeMillis() - 60_000);
         List<LocalDiscovery.Entry> entries = ((LocalDiscovery) discovery).entries("");
         assertThat(entries).extracting(e -> e.instance().id() + "=" + e.live()).containsExactly("a1=true", "old=false");
+    }
+
+    @Test
+    void anEntryThatCannotBeReadHidesNoOtherLease() throws IOException {
+        try (LocalDiscovery local = longLeases()) {
+            local.register(inventory("a1"));
+            Files.createDirectories(dir.resolve("inventory").resolve("x.lease")); // reading it fails: a directory
+
+            RecordingListener l = watchUntil(local, "a1");
+            local.register(inventory("a2"));
+            Await.until(Duration.ofSeconds(5), "a later lease is seen", () -> List.of("a1", "a2").equals(ids(l)), l::toString);
+            assertThat(l.errors).isEmpty();
+        }
+    }
+
+    @Test
+    void aPipeOrADeviceNamedLikeALeaseIsNotReadSoTheWatchGoesOn() throws Exception {
+        LocalDiscovery local = longLeases(); // not closed: on failure its scanner is blocked for good
+        local.register(inventory("a1"));
+        Path inventory = dir.resolve("inventory");
+        Path zero = Files.createSymbolicLink(inventory.resolve("zero.lease"), Path.of("/dev/zero")); // never ends
+        Process mkfifo = new ProcessBuilder("mkfifo", inventory.resolve("pipe.lease").toString()).start();
+        assertThat(mkfifo.waitFor()).as("mkfifo").isZero(); // opening a pipe blocks until someone writes
+
+        // Run where a blocked watch cannot hold up the test: it fails instead.
+        RecordingListener l = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> watchUntil(local, "a1"));
+        local.register(inventory("a2"));
+        Await.until(Duration.ofSeconds(5), "a later lease is seen", () -> List.of("a1", "a2").equals(ids(l)), l::toString);
+        local.close();
+        Files.delete(zero);
+    }
+
+    @Test
+    void aLeaseOverTheSizeBoundIsSkippedNotRead() throws IOException {
+        writeLease(inventory("a1"), ProcessHandle.current().pid(), 0, System.currentTimeMillis());
+        writeLease(inventory("big").withMetadata(Map.of("pad", "x".repeat(LeaseFormat.MAX_BYTES))),
+                ProcessHandle.current().pid(), 0, System.currentTimeMillis());
+        try (LocalDiscovery local = longLeases()) {
+            RecordingListener l = watchUntil(local, "a1");
+            assertThat(l.updates).allSatisfy(list -> assertThat(list).extracting(ServiceInstance::id).doesNotContain("big"));
+        }
+    }
+
+    @Test
+    void aLeaseWithAUriThatNamesNoHostOrPortToCallIsSkipped() throws IOException {
+        long now = System.currentTimeMillis();
+        long pid = ProcessHandle.current().pid();
+        writeLease(inventory("a1"), pid, 0, now);
+        for (String uri : List.of("http://127.0.0.1:0", "http://127.0.0.1:65536", "http://a_b:80", "http://:80", "http:opaque")) {
+            ServiceInstance bad = ServiceInstance.of("inventory", "bad-" + Math.abs(uri.hashCode()), List.of(URI.create(uri)));
+            writeLease(bad, pid, 0, now);
+        }
+        try (LocalDiscovery local = longLeases()) {
+            RecordingListener l = watchUntil(local, "a1");
+            assertThat(l.updates).allSatisfy(list -> assertThat(list).hasSize(1));
+        }
+    }
+
+    @Test
+    void aLeaseCountsOnlyInTheFileNamedAfterItsIdInItsServicesDirectory() throws Exception {
+        LocalDiscovery local = longLeases();
+        local.register(inventory("a1"));
+        long now = System.currentTimeMillis();
+        long pid = ProcessHandle.current().pid();
+        writeAs("copy.lease", inventory("a1").withMetadata(Map.of("zone", "elsewhere")), pid, 0, now); // a second a1
+        writeAs("b1.lease", ServiceInstance.of("billing", "b1", List.of(URI.create("http://127.0.0.1:9001"))), pid, 0, now);
+        // A dead process's lease naming a live instance: deleting "its" lease must not delete a1's.
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version")
+                .redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Path stale = writeAs("stale.lease", inventory("a1"), p.pid(), p.info().startInstant().map(i -> i.toEpochMilli()).orElse(1L), now);
+
+        RecordingListener l = watchUntil(local, "a1");
+        assertThat(l.last().get(0).metadata()).isEmpty();
+        // A lease registered after them is seen: the scans that followed left a1's lease alone.
+        local.register(inventory("a2"));
+        Await.until(Duration.ofSeconds(5), "a2 is seen", () -> List.of("a1", "a2").equals(ids(l)), l::toString);
+        assertThat(dir.resolve("inventory").resolve("a1.lease")).exists();
+        assertThat(stale).as("not a lease of its own name: not Courier's to delete").exists();
+        assertThat(l.updates).allSatisfy(list -> assertThat(list).extracting(ServiceInstance::id).startsWith("a1")
+                .doesNotHaveDuplicates());
+        local.close();
+    }
+
+    @Test
+    void aRenewalTimeBeyondTheTtlInTheFutureIsNoRenewal() throws IOException {
+        discovery.register(inventory("a1"));
+        long pid = ProcessHandle.current().pid();
+        writeLease(inventory("max"), pid, 0, Long.MAX_VALUE);
+        writeLease(inventory("min"), pid, 0, Long.MIN_VALUE); // now - MIN overflows: it once read as fresh
+        writeLease(inventory("hour"), pid, 0, System.currentTimeMillis() + 3_600_000);
+        writeLease(inventory("soon"), pid, 0, System.currentTimeMillis() + 1_000); // within the TTL: a clock's step
+
+        watchUntil(discovery, "a1", "soon");
+        assertThat(((LocalDiscovery) discovery).entries("inventory")).extracting(e -> e.instance().id() + "=" + e.live())
+                .containsExactly("a1=true", "hour=false", "max=false", "min=false", "soon=true");
+    }
+
+    @Test
+    void readsAtMostTheBoundOfLeasesInAServicesDirectory() throws IOException {
+        long now = System.currentTimeMillis();
+        long pid = ProcessHandle.current().pid();
+        for (int n = 0; n <= LocalDiscovery.MAX_LEASES; n++) {
+            writeLease(inventory("i" + n), pid, 0, now);
+        }
+        assertThat(((LocalDiscovery) discovery).entries("inventory")).hasSize(LocalDiscovery.MAX_LEASES);
     }
 
     @Test
