@@ -73,6 +73,12 @@ final class ReflectionService {
                 return;
             }
             request.response().write(Buffer.buffer(answer));
+            if (request.response().writeQueueFull()) {
+                // A client that asks without reading the answers: read none of its asks until
+                // they drain, so what waits for it is bounded by its flow-control window.
+                reader.pause();
+                request.response().drainHandler(v -> reader.resume());
+            }
         }, () -> {
             if (!reader.answered()) {
                 request.response().end();

@@ -76,6 +76,18 @@ final class RequestReader {
         return http.response().ended();
     }
 
+    /** Reads no more of the request until {@link #resume}. */
+    void pause() {
+        http.pause();
+    }
+
+    /** Reads the request again after {@link #pause}. */
+    void resume() {
+        if (!http.isEnded()) {
+            http.resume();
+        }
+    }
+
     /** Asks for {@code n} more chunks of a paused request. */
     void fetch(long n) {
         if (!http.isEnded()) { // a stream's consumer may ask for more after the last chunk arrived

@@ -14,7 +14,9 @@ import io.courier.grpc.GrpcTransportFactory;
 import io.courier.grpc.Ticks;
 import io.courier.grpc.Ticks.Tick;
 import io.courier.protobuf.ProtoService;
+import io.courier.test.Await;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthProto;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -25,12 +27,16 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -205,6 +211,69 @@ class ReflectionTest {
             assertThat(missing.getErrorResponse().getErrorCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND.value());
         }
         assertThat(answers.get(6).getErrorResponse().getErrorMessage()).startsWith("unknown symbol ticks.Nothing (expected:");
+    }
+
+    @Test
+    void aClientThatAsksWithoutReadingTheAnswersIsReadNoFurtherUntilItReads() throws Exception {
+        // A small window that stays small (no tuning), so the unread answers fill it soon.
+        ManagedChannel small = NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort()).usePlaintext()
+                .flowControlWindow(64 * 1024).build();
+        try {
+            int asks = 10_000; // answers of about 1 KB each: 10 MB held if the server read every ask
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger answered = new AtomicInteger();
+            AtomicLong lastSent = new AtomicLong(System.nanoTime());
+            CompletableFuture<io.grpc.Status> closed = new CompletableFuture<>();
+            ClientCall<ServerReflectionRequest, ServerReflectionResponse> call = small.newCall(
+                    ServerReflectionGrpc.getServerReflectionInfoMethod(), CallOptions.DEFAULT.withDeadlineAfter(25,
+                            TimeUnit.SECONDS));
+            // About 2.5 KB an ask (the host is not looked at), so the server's 1 MiB window for them fills
+            // after some 400: the client is then held back by HTTP/2's flow control.
+            ServerReflectionRequest ask = symbol("ticks.Tick").toBuilder().setHost("h".repeat(2_500)).build();
+            Object sending = new Object();
+            Runnable sendWhileReady = () -> {
+                synchronized (sending) {
+                    while (call.isReady() && sent.get() < asks) {
+                        call.sendMessage(ask);
+                        sent.incrementAndGet();
+                        lastSent.set(System.nanoTime());
+                    }
+                    if (sent.get() == asks) {
+                        call.halfClose();
+                        sent.incrementAndGet(); // past asks: half-closed once
+                    }
+                }
+            };
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onMessage(ServerReflectionResponse message) {
+                    answered.incrementAndGet();
+                }
+
+                @Override
+                public void onReady() {
+                    sendWhileReady.run();
+                }
+
+                @Override
+                public void onClose(io.grpc.Status status, io.grpc.Metadata trailers) {
+                    closed.complete(status);
+                }
+            }, new io.grpc.Metadata());
+            sendWhileReady.run(); // and no call.request(n): no answer is read
+
+            // Held back: nothing more could be sent for a while, far short of every ask.
+            Await.until(Duration.ofSeconds(15), () -> "the client held back, sent " + sent, () -> sent.get() > 0
+                    && System.nanoTime() - lastSent.get() > TimeUnit.MILLISECONDS.toNanos(500));
+            assertThat(sent.get()).as("asks the server read before its answers' window filled").isLessThan(asks / 4);
+            assertThat(answered).hasValue(0);
+
+            call.request(Integer.MAX_VALUE); // reading now: the server reads again, and every ask is answered
+            assertThat(closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(io.grpc.Status.Code.OK);
+            assertThat(answered).hasValue(asks);
+        } finally {
+            small.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
