@@ -422,6 +422,24 @@ public final class Messaging implements AutoCloseable, ChannelCatalog {
     }
 
     /**
+     * Messages {@code group} of {@code channel} sent to its dead-letter channel through this
+     * instance since it subscribed: poison ones, or those whose last attempt failed (as
+     * {@link #deadLettered(boolean)}); 0 for a group this instance never consumed as.
+     */
+    public long deadLettered(String channel, String group, boolean poison) {
+        return rt.deadLettered(channel, group, poison);
+    }
+
+    /**
+     * The dead letters of every group this instance consumes (or consumed) as, by channel and
+     * group: each group from its first subscription on, at 0 until a message goes to its
+     * dead-letter channel.
+     */
+    public List<DeadLetterCount> deadLetterCounts() {
+        return rt.deadLetterCounts();
+    }
+
+    /**
      * Stops every consumer (their unacknowledged messages go back to the broker), fails the
      * requests still waiting with {@link io.courier.CancelledException}, and ends this
      * instance's threads. The broker stays open.

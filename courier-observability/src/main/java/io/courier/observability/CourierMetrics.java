@@ -116,12 +116,15 @@ public final class CourierMetrics {
      * Shows a {@link Messaging} (needs courier-messaging; a name of its own, so that code calling
      * the other {@code bind} methods compiles without it), read when scraped and tagged
      * {@code courier.messaging} with its name: {@code messaging.parked_keys} (a gauge: partition
-     * keys waiting for a failed message's next attempt), {@code messaging.dead_letters} (a counter,
-     * {@code reason} {@code poison} or {@code retries_exhausted}), {@code messaging.duplicates_skipped},
-     * {@code messaging.expired_dropped} and {@code messaging.replies_dropped} (counters).
+     * keys waiting for a failed message's next attempt), {@code messaging.dead_letters} (a counter
+     * per group the instance consumes as, also tagged {@code messaging.destination.name},
+     * {@code messaging.consumer.group.name} and {@code reason}: {@code poison} or
+     * {@code retries_exhausted}; a group subscribed later is added on {@link #refresh()}),
+     * {@code messaging.duplicates_skipped}, {@code messaging.expired_dropped} and
+     * {@code messaging.replies_dropped} (counters).
      */
     public CourierMetrics bindMessaging(Messaging messaging) {
-        MessagingMeters.bind(registry, Objects.requireNonNull(messaging, "messaging"));
+        refreshers.add(MessagingMeters.bind(registry, Objects.requireNonNull(messaging, "messaging")));
         return this;
     }
 

@@ -3,6 +3,7 @@ package io.courier.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.json.JsonCodec;
+import io.courier.messaging.DeadLetterCount;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.RetryPolicy;
 import io.courier.messaging.inmemory.InMemoryBroker;
@@ -36,9 +37,18 @@ class MessagingMetricsTest {
         return r.get("messaging.parked_keys").tag("courier.messaging", "stock-events").gauge().value();
     }
 
-    private static double deadLetters(MeterRegistry r, String reason) {
-        return r.get("messaging.dead_letters").tag("courier.messaging", "stock-events").tag("reason", reason)
-                .functionCounter().count();
+    /** The dead letters of every group, for {@code reason}, as a scrape sees them (after a refresh). */
+    private static double deadLetters(CourierMetrics metrics, String reason) {
+        metrics.refresh();
+        return metrics.registry().find("messaging.dead_letters").tag("courier.messaging", "stock-events")
+                .tag("reason", reason).functionCounters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static double deadLetters(CourierMetrics metrics, String group, String reason) {
+        metrics.refresh();
+        return metrics.registry().get("messaging.dead_letters").tag("courier.messaging", "stock-events")
+                .tag("messaging.destination.name", Messaging.channelOf(Restocked.class))
+                .tag("messaging.consumer.group.name", group).tag("reason", reason).functionCounter().count();
     }
 
     @Test
@@ -63,31 +73,43 @@ class MessagingMetricsTest {
             Await.until(Duration.ofSeconds(10), "key a parked", () -> parked(r) == 1);
             assertThat(retried.await(10, TimeUnit.SECONDS)).isTrue();
             Await.until(Duration.ofSeconds(10), "no key parked", () -> parked(r) == 0);
-            assertThat(deadLetters(r, "retries_exhausted")).isZero();
+            assertThat(deadLetters(metrics, "retries_exhausted")).isZero();
         }
     }
 
     @Test
-    void deadLettersAreCountedByReason() {
+    void deadLettersAreCountedByGroupAndReason() {
         CourierMetrics metrics = CourierMetrics.builder().build();
         MeterRegistry r = metrics.registry();
         try (InMemoryBroker broker = InMemoryBroker.create();
              Messaging messaging = messaging(broker, RetryPolicy.builder().maxAttempts(2)
                      .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build())) {
-            metrics.bindMessaging(messaging);
+            metrics.bindMessaging(messaging); // before the groups subscribe: they are added on the next refresh
             messaging.subscribe(Restocked.class, "shop", e -> {
                 throw new IllegalStateException("always failing");
             });
+            AtomicInteger audited = new AtomicInteger();
+            messaging.subscribe(Restocked.class, "audit", e -> audited.incrementAndGet());
+            assertThat(deadLetters(metrics, "audit", "poison")).as("a group is shown before its first").isZero();
+
             messaging.publish(new Restocked("a"), "a");
             messaging.publish(new Restocked("b"), "b");
             messaging.publish(Messaging.channelOf(Restocked.class), new Renamed("c"), "c");
 
-            Await.until(Duration.ofSeconds(10), "three dead letters",
-                    () -> deadLetters(r, "retries_exhausted") + deadLetters(r, "poison") == 3,
+            Await.until(Duration.ofSeconds(10), "four dead letters",
+                    () -> deadLetters(metrics, "retries_exhausted") + deadLetters(metrics, "poison") == 4,
                     () -> r.find("messaging.dead_letters").functionCounters().stream()
-                            .map(c -> c.getId().getTag("reason") + "=" + c.count()).toList().toString());
-            assertThat(deadLetters(r, "retries_exhausted")).isEqualTo(2);
-            assertThat(deadLetters(r, "poison")).isEqualTo(1);
+                            .map(c -> c.getId().getTag("messaging.consumer.group.name") + "/"
+                                    + c.getId().getTag("reason") + "=" + c.count()).toList().toString());
+            assertThat(deadLetters(metrics, "shop", "retries_exhausted")).isEqualTo(2);
+            assertThat(deadLetters(metrics, "shop", "poison")).as("another type on the channel").isEqualTo(1);
+            assertThat(deadLetters(metrics, "audit", "retries_exhausted")).isZero();
+            assertThat(deadLetters(metrics, "audit", "poison")).isEqualTo(1);
+            assertThat(audited).hasValue(2);
+            assertThat(messaging.deadLetterCounts()).containsExactly(
+                    new DeadLetterCount(Messaging.channelOf(Restocked.class), "audit", 1, 0),
+                    new DeadLetterCount(Messaging.channelOf(Restocked.class), "shop", 1, 2));
+            assertThat(messaging.deadLettered(false)).isEqualTo(2);
             assertThat(parked(r)).isZero();
         }
     }

@@ -66,6 +66,7 @@ class PromtoolCheckTest {
             io.courier.messaging.Messaging messaging = io.courier.messaging.Messaging.builder().name("events")
                     .broker(broker).codec(io.courier.json.JsonCodec.create()).build();
             metrics.bindMessaging(messaging).bindConsumerLag(messaging, "Restocked", "shop");
+            messaging.subscribe("Restocked", String.class, "shop", restocked -> { }); // its dead-letter counters
             org.assertj.core.api.Assertions.catchThrowable(() -> grpc.level("bad"));
 
             HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(c.uri().resolve("/metrics")).build(),

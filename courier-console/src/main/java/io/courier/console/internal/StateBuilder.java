@@ -236,9 +236,9 @@ final class StateBuilder {
             String name = p.label("courier_messaging");
             consumers.addObject().put("service", service).put("instance", s.instance().id()).put("messaging", name)
                     .put("parkedKeys", p.value())
-                    .put("deadLettersPoison", w.newestValue("messaging_dead_letters_total", "courier_messaging", name,
+                    .put("deadLettersPoison", w.newestSum("messaging_dead_letters_total", "courier_messaging", name,
                             "reason", "poison"))
-                    .put("deadLettersRetries", w.newestValue("messaging_dead_letters_total", "courier_messaging", name,
+                    .put("deadLettersRetries", w.newestSum("messaging_dead_letters_total", "courier_messaging", name,
                             "reason", "retries_exhausted"))
                     .put("duplicates", w.newestValue("messaging_duplicates_skipped_total", "courier_messaging", name))
                     .put("expired", w.newestValue("messaging_expired_dropped_total", "courier_messaging", name));
@@ -306,16 +306,32 @@ final class StateBuilder {
         }
 
         double newestValue(String name, String... labels) {
-            outer:
             for (Samples.Sample s : newest.named(name)) {
-                for (int i = 0; i < labels.length; i += 2) {
-                    if (!s.label(labels[i]).equals(labels[i + 1])) {
-                        continue outer;
-                    }
+                if (matches(s, labels)) {
+                    return s.value();
                 }
-                return s.value();
             }
             return 0;
+        }
+
+        /** The sum of the newest samples of {@code name} with these labels, whatever their others. */
+        double newestSum(String name, String... labels) {
+            double sum = 0;
+            for (Samples.Sample s : newest.named(name)) {
+                if (matches(s, labels)) {
+                    sum += s.value();
+                }
+            }
+            return sum;
+        }
+
+        private static boolean matches(Samples.Sample s, String... labels) {
+            for (int i = 0; i < labels.length; i += 2) {
+                if (!s.label(labels[i]).equals(labels[i + 1])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String key(Samples.Sample s) {

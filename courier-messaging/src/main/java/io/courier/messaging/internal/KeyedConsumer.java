@@ -410,7 +410,7 @@ final class KeyedConsumer implements DeliveryHandler {
             job.nack();
             return;
         }
-        (poison ? rt.deadLetteredPoison : rt.deadLetteredAfterRetries).incrementAndGet();
+        rt.countDeadLetter(channel, group, poison);
         try {
             processor.gaveUp(m, error);
         } finally {

@@ -15,6 +15,7 @@ import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.internal.Errors;
 import io.courier.internal.RequiredValues;
+import io.courier.messaging.DeadLetterCount;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.ProcessedMessages;
@@ -26,17 +27,22 @@ import io.courier.spi.Codec;
 import io.courier.spi.Codecs;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +75,8 @@ public final class MessagingRuntime {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong expired = new AtomicLong();
     final AtomicInteger parkedKeys = new AtomicInteger();
-    final AtomicLong deadLetteredPoison = new AtomicLong();
-    final AtomicLong deadLetteredAfterRetries = new AtomicLong();
+    /** Dead letters by group, from the group's first subscription: poison at 0, after retries at 1. */
+    private final ConcurrentMap<GroupOf, AtomicLongArray> deadLetters = new ConcurrentHashMap<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
@@ -385,6 +391,7 @@ public final class MessagingRuntime {
         if (closed) {
             throw new IllegalStateException("Messaging " + name + " is closed");
         }
+        deadLetters.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(2));
         KeyedConsumer consumer = new KeyedConsumer(this, channel, group, processor);
         Subscription s = consumer.start();
         subscriptions.add(s);
@@ -424,7 +431,35 @@ public final class MessagingRuntime {
 
     /** Messages sent to a dead-letter channel: poison ones, or after their last attempt failed. */
     public long deadLettered(boolean poison) {
-        return poison ? deadLetteredPoison.get() : deadLetteredAfterRetries.get();
+        long n = 0;
+        for (AtomicLongArray counts : deadLetters.values()) {
+            n += counts.get(poison ? 0 : 1);
+        }
+        return n;
+    }
+
+    /** Messages {@code group} of {@code channel} sent to its dead-letter channel; 0 for a group never consumed as. */
+    public long deadLettered(String channel, String group, boolean poison) {
+        AtomicLongArray counts = deadLetters.get(new GroupOf(channel, group));
+        return counts == null ? 0 : counts.get(poison ? 0 : 1);
+    }
+
+    /** The dead letters of every group consumed as, by channel and group. */
+    public List<DeadLetterCount> deadLetterCounts() {
+        List<DeadLetterCount> out = new ArrayList<>();
+        deadLetters.forEach((g, counts) -> out.add(new DeadLetterCount(g.channel(), g.group(), counts.get(0),
+                counts.get(1))));
+        out.sort(Comparator.comparing(DeadLetterCount::channel).thenComparing(DeadLetterCount::group));
+        return out;
+    }
+
+    /** Counts a message {@code group} of {@code channel} sent to its dead-letter channel. */
+    void countDeadLetter(String channel, String group, boolean poison) {
+        deadLetters.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(2))
+                .incrementAndGet(poison ? 0 : 1);
+    }
+
+    private record GroupOf(String channel, String group) {
     }
 
     static CourierException closedError(String what) {

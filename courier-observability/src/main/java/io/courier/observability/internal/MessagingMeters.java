@@ -1,9 +1,13 @@
 package io.courier.observability.internal;
 
+import io.courier.messaging.DeadLetterCount;
 import io.courier.messaging.Messaging;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Meters read from a {@link Messaging} when scraped: parked keys, dead letters, skipped and dropped messages. */
 public final class MessagingMeters {
@@ -12,16 +16,16 @@ public final class MessagingMeters {
     private MessagingMeters() {
     }
 
-    public static void bind(MeterRegistry registry, Messaging messaging) {
+    /**
+     * Binds the meters of {@code messaging}; returns what to run before each scrape, which adds
+     * the dead-letter counters of groups subscribed since.
+     */
+    public static Runnable bind(MeterRegistry registry, Messaging messaging) {
         String name = messaging.name();
         Gauge.builder("messaging.parked_keys", messaging, Messaging::parkedKeys)
                 .description("Partition keys waiting for a failed message's next attempt").tag(TAG, name).register(registry);
-        FunctionCounter.builder("messaging.dead_letters", messaging, m -> m.deadLettered(true))
-                .description("Messages sent to a dead-letter channel").tag(TAG, name).tag("reason", "poison")
-                .register(registry);
-        FunctionCounter.builder("messaging.dead_letters", messaging, m -> m.deadLettered(false))
-                .description("Messages sent to a dead-letter channel").tag(TAG, name).tag("reason", "retries_exhausted")
-                .register(registry);
+        DeadLetterMeters deadLetters = new DeadLetterMeters(registry, messaging);
+        deadLetters.refresh();
         FunctionCounter.builder("messaging.duplicates_skipped", messaging, Messaging::duplicatesSkipped)
                 .description("Messages skipped because their group had already handled them").tag(TAG, name)
                 .register(registry);
@@ -30,6 +34,40 @@ public final class MessagingMeters {
         FunctionCounter.builder("messaging.replies_dropped", messaging, Messaging::droppedReplies)
                 .description("Replies dropped: received late, twice or for no request, or not sent because the"
                         + " reply-to named no reply channel that exists").tag(TAG, name).register(registry);
+        return deadLetters::refresh;
+    }
+
+    /**
+     * {@code messaging.dead_letters} of each group a {@link Messaging} consumes as, tagged with
+     * the channel, the group and the reason ({@code poison} or {@code retries_exhausted}); the
+     * counters of a group are added on the first refresh after it subscribed.
+     */
+    private static final class DeadLetterMeters {
+        private final MeterRegistry registry;
+        private final Messaging messaging;
+        /** The groups whose counters are bound, each as its channel and group. */
+        private final Set<List<String>> bound = ConcurrentHashMap.newKeySet();
+
+        DeadLetterMeters(MeterRegistry registry, Messaging messaging) {
+            this.registry = registry;
+            this.messaging = messaging;
+        }
+
+        void refresh() {
+            for (DeadLetterCount c : messaging.deadLetterCounts()) {
+                if (bound.add(List.of(c.channel(), c.group()))) {
+                    counter(c.channel(), c.group(), true);
+                    counter(c.channel(), c.group(), false);
+                }
+            }
+        }
+
+        private void counter(String channel, String group, boolean poison) {
+            FunctionCounter.builder("messaging.dead_letters", messaging, m -> m.deadLettered(channel, group, poison))
+                    .description("Messages sent to a dead-letter channel").tag(TAG, messaging.name())
+                    .tag("messaging.destination.name", channel).tag("messaging.consumer.group.name", group)
+                    .tag("reason", poison ? "poison" : "retries_exhausted").register(registry);
+        }
     }
 
     /**
