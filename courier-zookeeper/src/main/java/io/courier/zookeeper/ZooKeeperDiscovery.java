@@ -11,6 +11,7 @@ import io.courier.discovery.internal.Watchers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +65,15 @@ public final class ZooKeeperDiscovery implements Discovery {
      * directory that is not there): before that, a list may be partial, so nothing is published.
      */
     private final Set<String> initialized = ConcurrentHashMap.newKeySet();
+    /**
+     * What each node read last was, by path, with the version of the node it was read from: a
+     * change of one node then decodes that node only, not every node of the service again.
+     */
+    private final Map<String, Read> reads = new ConcurrentHashMap<>();
+
+    /** A node's lease as read at {@code mzxid}: its instance, or why it was skipped. */
+    private record Read(long mzxid, ServiceInstance instance, String skipped) {
+    }
 
     private ZooKeeperDiscovery(Builder b) {
         this.basePath = b.basePath;
@@ -201,6 +211,7 @@ public final class ZooKeeperDiscovery implements Discovery {
         nodes.clear();
         caches.values().forEach(CuratorCache::close);
         caches.clear();
+        reads.clear();
         if (ownsClient) {
             client.close();
         }
@@ -235,16 +246,37 @@ public final class ZooKeeperDiscovery implements Discovery {
         String dir = dir(service);
         List<ServiceInstance> out = new ArrayList<>();
         SkippedEntries.Round round = skipped.round(dir);
+        Set<String> seen = new HashSet<>();
         cache.stream().filter(d -> isChild(dir, d)).forEach(d -> {
-            try {
-                out.add(instance(service, d));
-            } catch (IllegalArgumentException e) {
-                round.skip(d.getPath(), e.getMessage());
+            seen.add(d.getPath());
+            Read r = read(service, d);
+            if (r.instance() != null) {
+                out.add(r.instance());
+            } else {
+                round.skip(d.getPath(), r.skipped());
             }
         });
         round.end();
+        reads.keySet().removeIf(path -> path.startsWith(dir + "/") && !seen.contains(path)); // nodes gone
         out.sort(Comparator.comparing(ServiceInstance::id));
         watchers.publish(service, out);
+    }
+
+    /** Node {@code d} read: decoded again only when it changed since it was last read. */
+    private Read read(String service, ChildData d) {
+        long mzxid = d.getStat() == null ? -1 : d.getStat().getMzxid();
+        Read last = reads.get(d.getPath());
+        if (last != null && last.mzxid() == mzxid && mzxid != -1) {
+            return last;
+        }
+        Read r;
+        try {
+            r = new Read(mzxid, instance(service, d), null);
+        } catch (IllegalArgumentException e) {
+            r = new Read(mzxid, null, e.getMessage());
+        }
+        reads.put(d.getPath(), r);
+        return r;
     }
 
     /**

@@ -117,6 +117,32 @@ class ZooKeeperDiscoveryTest extends DiscoveryConformance {
         assertThat(l.errors).isEmpty();
     }
 
+    @Test
+    void aNodeRewrittenInPlaceIsReadAgainAndANodeDeletedAndMadeAgainToo() throws Exception {
+        String dir = "/courier/services/zk-rewritten";
+        org.apache.curator.framework.CuratorFramework raw = ((ZooKeeperDiscovery) discovery).curator();
+        raw.create().creatingParentsIfNeeded().forPath(dir + "/a", lease("zk-rewritten", "a", "http://127.0.0.1:7401"));
+        raw.create().forPath(dir + "/b", lease("zk-rewritten", "b", "http://127.0.0.1:7402"));
+        RecordingListener l = new RecordingListener();
+        discovery.watch("zk-rewritten", l);
+        Await.until(Duration.ofSeconds(5), "a first list", () -> l.last() != null && l.last().size() == 2, l::toString);
+
+        raw.setData().forPath(dir + "/a", lease("zk-rewritten", "a", "http://127.0.0.1:7411")); // moved
+        Await.until(Duration.ofSeconds(5), "a's new port", () -> ports(l.last()).equals(List.of(7411, 7402)), l::toString);
+        raw.setData().forPath(dir + "/b", new byte[] {'?'}); // broken in place
+        Await.until(Duration.ofSeconds(5), "b skipped", () -> ports(l.last()).equals(List.of(7411)), l::toString);
+        raw.setData().forPath(dir + "/b", lease("zk-rewritten", "b", "http://127.0.0.1:7412")); // mended
+        Await.until(Duration.ofSeconds(5), "b back", () -> ports(l.last()).equals(List.of(7411, 7412)), l::toString);
+        raw.delete().forPath(dir + "/a");
+        raw.create().forPath(dir + "/a", lease("zk-rewritten", "a", "http://127.0.0.1:7421"));
+        Await.until(Duration.ofSeconds(5), "a made again", () -> ports(l.last()).equals(List.of(7421, 7412)), l::toString);
+        assertThat(l.errors).isEmpty();
+    }
+
+    private static List<Integer> ports(List<ServiceInstance> instances) {
+        return instances == null ? List.of() : instances.stream().map(i -> i.uris().get(0).getPort()).toList();
+    }
+
     private static byte[] lease(String service, String id, String uri) {
         return LeaseFormat.encode(new LeaseFormat.Lease(ServiceInstance.of(service, id, List.of(URI.create(uri))), 1, 0, "", 0));
     }
