@@ -431,12 +431,22 @@ public final class Messaging implements AutoCloseable, ChannelCatalog {
     }
 
     /**
-     * The dead letters of every group this instance consumes (or consumed) as, by channel and
-     * group: each group from its first subscription on, at 0 until a message goes to its
-     * dead-letter channel.
+     * Messages delivered again to {@code group} of {@code channel} through this instance since
+     * it subscribed (after a nack, a consumer's failure or a lost connection: deliveries whose
+     * {@link io.courier.messaging.spi.Delivery#deliveryCount()} was over 1); 0 for a group this
+     * instance never consumed as.
      */
-    public List<DeadLetterCount> deadLetterCounts() {
-        return rt.deadLetterCounts();
+    public long redelivered(String channel, String group) {
+        return rt.redelivered(channel, group);
+    }
+
+    /**
+     * The counts of every group this instance consumes (or consumed) as, by channel and group:
+     * redeliveries and dead letters, each group from its first subscription on, at 0 until the
+     * first.
+     */
+    public List<GroupCounts> groupCounts() {
+        return rt.groupCounts();
     }
 
     /**

@@ -120,6 +120,8 @@ public final class CourierMetrics {
      * per group the instance consumes as, also tagged {@code messaging.destination.name},
      * {@code messaging.consumer.group.name} and {@code reason}: {@code poison} or
      * {@code retries_exhausted}; a group subscribed later is added on {@link #refresh()}),
+     * {@code messaging.redeliveries} (a counter per group, tagged as the dead letters: messages the
+     * broker delivered to the group again),
      * {@code messaging.duplicates_skipped}, {@code messaging.expired_dropped} and
      * {@code messaging.replies_dropped} (counters).
      */

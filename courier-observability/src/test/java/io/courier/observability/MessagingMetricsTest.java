@@ -3,13 +3,16 @@ package io.courier.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.json.JsonCodec;
-import io.courier.messaging.DeadLetterCount;
+import io.courier.messaging.GroupCounts;
 import io.courier.messaging.Messaging;
 import io.courier.messaging.RetryPolicy;
+import io.courier.messaging.Subscription;
 import io.courier.messaging.inmemory.InMemoryBroker;
 import io.courier.test.Await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,11 +109,51 @@ class MessagingMetricsTest {
             assertThat(deadLetters(metrics, "audit", "retries_exhausted")).isZero();
             assertThat(deadLetters(metrics, "audit", "poison")).isEqualTo(1);
             assertThat(audited).hasValue(2);
-            assertThat(messaging.deadLetterCounts()).containsExactly(
-                    new DeadLetterCount(Messaging.channelOf(Restocked.class), "audit", 1, 0),
-                    new DeadLetterCount(Messaging.channelOf(Restocked.class), "shop", 1, 2));
+            assertThat(messaging.groupCounts()).containsExactly(
+                    new GroupCounts(Messaging.channelOf(Restocked.class), "audit", 0, 1, 0),
+                    new GroupCounts(Messaging.channelOf(Restocked.class), "shop", 0, 1, 2));
             assertThat(messaging.deadLettered(false)).isEqualTo(2);
             assertThat(parked(r)).isZero();
+        }
+    }
+
+    @Test
+    void aMessageDeliveredAgainIsCountedByTheGroupThatGotItAgain() throws Exception {
+        CourierMetrics metrics = CourierMetrics.builder().build();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        String channel = Messaging.channelOf(Restocked.class);
+        try (InMemoryBroker broker = InMemoryBroker.create();
+             Messaging first = Messaging.builder().name("first").broker(broker).codec(JsonCodec.create()).build();
+             Messaging second = messaging(broker, RetryPolicy.defaults())) {
+            metrics.bindMessaging(second);
+            Subscription stuck = first.subscribe(Restocked.class, "shop", e -> {
+                entered.countDown();
+                await(release);
+            });
+            first.publish(new Restocked("a"), "a");
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            second.subscribe(Restocked.class, "shop", e -> handled.add(e.sku()));
+
+            stuck.close(); // its member leaves with the message unsettled: the broker hands it to the other
+            Await.until(Duration.ofSeconds(10), () -> "handled by the second: " + handled, () -> handled.contains("a"));
+            release.countDown();
+
+            metrics.refresh();
+            assertThat(metrics.registry().get("messaging.redeliveries").tag("courier.messaging", "stock-events")
+                    .tag("messaging.destination.name", channel).tag("messaging.consumer.group.name", "shop")
+                    .functionCounter().count()).isEqualTo(1);
+            assertThat(second.redelivered(channel, "shop")).isEqualTo(1);
+            assertThat(first.redelivered(channel, "shop")).as("its first delivery").isZero();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -115,6 +115,9 @@ final class KeyedConsumer implements DeliveryHandler {
         if (closed) {
             return; // left unsettled: the broker delivers it again to another consumer
         }
+        if (delivery.deliveryCount() > 1) {
+            rt.countRedelivery(channel, group);
+        }
         String key = delivery.message().partitionKey().orElse(null);
         Lane ready;
         Worker worker;

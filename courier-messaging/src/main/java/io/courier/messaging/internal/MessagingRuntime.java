@@ -15,7 +15,7 @@ import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.internal.Errors;
 import io.courier.internal.RequiredValues;
-import io.courier.messaging.DeadLetterCount;
+import io.courier.messaging.GroupCounts;
 import io.courier.messaging.Message;
 import io.courier.messaging.MessageHeaders;
 import io.courier.messaging.ProcessedMessages;
@@ -75,8 +75,11 @@ public final class MessagingRuntime {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong expired = new AtomicLong();
     final AtomicInteger parkedKeys = new AtomicInteger();
-    /** Dead letters by group, from the group's first subscription: poison at 0, after retries at 1. */
-    private final ConcurrentMap<GroupOf, AtomicLongArray> deadLetters = new ConcurrentHashMap<>();
+    /**
+     * Counts by group, from the group's first subscription: dead letters (poison at 0, after
+     * retries at 1) and redeliveries (at 2).
+     */
+    private final ConcurrentMap<GroupOf, AtomicLongArray> groupCounts = new ConcurrentHashMap<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
@@ -391,7 +394,7 @@ public final class MessagingRuntime {
         if (closed) {
             throw new IllegalStateException("Messaging " + name + " is closed");
         }
-        deadLetters.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(2));
+        groupCounts.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(3));
         KeyedConsumer consumer = new KeyedConsumer(this, channel, group, processor);
         Subscription s = consumer.start();
         subscriptions.add(s);
@@ -432,7 +435,7 @@ public final class MessagingRuntime {
     /** Messages sent to a dead-letter channel: poison ones, or after their last attempt failed. */
     public long deadLettered(boolean poison) {
         long n = 0;
-        for (AtomicLongArray counts : deadLetters.values()) {
+        for (AtomicLongArray counts : groupCounts.values()) {
             n += counts.get(poison ? 0 : 1);
         }
         return n;
@@ -440,23 +443,34 @@ public final class MessagingRuntime {
 
     /** Messages {@code group} of {@code channel} sent to its dead-letter channel; 0 for a group never consumed as. */
     public long deadLettered(String channel, String group, boolean poison) {
-        AtomicLongArray counts = deadLetters.get(new GroupOf(channel, group));
+        AtomicLongArray counts = groupCounts.get(new GroupOf(channel, group));
         return counts == null ? 0 : counts.get(poison ? 0 : 1);
     }
 
-    /** The dead letters of every group consumed as, by channel and group. */
-    public List<DeadLetterCount> deadLetterCounts() {
-        List<DeadLetterCount> out = new ArrayList<>();
-        deadLetters.forEach((g, counts) -> out.add(new DeadLetterCount(g.channel(), g.group(), counts.get(0),
+    /** The counts of every group consumed as, by channel and group. */
+    public List<GroupCounts> groupCounts() {
+        List<GroupCounts> out = new ArrayList<>();
+        groupCounts.forEach((g, counts) -> out.add(new GroupCounts(g.channel(), g.group(), counts.get(2), counts.get(0),
                 counts.get(1))));
-        out.sort(Comparator.comparing(DeadLetterCount::channel).thenComparing(DeadLetterCount::group));
+        out.sort(Comparator.comparing(GroupCounts::channel).thenComparing(GroupCounts::group));
         return out;
     }
 
     /** Counts a message {@code group} of {@code channel} sent to its dead-letter channel. */
     void countDeadLetter(String channel, String group, boolean poison) {
-        deadLetters.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(2))
+        groupCounts.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(3))
                 .incrementAndGet(poison ? 0 : 1);
+    }
+
+    /** Messages delivered to {@code group} of {@code channel} again; 0 for a group never consumed as. */
+    public long redelivered(String channel, String group) {
+        AtomicLongArray counts = groupCounts.get(new GroupOf(channel, group));
+        return counts == null ? 0 : counts.get(2);
+    }
+
+    /** Counts a message delivered to {@code group} of {@code channel} again. */
+    void countRedelivery(String channel, String group) {
+        groupCounts.computeIfAbsent(new GroupOf(channel, group), k -> new AtomicLongArray(3)).incrementAndGet(2);
     }
 
     private record GroupOf(String channel, String group) {
