@@ -13,7 +13,8 @@ module io.courier.core {
     exports io.courier.spi;
     // For Courier's own transport modules only; not a public API.
     exports io.courier.internal to io.courier.http, io.courier.test, io.courier.grpc, io.courier.messaging,
-            io.courier.discovery, io.courier.rabbitmq, io.courier.kafka, io.courier.zookeeper, io.courier.outbox;
+            io.courier.discovery, io.courier.rabbitmq, io.courier.kafka, io.courier.zookeeper, io.courier.outbox,
+            io.courier.cli;
 
     uses io.courier.spi.Codec;
     uses io.courier.spi.TransportFactory;

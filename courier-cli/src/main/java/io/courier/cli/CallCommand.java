@@ -40,6 +40,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  courier call kitchen createTicket '{\"orderId\":\"o-1\",\"items\":[\"naan\"]}'",
                 "  courier call consumer get --http 'GET /consumers/1' --target http://127.0.0.1:8081",
                 "  courier call consumer get '{\"id\":1}' --transport grpc",
+                "  courier call consumer get '{\"id\":1}' --target grpcs://consumer.internal:8443 --cacert ca.crt",
                 "  courier call order create --http 'POST /orders' '{\"consumerId\":1,...}'"})
 final class CallCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -54,8 +55,20 @@ final class CallCommand implements Callable<Integer> {
     @Parameters(index = "2", arity = "0..1", paramLabel = "JSON", description = "The body: the method's argument as JSON.")
     private String json;
 
-    @Option(names = "--target", paramLabel = "URL", description = "Call this server (http://HOST:PORT) instead of asking discovery.")
+    @Option(names = "--target", paramLabel = "URL", description = "Call this server (http://HOST:PORT, or https://,"
+            + " grpc://, grpcs://) instead of asking discovery.")
     private URI target;
+
+    @Option(names = "--cacert", paramLabel = "FILE", description = "Over TLS (an https:// or grpcs:// target): trust the"
+            + " CA certificates of this PEM file instead of the JDK's.")
+    private Path caCert;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "Over TLS: present this client certificate chain (PEM),"
+            + " for a server that asks for one; with --key.")
+    private Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Over TLS: the private key (PEM) of --cert.")
+    private Path key;
 
     @Option(names = "--http", paramLabel = "'VERB /path'", description = "The route of a mapped method, e.g. 'GET /consumers/1'.")
     private String http;
@@ -64,7 +77,7 @@ final class CallCommand implements Callable<Integer> {
     private Path dir;
 
     @Option(names = "--transport", paramLabel = "rest|grpc", description = "How to call: rest (the default) or grpc;"
-            + " a grpc:// --target means grpc.")
+            + " a grpc:// or grpcs:// --target means grpc.")
     private String transport;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "The call's deadline (default: ${DEFAULT-VALUE} s).")
@@ -90,15 +103,15 @@ final class CallCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        TlsOptions tls = new TlsOptions(caCert, cert, key);
         if (grpc()) {
-            return callGrpc(out, err);
+            return callGrpc(out, err, tls);
         }
         List<URI> bases = target != null ? List.of(target) : discovered(err, "http");
         if (bases.isEmpty()) {
             return 1;
         }
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(Math.min(timeoutSeconds, 5))).build();
+        HttpClient client = httpClient(tls, bases.stream().anyMatch(u -> "https".equals(u.getScheme())));
         List<String> tried = new ArrayList<>();
         for (URI base : bases) {
             URI uri = base.resolve(path);
@@ -116,7 +129,7 @@ final class CallCommand implements Callable<Integer> {
                 tried.add(verb + " " + uri + ": " + (e instanceof java.net.ConnectException
                         ? "connection refused (nothing listens there)"
                         : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + " s"
-                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + tlsAdvice(e));
                 continue;
             }
             return print(response, verb + " " + uri, out, err);
@@ -129,10 +142,13 @@ final class CallCommand implements Callable<Integer> {
         return 1;
     }
 
-    /** Whether the call goes over gRPC: {@code --transport grpc}, or a {@code grpc://} target; checks the options. */
+    /**
+     * Whether the call goes over gRPC: {@code --transport grpc}, or a {@code grpc://} or
+     * {@code grpcs://} target; checks the options.
+     */
     private boolean grpc() {
         String chosen = transport != null ? transport.toLowerCase(java.util.Locale.ROOT)
-                : target != null && "grpc".equals(target.getScheme()) ? "grpc" : "rest";
+                : target != null && List.of("grpc", "grpcs").contains(target.getScheme()) ? "grpc" : "rest";
         if (!chosen.equals("rest") && !chosen.equals("grpc")) {
             throw new IllegalArgumentException("--transport " + transport + " (expected: rest or grpc)");
         }
@@ -140,26 +156,47 @@ final class CallCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--http " + http + ": a REST route (expected: no --http with --transport grpc;"
                     + " gRPC finds the method by its name)");
         }
-        if (target != null && !List.of("http", "grpc").contains(String.valueOf(target.getScheme()))) {
-            throw new IllegalArgumentException("--target " + target + " (expected: http://HOST:PORT or grpc://HOST:PORT)");
+        if (target != null && !List.of("http", "https", "grpc", "grpcs").contains(String.valueOf(target.getScheme()))) {
+            throw new IllegalArgumentException("--target " + target + " (expected: http://HOST:PORT, https://HOST:PORT,"
+                    + " grpc://HOST:PORT or grpcs://HOST:PORT)");
+        }
+        if (new TlsOptions(caCert, cert, key).given() && !tlsTarget()) {
+            throw new IllegalArgumentException("--cacert, --cert and --key are for a TLS target (expected: --target"
+                    + " https://HOST:PORT or grpcs://HOST:PORT)");
         }
         return chosen.equals("grpc");
     }
 
+    /** Whether {@code --target} is called over TLS. */
+    private boolean tlsTarget() {
+        return target != null && ("https".equals(target.getScheme()) || "grpcs".equals(target.getScheme()));
+    }
+
+    /** The REST client: over TLS with {@code tls} when {@code overTls}. */
+    private HttpClient httpClient(TlsOptions tls, boolean overTls) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(Math.min(timeoutSeconds, 5)));
+        if (overTls) {
+            b.sslContext(tls.sslContext());
+        }
+        return b.build();
+    }
+
     /** Over gRPC: the method's path from each instance's served .proto, then the call, until one answers. */
-    private int callGrpc(PrintWriter out, PrintWriter err) throws Exception {
-        List<URI> targets = target != null ? List.of(URI.create("grpc://" + target.getRawAuthority()))
+    private int callGrpc(PrintWriter out, PrintWriter err, TlsOptions tls) throws Exception {
+        boolean overTls = tlsTarget();
+        List<URI> targets = target != null ? List.of(URI.create((overTls ? "grpcs://" : "grpc://") + target.getRawAuthority()))
                 : discovered(err, "grpc");
         if (targets.isEmpty()) {
             return 1;
         }
         List<String> tried = new ArrayList<>();
-        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(Math.min(timeoutSeconds, 5))).build();
-        try (GrpcCall grpc = new GrpcCall(Duration.ofSeconds(timeoutSeconds))) {
+        HttpClient http1 = httpClient(tls, overTls);
+        try (GrpcCall grpc = new GrpcCall(Duration.ofSeconds(timeoutSeconds), overTls ? tls : null)) {
             for (URI at : targets) {
                 // gRPC rides the REST port of a Courier server: its contract files are served there.
-                URI contract = URI.create("http://" + at.getRawAuthority() + "/contracts/" + service + ".proto");
+                URI contract = URI.create((overTls ? "https://" : "http://") + at.getRawAuthority() + "/contracts/"
+                        + service + ".proto");
                 ServedProto proto;
                 try {
                     HttpResponse<String> r = http1.send(HttpRequest.newBuilder(contract).timeout(Duration.ofSeconds(timeoutSeconds))
@@ -171,7 +208,7 @@ final class CallCommand implements Callable<Integer> {
                     }
                     proto = ServedProto.parse(r.body());
                 } catch (IOException | IllegalArgumentException e) {
-                    tried.add("GET " + contract + ": " + reason(e));
+                    tried.add("GET " + contract + ": " + reason(e) + tlsAdvice(e));
                     continue;
                 }
                 String rpc = proto.rpc(method).orElse(null);
@@ -185,7 +222,7 @@ final class CallCommand implements Callable<Integer> {
                 try {
                     answer = grpc.call(at, path, json == null ? "{}" : json);
                 } catch (IOException e) {
-                    tried.add("gRPC " + at + path + ": " + e.getMessage());
+                    tried.add("gRPC " + at + path + ": " + e.getMessage() + tlsAdvice(e));
                     continue;
                 }
                 return print(answer, at + path, out, err);
@@ -195,8 +232,26 @@ final class CallCommand implements Callable<Integer> {
         tried.forEach(t -> err.println("  " + t));
         err.println(target != null ? "Is the service running there? Check the URL, or leave --target out to ask discovery."
                 : "The registry lists instances that no longer answer: run 'courier instances " + service
-                        + "' to see their leases, or call one with --target grpc://HOST:PORT.");
+                        + "' to see their leases, or call one with --target grpc://HOST:PORT (grpcs:// over TLS).");
         return 1;
+    }
+
+    /** What to do about a failed TLS handshake in {@code e}'s causes, as a line of its own; empty when there is none. */
+    static String tlsAdvice(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                String m = String.valueOf(t.getMessage());
+                String advice = m.contains("certificate_required") || m.contains("bad_certificate")
+                        ? "the server asks for a client certificate: give it with --cert and --key"
+                        : m.contains("PKIX") || m.contains("certification path")
+                        ? "the server's certificate is not signed by a CA trusted here: give that CA with --cacert"
+                        : m.contains("subject alternative") || m.contains("No name matching")
+                        ? "the server's certificate does not name this host: call it by a name or address it lists"
+                        : "the TLS handshake failed: check --cacert, and --cert and --key";
+                return "\n    (" + advice + ")";
+            }
+        }
+        return "";
     }
 
     private static String reason(Exception e) {

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeoutException;
  * One gRPC call without stubs: the request's JSON in one {@code application/grpc+json} message
  * over HTTP/2 cleartext (prior knowledge), which a Courier server decodes with the method's own
  * types; the answer's messages as JSON, and its status, message and Courier's error trailers
- * ({@code courier-details-bin}, {@code courier-retry-safe}). Plain Vert.x HTTP/2, so that the
- * trailers are read; closed after the call.
+ * ({@code courier-details-bin}, {@code courier-retry-safe}). Plain Vert.x HTTP/2 (cleartext, or
+ * TLS with ALPN), so that the trailers are read; closed after the call.
  */
 final class GrpcCall implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
@@ -46,14 +46,16 @@ final class GrpcCall implements AutoCloseable {
         }
     }
 
-    GrpcCall(Duration timeout) {
+    /** Calls over HTTP/2 cleartext, or over TLS with {@code tls} unless it is null. */
+    GrpcCall(Duration timeout, TlsOptions tls) {
         this.timeout = timeout;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeout.toMillis(), 5_000)));
+        HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setConnectTimeout((int) Math.min(timeout.toMillis(), 5_000));
+        this.client = vertx.createHttpClient(tls == null ? options : tls.applyTo(options));
     }
 
     /**
-     * Calls {@code path} ({@code /package.Service/Rpc}) at {@code target} ({@code grpc://HOST:PORT})
+     * Calls {@code path} ({@code /package.Service/Rpc}) at {@code target} ({@code grpc://HOST:PORT} or {@code grpcs://})
      * with {@code json} as the request message.
      *
      * @throws java.io.IOException when nothing answers, or not within the timeout
