@@ -205,7 +205,19 @@ final class ClientCall {
             inbound.attach(n -> ctx.runOnContext(v -> response.fetch(n)));
         } else {
             List<byte[]> messages = new ArrayList<>(1);
-            response.handler(m -> messages.add(m.getBytes()));
+            response.handler(m -> {
+                if (ended.get()) {
+                    return;
+                }
+                if (!messages.isEmpty()) {
+                    // Not kept: a server that sends message after message must not fill the heap.
+                    fail(new InternalException(method.fullName() + ": more than one response message from "
+                            + call.target() + " (expected: exactly one)"));
+                    cancel();
+                    return;
+                }
+                messages.add(m.getBytes());
+            });
             response.endHandler(v -> {
                 if (response.status() != GrpcStatus.OK) {
                     fail(error(response));
@@ -270,7 +282,8 @@ final class ClientCall {
         MultiMap trailers = response.trailers();
         MultiMap headers = response.headers();
         String code = read(Trailers.STATUS, trailers, headers);
-        int status = response.status().code;
+        // Vert.x knows no status outside 0-16 (grpc-status: 99): null here, UNKNOWN to the caller.
+        int status = response.status() == null ? GrpcStatus.UNKNOWN.code : response.status().code;
         if (code != null) {
             try {
                 status = Integer.parseInt(code.trim());

@@ -163,8 +163,9 @@ public final class Trailers {
         if (status == Status.OK) {
             status = Status.UNKNOWN;
         }
-        String text = message == null || message.isEmpty() ? "gRPC status " + status : message;
+        // Bounded as a Courier server bounds what it sends: another server may send anything.
+        String text = message == null || message.isEmpty() ? "gRPC status " + status : WireText.message(message);
         boolean safe = retrySafe == null ? CourierException.defaultRetrySafe(status) : Boolean.parseBoolean(retrySafe);
-        return CourierException.of(status, text, decodeDetails(details), safe);
+        return CourierException.of(status, text, WireText.details(decodeDetails(details)), safe);
     }
 }

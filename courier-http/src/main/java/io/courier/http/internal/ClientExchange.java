@@ -15,6 +15,7 @@ import io.courier.internal.PeerLossLog;
 import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireHeaders;
+import io.courier.spi.WireText;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -46,6 +47,8 @@ final class ClientExchange {
     private static final Set<String> RESERVED = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "host", "te", "http2-settings", "proxy-connection", "content-type", "accept",
             WireHeaders.TIMEOUT, WireHeaders.CALLER);
+    /** The buffer a response body starts in; it grows as the body arrives. */
+    static final int INITIAL_BODY_BYTES = 8192;
     /** HTTP/2's REFUSED_STREAM: the server did not process the stream, so it is safe to send again. */
     private static final long REFUSED_STREAM = 7;
 
@@ -116,6 +119,9 @@ final class ClientExchange {
                 return;
             }
             HttpClientRequest sending = opened.result();
+            // A failure reaches the call through send()'s future and the response; without a
+            // handler Vert.x would also log each reset of our own (deadline, cancel) as an ERROR.
+            sending.exceptionHandler(failure -> { });
             request = sending;
             if (result.isDone()) {
                 sending.reset();
@@ -188,13 +194,23 @@ final class ClientExchange {
     }
 
     private void receive(HttpClientResponse response) {
+        if (response.statusCode() < 200) {
+            // 100 Continue is read by Vert.x; any other interim status as the answer (101 Switching
+            // Protocols) leaves the connection speaking something else, so no later call may use it.
+            response.request().connection().close();
+            result.completeExceptionally(new InternalException(route.method.fullName() + ": " + target + " answered HTTP "
+                    + response.statusCode() + " (expected: a final status; the request asked for no protocol switch)"));
+            return;
+        }
         int max = HttpClientTransport.MAX_RESPONSE_BYTES;
         long declared = contentLength(response.getHeader(HttpHeaders.CONTENT_LENGTH));
         if (declared > max) {
             tooLarge(declared + " bytes", max);
             return;
         }
-        body = new byte[declared >= 0 ? (int) declared : 8192];
+        // Grown as bytes arrive, not sized by Content-Length: a header of a few bytes must not
+        // make the client allocate megabytes before the server has sent any of them.
+        body = new byte[(int) Math.min(declared >= 0 ? declared : INITIAL_BODY_BYTES, INITIAL_BODY_BYTES)];
         response.handler(chunk -> {
             if (result.isDone()) {
                 return;
@@ -205,7 +221,8 @@ final class ClientExchange {
                 return;
             }
             if (size + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(max, Math.max((long) size + n, 2L * body.length)));
+                body = Arrays.copyOf(body, (int) Math.min(declared >= 0 ? Math.max(declared, (long) size + n) : max,
+                        Math.max((long) size + n, 2L * body.length)));
             }
             chunk.getBytes(0, n, body, size);
             size += n;
@@ -219,12 +236,13 @@ final class ClientExchange {
             body = null;
             int status = response.statusCode();
             String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+            String coding = response.getHeader(HttpHeaders.CONTENT_ENCODING);
             if (status >= 200 && status < 300) {
                 call.context().sizes().ifPresent(s -> s.response(bytes.length));
                 if (bytes.length > HttpTransport.INLINE_BODY_BYTES) {
-                    offload.execute(() -> succeed(status, contentType, bytes));
+                    offload.execute(() -> succeed(status, contentType, coding, bytes));
                 } else {
-                    succeed(status, contentType, bytes);
+                    succeed(status, contentType, coding, bytes);
                 }
             } else {
                 call.context().sizes().ifPresent(s -> s.response(bytes.length)); // a problem body, measured too
@@ -233,9 +251,17 @@ final class ClientExchange {
         });
     }
 
-    private void succeed(int status, String contentType, byte[] bytes) {
+    private void succeed(int status, String contentType, String coding, byte[] bytes) {
         if (status == 204 || route.method.returnsVoid() || route.method.oneWay()) {
             result.complete(null);
+            return;
+        }
+        if (coding != null && !coding.isBlank() && !"identity".equalsIgnoreCase(coding.trim())) {
+            // Never inflated: the request asks for no compression, and inflating what was not asked
+            // for would let a few kilobytes of gzip become gigabytes.
+            result.completeExceptionally(new InternalException(route.method.fullName() + ": " + target
+                    + " answered with content-encoding \"" + WireText.bounded(coding, 64)
+                    + "\" (expected: identity; the client asks for no compression)"));
             return;
         }
         Codec decoder = contentType == null ? codec : context.codecs().forContentType(contentType).orElse(null);
@@ -259,9 +285,11 @@ final class ClientExchange {
     }
 
     private CourierException failure(int status, String contentType, byte[] bytes) {
+        Problem problem = null;
         if (contentType != null && contentType.contains("json") && bytes.length > 0) {
             try {
-                CourierException error = ((Problem) PROBLEMS.decode(bytes, Problem.class)).toException();
+                problem = bounded((Problem) PROBLEMS.decode(bytes, Problem.class));
+                CourierException error = problem.toException();
                 if (error != null) {
                     return error;
                 }
@@ -273,8 +301,22 @@ final class ClientExchange {
         if (code == Status.OK) {
             code = Status.UNKNOWN;
         }
+        // A problem from a server that is not Courier (no Courier status in it) still says what went wrong.
+        String said = problem == null ? "" : problem.detail() != null ? problem.detail() : problem.title();
         return CourierException.of(code, route.method.fullName() + ": " + target + " answered HTTP " + status
-                + " without a problem body", Map.of(), CourierException.defaultRetrySafe(code));
+                + (said == null || said.isEmpty() ? " without a problem body" : ": " + said
+                + " (a problem body naming no Courier status)"), Map.of(), CourierException.defaultRetrySafe(code));
+    }
+
+    /**
+     * {@code problem} with its text bounded by {@link WireText}, as a Courier server bounds what
+     * it sends: a server that is not Courier may send a detail of megabytes, which would otherwise
+     * become the message of the caller's exception, and of every log line that shows it.
+     */
+    private static Problem bounded(Problem problem) {
+        return new Problem(problem.type(), problem.title() == null ? null : WireText.message(problem.title()),
+                problem.status(), problem.detail() == null ? null : WireText.message(problem.detail()), problem.code(),
+                problem.retrySafe(), problem.details() == null ? null : WireText.details(problem.details()));
     }
 
     private void tooLarge(String size, int max) {
