@@ -70,7 +70,12 @@ final class ServerExchange {
     private final MessageSizes sizes = MessageSizes.create();
     private int requestBytes;
 
-    // The body as it arrives: one array, sized from Content-Length when there is one.
+    /**
+     * The body as it arrives: one array, sized from Content-Length up to this many bytes and grown
+     * (doubling) as bytes arrive past it. A declared length is only a claim: sized from it alone,
+     * a head of a few bytes would hold {@code maxBodyBytes} of heap, once per HTTP/2 stream.
+     */
+    static final int FIRST_BODY_ARRAY = 64 * 1024;
     private byte[] body;
     private int size;
     private boolean abandoned;
@@ -183,7 +188,7 @@ final class ServerExchange {
             // for 5 s); a request refused before this point is answered without it.
             request.response().writeContinue();
         }
-        body = new byte[declared >= 0 ? (int) declared : 8192];
+        body = new byte[declared >= 0 ? (int) Math.min(declared, FIRST_BODY_ARRAY) : 8192];
         request.handler(chunk -> {
             if (abandoned) {
                 return;
@@ -195,7 +200,9 @@ final class ServerExchange {
                 return;
             }
             if (size + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(max, Math.max((long) size + n, 2L * body.length)));
+                // Doubling, up to the declared length once bytes show it is meant (and never past the limit).
+                long cap = declared >= 0 ? Math.max(declared, (long) size + n) : max;
+                body = Arrays.copyOf(body, (int) Math.min(cap, Math.max((long) size + n, 2L * body.length)));
             }
             chunk.getBytes(0, n, body, size);
             size += n;

@@ -1,0 +1,99 @@
+package io.courier.http;
+
+import static io.courier.http.RawHttp2.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.Courier;
+import io.courier.test.Await;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Abusive HTTP/2 clients against a live server on loopback, written frame by frame with
+ * {@link RawHttp2}: what each one can make the server hold, and for how long.
+ */
+class Http2ProtectionTest {
+    private static Courier serve(ServerLimits limits) {
+        return Courier.builder().name("h2-protected").transport(HttpTransportFactory.builder().limits(limits).build())
+                .build().serve(Shop.class, new ShopImpl());
+    }
+
+    private static InetSocketAddress address(Courier server) {
+        URI uri = server.uri();
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
+    }
+
+    /** The heap in use after a collection, in bytes. */
+    private static long heapInUse() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** An order of {@code items} items, as JSON: about 32 bytes an item. */
+    private static byte[] order(int items) {
+        StringBuilder json = new StringBuilder("{\"id\":1,\"placedAt\":\"2024-05-01T10:15:30Z\",\"items\":[");
+        for (int i = 0; i < items; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"sku\":\"sku-").append(i).append("\",\"quantity\":1}");
+        }
+        return json.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Waits for the server to have handled every frame sent before: it answers a PING in order. */
+    private static void roundTrip(RawHttp2 h2) throws Exception {
+        int before = h2.pingAcks.get();
+        h2.ping(42);
+        h2.flush();
+        Await.until(Duration.ofSeconds(10), "the server's PING acknowledgement", () -> h2.pingAcks.get() > before);
+    }
+
+    private static void answered(Courier server) throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            long asked = System.nanoTime();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri().resolve("/orders/5"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * A request head declaring a 16 MB body costs a few bytes on the wire: 40 of them on one
+     * connection, with no body byte sent, made the server allocate 640 MB before sizing the body
+     * from its bytes. Now what each holds is bounded by what arrived, and a body larger than the
+     * first buffer still arrives whole.
+     */
+    @Test
+    void aDeclaredBodyLengthHoldsNoMemoryBeforeItsBytesArrive() throws Exception {
+        try (Courier server = serve(ServerLimits.defaults());
+             RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+            long before = heapInUse();
+            for (int i = 0; i < 40; i++) {
+                h2.headers(1 + 2 * i, post("/slow").add("content-length", "16000000"), false);
+            }
+            roundTrip(h2);
+            long held = heapInUse() - before;
+            assertThat(held).as("heap held by 40 heads declaring 16 MB each").isLessThan(64L << 20);
+            answered(server);
+
+            byte[] order = order(5_000); // 159 KB: the buffer grows past its first size
+            int stream = 101;
+            h2.headers(stream, post("/orders").add("content-length", Integer.toString(order.length)), false);
+            for (int at = 0; at < order.length; at += 16_384) {
+                h2.data(stream, Arrays.copyOfRange(order, at, Math.min(order.length, at + 16_384)), at + 16_384 >= order.length);
+            }
+            h2.windowUpdate(0, 1 << 24); // room for the echoed order
+            h2.windowUpdate(stream, 1 << 24);
+            h2.flush();
+            Await.until(Duration.ofSeconds(10), "the order's answer", () -> h2.statuses.containsKey(stream), h2::toString);
+            assertThat(h2.statuses.get(stream)).isEqualTo(200);
+            assertThat(h2.ended()).isFalse();
+        }
+    }
+}
