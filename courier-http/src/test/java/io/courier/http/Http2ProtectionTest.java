@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.Courier;
 import io.courier.test.Await;
+import io.courier.test.LogCapture;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,5 +96,64 @@ class Http2ProtectionTest {
             assertThat(h2.statuses.get(stream)).isEqualTo(200);
             assertThat(h2.ended()).isFalse();
         }
+    }
+
+    /**
+     * A stream that dribbles its body keeps its connection busy, so neither the idle timeout nor
+     * the HTTP/1.x read watch sees it: each such stream is answered 408 and reset (NO_ERROR) one
+     * request read timeout after its head, while the connection, its other streams and other
+     * clients are served, and nothing is logged.
+     */
+    @Test
+    void aStreamDribblingItsBodyIsAnswered408AtTheReadTimeout() throws Exception {
+        try (LogCapture log = LogCapture.start();
+             Courier server = serve(ServerLimits.builder().requestReadTimeout(Duration.ofMillis(500)).build());
+             RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+            int slow = 20;
+            long start = System.nanoTime();
+            for (int i = 0; i < slow; i++) {
+                h2.headers(1 + 2 * i, post("/orders"), false);
+            }
+            byte[] order = order(1);
+            // A byte per stream every 50 ms: the order's 80 bytes would take 4 s.
+            for (int tick = 0; tick < order.length && !allAnswered(h2, slow); tick++) {
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("dribbling streams answered within 2 s")
+                        .isLessThan(Duration.ofSeconds(2));
+                for (int i = 0; i < slow; i++) {
+                    if (!h2.statuses.containsKey(1 + 2 * i)) {
+                        h2.data(1 + 2 * i, new byte[] {order[tick]}, false);
+                    }
+                }
+                h2.flush();
+                Thread.sleep(50); // the slow client's pace, not a wait for a condition
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(allAnswered(h2, slow)).as("every dribbling stream answered").isTrue();
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+            for (int i = 0; i < slow; i++) {
+                assertThat(h2.statuses.get(1 + 2 * i)).isEqualTo(408);
+            }
+            Await.until(Duration.ofSeconds(5), "every dribbling stream reset", () -> h2.resetCodes.size() >= slow);
+            // NO_ERROR; STREAM_CLOSED when a byte the client sent crossed the reset, and was answered after it.
+            assertThat(h2.resetCodes.values()).isSubsetOf(0L, 5L).contains(0L);
+
+            // The connection itself is still served, as is another client.
+            h2.headers(101, RawHttp2.get("/orders/5"), true);
+            h2.flush();
+            Await.until(Duration.ofSeconds(5), "an answer on the same connection", () -> h2.statuses.containsKey(101));
+            assertThat(h2.statuses.get(101)).isEqualTo(200);
+            assertThat(h2.ended()).isFalse();
+            answered(server);
+            assertThat(log.lines()).isEmpty();
+        }
+    }
+
+    private static boolean allAnswered(RawHttp2 h2, int streams) {
+        for (int i = 0; i < streams; i++) {
+            if (!h2.statuses.containsKey(1 + 2 * i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

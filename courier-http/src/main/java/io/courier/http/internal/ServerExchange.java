@@ -4,6 +4,7 @@ import io.courier.CallContext;
 import io.courier.MessageSizes;
 import io.courier.CourierException;
 import io.courier.Deadline;
+import io.courier.DeadlineExceededException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
 import io.courier.NotFoundException;
@@ -79,6 +80,8 @@ final class ServerExchange {
     private byte[] body;
     private int size;
     private boolean abandoned;
+    /** Times an HTTP/2 body from the head ({@link ConnectionGuard#timeBody}); -1 when none. */
+    private long bodyTimer = -1;
     /** The handler's result once dispatched; cancelled when the peer goes away first. */
     private volatile CompletableFuture<Object> result;
     /** The peer reset the stream or closed the connection before the answer: nothing more is written. */
@@ -175,6 +178,24 @@ final class ServerExchange {
         readBody(codec, contentType);
     }
 
+    /**
+     * An HTTP/2 body still arriving {@code requestReadTimeout} after its head: a client keeping
+     * a stream (of many on its connection) open by dribbling its body. Answered 408, and the
+     * stream reset so that the client stops sending; what arrived is dropped.
+     */
+    private void bodyLate() {
+        if (abandoned || gone) {
+            return;
+        }
+        abandoned = true;
+        body = null;
+        log.debug("{} {}: the body did not arrive within {} of the head; stream reset", request.method(), request.path(),
+                guard.requestReadTimeout());
+        refuse(408, new DeadlineExceededException("body: " + size + " bytes arrived within " + guard.requestReadTimeout()
+                + " of the request head (expected: the whole body within the server's requestReadTimeout)"), null, false);
+        request.response().reset(0); // NO_ERROR: the answer is complete, the rest of the body unwanted (RFC 9113 8.1)
+    }
+
     private void readBody(Codec codec, String contentType) {
         int max = transport.limits().maxBodyBytes();
         long declared = contentLength();
@@ -189,6 +210,7 @@ final class ServerExchange {
             request.response().writeContinue();
         }
         body = new byte[declared >= 0 ? (int) Math.min(declared, FIRST_BODY_ARRAY) : 8192];
+        bodyTimer = guard.timeBody(request, this::bodyLate);
         request.handler(chunk -> {
             if (abandoned) {
                 return;
@@ -196,6 +218,8 @@ final class ServerExchange {
             int n = chunk.length();
             if ((long) size + n > max) {
                 abandoned = true;
+                body = null;
+                guard.bodyEnded(bodyTimer);
                 refuse(413, tooLarge("over " + max + " bytes", max), null, true);
                 return;
             }
@@ -208,6 +232,7 @@ final class ServerExchange {
             size += n;
         });
         request.endHandler(end -> {
+            guard.bodyEnded(bodyTimer);
             if (abandoned) {
                 return;
             }
@@ -276,6 +301,7 @@ final class ServerExchange {
         }
         gone = true;
         abandoned = true;
+        guard.bodyEnded(bodyTimer);
         EventStream e = events;
         if (e != null) {
             e.cancel();
