@@ -148,6 +148,112 @@ class Http2ProtectionTest {
         }
     }
 
+    /**
+     * Rapid reset (CVE-2023-44487): a request and its RST_STREAM, over and over. The server
+     * closes the connection with GOAWAY ENHANCE_YOUR_CALM once the client has reset 200 streams
+     * within 30 s (Vert.x's default, which Courier keeps), logs nothing, and serves others.
+     */
+    @Test
+    void rapidResetsCloseTheConnection() throws Exception {
+        try (LogCapture log = LogCapture.start();
+             Courier server = serve(ServerLimits.defaults());
+             RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+            try {
+                for (int i = 0; i < 5_000 && !h2.ended(); i++) {
+                    h2.headers(1 + 2 * i, RawHttp2.get("/orders/5"), true);
+                    h2.rst(1 + 2 * i, 8);
+                    if (i % 50 == 0) {
+                        h2.flush();
+                    }
+                }
+                h2.flush();
+            } catch (java.io.IOException closed) {
+                // the server closed the connection while the client was still writing
+            }
+            Await.until(Duration.ofSeconds(5), "GOAWAY", () -> h2.goAway.get() >= 0, h2::toString);
+            assertThat(h2.goAway.get()).isEqualTo(0xb); // ENHANCE_YOUR_CALM
+            answered(server);
+            assertThat(log.lines()).isEmpty();
+        }
+    }
+
+    /**
+     * A client that sends PINGs and never reads the acknowledgements: once the socket's buffers
+     * are full the server queues at most 10,000 control frames (Netty's default), then closes
+     * the connection, instead of holding an acknowledgement for each PING.
+     */
+    @Test
+    void aPingFloodThatIsNotReadIsCut() throws Exception {
+        try (LogCapture log = LogCapture.start();
+             Courier server = serve(ServerLimits.defaults());
+             RawHttp2 h2 = RawHttp2.connect(address(server), false)) {
+            byte[] pings = new byte[17 * 1_000];
+            for (int i = 0; i < 1_000; i++) {
+                System.arraycopy(RawHttp2.frameBytes(RawHttp2.PING, 0, 0, new byte[8]), 0, pings, 17 * i, 17);
+            }
+            int sent = 0;
+            try {
+                // 17 MB: past what the kernel's socket buffers can take (4 MB for the server's sends here).
+                for (; sent < 1_000_000; sent += 1_000) {
+                    h2.raw(pings);
+                }
+            } catch (java.io.IOException closed) {
+                // the server closed the connection while the client was still writing
+            }
+            h2.startReading();
+            Await.until(Duration.ofSeconds(10), "the connection closed", () -> h2.closedByServer, h2::toString);
+            assertThat(h2.pingAcks.get()).as("acknowledgements the server wrote for a client not reading them")
+                    .isLessThan(400_000);
+            answered(server);
+            assertThat(log.lines()).isEmpty();
+        }
+    }
+
+    /**
+     * Header blocks: one continued past the header limit (CONTINUATION frames of 1,000 bytes
+     * without END_HEADERS) ends the connection with GOAWAY once it passes a quarter over the limit,
+     * before it is decoded; one that decodes to far more than it weighs (a 4,000-byte header put in
+     * the HPACK table, then named 12,000 times in 12 KB) is answered 431 without its headers
+     * being kept, and the connection serves on.
+     */
+    @Test
+    void headerBlocksAreBoundedBeforeAndWhileDecoded() throws Exception {
+        try (LogCapture log = LogCapture.start(); Courier server = serve(ServerLimits.defaults())) {
+            try (RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+                h2.frame(RawHttp2.HEADERS, 0, 1, h2.block(RawHttp2.get("/orders/5")));
+                try {
+                    for (int i = 0; i < 1_000 && !h2.ended(); i++) {
+                        h2.frame(RawHttp2.CONTINUATION, 0, 1, new byte[1_000]);
+                    }
+                    h2.flush();
+                } catch (java.io.IOException closed) {
+                    // the server closed the connection while the client was still writing
+                }
+                Await.until(Duration.ofSeconds(5), "GOAWAY", () -> h2.goAway.get() >= 0, h2::toString);
+                assertThat(h2.goAway.get()).isEqualTo(0x1); // PROTOCOL_ERROR, Netty's answer to an oversized block
+            }
+            try (RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+                java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+                bomb.write(h2.block(RawHttp2.get("/orders/5")));
+                bomb.write(new byte[] {0x40, 6}); // a literal header, added to the table: name of 6 bytes
+                bomb.write("x-bomb".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                bomb.write(new byte[] {0x7f, (byte) 0xa1, 0x1e}); // value of 4,000 bytes (127 + 3,873)
+                bomb.write(new byte[4_000]);
+                for (int i = 0; i < 12_000; i++) {
+                    bomb.write(0x80 | 62); // the table's newest entry
+                }
+                h2.frame(RawHttp2.HEADERS, RawHttp2.END_HEADERS | RawHttp2.END_STREAM, 1, bomb.toByteArray());
+                h2.headers(3, RawHttp2.get("/orders/5"), true);
+                h2.flush();
+                Await.until(Duration.ofSeconds(5), "both answers", () -> h2.statuses.size() == 2, h2::toString);
+                assertThat(h2.statuses).containsEntry(1, 431).containsEntry(3, 200);
+                assertThat(h2.ended()).isFalse();
+            }
+            answered(server);
+            assertThat(log.lines()).isEmpty();
+        }
+    }
+
     private static boolean allAnswered(RawHttp2 h2, int streams) {
         for (int i = 0; i < streams; i++) {
             if (!h2.statuses.containsKey(1 + 2 * i)) {
