@@ -254,6 +254,50 @@ class Http2ProtectionTest {
         }
     }
 
+    /**
+     * Frames that carry nothing or break the protocol end the connection with GOAWAY and the
+     * code that names why, and nothing is logged: empty DATA frames in a row
+     * (ENHANCE_YOUR_CALM), a frame over the 16 KB frame size (FRAME_SIZE_ERROR), padding longer
+     * than its frame, a stream id the client may not use (PROTOCOL_ERROR).
+     */
+    @Test
+    void emptyAndBrokenFramesEndTheConnection() throws Exception {
+        try (LogCapture log = LogCapture.start(); Courier server = serve(ServerLimits.defaults())) {
+            java.util.Map<String, Long> expected = new java.util.LinkedHashMap<>();
+            expected.put("empty DATA", 0xbL);
+            expected.put("oversized frame", 0x6L);
+            expected.put("padding past the frame", 0x1L);
+            expected.put("even stream id", 0x1L);
+            for (var e : expected.entrySet()) {
+                try (RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+                    try {
+                        switch (e.getKey()) {
+                            case "empty DATA" -> {
+                                h2.headers(1, post("/orders"), false);
+                                for (int i = 0; i < 100; i++) {
+                                    h2.data(1, new byte[0], false);
+                                }
+                            }
+                            case "oversized frame" -> h2.frame(RawHttp2.DATA, 0, 1, new byte[20_000]);
+                            case "padding past the frame" -> {
+                                h2.headers(1, post("/orders"), false);
+                                h2.frame(RawHttp2.DATA, RawHttp2.PADDED, 1, new byte[] {(byte) 200, 1, 2});
+                            }
+                            default -> h2.headers(2, RawHttp2.get("/orders/5"), true);
+                        }
+                        h2.flush();
+                    } catch (java.io.IOException closed) {
+                        // the server closed the connection while the client was still writing
+                    }
+                    Await.until(Duration.ofSeconds(5), e.getKey() + ": GOAWAY", () -> h2.goAway.get() >= 0, h2::toString);
+                    assertThat(h2.goAway.get()).as(e.getKey()).isEqualTo(e.getValue());
+                }
+            }
+            answered(server);
+            assertThat(log.lines()).isEmpty();
+        }
+    }
+
     private static boolean allAnswered(RawHttp2 h2, int streams) {
         for (int i = 0; i < streams; i++) {
             if (!h2.statuses.containsKey(1 + 2 * i)) {
