@@ -22,7 +22,9 @@ import java.util.Objects;
  * @param requestReadTimeout how long an HTTP/1.x request may take to arrive, its head counted
  *     from the connection's opening (or the end of the previous response), its body from the end
  *     of its head; a request still arriving then has its connection closed. Stops slow clients
- *     (slowloris) that send a byte now and then, which an idle timeout does not see.
+ *     (slowloris) that send a byte now and then, which an idle timeout does not see. Over
+ *     HTTP/2 it times each REST request's body from its head: a stream still sending then is
+ *     answered 408 and reset, its connection served on (gRPC streams are not timed).
  *     {@link Duration#ZERO} turns it off
  * @param idleTimeout how long a connection may go without reading or writing a byte before it is
  *     closed; {@link Duration#ZERO} turns it off. Streams count too: a server-sent event or gRPC

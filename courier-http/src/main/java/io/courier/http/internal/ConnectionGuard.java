@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * the end of the previous response, its body from the end of its head). Each guarded connection
  * is checked on its own event loop, four times per timeout. Before the takeover, a cleartext
  * connection's first request is timed from its accept by a
- * {@link io.courier.http.internal.vertx.FirstRequestClock}. Thread-safe.
+ * {@link io.courier.http.internal.vertx.FirstRequestClock}. An HTTP/2 request's body is timed
+ * from its head by a timer of its own ({@link #timeBody}). Thread-safe.
  */
 final class ConnectionGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -108,6 +109,36 @@ final class ConnectionGuard {
         r.current = request;
         r.since = System.nanoTime();
         return true;
+    }
+
+    /**
+     * Times the body of an HTTP/2 request, which no connection watch sees (a connection carries
+     * many streams, and one dribbling its body keeps it busy): {@code late} runs on the request's
+     * event loop when the body has not ended {@code requestReadTimeout} after its head. Returns the
+     * timer to give to {@link #bodyEnded(long)}, or -1 when nothing is timed: HTTP/1.x (its
+     * connection is watched), a request that has ended already, or the timeout turned off.
+     */
+    long timeBody(HttpServerRequest request, Runnable late) {
+        if (timeoutNanos == 0 || request.version() != HttpVersion.HTTP_2 || request.isEnded()) {
+            return -1;
+        }
+        return vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)), id -> {
+            if (!request.isEnded()) {
+                late.run();
+            }
+        });
+    }
+
+    /** The body timed by {@code timer} (from {@link #timeBody}) ended, or will not be read. */
+    void bodyEnded(long timer) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** The time a request's head and body each have to arrive. */
+    java.time.Duration requestReadTimeout() {
+        return limits.requestReadTimeout();
     }
 
     private static boolean http2(HttpConnection connection) {

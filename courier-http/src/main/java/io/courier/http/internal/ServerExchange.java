@@ -4,6 +4,7 @@ import io.courier.CallContext;
 import io.courier.MessageSizes;
 import io.courier.CourierException;
 import io.courier.Deadline;
+import io.courier.DeadlineExceededException;
 import io.courier.InvalidArgumentException;
 import io.courier.Metadata;
 import io.courier.NotFoundException;
@@ -70,10 +71,17 @@ final class ServerExchange {
     private final MessageSizes sizes = MessageSizes.create();
     private int requestBytes;
 
-    // The body as it arrives: one array, sized from Content-Length when there is one.
+    /**
+     * The body as it arrives: one array, sized from Content-Length up to this many bytes and grown
+     * (doubling) as bytes arrive past it. A declared length is only a claim: sized from it alone,
+     * a head of a few bytes would hold {@code maxBodyBytes} of heap, once per HTTP/2 stream.
+     */
+    static final int FIRST_BODY_ARRAY = 64 * 1024;
     private byte[] body;
     private int size;
     private boolean abandoned;
+    /** Times an HTTP/2 body from the head ({@link ConnectionGuard#timeBody}); -1 when none. */
+    private long bodyTimer = -1;
     /** The handler's result once dispatched; cancelled when the peer goes away first. */
     private volatile CompletableFuture<Object> result;
     /** The peer reset the stream or closed the connection before the answer: nothing more is written. */
@@ -170,6 +178,24 @@ final class ServerExchange {
         readBody(codec, contentType);
     }
 
+    /**
+     * An HTTP/2 body still arriving {@code requestReadTimeout} after its head: a client keeping
+     * a stream (of many on its connection) open by dribbling its body. Answered 408, and the
+     * stream reset so that the client stops sending; what arrived is dropped.
+     */
+    private void bodyLate() {
+        if (abandoned || gone) {
+            return;
+        }
+        abandoned = true;
+        body = null;
+        log.debug("{} {}: the body did not arrive within {} of the head; stream reset", request.method(), request.path(),
+                guard.requestReadTimeout());
+        refuse(408, new DeadlineExceededException("body: " + size + " bytes arrived within " + guard.requestReadTimeout()
+                + " of the request head (expected: the whole body within the server's requestReadTimeout)"), null, false);
+        request.response().reset(0); // NO_ERROR: the answer is complete, the rest of the body unwanted (RFC 9113 8.1)
+    }
+
     private void readBody(Codec codec, String contentType) {
         int max = transport.limits().maxBodyBytes();
         long declared = contentLength();
@@ -183,7 +209,8 @@ final class ServerExchange {
             // for 5 s); a request refused before this point is answered without it.
             request.response().writeContinue();
         }
-        body = new byte[declared >= 0 ? (int) declared : 8192];
+        body = new byte[declared >= 0 ? (int) Math.min(declared, FIRST_BODY_ARRAY) : 8192];
+        bodyTimer = guard.timeBody(request, this::bodyLate);
         request.handler(chunk -> {
             if (abandoned) {
                 return;
@@ -191,16 +218,21 @@ final class ServerExchange {
             int n = chunk.length();
             if ((long) size + n > max) {
                 abandoned = true;
+                body = null;
+                guard.bodyEnded(bodyTimer);
                 refuse(413, tooLarge("over " + max + " bytes", max), null, true);
                 return;
             }
             if (size + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(max, Math.max((long) size + n, 2L * body.length)));
+                // Doubling, up to the declared length once bytes show it is meant (and never past the limit).
+                long cap = declared >= 0 ? Math.max(declared, (long) size + n) : max;
+                body = Arrays.copyOf(body, (int) Math.min(cap, Math.max((long) size + n, 2L * body.length)));
             }
             chunk.getBytes(0, n, body, size);
             size += n;
         });
         request.endHandler(end -> {
+            guard.bodyEnded(bodyTimer);
             if (abandoned) {
                 return;
             }
@@ -269,6 +301,7 @@ final class ServerExchange {
         }
         gone = true;
         abandoned = true;
+        guard.bodyEnded(bodyTimer);
         EventStream e = events;
         if (e != null) {
             e.cancel();
