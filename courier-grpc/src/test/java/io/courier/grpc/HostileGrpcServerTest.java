@@ -43,6 +43,8 @@ class HostileGrpcServerTest {
     private Vertx vertx;
     private HttpServer server;
     private volatile Handler<HttpServerRequest> answer;
+    /** The body of the request being answered. */
+    private volatile Buffer received;
     private Courier courier;
     private Echo echo;
 
@@ -50,7 +52,10 @@ class HostileGrpcServerTest {
     void start() {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
-                .requestHandler(request -> request.body().onSuccess(body -> answer.handle(request)))
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    received = body;
+                    answer.handle(request);
+                }))
                 .listen(0, "127.0.0.1").await();
         courier = Courier.builder().name("hostile-grpc-client").build();
         // Long enough that an answer at the deadline fails the test's own expectations.
@@ -110,6 +115,60 @@ class HostileGrpcServerTest {
         assertThatThrownBy(() -> echo.echo(new Echo.Tick(1, ""))).isInstanceOfSatisfying(NotFoundException.class, e -> {
             assertThat(e.getMessage()).hasSize(WireText.MAX_MESSAGE_BYTES).startsWith("mmm").endsWith(WireText.MARKER);
         });
+    }
+
+    @Test
+    void aGzipBombIsInflatedNoFurtherThanTheMessageLimit() throws Exception {
+        // 64 MB of zeros in about 64 KB, which a client that inflated it whole would hold.
+        byte[] bomb = gzip(new byte[64 << 20]);
+        answer = request -> grpc(request).putHeader("grpc-encoding", "gzip")
+                .write(Buffer.buffer().appendByte((byte) 1).appendInt(bomb.length).appendBytes(bomb))
+                .onSuccess(v -> request.response().putTrailer("grpc-status", "0").end());
+        long before = AllocatedBytes.total();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> echo.echo(new Echo.Tick(1, ""))).isInstanceOfSatisfying(
+                io.courier.ResourceExhaustedException.class, e -> assertThat(e.getMessage()).startsWith(
+                        "hostile.echo: a response message from grpc://127.0.0.1:" + server.actualPort() + " of more than ")
+                        .contains("bytes once inflated"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused as it is read, not at the deadline")
+                .isLessThan(Duration.ofSeconds(10));
+        assertThat(AllocatedBytes.total() - before).as("inflated no further than the limit").isLessThan(48L << 20);
+    }
+
+    @Test
+    void aGzipAnswerWithinTheLimitIsRead() {
+        answer = request -> {
+            byte[] zipped;
+            try {
+                zipped = gzip(received.getBytes(5, received.length())); // the request's message, sent back compressed
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            grpc(request).putHeader("grpc-encoding", "gzip")
+                    .write(Buffer.buffer().appendByte((byte) 1).appendInt(zipped.length).appendBytes(zipped))
+                    .onSuccess(v -> request.response().putTrailer("grpc-status", "0").end());
+        };
+
+        assertThat(echo.echo(new Echo.Tick(7, "zipped"))).isEqualTo(new Echo.Tick(7, "zipped"));
+    }
+
+    @Test
+    void anAnswerTheClientCannotReadIsTheServersFault() {
+        answer = request -> grpc(request).write(frame(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}))
+                .onSuccess(v -> request.response().putTrailer("grpc-status", "0").end());
+
+        assertThatThrownBy(() -> echo.echo(new Echo.Tick(1, ""))).isInstanceOfSatisfying(InternalException.class,
+                e -> assertThat(e.getMessage()).startsWith("hostile.echo: unreadable response from grpc://127.0.0.1:"
+                        + server.actualPort() + ": "));
+    }
+
+    private static byte[] gzip(byte[] plain) throws java.io.IOException {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(plain);
+        }
+        return zipped.toByteArray();
     }
 
     private static HttpServerResponse grpc(HttpServerRequest request) {

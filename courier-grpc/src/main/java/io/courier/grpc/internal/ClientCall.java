@@ -7,12 +7,14 @@ import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
+import io.courier.ResourceExhaustedException;
 import io.courier.UnavailableException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.Errors;
 import io.courier.internal.PeerLossLog;
 import io.courier.spi.WireHeaders;
+import io.courier.spi.WireText;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -22,8 +24,12 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,6 +40,7 @@ import java.util.concurrent.Executor;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * One gRPC call from the client: sends the request message(s), reads the response message(s)
@@ -64,9 +71,12 @@ final class ClientCall {
     private volatile boolean sent;
     private volatile Scheduler.Task deadlineTimer;
     private Inbound inbound;
+    /** The largest response message, inflated or not. */
+    private final int maxMessageBytes;
 
     ClientCall(Call call, String rpc, MessageCodec codec, WireFormat format, Context loop, GrpcClient client,
-               Executor workers, Scheduler scheduler, PeerLossLog peers) {
+               Executor workers, Scheduler scheduler, PeerLossLog peers, int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.call = call;
         this.rpc = rpc;
         this.peers = peers;
@@ -90,7 +100,7 @@ final class ClientCall {
         if (method.streaming().responses()) {
             inbound = new Inbound(bytes -> {
                 reportResponse(bytes);
-                return codec.decodeResponse(bytes);
+                return decodeResponse(bytes);
             }, this::cancel);
             result.complete(inbound.stream());
             call.context().deadline().ifPresent(this::enforce);
@@ -196,16 +206,56 @@ final class ClientCall {
         }
     }
 
+    /**
+     * The bytes of response message {@code m}, inflated if it came compressed, within
+     * {@link #maxMessageBytes}: Vert.x would inflate a message whole, and a few kilobytes of gzip
+     * can be gigabytes. Null when the message is refused; the call has then failed.
+     */
+    private byte[] payload(GrpcMessage m) {
+        String encoding = m.encoding();
+        Buffer payload = m.payload();
+        if (encoding == null || encoding.equals("identity")) {
+            return payload.getBytes();
+        }
+        if (!encoding.equals("gzip")) {
+            return refuse(new InternalException(method.fullName() + ": " + call.target() + " answered a message compressed"
+                    + " with \"" + WireText.bounded(encoding, 64) + "\" (expected: gzip or identity)"));
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(payload.getBytes()))) {
+            byte[] inflated = in.readNBytes(maxMessageBytes + 1);
+            if (inflated.length > maxMessageBytes) {
+                return refuse(new ResourceExhaustedException(method.fullName() + ": a response message from "
+                        + call.target() + " of more than " + maxMessageBytes + " bytes once inflated (expected: at most "
+                        + maxMessageBytes + " bytes, the client's maxMessageBytes)", Map.of(), false));
+            }
+            return inflated;
+        } catch (IOException e) {
+            return refuse(new InternalException(method.fullName() + ": a response message from " + call.target()
+                    + " is not valid gzip (" + e.getMessage() + ") (expected: a gzip stream, as grpc-encoding says)"));
+        }
+    }
+
+    private byte[] refuse(CourierException error) {
+        fail(error);
+        cancel();
+        return null;
+    }
+
     private void receive(GrpcClientResponse<Buffer, Buffer> response) {
         peers.answered(call.target(), started);
         if (inbound != null) {
-            response.handler(inbound::push);
+            response.messageHandler(m -> {
+                byte[] bytes = payload(m);
+                if (bytes != null) {
+                    inbound.push(bytes);
+                }
+            });
             response.pause();
             Context ctx = loop;
             inbound.attach(n -> ctx.runOnContext(v -> response.fetch(n)));
         } else {
             List<byte[]> messages = new ArrayList<>(1);
-            response.handler(m -> {
+            response.messageHandler(m -> {
                 if (ended.get()) {
                     return;
                 }
@@ -216,7 +266,10 @@ final class ClientCall {
                     cancel();
                     return;
                 }
-                messages.add(m.getBytes());
+                byte[] bytes = payload(m);
+                if (bytes != null) {
+                    messages.add(bytes);
+                }
             });
             response.endHandler(v -> {
                 if (response.status() != GrpcStatus.OK) {
@@ -267,9 +320,25 @@ final class ClientCall {
     private void decodeInto(byte[] bytes) {
         reportResponse(bytes);
         try {
-            result.complete(codec.decodeResponse(bytes));
+            result.complete(decodeResponse(bytes));
         } catch (RuntimeException e) {
             result.completeExceptionally(Errors.fromClient(e, method));
+        }
+    }
+
+    /**
+     * {@code bytes} decoded as the method's result. A response the caller cannot read is the
+     * server's fault, not the caller's: the codec's {@code INVALID_ARGUMENT} becomes
+     * {@code INTERNAL}, naming the server, as Courier's REST client reports it.
+     */
+    private Object decodeResponse(byte[] bytes) {
+        try {
+            return codec.decodeResponse(bytes);
+        } catch (CourierException e) {
+            InternalException error = new InternalException(method.fullName() + ": unreadable response from "
+                    + call.target() + ": " + e.getMessage());
+            error.addSuppressed(e);
+            throw error;
         }
     }
 

@@ -104,7 +104,7 @@ final class GrpcClientTransport implements ClientTransport {
             // The rpc's name is made once per method: building it takes longer than a map lookup.
             String rpc = rpcNames.computeIfAbsent(call.method(), m -> GrpcNames.path(call.service(), m).substring(1));
             return new ClientCall(call, rpc, codec.get(), format, tls ? tlsLoop : loop, chosen, workers, scheduler,
-                    peers).start();
+                    peers, maxMessageBytes).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
