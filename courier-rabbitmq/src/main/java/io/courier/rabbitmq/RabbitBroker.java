@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * threads. {@link #close()} ends every subscription, connection and thread of the broker.
  */
 public final class RabbitBroker implements MessageBroker {
+    /** The largest message RabbitMQ can be configured to take ({@code max_message_size}'s upper bound): 512 MiB. */
+    static final int MAX_BROKER_MESSAGE_BYTES = 512 << 20;
+
     private static final Logger log = LoggerFactory.getLogger(RabbitBroker.class);
 
     private final RabbitConfig config;
@@ -85,6 +88,11 @@ public final class RabbitBroker implements MessageBroker {
         factory.setVirtualHost(config.virtualHost());
         factory.setConnectionTimeout((int) config.connectionTimeout().toMillis());
         factory.setAutomaticRecoveryEnabled(false); // Courier recovers itself: see Link
+        // Whatever the broker delivers is read: a body over the client's own limit (64 MiB by
+        // default) failed the whole connection while its frames were read, before Courier could
+        // dead-letter it, and came again after each reconnect, so no group on the connection got
+        // another message. RabbitMQ takes nothing over its max_message_size, itself at most 512 MiB.
+        factory.setMaxInboundMessageBodySize(MAX_BROKER_MESSAGE_BYTES);
         factory.setSharedExecutor(threads);
         config.tls().ifPresent(tls -> {
             RenewableTls renewable = RenewableTls.of(tls, "RabbitMQ " + config.host() + ":" + config.port());

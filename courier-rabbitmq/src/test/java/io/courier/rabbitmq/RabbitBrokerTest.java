@@ -132,6 +132,31 @@ class RabbitBrokerTest {
     }
 
     @Test
+    void aMessageAsLargeAsTheBrokerTakesIsDeliveredAndTheGroupGoesOn() throws Exception {
+        RabbitBroker broker = rabbit.broker();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        broker.subscribe("orders", "billing", d -> {
+            sizes.add(d.message().payload().length);
+            handled.add(d.message().id());
+            d.ack();
+        });
+        try (Connection c = LocalRabbit.plainConnection()) {
+            // 70 MiB: over the AMQP client's default inbound limit (64 MiB), under RabbitMQ 3's maximum
+            // (128 MiB). A client that refused it while reading frames lost its connection to it, then
+            // got it again after each reconnect, and no message of any group came through.
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId("big-1").type("text")
+                    .contentType("text/plain").build();
+            c.createChannel().basicPublish(broker.config().namespace() + "orders", "0", props, new byte[70 << 20]);
+        }
+        broker.send(text("orders", "k", "after the big one").toBuilder().id("after-1").build()).join();
+
+        Await.until(Duration.ofSeconds(30), () -> "handled: " + handled, () -> handled.containsAll(List.of("big-1",
+                "after-1")));
+        assertThat(sizes).contains(70 << 20);
+    }
+
+    @Test
     void aReplyQueueIsDeletedWhenItsInstanceCloses() throws Exception {
         RabbitBroker broker = rabbit.broker();
         String replies = "order-service.replies.test";
