@@ -193,6 +193,66 @@ class HostileServerTest {
     }
 
     @Test
+    void aCallAbandonedWhileItsBodyIsGoingOutClosesItsConnectionThen() throws IOException {
+        // A server that accepts and never reads. Its receive buffer is set, so the kernel cannot grow
+        // it to hold the whole body (Linux grows it up to tcp_rmem's maximum, 32 MiB here): what the
+        // two kernels hold is then well under the body, and the rest waits in the client.
+        String note = "x".repeat(8 << 20);
+        int calls = 4;
+        List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket deaf = new ServerSocket()) {
+            deaf.setReceiveBufferSize(64 << 10);
+            deaf.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            Thread.ofVirtual().start(() -> {
+                while (true) {
+                    try {
+                        accepted.add(deaf.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            Shop impatient = courier.client(Shop.class).target(URI.create("http://127.0.0.1:" + deaf.getLocalPort()))
+                    .deadline(Duration.ofSeconds(1)).build(); // long enough to have sent a part of the body
+            for (int i = 0; i < calls; i++) {
+                assertThatThrownBy(() -> impatient.note(1, "probe", note)).isInstanceOf(DeadlineExceededException.class);
+            }
+            Await.until(Duration.ofSeconds(5), () -> "a connection for each call, not " + accepted.size(),
+                    () -> accepted.size() == calls);
+
+            // Reading now ends a connection closed at the deadline after what the kernels held; one
+            // left open gets the rest of the body first, then ends only if the client closes it.
+            List<Long> received = new ArrayList<>();
+            for (Socket connection : accepted) {
+                received.add(drain(connection, Duration.ofSeconds(10)));
+            }
+            assertThat(received).as("bytes received on each connection before the client closed it (-1: still open)")
+                    .allSatisfy(bytes -> assertThat(bytes).isBetween(0L, (long) note.length()));
+        } finally {
+            for (Socket connection : accepted) {
+                connection.close();
+            }
+        }
+    }
+
+    /** The bytes read from {@code connection} up to its end, or -1 if it is still open after {@code patience}. */
+    private static long drain(Socket connection, Duration patience) throws IOException {
+        connection.setSoTimeout((int) patience.toMillis());
+        byte[] buffer = new byte[64 << 10];
+        long total = 0;
+        try (InputStream in = connection.getInputStream()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                total += n;
+            }
+        } catch (java.net.SocketTimeoutException open) {
+            return -1;
+        } catch (IOException reset) {
+            // ended by a reset: closed too
+        }
+        return total;
+    }
+
+    @Test
     void aMalformedOrMistypedBodyIsTheServersFault() {
         server.answer = json(200, "application/json", "{\"id\":\"abc\"}");
         assertThatThrownBy(() -> shop.get(1)).isInstanceOf(InternalException.class)

@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
 import java.net.ConnectException;
@@ -61,6 +62,8 @@ final class ClientExchange {
     private final PeerLossLog peers;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private volatile HttpClientRequest request;
+    /** Whether the request has started to go out: from then on, abandoning it closes its HTTP/1.x connection. */
+    private volatile boolean writing;
     private String target;
     private String endpoint;
 
@@ -103,9 +106,8 @@ final class ClientExchange {
         RequestOptions options = new RequestOptions().setMethod(route.httpMethod).setHost(host).setPort(port)
                 .setURI(pathAndQuery).setHeaders(headers);
         result.whenComplete((value, failure) -> {
-            HttpClientRequest sent = request;
-            if (result.isCancelled() && sent != null) {
-                sent.reset();
+            if (result.isCancelled()) {
+                abandon();
             }
         });
         Buffer toSend = payload;
@@ -123,6 +125,8 @@ final class ClientExchange {
             // handler Vert.x would also log each reset of our own (deadline, cancel) as an ERROR.
             sending.exceptionHandler(failure -> { });
             request = sending;
+            // Set before the check: a cancel that sees it false is seen by the check, and nothing is sent.
+            writing = true;
             if (result.isDone()) {
                 sending.reset();
                 return;
@@ -322,9 +326,24 @@ final class ClientExchange {
     private void tooLarge(String size, int max) {
         result.completeExceptionally(new ResourceExhaustedException(route.method.fullName() + ": response from "
                 + target + ": " + size + " (expected: at most " + max + " bytes)", Map.of(), false));
+        abandon();
+    }
+
+    /**
+     * Resets the request once the call no longer wants its answer. An HTTP/1.x connection whose
+     * request has started to go out is also closed at once: what is left of its request body, or
+     * of its response, would otherwise be the next call's, and Vert.x, which closes it on the
+     * reset, does so only after the rest of the body has been written, which a server that
+     * stopped reading never lets happen.
+     */
+    private void abandon() {
         HttpClientRequest sent = request;
-        if (sent != null) {
-            sent.reset();
+        if (sent == null) {
+            return; // still waiting for a connection: start() resets it when it comes
+        }
+        sent.reset();
+        if (writing && sent.version() != HttpVersion.HTTP_2) {
+            ConnectionAbort.abort(sent.connection());
         }
     }
 
