@@ -263,6 +263,57 @@ class HostileServerTest {
                 .hasMessageEndingWith("answered HTTP 500 without a problem body");
     }
 
+    @Test
+    void anAnswerThatIsNotHttpIsSaidSoNotInTheHttpStacksWords() {
+        String target = server.uri() + "/orders/1 ";
+        expectUnavailable((in, out) -> {
+            throw new IOException("hangs up before the status line");
+        }, target + "closed the connection before its answer was complete");
+        expectUnavailable((in, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\""
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            throw new IOException("hangs up mid-body");
+        }, target + "closed the connection before its answer was complete");
+        expectUnavailable(fixed("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "ZZ\r\n{}\r\n0\r\n\r\n"), target + "answered with a malformed chunked body (expected: chunk sizes"
+                + " in hexadecimal)");
+        expectUnavailable(fixed("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(100 << 10) + "\r\n\r\n"),
+                target + "answered with headers over 8192 bytes (expected: at most 8192)");
+        StringBuilder many = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        for (int i = 0; i < 10_000; i++) {
+            many.append("X-").append(i).append(": v\r\n");
+        }
+        expectUnavailable(fixed(many.append("\r\n").toString()),
+                target + "answered with headers over 8192 bytes (expected: at most 8192)");
+        expectUnavailable(fixed("FOO 200 OK\r\nContent-Length: 0\r\n\r\n"),
+                target + "answered something that is not HTTP/1.1 (expected: a status line such as HTTP/1.1 200 OK)");
+
+        server.answer = json(200, "application/json", ORDER);
+        assertThat(shop.get(1).id()).isEqualTo(1);
+    }
+
+    @Test
+    void aProblemBodyThatCannotBeReadIsSaidToBeUnreadable() {
+        server.answer = json(503, "application/problem+json", "{\"code\": \"UNAVAIL");
+        assertThatThrownBy(() -> shop.get(1)).isInstanceOfSatisfying(CourierException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.UNAVAILABLE);
+            assertThat(e.getMessage()).endsWith("answered HTTP 503 with an unreadable problem body (expected:"
+                    + " application/problem+json as RFC 9457 writes it)");
+        });
+    }
+
+    /** The call fails UNAVAILABLE, not safe to retry (the request went out), with {@code message} and the stack's cause. */
+    private void expectUnavailable(Answer answer, String message) {
+        server.answer = answer;
+        assertThatThrownBy(() -> shop.get(1)).isInstanceOfSatisfying(CourierException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.UNAVAILABLE);
+            assertThat(e.retrySafe()).isFalse();
+            assertThat(e.getMessage()).isEqualTo("shop.get: GET " + message);
+            assertThat(e.getCause()).isNotNull();
+        });
+    }
+
     private static Answer fixed(String response) {
         return (in, out) -> out.write(response.getBytes(StandardCharsets.UTF_8));
     }
