@@ -193,6 +193,66 @@ class HostileServerTest {
     }
 
     @Test
+    void aCallAbandonedWhileItsBodyIsGoingOutClosesItsConnectionThen() throws IOException {
+        // A server that accepts and never reads. Its receive buffer is set, so the kernel cannot grow
+        // it to hold the whole body (Linux grows it up to tcp_rmem's maximum, 32 MiB here): what the
+        // two kernels hold is then well under the body, and the rest waits in the client.
+        String note = "x".repeat(8 << 20);
+        int calls = 4;
+        List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket deaf = new ServerSocket()) {
+            deaf.setReceiveBufferSize(64 << 10);
+            deaf.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            Thread.ofVirtual().start(() -> {
+                while (true) {
+                    try {
+                        accepted.add(deaf.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            Shop impatient = courier.client(Shop.class).target(URI.create("http://127.0.0.1:" + deaf.getLocalPort()))
+                    .deadline(Duration.ofSeconds(1)).build(); // long enough to have sent a part of the body
+            for (int i = 0; i < calls; i++) {
+                assertThatThrownBy(() -> impatient.note(1, "probe", note)).isInstanceOf(DeadlineExceededException.class);
+            }
+            Await.until(Duration.ofSeconds(5), () -> "a connection for each call, not " + accepted.size(),
+                    () -> accepted.size() == calls);
+
+            // Reading now ends a connection closed at the deadline after what the kernels held; one
+            // left open gets the rest of the body first, then ends only if the client closes it.
+            List<Long> received = new ArrayList<>();
+            for (Socket connection : accepted) {
+                received.add(drain(connection, Duration.ofSeconds(10)));
+            }
+            assertThat(received).as("bytes received on each connection before the client closed it (-1: still open)")
+                    .allSatisfy(bytes -> assertThat(bytes).isBetween(0L, (long) note.length()));
+        } finally {
+            for (Socket connection : accepted) {
+                connection.close();
+            }
+        }
+    }
+
+    /** The bytes read from {@code connection} up to its end, or -1 if it is still open after {@code patience}. */
+    private static long drain(Socket connection, Duration patience) throws IOException {
+        connection.setSoTimeout((int) patience.toMillis());
+        byte[] buffer = new byte[64 << 10];
+        long total = 0;
+        try (InputStream in = connection.getInputStream()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                total += n;
+            }
+        } catch (java.net.SocketTimeoutException open) {
+            return -1;
+        } catch (IOException reset) {
+            // ended by a reset: closed too
+        }
+        return total;
+    }
+
+    @Test
     void aMalformedOrMistypedBodyIsTheServersFault() {
         server.answer = json(200, "application/json", "{\"id\":\"abc\"}");
         assertThatThrownBy(() -> shop.get(1)).isInstanceOf(InternalException.class)
@@ -201,6 +261,57 @@ class HostileServerTest {
         server.answer = json(500, "text/html", "<html>boom</html>");
         assertThatThrownBy(() -> shop.get(1)).isInstanceOf(CourierException.class)
                 .hasMessageEndingWith("answered HTTP 500 without a problem body");
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIsSaidSoNotInTheHttpStacksWords() {
+        String target = server.uri() + "/orders/1 ";
+        expectUnavailable((in, out) -> {
+            throw new IOException("hangs up before the status line");
+        }, target + "closed the connection before its answer was complete");
+        expectUnavailable((in, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\""
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            throw new IOException("hangs up mid-body");
+        }, target + "closed the connection before its answer was complete");
+        expectUnavailable(fixed("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "ZZ\r\n{}\r\n0\r\n\r\n"), target + "answered with a malformed chunked body (expected: chunk sizes"
+                + " in hexadecimal)");
+        expectUnavailable(fixed("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(100 << 10) + "\r\n\r\n"),
+                target + "answered with headers over 8192 bytes (expected: at most 8192)");
+        StringBuilder many = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        for (int i = 0; i < 10_000; i++) {
+            many.append("X-").append(i).append(": v\r\n");
+        }
+        expectUnavailable(fixed(many.append("\r\n").toString()),
+                target + "answered with headers over 8192 bytes (expected: at most 8192)");
+        expectUnavailable(fixed("FOO 200 OK\r\nContent-Length: 0\r\n\r\n"),
+                target + "answered something that is not HTTP/1.1 (expected: a status line such as HTTP/1.1 200 OK)");
+
+        server.answer = json(200, "application/json", ORDER);
+        assertThat(shop.get(1).id()).isEqualTo(1);
+    }
+
+    @Test
+    void aProblemBodyThatCannotBeReadIsSaidToBeUnreadable() {
+        server.answer = json(503, "application/problem+json", "{\"code\": \"UNAVAIL");
+        assertThatThrownBy(() -> shop.get(1)).isInstanceOfSatisfying(CourierException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.UNAVAILABLE);
+            assertThat(e.getMessage()).endsWith("answered HTTP 503 with an unreadable problem body (expected:"
+                    + " application/problem+json as RFC 9457 writes it)");
+        });
+    }
+
+    /** The call fails UNAVAILABLE, not safe to retry (the request went out), with {@code message} and the stack's cause. */
+    private void expectUnavailable(Answer answer, String message) {
+        server.answer = answer;
+        assertThatThrownBy(() -> shop.get(1)).isInstanceOfSatisfying(CourierException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.UNAVAILABLE);
+            assertThat(e.retrySafe()).isFalse();
+            assertThat(e.getMessage()).isEqualTo("shop.get: GET " + message);
+            assertThat(e.getCause()).isNotNull();
+        });
     }
 
     private static Answer fixed(String response) {

@@ -16,12 +16,18 @@ import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireHeaders;
 import io.courier.spi.WireText;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
 import java.net.ConnectException;
@@ -61,6 +67,8 @@ final class ClientExchange {
     private final PeerLossLog peers;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private volatile HttpClientRequest request;
+    /** Whether the request has started to go out: from then on, abandoning it closes its HTTP/1.x connection. */
+    private volatile boolean writing;
     private String target;
     private String endpoint;
 
@@ -103,9 +111,8 @@ final class ClientExchange {
         RequestOptions options = new RequestOptions().setMethod(route.httpMethod).setHost(host).setPort(port)
                 .setURI(pathAndQuery).setHeaders(headers);
         result.whenComplete((value, failure) -> {
-            HttpClientRequest sent = request;
-            if (result.isCancelled() && sent != null) {
-                sent.reset();
+            if (result.isCancelled()) {
+                abandon();
             }
         });
         Buffer toSend = payload;
@@ -123,6 +130,8 @@ final class ClientExchange {
             // handler Vert.x would also log each reset of our own (deadline, cancel) as an ERROR.
             sending.exceptionHandler(failure -> { });
             request = sending;
+            // Set before the check: a cancel that sees it false is seen by the check, and nothing is sent.
+            writing = true;
             if (result.isDone()) {
                 sending.reset();
                 return;
@@ -286,6 +295,7 @@ final class ClientExchange {
 
     private CourierException failure(int status, String contentType, byte[] bytes) {
         Problem problem = null;
+        boolean unreadable = false;
         if (contentType != null && contentType.contains("json") && bytes.length > 0) {
             try {
                 problem = bounded((Problem) PROBLEMS.decode(bytes, Problem.class));
@@ -294,7 +304,8 @@ final class ClientExchange {
                     return error;
                 }
             } catch (RuntimeException notAProblem) {
-                // Falls through to the HTTP status alone.
+                // Falls through to the HTTP status alone, saying the body was there but unreadable.
+                unreadable = contentType.contains(Problem.MEDIA_TYPE);
             }
         }
         Status code = Status.fromHttp(status);
@@ -304,7 +315,8 @@ final class ClientExchange {
         // A problem from a server that is not Courier (no Courier status in it) still says what went wrong.
         String said = problem == null ? "" : problem.detail() != null ? problem.detail() : problem.title();
         return CourierException.of(code, route.method.fullName() + ": " + target + " answered HTTP " + status
-                + (said == null || said.isEmpty() ? " without a problem body" : ": " + said
+                + (said == null || said.isEmpty() ? (unreadable ? " with an unreadable problem body (expected: "
+                + Problem.MEDIA_TYPE + " as RFC 9457 writes it)" : " without a problem body") : ": " + said
                 + " (a problem body naming no Courier status)"), Map.of(), CourierException.defaultRetrySafe(code));
     }
 
@@ -322,9 +334,24 @@ final class ClientExchange {
     private void tooLarge(String size, int max) {
         result.completeExceptionally(new ResourceExhaustedException(route.method.fullName() + ": response from "
                 + target + ": " + size + " (expected: at most " + max + " bytes)", Map.of(), false));
+        abandon();
+    }
+
+    /**
+     * Resets the request once the call no longer wants its answer. An HTTP/1.x connection whose
+     * request has started to go out is also closed at once: what is left of its request body, or
+     * of its response, would otherwise be the next call's, and Vert.x, which closes it on the
+     * reset, does so only after the rest of the body has been written, which a server that
+     * stopped reading never lets happen.
+     */
+    private void abandon() {
         HttpClientRequest sent = request;
-        if (sent != null) {
-            sent.reset();
+        if (sent == null) {
+            return; // still waiting for a connection: start() resets it when it comes
+        }
+        sent.reset();
+        if (writing && sent.version() != HttpVersion.HTTP_2) {
+            ConnectionAbort.abort(sent.connection());
         }
     }
 
@@ -335,8 +362,32 @@ final class ClientExchange {
         }
         boolean refused = failure instanceof StreamResetException reset && reset.getCode() == REFUSED_STREAM;
         boolean notSent = failure instanceof ConnectException;
-        return new UnavailableException(route.method.fullName() + ": connection for " + target
-                + " closed before the response (" + reason(failure) + ")", Map.of(), refused || notSent, failure);
+        return new UnavailableException(route.method.fullName() + ": " + whatHappened(failure), Map.of(),
+                refused || notSent, failure);
+    }
+
+    /**
+     * What the server did, as the caller can act on it: HTTP/1.x decoding failures say what Netty
+     * refused in Netty's words ("invalid version format: FOO"), which name neither the server nor
+     * what was expected of it. The failure itself stays the exception's cause.
+     */
+    private String whatHappened(Throwable failure) {
+        int maxHeader = HttpClientOptions.DEFAULT_MAX_HEADER_SIZE;
+        if (failure instanceof HttpClosedException) {
+            return target + " closed the connection before its answer was complete";
+        } else if (failure instanceof TooLongHttpHeaderException) {
+            return target + " answered with headers over " + maxHeader + " bytes (expected: at most " + maxHeader + ")";
+        } else if (failure instanceof TooLongHttpLineException) {
+            int maxLine = HttpClientOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH;
+            return target + " answered with a status line over " + maxLine + " bytes (expected: at most " + maxLine + ")";
+        } else if (failure instanceof NumberFormatException) {
+            return target + " answered with a malformed chunked body (expected: chunk sizes in hexadecimal)";
+        } else if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+                || failure instanceof DecoderException) {
+            // Netty's HttpVersion refuses "FOO", Vert.x refuses a version other than 1.0 and 1.1.
+            return target + " answered something that is not HTTP/1.1 (expected: a status line such as HTTP/1.1 200 OK)";
+        }
+        return "connection for " + target + " closed before the response (" + reason(failure) + ")";
     }
 
     private static String reason(Throwable failure) {
