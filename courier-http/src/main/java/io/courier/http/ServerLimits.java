@@ -17,7 +17,8 @@ import java.util.Objects;
  * <p>The defaults ({@link #defaults()}): a request's head and body must arrive within 30 s of
  * the first byte the server waits for, a connection with no traffic either way is closed after
  * 2 minutes, at most 10,000 connections are open at once (one more is closed as soon as it is
- * accepted), and one HTTP/2 connection carries at most 1,000 streams at once.
+ * accepted), one HTTP/2 connection carries at most 1,000 streams at once, and an answer whose
+ * bytes stop leaving for the idle timeout (2 minutes) is abandoned.
  *
  * @param requestReadTimeout how long an HTTP/1.x request may take to arrive, its head counted
  *     from the connection's opening (or the end of the previous response), its body from the end
@@ -33,15 +34,22 @@ import java.util.Objects;
  * @param maxConnections the most connections open at once; one accepted past it is closed at once
  * @param maxConcurrentStreams the most streams (calls) one HTTP/2 connection carries at once,
  *     announced in its SETTINGS; a client opening more is refused the excess streams
+ * @param writeTimeout how long a REST answer or server-sent event stream (not yet gRPC) may have
+ *     bytes waiting to be written while none of them leaves: a client that does not read (an
+ *     HTTP/2 window of 0, a full socket) while it keeps its connection busy. Such an answer is
+ *     abandoned: its HTTP/2 stream reset ({@code CANCEL}), an HTTP/1.x connection closed, its
+ *     buffers dropped and a stream's producer stopped. A reader taking at least 32 KB (or one
+ *     message or event) per timeout is never cut. {@link Duration#ZERO} turns it off
  */
 public record ServerLimits(Duration requestReadTimeout, Duration idleTimeout, int maxConnections,
-                           long maxConcurrentStreams) {
+                           long maxConcurrentStreams, Duration writeTimeout) {
     private static final ServerLimits DEFAULTS = builder().build();
 
     /** Checks the values; prefer {@link #builder()}. */
     public ServerLimits {
         requestReadTimeout = nonNegative(requestReadTimeout, "requestReadTimeout");
         idleTimeout = nonNegative(idleTimeout, "idleTimeout");
+        writeTimeout = nonNegative(writeTimeout, "writeTimeout");
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: at least 1)");
         }
@@ -51,7 +59,15 @@ public record ServerLimits(Duration requestReadTimeout, Duration idleTimeout, in
         }
     }
 
-    /** The defaults: 30 s to read a request, 2 min idle, 10,000 connections, 1,000 streams per connection. */
+    /** Limits with the write timeout equal to {@code idleTimeout}; prefer {@link #builder()}. */
+    public ServerLimits(Duration requestReadTimeout, Duration idleTimeout, int maxConnections, long maxConcurrentStreams) {
+        this(requestReadTimeout, idleTimeout, maxConnections, maxConcurrentStreams, idleTimeout);
+    }
+
+    /**
+     * The defaults: 30 s to read a request, 2 min idle, 10,000 connections, 1,000 streams per
+     * connection, 2 min for a stalled answer.
+     */
     public static ServerLimits defaults() {
         return DEFAULTS;
     }
@@ -75,6 +91,8 @@ public record ServerLimits(Duration requestReadTimeout, Duration idleTimeout, in
         private Duration idleTimeout = Duration.ofMinutes(2);
         private int maxConnections = 10_000;
         private long maxConcurrentStreams = 1_000;
+        /** Null: the idle timeout's. */
+        private Duration writeTimeout;
 
         private Builder() {
         }
@@ -104,12 +122,22 @@ public record ServerLimits(Duration requestReadTimeout, Duration idleTimeout, in
         }
 
         /**
+         * How long an answer may have bytes waiting while none leaves before it is abandoned
+         * (default: the idle timeout, 2 min; zero: no bound).
+         */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = Objects.requireNonNull(timeout, "writeTimeout");
+            return this;
+        }
+
+        /**
          * The limits.
          *
          * @throws IllegalArgumentException naming the value, when one is out of range
          */
         public ServerLimits build() {
-            return new ServerLimits(requestReadTimeout, idleTimeout, maxConnections, maxConcurrentStreams);
+            return new ServerLimits(requestReadTimeout, idleTimeout, maxConnections, maxConcurrentStreams,
+                    writeTimeout == null ? idleTimeout : writeTimeout);
         }
     }
 }

@@ -43,6 +43,8 @@ final class RawHttp2 implements Closeable {
     final AtomicLong bytesRead = new AtomicLong();
     /** The {@code :status} of each stream's answer, by stream id. */
     final java.util.Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The streams whose answer the server ended (END_STREAM read). */
+    final java.util.Set<Integer> endedStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The streams the server reset, by stream id, with the error code. */
     final java.util.Map<Integer, Long> resetCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder decoder =
@@ -200,6 +202,7 @@ final class RawHttp2 implements Closeable {
                             }
                         }
                         if ((flags & END_STREAM) != 0) {
+                            endedStreams.add(stream);
                             responses.incrementAndGet();
                         }
                     }

@@ -387,7 +387,13 @@ class ServerProtectionTest {
                 .hasMessage("requestReadTimeout: PT-1S (expected: zero to turn it off, or positive)");
         assertThatThrownBy(() -> ServerLimits.builder().maxConcurrentStreams(0).build())
                 .hasMessageStartingWith("maxConcurrentStreams: 0");
+        assertThatThrownBy(() -> ServerLimits.builder().writeTimeout(Duration.ofMillis(-1)).build())
+                .hasMessage("writeTimeout: PT-0.001S (expected: zero to turn it off, or positive)");
         assertThat(ServerLimits.defaults()).isEqualTo(new ServerLimits(Duration.ofSeconds(30), Duration.ofMinutes(2), 10_000, 1_000));
+        assertThat(ServerLimits.defaults().writeTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ServerLimits.builder().idleTimeout(Duration.ofSeconds(5)).build().writeTimeout())
+                .as("the idle timeout's, unless set").isEqualTo(Duration.ofSeconds(5));
+        assertThat(ServerLimits.builder().writeTimeout(Duration.ZERO).build().writeTimeout()).isZero();
     }
 
     private static int tlsGet(SSLContext ssl, URI uri) throws Exception {

@@ -1,6 +1,7 @@
 package io.courier.http.internal;
 
 import io.courier.http.ServerLimits;
+import io.courier.http.internal.vertx.WriteProgress;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * is checked on its own event loop, four times per timeout. Before the takeover, a cleartext
  * connection's first request is timed from its accept by a
  * {@link io.courier.http.internal.vertx.FirstRequestClock}. An HTTP/2 request's body is timed
- * from its head by a timer of its own ({@link #timeBody}). Thread-safe.
+ * from its head by a timer of its own ({@link #timeBody}). Answers whose bytes stop leaving for
+ * {@code writeTimeout} are found by each connection's {@link WriteProgress}. Thread-safe.
  */
 final class ConnectionGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -56,6 +58,7 @@ final class ConnectionGuard {
         connection.closeHandler(v -> {
             open.decrementAndGet();
             refused.remove(connection);
+            WriteProgress.closed(connection);
             Reading r = reading.remove(connection);
             if (r != null) {
                 vertx.cancelTimer(r.timer);
@@ -68,6 +71,7 @@ final class ConnectionGuard {
             connection.close();
             return;
         }
+        WriteProgress.opened(connection, vertx, limits.writeTimeout());
         if (timeoutNanos > 0 && !http2(connection)) {
             Reading r = new Reading(connection);
             reading.put(connection, r);
@@ -134,6 +138,11 @@ final class ConnectionGuard {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+    }
+
+    /** The time an answer's bytes may wait with none leaving. */
+    java.time.Duration writeTimeout() {
+        return limits.writeTimeout();
     }
 
     /** The time a request's head and body each have to arrive. */

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * holding the problem body when it fails. Runs on a virtual thread of its own; every write runs
  * on the stream's event loop, and the thread waits while the response's write queue is full, so
  * a slow reader slows the producer down as on gRPC. A peer that goes away ({@link #cancel})
- * interrupts the thread, and the implementation's stream is closed.
+ * interrupts the thread, and the implementation's stream is closed; so does a client that stops
+ * reading for the write timeout ({@link ServerExchange#stalled}).
  */
 final class EventStream {
     /** The media type of the answer. */
@@ -38,12 +39,15 @@ final class EventStream {
     private final HttpServerResponse response;
     private final MethodDescriptor method;
     private final Codec json;
+    /** Watches the writes for progress. */
+    private final ServerExchange exchange;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Thread streamer;
     private volatile boolean cancelled;
 
-    EventStream(Context loop, HttpServerResponse response, MethodDescriptor method, Codec json) {
+    EventStream(Context loop, HttpServerResponse response, MethodDescriptor method, Codec json, ServerExchange exchange) {
         this.loop = loop;
+        this.exchange = exchange;
         this.response = response;
         this.method = method;
         this.json = json;
@@ -119,7 +123,7 @@ final class EventStream {
             if (finished.compareAndSet(false, true)) {
                 loop.runOnContext(v -> {
                     if (!cancelled && !response.closed()) {
-                        response.end();
+                        exchange.eventWritten(response.end());
                     }
                 });
             }
@@ -150,7 +154,7 @@ final class EventStream {
         byte[] problem = ServerExchange.problem(error, ServerExchange.httpStatus(error));
         loop.runOnContext(v -> {
             if (!cancelled && !response.closed()) {
-                response.end(event("error", problem));
+                exchange.eventWritten(response.end(event("error", problem)));
             }
         });
         return true;
@@ -172,7 +176,7 @@ final class EventStream {
                 return;
             }
             try {
-                response.write(event);
+                exchange.eventWritten(response.write(event));
                 if (response.writeQueueFull()) {
                     response.drainHandler(d -> writable.complete(null));
                 } else {

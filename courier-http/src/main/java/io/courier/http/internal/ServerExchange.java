@@ -22,7 +22,9 @@ import io.courier.spi.Codecs;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireHeaders;
+import io.courier.http.internal.vertx.WriteProgress;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * One request on the server, from routing to the answer: runs on the connection's event loop
  * and never blocks it. Large bodies are decoded and results encoded off the event loop (the
  * handler's own thread, or the offload executor); the answer is always written from the event
- * loop.
+ * loop. An answer whose bytes stop leaving for the write timeout is abandoned
+ * ({@link #stalled}).
  */
-final class ServerExchange {
+final class ServerExchange extends WriteProgress.Answer {
     private static final Logger log = LoggerFactory.getLogger(ServerExchange.class);
     /** Problem bodies are Courier's own format, always JSON whatever codecs are registered. */
     private static final Codec PROBLEMS = JsonCodec.create();
@@ -77,6 +80,13 @@ final class ServerExchange {
      * a head of a few bytes would hold {@code maxBodyBytes} of heap, once per HTTP/2 stream.
      */
     static final int FIRST_BODY_ARRAY = 64 * 1024;
+    /**
+     * A watched answer larger than this is written in parts of this size, so that a reader
+     * taking it slowly shows progress as each part leaves, and ended once they all have: an
+     * HTTP/2 stream whose end is still Courier's can be reset (Vert.x refuses to reset a stream
+     * once its end is handed to the HTTP/2 layer, which holds what the window does not let out).
+     */
+    static final int ANSWER_PART = 32 * 1024;
     private byte[] body;
     private int size;
     private boolean abandoned;
@@ -88,6 +98,8 @@ final class ServerExchange {
     private volatile boolean gone;
     /** The events of a server-streaming method once they flow. */
     private volatile EventStream events;
+    /** The write watch of the connection, once the answer is written; null when not watched. */
+    private WriteProgress progress;
 
     ServerExchange(HttpServerRequest request, RouteTable routes, ServerDispatcher dispatcher, TransportContext transport,
                    Executor offload, boolean stopping, ConnectionGuard guard) {
@@ -333,7 +345,7 @@ final class ServerExchange {
             return;
         }
         if (route.events) {
-            EventStream stream = new EventStream(loop, request.response(), route.method, responseCodec);
+            EventStream stream = new EventStream(loop, request.response(), route.method, responseCodec, this);
             events = stream;
             if (gone) {
                 stream.cancel();
@@ -373,7 +385,72 @@ final class ServerExchange {
             if (transport.codecs().mediaTypes().size() > 1) {
                 response.headers().add(HttpHeaders.VARY, HttpHeaders.ACCEPT); // the format was negotiated
             }
-            end(request, response, bytes);
+            if (request.method() == io.vertx.core.http.HttpMethod.HEAD
+                    || (progress = WriteProgress.of(request.connection())) == null) {
+                end(request, response, bytes);
+            } else if (bytes.length <= ANSWER_PART) {
+                writing(progress, response.end(Buffer.buffer(bytes)));
+            } else {
+                writeInParts(response, bytes);
+            }
+        }
+    }
+
+    /** Writes a large answer in parts, watched, and ends it once they have all left. */
+    private void writeInParts(HttpServerResponse response, byte[] bytes) {
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length));
+        Buffer whole = Buffer.buffer(bytes);
+        Future<Void> last = null;
+        for (int at = 0; at < bytes.length; at += ANSWER_PART) {
+            last = response.write(whole.slice(at, Math.min(bytes.length, at + ANSWER_PART)));
+            writing(progress, last);
+        }
+        last.onSuccess(written -> {
+            if (!gone && !response.closed()) {
+                response.end();
+            }
+        });
+    }
+
+    /** {@code write}, of this exchange's event stream, is watched as the answer's. */
+    void eventWritten(Future<Void> write) {
+        if (progress == null) {
+            progress = WriteProgress.of(request.connection());
+        }
+        writing(progress, write);
+    }
+
+    /**
+     * No byte of the answer left for the write timeout while some waited (a client that keeps
+     * its connection busy and does not read): the answer is abandoned as if the client had gone,
+     * its stream reset with CANCEL (HTTP/2) or its connection closed (HTTP/1.x: nothing else
+     * ends one answer), which drops what was queued, and a stream's producer is stopped.
+     */
+    @Override
+    protected void stalled() {
+        HttpServerResponse response = request.response();
+        if (gone || response.closed()) {
+            return;
+        }
+        gone = true;
+        abandoned = true;
+        boolean http2 = request.version() == HttpVersion.HTTP_2;
+        log.debug("{} {}: no byte of the answer left within {} (the client does not read); {}", request.method(),
+                request.path(), guard.writeTimeout(), http2 ? "stream reset" : "connection closed");
+        EventStream e = events;
+        if (e != null) {
+            e.cancel();
+        }
+        CompletableFuture<Object> r = result;
+        if (r != null) {
+            r.cancel(true);
+        }
+        if (http2) {
+            // Vert.x resets only a stream whose end it still holds; an answer handed whole to the
+            // HTTP/2 layer (a small one, into a window too small for it) goes with its connection.
+            response.reset(8).onFailure(failure -> WriteProgress.closeNow(request.connection())); // CANCEL
+        } else {
+            WriteProgress.closeNow(request.connection());
         }
     }
 

@@ -1,0 +1,202 @@
+package io.courier.http.internal.vertx;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.netty.channel.Channel;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the answers on a server's connections whose bytes stop leaving: a client that does not
+ * read (an HTTP/2 window of 0, a full socket) while it keeps its connection busy, which the idle
+ * timeout does not see. Each {@link Answer} reports the futures of its writes; a write's future
+ * completes when its bytes have been written to the socket, so a completed write is progress.
+ * An answer with writes pending and none completed for the write timeout is
+ * {@linkplain Answer#stalled() stalled}.
+ *
+ * <p>Cost: an answer being written is linked into its connection's list (no allocation: the
+ * answer is the node) and listens to its writes' futures; a connection with answers pending has
+ * one periodic timer, four checks per timeout, which stops at the first check finding none. So
+ * an answer that stalls is cut between one and one and a quarter timeouts after its last
+ * progress. The list and the timer are touched on the connection's event loop only; the
+ * registry of connections is thread-safe.
+ */
+public final class WriteProgress {
+    /** Checks per timeout. */
+    private static final int CHECKS = 4;
+    /** The watched connections of every server in the process. */
+    private static final Map<HttpConnection, WriteProgress> CONNECTIONS = new ConcurrentHashMap<>();
+
+    /**
+     * The sockets of an HTTP server's connections not yet taken over, by their two ends: Vert.x
+     * closes an HTTP/1.x connection only once what it queued is written, which a client that does
+     * not read never lets happen, so a stalled one is closed on its socket.
+     */
+    private static final Map<String, Channel> ACCEPTED = new ConcurrentHashMap<>();
+
+    private final Vertx vertx;
+    private final long periodMillis;
+    /** The connection's socket; null when not found. */
+    private Channel channel;
+    private Answer head;
+    private long timer = -1;
+
+    private WriteProgress(Vertx vertx, Duration timeout) {
+        this.vertx = vertx;
+        this.periodMillis = Math.max(10, timeout.toMillis() / CHECKS);
+    }
+
+    /**
+     * Watches the answers written on {@code connection}, accepted by a server whose write
+     * timeout is {@code timeout}, until {@link #closed} (zero: not watched).
+     */
+    public static void opened(HttpConnection connection, Vertx vertx, Duration timeout) {
+        Channel channel = ACCEPTED.remove(ends(connection.remoteAddress(), connection.localAddress()));
+        if (timeout.isPositive()) {
+            WriteProgress w = new WriteProgress(vertx, timeout);
+            w.channel = channel;
+            CONNECTIONS.put(connection, w);
+        }
+    }
+
+    /** An HTTP server accepted {@code channel}: found by {@link #opened} when the server takes it over. */
+    static void accepted(Channel channel) {
+        if (channel.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
+                && channel.localAddress() instanceof InetSocketAddress local && local.getAddress() != null) {
+            String key = remote.getAddress().getHostAddress() + " " + remote.getPort() + " "
+                    + local.getAddress().getHostAddress() + " " + local.getPort();
+            ACCEPTED.put(key, channel);
+            channel.closeFuture().addListener(closed -> ACCEPTED.remove(key, channel));
+        }
+    }
+
+    private static String ends(SocketAddress remote, SocketAddress local) {
+        return remote == null || local == null ? "" : remote.hostAddress() + " " + remote.port() + " " + local.hostAddress()
+                + " " + local.port();
+    }
+
+    /**
+     * Closes {@code connection} now, dropping what it has queued (its socket's, when found; else
+     * Vert.x's close, which waits for the queue).
+     */
+    public static void closeNow(HttpConnection connection) {
+        WriteProgress w = CONNECTIONS.get(connection);
+        if (w != null && w.channel != null) {
+            w.channel.close();
+        } else {
+            connection.close();
+        }
+    }
+
+    /** {@code connection} closed: its answers are no longer watched. */
+    public static void closed(HttpConnection connection) {
+        WriteProgress w = CONNECTIONS.remove(connection);
+        if (w != null && w.timer >= 0) {
+            w.vertx.cancelTimer(w.timer);
+            w.timer = -1;
+        }
+    }
+
+    /** The watch of {@code connection}'s answers; null when it has none (the timeout off, another server). */
+    public static WriteProgress of(HttpConnection connection) {
+        return CONNECTIONS.get(connection);
+    }
+
+    private void link(Answer a) {
+        a.next = head;
+        if (head != null) {
+            head.prev = a;
+        }
+        head = a;
+        a.owner = this;
+        if (timer < 0) {
+            timer = vertx.setPeriodic(periodMillis, periodMillis, id -> check());
+        }
+    }
+
+    private void unlink(Answer a) {
+        if (a.prev != null) {
+            a.prev.next = a.next;
+        } else if (head == a) {
+            head = a.next;
+        }
+        if (a.next != null) {
+            a.next.prev = a.prev;
+        }
+        a.prev = a.next = null;
+        a.owner = null;
+    }
+
+    private void check() {
+        if (head == null) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+            return;
+        }
+        Answer a = head;
+        while (a != null) {
+            Answer next = a.next;
+            if (a.completed != a.seen) {
+                a.seen = a.completed;
+                a.quiet = 0;
+            } else if (++a.quiet >= CHECKS) {
+                unlink(a);
+                a.stalled = true;
+                a.stalled();
+            }
+            a = next;
+        }
+    }
+
+    /**
+     * One answer (an HTTP response, a gRPC call's), a node of its connection's list while it has
+     * writes pending. Touched on its connection's event loop only.
+     */
+    public abstract static class Answer implements Handler<AsyncResult<Void>> {
+        private WriteProgress owner;
+        private Answer prev;
+        private Answer next;
+        private int pending;
+        private int completed;
+        private int seen;
+        private int quiet;
+        private boolean stalled;
+
+        /**
+         * {@code write} of this answer was made on {@code progress}'s connection (null: not
+         * watched); from now until it completes, the answer is watched.
+         */
+        protected final void writing(WriteProgress progress, Future<Void> write) {
+            if (progress == null || stalled) {
+                return;
+            }
+            if (pending++ == 0 && owner == null) {
+                quiet = -1; // the first check may come at once: it does not count
+                progress.link(this);
+            }
+            write.onComplete(this);
+        }
+
+        /** A write completed: its bytes left, or it failed (the stream or connection closed). */
+        @Override
+        public final void handle(AsyncResult<Void> written) {
+            completed++;
+            if (--pending == 0 && owner != null) {
+                owner.unlink(this);
+            }
+        }
+
+        /**
+         * Runs once, on the event loop, when writes of this answer have been pending for the
+         * timeout with none completing: abandon it (reset the stream, close an HTTP/1.x
+         * connection, stop its producer).
+         */
+        protected abstract void stalled();
+    }
+}

@@ -1,0 +1,173 @@
+package io.courier.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.courier.Courier;
+import io.courier.annotation.Get;
+import io.courier.annotation.Path;
+import io.courier.annotation.Query;
+import io.courier.annotation.Service;
+import io.courier.test.Await;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that stop reading their answers while they keep their connections busy, against a
+ * live server on loopback with a 500 ms {@link ServerLimits#writeTimeout}: each answer is
+ * abandoned about one write timeout after its bytes stop leaving, what it held is dropped, and a
+ * stream's producer stopped; a reader that takes its answer slowly but steadily is served.
+ */
+class WriteTimeoutTest {
+    /** One event; public, as the dispatcher invokes the contract by reflection. */
+    public record Tick(long n, String pad) {
+    }
+
+    /** Large answers and an endless stream. */
+    @Service("bulk")
+    public interface Bulk {
+        @Get("/bulk/{kb}")
+        String bulk(@Path("kb") int kb);
+
+        @Get("/ticks")
+        Stream<Tick> ticks(@Query("pad") int pad);
+    }
+
+    private static final Duration WRITE_TIMEOUT = Duration.ofMillis(500);
+
+    private final AtomicLong produced = new AtomicLong();
+    private volatile CountDownLatch ticksClosed = new CountDownLatch(1);
+
+    private Courier serve() {
+        ServerLimits limits = ServerLimits.builder().writeTimeout(WRITE_TIMEOUT).build();
+        return Courier.builder().name("write-timeout").transport(HttpTransportFactory.builder().limits(limits).build())
+                .build().serve(Bulk.class, new Bulk() {
+                    @Override
+                    public String bulk(int kb) {
+                        return "x".repeat(kb * 1024);
+                    }
+
+                    @Override
+                    public Stream<Tick> ticks(int pad) {
+                        String padding = "x".repeat(pad);
+                        CountDownLatch closed = ticksClosed;
+                        return Stream.generate(() -> new Tick(produced.incrementAndGet(), padding)).onClose(closed::countDown);
+                    }
+                });
+    }
+
+    private static InetSocketAddress address(Courier server) {
+        URI uri = server.uri();
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
+    }
+
+    /** The heap in use after a collection, in bytes. */
+    private static long heapInUse() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * The probe's attack: a window of 0, 100 streams asking for 159 KB each, PINGs to keep the
+     * connection busy. The answers (16 MB) are held until each stream is reset with CANCEL about
+     * one write timeout later, and the heap comes back; a stream on the same connection whose
+     * reader grants 16 KB every 100 ms (a 32 KB part leaves every 200 ms) gets its whole answer.
+     */
+    @Test
+    void answersAClientDoesNotTakeAreResetWhileASlowReaderIsServed() throws Exception {
+        try (Courier server = serve();
+             RawHttp2 h2 = RawHttp2.connect(address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            long before = heapInUse();
+            int stalled = 100;
+            int slow = 1 + 2 * stalled;
+            long start = System.nanoTime();
+            for (int i = 0; i < stalled; i++) {
+                h2.headers(1 + 2 * i, RawHttp2.get("/bulk/159"), true);
+            }
+            h2.headers(slow, RawHttp2.get("/bulk/159"), true);
+            h2.flush();
+            long held = -1;
+            Duration allReset = null;
+            for (int tick = 0; !h2.endedStreams.contains(slow) || allReset == null; tick++) {
+                assertThat(since(start)).as("answers reset and the slow one read within 10 s: %s", h2).isLessThan(Duration.ofSeconds(10));
+                if (tick == 2) {
+                    held = heapInUse() - before; // 200 ms in: the answers are written and waiting
+                }
+                if (allReset == null && h2.resetCodes.size() >= stalled) {
+                    allReset = since(start);
+                }
+                h2.windowUpdate(0, 16_384);
+                h2.windowUpdate(slow, 16_384);
+                h2.ping(tick);
+                h2.flush();
+                Thread.sleep(100); // the slow reader's pace, not a wait for a condition
+            }
+            assertThat(held).as("heap held by 100 answers of 159 KB not taken").isGreaterThan(8L << 20);
+            assertThat(allReset).isBetween(WRITE_TIMEOUT.multipliedBy(9).dividedBy(10), Duration.ofSeconds(3));
+            for (int i = 0; i < stalled; i++) {
+                assertThat(h2.resetCodes.get(1 + 2 * i)).as("stream %d", 1 + 2 * i).isEqualTo(8L); // CANCEL
+            }
+            assertThat(h2.statuses.get(slow)).isEqualTo(200);
+            assertThat(h2.resetCodes).doesNotContainKey(slow);
+            assertThat(h2.ended()).isFalse();
+            Await.until(Duration.ofSeconds(10), "the held answers dropped", () -> heapInUse() - before < (4L << 20));
+        }
+    }
+
+    /**
+     * An event stream whose client stops reading, over HTTP/2 (a window of 0, PINGs) and over
+     * HTTP/1.1 (a socket never read): the stream is reset or its connection closed, and the
+     * implementation's stream closed, its producer no longer called.
+     */
+    @Test
+    void anEventStreamWhoseClientStopsReadingIsEndedAndItsProducerStopped() throws Exception {
+        try (Courier server = serve()) {
+            try (RawHttp2 h2 = RawHttp2.connect(address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+                ticksClosed = new CountDownLatch(1);
+                long start = System.nanoTime();
+                h2.headers(1, RawHttp2.get("/ticks?pad=1000").add("accept", "text/event-stream"), true);
+                h2.flush();
+                for (int tick = 0; !h2.resetCodes.containsKey(1); tick++) {
+                    assertThat(since(start)).as("the event stream reset within 3 s: %s", h2).isLessThan(Duration.ofSeconds(3));
+                    h2.ping(tick);
+                    h2.flush();
+                    Thread.sleep(100); // the client's pace: a PING now and then
+                }
+                assertThat(since(start)).isGreaterThanOrEqualTo(WRITE_TIMEOUT.multipliedBy(9).dividedBy(10));
+                assertThat(h2.resetCodes.get(1)).isEqualTo(8L);
+                assertThat(ticksClosed.await(5, TimeUnit.SECONDS)).as("the producer's stream closed").isTrue();
+                assertThat(h2.ended()).isFalse();
+            }
+            try (Socket socket = unreadSocket(server)) {
+                ticksClosed = new CountDownLatch(1);
+                socket.getOutputStream().write(("GET /ticks?pad=1000 HTTP/1.1\r\nhost: localhost\r\naccept: text/event-stream"
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertThat(ticksClosed.await(5, TimeUnit.SECONDS)).as("the producer's stream closed").isTrue();
+            }
+            long stopped = produced.get();
+            Await.until(Duration.ofSeconds(2), "production stopped", () -> produced.get() == stopped);
+        }
+    }
+
+    /** A socket with a small receive buffer that the test does not read. */
+    private static Socket unreadSocket(Courier server) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(address(server), 5_000);
+        socket.setSoTimeout(5_000);
+        return socket;
+    }
+}
