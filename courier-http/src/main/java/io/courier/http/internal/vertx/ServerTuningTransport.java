@@ -38,6 +38,8 @@ import java.util.concurrent.ThreadFactory;
  *       request decoder, so that a request with both a length and chunks is refused.</li>
  *   <li>On an HTTP server, each socket made known to {@link WriteProgress}, which closes an
  *       HTTP/1.x connection whose answer stalled without waiting for its queue to drain.</li>
+ *   <li>Each client socket made known to {@link ClientSockets}, which closes the connection of a
+ *       call abandoned while its request was going out without waiting for it to drain.</li>
  * </ul>
  */
 final class ServerTuningTransport implements io.vertx.core.spi.transport.Transport {
@@ -159,7 +161,7 @@ final class ServerTuningTransport implements io.vertx.core.spi.transport.Transpo
 
     @Override
     public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
-        return nio.channelFactory(domainSocket);
+        return ClientSockets.tracking(nio.channelFactory(domainSocket));
     }
 
     @Override
