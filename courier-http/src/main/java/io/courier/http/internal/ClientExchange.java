@@ -19,6 +19,7 @@ import io.courier.spi.WireText;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -67,8 +68,13 @@ final class ClientExchange {
     private final PeerLossLog peers;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private volatile HttpClientRequest request;
-    /** Whether the request has started to go out: from then on, abandoning it closes its HTTP/1.x connection. */
+    /**
+     * Whether the request has started to go out: from then until it is all written, abandoning it
+     * closes its HTTP/1.x connection.
+     */
     private volatile boolean writing;
+    /** Whether the whole request has been written to the connection. */
+    private volatile boolean requestWritten;
     private String target;
     private String endpoint;
 
@@ -136,7 +142,9 @@ final class ClientExchange {
                 sending.reset();
                 return;
             }
-            (toSend == null ? sending.send() : sending.send(toSend)).onComplete(answered -> {
+            Future<HttpClientResponse> response = sending.response();
+            (toSend == null ? sending.end() : sending.end(toSend)).onSuccess(written -> requestWritten = true);
+            response.onComplete(answered -> {
                 if (answered.failed()) {
                     result.completeExceptionally(lost(answered.cause()));
                 } else {
@@ -339,10 +347,9 @@ final class ClientExchange {
 
     /**
      * Resets the request once the call no longer wants its answer. An HTTP/1.x connection whose
-     * request has started to go out is also closed at once: what is left of its request body, or
-     * of its response, would otherwise be the next call's, and Vert.x, which closes it on the
-     * reset, does so only after the rest of the body has been written, which a server that
-     * stopped reading never lets happen.
+     * request is still going out is also closed at once: Vert.x, which closes it on the reset,
+     * does so only after the rest of the body has been written, which a server that stopped
+     * reading never lets happen.
      */
     private void abandon() {
         HttpClientRequest sent = request;
@@ -350,7 +357,10 @@ final class ClientExchange {
             return; // still waiting for a connection: start() resets it when it comes
         }
         sent.reset();
-        if (writing && sent.version() != HttpVersion.HTTP_2) {
+        if (writing && !requestWritten && sent.version() != HttpVersion.HTTP_2) {
+            // Only while the request is still going out: once it is all written, Vert.x's reset
+            // closes the connection itself, and a close of ours could land on the next call's
+            // use of it.
             ConnectionAbort.abort(sent.connection());
         }
     }
