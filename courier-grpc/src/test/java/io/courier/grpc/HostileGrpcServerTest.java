@@ -154,6 +154,18 @@ class HostileGrpcServerTest {
     }
 
     @Test
+    void aMessageOverTheClientsLimitIsSaidToBe() {
+        int max = io.courier.Limits.defaults().maxBodyBytes();
+        answer = request -> grpc(request).write(frame(new byte[max + 1]))
+                .onSuccess(v -> request.response().putTrailer("grpc-status", "0").end());
+
+        assertThatThrownBy(() -> echo.echo(new Echo.Tick(1, ""))).isInstanceOfSatisfying(
+                io.courier.ResourceExhaustedException.class, e -> assertThat(e.getMessage()).isEqualTo(
+                        "hostile.echo: a response message from grpc://127.0.0.1:" + server.actualPort() + " of "
+                                + (max + 1) + " bytes (expected: at most " + max + " bytes, the client's maxBodyBytes)"));
+    }
+
+    @Test
     void anAnswerTheClientCannotReadIsTheServersFault() {
         answer = request -> grpc(request).write(frame(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}))
                 .onSuccess(v -> request.response().putTrailer("grpc-status", "0").end());

@@ -123,7 +123,11 @@ class WriteTimeoutTest {
             assertThat(h2.statuses.get(slow)).isEqualTo(200);
             assertThat(h2.resetCodes).doesNotContainKey(slow);
             assertThat(h2.ended()).isFalse();
-            Await.until(Duration.ofSeconds(10), "the held answers dropped", () -> heapInUse() - before < (4L << 20));
+            // Less than half of what the answers held: the rest of the JVM (other tests' servers, pools)
+            // moves the heap by a few megabytes either way.
+            long heldAtStall = held;
+            Await.until(Duration.ofSeconds(10), () -> "the held answers dropped: " + (heapInUse() - before) + " of "
+                    + heldAtStall + " bytes still in use", () -> heapInUse() - before < heldAtStall / 2);
         }
     }
 

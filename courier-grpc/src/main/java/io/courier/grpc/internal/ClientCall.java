@@ -25,6 +25,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcMessage;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
 import java.io.ByteArrayInputStream;
@@ -226,7 +227,7 @@ final class ClientCall {
             if (inflated.length > maxMessageBytes) {
                 return refuse(new ResourceExhaustedException(method.fullName() + ": a response message from "
                         + call.target() + " of more than " + maxMessageBytes + " bytes once inflated (expected: at most "
-                        + maxMessageBytes + " bytes, the client's maxMessageBytes)", Map.of(), false));
+                        + maxMessageBytes + " bytes, the client's maxBodyBytes)", Map.of(), false));
             }
             return inflated;
         } catch (IOException e) {
@@ -243,6 +244,14 @@ final class ClientCall {
 
     private void receive(GrpcClientResponse<Buffer, Buffer> response) {
         peers.answered(call.target(), started);
+        // A message over maxMessageBytes is refused by Vert.x's reader before it is kept; said so,
+        // rather than as the stream's failure without a message.
+        response.invalidMessageHandler(invalid -> refuse(invalid instanceof MessageSizeOverflowException over
+                ? new ResourceExhaustedException(method.fullName() + ": a response message from " + call.target() + " of "
+                        + over.messageSize() + " bytes (expected: at most " + maxMessageBytes
+                        + " bytes, the client's maxBodyBytes)", Map.of(), false)
+                : new InternalException(method.fullName() + ": " + call.target() + " answered a message that cannot be"
+                        + " read (" + invalid + ")")));
         if (inbound != null) {
             response.messageHandler(m -> {
                 byte[] bytes = payload(m);
