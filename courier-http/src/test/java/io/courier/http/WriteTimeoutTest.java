@@ -13,11 +13,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,6 +166,55 @@ class WriteTimeoutTest {
             long stopped = produced.get();
             Await.until(Duration.ofSeconds(2), "production stopped", () -> produced.get() == stopped);
         }
+    }
+
+    /**
+     * An HTTP/1.1 client that asks for an answer larger than the sockets' buffers and never reads
+     * it: the server closes the connection about one write timeout later. Seen from outside in
+     * the kernel's table of TCP sockets (Linux): the server's end of the connection leaves
+     * ESTABLISHED, which the client cannot see without reading.
+     */
+    @Test
+    void anHttp11ClientThatNeverReadsALargeAnswerHasItsConnectionClosed() throws Exception {
+        java.nio.file.Path table = java.nio.file.Path.of("/proc/net/tcp");
+        Assumptions.assumeTrue(Files.isReadable(table), "needs Linux's /proc/net/tcp");
+        try (Courier server = serve(); Socket socket = unreadSocket(server)) {
+            long start = System.nanoTime();
+            socket.getOutputStream().write("GET /bulk/32768 HTTP/1.1\r\nhost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            int serverPort = address(server).getPort();
+            int clientPort = socket.getLocalPort();
+            Await.until(Duration.ofSeconds(2), "the server's end of the connection established",
+                    () -> serverEndEstablished(table, serverPort, clientPort));
+            Await.until(Duration.ofSeconds(5), "the server's end of the connection closed",
+                    () -> !serverEndEstablished(table, serverPort, clientPort));
+            assertThat(since(start)).as("not before the write timeout")
+                    .isGreaterThanOrEqualTo(WRITE_TIMEOUT.multipliedBy(9).dividedBy(10));
+        }
+    }
+
+    /** Whether the kernel lists the server's end of the connection to {@code clientPort} as ESTABLISHED. */
+    private static boolean serverEndEstablished(java.nio.file.Path table, int serverPort, int clientPort) {
+        String local = String.format(":%04X", serverPort);
+        String remote = String.format(":%04X", clientPort);
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        try {
+            lines.addAll(Files.readAllLines(table));
+            java.nio.file.Path v6 = table.resolveSibling("tcp6");
+            if (Files.isReadable(v6)) {
+                lines.addAll(Files.readAllLines(v6));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            // sl local_address rem_address st ...: 01 is ESTABLISHED
+            if (f.length > 3 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                return f[3].equals("01");
+            }
+        }
+        return false;
     }
 
     /** A socket with a small receive buffer that the test does not read. */
