@@ -44,18 +44,25 @@ public final class ClientSockets {
         }
         for (Channel channel : OPEN) {
             if (same(channel.localAddress(), local) && same(channel.remoteAddress(), remote)) {
-                // From the head of the pipeline: a close sent from its tail would pass Vert.x's
-                // handler, which holds it until what was written has gone out.
-                ChannelHandlerContext first = channel.pipeline().firstContext();
-                if (first != null) {
-                    first.close();
-                } else {
-                    channel.close();
-                }
+                closeAtOnce(channel);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Closes {@code channel} from the head of its pipeline, dropping what it has not written: a
+     * close sent from its tail would pass Vert.x's handler, which holds it until what was written
+     * has gone out. Used for client sockets here and server ones by {@link WriteProgress}.
+     */
+    static void closeAtOnce(Channel channel) {
+        ChannelHandlerContext first = channel.pipeline().firstContext();
+        if (first != null) {
+            first.close();
+        } else {
+            channel.close();
+        }
     }
 
     private static boolean same(java.net.SocketAddress socket, io.vertx.core.net.SocketAddress vertx) {

@@ -87,12 +87,8 @@ public final class WriteProgress {
      */
     public static void closeNow(HttpConnection connection) {
         WriteProgress w = CONNECTIONS.get(connection);
-        io.netty.channel.ChannelHandlerContext first = w == null || w.channel == null ? null
-                : w.channel.pipeline().firstContext();
-        if (first != null) {
-            // From the head of the pipeline: a close sent from its tail would pass Vert.x's
-            // handler, which holds it until what was written has gone out.
-            first.close();
+        if (w != null && w.channel != null) {
+            ClientSockets.closeAtOnce(w.channel);
         } else {
             connection.close();
         }
