@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.courier.Courier;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,18 +21,6 @@ class Http2ProtectionTest {
     private static Courier serve(ServerLimits limits) {
         return Courier.builder().name("h2-protected").transport(HttpTransportFactory.builder().limits(limits).build())
                 .build().serve(Shop.class, new ShopImpl());
-    }
-
-    private static InetSocketAddress address(Courier server) {
-        URI uri = server.uri();
-        return new InetSocketAddress(uri.getHost(), uri.getPort());
-    }
-
-    /** The heap in use after a collection, in bytes. */
-    private static long heapInUse() {
-        System.gc();
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     /** An order of {@code items} items, as JSON: about 32 bytes an item. */
@@ -73,13 +59,13 @@ class Http2ProtectionTest {
     @Test
     void aDeclaredBodyLengthHoldsNoMemoryBeforeItsBytesArrive() throws Exception {
         try (Courier server = serve(ServerLimits.defaults());
-             RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
-            long before = heapInUse();
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
+            long before = RawHttp2.heapInUse();
             for (int i = 0; i < 40; i++) {
                 h2.headers(1 + 2 * i, post("/slow").add("content-length", "16000000"), false);
             }
             roundTrip(h2);
-            long held = heapInUse() - before;
+            long held = RawHttp2.heapInUse() - before;
             assertThat(held).as("heap held by 40 heads declaring 16 MB each").isLessThan(64L << 20);
             answered(server);
 
@@ -108,7 +94,7 @@ class Http2ProtectionTest {
     void aStreamDribblingItsBodyIsAnswered408AtTheReadTimeout() throws Exception {
         try (LogCapture log = LogCapture.start();
              Courier server = serve(ServerLimits.builder().requestReadTimeout(Duration.ofMillis(500)).build());
-             RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
             int slow = 20;
             long start = System.nanoTime();
             for (int i = 0; i < slow; i++) {
@@ -157,7 +143,7 @@ class Http2ProtectionTest {
     void rapidResetsCloseTheConnection() throws Exception {
         try (LogCapture log = LogCapture.start();
              Courier server = serve(ServerLimits.defaults());
-             RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
             try {
                 for (int i = 0; i < 5_000 && !h2.ended(); i++) {
                     h2.headers(1 + 2 * i, RawHttp2.get("/orders/5"), true);
@@ -186,7 +172,7 @@ class Http2ProtectionTest {
     void aPingFloodThatIsNotReadIsCut() throws Exception {
         try (LogCapture log = LogCapture.start();
              Courier server = serve(ServerLimits.defaults());
-             RawHttp2 h2 = RawHttp2.connect(address(server), false)) {
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), false)) {
             byte[] pings = new byte[17 * 1_000];
             for (int i = 0; i < 1_000; i++) {
                 System.arraycopy(RawHttp2.frameBytes(RawHttp2.PING, 0, 0, new byte[8]), 0, pings, 17 * i, 17);
@@ -219,7 +205,7 @@ class Http2ProtectionTest {
     @Test
     void headerBlocksAreBoundedBeforeAndWhileDecoded() throws Exception {
         try (LogCapture log = LogCapture.start(); Courier server = serve(ServerLimits.defaults())) {
-            try (RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+            try (RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
                 h2.frame(RawHttp2.HEADERS, 0, 1, h2.block(RawHttp2.get("/orders/5")));
                 try {
                     for (int i = 0; i < 1_000 && !h2.ended(); i++) {
@@ -232,7 +218,7 @@ class Http2ProtectionTest {
                 Await.until(Duration.ofSeconds(5), "GOAWAY", () -> h2.goAway.get() >= 0, h2::toString);
                 assertThat(h2.goAway.get()).isEqualTo(0x1); // PROTOCOL_ERROR, Netty's answer to an oversized block
             }
-            try (RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+            try (RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
                 java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
                 bomb.write(h2.block(RawHttp2.get("/orders/5")));
                 bomb.write(new byte[] {0x40, 6}); // a literal header, added to the table: name of 6 bytes
@@ -269,7 +255,7 @@ class Http2ProtectionTest {
             expected.put("padding past the frame", 0x1L);
             expected.put("even stream id", 0x1L);
             for (var e : expected.entrySet()) {
-                try (RawHttp2 h2 = RawHttp2.connect(address(server), true)) {
+                try (RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
                     try {
                         switch (e.getKey()) {
                             case "empty DATA" -> {

@@ -25,6 +25,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * Not thread-safe for writing: one test thread writes.
  */
 final class RawHttp2 implements Closeable {
+    /** The address {@code server} listens on, for a raw client. */
+    static InetSocketAddress address(io.courier.Courier server) {
+        java.net.URI uri = server.uri();
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
+    }
+
+    /** The heap in use after a collection, in bytes: what the server holds for the tests' clients. */
+    static long heapInUse() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
     static final int DATA = 0, HEADERS = 1, PRIORITY = 2, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7,
             WINDOW_UPDATE = 8, CONTINUATION = 9;
     static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8;

@@ -9,9 +9,7 @@ import io.courier.annotation.Query;
 import io.courier.annotation.Service;
 import io.courier.test.Await;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -66,18 +64,6 @@ class WriteTimeoutTest {
                 });
     }
 
-    private static InetSocketAddress address(Courier server) {
-        URI uri = server.uri();
-        return new InetSocketAddress(uri.getHost(), uri.getPort());
-    }
-
-    /** The heap in use after a collection, in bytes. */
-    private static long heapInUse() {
-        System.gc();
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
-    }
-
     private static Duration since(long start) {
         return Duration.ofNanos(System.nanoTime() - start);
     }
@@ -91,8 +77,8 @@ class WriteTimeoutTest {
     @Test
     void answersAClientDoesNotTakeAreResetWhileASlowReaderIsServed() throws Exception {
         try (Courier server = serve();
-             RawHttp2 h2 = RawHttp2.connect(address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
-            long before = heapInUse();
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            long before = RawHttp2.heapInUse();
             int stalled = 100;
             int slow = 1 + 2 * stalled;
             long start = System.nanoTime();
@@ -106,7 +92,7 @@ class WriteTimeoutTest {
             for (int tick = 0; !h2.endedStreams.contains(slow) || allReset == null; tick++) {
                 assertThat(since(start)).as("answers reset and the slow one read within 10 s: %s", h2).isLessThan(Duration.ofSeconds(10));
                 if (tick == 2) {
-                    held = heapInUse() - before; // 200 ms in: the answers are written and waiting
+                    held = RawHttp2.heapInUse() - before; // 200 ms in: the answers are written and waiting
                 }
                 if (allReset == null && h2.resetCodes.size() >= stalled) {
                     allReset = since(start);
@@ -128,8 +114,8 @@ class WriteTimeoutTest {
             // Less than half of what the answers held: the rest of the JVM (other tests' servers, pools)
             // moves the heap by a few megabytes either way.
             long heldAtStall = held;
-            Await.until(Duration.ofSeconds(10), () -> "the held answers dropped: " + (heapInUse() - before) + " of "
-                    + heldAtStall + " bytes still in use", () -> heapInUse() - before < heldAtStall / 2);
+            Await.until(Duration.ofSeconds(10), () -> "the held answers dropped: " + (RawHttp2.heapInUse() - before) + " of "
+                    + heldAtStall + " bytes still in use", () -> RawHttp2.heapInUse() - before < heldAtStall / 2);
         }
     }
 
@@ -141,7 +127,7 @@ class WriteTimeoutTest {
     @Test
     void anEventStreamWhoseClientStopsReadingIsEndedAndItsProducerStopped() throws Exception {
         try (Courier server = serve()) {
-            try (RawHttp2 h2 = RawHttp2.connect(address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            try (RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
                 ticksClosed = new CountDownLatch(1);
                 long start = System.nanoTime();
                 h2.headers(1, RawHttp2.get("/ticks?pad=1000").add("accept", "text/event-stream"), true);
@@ -182,7 +168,7 @@ class WriteTimeoutTest {
             long start = System.nanoTime();
             socket.getOutputStream().write("GET /bulk/32768 HTTP/1.1\r\nhost: localhost\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            int serverPort = address(server).getPort();
+            int serverPort = RawHttp2.address(server).getPort();
             int clientPort = socket.getLocalPort();
             Await.until(Duration.ofSeconds(2), "the server's end of the connection established",
                     () -> serverEndEstablished(table, serverPort, clientPort));
@@ -221,7 +207,7 @@ class WriteTimeoutTest {
     private static Socket unreadSocket(Courier server) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
-        socket.connect(address(server), 5_000);
+        socket.connect(RawHttp2.address(server), 5_000);
         socket.setSoTimeout(5_000);
         return socket;
     }
