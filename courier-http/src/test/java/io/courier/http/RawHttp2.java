@@ -58,7 +58,10 @@ final class RawHttp2 implements Closeable {
     final java.util.Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     /** The streams whose answer the server ended (END_STREAM read). */
     final java.util.Set<Integer> endedStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The streams the server reset, by stream id, with the error code. */
+    /**
+     * The streams the server reset, by stream id, with the first error code each got: a later
+     * RST_STREAM only answers frames of the client's that crossed the first.
+     */
     final java.util.Map<Integer, Long> resetCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder decoder =
             new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false);
@@ -191,7 +194,7 @@ final class RawHttp2 implements Closeable {
                 switch (type) {
                     case GOAWAY -> goAway.set(ByteBuffer.wrap(payload).getInt(4) & 0xffffffffL);
                     case RST_STREAM -> {
-                        resetCodes.put(stream, ByteBuffer.wrap(payload).getInt() & 0xffffffffL);
+                        resetCodes.putIfAbsent(stream, ByteBuffer.wrap(payload).getInt() & 0xffffffffL);
                         resets.incrementAndGet();
                     }
                     case PING -> pingAcks.incrementAndGet();
