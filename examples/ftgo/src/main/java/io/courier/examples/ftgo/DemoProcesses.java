@@ -77,6 +77,12 @@ final class DemoProcesses implements AutoCloseable {
     private final boolean archived = jvm.archived();
     private final Map<String, double[]> registeredAt = new LinkedHashMap<>(); // instance -> {seconds, its CPU seconds}
     private long startedNanos;
+    /** The broker the children are given, and what picks their ports when picked free (then one taken is picked again). */
+    private String childSpec;
+    private PortPicker ports;
+    /** How many times each instance was started again on another port because its port had been taken meanwhile. */
+    private final Map<String, Integer> rebinds = new LinkedHashMap<>();
+    private static final int MAX_REBINDS = 3;
 
     private DemoProcesses(CompletableFuture<DemoBroker> opening, DemoDatabase database, Path workDir, DemoDiscovery discovery) {
         this.opening = opening;
@@ -106,6 +112,18 @@ final class DemoProcesses implements AutoCloseable {
      */
     static DemoProcesses start(String brokerSpec, String dbUrl, String discoverySpec, int firstPort, PrintStream out)
             throws IOException {
+        return start(brokerSpec, dbUrl, discoverySpec, firstPort, out, instance -> freePort());
+    }
+
+    /** Picks the port an instance is started on when the ports are picked free. */
+    @FunctionalInterface
+    interface PortPicker {
+        int pick(String instance) throws IOException;
+    }
+
+    /** As {@link #start(String, String, String, int, PrintStream)}, free ports ({@code firstPort} 0) picked by {@code ports}. */
+    static DemoProcesses start(String brokerSpec, String dbUrl, String discoverySpec, int firstPort, PrintStream out,
+            PortPicker ports) throws IOException {
         if (brokerSpec.equals("memory")) {
             throw new IllegalArgumentException("--broker memory: the in-memory broker cannot carry messages between "
                     + "processes (expected: kafka, kafka=HOST:PORT or rabbitmq=HOST:PORT; or add --single-jvm)");
@@ -164,9 +182,11 @@ final class DemoProcesses implements AutoCloseable {
             out.printf("Starting %d service processes (logs in %s) on %s and %s ...%n", INSTANCES.size(),
                     dir.resolve("logs"), kafkaPort != 0 ? "a Kafka starting at 127.0.0.1:" + kafkaPort : brokerSpec,
                     database.description());
+            demo.childSpec = childSpec;
+            demo.ports = firstPort == 0 ? ports : null;
             for (int i = 0; i < INSTANCES.size(); i++) {
                 String instance = INSTANCES.get(i);
-                demo.launch(instance, firstPort == 0 ? freePort() : firstPort + i, childSpec);
+                demo.launch(instance, firstPort == 0 ? ports.pick(instance) : firstPort + i, childSpec);
             }
             try {
                 db.join();
@@ -230,7 +250,7 @@ final class DemoProcesses implements AutoCloseable {
         nodes.put(instance, new Node(instance, roleOf(instance), port, log, p));
     }
 
-    private void awaitRegistered(PrintStream out) {
+    private void awaitRegistered(PrintStream out) throws IOException {
         long deadline = System.nanoTime() + START_PATIENCE.toNanos();
         long nextNotice = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (true) {
@@ -246,8 +266,8 @@ final class DemoProcesses implements AutoCloseable {
             if (missing.isEmpty()) {
                 return;
             }
-            for (Node n : nodes.values()) {
-                if (!n.process().isAlive()) {
+            for (Node n : List.copyOf(nodes.values())) {
+                if (!n.process().isAlive() && !relaunchIfPortTaken(n, out)) {
                     throw new IllegalStateException(n.instance() + " exited with status " + n.process().exitValue()
                             + " while starting; its log " + n.log() + " ends:\n" + tail(n.log()));
                 }
@@ -262,6 +282,25 @@ final class DemoProcesses implements AutoCloseable {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /**
+     * A free port is picked here and bound by the child a moment later: another process may take
+     * it between the two. A child that exited because its port was taken is started again on
+     * another free port (at most {@link #MAX_REBINDS} times); returns whether it was.
+     */
+    private boolean relaunchIfPortTaken(Node n, PrintStream out) throws IOException {
+        int tries = rebinds.getOrDefault(n.instance(), 0);
+        if (ports == null || tries >= MAX_REBINDS || !tail(n.log()).contains("Address already in use")) {
+            return false;
+        }
+        rebinds.put(n.instance(), tries + 1);
+        Files.move(n.log(), n.log().resolveSibling(n.instance() + ".port-taken-" + (tries + 1) + ".log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        int port = ports.pick(n.instance());
+        out.println("  " + n.instance() + ": port " + n.port() + " was taken meanwhile; starting it again on " + port);
+        launch(n.instance(), port, childSpec);
+        return true;
     }
 
     /**
@@ -320,7 +359,7 @@ final class DemoProcesses implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -33,16 +33,31 @@ class CliEndToEndTest {
 
     private static DemoProcesses demo;
     private static String registry;
+    /** A port held by this test and given to the delivery instance first: taken, as by another process meanwhile. */
+    private static java.net.ServerSocket taken;
 
     @BeforeAll
     static void startDemo() throws IOException {
-        demo = DemoProcesses.start("kafka", 0, System.out);
+        taken = new java.net.ServerSocket(0);
+        java.util.concurrent.atomic.AtomicBoolean given = new java.util.concurrent.atomic.AtomicBoolean();
+        demo = DemoProcesses.start("kafka", null, "local", 0, System.out,
+                instance -> instance.equals("delivery") && given.compareAndSet(false, true)
+                        ? taken.getLocalPort() : DemoProcesses.freePort());
         registry = demo.discoveryDirectory().toString();
     }
 
     @AfterAll
-    static void stopDemo() {
+    static void stopDemo() throws IOException {
         demo.close();
+        taken.close();
+    }
+
+    @Test
+    void anInstanceWhosePortWasTakenBeforeItBoundIsStartedAgainOnAnother() throws Exception {
+        assertThat(demo.node("delivery").port()).isNotEqualTo(taken.getLocalPort());
+        assertThat(Files.readString(demo.logs().resolve("delivery.port-taken-1.log"))).contains("Address already in use");
+        assertThat(demo.registered()).contains("delivery");
+        assertThat(demo.probe("delivery").pid()).isEqualTo(demo.node("delivery").process().pid());
     }
 
     private static String kafka() {
