@@ -35,7 +35,11 @@ public final class StaticDiscovery implements Discovery {
         return new StaticDiscovery();
     }
 
-    /** One listing {@code uris} as instances of {@code service} (ids {@code static-0}, {@code static-1}, ...). */
+    /**
+     * One listing {@code uris} as instances of {@code service} (ids {@code static-0}, {@code static-1}, ...).
+     *
+     * @throws IllegalArgumentException naming a URI without a scheme, a host, or a port in 1..65535 (or none)
+     */
     public static StaticDiscovery of(String service, List<URI> uris) {
         StaticDiscovery d = new StaticDiscovery();
         d.add(service, uris);
@@ -78,15 +82,25 @@ public final class StaticDiscovery implements Discovery {
         } catch (java.net.URISyntaxException e) {
             // reported below with the expected form
         }
-        if (uri == null || uri.getScheme() == null) {
+        return callable(uri, text);
+    }
+
+    /**
+     * {@code uri} when a client can connect to it: a scheme, a host, and a port in 1..65535 or
+     * none (the scheme's default). {@link URI} takes {@code http://:80}, {@code http://a_b:80}
+     * (no host: {@code _} is not allowed in one) and {@code http://h:0} as valid.
+     */
+    private static URI callable(URI uri, String text) {
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
             throw new IllegalArgumentException("static discovery uri: \"" + text
-                    + "\" (expected: an absolute URI such as http://10.0.0.1:8080)");
+                    + "\" (expected: an absolute URI with a host and a port in 1..65535, or none, such as http://10.0.0.1:8080)");
         }
         return uri;
     }
 
     private void add(String service, List<URI> uris) {
         for (URI uri : uris) {
+            callable(uri, String.valueOf(uri));
             register(ServiceInstance.of(service, "static-" + instances(service).size(), List.of(uri)));
         }
     }

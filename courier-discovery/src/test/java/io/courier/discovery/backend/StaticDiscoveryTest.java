@@ -7,6 +7,7 @@ import io.courier.discovery.Discovery;
 import io.courier.discovery.conformance.DiscoveryConformance;
 import io.courier.discovery.ServiceInstance;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StaticDiscoveryTest extends DiscoveryConformance {
@@ -29,6 +30,19 @@ class StaticDiscoveryTest extends DiscoveryConformance {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("static discovery entry: \"inventory http://10.0.0.1:8080\" (expected: service=uri,uri,...)");
         assertThatThrownBy(() -> StaticDiscovery.parse("inventory=10.0.0.1:8080"))
-                .hasMessageContaining("(expected: an absolute URI such as http://10.0.0.1:8080)");
+                .hasMessageContaining("(expected: an absolute URI with a host and a port in 1..65535, or none,");
+    }
+
+    @Test
+    void refusesUrisThatNameNoHostOrPortToCall() {
+        for (String uri : List.of("http://:8080", "http://a_b:8080", "http://10.0.0.1:0", "http://10.0.0.1:65536", "mailto:a@b")) {
+            assertThatThrownBy(() -> StaticDiscovery.parse("inventory=" + uri)).as(uri)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("static discovery uri: \"" + uri + "\" (expected: an absolute URI with a host");
+            assertThatThrownBy(() -> StaticDiscovery.of("inventory", List.of(URI.create(uri)))).as(uri)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(StaticDiscovery.parse("inventory=http://inventory.internal").instances("inventory"))
+                .extracting(i -> i.uris().get(0)).containsExactly(URI.create("http://inventory.internal"));
     }
 }

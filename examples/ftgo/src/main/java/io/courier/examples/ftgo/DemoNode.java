@@ -102,7 +102,13 @@ public final class DemoNode {
             broker.close();
             discovery.close();
         }, "demo-node-stop"));
-        node.start(args[0]);
+        try {
+            node.start(args[0]);
+        } catch (Exception | Error e) {
+            // The broker's and the server's threads would keep this JVM alive, serving nothing.
+            log.error("{} could not start: {}", args[1], e.getMessage(), e);
+            System.exit(1);
+        }
         // Where the start-up went, for whoever tunes it: the JVM's own start, then ours.
         log.info("{} serving on port {} (pid {}): {} ms after its JVM started (main() at {} ms), {} ms of CPU, {} classes loaded",
                 args[1], args[2], ProcessHandle.current().pid(), ManagementFactory.getRuntimeMXBean().getUptime(), mainAt,
