@@ -291,7 +291,7 @@ final class DemoProcesses implements AutoCloseable {
      */
     private boolean relaunchIfPortTaken(Node n, PrintStream out) throws IOException {
         int tries = rebinds.getOrDefault(n.instance(), 0);
-        if (ports == null || tries >= MAX_REBINDS || !tail(n.log()).contains("Address already in use")) {
+        if (ports == null || tries >= MAX_REBINDS || !portTaken(n.log())) {
             return false;
         }
         rebinds.put(n.instance(), tries + 1);
@@ -348,6 +348,15 @@ final class DemoProcesses implements AutoCloseable {
     /** The instances of {@code service} live in discovery, by their {@code instance} metadata. */
     Set<String> registered(String service) {
         return discovery.registered(service);
+    }
+
+    /** Whether the log of a child that has exited says it could not bind its port. */
+    private static boolean portTaken(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8).contains("Address already in use");
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     private static String tail(Path log) {
