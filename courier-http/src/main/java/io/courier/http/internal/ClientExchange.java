@@ -35,7 +35,6 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +77,8 @@ final class ClientExchange {
     private String target;
     private String endpoint;
 
-    // The response body as it arrives.
-    private byte[] body;
-    private int size;
+    /** The response body as it arrives. */
+    private BodyBuffer body;
 
     ClientExchange(Call call, ClientRoute route, HttpClientAgent client, Codec codec, TransportContext context,
                    Executor offload, PeerLossLog peers) {
@@ -227,30 +225,18 @@ final class ClientExchange {
         }
         // Grown as bytes arrive, not sized by Content-Length: a header of a few bytes must not
         // make the client allocate megabytes before the server has sent any of them.
-        body = new byte[(int) Math.min(declared >= 0 ? declared : INITIAL_BODY_BYTES, INITIAL_BODY_BYTES)];
+        body = new BodyBuffer(declared, INITIAL_BODY_BYTES, max);
         response.handler(chunk -> {
-            if (result.isDone()) {
-                return;
-            }
-            int n = chunk.length();
-            if ((long) size + n > max) {
+            if (!result.isDone() && !body.append(chunk)) {
                 tooLarge("over " + max + " bytes", max);
-                return;
             }
-            if (size + n > body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(declared >= 0 ? Math.max(declared, (long) size + n) : max,
-                        Math.max((long) size + n, 2L * body.length)));
-            }
-            chunk.getBytes(0, n, body, size);
-            size += n;
         });
         response.exceptionHandler(failure -> result.completeExceptionally(lost(failure)));
         response.endHandler(end -> {
             if (result.isDone()) {
                 return;
             }
-            byte[] bytes = size == body.length ? body : Arrays.copyOf(body, size);
-            body = null;
+            byte[] bytes = body.take();
             int status = response.statusCode();
             String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
             String coding = response.getHeader(HttpHeaders.CONTENT_ENCODING);

@@ -33,7 +33,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,8 +86,7 @@ final class ServerExchange extends WriteProgress.Answer {
      * once its end is handed to the HTTP/2 layer, which holds what the window does not let out).
      */
     static final int ANSWER_PART = 32 * 1024;
-    private byte[] body;
-    private int size;
+    private BodyBuffer body;
     private boolean abandoned;
     /** Times an HTTP/2 body from the head ({@link ConnectionGuard#timeBody}); -1 when none. */
     private long bodyTimer = -1;
@@ -200,10 +198,10 @@ final class ServerExchange extends WriteProgress.Answer {
             return;
         }
         abandoned = true;
-        body = null;
+        body.drop();
         log.debug("{} {}: the body did not arrive within {} of the head; stream reset", request.method(), request.path(),
                 guard.requestReadTimeout());
-        refuse(408, new DeadlineExceededException("body: " + size + " bytes arrived within " + guard.requestReadTimeout()
+        refuse(408, new DeadlineExceededException("body: " + body.size() + " bytes arrived within " + guard.requestReadTimeout()
                 + " of the request head (expected: the whole body within the server's requestReadTimeout)"), null, false);
         request.response().reset(0); // NO_ERROR: the answer is complete, the rest of the body unwanted (RFC 9113 8.1)
     }
@@ -221,35 +219,24 @@ final class ServerExchange extends WriteProgress.Answer {
             // for 5 s); a request refused before this point is answered without it.
             request.response().writeContinue();
         }
-        body = new byte[declared >= 0 ? (int) Math.min(declared, FIRST_BODY_ARRAY) : 8192];
+        body = new BodyBuffer(declared, declared >= 0 ? FIRST_BODY_ARRAY : 8192, max);
         bodyTimer = guard.timeBody(request, this::bodyLate);
         request.handler(chunk -> {
             if (abandoned) {
                 return;
             }
-            int n = chunk.length();
-            if ((long) size + n > max) {
+            if (!body.append(chunk)) {
                 abandoned = true;
-                body = null;
                 guard.bodyEnded(bodyTimer);
                 refuse(413, tooLarge("over " + max + " bytes", max), null, true);
-                return;
             }
-            if (size + n > body.length) {
-                // Doubling, up to the declared length once bytes show it is meant (and never past the limit).
-                long cap = declared >= 0 ? Math.max(declared, (long) size + n) : max;
-                body = Arrays.copyOf(body, (int) Math.min(cap, Math.max((long) size + n, 2L * body.length)));
-            }
-            chunk.getBytes(0, n, body, size);
-            size += n;
         });
         request.endHandler(end -> {
             guard.bodyEnded(bodyTimer);
             if (abandoned) {
                 return;
             }
-            byte[] bytes = size == body.length ? body : Arrays.copyOf(body, size);
-            body = null;
+            byte[] bytes = body.take();
             if (bytes.length > HttpTransport.INLINE_BODY_BYTES) {
                 offload.execute(() -> decodeAndDispatch(codec, contentType, bytes));
             } else {
