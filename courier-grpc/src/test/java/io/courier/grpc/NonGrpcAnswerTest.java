@@ -83,6 +83,14 @@ class NonGrpcAnswerTest {
     }
 
     @Test
+    void aNonGrpcHttpStatusWinsOverAGrpcStatus() {
+        answer = request -> request.response().setStatusCode(503).putHeader("content-type", "application/grpc")
+                .putHeader("grpc-status", "0").end();
+
+        assertFailsAtOnce(e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE));
+    }
+
+    @Test
     void anAnswerWithoutAContentTypeIsNamedSo() {
         answer = request -> request.response().setStatusCode(200).end();
 
