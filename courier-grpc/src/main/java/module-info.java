@@ -9,7 +9,6 @@ module io.courier.grpc {
     requires io.vertx.core;
     requires io.vertx.grpc.common;
     requires io.vertx.grpc.server;
-    requires io.vertx.grpc.client;
     requires com.google.protobuf;
     requires com.fasterxml.jackson.core;
     requires io.courier.protobuf;

@@ -7,7 +7,6 @@ import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.InternalException;
-import io.courier.ResourceExhaustedException;
 import io.courier.UnavailableException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.grpc.MessageCodec;
@@ -18,19 +17,16 @@ import io.courier.spi.WireText;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcErrorException;
-import io.vertx.grpc.common.GrpcMessage;
-import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.WireFormat;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,10 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * One gRPC call from the client: sends the request message(s), reads the response message(s)
@@ -51,6 +45,8 @@ import java.util.zip.GZIPInputStream;
  * is decoded and completes the future on the event loop, so callbacks chained on it run there.
  */
 final class ClientCall {
+    /** HTTP/2's CANCEL, the reset gRPC sends for a call it gives up. */
+    private static final long CANCEL = 0x8;
     private final Call call;
     /** The full rpc name, {@code package.Service/Method}. */
     private final String rpc;
@@ -59,7 +55,7 @@ final class ClientCall {
     private final WireFormat format;
     /** The event loop of {@code client}'s connections: every step that touches the stream runs there. */
     private final Context loop;
-    private final GrpcClient client;
+    private final HttpClient client;
     private final Executor workers;
     private final Scheduler scheduler;
     private final PeerLossLog peers;
@@ -67,7 +63,11 @@ final class ClientCall {
     private long started;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile GrpcClientRequest<Buffer, Buffer> request;
+    private volatile HttpClientRequest request;
+    /** Whether the request went out whole (its end written), on the loop. */
+    private boolean requestEnded;
+    /** Streamed responses the caller has asked for and not yet been given, on the loop. */
+    private long credit;
     private volatile Thread sender;
     private volatile boolean sent;
     private volatile Scheduler.Task deadlineTimer;
@@ -75,7 +75,7 @@ final class ClientCall {
     /** The largest response message, inflated or not. */
     private final int maxMessageBytes;
 
-    ClientCall(Call call, String rpc, MessageCodec codec, WireFormat format, Context loop, GrpcClient client,
+    ClientCall(Call call, String rpc, MessageCodec codec, WireFormat format, Context loop, HttpClient client,
                Executor workers, Scheduler scheduler, PeerLossLog peers, int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
         this.call = call;
@@ -127,23 +127,24 @@ final class ClientCall {
         }
         int port = call.target().getPort() < 0 ? 443 : call.target().getPort();
         started = peers.started();
-        client.request(SocketAddress.inetSocketAddress(port, host())).onComplete(ar -> {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(port, host())).setURI("/" + rpc);
+        client.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 peers.lost(call.target(), method.fullName(), ar.cause());
                 fail(new UnavailableException("cannot reach " + call.target() + " for " + method.fullName() + ": "
                         + VertxTls.reason(ar.cause()), Map.of(), true, null));
                 return;
             }
-            GrpcClientRequest<Buffer, Buffer> req = ar.result();
+            HttpClientRequest req = ar.result();
             request = req;
             GrpcClientTransport.watch(req.connection());
             if (ended.get()) {
-                req.cancel();
+                req.reset(CANCEL);
                 return;
             }
-            req.fullMethodName(rpc);
-            req.format(format);
             headers(req.headers());
+            req.setChunked(true);
             req.exceptionHandler(this::failed);
             req.response().onComplete(r -> {
                 if (r.failed()) {
@@ -156,7 +157,7 @@ final class ClientCall {
                 workers.execute(this::sendStream);
             } else {
                 sent = true;
-                req.end(Buffer.buffer(message));
+                req.end(RequestWriter.frame(message)).onSuccess(v -> requestEnded = true);
             }
         });
     }
@@ -176,13 +177,17 @@ final class ClientCall {
         call.context().caller().ifPresent(c -> headers.set(WireHeaders.CALLER, c));
         call.context().deadline().ifPresent(d -> headers.set("grpc-timeout",
                 WireHeaders.formatTimeout(java.time.Duration.ofNanos(Math.max(1, d.remainingNanos())))));
+        headers.set("content-type", format == WireFormat.JSON ? "application/grpc+json" : "application/grpc");
+        headers.set("grpc-accept-encoding", "gzip");
+        headers.set("te", "trailers");
     }
 
     /** Pulls the caller's request stream and sends each element as the connection takes it. */
     @SuppressWarnings("unchecked")
     private void sendStream() {
         sender = Thread.currentThread();
-        Outbound out = new Outbound(loop, request);
+        HttpClientRequest req = request;
+        RequestWriter out = new RequestWriter(loop, req);
         try (Stream<Object> requests = (Stream<Object>) call.args().get(0)) {
             if (requests != null) {
                 Iterator<Object> it = requests.iterator();
@@ -194,7 +199,7 @@ final class ClientCall {
                 }
             }
             sent = true;
-            loop.runOnContext(v -> request.end());
+            loop.runOnContext(v -> req.end().onSuccess(e -> requestEnded = true));
         } catch (RuntimeException e) {
             if (!ended.get()) {
                 fail(e instanceof CourierException c ? c : new CancelledException(method.fullName()
@@ -207,101 +212,96 @@ final class ClientCall {
         }
     }
 
-    /**
-     * The bytes of response message {@code m}, inflated if it came compressed, within
-     * {@link #maxMessageBytes}: Vert.x would inflate a message whole, and a few kilobytes of gzip
-     * can be gigabytes. Null when the message is refused; the call has then failed.
-     */
-    private byte[] payload(GrpcMessage m) {
-        String encoding = m.encoding();
-        Buffer payload = m.payload();
-        if (encoding == null || encoding.equals("identity")) {
-            return payload.getBytes();
-        }
-        if (!encoding.equals("gzip")) {
-            return refuse(new InternalException(method.fullName() + ": " + call.target() + " answered a message compressed"
-                    + " with \"" + WireText.bounded(encoding, 64) + "\" (expected: gzip or identity)"));
-        }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(payload.getBytes()))) {
-            byte[] inflated = in.readNBytes(maxMessageBytes + 1);
-            if (inflated.length > maxMessageBytes) {
-                return refuse(new ResourceExhaustedException(method.fullName() + ": a response message from "
-                        + call.target() + " of more than " + maxMessageBytes + " bytes once inflated (expected: at most "
-                        + maxMessageBytes + " bytes, the client's maxBodyBytes)", Map.of(), false));
-            }
-            return inflated;
-        } catch (IOException e) {
-            return refuse(new InternalException(method.fullName() + ": a response message from " + call.target()
-                    + " is not valid gzip (" + e.getMessage() + ") (expected: a gzip stream, as grpc-encoding says)"));
-        }
-    }
-
-    private byte[] refuse(CourierException error) {
+    private void refuse(CourierException error) {
         fail(error);
         cancel();
-        return null;
     }
 
-    private void receive(GrpcClientResponse<Buffer, Buffer> response) {
+    /**
+     * Reads the answer: refused at once, with the status gRPC's HTTP mapping gives it, when it is
+     * not gRPC; else its messages, cut and inflated within {@link #maxMessageBytes} as they come,
+     * and its status at the end. Every malformed part fails the call at once and resets the stream.
+     */
+    private void receive(HttpClientResponse response) {
         peers.answered(call.target(), started);
-        // A message over maxMessageBytes is refused by Vert.x's reader before it is kept; said so,
-        // rather than as the stream's failure without a message.
-        response.invalidMessageHandler(invalid -> refuse(invalid instanceof MessageSizeOverflowException over
-                ? new ResourceExhaustedException(method.fullName() + ": a response message from " + call.target() + " of "
-                        + over.messageSize() + " bytes (expected: at most " + maxMessageBytes
-                        + " bytes, the client's maxBodyBytes)", Map.of(), false)
-                : new InternalException(method.fullName() + ": " + call.target() + " answered a message that cannot be"
-                        + " read (" + invalid + ")")));
-        if (inbound != null) {
-            response.messageHandler(m -> {
-                byte[] bytes = payload(m);
-                if (bytes != null) {
-                    inbound.push(bytes);
-                }
-            });
-            response.pause();
-            Context ctx = loop;
-            inbound.attach(n -> ctx.runOnContext(v -> response.fetch(n)));
-        } else {
-            List<byte[]> messages = new ArrayList<>(1);
-            response.messageHandler(m -> {
-                if (ended.get()) {
-                    return;
-                }
-                if (!messages.isEmpty()) {
-                    // Not kept: a server that sends message after message must not fill the heap.
-                    fail(new InternalException(method.fullName() + ": more than one response message from "
-                            + call.target() + " (expected: exactly one)"));
-                    cancel();
-                    return;
-                }
-                byte[] bytes = payload(m);
-                if (bytes != null) {
-                    messages.add(bytes);
-                }
-            });
-            response.endHandler(v -> {
-                if (response.status() != GrpcStatus.OK) {
-                    fail(error(response));
-                } else if (messages.size() != 1) {
-                    fail(new InternalException(method.fullName() + ": " + messages.size()
-                            + " response messages from " + call.target() + " (expected: exactly one)"));
-                } else {
-                    decodeAndComplete(messages.get(0));
-                }
-            });
-            response.exceptionHandler(this::failed);
+        response.exceptionHandler(this::failed);
+        String contentType = response.getHeader("content-type");
+        if (response.statusCode() != 200 || !NonGrpcAnswer.isGrpc(contentType)) {
+            refuse(NonGrpcAnswer.error(method.fullName(), call.target(), response.statusCode(), contentType));
             return;
         }
-        response.endHandler(v -> {
-            if (response.status() != GrpcStatus.OK) {
-                fail(error(response));
-            } else if (ended.compareAndSet(false, true)) {
+        FrameDecoder frames = new FrameDecoder(response.getHeader("grpc-encoding"), maxMessageBytes,
+                method.fullName() + ": a response message from " + call.target(), "the client's maxBodyBytes");
+        List<byte[]> unary = new ArrayList<>(1);
+        response.handler(chunk -> {
+            if (ended.get()) {
+                return;
+            }
+            List<byte[]> messages;
+            try {
+                messages = frames.feed(chunk.getBytes());
+            } catch (CourierException e) {
+                refuse(e);
+                return;
+            }
+            for (byte[] message : messages) {
+                if (inbound != null) {
+                    inbound.push(message);
+                    if (--credit <= 0) {
+                        response.pause();
+                    }
+                } else if (unary.isEmpty()) {
+                    unary.add(message);
+                } else {
+                    // Not kept: a server that sends message after message must not fill the heap.
+                    refuse(new InternalException(method.fullName() + ": more than one response message from "
+                            + call.target() + " (expected: exactly one)"));
+                    return;
+                }
+            }
+        });
+        response.endHandler(v -> end(response, frames, unary));
+        if (inbound != null) {
+            response.pause();
+            Context ctx = loop;
+            inbound.attach(n -> ctx.runOnContext(v -> {
+                credit += n;
+                if (credit > 0) {
+                    response.resume();
+                }
+            }));
+        }
+    }
+
+    /** The answer ended: its status, from its trailers or the headers of a trailers-only answer. */
+    private void end(HttpClientResponse response, FrameDecoder frames, List<byte[]> unary) {
+        if (ended.get()) {
+            return;
+        }
+        if (!requestEnded) {
+            // The server is done while the request still goes out: the rest would go nowhere.
+            request.reset(CANCEL);
+        }
+        try {
+            frames.end();
+        } catch (CourierException e) {
+            fail(e);
+            return;
+        }
+        CourierException error = error(response.trailers(), response.headers());
+        if (error != null) {
+            fail(error);
+        } else if (inbound != null) {
+            if (ended.compareAndSet(false, true)) {
                 stopTimer();
                 inbound.end();
             }
-        });
-        response.exceptionHandler(this::failed);
+        } else if (unary.size() != 1) {
+            fail(new InternalException(method.fullName() + ": " + unary.size() + " response messages from "
+                    + call.target() + " (expected: exactly one)"));
+        } else {
+            decodeAndComplete(unary.get(0));
+        }
     }
 
     private void decodeAndComplete(byte[] bytes) {
@@ -352,34 +352,49 @@ final class ClientCall {
     }
 
     /**
-     * The error a non-OK answer carries, read from the trailers, or from the headers of a
-     * trailers-only answer; the message decoded as PROTOCOL-HTTP2.md encodes it (Vert.x's own
-     * decoding would turn a '+' into a space).
+     * The error a non-OK answer carries, null for OK; read from the trailers, or from the headers
+     * of a trailers-only answer, the message decoded as PROTOCOL-HTTP2.md encodes it. A status
+     * that is missing or not a number is {@code UNKNOWN}, as gRPC's clients take it.
      */
-    private CourierException error(GrpcClientResponse<Buffer, Buffer> response) {
-        MultiMap trailers = response.trailers();
-        MultiMap headers = response.headers();
+    private CourierException error(MultiMap trailers, MultiMap headers) {
         String code = read(Trailers.STATUS, trailers, headers);
-        // Vert.x knows no status outside 0-16 (grpc-status: 99): null here, UNKNOWN to the caller.
-        int status = response.status() == null ? GrpcStatus.UNKNOWN.code : response.status().code;
-        if (code != null) {
-            try {
-                status = Integer.parseInt(code.trim());
-            } catch (NumberFormatException e) {
-                status = GrpcStatus.UNKNOWN.code;
-            }
+        String message = Trailers.percentDecode(read(Trailers.MESSAGE, trailers, headers));
+        if (code == null) {
+            return unknown(method.fullName() + ": " + call.target() + " ended its answer without a grpc-status"
+                    + said(message) + " (expected: a grpc-status trailer)");
         }
-        return Trailers.error(status, Trailers.percentDecode(read(Trailers.MESSAGE, trailers, headers)),
-                read(Trailers.DETAILS, trailers, headers), read(Trailers.RETRY_SAFE, trailers, headers));
+        int status;
+        try {
+            status = Integer.parseInt(code.trim());
+        } catch (NumberFormatException e) {
+            return unknown(method.fullName() + ": " + call.target() + " answered grpc-status \""
+                    + WireText.bounded(code, 32) + "\"" + said(message) + " (expected: a number, 0 for OK)");
+        }
+        if (status == 0) {
+            return null;
+        }
+        return Trailers.error(status, message, read(Trailers.DETAILS, trailers, headers),
+                read(Trailers.RETRY_SAFE, trailers, headers));
+    }
+
+    private static CourierException unknown(String message) {
+        return CourierException.of(io.courier.Status.UNKNOWN, message, Map.of(), false);
+    }
+
+    private static String said(String message) {
+        return message == null || message.isEmpty() ? "" : ", grpc-message \"" + WireText.bounded(message, 256) + "\"";
     }
 
     private static String read(String name, MultiMap trailers, MultiMap headers) {
-        String value = trailers != null ? trailers.get(name) : null;
+        String value = trailers.get(name);
         return value != null ? value : headers.get(name);
     }
 
     /** A failure of the stream itself: reset, closed connection, not a gRPC answer. */
     private void failed(Throwable t) {
+        if (t instanceof StreamResetException reset) {
+            t = GrpcErrorException.create(reset);
+        }
         if (t instanceof GrpcErrorException g) {
             fail(g.status() == GrpcStatus.CANCELLED
                     ? new CancelledException(method.fullName() + ": the server cancelled the call")
@@ -419,10 +434,10 @@ final class ClientCall {
         if (t != null) {
             t.interrupt();
         }
-        GrpcClientRequest<Buffer, Buffer> req = request;
+        HttpClientRequest req = request;
         Context ctx = loop;
         if (req != null && ctx != null) {
-            ctx.runOnContext(v -> req.cancel());
+            ctx.runOnContext(v -> req.reset(CANCEL));
         }
     }
 

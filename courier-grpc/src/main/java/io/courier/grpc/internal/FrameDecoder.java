@@ -3,6 +3,7 @@ package io.courier.grpc.internal;
 import io.courier.CourierException;
 import io.courier.InternalException;
 import io.courier.ResourceExhaustedException;
+import io.courier.spi.WireText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,8 @@ final class FrameDecoder {
     private final String declared;
     private final int maxMessageBytes;
     private final String what;
+    /** Whose limit {@link #maxMessageBytes} is, as errors name it. */
+    private final String limit;
     private byte[] pending = EMPTY;
     private int length;
 
@@ -38,10 +41,19 @@ final class FrameDecoder {
      * @param what names the messages in errors, e.g. {@code "request message of Greeter.sayHello"}
      */
     FrameDecoder(String encoding, int maxMessageBytes, String what) {
+        this(encoding, maxMessageBytes, what, "the server's maxBodyBytes");
+    }
+
+    /**
+     * @param limit whose limit {@code maxMessageBytes} is, e.g. {@code "the client's maxBodyBytes"}
+     */
+    FrameDecoder(String encoding, int maxMessageBytes, String what, String limit) {
         this.encoding = encoding == null ? "identity" : encoding;
-        this.declared = encoding == null ? "absent" : encoding;
+        // Bounded: the peer chose it, and it goes into an error message.
+        this.declared = encoding == null ? "absent" : WireText.bounded(encoding, 64);
         this.maxMessageBytes = maxMessageBytes;
         this.what = what;
+        this.limit = limit;
     }
 
     /** The messages that {@code chunk} completes, in order; what is left of a frame waits for more. */
@@ -125,6 +137,6 @@ final class FrameDecoder {
 
     private CourierException tooLarge(String size) {
         return new ResourceExhaustedException(what + ": " + size + " (expected: at most " + maxMessageBytes
-                + " bytes, the server's maxBodyBytes)", Map.of(), false);
+                + " bytes, " + limit + ")", Map.of(), false);
     }
 }

@@ -17,8 +17,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.core.http.HttpClient;
 import io.vertx.grpc.common.WireFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -29,12 +28,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls {@code grpc://host:port} targets over HTTP/2 cleartext with prior knowledge and
  * {@code grpcs://host:port} targets over TLS, one multiplexed connection pool for each. Sends Protobuf when the method has a Protobuf
- * mapping (and JSON is not preferred), else JSON.
+ * mapping (and JSON is not preferred), else JSON. Each call speaks gRPC itself on Vert.x's HTTP
+ * client ({@link ClientCall}), so that it sees, and refuses at once, every answer that is not
+ * well-formed gRPC.
  */
 final class GrpcClientTransport implements ClientTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcClientTransport.class);
     private final Vertx vertx;
-    private final GrpcClient client;
+    private final HttpClient client;
     /**
      * The event loop of {@link #client}'s connections, and of the TLS clients' on {@link #tlsLoop}:
      * each call's stream is made, written and read on it, whatever thread the call comes from.
@@ -45,10 +46,10 @@ final class GrpcClientTransport implements ClientTransport {
     private final Tls tls;
     private final TlsMaterial tlsMaterial;
     private final int maxMessageBytes;
-    private volatile GrpcClient tlsClient;
+    private volatile HttpClient tlsClient;
     private HttpClientOptions tlsOptions;
     /** TLS clients replaced after a reload of the TLS files: their open calls finish, then they close with this. */
-    private final java.util.List<GrpcClient> retired = new java.util.ArrayList<>();
+    private final java.util.List<HttpClient> retired = new java.util.ArrayList<>();
     private io.courier.internal.TlsWatcher tlsWatcher;
     private boolean closed;
     private final Formats formats;
@@ -76,9 +77,7 @@ final class GrpcClientTransport implements ClientTransport {
                 .setHttp2ClearTextUpgrade(false)
                 .setInitialSettings(new Http2Settings().setInitialWindowSize(1 << 20))
                 .setHttp2ConnectionWindowSize(4 << 20);
-        this.client = GrpcClient.client(vertx, new GrpcClientOptions()
-                .setScheduleDeadlineAutomatically(false)
-                .setMaxMessageSize(maxMessageBytes), http);
+        this.client = vertx.createHttpClient(http);
         this.loop = ((VertxInternal) vertx).createEventLoopContext();
         this.tlsLoop = ((VertxInternal) vertx).createEventLoopContext();
     }
@@ -100,7 +99,7 @@ final class GrpcClientTransport implements ClientTransport {
         }
         try {
             boolean tls = GrpcTransport.TLS_SCHEME.equals(call.target().getScheme());
-            GrpcClient chosen = tls ? tlsClient() : client;
+            HttpClient chosen = tls ? tlsClient() : client;
             // The rpc's name is made once per method: building it takes longer than a map lookup.
             String rpc = rpcNames.computeIfAbsent(call.method(), m -> GrpcNames.path(call.service(), m).substring(1));
             return new ClientCall(call, rpc, codec.get(), format, tls ? tlsLoop : loop, chosen, workers, scheduler,
@@ -119,12 +118,12 @@ final class GrpcClientTransport implements ClientTransport {
                 failure.toString()));
     }
 
-    private GrpcClient tlsClient() {
-        GrpcClient made = tlsClient;
+    private HttpClient tlsClient() {
+        HttpClient made = tlsClient;
         return made != null ? made : makeTlsClient(); // no lock once made: every call passes here
     }
 
-    private synchronized GrpcClient makeTlsClient() {
+    private synchronized HttpClient makeTlsClient() {
         if (closed) {
             throw new UnavailableException("gRPC client: closed (expected: calls before the Courier closes)");
         }
@@ -136,7 +135,7 @@ final class GrpcClientTransport implements ClientTransport {
                     .setHttp2ConnectionWindowSize(4 << 20);
             VertxTls.client(http, tls, tlsMaterial);
             tlsOptions = http;
-            tlsClient = grpcClient(http);
+            tlsClient = newClient(http);
             if (tls != null) {
                 tlsWatcher = io.courier.internal.TlsWatcher.start(tls, scheduler, "gRPC client", this::reload);
             }
@@ -144,15 +143,13 @@ final class GrpcClientTransport implements ClientTransport {
         return tlsClient;
     }
 
-    private GrpcClient grpcClient(HttpClientOptions http) {
-        return GrpcClient.client(vertx, new GrpcClientOptions()
-                .setScheduleDeadlineAutomatically(false)
-                .setMaxMessageSize(maxMessageBytes), http);
+    private HttpClient newClient(HttpClientOptions http) {
+        return vertx.createHttpClient(http);
     }
 
     /**
-     * New calls go through a client made with {@code material} (Vert.x's gRPC client cannot
-     * change its SSL options); the replaced one keeps its open connections until this closes.
+     * New calls go through a client made with {@code material}; the replaced one keeps its open
+     * connections, so that calls under way finish, until this closes.
      */
     private synchronized void reload(TlsMaterial material) {
         if (closed) {
@@ -165,7 +162,7 @@ final class GrpcClientTransport implements ClientTransport {
         }
         retired.add(tlsClient);
         tlsOptions = http;
-        tlsClient = grpcClient(http);
+        tlsClient = newClient(http);
     }
 
     void close() {
@@ -175,7 +172,7 @@ final class GrpcClientTransport implements ClientTransport {
             if (tlsClient != null) {
                 tlsClient.close();
             }
-            retired.forEach(GrpcClient::close);
+            retired.forEach(HttpClient::close);
             if (tlsWatcher != null) {
                 tlsWatcher.close();
             }
