@@ -20,6 +20,8 @@ module io.courier.http {
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.handler;
+    // Only to tell that a connection speaks HTTP/2, for the bound on its header blocks' frames.
+    requires io.netty.codec.http2;
 
     exports io.courier.http;
     // The problem body is read and written by Jackson.

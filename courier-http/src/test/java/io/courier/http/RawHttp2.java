@@ -83,6 +83,14 @@ final class RawHttp2 implements Closeable {
             socket.setReceiveBufferSize(4096);
         }
         socket.connect(address, 5_000);
+        return over(socket, reading, settings);
+    }
+
+    /**
+     * Speaks HTTP/2 on {@code socket}, connected already (over TLS after ALPN chose {@code h2}, or
+     * after an h2c upgrade's 101): the preface and a SETTINGS frame of {@code settings}.
+     */
+    static RawHttp2 over(Socket socket, boolean reading, int... settings) throws IOException {
         socket.setTcpNoDelay(true);
         RawHttp2 h2 = new RawHttp2(socket, reading);
         h2.out.write(PREFACE);

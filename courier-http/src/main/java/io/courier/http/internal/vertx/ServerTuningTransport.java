@@ -36,6 +36,8 @@ import java.util.concurrent.ThreadFactory;
  *       server's bootstrap before the bind.</li>
  *   <li>On an HTTP server, the {@link StrictRequestDecoder} in place of Vert.x's HTTP/1.x
  *       request decoder, so that a request with both a length and chunks is refused.</li>
+ *   <li>On an HTTP server, the {@link ContinuationLimit} of each HTTP/2 connection, which ends
+ *       one whose client continues a header block with more frames than a block needs.</li>
  *   <li>On an HTTP server, each socket made known to {@link WriteProgress}, which closes an
  *       HTTP/1.x connection whose answer stalled without waiting for its queue to drain.</li>
  *   <li>Each client socket made known to {@link ClientSockets}, which closes the connection of a
@@ -92,6 +94,7 @@ final class ServerTuningTransport implements io.vertx.core.spi.transport.Transpo
                 channel.pipeline().addLast(new GatheredFlushes(FLUSHES_PER_WRITE), vertx);
                 if (http != null) {
                     StrictRequestDecoder.install(channel.pipeline(), http);
+                    ContinuationLimit.install(channel.pipeline(), http);
                     WriteProgress.accepted(channel);
                 }
             }
