@@ -148,7 +148,9 @@ class LoadSheddingTest {
                 () -> warmUp.served.get() >= 200);
         warmUp.stop();
         assertThat(warmUp.refused).hasValue(0);
-        assertThat(shedder.limit()).isGreaterThanOrEqualTo(100);
+        // Near its start of 100: a gradient limit moves with each window's latency, which a busy
+        // machine raises a little; well above what the overload below brings it down to.
+        assertThat(shedder.limit()).as("the limit after a light load").isGreaterThanOrEqualTo(50);
 
         Load overload = Load.start(http, post(server, "o"), 48);
         Await.until(Duration.ofSeconds(20), () -> "the limit under 24 and calls refused: " + shedder,
