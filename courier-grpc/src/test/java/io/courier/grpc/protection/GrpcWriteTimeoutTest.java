@@ -10,12 +10,27 @@ import io.courier.grpc.GrpcTransportFactory;
 import io.courier.http.HttpTransportFactory;
 import io.courier.http.ServerLimits;
 import io.courier.test.Await;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -201,6 +216,77 @@ class GrpcWriteTimeoutTest {
             assertThat(h2.dataBytes(5)).isEqualTo(3 * blobFrameBytes(100));
             assertThat(since(start)).as("slower than the write timeout").isGreaterThan(WRITE_TIMEOUT.multipliedBy(2));
         }
+    }
+
+    /**
+     * Answers written in parts read by real clients: stock grpc-java sending gzip (so answered in
+     * gzip) gets a 159 KB unary answer and a stream of two 100 KB messages, and a gRPC-Web text
+     * client over HTTP/1.1 a 159 KB answer and status 0, each whole.
+     */
+    @Test
+    void answersWrittenInPartsAreReadWholeByGzipAndGrpcWebTextClients() throws Exception {
+        try (Courier server = serve()) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.uri().getPort()).usePlaintext().build();
+            try {
+                CallOptions gzip = CallOptions.DEFAULT.withCompression("gzip").withDeadlineAfter(10, TimeUnit.SECONDS);
+                byte[] one = ClientCalls.blockingUnaryCall(channel, rpc(BLOB, MethodDescriptor.MethodType.UNARY), gzip,
+                        size(159, 1));
+                assertThat(one).hasSize((int) blobFrameBytes(159) - 5);
+                Iterator<byte[]> two = ClientCalls.blockingServerStreamingCall(channel,
+                        rpc(BLOBS, MethodDescriptor.MethodType.SERVER_STREAMING), gzip, size(100, 2));
+                assertThat(two.next()).hasSize((int) blobFrameBytes(100) - 5);
+                assertThat(two.next()).hasSize((int) blobFrameBytes(100) - 5);
+                assertThat(two.hasNext()).isFalse();
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            HttpResponse<String> web = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(server.uri().resolve("http://127.0.0.1:" + server.uri().getPort() + BLOB))
+                            .header("content-type", "application/grpc-web-text")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    Base64.getEncoder().encodeToString(RawGrpc.grpcFrame(size(159, 1)))))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(web.statusCode()).isEqualTo(200);
+            ByteBuffer frames = ByteBuffer.wrap(decodeChunks(web.body()));
+            assertThat(frames.get()).isEqualTo((byte) 0);
+            int length = frames.getInt();
+            assertThat(length).isEqualTo((int) blobFrameBytes(159) - 5);
+            frames.position(frames.position() + length);
+            assertThat(frames.get()).as("the trailers' frame").isEqualTo((byte) 0x80);
+            byte[] trailers = new byte[frames.getInt()];
+            frames.get(trailers);
+            assertThat(new String(trailers, StandardCharsets.US_ASCII)).contains("grpc-status:0");
+        }
+    }
+
+    /** A method of {@code path} whose messages are raw bytes. */
+    private static MethodDescriptor<byte[], byte[]> rpc(String path, MethodDescriptor.MethodType type) {
+        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName(path.substring(1))
+                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+    }
+
+    /** gRPC-Web text: base64 chunks, each padded on its own, decoded one 4-character group at a time. */
+    private static byte[] decodeChunks(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int at = 0; at + 4 <= text.length(); at += 4) {
+            out.writeBytes(Base64.getDecoder().decode(text.substring(at, at + 4)));
+        }
+        return out.toByteArray();
     }
 
     /** A {@code Size} in the Protobuf wire format: two varint fields. */
