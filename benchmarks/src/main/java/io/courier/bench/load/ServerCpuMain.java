@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * CPU time and heap allocation per call, the figures a busy machine does not skew (unlike
  * throughput): a fixed number of calls, 64 in flight, and what the measured JVM spent on them.
- * A server variant ({@code courier-grpc}, {@code courier-grpc-async}, {@code courier-grpc-observed},
+ * A server variant ({@code courier-grpc}, {@code courier-grpc-async}, {@code courier-grpc-rest-port(-async)}
+ * (gRPC on the REST port), {@code courier-grpc-observed},
  * {@code courier-grpc-observed-async}, {@code vertx-grpc},
  * {@code vertx-h2c}, {@code grpc-java-direct}, {@code grpc-java-default}, {@code grpc-java-virtual},
  * {@code courier-rest}, {@code courier-rest-nonblocking}, {@code vertx-rest}) runs in its own JVM

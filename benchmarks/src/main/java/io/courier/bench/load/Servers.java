@@ -85,9 +85,13 @@ public final class Servers {
                 port = net.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
                 server = () -> vertx.close().toCompletionStage().toCompletableFuture().join();
             }
-            case "courier-grpc" -> {
-                Courier courier = Courier.builder().name("bench-unary")
-                        .transport(GrpcTransportFactory.builder().build()).build();
+            case "courier-grpc", "courier-grpc-rest-port" -> {
+                // courier-grpc-rest-port: gRPC served on the REST port, under its ServerLimits (the write timeout).
+                Courier.Builder builder = Courier.builder().name("bench-unary");
+                if (kind.equals("courier-grpc-rest-port")) {
+                    builder.transport(new HttpTransportFactory());
+                }
+                Courier courier = builder.transport(GrpcTransportFactory.builder().build()).build();
                 courier.serve(Unary.class, new Unary() {
                     @Override
                     public Payload echo(Payload payload) {
@@ -144,7 +148,7 @@ public final class Servers {
             }
             default -> {
                 System.err.println("unknown server: " + kind + " (expected: courier-rest, courier-rest-nonblocking, "
-                        + "courier-rest-observed, vertx-rest, tcp-echo, courier-grpc, courier-grpc-observed, vertx-grpc, "
+                        + "courier-rest-observed, vertx-rest, tcp-echo, courier-grpc, courier-grpc-rest-port, courier-grpc-observed, vertx-grpc, "
                         + "vertx-h2c, grpc-java-direct, grpc-java-default, grpc-java-virtual)");
                 System.exit(2);
                 return;

@@ -296,7 +296,7 @@ final class GrpcServerTransport implements ServerTransport {
             return;
         }
         new ServerCall(request, http, max, loop, route.service(), route.method(), route.what(), codec.get(), dispatcher,
-                workers, context.clock()).start();
+                workers, context.clock(), rest != null).start();
     }
 
     /** What reflection describes: the file of each contract that has a Protobuf mapping, and the health service's. */

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcWriteStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Writes messages to a stream from a blocking (virtual) thread: each write runs on the stream's
@@ -15,10 +16,18 @@ import java.util.concurrent.ExecutionException;
 final class Outbound {
     private final Context context;
     private final GrpcWriteStream<Buffer> stream;
+    /** Writes one message on the event loop; throws when the stream can take no more. */
+    private final Consumer<byte[]> send;
 
     Outbound(Context context, GrpcWriteStream<Buffer> stream) {
+        this(context, stream, message -> stream.write(Buffer.buffer(message)));
+    }
+
+    /** Writes with {@code send}, run on the stream's event loop (a server's answer, watched). */
+    Outbound(Context context, GrpcWriteStream<Buffer> stream, Consumer<byte[]> send) {
         this.context = context;
         this.stream = stream;
+        this.send = send;
     }
 
     /** Writes one message; returns once the stream can take another. */
@@ -26,7 +35,7 @@ final class Outbound {
         CompletableFuture<Void> writable = new CompletableFuture<>();
         context.runOnContext(v -> {
             try {
-                stream.write(Buffer.buffer(message));
+                send.accept(message);
                 if (stream.writeQueueFull()) {
                     stream.drainHandler(d -> writable.complete(null));
                 } else {

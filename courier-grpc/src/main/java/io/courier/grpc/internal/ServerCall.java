@@ -19,6 +19,7 @@ import io.courier.internal.Errors;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.WireHeaders;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -75,10 +76,18 @@ final class ServerCall {
     private CallContext context;
     /** The sizes of the messages, for the server interceptors (metrics). */
     private final MessageSizes sizes = MessageSizes.create();
+    /** Whether the answer's writes may be watched (gRPC on the REST port); false once looked up and not. */
+    private boolean watchable;
+    /** The watch of the answer's writes (the write timeout), made at its first write; event loop only. */
+    private WriteWatch watch;
+    /** Whether the answer's head was written; event loop only. */
+    private boolean headWritten;
+    /** Whether the answer is gzipped. */
+    private boolean gzip;
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
                ServiceDescriptor service, MethodDescriptor method, String what, MessageCodec codec,
-               ServerDispatcher dispatcher, Executor workers, Clock clock) {
+               ServerDispatcher dispatcher, Executor workers, Clock clock, boolean onRestPort) {
         this.request = request;
         this.http = http;
         this.maxMessageBytes = maxMessageBytes;
@@ -91,6 +100,7 @@ final class ServerCall {
         this.dispatcher = dispatcher;
         this.workers = workers;
         this.clock = clock;
+        this.watchable = onRestPort;
     }
 
     void start() {
@@ -106,6 +116,7 @@ final class ServerCall {
             // A client that compresses its messages gets compressed answers; others (most send
             // grpc-accept-encoding: gzip by default) are not made to pay for inflating small ones.
             response.encoding("gzip");
+            gzip = true;
         }
         // The peer reset the stream or closed the connection: the stream is gone, so the call
         // stops without writing to it (a reset of a reset stream fails inside Vert.x).
@@ -206,7 +217,7 @@ final class ServerCall {
                 interruptStreamer();
             }
         }, clock));
-        Outbound out = new Outbound(loop, response);
+        Outbound out = new Outbound(loop, response, this::send);
         try (responses) {
             context.run(() -> {
                 Iterator<?> it = responses.iterator();
@@ -269,11 +280,76 @@ final class ServerCall {
                 return;
             }
             if (message == null) {
-                response.end();
+                watch(response.end());
+            } else if (message.length > AnswerParts.PART && watch() != null) {
+                endInParts(message);
             } else {
-                response.end(Buffer.buffer(message));
+                watch(response.end(Buffer.buffer(message)));
             }
         });
+    }
+
+    /** Writes a message of a streaming answer, on the event loop. */
+    private void send(byte[] message) {
+        if (gone) {
+            throw new CancelledException(method.fullName() + ": the client went away or stopped reading");
+        }
+        if (message.length > AnswerParts.PART && watch() != null) {
+            writeInParts(message);
+        } else {
+            watch(response.write(Buffer.buffer(message)));
+        }
+        headWritten = true;
+    }
+
+    /** Writes a large answer in parts, watched, and ends it once they have all left. */
+    private void endInParts(byte[] message) {
+        writeInParts(message).onSuccess(written -> {
+            if (!gone) {
+                watch(response.end());
+            }
+        });
+    }
+
+    private Future<Void> writeInParts(byte[] message) {
+        if (!headWritten) {
+            response.writeHead();
+            headWritten = true;
+        }
+        String type = http.getHeader("content-type");
+        boolean text = type != null && type.startsWith("application/grpc-web-text");
+        return AnswerParts.write(http.response(), message, gzip, text, watch);
+    }
+
+    /** The watch of this answer's writes, made at the first; null when they are not watched. */
+    private WriteWatch watch() {
+        if (watch == null && watchable) {
+            watch = WriteWatch.of(http, this::abandoned);
+            watchable = watch != null;
+        }
+        return watch;
+    }
+
+    private void watch(Future<Void> write) {
+        WriteWatch w = watch();
+        if (w != null) {
+            w.writing(write);
+        }
+    }
+
+    /**
+     * No byte of the answer left for the write timeout while some waited (a client that keeps its
+     * connection busy and does not read): the call stops as when the client goes away, nothing more
+     * is written, and its stream is then reset (see {@link WriteWatch}). On the event loop.
+     */
+    private void abandoned() {
+        gone = true;
+        if (finished.compareAndSet(false, true)) {
+            cleanup();
+        }
+        log.debug("{}: no byte of the answer left within the write timeout (the client does not read); abandoned",
+                method.fullName());
+        interruptStreamer();
     }
 
     /**
