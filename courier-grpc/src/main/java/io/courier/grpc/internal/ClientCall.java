@@ -17,6 +17,7 @@ import io.courier.spi.WireText;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -157,7 +158,7 @@ final class ClientCall {
                 workers.execute(this::sendStream);
             } else {
                 sent = true;
-                req.end(RequestWriter.frame(message)).onSuccess(v -> requestEnded = true);
+                req.end(frame(message)).onSuccess(v -> requestEnded = true);
             }
         });
     }
@@ -187,7 +188,7 @@ final class ClientCall {
     private void sendStream() {
         sender = Thread.currentThread();
         HttpClientRequest req = request;
-        RequestWriter out = new RequestWriter(loop, req);
+        Outbound out = new Outbound(loop, req, m -> req.write(frame(m)));
         try (Stream<Object> requests = (Stream<Object>) call.args().get(0)) {
             if (requests != null) {
                 Iterator<Object> it = requests.iterator();
@@ -210,6 +211,12 @@ final class ClientCall {
             sender = null;
             Thread.interrupted();
         }
+    }
+
+    /** One uncompressed length-prefixed message (PROTOCOL-HTTP2.md). */
+    private static Buffer frame(byte[] message) {
+        return Buffer.buffer(FrameDecoder.PREFIX + message.length).appendByte((byte) 0).appendInt(message.length)
+                .appendBytes(message);
     }
 
     private void refuse(CourierException error) {

@@ -3,7 +3,7 @@ package io.courier.grpc.internal;
 import io.courier.CancelledException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.grpc.common.GrpcWriteStream;
+import io.vertx.core.streams.WriteStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -11,20 +11,17 @@ import java.util.function.Consumer;
 /**
  * Writes messages to a stream from a blocking (virtual) thread: each write runs on the stream's
  * event loop, and the writer waits while the stream's write queue is full, so a slow reader on
- * the other side slows the writer down instead of filling memory.
+ * the other side slows the writer down instead of filling memory. A server's streamed answer
+ * and a client's streamed request both go through one.
  */
 final class Outbound {
     private final Context context;
-    private final GrpcWriteStream<Buffer> stream;
-    /** Writes one message on the event loop; throws when the stream can take no more. */
+    private final WriteStream<Buffer> stream;
+    /** Writes one message to {@link #stream} on the event loop; throws when the stream can take no more. */
     private final Consumer<byte[]> send;
 
-    Outbound(Context context, GrpcWriteStream<Buffer> stream) {
-        this(context, stream, message -> stream.write(Buffer.buffer(message)));
-    }
-
-    /** Writes with {@code send}, run on the stream's event loop (a server's answer, watched). */
-    Outbound(Context context, GrpcWriteStream<Buffer> stream, Consumer<byte[]> send) {
+    /** Writes with {@code send}, run on the stream's event loop, waiting on {@code stream}'s queue. */
+    Outbound(Context context, WriteStream<Buffer> stream, Consumer<byte[]> send) {
         this.context = context;
         this.stream = stream;
         this.send = send;
