@@ -197,8 +197,8 @@ class Http2ProtectionTest {
 
     /**
      * Header blocks: one continued past the header limit (CONTINUATION frames of 1,000 bytes
-     * without END_HEADERS) ends the connection with GOAWAY once it passes a quarter over the limit,
-     * before it is decoded; one that decodes to far more than it weighs (a 4,000-byte header put in
+     * without END_HEADERS) ends the connection with GOAWAY once it passes a quarter over the limit
+     * or 32 frames, before it is decoded; one that decodes to far more than it weighs (a 4,000-byte header put in
      * the HPACK table, then named 12,000 times in 12 KB) is answered 431 without its headers
      * being kept, and the connection serves on.
      */
@@ -216,7 +216,10 @@ class Http2ProtectionTest {
                     // the server closed the connection while the client was still writing
                 }
                 Await.until(Duration.ofSeconds(5), "GOAWAY", () -> h2.goAway.get() >= 0, h2::toString);
-                assertThat(h2.goAway.get()).isEqualTo(0x1); // PROTOCOL_ERROR, Netty's answer to an oversized block
+                // PROTOCOL_ERROR, Netty's answer to an oversized block, once it has read about 20 of
+                // the frames; or ENHANCE_YOUR_CALM from Courier's bound of 32 CONTINUATION frames, which
+                // follows the frames before Netty decodes them and trips first when a read holds 33.
+                assertThat(h2.goAway.get()).isIn(0x1L, 0xbL);
             }
             try (RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true)) {
                 java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();

@@ -4,12 +4,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,7 +31,8 @@ public final class FirstRequestClock {
 
     private final Duration timeout;
     private final long timeoutNanos;
-    private final Map<Peer, Waiting> waiting = new ConcurrentHashMap<>();
+    /** The timer of a connection accepted and not yet taken over. */
+    private static final AttributeKey<ScheduledFuture<?>> TIMER = AttributeKey.valueOf("courier.firstRequestTimer");
     private volatile boolean installed;
 
     /**
@@ -74,20 +73,11 @@ public final class FirstRequestClock {
 
     /** The server took {@code connection} over: its first request is no longer this clock's. */
     public void takenOver(HttpConnection connection) {
-        SocketAddress remote = connection.remoteAddress();
-        SocketAddress local = connection.localAddress();
-        if (remote == null || local == null || remote.hostAddress() == null || local.hostAddress() == null) {
-            return;
+        Channel channel = AcceptedSockets.of(connection);
+        ScheduledFuture<?> timer = channel == null ? null : channel.attr(TIMER).getAndSet(null);
+        if (timer != null) {
+            timer.cancel(false);
         }
-        Waiting w = waiting.remove(new Peer(remote.hostAddress(), remote.port(), local.hostAddress(), local.port()));
-        if (w != null) {
-            w.timer.cancel(false);
-        }
-    }
-
-    /** Connections accepted and not taken over yet. */
-    public int waiting() {
-        return waiting.size();
     }
 
     static FirstRequestClock bindingNow() {
@@ -109,33 +99,20 @@ public final class FirstRequestClock {
 
     /** On the connection's event loop, just registered. */
     private void accepted(Channel channel) {
-        if (!(channel.remoteAddress() instanceof InetSocketAddress remote) || remote.getAddress() == null
-                || !(channel.localAddress() instanceof InetSocketAddress local) || local.getAddress() == null) {
-            return; // closed already
-        }
-        Peer peer = new Peer(remote.getAddress().getHostAddress(), remote.getPort(), local.getAddress().getHostAddress(),
-                local.getPort());
-        Waiting w = new Waiting();
-        w.timer = channel.eventLoop().schedule(() -> {
-            if (waiting.remove(peer, w)) {
+        SocketAddress remote = channel.remoteAddress();
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+            if (channel.attr(TIMER).getAndSet(null) != null) {
                 log.debug("closing the connection from {}: its first request did not arrive within {} of the accept",
                         remote, timeout);
                 channel.close();
             }
         }, timeoutNanos, TimeUnit.NANOSECONDS);
-        waiting.put(peer, w);
+        channel.attr(TIMER).set(timer);
         channel.closeFuture().addListener(closed -> {
-            if (waiting.remove(peer, w)) {
-                w.timer.cancel(false);
+            ScheduledFuture<?> left = channel.attr(TIMER).getAndSet(null);
+            if (left != null) {
+                left.cancel(false);
             }
         });
-    }
-
-    /** A connection's two ends, as both Netty and Vert.x name them. */
-    private record Peer(String remoteHost, int remotePort, String localHost, int localPort) {
-    }
-
-    private static final class Waiting {
-        private ScheduledFuture<?> timer;
     }
 }

@@ -38,8 +38,8 @@ import java.util.concurrent.ThreadFactory;
  *       request decoder, so that a request with both a length and chunks is refused.</li>
  *   <li>On an HTTP server, the {@link ContinuationLimit} of each HTTP/2 connection, which ends
  *       one whose client continues a header block with more frames than a block needs.</li>
- *   <li>On an HTTP server, each socket made known to {@link WriteProgress}, which closes an
- *       HTTP/1.x connection whose answer stalled without waiting for its queue to drain.</li>
+ *   <li>On an HTTP server, each socket made known to {@link AcceptedSockets}, through which
+ *       {@link FirstRequestClock} and {@link WriteProgress} find a connection's socket.</li>
  *   <li>Each client socket made known to {@link ClientSockets}, which closes the connection of a
  *       call abandoned while its request was going out without waiting for it to drain.</li>
  * </ul>
@@ -95,7 +95,7 @@ final class ServerTuningTransport implements io.vertx.core.spi.transport.Transpo
                 if (http != null) {
                     StrictRequestDecoder.install(channel.pipeline(), http);
                     ContinuationLimit.install(channel.pipeline(), http);
-                    WriteProgress.accepted(channel);
+                    AcceptedSockets.accepted(channel);
                 }
             }
         });

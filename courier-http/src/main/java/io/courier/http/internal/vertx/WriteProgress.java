@@ -6,8 +6,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.netty.channel.Channel;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,13 +31,6 @@ public final class WriteProgress {
     /** The watched connections of every server in the process. */
     private static final Map<HttpConnection, WriteProgress> CONNECTIONS = new ConcurrentHashMap<>();
 
-    /**
-     * The sockets of an HTTP server's connections not yet taken over, by their two ends: Vert.x
-     * closes an HTTP/1.x connection only once what it queued is written, which a client that does
-     * not read never lets happen, so a stalled one is closed on its socket.
-     */
-    private static final Map<String, Channel> ACCEPTED = new ConcurrentHashMap<>();
-
     private final Vertx vertx;
     private final long periodMillis;
     /** The connection's socket; null when not found. */
@@ -57,28 +48,13 @@ public final class WriteProgress {
      * timeout is {@code timeout}, until {@link #closed} (zero: not watched).
      */
     public static void opened(HttpConnection connection, Vertx vertx, Duration timeout) {
-        Channel channel = ACCEPTED.remove(ends(connection.remoteAddress(), connection.localAddress()));
         if (timeout.isPositive()) {
             WriteProgress w = new WriteProgress(vertx, timeout);
-            w.channel = channel;
+            // Vert.x closes an HTTP/1.x connection only once what it queued is written, which a
+            // client that does not read never lets happen: a stalled one is closed on its socket.
+            w.channel = AcceptedSockets.of(connection);
             CONNECTIONS.put(connection, w);
         }
-    }
-
-    /** An HTTP server accepted {@code channel}: found by {@link #opened} when the server takes it over. */
-    static void accepted(Channel channel) {
-        if (channel.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
-                && channel.localAddress() instanceof InetSocketAddress local && local.getAddress() != null) {
-            String key = remote.getAddress().getHostAddress() + " " + remote.getPort() + " "
-                    + local.getAddress().getHostAddress() + " " + local.getPort();
-            ACCEPTED.put(key, channel);
-            channel.closeFuture().addListener(closed -> ACCEPTED.remove(key, channel));
-        }
-    }
-
-    private static String ends(SocketAddress remote, SocketAddress local) {
-        return remote == null || local == null ? "" : remote.hostAddress() + " " + remote.port() + " " + local.hostAddress()
-                + " " + local.port();
     }
 
     /**
