@@ -1,9 +1,9 @@
 package io.courier.http;
 
-import static io.courier.http.RawHttp2.CONTINUATION;
-import static io.courier.http.RawHttp2.END_HEADERS;
-import static io.courier.http.RawHttp2.END_STREAM;
-import static io.courier.http.RawHttp2.HEADERS;
+import static io.courier.http.testing.RawHttp2.CONTINUATION;
+import static io.courier.http.testing.RawHttp2.END_HEADERS;
+import static io.courier.http.testing.RawHttp2.END_STREAM;
+import static io.courier.http.testing.RawHttp2.HEADERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.Courier;
@@ -11,6 +11,7 @@ import io.courier.Tls;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import io.courier.test.TestCertificates;
+import io.courier.http.testing.RawHttp2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

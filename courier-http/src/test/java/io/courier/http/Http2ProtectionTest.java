@@ -1,11 +1,12 @@
 package io.courier.http;
 
-import static io.courier.http.RawHttp2.post;
+import static io.courier.http.testing.RawHttp2.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.Courier;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
+import io.courier.http.testing.RawHttp2;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

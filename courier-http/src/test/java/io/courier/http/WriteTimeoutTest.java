@@ -8,6 +8,7 @@ import io.courier.annotation.Path;
 import io.courier.annotation.Query;
 import io.courier.annotation.Service;
 import io.courier.test.Await;
+import io.courier.http.testing.RawHttp2;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,11 @@ class WriteTimeoutTest {
 
         @Get("/ticks")
         Stream<Tick> ticks(@Query("pad") int pad);
+
+        /** Holds the connection's event loop for {@code ms}: a pause of the server, as a long collection is. */
+        @io.courier.annotation.NonBlocking
+        @Get("/pause/{ms}")
+        String pause(@Path("ms") int ms);
     }
 
     private static final Duration WRITE_TIMEOUT = Duration.ofMillis(500);
@@ -53,6 +59,15 @@ class WriteTimeoutTest {
                     @Override
                     public String bulk(int kb) {
                         return "x".repeat(kb * 1024);
+                    }
+
+                    @Override
+                    public String pause(int ms) {
+                        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait(); // the event loop held, as in a pause of the process
+                        }
+                        return "paused";
                     }
 
                     @Override
@@ -116,6 +131,41 @@ class WriteTimeoutTest {
             long heldAtStall = held;
             Await.until(Duration.ofSeconds(10), () -> "the held answers dropped: " + (RawHttp2.heapInUse() - before) + " of "
                     + heldAtStall + " bytes still in use", () -> RawHttp2.heapInUse() - before < heldAtStall / 2);
+        }
+    }
+
+    /**
+     * A reader taking its answer steadily, 16 KB every 100 ms, while the server's event loop is
+     * held for three write timeouts (a method run on the loop that does not return, as a long
+     * collection would hold it): the reader is not taken for one that stopped (the checks run
+     * late count no more quiet periods than the loop saw) and gets its whole answer.
+     */
+    @Test
+    void aPauseOfTheServerIsNotTakenForAReaderThatStopped() throws Exception {
+        try (Courier server = serve();
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            int slow = 1;
+            h2.headers(slow, RawHttp2.get("/bulk/159"), true);
+            h2.flush();
+            long start = System.nanoTime();
+            for (int tick = 0; !h2.endedStreams.contains(slow); tick++) {
+                assertThat(since(start)).as("the slow answer read within 10 s: %s", h2).isLessThan(Duration.ofSeconds(10));
+                assertThat(h2.resetCodes).as("the slow reader not reset").doesNotContainKey(slow);
+                if (tick == 3) {
+                    h2.headers(3, RawHttp2.get("/pause/" + WRITE_TIMEOUT.multipliedBy(3).toMillis()), true);
+                    h2.windowUpdate(3, 1 << 20);
+                }
+                h2.windowUpdate(0, 16_384);
+                h2.windowUpdate(slow, 16_384);
+                h2.flush();
+                Thread.sleep(100); // the slow reader's pace, not a wait for a condition
+            }
+            assertThat(h2.statuses.get(slow)).isEqualTo(200);
+            assertThat(h2.resetCodes).doesNotContainKey(slow);
+            Await.until(Duration.ofSeconds(5), () -> "the pausing call answered: " + h2, () -> h2.endedStreams.contains(3));
+            assertThat(h2.statuses.get(3)).as("the pausing call answered").isEqualTo(200);
+            assertThat(since(start)).as("the slow reader went on through the pause")
+                    .isGreaterThan(WRITE_TIMEOUT.multipliedBy(3));
         }
     }
 

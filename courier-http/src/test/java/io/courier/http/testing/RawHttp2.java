@@ -1,4 +1,4 @@
-package io.courier.http;
+package io.courier.http.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,52 +22,55 @@ import java.util.concurrent.atomic.AtomicLong;
  * An HTTP/2 client over a plain socket that writes whatever frames a test asks for, valid or
  * not, with prior knowledge (no upgrade); a thread reads the server's frames and counts them, or
  * nothing reads them at all ({@code reading} false) for a client that never reads its socket.
- * Not thread-safe for writing: one test thread writes.
+ * Not thread-safe for writing: one test thread writes. Published in {@code courier-http:tests}
+ * for courier-grpc's tests of answers on the shared port.
  */
-final class RawHttp2 implements Closeable {
+public final class RawHttp2 implements Closeable {
     /** The address {@code server} listens on, for a raw client. */
-    static InetSocketAddress address(io.courier.Courier server) {
+    public static InetSocketAddress address(io.courier.Courier server) {
         java.net.URI uri = server.uri();
         return new InetSocketAddress(uri.getHost(), uri.getPort());
     }
 
     /** The heap in use after a collection, in bytes: what the server holds for the tests' clients. */
-    static long heapInUse() {
+    public static long heapInUse() {
         System.gc();
         Runtime runtime = Runtime.getRuntime();
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
-    static final int DATA = 0, HEADERS = 1, PRIORITY = 2, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7,
+    public static final int DATA = 0, HEADERS = 1, PRIORITY = 2, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7,
             WINDOW_UPDATE = 8, CONTINUATION = 9;
-    static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8;
-    static final int SETTINGS_INITIAL_WINDOW_SIZE = 4;
+    public static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8;
+    public static final int SETTINGS_INITIAL_WINDOW_SIZE = 4;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Socket socket;
     private final OutputStream out;
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
     /** The error code of the server's GOAWAY, -1 until one arrives. */
-    final AtomicLong goAway = new AtomicLong(-1);
-    final AtomicInteger resets = new AtomicInteger();
-    final AtomicInteger responses = new AtomicInteger();
-    final AtomicInteger pingAcks = new AtomicInteger();
-    final AtomicInteger settingsAcks = new AtomicInteger();
-    final AtomicLong bytesRead = new AtomicLong();
+    public final AtomicLong goAway = new AtomicLong(-1);
+    public final AtomicInteger resets = new AtomicInteger();
+    public final AtomicInteger responses = new AtomicInteger();
+    public final AtomicInteger pingAcks = new AtomicInteger();
+    public final AtomicInteger settingsAcks = new AtomicInteger();
+    public final AtomicLong bytesRead = new AtomicLong();
     /** The {@code :status} of each stream's answer, by stream id. */
-    final java.util.Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    public final java.util.Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     /** The streams whose answer the server ended (END_STREAM read). */
-    final java.util.Set<Integer> endedStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    public final java.util.Set<Integer> endedStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * The streams the server reset, by stream id, with the first error code each got: a later
      * RST_STREAM only answers frames of the client's that crossed the first.
      */
-    final java.util.Map<Integer, Long> resetCodes = new java.util.concurrent.ConcurrentHashMap<>();
+    public final java.util.Map<Integer, Long> resetCodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder decoder =
             new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false);
-    volatile boolean closedByServer;
+    /** The DATA bytes read, by stream id. */
+    public final java.util.Map<Integer, AtomicLong> dataBytes = new java.util.concurrent.ConcurrentHashMap<>();
+    public volatile boolean closedByServer;
     /** Why the reader stopped, when not at the end of the stream. */
-    volatile Exception readFailure;
+    public volatile Exception readFailure;
     private Thread reader;
 
     private RawHttp2(Socket socket, boolean reading) throws IOException {
@@ -77,7 +80,7 @@ final class RawHttp2 implements Closeable {
     }
 
     /** Connects with prior knowledge, sending the preface and a SETTINGS frame of {@code settings} (id, value pairs). */
-    static RawHttp2 connect(InetSocketAddress address, boolean reading, int... settings) throws IOException {
+    public static RawHttp2 connect(InetSocketAddress address, boolean reading, int... settings) throws IOException {
         Socket socket = new Socket();
         if (!reading) {
             socket.setReceiveBufferSize(4096);
@@ -90,7 +93,7 @@ final class RawHttp2 implements Closeable {
      * Speaks HTTP/2 on {@code socket}, connected already (over TLS after ALPN chose {@code h2}, or
      * after an h2c upgrade's 101): the preface and a SETTINGS frame of {@code settings}.
      */
-    static RawHttp2 over(Socket socket, boolean reading, int... settings) throws IOException {
+    public static RawHttp2 over(Socket socket, boolean reading, int... settings) throws IOException {
         socket.setTcpNoDelay(true);
         RawHttp2 h2 = new RawHttp2(socket, reading);
         h2.out.write(PREFACE);
@@ -104,17 +107,17 @@ final class RawHttp2 implements Closeable {
         return h2;
     }
 
-    static Http2Headers get(String path) {
+    public static Http2Headers get(String path) {
         return new DefaultHttp2Headers().method("GET").scheme("http").authority("localhost").path(path);
     }
 
-    static Http2Headers post(String path) {
+    public static Http2Headers post(String path) {
         return new DefaultHttp2Headers().method("POST").scheme("http").authority("localhost").path(path)
                 .add("content-type", "application/json");
     }
 
     /** The HPACK block of {@code headers}, with this connection's encoder state. */
-    byte[] block(Http2Headers headers) {
+    public byte[] block(Http2Headers headers) {
         ByteBuf buf = Unpooled.buffer();
         try {
             encoder.encodeHeaders(0, headers, buf);
@@ -126,27 +129,27 @@ final class RawHttp2 implements Closeable {
         return bytes;
     }
 
-    void headers(int stream, Http2Headers headers, boolean endStream) throws IOException {
+    public void headers(int stream, Http2Headers headers, boolean endStream) throws IOException {
         frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), stream, block(headers));
     }
 
-    void data(int stream, byte[] bytes, boolean endStream) throws IOException {
+    public void data(int stream, byte[] bytes, boolean endStream) throws IOException {
         frame(DATA, endStream ? END_STREAM : 0, stream, bytes);
     }
 
-    void rst(int stream, int code) throws IOException {
+    public void rst(int stream, int code) throws IOException {
         frame(RST_STREAM, 0, stream, ByteBuffer.allocate(4).putInt(code).array());
     }
 
-    void ping(long data) throws IOException {
+    public void ping(long data) throws IOException {
         frame(PING, 0, 0, ByteBuffer.allocate(8).putLong(data).array());
     }
 
-    void windowUpdate(int stream, int increment) throws IOException {
+    public void windowUpdate(int stream, int increment) throws IOException {
         frame(WINDOW_UPDATE, 0, stream, ByteBuffer.allocate(4).putInt(increment).array());
     }
 
-    void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+    public void frame(int type, int flags, int stream, byte[] payload) throws IOException {
         byte[] head = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
                 (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream};
         out.write(head);
@@ -154,22 +157,22 @@ final class RawHttp2 implements Closeable {
     }
 
     /** Writes frames built in one array at once (many small frames without a system call each). */
-    void raw(byte[] frames) throws IOException {
+    public void raw(byte[] frames) throws IOException {
         out.write(frames);
         out.flush();
     }
 
-    static byte[] frameBytes(int type, int flags, int stream, byte[] payload) {
+    public static byte[] frameBytes(int type, int flags, int stream, byte[] payload) {
         return ByteBuffer.allocate(9 + payload.length).put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8))
                 .put((byte) payload.length).put((byte) type).put((byte) flags).putInt(stream).put(payload).array();
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
         out.flush();
     }
 
     /** Starts reading the server's frames, for a client that did not read them until now. */
-    void startReading() {
+    public void startReading() {
         if (reader == null) {
             reader = Thread.ofPlatform().daemon().name("raw-h2-reader").start(this::read);
         }
@@ -178,11 +181,17 @@ final class RawHttp2 implements Closeable {
     @Override
     public String toString() {
         return "goAway=" + goAway.get() + " closed=" + closedByServer + " statuses=" + statuses + " resets=" + resetCodes
-                + " pingAcks=" + pingAcks.get() + " readFailure=" + readFailure;
+                + " pingAcks=" + pingAcks.get() + " data=" + dataBytes + " readFailure=" + readFailure;
+    }
+
+    /** The DATA bytes read on {@code stream}. */
+    public long dataBytes(int stream) {
+        AtomicLong n = dataBytes.get(stream);
+        return n == null ? 0 : n.get();
     }
 
     /** Whether the server ended the connection (GOAWAY read, or the socket closed). */
-    boolean ended() {
+    public boolean ended() {
         return goAway.get() >= 0 || closedByServer;
     }
 
@@ -212,6 +221,9 @@ final class RawHttp2 implements Closeable {
                         }
                     }
                     case HEADERS, DATA -> {
+                        if (type == DATA) {
+                            dataBytes.computeIfAbsent(stream, id -> new AtomicLong()).addAndGet(length);
+                        }
                         if (type == HEADERS) {
                             // The server's heads are small: one frame each, unpadded (Vert.x adds a priority).
                             int skip = (flags & 0x20) != 0 ? 5 : 0;
