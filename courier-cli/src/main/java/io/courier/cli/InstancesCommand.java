@@ -1,7 +1,10 @@
 package io.courier.cli;
 
+import io.courier.discovery.Discovery;
 import io.courier.discovery.ServiceInstance;
 import io.courier.discovery.ServiceResolver;
+import io.courier.discovery.backend.DnsDiscovery;
+import io.courier.discovery.backend.DnsLookup;
 import io.courier.discovery.backend.LocalDiscovery;
 import io.courier.zookeeper.ZooKeeperDiscovery;
 import java.io.IOException;
@@ -23,17 +26,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT] [--breakers URL]}: the
+ * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT | --dns NAME] [--breakers URL]}: the
  * instances a registry knows, with their health (and, in the local registry, whether their lease
  * is live), one line each; with {@code --breakers}, also the endpoint breakers of the running
  * service at that URL, as its metrics show them.
  */
 @Command(name = "instances", mixinStandardHelpOptions = true,
-        description = "Lists the instances the local registry (or ZooKeeper) knows, with health and, locally, lease;"
-                + " with --breakers, also the breakers of a running service.",
+        description = "Lists the instances the local registry (or ZooKeeper, or DNS) knows, with health and, locally,"
+                + " lease; with --breakers, also the breakers of a running service.",
         footerHeading = "%nExamples:%n",
         footer = {"  courier instances", "  courier instances consumer --dir /tmp/courier-discovery",
                 "  courier instances consumer --zookeeper 127.0.0.1:2181",
+                "  courier instances consumer --dns consumer.shop.svc.cluster.local --port 8080",
+                "  courier instances consumer --dns _http._tcp.consumer.example.com --dns-server dns://10.0.0.2",
                 "  courier instances consumer --breakers http://127.0.0.1:8080"})
 final class InstancesCommand implements Callable<Integer> {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -54,6 +59,18 @@ final class InstancesCommand implements Callable<Integer> {
     @Option(names = "--base-path", paramLabel = "PATH", description = "With --zookeeper: the services' base path, if not the default.")
     private String basePath;
 
+    @Option(names = "--dns", paramLabel = "NAME", description = "Ask DNS instead: the instances NAME resolves to"
+            + " (A/AAAA through the system's resolver, or SRV with --dns-server); needs SERVICE.")
+    private String dns;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "With --dns: the instances' port when the records carry"
+            + " none, as A/AAAA (default 80).")
+    private Integer port;
+
+    @Option(names = "--dns-server", paramLabel = "URL", description = "With --dns: look SRV records up at this name"
+            + " server (dns://HOST[:PORT]) instead of A/AAAA.")
+    private String dnsServer;
+
     @Option(names = "--breakers", paramLabel = "URL", description = "Also show the endpoint breakers of the running"
             + " service at URL (read from its /metrics: CourierMetrics with its breakers bound).")
     private String breakers;
@@ -61,8 +78,17 @@ final class InstancesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int exit;
+        if ((port != null || dnsServer != null) && dns == null) {
+            throw new IllegalArgumentException((port != null ? "--port" : "--dns-server") + " is for --dns"
+                    + " (expected: courier instances SERVICE --dns NAME [--port PORT | --dns-server URL])");
+        }
+        if (zookeeper != null && dns != null) {
+            throw new IllegalArgumentException("--zookeeper and --dns: one registry at a time (expected: one of them)");
+        }
         if (zookeeper != null) {
             exit = zookeeper(spec.commandLine().getOut(), spec.commandLine().getErr());
+        } else if (dns != null) {
+            exit = dns(spec.commandLine().getOut(), spec.commandLine().getErr());
         } else {
             LocalDiscovery.Builder config = LocalDiscovery.builder();
             if (dir != null) {
@@ -113,31 +139,12 @@ final class InstancesCommand implements Callable<Integer> {
         if (basePath != null) {
             config.basePath(basePath);
         }
-        // The watch's first list is the whole one (the discovery publishes once it has read the service).
-        CompletableFuture<List<ServiceInstance>> first = new CompletableFuture<>();
-        try (ZooKeeperDiscovery zk = config.build();
-             ServiceResolver.Watch w = zk.watch(service, new ServiceResolver.Listener() {
-                 @Override
-                 public void onInstances(List<ServiceInstance> instances) {
-                     first.complete(instances);
-                 }
-
-                 @Override
-                 public void onError(Throwable error) {
-                     first.completeExceptionally(error);
-                 }
-             })) {
-            List<ServiceInstance> instances = first.get(PATIENCE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        try (ZooKeeperDiscovery zk = config.build()) {
+            List<ServiceInstance> instances = firstList(zk, service);
             if (instances.isEmpty()) {
                 out.println("No instances of " + service + " registered in ZooKeeper at " + zookeeper);
             } else {
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"SERVICE", "INSTANCE", "HEALTH", "URIS", "ZONE", "VERSION", "WEIGHT"});
-                for (ServiceInstance i : instances) {
-                    rows.add(new String[] {i.service(), i.id(), i.health().name(), uris(i), dash(i.zone()), dash(i.version()),
-                            Integer.toString(i.weight())});
-                }
-                table(rows, out);
+                instanceTable(instances, out);
                 out.println("(ZooKeeper at " + zookeeper + ")");
             }
             out.flush();
@@ -148,6 +155,70 @@ final class InstancesCommand implements Callable<Integer> {
                     + "\nCheck the address, or leave --zookeeper out to read the local registry.");
             return 1;
         }
+    }
+
+    private int dns(PrintWriter out, PrintWriter err) throws Exception {
+        if (service.isEmpty() || dir != null) {
+            throw new IllegalArgumentException("--dns " + dns + ": " + (dir != null ? "--dir is for the local registry"
+                    : "DNS is asked one service at a time") + " (expected: courier instances SERVICE --dns NAME)");
+        }
+        if (port != null && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException("--port " + port + " (expected: 1..65535)");
+        }
+        if (dnsServer != null && !dnsServer.startsWith("dns://")) {
+            throw new IllegalArgumentException("--dns-server " + dnsServer + " (expected: dns://HOST[:PORT])");
+        }
+        DnsDiscovery.Builder config = DnsDiscovery.builder().name(s -> dns)
+                .lookup(dnsServer != null ? DnsLookup.srv(dnsServer) : DnsLookup.addresses());
+        if (port != null) {
+            config.port(port);
+        }
+        String where = dnsServer != null ? "SRV records of " + dns + " at " + dnsServer : "addresses of " + dns;
+        try (DnsDiscovery d = config.build()) {
+            List<ServiceInstance> instances = firstList(d, service);
+            if (instances.isEmpty()) {
+                out.println("No instances of " + service + " in DNS: no " + where);
+            } else {
+                instanceTable(instances, out);
+                out.println("(DNS: " + where + ")");
+            }
+            out.flush();
+            return 0;
+        } catch (ExecutionException | TimeoutException e) {
+            err.println("DNS did not answer about " + dns + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + PATIENCE.toSeconds() + " s")
+                    + "\nCheck the name" + (dnsServer != null ? " and the name server" : "") + ".");
+            return 1;
+        }
+    }
+
+    /** The instances of {@code service} the first time {@code discovery} publishes them: the whole list. */
+    private static List<ServiceInstance> firstList(Discovery discovery, String service)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        CompletableFuture<List<ServiceInstance>> first = new CompletableFuture<>();
+        try (ServiceResolver.Watch w = discovery.watch(service, new ServiceResolver.Listener() {
+            @Override
+            public void onInstances(List<ServiceInstance> instances) {
+                first.complete(instances);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                first.completeExceptionally(error);
+            }
+        })) {
+            return first.get(PATIENCE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void instanceTable(List<ServiceInstance> instances, PrintWriter out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"SERVICE", "INSTANCE", "HEALTH", "URIS", "ZONE", "VERSION", "WEIGHT"});
+        for (ServiceInstance i : instances) {
+            rows.add(new String[] {i.service(), i.id(), i.health().name(), uris(i), dash(i.zone()), dash(i.version()),
+                    Integer.toString(i.weight())});
+        }
+        table(rows, out);
     }
 
     /** Writes the table of {@code service}'s instances (every service's when empty) to {@code out}. */
