@@ -79,13 +79,6 @@ final class ServerExchange extends WriteProgress.Answer {
      * a head of a few bytes would hold {@code maxBodyBytes} of heap, once per HTTP/2 stream.
      */
     static final int FIRST_BODY_ARRAY = 64 * 1024;
-    /**
-     * A watched answer larger than this is written in parts of this size, so that a reader
-     * taking it slowly shows progress as each part leaves, and ended once they all have: an
-     * HTTP/2 stream whose end is still Courier's can be reset (Vert.x refuses to reset a stream
-     * once its end is handed to the HTTP/2 layer, which holds what the window does not let out).
-     */
-    static final int ANSWER_PART = 32 * 1024;
     private BodyBuffer body;
     private boolean abandoned;
     /** Times an HTTP/2 body from the head ({@link ConnectionGuard#timeBody}); -1 when none. */
@@ -375,7 +368,7 @@ final class ServerExchange extends WriteProgress.Answer {
             if (request.method() == io.vertx.core.http.HttpMethod.HEAD
                     || (progress = WriteProgress.of(request.connection())) == null) {
                 end(request, response, bytes);
-            } else if (bytes.length <= ANSWER_PART) {
+            } else if (bytes.length <= WriteProgress.PART) {
                 writing(progress, response.end(Buffer.buffer(bytes)));
             } else {
                 writeInParts(response, bytes);
@@ -383,13 +376,17 @@ final class ServerExchange extends WriteProgress.Answer {
         }
     }
 
-    /** Writes a large answer in parts, watched, and ends it once they have all left. */
+    /**
+     * Writes a large answer in parts, watched, and ends it once they have all left: an HTTP/2
+     * stream whose end is still Courier's can be reset (Vert.x refuses to reset a stream once its
+     * end is handed to the HTTP/2 layer, which holds what the window does not let out).
+     */
     private void writeInParts(HttpServerResponse response, byte[] bytes) {
         response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length));
         Buffer whole = Buffer.buffer(bytes);
         Future<Void> last = null;
-        for (int at = 0; at < bytes.length; at += ANSWER_PART) {
-            last = response.write(whole.slice(at, Math.min(bytes.length, at + ANSWER_PART)));
+        for (int at = 0; at < bytes.length; at += WriteProgress.PART) {
+            last = response.write(whole.slice(at, Math.min(bytes.length, at + WriteProgress.PART)));
             writing(progress, last);
         }
         last.onSuccess(written -> {
@@ -432,13 +429,7 @@ final class ServerExchange extends WriteProgress.Answer {
         if (r != null) {
             r.cancel(true);
         }
-        if (http2) {
-            // Vert.x resets only a stream whose end it still holds; an answer handed whole to the
-            // HTTP/2 layer (a small one, into a window too small for it) goes with its connection.
-            response.reset(8).onFailure(failure -> WriteProgress.closeNow(request.connection())); // CANCEL
-        } else {
-            WriteProgress.closeNow(request.connection());
-        }
+        WriteProgress.abandon(request);
     }
 
     /**

@@ -6,6 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.netty.channel.Channel;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * registry of connections is thread-safe.
  */
 public final class WriteProgress {
+    /**
+     * An answer larger than this is written in parts of this size, each watched, so that a
+     * reader taking it slowly but steadily shows progress as each part leaves.
+     */
+    public static final int PART = 32 * 1024;
+    /** HTTP/2's CANCEL, the reset of an abandoned answer's stream. */
+    private static final long CANCEL = 0x8;
     /** Checks per timeout. */
     private static final int CHECKS = 4;
     /** The watched connections of every server in the process. */
@@ -33,8 +42,6 @@ public final class WriteProgress {
 
     private final Vertx vertx;
     private final long periodMillis;
-    /** The connection's socket; null when not found. */
-    private Channel channel;
     private Answer head;
     private long timer = -1;
 
@@ -50,21 +57,29 @@ public final class WriteProgress {
     public static void opened(HttpConnection connection, Vertx vertx, Duration timeout) {
         if (timeout.isPositive()) {
             WriteProgress w = new WriteProgress(vertx, timeout);
-            // Vert.x closes an HTTP/1.x connection only once what it queued is written, which a
-            // client that does not read never lets happen: a stalled one is closed on its socket.
-            w.channel = AcceptedSockets.of(connection);
             CONNECTIONS.put(connection, w);
         }
     }
 
     /**
-     * Closes {@code connection} now, dropping what it has queued (its socket's, when found; else
-     * Vert.x's close, which waits for the queue).
+     * Drops the answer to {@code request} and what it queued: its HTTP/2 stream reset with
+     * {@code CANCEL}, or its HTTP/1.x connection closed, as nothing else ends one answer there.
+     * Vert.x resets only a stream whose end it still holds; an answer it handed whole to the
+     * HTTP/2 layer goes with its connection. A connection is closed on its socket, so that what
+     * it queued is dropped, not waited for (Vert.x's close waits for the queue to drain).
      */
-    public static void closeNow(HttpConnection connection) {
-        WriteProgress w = CONNECTIONS.get(connection);
-        if (w != null && w.channel != null) {
-            ClientSockets.closeAtOnce(w.channel);
+    public static void abandon(HttpServerRequest request) {
+        if (request.version() == HttpVersion.HTTP_2) {
+            request.response().reset(CANCEL).onFailure(failure -> closeNow(request.connection()));
+        } else {
+            closeNow(request.connection());
+        }
+    }
+
+    private static void closeNow(HttpConnection connection) {
+        Channel channel = AcceptedSockets.of(connection);
+        if (channel != null) {
+            ClientSockets.closeAtOnce(channel);
         } else {
             connection.close();
         }
