@@ -16,6 +16,7 @@ import io.courier.spi.Codec;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireHeaders;
 import io.courier.spi.WireText;
+import io.courier.http.internal.vertx.ClientSockets;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -347,7 +348,7 @@ final class ClientExchange {
             // Only while the request is still going out: once it is all written, Vert.x's reset
             // closes the connection itself, and a close of ours could land on the next call's
             // use of it.
-            ConnectionAbort.abort(sent.connection());
+            ClientSockets.closeNow(sent.connection());
         }
     }
 

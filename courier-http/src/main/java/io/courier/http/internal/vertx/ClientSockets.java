@@ -33,22 +33,23 @@ public final class ClientSockets {
     }
 
     /**
-     * Closes the socket of {@code connection} now, dropping what it has not yet written; false
-     * when it is not one of these sockets (a Vert.x made otherwise), and nothing was closed.
+     * Closes {@code connection} now, dropping what it has not yet written: Vert.x closes a
+     * connection only once everything written to it has gone out, which a server that stopped
+     * reading never lets happen. A connection of a Vert.x made otherwise (its socket not one of
+     * these) gets Vert.x's close. Thread-safe: Netty runs the close on the socket's event loop.
      */
-    public static boolean closeNow(HttpConnection connection) {
+    public static void closeNow(HttpConnection connection) {
         io.vertx.core.net.SocketAddress local = connection.localAddress();
         io.vertx.core.net.SocketAddress remote = connection.remoteAddress();
-        if (local == null || remote == null) {
-            return false;
-        }
-        for (Channel channel : OPEN) {
-            if (same(channel.localAddress(), local) && same(channel.remoteAddress(), remote)) {
-                closeAtOnce(channel);
-                return true;
+        if (local != null && remote != null) {
+            for (Channel channel : OPEN) {
+                if (same(channel.localAddress(), local) && same(channel.remoteAddress(), remote)) {
+                    closeAtOnce(channel);
+                    return;
+                }
             }
         }
-        return false;
+        connection.close();
     }
 
     /**
