@@ -34,7 +34,7 @@ import java.util.Objects;
  * @param maxConnections the most connections open at once; one accepted past it is closed at once
  * @param maxConcurrentStreams the most streams (calls) one HTTP/2 connection carries at once,
  *     announced in its SETTINGS; a client opening more is refused the excess streams
- * @param writeTimeout how long a REST answer or server-sent event stream (not yet gRPC) may have
+ * @param writeTimeout how long a REST answer, server-sent event stream or gRPC answer on this port may have
  *     bytes waiting to be written while none of them leaves: a client that does not read (an
  *     HTTP/2 window of 0, a full socket) while it keeps its connection busy. Such an answer is
  *     abandoned: its HTTP/2 stream reset ({@code CANCEL}), an HTTP/1.x connection closed, its
