@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * raw bytes: for messages no generated class would write (hostile numbers, missing fields).
  */
 public final class RawUnary {
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    /** Messages as raw bytes, both ways. */
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

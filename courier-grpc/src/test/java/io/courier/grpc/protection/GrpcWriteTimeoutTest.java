@@ -9,6 +9,7 @@ import io.courier.grpc.GrpcNames;
 import io.courier.grpc.GrpcTransportFactory;
 import io.courier.http.HttpTransportFactory;
 import io.courier.http.ServerLimits;
+import io.courier.grpc.interop.RawUnary;
 import io.courier.http.testing.RawHttp2;
 import io.courier.test.Await;
 import io.grpc.CallOptions;
@@ -17,12 +18,9 @@ import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
@@ -265,23 +263,8 @@ class GrpcWriteTimeoutTest {
 
     /** A method of {@code path} whose messages are raw bytes. */
     private static MethodDescriptor<byte[], byte[]> rpc(String path, MethodDescriptor.MethodType type) {
-        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName(path.substring(1))
-                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+                .setRequestMarshaller(RawUnary.BYTES).setResponseMarshaller(RawUnary.BYTES).build();
     }
 
     /** gRPC-Web text: base64 chunks, each padded on its own, decoded one 4-character group at a time. */
