@@ -140,20 +140,8 @@ final class InstancesCommand implements Callable<Integer> {
             config.basePath(basePath);
         }
         try (ZooKeeperDiscovery zk = config.build()) {
-            List<ServiceInstance> instances = firstList(zk, service);
-            if (instances.isEmpty()) {
-                out.println("No instances of " + service + " registered in ZooKeeper at " + zookeeper);
-            } else {
-                instanceTable(instances, out);
-                out.println("(ZooKeeper at " + zookeeper + ")");
-            }
-            out.flush();
-            return 0;
-        } catch (ExecutionException | TimeoutException e) {
-            err.println("ZooKeeper at " + zookeeper + " did not answer about " + service + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + PATIENCE.toSeconds() + " s")
-                    + "\nCheck the address, or leave --zookeeper out to read the local registry.");
-            return 1;
+            return list(zk, "registered in ZooKeeper at " + zookeeper, "ZooKeeper at " + zookeeper, "ZooKeeper at "
+                    + zookeeper, "Check the address, or leave --zookeeper out to read the local registry.", out, err);
         }
     }
 
@@ -175,19 +163,32 @@ final class InstancesCommand implements Callable<Integer> {
         }
         String where = dnsServer != null ? "SRV records of " + dns + " at " + dnsServer : "addresses of " + dns;
         try (DnsDiscovery d = config.build()) {
-            List<ServiceInstance> instances = firstList(d, service);
+            return list(d, "in DNS: no " + where, "DNS: " + where, "DNS (" + where + ")",
+                    "Check the name" + (dnsServer != null ? " and the name server." : "."), out, err);
+        }
+    }
+
+    /**
+     * Prints the instances of {@link #service} {@code registry} knows, with {@code source} under
+     * them ({@code none} after "No instances of SERVICE" when it knows none); exit 1, saying that
+     * {@code asked} did not answer and {@code hint}, when it does not answer in time.
+     */
+    private int list(Discovery registry, String none, String source, String asked, String hint, PrintWriter out,
+                     PrintWriter err) throws InterruptedException {
+        try {
+            List<ServiceInstance> instances = firstList(registry, service);
             if (instances.isEmpty()) {
-                out.println("No instances of " + service + " in DNS: no " + where);
+                out.println("No instances of " + service + " " + none);
             } else {
                 instanceTable(instances, out);
-                out.println("(DNS: " + where + ")");
+                out.println("(" + source + ")");
             }
             out.flush();
             return 0;
         } catch (ExecutionException | TimeoutException e) {
-            err.println("DNS did not answer about " + dns + ": "
+            err.println(asked + " did not answer about " + service + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + PATIENCE.toSeconds() + " s")
-                    + "\nCheck the name" + (dnsServer != null ? " and the name server" : "") + ".");
+                    + "\n" + hint);
             return 1;
         }
     }
