@@ -1,7 +1,8 @@
 /**
  * The gRPC transport: every served contract is also a gRPC service (HTTP/2 and gRPC-Web, with
  * Protobuf or JSON messages), with the standard health and reflection services, and clients
- * for {@code grpc://host:port} targets; on the REST port when {@code courier-http} serves too.
+ * for {@code grpc://host:port} targets; on the REST port when REST is served too, else on a port
+ * of its own served by {@code courier-http}'s server with the same limits.
  * Found by {@link java.util.ServiceLoader}.
  */
 module io.courier.grpc {
@@ -12,8 +13,9 @@ module io.courier.grpc {
     requires com.google.protobuf;
     requires com.fasterxml.jackson.core;
     requires io.courier.protobuf;
-    // Optional: with courier-http present, gRPC answers on the REST port.
-    requires static io.courier.http;
+    // gRPC answers on a REST server's port: the Courier's, or one serving nothing but gRPC.
+    // Transitive: GrpcTransportFactory.Builder takes ServerLimits and Cors.
+    requires transitive io.courier.http;
 
     exports io.courier.grpc;
     // Trailers' readers, for the command line's gRPC calls; not a public API.

@@ -1,6 +1,9 @@
 package io.courier.grpc;
 
 import io.courier.grpc.internal.GrpcTransport;
+import io.courier.http.Cors;
+import io.courier.http.HttpTransportFactory;
+import io.courier.http.ServerLimits;
 import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.TransportFactory;
@@ -12,9 +15,12 @@ import java.util.Objects;
  * The {@code grpc} transport: serves every contract of a {@code Courier} as a gRPC service
  * (see {@link GrpcNames}) over HTTP/2 cleartext and gRPC-Web (HTTP/1.1 or HTTP/2), with the
  * standard health and reflection services, and calls {@code grpc://host:port} targets, Courier
- * servers or any other gRPC server. When the same {@code Courier} has {@code courier-http}, gRPC
- * answers on the REST server's port (requests with {@code content-type: application/grpc*}),
- * else on a port of its own. Found by {@link java.util.ServiceLoader} when
+ * servers or any other gRPC server. When the same {@code Courier} serves REST too
+ * ({@link HttpTransportFactory}, found with it by default), gRPC answers on the REST server's port
+ * (requests with {@code content-type: application/grpc*}) under that server's limits; else on a
+ * port of its own, served by a REST server that serves nothing but gRPC, under the
+ * {@link Builder#limits limits} and {@link Builder#cors cross-origin policy} set here. Found by
+ * {@link java.util.ServiceLoader} when
  * {@code courier-grpc} is on the class path; immutable and thread-safe. With
  * {@code Courier.builder().tls(...)} ({@link io.courier.Tls}) the server speaks TLS (its URI is
  * {@code grpcs://}) and clients call {@code grpcs://host:port} targets over TLS.
@@ -35,6 +41,8 @@ public final class GrpcTransportFactory implements TransportFactory {
 
     private final List<MessageFormat> formats;
     private final boolean preferJson;
+    /** The server of a port of gRPC's own: no REST routes, no OpenAPI, no contract files, no REST compression. */
+    private final HttpTransportFactory ownPort;
 
     /** The default configuration; what {@link java.util.ServiceLoader} creates. */
     public GrpcTransportFactory() {
@@ -44,6 +52,12 @@ public final class GrpcTransportFactory implements TransportFactory {
     private GrpcTransportFactory(Builder b) {
         this.formats = List.copyOf(b.formats);
         this.preferJson = b.preferJson;
+        HttpTransportFactory.Builder own = HttpTransportFactory.builder().limits(b.limits).openApi(false)
+                .contracts(false).compression(false);
+        if (b.cors != null) {
+            own.cors(b.cors);
+        }
+        this.ownPort = own.build();
     }
 
     /** A builder starting from the defaults. */
@@ -58,15 +72,36 @@ public final class GrpcTransportFactory implements TransportFactory {
 
     @Override
     public Transport create(TransportContext context) {
-        return new GrpcTransport(context, formats, preferJson);
+        return new GrpcTransport(context, formats, preferJson, ownPort);
     }
 
     /** Builds a {@link GrpcTransportFactory}; not thread-safe. */
     public static final class Builder {
         private final List<MessageFormat> formats = new ArrayList<>();
         private boolean preferJson;
+        private ServerLimits limits = ServerLimits.defaults();
+        private Cors cors;
 
         private Builder() {
+        }
+
+        /**
+         * Timeouts, connections and HTTP/2 streams of gRPC's own port (default
+         * {@link ServerLimits#defaults()}; see {@code docs/server-protection.md}). On the REST
+         * server's port, that server's limits apply instead.
+         */
+        public Builder limits(ServerLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * The cross-origin policy of gRPC's own port, for gRPC-Web from browsers (default: none).
+         * On the REST server's port, that server's policy applies instead.
+         */
+        public Builder cors(Cors cors) {
+            this.cors = Objects.requireNonNull(cors, "cors");
+            return this;
         }
 
         /** A message format that replaces the built-in one of the same {@link MessageFormat#name()}. */

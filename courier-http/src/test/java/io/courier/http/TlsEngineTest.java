@@ -2,7 +2,7 @@ package io.courier.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.courier.http.internal.VertxTls;
+import io.courier.http.internal.vertx.VertxTls;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -10,6 +10,7 @@ import io.courier.InternalException;
 import io.courier.UnavailableException;
 import io.courier.contract.MethodDescriptor;
 import io.courier.grpc.MessageCodec;
+import io.courier.http.internal.vertx.VertxTls;
 import io.courier.internal.Errors;
 import io.courier.internal.PeerLossLog;
 import io.courier.spi.WireHeaders;

@@ -5,6 +5,7 @@ import io.courier.Call;
 import io.courier.Tls;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
+import io.courier.http.internal.vertx.VertxTls;
 import io.courier.internal.TlsMaterial;
 import io.courier.grpc.MessageCodec;
 import io.courier.internal.PeerLossLog;

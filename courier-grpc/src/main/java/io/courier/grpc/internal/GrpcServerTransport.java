@@ -7,20 +7,17 @@ import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
 import io.courier.grpc.MessageCodec;
-import io.courier.internal.TlsMaterial;
-import io.courier.internal.TlsWatcher;
+import io.courier.http.HttpTransportFactory;
 import io.courier.spi.Readiness;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
+import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireText;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.common.GrpcStatus;
@@ -39,7 +36,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -48,16 +44,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves every registered contract as a gRPC service on a Vert.x {@link GrpcServer}: HTTP/2
  * cleartext and gRPC-Web (binary and text, HTTP/1.1 or HTTP/2) on one port, plus the health and
- * reflection services. The port is the REST server's when {@code courier-http} serves in the
- * same {@code Courier} ({@link #shareWith}), else one of its own.
+ * reflection services. The port is the REST server's when REST is served in the same
+ * {@code Courier} ({@link #shareWith}), else one of its own, served by a REST server of
+ * {@code courier-http}'s with no REST routes (so under the same {@code ServerLimits}).
  */
 final class GrpcServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerTransport.class);
 
     private final Vertx vertx;
-    /** The certificate and trust of the context's {@code Tls}, for a port of our own; the REST server's otherwise. */
-    private final TlsMaterial tlsMaterial;
-    private volatile TlsWatcher tlsWatcher;
+    /** Makes the server of a port of our own, when no REST server shares its port. */
+    private final HttpTransportFactory ownPort;
     private final TransportContext context;
     private final Formats formats;
     private final ExecutorService workers;
@@ -68,8 +64,10 @@ final class GrpcServerTransport implements ServerTransport {
     private final ReflectionService reflection = new ReflectionService(this::describedFiles);
     private volatile ServerDispatcher dispatcher;
     private final GrpcServer grpc;
-    private volatile HttpServer http;
+    /** The REST server whose port gRPC answers on: the Courier's, or one of ours that serves only gRPC. */
     private volatile ServerTransport rest;
+    /** The transport of a port of our own; null when sharing the Courier's REST port. */
+    private volatile Transport own;
     private volatile boolean stopping;
     private final ThreadLocal<HttpServerRequest> arriving = new ThreadLocal<>();
 
@@ -81,9 +79,9 @@ final class GrpcServerTransport implements ServerTransport {
     }
 
     GrpcServerTransport(Vertx vertx, TransportContext context, Formats formats, ExecutorService workers,
-                        TlsMaterial tlsMaterial) {
+                        HttpTransportFactory ownPort) {
         this.vertx = vertx;
-        this.tlsMaterial = tlsMaterial;
+        this.ownPort = ownPort;
         this.context = context;
         this.formats = formats;
         this.workers = workers;
@@ -190,43 +188,20 @@ final class GrpcServerTransport implements ServerTransport {
             log.debug("gRPC server answering on the REST port");
             return;
         }
-        HttpServerOptions httpOptions = new HttpServerOptions()
-                .setHost(context.host())
-                .setPort(context.port())
-                .setMaxHeaderSize(context.limits().maxHeaderBytes())
-                .setInitialSettings(new Http2Settings()
-                        .setInitialWindowSize(1 << 20)
-                        .setMaxHeaderListSize(context.limits().maxHeaderBytes()))
-                .setHttp2ConnectionWindowSize(4 << 20);
-        context.tls().ifPresent(tls -> VertxTls.server(httpOptions, tls, tlsMaterial));
+        // A port of our own is served by courier-http's server with no REST routes, so it has the
+        // same protection: ServerLimits, the first request timed from the accept, strict HTTP/1.x
+        // decoding (gRPC-Web), the bound on HTTP/2 header blocks, the write timeout.
+        Transport transport = ownPort.create(context);
+        ServerTransport server = RestPort.serveAll(transport, this);
         try {
-            http = vertx.createHttpServer(httpOptions).requestHandler(handler())
-                    // A peer's reset reaches each call on its stream; the connection's copy is expected, not an error.
-                    .connectionHandler(c -> c.exceptionHandler(failure -> log.debug("connection from {} failed: {}",
-                            c.remoteAddress(), failure.toString())))
-                    .listen()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            server.start(dispatcher);
+        } catch (RuntimeException e) {
+            transport.close();
             throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()
                     + " (expected: a free port): " + e.getMessage(), e);
         }
-        watchTls();
-    }
-
-    private void watchTls() {
-        HttpServer s = http;
-        context.tls().ifPresent(tls -> tlsWatcher = TlsWatcher.start(tls, context.clock(), "gRPC server at " + uri(),
-                material -> {
-                    try {
-                        s.updateSSLOptions(VertxTls.reloaded(tls, material), true).toCompletionStage()
-                                .toCompletableFuture().get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        if (e instanceof InterruptedException) {
-                            Thread.currentThread().interrupt();
-                        }
-                        throw new IllegalStateException("updating the gRPC server's TLS options failed: " + e, e);
-                    }
-                }));
+        own = transport;
+        rest = server;
     }
 
     @Override
@@ -296,7 +271,7 @@ final class GrpcServerTransport implements ServerTransport {
             return;
         }
         new ServerCall(request, http, max, loop, route.service(), route.method(), route.what(), codec.get(), dispatcher,
-                workers, context.clock(), rest != null).start();
+                workers, context.clock()).start();
     }
 
     /** What reflection describes: the file of each contract that has a Protobuf mapping, and the health service's. */
@@ -311,20 +286,12 @@ final class GrpcServerTransport implements ServerTransport {
 
     @Override
     public InetSocketAddress localAddress() {
-        ServerTransport shared = rest;
-        if (shared != null) {
-            InetSocketAddress a = shared.localAddress();
-            if (a == null) {
-                throw new IllegalStateException("gRPC server: the REST server it shares a port with is not started"
-                        + " (expected: start() first)");
-            }
-            return a;
-        }
-        HttpServer s = http;
-        if (s == null) {
+        ServerTransport server = rest;
+        InetSocketAddress a = server == null ? null : server.localAddress();
+        if (a == null) {
             throw new IllegalStateException("gRPC server: not started (expected: start() first)");
         }
-        return new InetSocketAddress(context.host(), s.actualPort());
+        return a;
     }
 
     @Override
@@ -341,17 +308,20 @@ final class GrpcServerTransport implements ServerTransport {
     public CompletableFuture<Void> stop(Duration grace) {
         stopping = true;
         health.stopping();
-        TlsWatcher watcher = tlsWatcher;
-        if (watcher != null) {
-            watcher.close();
-        }
-        HttpServer s = http;
-        // On a shared port the REST server drains and closes the connections.
-        if (s == null) {
+        // On the Courier's REST port the REST server drains and closes the connections.
+        Transport transport = own;
+        if (transport == null) {
             return CompletableFuture.completedFuture(null);
         }
         log.debug("gRPC server at {} stopping", uri());
-        return s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).toCompletionStage().toCompletableFuture()
-                .exceptionally(e -> null);
+        return transport.server().orElseThrow().stop(grace).exceptionally(e -> null);
+    }
+
+    /** Closes the transport of a port of our own, if any; after {@link #stop}. */
+    void close() {
+        Transport transport = own;
+        if (transport != null) {
+            transport.close();
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.courier.grpc.internal;
 
 import io.courier.Tls;
 import io.courier.grpc.MessageFormat;
+import io.courier.http.HttpTransportFactory;
+import io.courier.http.internal.vertx.SharedVertx;
 import io.courier.internal.TlsMaterial;
 import io.courier.spi.ClientTransport;
 import io.courier.spi.ServerTransport;
@@ -17,7 +19,8 @@ import java.util.concurrent.Executors;
 /**
  * The gRPC transport of one {@code Courier}: a Vert.x instance shared by its server and its
  * client, and virtual threads for decoding, encoding and streams. Its server answers on the
- * REST port when the same {@code Courier} has {@code courier-http}, else on a port of its own.
+ * REST port when the same {@code Courier} serves REST too, else on a port of its own, served by
+ * a REST server of {@code courier-http}'s that serves nothing but gRPC.
  */
 public final class GrpcTransport implements Transport {
     /** The transport's name, also the scheme of its targets. */
@@ -36,13 +39,14 @@ public final class GrpcTransport implements Transport {
     private final GrpcServerTransport server;
     private final GrpcClientTransport client;
 
-    public GrpcTransport(TransportContext context, List<MessageFormat> formats, boolean preferJson) {
+    public GrpcTransport(TransportContext context, List<MessageFormat> formats, boolean preferJson,
+                         HttpTransportFactory ownPort) {
         this.vertx = SharedVertx.of(context);
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-grpc-", 0).factory());
         Formats f = new Formats(context.codecs(), formats, context.limits());
         // Read now, so a missing or mismatched file fails the Courier's build, not its first call.
         TlsMaterial tls = TlsMaterial.load(context.tls().orElseGet(() -> Tls.builder().build()));
-        this.server = new GrpcServerTransport(vertx, context, f, workers, tls);
+        this.server = new GrpcServerTransport(vertx, context, f, workers, ownPort);
         this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
                 context.clock(), context.tls().orElse(null), tls);
     }
@@ -67,17 +71,16 @@ public final class GrpcTransport implements Transport {
         return Optional.of(server);
     }
 
-    /** With {@code courier-http} serving too, answer on its port rather than on one of our own. */
+    /** With the REST transport serving too, answer on its port rather than on one of our own. */
     @Override
     public void peers(List<Transport> transports) {
-        if (RestPort.available()) {
-            RestPort.attach(transports, server).ifPresent(server::shareWith);
-        }
+        RestPort.attach(transports, server).ifPresent(server::shareWith);
     }
 
     @Override
     public void close() {
         client.close();
+        server.close();
         workers.shutdownNow();
         // The Vert.x is the Courier's, shared with REST: the Courier closes it after both.
     }

@@ -15,6 +15,7 @@ import io.courier.Ticker;
 import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.MessageCodec;
+import io.courier.http.internal.vertx.VertxTls;
 import io.courier.internal.Errors;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.WireHeaders;
@@ -76,8 +77,8 @@ final class ServerCall {
     private CallContext context;
     /** The sizes of the messages, for the server interceptors (metrics). */
     private final MessageSizes sizes = MessageSizes.create();
-    /** Whether the answer's writes may be watched (gRPC on the REST port); false once looked up and not. */
-    private boolean watchable;
+    /** Whether the answer's writes may be watched; false once looked up and not (the write timeout off). */
+    private boolean watchable = true;
     /** The watch of the answer's writes (the write timeout), made at its first write; event loop only. */
     private WriteWatch watch;
     /** Whether the answer's head was written; event loop only. */
@@ -87,7 +88,7 @@ final class ServerCall {
 
     ServerCall(GrpcServerRequest<Buffer, Buffer> request, HttpServerRequest http, int maxMessageBytes, Context loop,
                ServiceDescriptor service, MethodDescriptor method, String what, MessageCodec codec,
-               ServerDispatcher dispatcher, Executor workers, Clock clock, boolean onRestPort) {
+               ServerDispatcher dispatcher, Executor workers, Clock clock) {
         this.request = request;
         this.http = http;
         this.maxMessageBytes = maxMessageBytes;
@@ -100,7 +101,6 @@ final class ServerCall {
         this.dispatcher = dispatcher;
         this.workers = workers;
         this.clock = clock;
-        this.watchable = onRestPort;
     }
 
     void start() {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * gRPC-Web on the REST port under the server's {@link Cors} policy, called as a browser page of
+ * gRPC-Web on the REST port under the server's {@link Cors} policy (and on a port of its own,
+ * {@link GrpcWebCorsOnItsOwnPortTest}), called as a browser page of
  * another origin would: the preflight a gRPC-Web client sends is answered, the call's response
  * exposes {@code grpc-status} and {@code grpc-message}, and other origins get no CORS headers.
  */
@@ -29,11 +30,19 @@ class GrpcWebCorsTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Courier server;
 
+    /** The transports: gRPC on the REST port, under the REST server's policy. */
+    Courier.Builder transports(Courier.Builder builder, Cors cors) {
+        return builder.transport(HttpTransportFactory.builder().cors(cors).build()).transport(new GrpcTransportFactory());
+    }
+
+    /** The server's address as an http:// URI, as a page's gRPC-Web client calls it. */
+    private java.net.URI web() {
+        return java.net.URI.create("http://127.0.0.1:" + server.uri().getPort());
+    }
+
     @BeforeAll
     void start() {
-        server = Courier.builder().name("web")
-                .transport(HttpTransportFactory.builder().cors(Cors.builder().allowOrigin(PAGE).build()).build())
-                .transport(new GrpcTransportFactory())
+        server = transports(Courier.builder().name("web"), Cors.builder().allowOrigin(PAGE).build())
                 .build()
                 .serve(Scores.class, new Scores() {
                     @Override
@@ -72,14 +81,14 @@ class GrpcWebCorsTest {
     private HttpResponse<byte[]> call(String origin) throws Exception {
         byte[] message = Player.newBuilder().setName("web").build().toByteArray();
         byte[] frame = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).array();
-        return http.send(HttpRequest.newBuilder(server.uri().resolve("/scores.Scores/Best"))
+        return http.send(HttpRequest.newBuilder(web().resolve("/scores.Scores/Best"))
                 .header("content-type", "application/grpc-web+proto").header("x-grpc-web", "1").header("origin", origin)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(frame)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
     void theBrowsersPreflightForGrpcWebIsAnswered() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve("/scores.Scores/Best"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(web().resolve("/scores.Scores/Best"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("origin", PAGE)
                 .header("access-control-request-method", "POST")
                 .header("access-control-request-headers", "content-type,x-grpc-web,x-user-agent,grpc-timeout").build(),
@@ -105,7 +114,7 @@ class GrpcWebCorsTest {
     @Test
     void anotherOriginGetsNoCorsHeadersAndNoPreflight() throws Exception {
         HttpResponse<byte[]> r = call("https://evil.example");
-        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(server.uri().resolve("/scores.Scores/Best"))
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(web().resolve("/scores.Scores/Best"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("origin", "https://evil.example")
                 .header("access-control-request-method", "POST").build(), HttpResponse.BodyHandlers.ofString());
 

@@ -2,6 +2,7 @@ package io.courier.grpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.courier.http.internal.vertx.VertxTls;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,6 +5,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.MethodDescriptor;
+import io.courier.http.internal.vertx.VertxTls;
 import io.courier.internal.PeerLossLog;
 import io.courier.internal.TlsMaterial;
 import io.courier.spi.ClientTransport;

@@ -6,6 +6,7 @@ import io.courier.http.HttpRequestRouter;
 import io.courier.http.internal.vertx.FirstRequestClock;
 import io.courier.http.internal.vertx.UnsupportedHttpVersion;
 import io.courier.http.internal.vertx.UnsupportedTransferCoding;
+import io.courier.http.internal.vertx.VertxTls;
 import io.courier.internal.TlsMaterial;
 import io.courier.internal.TlsWatcher;
 import io.courier.spi.ServerDispatcher;

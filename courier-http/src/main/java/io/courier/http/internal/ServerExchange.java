@@ -14,6 +14,7 @@ import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import io.courier.UnimplementedException;
 import io.courier.contract.ParameterDescriptor;
+import io.courier.http.internal.vertx.VertxTls;
 import io.courier.internal.Errors;
 import io.courier.internal.PercentDecoding;
 import io.courier.json.JsonCodec;

@@ -1,4 +1,4 @@
-package io.courier.grpc.internal;
+package io.courier.http.internal.vertx;
 
 import io.courier.PeerIdentity;
 import io.courier.Tls;
@@ -17,24 +17,24 @@ import java.util.List;
 
 /**
  * A {@link Tls} as Vert.x options: the server's, the client's, the engine (OpenSSL when
- * netty-tcnative is on the class path, else the JDK's), and the peer of a connection. The same
- * as {@code courier-http}'s, which this module does not require.
+ * netty-tcnative is on the class path, else the JDK's), and the peer of a connection; for the
+ * REST and gRPC transports.
  */
-final class VertxTls {
+public final class VertxTls {
     private VertxTls() {
     }
 
     /** OpenSSL (BoringSSL through netty-tcnative) when present, else the JDK's engine. */
-    static SSLEngineOptions engine() {
+    public static SSLEngineOptions engine() {
         return OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
     }
 
     /** The name of the engine {@link #engine()} picks: {@code openssl} or {@code jdk}. */
-    static String engineName() {
+    public static String engineName() {
         return OpenSSLEngineOptions.isAvailable() ? "openssl" : "jdk";
     }
 
-    static ClientAuth clientAuth(Tls tls) {
+    private static ClientAuth clientAuth(Tls tls) {
         return switch (tls.clientAuth()) {
             case NONE -> ClientAuth.NONE;
             case OPTIONAL -> ClientAuth.REQUEST;
@@ -43,7 +43,7 @@ final class VertxTls {
     }
 
     /** Makes {@code options} a TLS server's with {@code material}; ALPN offers h2 and http/1.1. */
-    static HttpServerOptions server(HttpServerOptions options, Tls tls, TlsMaterial material) {
+    public static HttpServerOptions server(HttpServerOptions options, Tls tls, TlsMaterial material) {
         requireCertificate(tls, material);
         return options.setSsl(true)
                 .setUseAlpn(true)
@@ -54,7 +54,7 @@ final class VertxTls {
     }
 
     /** The server options that replace the old ones when the files change. */
-    static ServerSSLOptions reloaded(Tls tls, TlsMaterial material) {
+    public static ServerSSLOptions reloaded(Tls tls, TlsMaterial material) {
         requireCertificate(tls, material);
         return new ServerSSLOptions()
                 .setUseAlpn(true)
@@ -71,7 +71,7 @@ final class VertxTls {
     }
 
     /** Makes {@code options} a TLS client's: trust, the client certificate if any, hostname verification. */
-    static HttpClientOptions client(HttpClientOptions options, Tls tls, TlsMaterial material) {
+    public static HttpClientOptions client(HttpClientOptions options, Tls tls, TlsMaterial material) {
         options.setSsl(true)
                 .setSslEngineOptions(engine())
                 .setTrustOptions(TrustOptions.wrap(material.trustManagers()))
@@ -82,13 +82,23 @@ final class VertxTls {
         return options;
     }
 
+    /** The SSL options of a client made with {@code options} once its TLS files changed to {@code material}. */
+    public static io.vertx.core.net.ClientSSLOptions reloaded(HttpClientOptions options, TlsMaterial material) {
+        io.vertx.core.net.ClientSSLOptions ssl = options.getSslOptions().copy()
+                .setTrustOptions(TrustOptions.wrap(material.trustManagers()));
+        if (material.keyManagers() != null) {
+            ssl.setKeyCertOptions(KeyCertOptions.wrap(material.keyManagers()));
+        }
+        return ssl;
+    }
+
     /** The verified client certificate's identity on {@code connection}, or null. */
-    static PeerIdentity peer(HttpConnection connection) {
+    public static PeerIdentity peer(HttpConnection connection) {
         return connection == null || !connection.isSsl() ? null : TlsMaterial.peer(connection.sslSession());
     }
 
     /** {@code failure}'s message, with the root cause of a failed TLS handshake (an untrusted chain, a hostname mismatch). */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         String message = failure.getMessage();
         String reason = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
         Throwable cause = failure;
