@@ -68,6 +68,14 @@ public final class OutboxRelay implements AutoCloseable {
         return worker.published();
     }
 
+    /**
+     * Rows set aside since start into the table {@code <prefix>outbox_parked}: rows it cannot
+     * read, and messages the broker refused for good. Each is logged once at ERROR.
+     */
+    public long parked() {
+        return worker.parked();
+    }
+
     /** How many times the relay has read the outbox table since start. */
     public long polls() {
         return worker.polls();
