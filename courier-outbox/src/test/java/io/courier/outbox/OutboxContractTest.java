@@ -469,6 +469,38 @@ abstract class OutboxContractTest {
     }
 
     @Test
+    void withoutTheParkedTableTheRelayNamesTheTableKeepsTheRowAndParksItOnceTheTableIsThere() throws Exception {
+        db.execute("DROP TABLE " + prefix + "outbox_parked"); // a table made by an older migration script
+        Outbox outbox = outbox().partitions(1).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        long broken = outbox.transaction(c -> {
+            outbox.write(c, text("k", "before"));
+            long id = outbox.write(c, text("k", "broken"));
+            outbox.write(c, text("k", "after"));
+            return id;
+        });
+        db.execute("UPDATE " + prefix + "outbox SET headers = 'no-equals-sign' WHERE id = " + broken);
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+            Await.until(PATIENCE, () -> "the missing table named: " + log, () -> log.lines("WARN").stream()
+                    .anyMatch(l -> l.contains("parking outbox row " + broken + " in " + prefix + "outbox_parked failed")
+                            && l.contains("(expected: the table " + prefix + "outbox_parked, which OutboxSchema.create"
+                            + " makes)")));
+            Await.until(PATIENCE, () -> "the rows around it published: " + got, () -> got.size() == 2);
+            assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox WHERE id = " + broken)).as("kept").isOne();
+            assertThat(relay.parked()).isZero();
+            OutboxSchema.create(db.dataSource(), prefix);
+            Await.until(PATIENCE, "parked once the table is there", () -> relay.parked() == 1);
+            assertThat(outbox.backlog()).isZero();
+        }
+        assertThat(got).containsExactly("before", "after");
+    }
+
+    @Test
     void aMessageTheBrokerRefusesForGoodIsParkedOnceAndTheOthersFlow() {
         Outbox outbox = outbox().partitions(1).build();
         List<String> got = new CopyOnWriteArrayList<>();
