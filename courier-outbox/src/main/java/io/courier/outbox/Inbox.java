@@ -111,6 +111,9 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
      * false, without running {@code work}, when the group has handled the message already.
      *
      * @throws UnavailableException when the database fails (nothing was committed; retry-safe)
+     * @throws IllegalArgumentException before any SQL, when the table cannot hold {@code group}
+     *         (longer than its column, empty, with a NUL or a lone surrogate); a message id is
+     *         never refused (one the column cannot hold is kept as its digest)
      */
     public boolean handleOnce(String group, String messageId, Work work) {
         Objects.requireNonNull(group, "group");
@@ -147,11 +150,18 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
         }
     }
 
-    /** Whether {@code group} has recorded {@code messageId}. */
+    /**
+     * Whether {@code group} has recorded {@code messageId}.
+     *
+     * @throws IllegalArgumentException when the table cannot hold {@code group}, as {@link #handleOnce} says
+     */
     @Override
     public boolean contains(String group, String messageId) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(messageId, "messageId");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(statements(c).containsInbox())) {
+            checkGroup(group, statements(c).dialect);
             ps.setString(1, group);
             ps.setString(2, stored(messageId, statements(c).dialect));
             try (ResultSet rs = ps.executeQuery()) {
@@ -162,9 +172,15 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
         }
     }
 
-    /** Records that {@code group} handled {@code messageId}, in a transaction of its own; nothing if it is there. */
+    /**
+     * Records that {@code group} handled {@code messageId}, in a transaction of its own; nothing if it is there.
+     *
+     * @throws IllegalArgumentException when the table cannot hold {@code group}, as {@link #handleOnce} says
+     */
     @Override
     public void add(String group, String messageId) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(messageId, "messageId");
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(true);
@@ -233,27 +249,85 @@ public final class Inbox implements ProcessedMessages, AutoCloseable {
     }
 
     /**
-     * {@code messageId} as its row holds it: itself when it fits the column (191 characters on
-     * MariaDB, the key's limit there; 255 elsewhere), else {@code sha256:} and the hex of its
-     * SHA-256. An id is whatever the message's producer wrote, and one too long for the column
-     * would fail the insert on every attempt; its digest deduplicates it as well.
+     * {@code messageId} as its row holds it: itself when the column can hold it as it is (191
+     * characters on MariaDB, the key's limit there; 255 elsewhere), else {@code sha256:} and the
+     * hex of the SHA-256 of its UTF-8 form, or {@code sha256-utf16:} and that of its UTF-16
+     * chars when it has a lone surrogate. An id is whatever the message's producer wrote, and one
+     * the column cannot hold would fail the insert on every attempt (too long, or a NUL, which
+     * PostgreSQL refuses in text), or be stored as another id (a driver writes a lone surrogate
+     * as {@code ?}); its digest deduplicates it as well.
      */
     static String stored(String messageId, Dialect dialect) {
-        int max = dialect == Dialect.MARIADB ? 191 : 255;
-        if (messageId.length() <= max || messageId.codePointCount(0, messageId.length()) <= max) {
+        int max = maxChars(dialect);
+        boolean loneSurrogate = hasLoneSurrogate(messageId);
+        if (!loneSurrogate && messageId.indexOf('\u0000') < 0 && (messageId.length() <= max
+                || messageId.codePointCount(0, messageId.length()) <= max)) {
             return messageId;
         }
+        if (!loneSurrogate) {
+            return "sha256:" + sha256(messageId.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] utf16 = new byte[messageId.length() * 2]; // by hand: an encoder would replace the lone surrogate
+        for (int i = 0; i < messageId.length(); i++) {
+            char ch = messageId.charAt(i);
+            utf16[2 * i] = (byte) (ch >> 8);
+            utf16[2 * i + 1] = (byte) ch;
+        }
+        return "sha256-utf16:" + sha256(utf16);
+    }
+
+    private static String sha256(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every JVM has it
+        }
+    }
+
+    /** The most characters the inbox's key columns hold: MariaDB's key limit keeps them to 191 there. */
+    private static int maxChars(Dialect dialect) {
+        return dialect == Dialect.MARIADB ? 191 : 255;
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks {@code group}, the application's own name for a consumer group, before any SQL: one
+     * the column cannot hold is a mistake to name, not an id to digest (two groups cut or
+     * digested alike would share their inbox rows).
+     *
+     * @throws IllegalArgumentException naming what is wrong and what was expected
+     */
+    private static void checkGroup(String group, Dialect dialect) {
+        int max = maxChars(dialect);
+        int chars = group.codePointCount(0, group.length());
+        if (chars > max) {
+            throw new IllegalArgumentException("group: " + chars + " characters (expected: at most " + max
+                    + ", the inbox table's consumer_group column)");
+        }
+        if (group.isEmpty() || group.indexOf('\u0000') >= 0 || hasLoneSurrogate(group)) {
+            StringBuilder shown = new StringBuilder();
+            group.chars().forEach(ch -> shown.append(ch < 0x20 || Character.isSurrogate((char) ch)
+                    ? String.format("\\u%04x", ch) : Character.toString(ch)));
+            throw new IllegalArgumentException("group: \"" + shown + "\" (expected: "
+                    + (group.isEmpty() ? "a non-empty name)" : "no NUL and no lone surrogate)"));
         }
     }
 
     /** Inserts the row unless present; true when it was new. */
     private boolean record(Connection c, String group, String messageId) throws SQLException {
         Statements sql = statements(c);
+        checkGroup(group, sql.dialect);
         try (PreparedStatement ps = c.prepareStatement(sql.insertInbox())) {
             ps.setString(1, group);
             ps.setString(2, stored(messageId, sql.dialect));

@@ -36,6 +36,14 @@ import java.util.Set;
  * delete sends those rows again after a restart: delivery is at least once, and an
  * {@link Inbox} makes the consumer's handling effectively once.
  *
+ * <h2>Rows set aside</h2>
+ * A row the relay cannot read (malformed headers, a null column) and a message the broker
+ * refuses for good ({@link io.courier.InvalidArgumentException} or
+ * {@link IllegalArgumentException}: too large, an illegal channel) are moved, whole and with the
+ * reason, into the table {@code <prefix>outbox_parked}, logged once at ERROR and counted by
+ * {@link #parked()}; the rows after them are published as usual. Nothing there is sent again
+ * until it is moved back by hand.
+ *
  * <p>Thread-safe: one thread of its own, started by {@link #start()}, ended by {@link #close()}.
  */
 public final class OutboxRelay implements AutoCloseable {
@@ -66,6 +74,14 @@ public final class OutboxRelay implements AutoCloseable {
     /** Rows published (confirmed by the broker and removed or marked) since start. */
     public long published() {
         return worker.published();
+    }
+
+    /**
+     * Rows set aside since start into the table {@code <prefix>outbox_parked}: rows it cannot
+     * read, and messages the broker refused for good. Each is logged once at ERROR.
+     */
+    public long parked() {
+        return worker.parked();
     }
 
     /** How many times the relay has read the outbox table since start. */

@@ -20,6 +20,22 @@ CREATE INDEX IF NOT EXISTS courier_outbox_pending ON courier_outbox (partition_n
 -- Retention of published rows.
 CREATE INDEX IF NOT EXISTS courier_outbox_published ON courier_outbox (published_at) WHERE published_at IS NOT NULL;
 
+-- Rows a relay set aside: rows it could not read (malformed headers, a null column), and messages the
+-- broker refused for good (too large, say). Each keeps its outbox id; nothing here is sent until moved
+-- back to courier_outbox by hand (see docs/outbox.md). The columns accept what the row held, nulls included.
+CREATE TABLE IF NOT EXISTS courier_outbox_parked (
+    id            BIGINT        PRIMARY KEY, -- the row's id in courier_outbox
+    message_id    VARCHAR(255),
+    channel       VARCHAR(255),
+    partition_key VARCHAR(255),
+    partition_no  INTEGER,
+    headers       TEXT,
+    payload       BYTEA,
+    created_at    BIGINT,
+    parked_at     BIGINT        NOT NULL,    -- milliseconds since the epoch
+    reason        VARCHAR(1000) NOT NULL     -- what was wrong, and what was expected
+);
+
 -- One row per message a consumer group has handled, written in the handler's own transaction.
 CREATE TABLE IF NOT EXISTS courier_inbox (
     consumer_group VARCHAR(255) NOT NULL,

@@ -142,6 +142,57 @@ abstract class InboxContractTest {
         assertThat(effects()).isEqualTo(3);
     }
 
+    /**
+     * Ids the database cannot store as they are (a NUL, which PostgreSQL refuses in text; a lone
+     * surrogate, which every driver writes as "?", so that two such ids would be taken for one)
+     * are kept as their digest too: each handled once, none mistaken for another.
+     */
+    @Test
+    void anIdTheDatabaseCannotStoreAsItIsIsHandledOnceAndNotTakenForAnother() {
+        Inbox inbox = closing(inbox().build());
+        List<String> ids = List.of("m\u0000a", "m\u0000b", "x\uD800", "x\uD801", "x?", "\uDC00y");
+        for (String id : ids) {
+            assertThat(inbox.handleOnce("billing", id, c -> effect(c, "odd", "billed"))).as("%s", id.chars().boxed().toList())
+                    .isTrue();
+            assertThat(inbox.handleOnce("billing", id, c -> effect(c, "odd", "billed"))).as("a duplicate").isFalse();
+            assertThat(inbox.contains("billing", id)).isTrue();
+        }
+        assertThat(effects()).isEqualTo(ids.size());
+    }
+
+    /**
+     * A group is the application's own name: one the table cannot hold is refused before any SQL,
+     * naming the limit, and a null group or id names itself; the caller never sees the database's
+     * text, and no connection is left open.
+     */
+    @Test
+    void aGroupTheColumnCannotHoldOrANullIsRefusedNamingWhatWasExpected() {
+        Inbox inbox = closing(inbox().build());
+        int max = dialect() == Dialect.MARIADB ? 191 : 255;
+        String longGroup = "g".repeat(max + 1);
+        AtomicInteger ran = new AtomicInteger();
+        for (Runnable call : List.<Runnable>of(
+                () -> inbox.handleOnce(longGroup, "m-1", c -> ran.incrementAndGet()),
+                () -> inbox.add(longGroup, "m-1"),
+                () -> inbox.contains(longGroup, "m-1"))) {
+            assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("group: " + (max + 1) + " characters (expected: at most " + max
+                            + ", the inbox table's consumer_group column)");
+        }
+        assertThatThrownBy(() -> inbox.add("bad\u0000group", "m-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("group: \"bad\\u0000group\" (expected: no NUL and no lone surrogate)");
+        assertThat(inbox.contains("g".repeat(max), "m-1")).as("the longest group that fits").isFalse();
+        assertThatThrownBy(() -> inbox.add(null, "m-1")).isInstanceOf(NullPointerException.class).hasMessage("group");
+        assertThatThrownBy(() -> inbox.add("g", null)).isInstanceOf(NullPointerException.class).hasMessage("messageId");
+        assertThatThrownBy(() -> inbox.contains(null, "m-1")).isInstanceOf(NullPointerException.class).hasMessage("group");
+        assertThatThrownBy(() -> inbox.contains("g", null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("messageId");
+        assertThat(ran.get()).isZero();
+        assertThat(inbox.size()).isZero();
+        com.zaxxer.hikari.HikariDataSource pool = (com.zaxxer.hikari.HikariDataSource) db.dataSource();
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("no connection left open").isZero();
+    }
+
     @Test
     void concurrentDeliveriesOfOneMessageHaveOneEffect() throws Exception {
         Inbox inbox = closing(inbox().build());

@@ -3,6 +3,8 @@ package io.courier.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.courier.InvalidArgumentException;
 import io.courier.UnavailableException;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Message;
@@ -18,7 +20,9 @@ import io.courier.test.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -389,32 +393,216 @@ abstract class OutboxContractTest {
     }
 
     @Test
-    void aRowThatCannotBeReadStopsTheRelayThereAfterPublishingTheRowsBeforeItOnce() throws Exception {
+    void aRowThatCannotBeReadIsParkedOnceAndTheRowsAfterItFlow() throws Exception {
         Outbox outbox = outbox().partitions(1).build();
         List<String> got = new CopyOnWriteArrayList<>();
         closing(real.subscribe("gaps", "readers", d -> {
             got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
             d.ack();
         }));
+        long broken;
+        long noChannel;
         try (Connection c = db.dataSource().getConnection()) {
             outbox.write(c, text("k", "before"));
-            long broken = outbox.write(c, text("k", "broken"));
+            broken = outbox.write(c, text("k", "broken"));
+            noChannel = outbox.write(c, text("k", "no channel"));
             outbox.write(c, text("k", "after"));
-            db.execute("UPDATE " + prefix + "outbox SET headers = 'courier-id=x&no-equals-sign' WHERE id = " + broken);
-            try (LogCapture log = LogCapture.start()) {
-                OutboxRelay relay = closing(quick(outbox.relay(real)).start());
-                Await.until(PATIENCE, () -> "the row before published: " + got, () -> got.contains("before"));
-                long polls = relay.polls();
-                Await.until(PATIENCE, "the relay tried again", () -> relay.polls() >= polls + 3);
-                assertThat(got).as("published once, stopped at the broken row").containsExactly("before");
-                assertThat(log.lines("ERROR")).isNotEmpty().allSatisfy(line -> assertThat(line)
-                        .contains("stopped at a row it cannot read; fix or delete the row: outbox row " + broken)
-                        .contains("headers: \"no-equals-sign\" (expected: name=value, form-encoded)"));
-                db.execute("DELETE FROM " + prefix + "outbox WHERE id = " + broken);
-                Await.until(PATIENCE, () -> "the row after published: " + got, () -> got.size() == 2);
-            }
+        }
+        db.execute("UPDATE " + prefix + "outbox SET headers = 'courier-id=x&no-equals-sign' WHERE id = " + broken);
+        db.execute("UPDATE " + prefix + "outbox SET headers = 'courier-id=y&courier-channel=' WHERE id = " + noChannel);
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+            Await.until(PATIENCE, () -> "the rows around the bad ones published: " + got, () -> got.size() == 2);
+            Await.until(PATIENCE, "both bad rows parked", () -> relay.parked() == 2);
+            long polls = relay.polls();
+            Await.until(PATIENCE, "the relay polled on", () -> relay.polls() >= polls + 3);
+            assertThat(got).as("in order, each once").containsExactly("before", "after");
+            assertThat(outbox.backlog()).isZero();
+            assertThat(log.lines("ERROR")).as("one line per parked row, not one per poll").hasSize(2);
+            assertThat(log.lines("ERROR").get(0)).contains("parked outbox row " + broken)
+                    .contains("headers: \"no-equals-sign\" (expected: name=value, form-encoded)")
+                    .contains(prefix + "outbox_parked");
+            assertThat(log.lines("ERROR").get(1)).contains("parked outbox row " + noChannel)
+                    .contains("channel: \"\" (expected: a non-empty string)");
+        }
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox_parked WHERE id IN (" + broken + ", " + noChannel
+                + ") AND reason LIKE 'outbox row %' AND parked_at > 0 AND headers LIKE 'courier-id=%'"))
+                .as("set aside whole, with why").isEqualTo(2);
+    }
+
+    @Test
+    void aRowWithANullColumnIsParkedToo() throws Exception {
+        if (dialect() == Dialect.POSTGRESQL) { // as an older or hand-made table might have it
+            db.execute("ALTER TABLE " + prefix + "outbox ALTER COLUMN headers DROP NOT NULL");
+            db.execute("ALTER TABLE " + prefix + "outbox ALTER COLUMN payload DROP NOT NULL");
+        } else {
+            db.execute("ALTER TABLE " + prefix + "outbox MODIFY headers MEDIUMTEXT NULL, MODIFY payload LONGBLOB NULL");
+        }
+        Outbox outbox = outbox().partitions(1).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        long noHeaders;
+        long noPayload;
+        try (Connection c = db.dataSource().getConnection()) {
+            noHeaders = outbox.write(c, text("k", "no headers"));
+            noPayload = outbox.write(c, text("k", "no payload"));
+            outbox.write(c, text("k", "after"));
+        }
+        db.execute("UPDATE " + prefix + "outbox SET headers = NULL WHERE id = " + noHeaders);
+        db.execute("UPDATE " + prefix + "outbox SET payload = NULL WHERE id = " + noPayload);
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+            Await.until(PATIENCE, () -> "the row after published: " + got, () -> got.contains("after"));
+            Await.until(PATIENCE, "both parked", () -> relay.parked() == 2);
+            assertThat(log.lines("ERROR")).hasSize(2);
+            assertThat(log.lines("ERROR").get(0)).contains("parked outbox row " + noHeaders)
+                    .contains("column headers: null (expected: ");
+            assertThat(log.lines("ERROR").get(1)).contains("parked outbox row " + noPayload)
+                    .contains("column payload: null (expected: ");
+            assertThat(log.lines("WARN")).as("no reconnect loop").isEmpty();
+        }
+        assertThat(got).containsExactly("after");
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox_parked")).isEqualTo(2);
+    }
+
+    @Test
+    void withoutTheParkedTableTheRelayNamesTheTableKeepsTheRowAndParksItOnceTheTableIsThere() throws Exception {
+        db.execute("DROP TABLE " + prefix + "outbox_parked"); // a table made by an older migration script
+        Outbox outbox = outbox().partitions(1).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        long broken = outbox.transaction(c -> {
+            outbox.write(c, text("k", "before"));
+            long id = outbox.write(c, text("k", "broken"));
+            outbox.write(c, text("k", "after"));
+            return id;
+        });
+        db.execute("UPDATE " + prefix + "outbox SET headers = 'no-equals-sign' WHERE id = " + broken);
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(real)).start());
+            Await.until(PATIENCE, () -> "the missing table named: " + log, () -> log.lines("WARN").stream()
+                    .anyMatch(l -> l.contains("parking outbox row " + broken + " in " + prefix + "outbox_parked failed")
+                            && l.contains("(expected: the table " + prefix + "outbox_parked, which OutboxSchema.create"
+                            + " makes)")));
+            Await.until(PATIENCE, () -> "the rows around it published: " + got, () -> got.size() == 2);
+            assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox WHERE id = " + broken)).as("kept").isOne();
+            assertThat(relay.parked()).isZero();
+            OutboxSchema.create(db.dataSource(), prefix);
+            Await.until(PATIENCE, "parked once the table is there", () -> relay.parked() == 1);
+            assertThat(outbox.backlog()).isZero();
         }
         assertThat(got).containsExactly("before", "after");
+    }
+
+    @Test
+    void aMessageTheBrokerRefusesForGoodIsParkedOnceAndTheOthersFlow() {
+        Outbox outbox = outbox().partitions(1).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        AtomicInteger bigSends = new AtomicInteger();
+        MessageBroker limited = new MessageBroker() { // a broker with a 1 KiB message limit
+            @Override
+            public CompletableFuture<Void> send(Message message) {
+                if (message.payload().length > 1024) {
+                    bigSends.incrementAndGet();
+                    return CompletableFuture.failedFuture(new InvalidArgumentException("payload: "
+                            + message.payload().length + " bytes (expected: at most 1024)"));
+                }
+                return real.send(message);
+            }
+
+            @Override
+            public Subscription subscribe(String channel, String group, DeliveryHandler handler) {
+                return real.subscribe(channel, group, handler);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long big = outbox.transaction(c -> {
+            outbox.write(c, text("k", "small 1"));
+            long id = outbox.write(c, text("k", "x".repeat(4096)));
+            outbox.write(c, text("k", "small 2"));
+            return id;
+        });
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(limited)).start());
+            Await.until(PATIENCE, () -> "the small ones published: " + got, () -> got.size() == 2);
+            Await.until(PATIENCE, "the big one parked", () -> relay.parked() == 1);
+            long polls = relay.polls();
+            Await.until(PATIENCE, "the relay polled on", () -> relay.polls() >= polls + 3);
+            assertThat(bigSends.get()).as("refused for good: not sent again and again").isEqualTo(1);
+            assertThat(log.lines("ERROR")).singleElement().satisfies(line -> assertThat(line)
+                    .contains("parked outbox row " + big).contains("the broker refused it for good")
+                    .contains("payload: 4096 bytes (expected: at most 1024)"));
+        }
+        assertThat(got).containsExactly("small 1", "small 2");
+        assertThat(outbox.backlog()).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM " + prefix + "outbox_parked WHERE id = " + big)).isEqualTo(1);
+    }
+
+    @Test
+    void theRelayComesBackWhenTheDatabaseEndsItsSessionAndLeaksNoConnection() throws Exception {
+        Outbox outbox = outbox().build();
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        closing(real.subscribe("gaps", "readers", d -> {
+            got.add(new String(d.message().payload(), StandardCharsets.UTF_8));
+            d.ack();
+        }));
+        HikariDataSource pool = (HikariDataSource) db.dataSource();
+        try (LogCapture log = LogCapture.start()) {
+            OutboxRelay relay = closing(quick(outbox.relay(real)).name("relay-" + prefix).start());
+            for (int round = 0; round < 3; round++) {
+                String m = "m" + round;
+                outbox.transaction(c -> outbox.write(c, text("k" + m, m)));
+                Await.until(PATIENCE, () -> m + " published: " + got, () -> got.contains(m));
+                Await.until(PATIENCE, "all partitions held", () -> relay.partitionsHeld().size() == 16);
+                killRelaySession(outbox);
+            }
+            outbox.transaction(c -> outbox.write(c, text("k", "last")));
+            Await.until(PATIENCE, () -> "published after the last kill: " + got, () -> got.contains("last"));
+            Await.until(PATIENCE, "every row removed", () -> outbox.backlog() == 0);
+            List<String> relayWarnings = log.lines("WARN").stream().filter(l -> l.contains("RelayWorker")).toList();
+            assertThat(relayWarnings).as(log.toString()).isNotEmpty().allSatisfy(line -> assertThat(line)
+                    .contains("releasing its partitions and trying again"));
+            relay.close();
+        }
+        assertThat(got).containsExactlyInAnyOrder("m0", "m1", "m2", "last");
+        Await.until(PATIENCE, () -> "every connection back in the pool: "
+                + pool.getHikariPoolMXBean().getActiveConnections(),
+                () -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
+    }
+
+    /** Ends the database session of the relay holding partition 0 of {@code outbox}, from another one. */
+    private void killRelaySession(Outbox outbox) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            if (dialect() == Dialect.POSTGRESQL) {
+                int space = (c.getSchema() + "." + outbox.table()).hashCode();
+                try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE"
+                        + " locktype = 'advisory' AND classid = " + Integer.toUnsignedLong(space) + " AND objid = 0")) {
+                    assertThat(rs.next()).as("the relay's session found").isTrue();
+                }
+            } else {
+                long id;
+                try (ResultSet rs = st.executeQuery("SELECT IS_USED_LOCK(CONCAT('courier:', MD5(CONCAT(DATABASE(), '.', '"
+                        + outbox.table() + "')), ':', 0))")) {
+                    rs.next();
+                    id = rs.getLong(1);
+                    assertThat(rs.wasNull()).as("the relay's session found").isFalse();
+                }
+                st.execute("KILL CONNECTION " + id);
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.courier.outbox.internal;
 
+import io.courier.InvalidArgumentException;
 import io.courier.Ticker;
 import io.courier.messaging.Message;
 import io.courier.messaging.spi.MessageBroker;
@@ -13,10 +14,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,6 +60,7 @@ public final class RelayWorker {
     private final Set<Integer> held = new ConcurrentSkipListSet<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
     private volatile long lastLatencyMillis;
     private volatile boolean closed;
     private volatile boolean wakeUp;
@@ -71,6 +77,8 @@ public final class RelayWorker {
      * next batch as soon as the previous one is confirmed and removed (null: none read ahead).
      */
     private List<OutboxRow> readAhead;
+    /** What is wrong with rows read with a null column, by id, until they are parked. */
+    private final Map<Long, String> nullColumns = new HashMap<>();
     private long readAheadAt;
 
     public RelayWorker(Outbox outbox, MessageBroker broker, String name, int batchSize, Duration minPoll,
@@ -104,6 +112,10 @@ public final class RelayWorker {
 
     public long published() {
         return published.get();
+    }
+
+    public long parked() {
+        return parked.get();
     }
 
     public long polls() {
@@ -170,6 +182,7 @@ public final class RelayWorker {
                         readAhead = null;
                     } else {
                         polled = System.nanoTime();
+                        nullColumns.clear(); // no row read before is waiting to be published
                         rows = poll();
                     }
                     if (rows.isEmpty()) {
@@ -278,13 +291,34 @@ public final class RelayWorker {
             ps.setInt(i, batchSize);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getInt(5), rs.getString(6), rs.getBytes(7), rs.getLong(8)));
+                    rows.add(row(rs));
                 }
             }
         }
         polls.incrementAndGet();
         return rows;
+    }
+
+    /**
+     * The row at {@code rs}. A table made by another script (or an older one) may let a column
+     * be null that the relay needs: such a row is kept with empty stand-ins and its problem
+     * noted in {@link #nullColumns}, so that it is parked like any row the relay cannot read.
+     */
+    private OutboxRow row(ResultSet rs) throws SQLException {
+        long id = rs.getLong(1);
+        String messageId = rs.getString(2);
+        String channel = rs.getString(3);
+        String headers = rs.getString(6);
+        byte[] payload = rs.getBytes(7);
+        String missing = messageId == null ? "message_id: null (expected: the message's id)"
+                : channel == null ? "channel: null (expected: the message's channel)"
+                : headers == null ? "headers: null (expected: the message's headers, form-encoded)"
+                : payload == null ? "payload: null (expected: the payload's bytes, empty for none)" : null;
+        if (missing != null) {
+            nullColumns.put(id, "outbox row " + id + " (message " + messageId + "): column " + missing);
+        }
+        return new OutboxRow(id, messageId == null ? "" : messageId, channel == null ? "" : channel, rs.getString(4),
+                rs.getInt(5), headers == null ? "" : headers, payload == null ? new byte[0] : payload, rs.getLong(8));
     }
 
     /**
@@ -299,20 +333,27 @@ public final class RelayWorker {
      * read again. A slow broker then no longer adds a poll's round trip to the next rows' wait.
      */
     private boolean publish(List<OutboxRow> rows, long polled) throws SQLException {
-        // Every row is read before any is sent: a row that cannot be read (edited by hand) stops
-        // the relay at that row, and the rows before it are published once, not again each round.
+        // Every row is read before any is sent. A row that cannot be read (edited by hand, written
+        // by another program) is parked, not sent: the rows after it go on.
+        List<OutboxRow> readable = new ArrayList<>(rows.size());
         List<Message> messages = new ArrayList<>(rows.size());
-        IllegalArgumentException unreadable = null;
+        List<OutboxRow> toPark = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (OutboxRow row : rows) {
-            try {
-                messages.add(row.message(outbox.clock(), ticker));
-            } catch (IllegalArgumentException e) {
-                unreadable = e;
-                rows = rows.subList(0, messages.size());
-                break;
+            String problem = nullColumns.remove(row.id());
+            if (problem == null) {
+                try {
+                    messages.add(row.message(outbox.clock(), ticker));
+                    readable.add(row);
+                    continue;
+                } catch (IllegalArgumentException e) {
+                    problem = e.getMessage();
+                }
             }
+            toPark.add(row);
+            reasons.add(problem);
         }
-        List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
+        List<CompletableFuture<Void>> sends = new ArrayList<>(messages.size());
         for (Message m : messages) {
             CompletableFuture<Void> f;
             try {
@@ -327,7 +368,7 @@ public final class RelayWorker {
         CompletableFuture<Void> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
         long end = System.nanoTime() + publishTimeout.toNanos();
         long pollDue = polled + minPollNanos;
-        boolean readAheadAllowed = rows.size() < batchSize && unreadable == null;
+        boolean readAheadAllowed = rows.size() < batchSize;
         List<OutboxRow> ahead = null;
         long aheadAt = 0;
         while (!all.isDone()) {
@@ -352,41 +393,111 @@ public final class RelayWorker {
                 // looked at per send below
             }
         }
-        List<OutboxRow> confirmed = new ArrayList<>(rows.size());
+        List<OutboxRow> confirmed = new ArrayList<>(readable.size());
         Throwable firstFailure = null;
-        for (int i = 0; i < rows.size(); i++) {
+        for (int i = 0; i < readable.size(); i++) {
             CompletableFuture<Void> f = sends.get(i);
             if (f.isDone() && !f.isCompletedExceptionally()) {
-                confirmed.add(rows.get(i));
+                confirmed.add(readable.get(i));
+                continue;
+            }
+            Throwable failure = f.isDone() ? unwrap(f.exceptionNow()) : null;
+            if (refusedForGood(failure)) {
+                OutboxRow row = readable.get(i);
+                toPark.add(row);
+                reasons.add("outbox row " + row.id() + " (message " + row.messageId() + "): the broker refused it for"
+                        + " good: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
             } else if (firstFailure == null) {
-                firstFailure = f.isDone() ? f.exceptionNow() : new TimeoutException("no confirmation within "
+                firstFailure = failure != null ? failure : new TimeoutException("no confirmation within "
                         + publishTimeout.toMillis() + " ms");
             }
         }
         remove(confirmed);
-        if (ahead != null && firstFailure == null && unreadable == null) {
-            Set<Long> sent = new java.util.HashSet<>(rows.size() * 2);
+        park(toPark, reasons);
+        if (ahead != null && firstFailure == null) {
+            Set<Long> done = new HashSet<>(rows.size() * 2);
             for (OutboxRow row : rows) {
-                sent.add(row.id());
+                done.add(row.id());
             }
             List<OutboxRow> next = new ArrayList<>(ahead.size());
             for (OutboxRow row : ahead) {
-                if (!sent.contains(row.id())) {
+                if (!done.contains(row.id())) {
                     next.add(row);
                 }
             }
             readAhead = next;
             readAheadAt = aheadAt;
         }
-        if (unreadable != null) {
-            log.error("{}: stopped at a row it cannot read; fix or delete the row: {}", name, unreadable.getMessage());
-            return false;
-        }
         if (firstFailure != null) {
             log.warn("{}: the broker confirmed {} of {} messages; the rest are sent again: {}", name,
-                    confirmed.size(), rows.size(), firstFailure.toString());
+                    confirmed.size(), readable.size(), firstFailure.toString());
         }
         return firstFailure == null;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * Whether the broker said this message itself is wrong (too large, an illegal channel): sent
+     * again, it would be refused again. Other failures, a refusal of every message included
+     * (credentials, a broker going away), are tried again after a back-off.
+     */
+    private static boolean refusedForGood(Throwable failure) {
+        return failure instanceof InvalidArgumentException || failure instanceof IllegalArgumentException;
+    }
+
+    /**
+     * Moves {@code rows} into the parked table, each with its reason, in one transaction, and
+     * logs each once at ERROR. A row deleted by hand meanwhile is skipped.
+     */
+    private void park(List<OutboxRow> rows, List<String> reasons) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        long now = outbox.clock().millis();
+        List<Integer> moved = new ArrayList<>(rows.size());
+        connection.setAutoCommit(false);
+        try (PreparedStatement copy = connection.prepareStatement(sql.parkRow());
+             PreparedStatement delete = connection.prepareStatement(sql.deleteOne())) {
+            for (int i = 0; i < rows.size(); i++) {
+                long id = rows.get(i).id();
+                copy.setLong(1, now);
+                copy.setString(2, bounded(reasons.get(i)));
+                copy.setLong(3, id);
+                if (copy.executeUpdate() == 1) {
+                    delete.setLong(1, id);
+                    delete.executeUpdate();
+                    moved.add(i);
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+            throw new SQLException("parking outbox row " + rows.get(0).id() + " in " + sql.parked + " failed (expected:"
+                    + " the table " + sql.parked + ", which OutboxSchema.create makes): " + e.getMessage(),
+                    e.getSQLState(), e);
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        for (int i : moved) {
+            parked.incrementAndGet();
+            log.error("{}: parked outbox row {} in {}, the rows after it go on (move it back to {} once fixed): {}",
+                    name, rows.get(i).id(), sql.parked, sql.outbox, reasons.get(i));
+        }
+    }
+
+    /** {@code reason} cut to the parked table's 1,000 characters. */
+    private static String bounded(String reason) {
+        return reason.length() <= 1_000 ? reason : reason.substring(0, 997) + "...";
     }
 
     private void remove(List<OutboxRow> confirmed) throws SQLException {
@@ -457,6 +568,7 @@ public final class RelayWorker {
     private void closeConnection() {
         Connection c = connection;
         connection = null;
+        nullColumns.clear();
         if (!held.isEmpty()) {
             log.info("{}: releasing partitions {} of {}", name, new TreeSet<>(held), outbox.table());
         }

@@ -7,12 +7,15 @@ public final class Statements {
     public final Dialect dialect;
     public final String outbox;
     public final String inbox;
+    /** The table of the rows a relay set aside ({@code <prefix>outbox_parked}). */
+    public final String parked;
     private final String insertOutbox;
 
     public Statements(Dialect dialect, String prefix) {
         this.dialect = dialect;
         this.outbox = prefix + "outbox";
         this.inbox = prefix + "inbox";
+        this.parked = prefix + "outbox_parked";
         this.insertOutbox = "INSERT INTO " + outbox
                 + " (message_id, channel, partition_key, partition_no, headers, payload, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -65,6 +68,21 @@ public final class Statements {
             in.append(i == 0 ? "?" : ", ?");
         }
         return in.append(')').toString();
+    }
+
+    /**
+     * Copies one outbox row into the parked table; parameters: the time, the reason, the row's id.
+     * Run with {@link #deleteOne} in one transaction.
+     */
+    public String parkRow() {
+        return "INSERT INTO " + parked + " (id, message_id, channel, partition_key, partition_no, headers, payload,"
+                + " created_at, parked_at, reason) SELECT id, message_id, channel, partition_key, partition_no, headers,"
+                + " payload, created_at, ?, ? FROM " + outbox + " WHERE id = ?";
+    }
+
+    /** Deletes one outbox row; parameter: its id. */
+    public String deleteOne() {
+        return "DELETE FROM " + outbox + " WHERE id = ?";
     }
 
     /** Deletes at most {@code ?} published rows older than {@code ?} (milliseconds); parameters: before, limit. */
