@@ -125,6 +125,8 @@ class DnsServerTest {
             assertThat(view.instances()).hasSize(1);
             assertThat(view.lastError().orElseThrow()).hasMessage("DNS SRV lookup of " + NAME + ": CNAME loop "
                     + NAME + " -> b.inventory.test -> " + NAME + " (expected: a chain of CNAMEs that ends at a name)");
+            Await.until(Duration.ofSeconds(5), "the warning", () -> !log.lines("WARN").isEmpty());
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString().contains("registry unreachable", "CNAME loop");
         }
         server.remove(NAME);
         server.remove("b.inventory.test");
