@@ -9,25 +9,23 @@ import io.courier.discovery.internal.LeaseFormat;
 import io.courier.discovery.internal.SkippedEntries;
 import io.courier.discovery.internal.Watchers;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * Discovery on ZooKeeper, the engine for more than one machine: each registered instance is an
  * ephemeral node {@code <basePath>/<service>/<id>} holding its URIs, metadata and health, kept
  * (and re-created after a lost session) by Curator's {@link PersistentNode}; it vanishes when
- * its owner's session ends. Resolvers follow a service's nodes with a {@link CuratorCache}.
+ * its owner's session ends. Resolvers follow a service's instance nodes with ZooKeeper watches,
+ * one level deep: nodes below them are neither read nor kept, a node's data is read only when
+ * it is at most {@link LeaseFormat#MAX_BYTES}, and at most 1,000
+ * nodes of a service are read.
  *
  * <pre>{@code
  * try (ZooKeeperDiscovery zk = ZooKeeperDiscovery.builder().connectString("zk1:2181,zk2:2181").build();
@@ -59,21 +60,14 @@ public final class ZooKeeperDiscovery implements Discovery {
     private final Watchers watchers = new Watchers();
     private final SkippedEntries skipped = new SkippedEntries(log, "ZooKeeper discovery");
     private final Map<String, PersistentNode> nodes = new ConcurrentHashMap<>();
-    private final Map<String, CuratorCache> caches = new ConcurrentHashMap<>();
+    /** The watched services' instance nodes, each read and published on {@link #reader} only. */
+    private final Map<String, ServiceNodes> services = new ConcurrentHashMap<>();
     /**
-     * The services whose cache has finished its first read (of the service's children, or of a
-     * directory that is not there): before that, a list may be partial, so nothing is published.
+     * The one thread that reads nodes: ZooKeeper's watch events and connection events hand it
+     * their work, so a service's reads never overlap and a list is published only whole.
      */
-    private final Set<String> initialized = ConcurrentHashMap.newKeySet();
-    /**
-     * What each node read last was, by path, with the version of the node it was read from: a
-     * change of one node then decodes that node only, not every node of the service again.
-     */
-    private final Map<String, Read> reads = new ConcurrentHashMap<>();
-
-    /** A node's lease as read at {@code mzxid}: its instance, or why it was skipped. */
-    private record Read(long mzxid, ServiceInstance instance, String skipped) {
-    }
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("courier-zk-discovery").factory());
 
     private ZooKeeperDiscovery(Builder b) {
         this.basePath = b.basePath;
@@ -164,23 +158,12 @@ public final class ZooKeeperDiscovery implements Discovery {
     public Watch watch(String service, ServiceResolver.Listener listener) {
         Watch w = watchers.add(service, listener);
         String dir = dir(service);
-        caches.computeIfAbsent(service, s -> {
-            CuratorCache c = CuratorCache.build(client, dir);
-            // The events of the first read come one node at a time (the directory first, with no
-            // children yet): watchers hear the whole list once it is read, then every change.
-            c.listenable().addListener((type, before, after) -> publish(s));
-            c.listenable().addListener(CuratorCacheListener.builder()
-                    .forInitialized(() -> {
-                        initialized.add(s);
-                        publish(s);
-                    }).build());
-            c.start();
-            return c;
-        });
+        services.computeIfAbsent(service, s -> new ServiceNodes(client.newWatcherRemoveCuratorFramework(), s, dir,
+                event -> onNodeEvent(s, dir, event)));
         if (client.getZookeeperClient().isConnected()) {
-            publish(service);
+            read(service, true);
         } else {
-            // Still connecting: the connection event publishes; only a connection that does not
+            // Still connecting: the connection event reads; only a connection that does not
             // come within its timeout is reported as a failure.
             Thread.ofVirtual().name("courier-zk-connect").start(() -> {
                 try {
@@ -189,7 +172,7 @@ public final class ZooKeeperDiscovery implements Discovery {
                                 + client.getZookeeperClient().getCurrentConnectionString() + " within "
                                 + connectionTimeout.toMillis() + " ms"));
                     } else {
-                        publish(service);
+                        read(service, true);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -209,9 +192,9 @@ public final class ZooKeeperDiscovery implements Discovery {
             }
         });
         nodes.clear();
-        caches.values().forEach(CuratorCache::close);
-        caches.clear();
-        reads.clear();
+        reader.shutdownNow(); // a read in progress is interrupted
+        services.values().forEach(ServiceNodes::close);
+        services.clear();
         if (ownsClient) {
             client.close();
         }
@@ -226,76 +209,67 @@ public final class ZooKeeperDiscovery implements Discovery {
                 log.warn("ZooKeeper connection {}: resolvers keep the last known instances", state);
                 watchers.failAll(new UnavailableException("zookeeper: connection " + state.name().toLowerCase()));
             }
-            case RECONNECTED, CONNECTED -> watchers.services().forEach(this::publish);
+            case RECONNECTED, CONNECTED -> services.keySet().forEach(s -> read(s, true)); // a new session has no watches
             default -> {
             }
         }
     }
 
-    /**
-     * Tells the watchers of {@code service} what its cache holds, once the cache has read it
-     * (Curator's initialized event, which comes also for a directory that is not there): before
-     * that, the watchers hear from that event. A new session's connection event, in particular,
-     * can come while the cache holds the directory and none of its children yet.
-     */
-    private void publish(String service) {
-        CuratorCache cache = caches.get(service);
-        if (cache == null || !initialized.contains(service) || !client.getZookeeperClient().isConnected()) {
-            return;
+    /** A watch fired: the service's node (its children changed, or it came or went) or one instance node. */
+    private void onNodeEvent(String service, String dir, WatchedEvent event) {
+        String path = event.getPath();
+        if (event.getType() == Watcher.Event.EventType.None || path == null) {
+            return; // the connection's state, which onConnection handles
         }
-        String dir = dir(service);
-        List<ServiceInstance> out = new ArrayList<>();
-        SkippedEntries.Round round = skipped.round(dir);
-        Set<String> seen = new HashSet<>();
-        cache.stream().filter(d -> isChild(dir, d)).forEach(d -> {
-            seen.add(d.getPath());
-            Read r = read(service, d);
-            if (r.instance() != null) {
-                out.add(r.instance());
-            } else {
-                round.skip(d.getPath(), r.skipped());
-            }
-        });
-        round.end();
-        reads.keySet().removeIf(path -> path.startsWith(dir + "/") && !seen.contains(path)); // nodes gone
-        out.sort(Comparator.comparing(ServiceInstance::id));
-        watchers.publish(service, out);
+        if (path.equals(dir)) {
+            read(service, false);
+        } else {
+            String name = ZKPaths.getNodeFromPath(path);
+            submit(service, nodes -> nodes.changed(name));
+        }
     }
 
-    /** Node {@code d} read: decoded again only when it changed since it was last read. */
-    private Read read(String service, ChildData d) {
-        long mzxid = d.getStat() == null ? -1 : d.getStat().getMzxid();
-        Read last = reads.get(d.getPath());
-        if (last != null && last.mzxid() == mzxid && mzxid != -1) {
-            return last;
-        }
-        Read r;
+    /** Lists {@code service}'s node again on the reading thread ({@code all}: every node's stat too) and publishes. */
+    private void read(String service, boolean all) {
+        submit(service, nodes -> nodes.list(all));
+    }
+
+    /** A step of reading a service's nodes. */
+    private interface Step {
+        void run(ServiceNodes nodes) throws Exception;
+    }
+
+    /**
+     * Runs {@code step} on the one reading thread, then tells the watchers of {@code service}
+     * the instances read. Nothing is read while disconnected (the connection event reads
+     * everything again); a read that fails is reported and the watchers keep what they knew.
+     */
+    private void submit(String service, Step step) {
         try {
-            r = new Read(mzxid, instance(service, d), null);
-        } catch (IllegalArgumentException e) {
-            r = new Read(mzxid, null, e.getMessage());
+            reader.execute(() -> {
+                ServiceNodes nodes = services.get(service);
+                if (nodes == null || !client.getZookeeperClient().isConnected()) {
+                    return;
+                }
+                try {
+                    step.run(nodes);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    if (!reader.isShutdown()) {
+                        watchers.fail(service, new UnavailableException("zookeeper: reading " + nodes.dir() + " failed: " + e));
+                    }
+                    return;
+                }
+                SkippedEntries.Round round = skipped.round(nodes.dir());
+                List<ServiceInstance> out = nodes.instances(round);
+                round.end();
+                watchers.publish(service, out);
+            });
+        } catch (RejectedExecutionException e) {
+            // closed
         }
-        reads.put(d.getPath(), r);
-        return r;
-    }
-
-    /**
-     * The instance in node {@code d}: a lease of {@code service} named after its id, so that a
-     * node cannot pass for another instance (which would be listed twice).
-     */
-    private static ServiceInstance instance(String service, ChildData d) {
-        ServiceInstance i = LeaseFormat.decode(d.getData()).instance();
-        String name = ZKPaths.getNodeFromPath(d.getPath());
-        if (!i.service().equals(service) || !i.id().equals(name)) {
-            throw new IllegalArgumentException("lease: of " + i.service() + "/" + i.id() + " (expected: a lease of "
-                    + service + "/" + name + ")");
-        }
-        return i;
-    }
-
-    private static boolean isChild(String dir, ChildData d) {
-        String p = d.getPath();
-        return p.startsWith(dir + "/") && p.indexOf('/', dir.length() + 1) < 0 && d.getData() != null;
     }
 
     private static byte[] encode(ServiceInstance instance) {
@@ -311,6 +285,20 @@ public final class ZooKeeperDiscovery implements Discovery {
 
     private String path(String service, String id) {
         return dir(service) + "/" + id;
+    }
+
+    /** The paths of the nodes of {@code service} whose leases this holds, for tests of what is kept. */
+    List<String> heldPaths(String service) throws Exception {
+        return onReader(service, ServiceNodes::heldPaths);
+    }
+
+    /** The bytes of node data behind what this holds of {@code service}, for tests of what is kept. */
+    long heldBytes(String service) throws Exception {
+        return onReader(service, ServiceNodes::heldBytes);
+    }
+
+    private <T> T onReader(String service, java.util.function.Function<ServiceNodes, T> f) throws Exception {
+        return reader.submit(() -> f.apply(services.get(service))).get();
     }
 
     /** The Curator client, for tests of what the server sees of its session. */

@@ -9,10 +9,10 @@ import io.courier.internal.Checks;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnsDiscovery implements Discovery {
     private static final Logger log = LoggerFactory.getLogger(DnsDiscovery.class);
+    /**
+     * The most targets of a name listed. DNS bounds an answer (64 KiB over TCP, a few thousand
+     * SRV records); a service has tens or hundreds of instances, and the bound keeps a server
+     * that fills its answers from making each client track thousands of endpoints.
+     */
+    static final int MAX_TARGETS = 1000;
 
     private final DnsLookup lookup;
     private final Function<String, String> naming;
@@ -124,7 +130,7 @@ public final class DnsDiscovery implements Discovery {
             List<DnsLookup.Target> targets = lookup.lookup(dnsName);
             // RFC 2782: the lowest priority is used while it has targets; the others wait as backups.
             int best = targets.stream().mapToInt(DnsLookup.Target::priority).min().orElse(0);
-            List<ServiceInstance> out = new ArrayList<>();
+            Map<String, ServiceInstance> byId = new TreeMap<>();
             SkippedEntries.Round round = skipped.round(service);
             for (DnsLookup.Target t : targets) {
                 if (t.priority() != best) {
@@ -133,20 +139,41 @@ public final class DnsDiscovery implements Discovery {
                 int p = t.port() > 0 ? t.port() : port;
                 URI uri = uri(t.host(), p);
                 if (uri == null) {
-                    round.skip(dnsName + " -> " + t.host() + ":" + p,
+                    round.skip(dnsName + " -> " + abbreviate(t.host()) + ":" + p,
                             "not a host to call (expected: a host name or address, port 1..65535)");
                     continue;
                 }
-                String id = (t.host() + "-" + p).replaceAll("[^A-Za-z0-9._-]", "_");
-                out.add(new ServiceInstance(service, id, List.of(uri),
+                String id = id(t.host(), p);
+                byId.putIfAbsent(id, new ServiceInstance(service, id, List.of(uri),
                         Map.of(ServiceInstance.WEIGHT, Integer.toString(t.weight())), ServiceInstance.Health.UP));
             }
+            if (byId.size() > MAX_TARGETS) {
+                round.skip(dnsName, byId.size() + " targets (expected: at most " + MAX_TARGETS + "); only the first "
+                        + MAX_TARGETS + " by host and port are listed");
+            }
+            List<ServiceInstance> out = byId.values().stream().limit(MAX_TARGETS).toList();
             round.end();
-            out.sort((a, b) -> a.id().compareTo(b.id()));
             watchers.publish(service, out);
         } catch (Exception e) {
             watchers.fail(service, e);
         }
+    }
+
+    /**
+     * The instance id of a target: its host and port, with what an id may not hold replaced,
+     * and cut (with a hash of the whole, so it stays one target's) when a long DNS name (up to
+     * 253 characters) would not fit in an id's 200.
+     */
+    static String id(String host, int port) {
+        String id = (host + "-" + port).replaceAll("[^A-Za-z0-9._-]", "_");
+        if (id.length() <= 200) {
+            return id;
+        }
+        return id.substring(0, 180) + "-" + Integer.toHexString(id.hashCode());
+    }
+
+    private static String abbreviate(String host) {
+        return host.length() <= 253 ? host : host.substring(0, 253) + "...";
     }
 
     /**

@@ -1,16 +1,13 @@
 package io.courier.discovery.backend;
 
+import io.courier.internal.Checks;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
-import javax.naming.NameNotFoundException;
-import javax.naming.NamingException;
-import javax.naming.directory.Attribute;
-import javax.naming.directory.DirContext;
-import javax.naming.directory.InitialDirContext;
 
 /**
  * Looks a name up in DNS: the records {@link DnsDiscovery} turns into instances. A function,
@@ -60,40 +57,22 @@ public interface DnsLookup {
     /**
      * SRV records ({@code _http._tcp.inventory.example.com}, which give host, port, weight and
      * priority) through the JDK's DNS resolver (JNDI's DNS provider), from the system's name
-     * servers or the {@code dns://host:port} URL given.
+     * servers or the {@code dns://host:port} URL given, waiting at most 5 s for an answer.
      */
     static DnsLookup srv(String nameServerUrl) {
-        return name -> {
-            Hashtable<String, String> env = new Hashtable<>();
-            env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
-            if (nameServerUrl != null) {
-                env.put("java.naming.provider.url", nameServerUrl);
-            }
-            try {
-                DirContext ctx = new InitialDirContext(env);
-                try {
-                    Attribute records = ctx.getAttributes(name, new String[] {"SRV"}).get("SRV");
-                    List<Target> out = new ArrayList<>();
-                    for (int i = 0; records != null && i < records.size(); i++) {
-                        // priority weight port target; the target is the rest, as a name may hold a space
-                        String[] f = records.get(i).toString().trim().split("\\s+", 4);
-                        String host = f[3].endsWith(".") ? f[3].substring(0, f[3].length() - 1) : f[3];
-                        int port = Integer.parseInt(f[2]);
-                        if (host.isEmpty() || port == 0) {
-                            // "." is RFC 2782's "not offered here"; port 0 would read as no port, and the default taken
-                            continue;
-                        }
-                        out.add(new Target(host, port, Math.max(1, Integer.parseInt(f[1])), Integer.parseInt(f[0])));
-                    }
-                    return out;
-                } finally {
-                    ctx.close();
-                }
-            } catch (NameNotFoundException e) {
-                return List.of();
-            } catch (NamingException e) {
-                throw new IOException("DNS SRV lookup of " + name + " failed: " + e, e);
-            }
-        };
+        return srv(nameServerUrl, Duration.ofSeconds(5));
+    }
+
+    /**
+     * SRV records as {@link #srv(String)}, waiting at most {@code timeout} for a name server's
+     * answer (asked twice: a third of it, then the rest). A server that does not answer in time,
+     * or whose answers cannot be read (a datagram cut short), fails the lookup with a
+     * {@link SocketTimeoutException}. An empty answer whose name is a CNAME is followed, at most
+     * 8 names deep, to tell no records from a loop, which fails.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    static DnsLookup srv(String nameServerUrl, Duration timeout) {
+        return new SrvLookup(nameServerUrl, Checks.positive("timeout", timeout));
     }
 }

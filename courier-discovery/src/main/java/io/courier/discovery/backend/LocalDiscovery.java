@@ -277,7 +277,10 @@ public final class LocalDiscovery implements Discovery {
                 try {
                     out.add(new Found(f, read(f, dir.getFileName().toString())));
                 } catch (NoSuchFileException e) {
-                    // deleted between listing and reading
+                    String target = linkTarget(f);
+                    if (target != null) {
+                        round.skip(f.toString(), "a symbolic link to " + target + ", which is not there (expected: a lease file)");
+                    } // else deleted between listing and reading
                 } catch (IOException e) {
                     round.skip(f.toString(), "unreadable (" + e + ")");
                 } catch (IllegalArgumentException e) {
@@ -313,6 +316,16 @@ public final class LocalDiscovery implements Discovery {
                     + service + "/" + f.getFileName() + ")");
         }
         return l;
+    }
+
+    /** Where {@code f} links to (200 characters at most), or null when it is no link (any longer). */
+    private static String linkTarget(Path f) {
+        try {
+            String target = Files.readSymbolicLink(f).toString();
+            return target.length() <= 200 ? target : target.substring(0, 200) + "...";
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** DNS against a fake name server: a table of names, and a switch that makes it fail. */
@@ -24,7 +25,10 @@ class DnsDiscoveryTest extends DiscoveryConformance {
     private final Map<String, List<DnsLookup.Target>> table = new ConcurrentHashMap<>();
     private final AtomicBoolean down = new AtomicBoolean();
 
+    private final AtomicInteger lookups = new AtomicInteger();
+
     private List<DnsLookup.Target> answer(String name) throws IOException {
+        lookups.incrementAndGet();
         if (down.get()) {
             throw new IOException("SERVFAIL");
         }
@@ -111,5 +115,24 @@ class DnsDiscoveryTest extends DiscoveryConformance {
         assertThat(DnsLookup.addresses().lookup("localhost")).isNotEmpty()
                 .allSatisfy(t -> assertThat(t.port()).isZero());
         assertThat(DnsLookup.addresses().lookup("no-such-host.invalid")).isEmpty();
+    }
+
+    @Test
+    void atMostTheBoundOfTargetsIsListedAndTheRestIsSaidOnce() {
+        List<DnsLookup.Target> many = new ArrayList<>();
+        for (int n = 0; n < DnsDiscovery.MAX_TARGETS + 500; n++) {
+            many.add(new DnsLookup.Target(String.format("10.0.%d.%d", n / 250, n % 250 + 1), 8080, 100));
+        }
+        table.put("inventory.svc.test", many);
+        try (LogCapture log = LogCapture.start()) {
+            RecordingListener l = new RecordingListener();
+            discovery.watch("inventory", l);
+            Await.until(Duration.ofSeconds(5), "a list", () -> l.last() != null, l::toString);
+            assertThat(l.last()).hasSize(DnsDiscovery.MAX_TARGETS);
+            int asked = lookups.get();
+            Await.until(Duration.ofSeconds(5), "three more lookups", () -> lookups.get() >= asked + 3);
+            assertThat(log.lines("WARN")).as("%s", log).singleElement().asString().contains("DNS discovery: skipping "
+                    + "inventory.svc.test: 1500 targets (expected: at most 1000); only the first 1000 by host and port are listed");
+        }
     }
 }

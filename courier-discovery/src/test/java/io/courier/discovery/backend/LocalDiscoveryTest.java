@@ -248,4 +248,38 @@ class LocalDiscoveryTest extends DiscoveryConformance {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("renewInterval: PT1S (expected: < leaseTtl PT1S)");
     }
+
+    @Test
+    void garbageHugeFilesLinksAndDirectoriesNamedLikeLeasesAreSkippedSaidOnceAndHideNoOther() throws Exception {
+        Path inventory = dir.resolve("inventory");
+        Files.createDirectories(inventory);
+        byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(inventory.resolve("garbage.lease"), garbage);
+        Path huge = dir.resolve("huge.bin"); // 1 GiB, sparse: only the bound of it is read
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        Files.createSymbolicLink(inventory.resolve("huge.lease"), huge);
+        Files.createSymbolicLink(inventory.resolve("dangling.lease"), dir.resolve("nothing-here"));
+        Files.createDirectories(inventory.resolve("dir.lease"));
+        Files.createSymbolicLink(inventory.resolve("linked-dir.lease"), dir);
+        try (LocalDiscovery local = longLeases(); io.courier.test.LogCapture log = io.courier.test.LogCapture.start()) {
+            local.register(inventory("a1"));
+            RecordingListener l = watchUntil(local, "a1");
+            local.register(inventory("a2"));
+            Await.until(Duration.ofSeconds(5), "a later lease is seen", () -> List.of("a1", "a2").equals(ids(l)), l::toString);
+
+            assertThat(l.errors).isEmpty();
+            String skipping = "Local discovery: skipping " + inventory;
+            assertThat(log.lines("WARN")).as("%s", log).extracting(line -> line.substring(line.indexOf(skipping)))
+                    .containsExactlyInAnyOrder(
+                    skipping + "/dangling.lease: a symbolic link to " + dir.resolve("nothing-here")
+                            + ", which is not there (expected: a lease file)",
+                    skipping + "/dir.lease: lease: not a regular file (expected: a file written by Courier)",
+                    skipping + "/garbage.lease: lease: service: missing (expected: a lease written by Courier)",
+                    skipping + "/huge.lease: lease: 65537 bytes (expected: at most 65536)",
+                    skipping + "/linked-dir.lease: lease: not a regular file (expected: a file written by Courier)");
+        }
+    }
 }
