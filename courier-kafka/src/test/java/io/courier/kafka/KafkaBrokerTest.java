@@ -3,6 +3,7 @@ package io.courier.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.courier.InvalidArgumentException;
 import io.courier.UnavailableException;
 import io.courier.json.JsonCodec;
 import io.courier.messaging.Message;
@@ -46,6 +47,25 @@ class KafkaBrokerTest {
     private static Message text(String channel, String key, String body) {
         return Message.builder().channel(channel).partitionKey(key).type("text")
                 .payload(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /**
+     * A message over {@code maxMessageBytes} is this message's fault, not Kafka's absence: the send
+     * fails with {@link InvalidArgumentException} (not retry-safe) naming the limit, so that an
+     * outbox relay parks it instead of sending it for ever; the next message goes out.
+     */
+    @Test
+    void aMessageOverTheSizeLimitIsRefusedAsInvalidAndTheNextGoesOut() throws Exception {
+        String ch = channel("large");
+        try (KafkaBroker broker = KafkaBroker.create(SharedKafka.config().maxMessageBytes(4096).build())) {
+            CompletableFuture<Void> large = broker.send(text(ch, "k", "x".repeat(10_000)));
+            assertThatThrownBy(() -> large.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("Kafka refused")
+                    .hasMessageContaining("expected: a message within maxMessageBytes")
+                    .satisfies(e -> assertThat(((InvalidArgumentException) e).retrySafe()).isFalse());
+            broker.send(text(ch, "k", "small")).get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test

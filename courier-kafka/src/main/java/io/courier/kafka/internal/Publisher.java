@@ -1,6 +1,7 @@
 package io.courier.kafka.internal;
 
 import io.courier.CourierException;
+import io.courier.InvalidArgumentException;
 import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
@@ -13,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -72,6 +76,14 @@ public final class Publisher implements AutoCloseable {
     }
 
     private static CourierException failure(String topic, Message message, Exception e) {
+        if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
+                || e instanceof InvalidTopicException) {
+            // This message itself is wrong for Kafka, not Kafka away: sent again, it is refused again.
+            return new InvalidArgumentException("Kafka refused " + message + " on topic " + topic + ": "
+                    + e.getMessage() + " (expected: " + (e instanceof InvalidTopicException
+                    ? "a channel name Kafka accepts as a topic" : "a message within maxMessageBytes and the topic's"
+                    + " max.message.bytes") + ")");
+        }
         if (KafkaTls.isRefusal(e)) {
             return KafkaTls.refused("sending " + message + " on topic " + topic, e);
         }

@@ -55,7 +55,9 @@ public interface MessageBroker extends AutoCloseable {
     /**
      * Sends {@code message} to its {@linkplain Message#channel() channel}. The future completes
      * once the broker has accepted the message (it will not be lost from then on), or
-     * exceptionally with an {@link io.courier.UnavailableException} when it could not be sent.
+     * exceptionally with an {@link io.courier.UnavailableException} when it could not be sent, or
+     * an {@link io.courier.InvalidArgumentException} when the broker refuses this message itself
+     * (larger than it takes, a channel name it does not accept): sent again, it is refused again.
      *
      * <p>A reply (a message with a {@link io.courier.messaging.MessageHeaders#STATUS} header)
      * never creates its channel: it goes only to a channel that exists (its requester made it by
