@@ -86,7 +86,8 @@ public final class Servers {
                 server = () -> vertx.close().toCompletionStage().toCompletableFuture().join();
             }
             case "courier-grpc", "courier-grpc-rest-port" -> {
-                // courier-grpc-rest-port: gRPC served on the REST port, under its ServerLimits (the write timeout).
+                // courier-grpc: gRPC served alone, on a port of its own; courier-grpc-rest-port: beside REST, on
+                // the REST port. Both under the same ServerLimits (the write timeout included).
                 Courier.Builder builder = Courier.builder().name("bench-unary");
                 if (kind.equals("courier-grpc-rest-port")) {
                     builder.transport(new HttpTransportFactory());
