@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,25 +39,30 @@ final class BreakerStates {
         return path == null || path.isEmpty() || path.equals("/") ? uri.resolve("/metrics") : uri;
     }
 
-    /** Fetches the scrape of {@code scrape} and reads its breakers. */
+    /**
+     * Fetches the scrape of {@code scrape} and reads its breakers: at most {@link #MAX_BODY}
+     * bytes, all within {@code patience}.
+     */
     static List<Breaker> fetch(URI scrape, Duration patience) throws IOException, InterruptedException {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(patience).build()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(scrape).timeout(patience).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(patience).build();
+        try {
+            HttpResponse<byte[]> r = BoundedAnswer.send(http, HttpRequest.newBuilder(scrape).timeout(patience).GET().build(),
+                    MAX_BODY, patience);
             if (r.statusCode() != 200) {
                 throw new IOException(scrape + " answered " + r.statusCode() + " (expected: 200 and the Prometheus text format)");
             }
-            if (r.body().length() > MAX_BODY) {
-                throw new IOException(scrape + ": the scrape is larger than " + (MAX_BODY >> 20) + " MiB");
-            }
-            return parse(r.body());
+            return parse(new String(r.body(), StandardCharsets.UTF_8));
+        } finally {
+            http.shutdownNow(); // a scrape given up on may still hold its connection
         }
     }
 
     /** The breakers in a scrape, in the order their endpoints first appear; the state with value 1 for each. */
     static List<Breaker> parse(String scrape) {
         Map<String, Breaker> byEndpoint = new LinkedHashMap<>();
-        for (Samples.Sample s : Samples.parse(scrape).named(SERIES)) {
+        // Line by line, only the breaker series: the scrape's other samples are never all held at once.
+        scrape.lines().filter(l -> l.stripLeading().startsWith(SERIES))
+                .flatMap(l -> Samples.parse(l).named(SERIES).stream()).forEach(s -> {
             String client = s.labels().getOrDefault("courier_client", "?");
             String endpoint = s.labels().getOrDefault("server_address", "?");
             String key = client + " " + endpoint;
@@ -64,7 +70,7 @@ final class BreakerStates {
             if (s.value() == 1.0) {
                 byEndpoint.put(key, new Breaker(client, endpoint, s.labels().getOrDefault("state", "?")));
             }
-        }
+        });
         return new ArrayList<>(byEndpoint.values());
     }
 }

@@ -83,6 +83,11 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "The call's deadline (default: ${DEFAULT-VALUE} s).")
     private long timeoutSeconds;
 
+    /** The most of an answer read (REST body; gRPC messages); more is an error, not a result. */
+    static final int MAX_ANSWER = 16 << 20;
+    /** The most of a served .proto read. */
+    static final int MAX_PROTO = 4 << 20;
+
     @Override
     public Integer call() throws Exception {
         String verb = "POST";
@@ -112,6 +117,16 @@ final class CallCommand implements Callable<Integer> {
             return 1;
         }
         HttpClient client = httpClient(tls, bases.stream().anyMatch(u -> "https".equals(u.getScheme())));
+        try {
+            return callRest(client, bases, verb, path, out, err);
+        } finally {
+            client.shutdownNow(); // an answer given up on may still hold its connection
+        }
+    }
+
+    /** Over REST: each of {@code bases} in turn until one answers. */
+    private int callRest(HttpClient client, List<URI> bases, String verb, String path, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         List<String> tried = new ArrayList<>();
         for (URI base : bases) {
             URI uri = base.resolve(path);
@@ -124,12 +139,15 @@ final class CallCommand implements Callable<Integer> {
                     .build();
             HttpResponse<byte[]> response;
             try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                response = BoundedAnswer.send(client, request, MAX_ANSWER, Duration.ofSeconds(timeoutSeconds));
+            } catch (BoundedAnswer.UnusableAnswerException e) {
+                err.println(verb + " " + uri + ": " + e.getMessage());
+                return 1;
             } catch (IOException e) {
                 tried.add(verb + " " + uri + ": " + (e instanceof java.net.ConnectException
                         ? "connection refused (nothing listens there)"
                         : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + " s"
-                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + tlsAdvice(e));
+                        : reason(e)) + tlsAdvice(e));
                 continue;
             }
             return print(response, verb + " " + uri, out, err);
@@ -192,41 +210,48 @@ final class CallCommand implements Callable<Integer> {
         }
         List<String> tried = new ArrayList<>();
         HttpClient http1 = httpClient(tls, overTls);
-        try (GrpcCall grpc = new GrpcCall(Duration.ofSeconds(timeoutSeconds), overTls ? tls : null)) {
+        try (GrpcCall grpc = new GrpcCall(Duration.ofSeconds(timeoutSeconds), overTls ? tls : null, MAX_ANSWER)) {
             for (URI at : targets) {
                 // gRPC rides the REST port of a Courier server: its contract files are served there.
                 URI contract = URI.create((overTls ? "https://" : "http://") + at.getRawAuthority() + "/contracts/"
                         + service + ".proto");
                 ServedProto proto;
                 try {
-                    HttpResponse<String> r = http1.send(HttpRequest.newBuilder(contract).timeout(Duration.ofSeconds(timeoutSeconds))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<byte[]> r = BoundedAnswer.send(http1, HttpRequest.newBuilder(contract)
+                            .timeout(Duration.ofSeconds(timeoutSeconds)).build(), MAX_PROTO, Duration.ofSeconds(timeoutSeconds));
                     if (r.statusCode() != 200) {
                         tried.add("GET " + contract + ": HTTP " + r.statusCode() + " (no .proto of " + service
                                 + " served there; the server needs courier-protobuf)");
                         continue;
                     }
-                    proto = ServedProto.parse(r.body());
-                } catch (IOException | IllegalArgumentException e) {
+                    proto = ServedProto.parse(new String(r.body(), StandardCharsets.UTF_8));
+                } catch (IOException | ServedProto.UnreadableProtoException e) {
                     tried.add("GET " + contract + ": " + reason(e) + tlsAdvice(e));
                     continue;
                 }
                 String rpc = proto.rpc(method).orElse(null);
                 if (rpc == null) {
+                    List<String> rpcs = proto.rpcs().size() <= 50 ? proto.rpcs() : proto.rpcs().subList(0, 50);
                     err.println(service + " has no method " + method + " in its served contract " + contract
-                            + " (expected: one of " + proto.rpcs() + ", by the Java method's name or the rpc's)");
+                            + " (expected: one of " + rpcs + (rpcs.size() < proto.rpcs().size() ? " and "
+                            + (proto.rpcs().size() - rpcs.size()) + " more" : "") + ", by the Java method's name or the rpc's)");
                     return 1;
                 }
                 String path = proto.path(rpc);
                 GrpcCall.Answer answer;
                 try {
                     answer = grpc.call(at, path, json == null ? "{}" : json);
+                } catch (GrpcCall.UnusableAnswerException e) {
+                    err.println("gRPC " + at + path + ": " + e.getMessage());
+                    return 1;
                 } catch (IOException e) {
                     tried.add("gRPC " + at + path + ": " + e.getMessage() + tlsAdvice(e));
                     continue;
                 }
                 return print(answer, at + path, out, err);
             }
+        } finally {
+            http1.shutdownNow();
         }
         err.println("Nothing answered. Tried:");
         tried.forEach(t -> err.println("  " + t));
@@ -256,6 +281,8 @@ final class CallCommand implements Callable<Integer> {
 
     private static String reason(Exception e) {
         return e instanceof java.net.ConnectException ? "connection refused (nothing listens there)"
+                : String.valueOf(e.getMessage()).contains("header parser received no bytes")
+                ? "the connection was closed without an answer (expected: an HTTP answer)"
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
@@ -269,8 +296,8 @@ final class CallCommand implements Callable<Integer> {
         }
         err.println(answer.statusName() + " (gRPC " + answer.grpcStatus() + (answer.httpStatus() == 200 ? ""
                 : ", HTTP " + answer.httpStatus()) + ") from " + what + ":");
-        err.println("  " + answer.message());
-        answer.details().forEach((k, v) -> err.println("  " + k + ": " + v));
+        err.println("  " + Printable.line(answer.message()));
+        answer.details().forEach((k, v) -> err.println("  " + Printable.line(k) + ": " + Printable.line(v)));
         if (answer.retrySafe()) {
             err.println("  (safe to retry)");
         }
@@ -316,11 +343,12 @@ final class CallCommand implements Callable<Integer> {
             return 0;
         }
         String type = response.headers().firstValue("Content-Type").orElse("");
-        if (type.startsWith("application/problem+json")) {
-            JsonNode p = Json.parse("problem", new String(body, StandardCharsets.UTF_8));
-            err.println(p.path("code").asText("ERROR") + " (HTTP " + status + ") from " + what + ":");
-            err.println("  " + p.path("detail").asText(p.path("title").asText("")));
-            p.path("details").properties().forEach(d -> err.println("  " + d.getKey() + ": " + d.getValue().asText()));
+        JsonNode p = type.startsWith("application/problem+json") ? Json.tryParse(body) : null;
+        if (p != null && p.isObject()) {
+            err.println(Printable.line(p.path("code").asText("ERROR")) + " (HTTP " + status + ") from " + what + ":");
+            err.println("  " + Printable.line(p.path("detail").asText(p.path("title").asText(""))));
+            p.path("details").properties().forEach(d -> err.println("  " + Printable.line(d.getKey()) + ": "
+                    + Printable.line(d.getValue().asText())));
             if (p.path("retrySafe").asBoolean(false)) {
                 err.println("  (safe to retry)");
             }
@@ -329,7 +357,8 @@ final class CallCommand implements Callable<Integer> {
                         + " give it with --http 'VERB /path'.");
             }
         } else {
-            err.println("HTTP " + status + " from " + what + ":");
+            err.println("HTTP " + status + " from " + what + (p == null && type.startsWith("application/problem+json")
+                    ? " (its problem+json is not JSON)" : "") + ":");
             err.println("  " + Json.show(body));
         }
         return 1;

@@ -245,7 +245,7 @@ final class ContractCommand implements Runnable {
             try {
                 changes = className != null ? classes() : ContractFiles.compare(Path.of(oldPath), Path.of(newPath));
             } catch (UnreadableContractException e) {
-                spec.commandLine().getErr().println("courier check: " + e.getMessage());
+                spec.commandLine().getErr().println("courier check: " + Printable.text(e.getMessage()));
                 return UNREADABLE;
             }
             PrintWriter o = spec.commandLine().getOut();
@@ -253,8 +253,9 @@ final class ContractCommand implements Runnable {
             for (Change c : changes) {
                 boolean breaks = checked.stream().anyMatch(f -> c.breaks().containsKey(f));
                 breaking += breaks ? 1 : 0;
-                o.println((breaks ? "BREAKING   " : "compatible ") + c.kind() + " " + c.location());
-                o.println("  " + c.description());
+                // Names in a contract file may hold control characters: shown escaped.
+                o.println((breaks ? "BREAKING   " : "compatible ") + c.kind() + " " + Printable.line(c.location()));
+                o.println("  " + Printable.line(c.description()));
                 for (Direction d : Direction.values()) {
                     Set<Format> in = EnumSet.noneOf(Format.class);
                     in.addAll(c.breakingFormats(d));

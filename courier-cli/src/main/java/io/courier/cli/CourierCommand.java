@@ -34,7 +34,8 @@ public final class CourierCommand implements Runnable {
         // A bad value found while running (not while parsing) is still the user's mistake: 2, and
         // its message, without a stack trace; anything else failed: 1, and what failed.
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("courier " + line.getCommandName() + ": " + e.getMessage());
+            line.getErr().println("courier " + line.getCommandName() + ": "
+                    + Printable.text(e.getMessage() == null ? e.toString() : e.getMessage()));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         return cli;

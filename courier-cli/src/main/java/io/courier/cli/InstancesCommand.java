@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT | --dns NAME] [--breakers URL]}: the
+ * {@code courier instances [service] [--dir DIR | --zookeeper HOST:PORT | --dns NAME] [--breakers URL] [--timeout SECONDS]}: the
  * instances a registry knows, with their health (and, in the local registry, whether their lease
  * is live), one line each; with {@code --breakers}, also the endpoint breakers of the running
  * service at that URL, as its metrics show them.
@@ -41,7 +41,6 @@ import picocli.CommandLine.Parameters;
                 "  courier instances consumer --dns _http._tcp.consumer.example.com --dns-server dns://10.0.0.2",
                 "  courier instances consumer --breakers http://127.0.0.1:8080"})
 final class InstancesCommand implements Callable<Integer> {
-    private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -75,8 +74,15 @@ final class InstancesCommand implements Callable<Integer> {
             + " service at URL (read from its /metrics: CourierMetrics with its breakers bound).")
     private String breakers;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "How long to wait for"
+            + " the registry, and for the whole scrape of --breakers (default: ${DEFAULT-VALUE} s).")
+    private long timeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout " + timeoutSeconds + " (expected: seconds, 1 or more)");
+        }
         int exit;
         if ((port != null || dnsServer != null) && dns == null) {
             throw new IllegalArgumentException((port != null ? "--port" : "--dns-server") + " is for --dns"
@@ -102,11 +108,15 @@ final class InstancesCommand implements Callable<Integer> {
         return breakers == null ? exit : Math.max(exit, breakers(spec.commandLine().getOut(), spec.commandLine().getErr()));
     }
 
+    private Duration patience() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
     private int breakers(PrintWriter out, PrintWriter err) throws InterruptedException {
         URI scrape = BreakerStates.scrapeUri(breakers);
         List<BreakerStates.Breaker> found;
         try {
-            found = BreakerStates.fetch(scrape, PATIENCE);
+            found = BreakerStates.fetch(scrape, patience());
         } catch (IOException e) {
             err.println("Reading the breakers at " + scrape + " failed: " + (e.getMessage() == null ? e : e.getMessage())
                     + "\nCheck that the service runs there and serves its metrics (CourierMetrics, with"
@@ -135,7 +145,7 @@ final class InstancesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--zookeeper " + zookeeper + ": " + (dir != null ? "--dir is for the local registry"
                     : "ZooKeeper is asked one service at a time") + " (expected: courier instances SERVICE --zookeeper HOST:PORT)");
         }
-        ZooKeeperDiscovery.Builder config = ZooKeeperDiscovery.builder().connectString(zookeeper).connectionTimeout(PATIENCE);
+        ZooKeeperDiscovery.Builder config = ZooKeeperDiscovery.builder().connectString(zookeeper).connectionTimeout(patience());
         if (basePath != null) {
             config.basePath(basePath);
         }
@@ -187,14 +197,14 @@ final class InstancesCommand implements Callable<Integer> {
             return 0;
         } catch (ExecutionException | TimeoutException e) {
             err.println(asked + " did not answer about " + service + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + PATIENCE.toSeconds() + " s")
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within " + timeoutSeconds + " s")
                     + "\n" + hint);
             return 1;
         }
     }
 
     /** The instances of {@code service} the first time {@code discovery} publishes them: the whole list. */
-    private static List<ServiceInstance> firstList(Discovery discovery, String service)
+    private List<ServiceInstance> firstList(Discovery discovery, String service)
             throws ExecutionException, TimeoutException, InterruptedException {
         CompletableFuture<List<ServiceInstance>> first = new CompletableFuture<>();
         try (ServiceResolver.Watch w = discovery.watch(service, new ServiceResolver.Listener() {
@@ -208,7 +218,7 @@ final class InstancesCommand implements Callable<Integer> {
                 first.completeExceptionally(error);
             }
         })) {
-            return first.get(PATIENCE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return first.get(patience().toMillis() + 1_000, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -250,6 +260,7 @@ final class InstancesCommand implements Callable<Integer> {
         int[] widths = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {
+                r[c] = Printable.line(r[c]); // what a registry or a scrape holds may hold control characters
                 widths[c] = Math.max(widths[c], r[c].length());
             }
         }

@@ -30,16 +30,32 @@ final class Json {
         }
     }
 
-    /** {@code bytes} for people: indented JSON, else the text, else their length. */
-    static String show(byte[] bytes) {
+    /** {@code bytes} as one JSON value, or null when they are not one (nor UTF-8, nor within Jackson's bounds). */
+    static JsonNode tryParse(byte[] bytes) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(MAPPER.readTree(bytes));
+            return MAPPER.readTree(bytes);
         } catch (java.io.IOException | RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code bytes} for people, safe on a terminal: indented JSON, else the text, else their
+     * length; control characters escaped ({@link Printable#text}).
+     */
+    static String show(byte[] bytes) {
+        JsonNode json = tryParse(bytes);
+        if (json != null) {
             try {
-                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException binary) {
-                return "(" + bytes.length + " bytes, not text)";
+                return Printable.text(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            } catch (JsonProcessingException | RuntimeException unprintable) {
+                // shown as text below
             }
+        }
+        try {
+            return Printable.text(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException binary) {
+            return "(" + bytes.length + " bytes, not text)";
         }
     }
 }

@@ -13,9 +13,18 @@ import java.util.regex.Pattern;
  * server, which decodes the request's JSON with the method's own types. Immutable.
  */
 record ServedProto(String packageName, String service, List<String> rpcs) {
-    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
-    private static final Pattern SERVICE = Pattern.compile("(?m)^\\s*service\\s+(\\w+)\\s*\\{");
-    private static final Pattern RPC = Pattern.compile("(?m)^\\s*rpc\\s+(\\w+)\\s*\\(");
+    // Indentation is [ \t]*, not \s*: a \s* that also ran over line breaks would be tried from every
+    // line's start to the end of the text, quadratic in a file of blank lines.
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^[ \\t]*package[ \\t]+([\\w.]+)[ \\t]*;");
+    private static final Pattern SERVICE = Pattern.compile("(?m)^[ \\t]*service[ \\t]+(\\w+)\\s*\\{");
+    private static final Pattern RPC = Pattern.compile("(?m)^[ \\t]*rpc[ \\t]+(\\w+)[ \\t]*\\(");
+
+    /** A served {@code .proto} whose names cannot be read. */
+    static final class UnreadableProtoException extends RuntimeException {
+        UnreadableProtoException(String message) {
+            super(message);
+        }
+    }
 
     ServedProto {
         rpcs = List.copyOf(rpcs);
@@ -24,12 +33,13 @@ record ServedProto(String packageName, String service, List<String> rpcs) {
     /**
      * The names in {@code text}, a {@code .proto} file.
      *
-     * @throws IllegalArgumentException when it declares no service
+     * @throws UnreadableProtoException when it declares no service
      */
     static ServedProto parse(String text) {
         Matcher service = SERVICE.matcher(text);
         if (!service.find()) {
-            throw new IllegalArgumentException("no service declared in the .proto file");
+            throw new UnreadableProtoException("no service declared in the .proto file (expected: a line"
+                    + " 'service NAME {', as courier-protobuf serves)");
         }
         Matcher pkg = PACKAGE.matcher(text);
         List<String> rpcs = new ArrayList<>();

@@ -134,11 +134,15 @@ final class TailCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** One message for people: a header line, the envelope and headers, the payload. */
+    /**
+     * One message for people: a header line, the envelope and headers, the payload; what the
+     * sender wrote has its control characters escaped.
+     */
     static String block(Message m, int n) {
         StringBuilder b = new StringBuilder();
         if (n > 0) {
-            b.append("--- #").append(n).append(' ').append(m.channel()).append(' ').append(m.timestamp()).append('\n');
+            b.append("--- #").append(n).append(' ').append(Printable.line(m.channel())).append(' ').append(m.timestamp())
+                    .append('\n');
         }
         line(b, "id", m.id());
         m.type().ifPresent(v -> line(b, "type", v));
@@ -156,6 +160,7 @@ final class TailCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void line(StringBuilder b, String name, String value) {
-        b.append("  ").append(name).append(": ").append(value).append('\n');
+        // The sender wrote these: control characters are shown escaped, never obeyed by the terminal.
+        b.append("  ").append(Printable.line(name)).append(": ").append(Printable.line(value)).append('\n');
     }
 }

@@ -61,8 +61,8 @@ public record Samples(List<Sample> all) {
         if (i < end && text.charAt(i) == '{') {
             i++;
             while (i < end && text.charAt(i) != '}') {
-                int eq = text.indexOf('=', i);
-                if (eq < 0 || eq >= end || eq + 1 >= end || text.charAt(eq + 1) != '"') {
+                int eq = text.indexOf('=', i, end); // within the line: else quadratic over a scrape of broken lines
+                if (eq < 0 || eq + 1 >= end || text.charAt(eq + 1) != '"') {
                     return null;
                 }
                 String key = text.substring(i, eq).trim();
@@ -91,6 +91,9 @@ public record Samples(List<Sample> all) {
         String rest = text.substring(Math.min(i, end), end).trim();
         int space = rest.indexOf(' ');
         String number = space < 0 ? rest : rest.substring(0, space);
+        if (name.isEmpty() || number.isEmpty()) {
+            return null; // without the cost of a NumberFormatException per broken line
+        }
         double value;
         try {
             value = switch (number) {
