@@ -32,7 +32,7 @@ class DemoDatabaseTest {
             assertThat(db.description()).startsWith("the PostgreSQL database " + TEST_DB + ", schema courier_demo_");
             schema = db.description().substring(db.description().lastIndexOf(' ') + 1);
             assertThat(db.url()).isEqualTo(TEST_DB + "?currentSchema=" + schema);
-            assertThat(tables(schema)).isEqualTo(4); // the outbox, the inbox, the orders, demo_handled
+            assertThat(tables(schema)).isEqualTo(5); // the outbox, its parked rows, the inbox, the orders, demo_handled
             assertThat(db.orders()).isZero();
         }
         assertThat(tables(schema)).isZero();
