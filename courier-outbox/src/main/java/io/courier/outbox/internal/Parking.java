@@ -79,7 +79,7 @@ public final class Parking {
      * Moves {@code rows} into the parked table, each with its reason and {@code now} (milliseconds
      * since the epoch), in one transaction on {@code connection} (left in auto-commit mode after),
      * and logs each moved row once at ERROR. A row no longer unpublished in the outbox table
-     * (deleted, published, or parked before) is skipped, with a line at INFO. Returns how many
+     * (deleted, published, or parked before) is skipped, with a line at WARN. Returns how many
      * rows were moved.
      *
      * @throws SQLException naming the parked table when the move fails (rolled back: every row
@@ -124,7 +124,7 @@ public final class Parking {
                     name, row.id(), sql.parked, sql.outbox, row.reason());
         }
         for (Row row : gone) {
-            log.info("{}: outbox row {} is no longer unpublished in {} (parked before, deleted or published): nothing"
+            log.warn("{}: outbox row {} is no longer unpublished in {} (parked before, deleted or published): nothing"
                     + " to park ({})", name, row.id(), sql.outbox, row.reason());
         }
         return moved.size();

@@ -358,6 +358,76 @@ class LogTailingRelayTest {
         Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
     }
 
+    @Test
+    void aRowToSetAsideIsTakenFromTheTableAsItIsWhenItsCommitSettles() throws Exception {
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        long gone;
+        long published;
+        long changed;
+        try (LogCapture log = LogCapture.start()) {
+            broker.hold(); // the good row waits for its confirmation, and with it its transaction's bad ones
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                gone = handWritten(c, "m-gone", "no-equals-sign", "x");
+                published = handWritten(c, "m-published", "no-equals-sign", "x");
+                changed = handWritten(c, "m-changed", "no-equals-sign", "x");
+                c.commit();
+            }
+            Await.until(PATIENCE, "the good row sent", () -> broker.sent().size() == 1);
+            db.execute("DELETE FROM courier_outbox WHERE id = " + gone);
+            db.execute("UPDATE courier_outbox SET published_at = 1 WHERE id = " + published);
+            db.execute("UPDATE courier_outbox SET headers = 'changed=by-hand' WHERE id = " + changed);
+            broker.release();
+            Await.until(PATIENCE, () -> "the changed row parked: " + log, () -> relay.parked() == 1);
+            try (Connection c = connection()) {
+                order(c, "k", 1);
+            }
+            Await.until(PATIENCE, "the stream went on", () -> broker.sent().size() == 2);
+            assertThat(log.lines("ERROR")).singleElement().satisfies(l -> assertThat(l)
+                    .contains("parked outbox row " + changed));
+            assertThat(log.lines("WARN")).as("one line each, and no session restart").hasSize(2)
+                    .anyMatch(l -> l.contains("outbox row " + gone + " is no longer unpublished in courier_outbox"))
+                    .anyMatch(l -> l.contains("outbox row " + published + " is no longer unpublished"));
+        }
+        assertThat(payloads()).containsExactly("k:0", "k:1");
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked")).isOne();
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id = " + changed
+                + " AND headers = 'changed=by-hand'")).as("the table's row, as it is then").isOne();
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox WHERE id = " + published))
+                .as("a published row is left to its retention").isOne();
+    }
+
+    @Test
+    void withoutTheParkedTableTheRelayNamesItLosesNothingAndParksOnceItIsThere() throws Exception {
+        db.execute("DROP TABLE courier_outbox_parked"); // a table made by an older migration script
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        long broken;
+        try (LogCapture log = LogCapture.start()) {
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                broken = handWritten(c, "m-broken", "no-equals-sign", "x");
+                c.commit();
+            }
+            Await.until(PATIENCE, () -> "the missing table named: " + log, () -> log.lines("WARN").stream()
+                    .anyMatch(l -> l.contains("parking outbox row " + broken + " in courier_outbox_parked failed")
+                            && l.contains("(expected: the table courier_outbox_parked, which OutboxSchema.create makes)")));
+            assertThat(db.queryLong("SELECT count(*) FROM courier_outbox WHERE id = " + broken)).as("kept").isOne();
+            assertThat(relay.parked()).isZero();
+            OutboxSchema.create(db.dataSource());
+            Await.until(PATIENCE, "parked once the table is there", () -> relay.parked() == 1);
+            try (Connection c = connection()) {
+                order(c, "k", 1);
+            }
+            Await.until(PATIENCE, "the stream went on", () -> distinct().contains("k:1"));
+            assertThat(log.lines("ERROR")).filteredOn(l -> l.contains("parked outbox row")).hasSize(1);
+        }
+        assertThat(distinct()).containsExactlyInAnyOrder("k:0", "k:1");
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id = " + broken)).isOne();
+        Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
     /** Writes an outbox row as another program (or a hand) might, in {@code c}'s transaction; returns its id. */
     private static long handWritten(Connection c, String messageId, String headers, String payload) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO courier_outbox (message_id, channel, partition_key,"

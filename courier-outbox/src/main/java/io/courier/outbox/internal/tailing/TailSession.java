@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * relay sets it aside, may hold it not yet visible (the deleter waits for its transaction, as
  * for a delete), changed by hand (the table's row is what is moved), or no longer (parked by a
  * session that died before confirming, deleted by hand, or marked published by another relay):
- * such a row is skipped, with a line at INFO, not parked twice.
+ * such a row is skipped, with a line at WARN, not parked twice.
  *
  * <p>The stream is read with {@code readPending()} and one thread: PgJDBC's stream is not
  * thread-safe, so broker callbacks only count down and wake this thread, which alone writes
