@@ -1,6 +1,5 @@
 package io.courier.outbox.internal;
 
-import io.courier.InvalidArgumentException;
 import io.courier.Ticker;
 import io.courier.messaging.Message;
 import io.courier.messaging.spi.MessageBroker;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,6 +64,7 @@ public final class RelayWorker {
     private volatile boolean wakeUp;
     private volatile Connection connection;
     private Statements sql;
+    private Parking parking;
     /** The poll's SQL for {@link #pendingFor} partitions: built again only when that number changes. */
     private String pendingSql;
     private int pendingFor = -1;
@@ -230,6 +229,7 @@ public final class RelayWorker {
             c.setAutoCommit(true);
             Dialect dialect = outbox.dialect().orElse(null);
             sql = new Statements(dialect != null ? dialect : Dialect.of(c), outbox.tablePrefix());
+            parking = new Parking(sql, name, log);
             pendingFor = -1;
             String schema = c.getSchema();
             lockSpace = ((schema == null ? "" : schema) + "." + sql.outbox).hashCode();
@@ -310,12 +310,9 @@ public final class RelayWorker {
         String channel = rs.getString(3);
         String headers = rs.getString(6);
         byte[] payload = rs.getBytes(7);
-        String missing = messageId == null ? "message_id: null (expected: the message's id)"
-                : channel == null ? "channel: null (expected: the message's channel)"
-                : headers == null ? "headers: null (expected: the message's headers, form-encoded)"
-                : payload == null ? "payload: null (expected: the payload's bytes, empty for none)" : null;
+        String missing = Parking.nullColumn(messageId, channel, headers, payload == null);
         if (missing != null) {
-            nullColumns.put(id, "outbox row " + id + " (message " + messageId + "): column " + missing);
+            nullColumns.put(id, "outbox row " + id + " (message " + messageId + "): " + missing);
         }
         return new OutboxRow(id, messageId == null ? "" : messageId, channel == null ? "" : channel, rs.getString(4),
                 rs.getInt(5), headers == null ? "" : headers, payload == null ? new byte[0] : payload, rs.getLong(8));
@@ -337,8 +334,7 @@ public final class RelayWorker {
         // by another program) is parked, not sent: the rows after it go on.
         List<OutboxRow> readable = new ArrayList<>(rows.size());
         List<Message> messages = new ArrayList<>(rows.size());
-        List<OutboxRow> toPark = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
+        List<Parking.Row> toPark = new ArrayList<>();
         for (OutboxRow row : rows) {
             String problem = nullColumns.remove(row.id());
             if (problem == null) {
@@ -350,8 +346,7 @@ public final class RelayWorker {
                     problem = e.getMessage();
                 }
             }
-            toPark.add(row);
-            reasons.add(problem);
+            toPark.add(new Parking.Row(row.id(), problem));
         }
         List<CompletableFuture<Void>> sends = new ArrayList<>(messages.size());
         for (Message m : messages) {
@@ -401,19 +396,17 @@ public final class RelayWorker {
                 confirmed.add(readable.get(i));
                 continue;
             }
-            Throwable failure = f.isDone() ? unwrap(f.exceptionNow()) : null;
-            if (refusedForGood(failure)) {
+            Throwable failure = f.isDone() ? Parking.unwrap(f.exceptionNow()) : null;
+            if (Parking.refusedForGood(failure)) {
                 OutboxRow row = readable.get(i);
-                toPark.add(row);
-                reasons.add("outbox row " + row.id() + " (message " + row.messageId() + "): the broker refused it for"
-                        + " good: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+                toPark.add(new Parking.Row(row.id(), Parking.refusedReason(row.id(), row.messageId(), failure)));
             } else if (firstFailure == null) {
                 firstFailure = failure != null ? failure : new TimeoutException("no confirmation within "
                         + publishTimeout.toMillis() + " ms");
             }
         }
         remove(confirmed);
-        park(toPark, reasons);
+        parked.addAndGet(parking.park(connection, outbox.clock().millis(), toPark));
         if (ahead != null && firstFailure == null) {
             Set<Long> done = new HashSet<>(rows.size() * 2);
             for (OutboxRow row : rows) {
@@ -433,71 +426,6 @@ public final class RelayWorker {
                     confirmed.size(), readable.size(), firstFailure.toString());
         }
         return firstFailure == null;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /**
-     * Whether the broker said this message itself is wrong (too large, an illegal channel): sent
-     * again, it would be refused again. Other failures, a refusal of every message included
-     * (credentials, a broker going away), are tried again after a back-off.
-     */
-    private static boolean refusedForGood(Throwable failure) {
-        return failure instanceof InvalidArgumentException || failure instanceof IllegalArgumentException;
-    }
-
-    /**
-     * Moves {@code rows} into the parked table, each with its reason, in one transaction, and
-     * logs each once at ERROR. A row deleted by hand meanwhile is skipped.
-     */
-    private void park(List<OutboxRow> rows, List<String> reasons) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        long now = outbox.clock().millis();
-        List<Integer> moved = new ArrayList<>(rows.size());
-        connection.setAutoCommit(false);
-        try (PreparedStatement copy = connection.prepareStatement(sql.parkRow());
-             PreparedStatement delete = connection.prepareStatement(sql.deleteOne())) {
-            for (int i = 0; i < rows.size(); i++) {
-                long id = rows.get(i).id();
-                copy.setLong(1, now);
-                copy.setString(2, bounded(reasons.get(i)));
-                copy.setLong(3, id);
-                if (copy.executeUpdate() == 1) {
-                    delete.setLong(1, id);
-                    delete.executeUpdate();
-                    moved.add(i);
-                }
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException again) {
-                e.addSuppressed(again);
-            }
-            throw new SQLException("parking outbox row " + rows.get(0).id() + " in " + sql.parked + " failed (expected:"
-                    + " the table " + sql.parked + ", which OutboxSchema.create makes): " + e.getMessage(),
-                    e.getSQLState(), e);
-        } finally {
-            connection.setAutoCommit(true);
-        }
-        for (int i : moved) {
-            parked.incrementAndGet();
-            log.error("{}: parked outbox row {} in {}, the rows after it go on (move it back to {} once fixed): {}",
-                    name, rows.get(i).id(), sql.parked, sql.outbox, reasons.get(i));
-        }
-    }
-
-    /** {@code reason} cut to the parked table's 1,000 characters. */
-    private static String bounded(String reason) {
-        return reason.length() <= 1_000 ? reason : reason.substring(0, 997) + "...";
     }
 
     private void remove(List<OutboxRow> confirmed) throws SQLException {

@@ -12,13 +12,27 @@ public final class Statements {
     private final String insertOutbox;
 
     public Statements(Dialect dialect, String prefix) {
+        this(dialect, prefix + "outbox", prefix + "outbox_parked", prefix + "inbox");
+    }
+
+    private Statements(Dialect dialect, String outbox, String parked, String inbox) {
         this.dialect = dialect;
-        this.outbox = prefix + "outbox";
-        this.inbox = prefix + "inbox";
-        this.parked = prefix + "outbox_parked";
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.parked = parked;
         this.insertOutbox = "INSERT INTO " + outbox
                 + " (message_id, channel, partition_key, partition_no, headers, payload, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * The statements of outbox table {@code table} named as it is (optionally schema-qualified,
+     * as a log-tailing relay is given it): its parked table is {@code <table>_parked}, which for
+     * {@code <prefix>outbox} is {@code <prefix>outbox_parked}, and its inbox {@code <prefix>inbox}.
+     */
+    public static Statements ofOutboxTable(Dialect dialect, String table) {
+        String prefix = table.endsWith("outbox") ? table.substring(0, table.length() - "outbox".length()) : table + "_";
+        return new Statements(dialect, table, table + "_parked", prefix + "inbox");
     }
 
     /** Built once: every message sent through the outbox runs it. */
@@ -71,13 +85,14 @@ public final class Statements {
     }
 
     /**
-     * Copies one outbox row into the parked table; parameters: the time, the reason, the row's id.
-     * Run with {@link #deleteOne} in one transaction.
+     * Copies one unpublished outbox row into the parked table; parameters: the time, the reason,
+     * the row's id. Run with {@link #deleteOne} in one transaction; copies nothing when the row is
+     * gone or marked published.
      */
     public String parkRow() {
         return "INSERT INTO " + parked + " (id, message_id, channel, partition_key, partition_no, headers, payload,"
                 + " created_at, parked_at, reason) SELECT id, message_id, channel, partition_key, partition_no, headers,"
-                + " payload, created_at, ?, ? FROM " + outbox + " WHERE id = ?";
+                + " payload, created_at, ?, ? FROM " + outbox + " WHERE id = ? AND published_at IS NULL";
     }
 
     /** Deletes one outbox row; parameter: its id. */

@@ -29,6 +29,13 @@ import java.util.regex.Pattern;
  * {@link Builder#lagWarningBytes lagWarningBytes}; a relay retired for good must
  * {@linkplain #dropSlot drop its slot}, or the server keeps WAL for it forever.
  *
+ * <p>A row it cannot read (malformed headers, a null column) and a message the broker refuses
+ * for good ({@link io.courier.InvalidArgumentException} or {@link IllegalArgumentException}) are
+ * set aside as the polling relay sets them aside: moved, whole and with the reason, into the
+ * table {@code <table>_parked} ({@code <prefix>outbox_parked}, which {@link io.courier.outbox.OutboxSchema}
+ * creates), logged once at ERROR and counted by {@link #parked()}; the stream goes on past them,
+ * and their commit is confirmed once they are moved, so a restart does not meet them again.
+ *
  * <p>Needs {@code wal_level = logical} on the server, a user with the {@code REPLICATION}
  * attribute (or a superuser), and the PostgreSQL JDBC driver on the class path. Creates the
  * publication (inserts into the outbox table only) and the slot when they are missing; rows
@@ -84,6 +91,14 @@ public final class LogTailingRelay implements AutoCloseable {
     /** Messages this instance sent that the broker confirmed. */
     public long publishedCount() {
         return stats.publishedCount();
+    }
+
+    /**
+     * Rows set aside since start into the table {@code <table>_parked} ({@code <prefix>outbox_parked}):
+     * rows it cannot read, and messages the broker refused for good. Each is logged once at ERROR.
+     */
+    public long parked() {
+        return stats.parked();
     }
 
     /** The slot's lag in bytes of WAL at the last check, -1 before the first. */

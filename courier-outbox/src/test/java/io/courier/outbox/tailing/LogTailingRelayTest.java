@@ -11,6 +11,8 @@ import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The log-tailing relay against a real PostgreSQL with {@code wal_level = logical} (the
  * machine's, or an embedded one): commit order, rolled-back rows, deleting what was published,
- * resuming after its replication connection is killed, a standby taking over, and the slot lag
- * warning.
+ * resuming after its replication connection is killed, a standby taking over, the slot lag
+ * warning, and the rows it sets aside (unreadable, or refused for good by the broker).
  */
 class LogTailingRelayTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -227,6 +229,235 @@ class LogTailingRelayTest {
             broker.release();
             Await.until(PATIENCE, "the slot caught up", () -> relay.slotLagBytes() >= 0 && relay.slotLagBytes() < 1024);
         }
+    }
+
+    @Test
+    void anUnreadableRowAmongGoodOnesIsParkedOnceAndTheOthersFlow() throws Exception {
+        db.execute("ALTER TABLE courier_outbox ALTER COLUMN payload DROP NOT NULL"); // as a hand-made table might have it
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        long broken;
+        long noPayload;
+        try (LogCapture log = LogCapture.start()) {
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                broken = handWritten(c, "m-broken", "courier-id=m-broken&no-equals-sign", "x");
+                outbox.write(c, event("k", 1));
+                c.commit();
+                noPayload = handWritten(c, "m-no-payload", "courier-id=m-no-payload&courier-channel=orders", null);
+                c.commit();
+                order(c, "k", 2);
+            }
+            Await.until(PATIENCE, () -> "the rows around the bad ones published: " + payloads(),
+                    () -> broker.sent().size() == 3);
+            Await.until(PATIENCE, () -> "both bad rows parked: " + log, () -> relay.parked() == 2);
+            Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+            try (Connection c = connection()) {
+                order(c, "k", 3);
+            }
+            Await.until(PATIENCE, "the stream went on", () -> broker.sent().size() == 4);
+            assertThat(payloads()).as("in commit order, each once").containsExactly("k:0", "k:1", "k:2", "k:3");
+            assertThat(log.lines("ERROR")).as("one line per parked row").hasSize(2);
+            assertThat(log.lines("ERROR").get(0)).contains("slot " + relay.slot() + ": parked outbox row " + broken)
+                    .contains("in courier_outbox_parked")
+                    .contains("headers: \"no-equals-sign\" (expected: name=value, form-encoded)");
+            assertThat(log.lines("ERROR").get(1)).contains("parked outbox row " + noPayload)
+                    .contains("column payload: null (expected: ");
+            assertThat(log.lines("WARN")).as("the session never stopped").isEmpty();
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id IN (" + broken + ", " + noPayload
+                + ") AND reason LIKE 'outbox row %' AND parked_at > 0 AND headers LIKE 'courier-id=m-%'"))
+                .as("set aside whole, with why").isEqualTo(2);
+        assertThat(relay.publishedCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aMessageTheBrokerRefusesForGoodIsParkedOnceAndTheOthersFlow() throws Exception {
+        broker.limit(1024); // a broker with a 1 KiB message limit
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        long big;
+        try (LogCapture log = LogCapture.start()) {
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                big = outbox.write(c, bigEvent("k"));
+                outbox.write(c, event("k", 1));
+                c.commit();
+                order(c, "k", 2);
+            }
+            Await.until(PATIENCE, () -> "the small ones published: " + payloads(), () -> broker.sent().size() == 3);
+            Await.until(PATIENCE, () -> "the big one parked: " + log, () -> relay.parked() == 1);
+            Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+            assertThat(broker.refused()).as("refused for good: not sent again and again").hasSize(1);
+            assertThat(log.lines("ERROR")).singleElement().satisfies(line -> assertThat(line)
+                    .contains("parked outbox row " + big).contains("the broker refused it for good")
+                    .contains("payload: 4096 bytes (expected: at most 1024)"));
+            assertThat(log.lines("WARN")).as("the session never stopped").isEmpty();
+        }
+        assertThat(payloads()).containsExactly("k:0", "k:1", "k:2");
+        assertThat(relay.publishedCount()).isEqualTo(3);
+        assertThat(db.queryLong("SELECT length(payload) FROM courier_outbox_parked WHERE id = " + big)).isEqualTo(4096);
+    }
+
+    @Test
+    void aParkedRowIsNotMetAgainAfterARestart() throws Exception {
+        LogTailingRelay first = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", first::isActive);
+        try (LogCapture log = LogCapture.start()) {
+            long beforeCommit;
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                handWritten(c, "m-broken", "no-equals-sign", "x");
+                beforeCommit = walPosition(c);
+                c.commit();
+            }
+            Await.until(PATIENCE, () -> "the bad row parked: " + log, () -> first.parked() == 1);
+            Await.until(PATIENCE, "the slot confirmed the parked row's commit", () -> confirmedPosition() > beforeCommit);
+            first.close();
+            LogTailingRelay second = started(relay());
+            Await.until(PATIENCE, "the restarted relay reads the slot", second::isActive);
+            try (Connection c = connection()) {
+                order(c, "k", 1);
+            }
+            Await.until(PATIENCE, () -> "the next row published: " + payloads(), () -> broker.sent().size() == 2);
+            assertThat(payloads()).as("nothing read again").containsExactly("k:0", "k:1");
+            assertThat(second.parked()).isZero();
+            assertThat(log.lines("ERROR")).hasSize(1);
+            assertThat(log.lines()).noneMatch(l -> l.contains("nothing to park"));
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked")).isOne();
+        Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
+    @Test
+    void rowsWrittenBeforeItsSlotExistedThatCannotBePublishedAreParkedToo() throws Exception {
+        broker.limit(1024);
+        long broken;
+        long big;
+        try (Connection c = connection()) {
+            order(c, "before", 0);
+            broken = handWritten(c, "m-broken", "courier-id=m-broken&no-equals-sign", "x");
+            big = outbox.write(c, bigEvent("before"));
+            c.commit();
+            order(c, "before", 1);
+        }
+        try (LogCapture log = LogCapture.start()) {
+            LogTailingRelay relay = started(relay());
+            Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+            Await.until(PATIENCE, () -> "both parked: " + log, () -> relay.parked() == 2);
+            try (Connection c = connection()) {
+                order(c, "after", 0);
+            }
+            Await.until(PATIENCE, () -> "the others published: " + payloads(), () -> broker.sent().size() == 3);
+            assertThat(payloads()).containsExactly("before:0", "before:1", "after:0");
+            assertThat(log.lines("ERROR")).hasSize(2);
+            assertThat(log.lines("ERROR").get(0)).contains("parked outbox row " + broken);
+            assertThat(log.lines("ERROR").get(1)).contains("parked outbox row " + big).contains("refused it for good");
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked")).isEqualTo(2);
+        Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
+    @Test
+    void aRowToSetAsideIsTakenFromTheTableAsItIsWhenItsCommitSettles() throws Exception {
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        long gone;
+        long published;
+        long changed;
+        try (LogCapture log = LogCapture.start()) {
+            broker.hold(); // the good row waits for its confirmation, and with it its transaction's bad ones
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                gone = handWritten(c, "m-gone", "no-equals-sign", "x");
+                published = handWritten(c, "m-published", "no-equals-sign", "x");
+                changed = handWritten(c, "m-changed", "no-equals-sign", "x");
+                c.commit();
+            }
+            Await.until(PATIENCE, "the good row sent", () -> broker.sent().size() == 1);
+            db.execute("DELETE FROM courier_outbox WHERE id = " + gone);
+            db.execute("UPDATE courier_outbox SET published_at = 1 WHERE id = " + published);
+            db.execute("UPDATE courier_outbox SET headers = 'changed=by-hand' WHERE id = " + changed);
+            broker.release();
+            Await.until(PATIENCE, () -> "the changed row parked: " + log, () -> relay.parked() == 1);
+            try (Connection c = connection()) {
+                order(c, "k", 1);
+            }
+            Await.until(PATIENCE, "the stream went on", () -> broker.sent().size() == 2);
+            assertThat(log.lines("ERROR")).singleElement().satisfies(l -> assertThat(l)
+                    .contains("parked outbox row " + changed));
+            assertThat(log.lines("WARN")).as("one line each, and no session restart").hasSize(2)
+                    .anyMatch(l -> l.contains("outbox row " + gone + " is no longer unpublished in courier_outbox"))
+                    .anyMatch(l -> l.contains("outbox row " + published + " is no longer unpublished"));
+        }
+        assertThat(payloads()).containsExactly("k:0", "k:1");
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked")).isOne();
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id = " + changed
+                + " AND headers = 'changed=by-hand'")).as("the table's row, as it is then").isOne();
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox WHERE id = " + published))
+                .as("a published row is left to its retention").isOne();
+    }
+
+    @Test
+    void withoutTheParkedTableTheRelayNamesItLosesNothingAndParksOnceItIsThere() throws Exception {
+        db.execute("DROP TABLE courier_outbox_parked"); // a table made by an older migration script
+        LogTailingRelay relay = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        long broken;
+        try (LogCapture log = LogCapture.start()) {
+            try (Connection c = connection()) {
+                outbox.write(c, event("k", 0));
+                broken = handWritten(c, "m-broken", "no-equals-sign", "x");
+                c.commit();
+            }
+            Await.until(PATIENCE, () -> "the missing table named: " + log, () -> log.lines("WARN").stream()
+                    .anyMatch(l -> l.contains("parking outbox row " + broken + " in courier_outbox_parked failed")
+                            && l.contains("(expected: the table courier_outbox_parked, which OutboxSchema.create makes)")));
+            assertThat(db.queryLong("SELECT count(*) FROM courier_outbox WHERE id = " + broken)).as("kept").isOne();
+            assertThat(relay.parked()).isZero();
+            OutboxSchema.create(db.dataSource());
+            Await.until(PATIENCE, "parked once the table is there", () -> relay.parked() == 1);
+            try (Connection c = connection()) {
+                order(c, "k", 1);
+            }
+            Await.until(PATIENCE, "the stream went on", () -> distinct().contains("k:1"));
+            assertThat(log.lines("ERROR")).filteredOn(l -> l.contains("parked outbox row")).hasSize(1);
+        }
+        assertThat(distinct()).containsExactlyInAnyOrder("k:0", "k:1");
+        assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id = " + broken)).isOne();
+        Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
+    /** Writes an outbox row as another program (or a hand) might, in {@code c}'s transaction; returns its id. */
+    private static long handWritten(Connection c, String messageId, String headers, String payload) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO courier_outbox (message_id, channel, partition_key,"
+                + " partition_no, headers, payload, created_at) VALUES (?, 'orders', 'k', 0, ?, ?, 0) RETURNING id")) {
+            ps.setString(1, messageId);
+            ps.setString(2, headers);
+            ps.setBytes(3, payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Message bigEvent(String key) {
+        return Message.builder().channel("orders").partitionKey(key).type("OrderCreated").payload(new byte[4096]).build();
+    }
+
+    /** Where the server's WAL insert position is now, in bytes. */
+    private static long walPosition(Connection c) throws SQLException {
+        try (var rs = c.createStatement().executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The slot's confirmed position, in bytes. */
+    private long confirmedPosition() {
+        return db.queryLong("SELECT coalesce(max(pg_wal_lsn_diff(confirmed_flush_lsn, '0/0'))::bigint, 0)"
+                + " FROM pg_replication_slots WHERE slot_name = 'relay_" + db.name() + "'");
     }
 
     @Test

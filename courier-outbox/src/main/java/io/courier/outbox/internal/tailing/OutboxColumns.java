@@ -4,6 +4,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.Ticker;
 import io.courier.messaging.Message;
 import io.courier.outbox.OutboxRow;
+import io.courier.outbox.internal.Parking;
 import java.time.Clock;
 import java.util.HexFormat;
 
@@ -40,20 +41,49 @@ final class OutboxColumns {
         return new OutboxColumns(relation);
     }
 
-    /** The row {@code values} (text form, in the relation's column order) describe. */
-    OutboxRow row(String[] values) {
-        long rowId = number(values, id, "id");
+    /**
+     * The id of the row {@code values} describe.
+     *
+     * @throws InvalidArgumentException when it is not an integer (the schema's id never is): a
+     *         row without its id cannot even be set aside
+     */
+    long id(String[] values) {
         try {
-            return new OutboxRow(rowId, values[messageId], values[channel], values[partitionKey],
-                    (int) number(values, partition, "partition_no"), values[headers], bytea(values[payload], rowId),
-                    number(values, createdAt, "created_at"));
-        } catch (NullPointerException e) {
-            throw new InvalidArgumentException(table + " row " + rowId + ": " + e.getMessage()
-                    + " is null (expected: a value, as the outbox schema declares NOT NULL)");
+            return Long.parseLong(values[id]);
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException(table + ".id: " + values[id] + " (expected: an integer)");
         }
     }
 
-    /** The message row {@code row} holds. */
+    /**
+     * The row {@code values} (text form, in the relation's column order) describe.
+     *
+     * @throws InvalidArgumentException naming the row and what is wrong ({@code outbox row 7
+     *         (message m): column headers: null (expected: ...)}) when a column it needs is null
+     *         or not of its type: a row to set aside
+     */
+    OutboxRow row(String[] values) {
+        long rowId = id(values);
+        String mid = values[messageId];
+        try {
+            String missing = Parking.nullColumn(mid, values[channel], values[headers], values[payload] == null);
+            if (missing != null) {
+                throw new InvalidArgumentException(missing);
+            }
+            return new OutboxRow(rowId, mid, values[channel], values[partitionKey],
+                    (int) number(values, partition, "partition_no"), values[headers], bytea(values[payload]),
+                    number(values, createdAt, "created_at"));
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("outbox row " + rowId + " (message " + mid + "): " + e.getMessage());
+        }
+    }
+
+    /**
+     * The message row {@code row} holds.
+     *
+     * @throws InvalidArgumentException naming the row and what is wrong when its headers cannot
+     *         be read: a row to set aside
+     */
     static Message message(OutboxRow row) {
         try {
             return row.message(Clock.systemUTC(), Ticker.system());
@@ -62,28 +92,25 @@ final class OutboxColumns {
         }
     }
 
-    private long number(String[] values, int column, String name) {
+    private static long number(String[] values, int column, String name) {
         String v = values[column];
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new InvalidArgumentException(table + "." + name + ": " + v + " (expected: an integer)");
+            throw new InvalidArgumentException("column " + name + ": " + v + " (expected: an integer)");
         }
     }
 
     /** PostgreSQL's text form of a bytea ({@code bytea_output = hex}, the default): {@code \x0a0b...}. */
-    private byte[] bytea(String v, long rowId) {
-        if (v == null) {
-            return null;
-        }
+    private static byte[] bytea(String v) {
         if (!v.startsWith("\\x") || (v.length() & 1) != 0) {
-            throw new InvalidArgumentException(table + " row " + rowId + ": payload of " + v.length()
-                    + " characters not in hex form (expected: \\x and pairs of hex digits; bytea_output = hex)");
+            throw new InvalidArgumentException("column payload: " + v.length() + " characters not in hex form"
+                    + " (expected: \\x and pairs of hex digits; bytea_output = hex)");
         }
         try {
             return HexFormat.of().parseHex(v, 2, v.length());
         } catch (IllegalArgumentException e) {
-            throw new InvalidArgumentException(table + " row " + rowId + ": payload: " + e.getMessage()
+            throw new InvalidArgumentException("column payload: " + e.getMessage()
                     + " (expected: \\x and pairs of hex digits)");
         }
     }

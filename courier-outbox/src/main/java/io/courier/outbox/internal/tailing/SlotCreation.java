@@ -1,6 +1,9 @@
 package io.courier.outbox.internal.tailing;
 
+import io.courier.InvalidArgumentException;
 import io.courier.messaging.Message;
+import io.courier.outbox.OutboxRow;
+import io.courier.outbox.internal.Parking;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.ReplicationSlotInfo;
 import org.postgresql.util.PSQLException;
@@ -20,17 +24,20 @@ import org.slf4j.LoggerFactory;
  * decodes only transactions that commit after its consistent point; the rows already in the
  * table are read in the snapshot the slot exports at that very point, so each row is
  * published exactly once by one of the two: the snapshot holds what committed before, the
- * stream what commits after.
+ * stream what commits after. Rows of the snapshot it cannot read, or whose message the broker
+ * refuses for good, are set aside into the parked table as the stream's are.
  */
 final class SlotCreation {
     private static final Logger log = LoggerFactory.getLogger(SlotCreation.class);
 
     private final TailConfig config;
     private final TailStats stats;
+    private final Parking parking;
 
-    SlotCreation(TailConfig config, TailStats stats) {
+    SlotCreation(TailConfig config, TailStats stats, Parking parking) {
         this.config = config;
         this.stats = stats;
+        this.parking = parking;
     }
 
     void create(PGConnection replication, Connection sql) throws SQLException {
@@ -88,6 +95,8 @@ final class SlotCreation {
             select.append(" ORDER BY id");
             OutboxColumns columns = OutboxColumns.of(new PgOutput.Relation(0, "", config.table(), List.copyOf(names)));
             List<Long> ids = new ArrayList<>();
+            List<Parking.Row> parks = new ArrayList<>();
+            List<OutboxRow> sent = new ArrayList<>();
             List<CompletableFuture<Void>> sends = new ArrayList<>();
             try (Statement st = sql.createStatement()) {
                 st.setFetchSize(config.maxInFlight());
@@ -97,17 +106,25 @@ final class SlotCreation {
                         for (int i = 0; i < values.length; i++) {
                             values[i] = rs.getString(i + 1);
                         }
-                        io.courier.outbox.OutboxRow row = columns.row(values);
-                        Message message = OutboxColumns.message(row);
-                        ids.add(row.id());
-                        sends.add(config.broker().send(message));
+                        long id = columns.id(values);
+                        OutboxRow row;
+                        Message message;
+                        try {
+                            row = columns.row(values);
+                            message = OutboxColumns.message(row);
+                        } catch (InvalidArgumentException e) {
+                            parks.add(new Parking.Row(id, e.getMessage()));
+                            continue;
+                        }
+                        sent.add(row);
+                        sends.add(send(message));
                         if (sends.size() >= config.maxInFlight()) {
-                            join(sends);
+                            join(sent, sends, ids, parks);
                         }
                     }
                 }
             }
-            join(sends);
+            join(sent, sends, ids, parks);
             sql.commit();
             if (!ids.isEmpty()) {
                 try (PreparedStatement delete = sql.prepareStatement("DELETE FROM " + config.table() + " WHERE id = ANY (?)")) {
@@ -116,18 +133,48 @@ final class SlotCreation {
                 }
                 sql.commit();
             }
+            stats.parked(parking.park(sql, System.currentTimeMillis(), parks));
             return ids.size();
         } catch (SQLException | RuntimeException e) {
-            sql.rollback();
+            if (!sql.getAutoCommit()) {
+                sql.rollback();
+            }
             throw e;
         } finally {
             sql.setAutoCommit(true);
         }
     }
 
-    private void join(List<CompletableFuture<Void>> sends) {
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        sends.forEach(f -> stats.published());
+    private CompletableFuture<Void> send(Message message) {
+        try {
+            return config.broker().send(message);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Waits for {@code sends} of {@code sent}: the confirmed rows' ids go to {@code published},
+     * the ones the broker refused for good to {@code parks}; any other failure is thrown.
+     */
+    private void join(List<OutboxRow> sent, List<CompletableFuture<Void>> sends, List<Long> published,
+                      List<Parking.Row> parks) {
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        for (int i = 0; i < sends.size(); i++) {
+            OutboxRow row = sent.get(i);
+            CompletableFuture<Void> f = sends.get(i);
+            if (!f.isCompletedExceptionally()) {
+                published.add(row.id());
+                stats.published();
+                continue;
+            }
+            Throwable failure = f.exceptionNow();
+            if (!Parking.refusedForGood(failure)) {
+                throw new CompletionException(failure);
+            }
+            parks.add(new Parking.Row(row.id(), Parking.refusedReason(row.id(), row.messageId(), failure)));
+        }
+        sent.clear();
         sends.clear();
     }
 }

@@ -61,8 +61,9 @@ public final class TailLoop {
                 }
                 standing = false;
                 if (e instanceof io.courier.InvalidArgumentException) {
-                    // A row or a stream message it cannot read: it stops there (the rows before it
-                    // are published), and tries again, in case the cause is fixed meanwhile.
+                    // A stream message it cannot decode, or a table without the outbox's columns
+                    // (rows it cannot read are set aside instead): it stops there (the rows before
+                    // it are published), and tries again, in case the cause is fixed meanwhile.
                     log.error("outbox relay: slot {}: {}; stopped at that commit, trying again in {} ms",
                             config.slot(), e.getMessage(), config.standbyRetry().toMillis());
                     pause();

@@ -1,15 +1,24 @@
 package io.courier.outbox.internal.tailing;
 
+import io.courier.InvalidArgumentException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
+import io.courier.outbox.Dialect;
+import io.courier.outbox.internal.Parking;
+import io.courier.outbox.internal.Statements;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * session ends is read again by the next session (this instance's or a standby's): at least
  * once, in commit order.
  *
+ * <p>A row it cannot read, or whose message the broker refuses for good, is not sent (or not
+ * counted as sent) but kept with its transaction and set aside by the {@link RowDeleter} when
+ * that commit is settled: the stream goes on past it, and the commit is confirmed once the row
+ * is in the parked table. The WAL holds the row as it was inserted; the table, by the time the
+ * relay sets it aside, may hold it not yet visible (the deleter waits for its transaction, as
+ * for a delete), changed by hand (the table's row is what is moved), or no longer (parked by a
+ * session that died before confirming, deleted by hand, or marked published by another relay):
+ * such a row is skipped, with a line at WARN, not parked twice.
+ *
  * <p>The stream is read with {@code readPending()} and one thread: PgJDBC's stream is not
  * thread-safe, so broker callbacks only count down and wake this thread, which alone writes
  * status updates.
@@ -46,7 +64,11 @@ final class TailSession {
     /** SQLSTATE object_in_use: the slot is active for another connection. */
     private static final String OBJECT_IN_USE = "55006";
 
-    /** A decoded transaction: rows sent but not all confirmed until {@code pending} is 0. */
+    /**
+     * A decoded transaction: rows sent but not all confirmed until {@code pending} is 0, and the
+     * rows to set aside (unreadable ones, added by the reader; refused ones, added by a broker
+     * callback before it counts {@code pending} down, so complete once it is 0).
+     */
     private static final class Txn {
         final AtomicInteger pending = new AtomicInteger();
         long[] ids = new long[4];
@@ -56,11 +78,35 @@ final class TailSession {
         long commitMicros;
         boolean committed;
 
+        private List<Parking.Row> parks = List.of();
+
         void add(long id) {
             if (count == ids.length) {
                 ids = java.util.Arrays.copyOf(ids, count * 2);
             }
             ids[count++] = id;
+        }
+
+        synchronized void park(long id, String reason) {
+            if (parks.isEmpty()) {
+                parks = new ArrayList<>();
+            }
+            parks.add(new Parking.Row(id, reason));
+        }
+
+        synchronized List<Parking.Row> parks() {
+            return parks;
+        }
+
+        /** The ids of the rows sent and confirmed: those sent less those refused for good. */
+        long[] published() {
+            List<Parking.Row> refused = parks();
+            if (refused.isEmpty()) {
+                return count == ids.length ? ids : java.util.Arrays.copyOf(ids, count);
+            }
+            Set<Long> set = new HashSet<>();
+            refused.forEach(r -> set.add(r.id()));
+            return java.util.Arrays.stream(ids, 0, count).filter(id -> !set.contains(id)).toArray();
         }
     }
 
@@ -93,14 +139,16 @@ final class TailSession {
             Slots.requireLogical(sql);
             Slots.ensurePublication(sql, config.publication(), config.table());
             PGConnection pg = replication.unwrap(PGConnection.class);
+            Parking parking = new Parking(Statements.ofOutboxTable(Dialect.POSTGRESQL, config.table()),
+                    "outbox relay: slot " + config.slot(), log);
             if (!Slots.slotExists(sql, config.slot())) {
-                new SlotCreation(config, stats).create(pg, sql);
+                new SlotCreation(config, stats, parking).create(pg, sql);
             }
             PGReplicationStream stream = start(pg);
             // The deleter's connection only once this instance reads: a standby holds two at most, briefly.
             try (Connection deletes = connect(false);
                  RowDeleter deleter = new RowDeleter(deletes, config.table(), config.deleteBatch(),
-                         "courier-outbox-delete-" + config.slot(), this::wake)) {
+                         "courier-outbox-delete-" + config.slot(), this::wake, parking, stats)) {
                 flushed = stream.getLastReceiveLSN().asLong();
                 stats.active(true);
                 log.info("outbox relay: reading slot {} (publication {})", config.slot(), config.publication());
@@ -204,22 +252,40 @@ final class TailSession {
         if (current == null) {
             throw new io.courier.InvalidArgumentException("pgoutput: an insert outside a transaction (expected: Begin first)");
         }
-        io.courier.outbox.OutboxRow row = columns.row(values);
-        long id = row.id();
-        Message message = OutboxColumns.message(row);
+        Txn txn = current;
+        long id = columns.id(values);
+        String messageId;
+        Message message;
+        try {
+            io.courier.outbox.OutboxRow row = columns.row(values);
+            messageId = row.messageId();
+            message = OutboxColumns.message(row);
+        } catch (InvalidArgumentException e) {
+            txn.park(id, e.getMessage()); // set aside once its commit is settled; the stream goes on
+            return;
+        }
         while (inFlight.get() >= config.maxInFlight()) {
             if (closing.getAsBoolean() || failure != null) {
                 break; // the row stays unconfirmed: the next session reads it again
             }
             park();
         }
-        Txn txn = current;
         txn.add(id);
         txn.pending.incrementAndGet();
         inFlight.incrementAndGet();
-        config.broker().send(message).whenComplete((ok, error) -> {
-            if (error != null && failure == null) {
-                failure = error;
+        CompletableFuture<Void> sent;
+        try {
+            sent = config.broker().send(message);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ok, error) -> {
+            if (error != null) {
+                if (Parking.refusedForGood(error)) {
+                    txn.park(id, Parking.refusedReason(id, messageId, error));
+                } else if (failure == null) {
+                    failure = error;
+                }
             }
             txn.pending.decrementAndGet();
             inFlight.decrementAndGet();
@@ -237,13 +303,14 @@ final class TailSession {
         Txn last = null;
         int rows = 0;
         int withRows = 0;
+        List<Parking.Row> parks = List.of();
         for (Txn t : open) {
             if (!t.committed || t.pending.get() > 0) {
                 break;
             }
             last = t;
             rows += t.count;
-            withRows += t.count > 0 ? 1 : 0;
+            withRows += t.count > 0 || !t.parks().isEmpty() ? 1 : 0;
         }
         if (last != null) {
             long[] ids = new long[rows];
@@ -253,13 +320,20 @@ final class TailSession {
             Txn t;
             do {
                 t = open.pollFirst();
-                System.arraycopy(t.ids, 0, ids, i, t.count);
-                i += t.count;
-                if (t.count > 0) {
+                long[] published = t.published();
+                System.arraycopy(published, 0, ids, i, published.length);
+                i += published.length;
+                if (!t.parks().isEmpty()) {
+                    if (parks.isEmpty()) {
+                        parks = new ArrayList<>();
+                    }
+                    parks.addAll(t.parks());
+                }
+                if (t.count > 0 || !t.parks().isEmpty()) {
                     xids[x++] = t.xid;
                 }
             } while (t != last);
-            deleter.submit(ids, xids, last.endLsn);
+            deleter.submit(i == ids.length ? ids : java.util.Arrays.copyOf(ids, i), xids, parks, last.endLsn);
             stats.relayed(System.currentTimeMillis() * 1000 - PG_EPOCH_MICROS - last.commitMicros);
         }
         long confirmable = deleter.deletedLsn();

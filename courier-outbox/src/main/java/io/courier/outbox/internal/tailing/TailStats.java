@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What a relay reports about itself; written by its sessions, read by anyone. Thread-safe. */
 public final class TailStats {
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
     private volatile boolean active;
     private volatile long confirmedLsn;
     private volatile long lagBytes = -1;
@@ -12,6 +13,10 @@ public final class TailStats {
 
     void published() {
         published.incrementAndGet();
+    }
+
+    void parked(int rows) {
+        parked.addAndGet(rows);
     }
 
     void active(boolean active) {
@@ -33,6 +38,11 @@ public final class TailStats {
     /** Messages the broker confirmed. */
     public long publishedCount() {
         return published.get();
+    }
+
+    /** Rows set aside into the parked table. */
+    public long parked() {
+        return parked.get();
     }
 
     /** Whether a session reads the slot now. */
