@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -48,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@code UnauthenticatedException} (HTTP 401 with {@code WWW-Authenticate}, gRPC
  * {@code UNAUTHENTICATED}); valid credentials without the needed roles or scopes is
  * {@code PermissionDeniedException} (403, {@code PERMISSION_DENIED}). Neither says why beyond
- * that; the reason is logged at DEBUG. On success the handler sees the caller in
+ * that, but for a bearer token that has the role and lacks scopes: its 403 carries RFC 6750's
+ * challenge ({@code WWW-Authenticate: Bearer error="insufficient_scope", scope="..."}, the
+ * scopes the method needs), so that the client can ask its issuer for them. The reason is
+ * logged at DEBUG. On success the handler sees the caller in
  * {@code CallContext.current().principal()}.
  *
  * <p>Put it after observability interceptors (so refusals are measured) and before any that
@@ -124,7 +128,8 @@ public final class AccessControl implements Interceptor {
             log.debug("{}: refused, @DenyAll on {}", method, rule.source());
             throw denied(method);
         }
-        Principal principal = authenticate(call);
+        Authenticated authenticated = authenticate(call);
+        Principal principal = authenticated == null ? null : authenticated.principal();
         if (rule.kind() == AccessRule.Kind.PERMIT_ALL) {
             return principal;
         }
@@ -147,19 +152,41 @@ public final class AccessControl implements Interceptor {
             log.debug("{}: refused {} (roles {}, scopes {}; {} needs any role of {} and scopes {})", method,
                     principal.name(), principal.roles(), principal.scopes(), rule.source(), rule.roles(),
                     rule.scopes());
-            throw denied(method);
+            throw roleOk ? insufficientScope(method, authenticated.by(), rule.scopes()) : denied(method);
         }
         return principal;
     }
 
-    private Principal authenticate(Call call) {
+    /** A caller and the authenticator that recognised it. */
+    private record Authenticated(Principal principal, Authenticator by) {
+    }
+
+    private Authenticated authenticate(Call call) {
         for (Authenticator a : authenticators) {
             Optional<Principal> p = a.authenticate(call.context().metadata());
             if (p.isPresent()) {
-                return p.get();
+                return new Authenticated(p.get(), a);
             }
         }
         return null;
+    }
+
+    /**
+     * A caller with the role but not every scope: with a bearer token, RFC 6750's challenge
+     * ({@code Bearer error="insufficient_scope", scope="..."}, sent by a REST server in
+     * {@code WWW-Authenticate} beside the 403), so that a client can ask its issuer for a token
+     * with those scopes; with other credentials, a plain refusal.
+     */
+    private static PermissionDeniedException insufficientScope(String method, Authenticator by, Set<String> scopes) {
+        String scheme = by.challenge();
+        if (!scheme.regionMatches(true, 0, "Bearer", 0, 6)) {
+            return denied(method);
+        }
+        String params = scheme.substring(6).strip();
+        String challenge = "Bearer " + (params.isEmpty() ? "" : params + ", ") + "error=\"insufficient_scope\", scope=\""
+                + String.join(" ", new java.util.TreeSet<>(scopes)) + "\"";
+        return new PermissionDeniedException(method + ": permission denied (insufficient scope)",
+                Map.of(UnauthenticatedException.CHALLENGE, challenge));
     }
 
     private static PermissionDeniedException denied(String method) {

@@ -134,6 +134,31 @@ class AccessControlRestTest {
         assertThat(refused.statusCode()).isEqualTo(403);
     }
 
+    /** RFC 6750 3.1: a bearer token with the role but not the scope is told which scopes the method needs. */
+    @Test
+    void aTokenWithoutTheScopeIs403WithTheInsufficientScopeChallenge() throws Exception {
+        String reader = issuer.token("ann", c -> c.claim("scope", "orders:read"));
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("/orders"))
+                .header("authorization", "Bearer " + reader).header("content-type", "application/json")
+                .POST(BodyPublishers.ofString("\"tea\"")).build(), BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().allValues("www-authenticate"))
+                .containsExactly("Bearer error=\"insufficient_scope\", scope=\"orders:write\"");
+        assertThat(refused.body()).contains("\"code\":\"PERMISSION_DENIED\"", "insufficient scope");
+    }
+
+    /** API keys are not bearer tokens: a key without the scope gets a plain 403. */
+    @Test
+    void anApiKeyWithoutTheScopeIs403WithoutAChallenge() throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(base.resolve("/orders"))
+                .header("x-api-key", API_KEY).header("content-type", "application/json")
+                .POST(BodyPublishers.ofString("\"tea\"")).build(), BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("www-authenticate")).isEmpty();
+    }
+
     @Test
     void permitAllAnswersWithoutCredentialsButNotWithBadOnes() throws Exception {
         assertThat(get("/status", null, null).body()).isEqualTo("\"up for anonymous\"");

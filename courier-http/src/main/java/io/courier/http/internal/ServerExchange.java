@@ -489,6 +489,9 @@ final class ServerExchange extends WriteProgress.Answer {
             // RFC 9110 15.5.2: a 401 names how to authenticate; the error says which scheme (RFC 6750).
             response.putHeader("www-authenticate",
                     error.details().getOrDefault(UnauthenticatedException.CHALLENGE, "Bearer"));
+        } else if (httpStatus == 403 && error.details().containsKey(UnauthenticatedException.CHALLENGE)) {
+            // RFC 6750 3.1: a token without the scopes a method needs, and which ones.
+            response.putHeader("www-authenticate", error.details().get(UnauthenticatedException.CHALLENGE));
         }
         Duration retryAfter = ResourceExhaustedException.retryAfter(error);
         if (retryAfter != null) {
