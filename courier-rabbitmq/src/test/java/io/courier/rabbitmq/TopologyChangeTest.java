@@ -157,6 +157,33 @@ class TopologyChangeTest {
         sendAndAwait(broker, "after", 20);
     }
 
+    @Test
+    void aMessageNoPartitionIsBoundForStaysUnroutedWithoutHoldingUpTheGroup() throws Exception {
+        RabbitConfig config = rabbit.config().build();
+        RabbitBroker broker = rabbit.broker(config);
+        Names names = names(config);
+        broker.send(Message.builder().id("early").channel(CHANNEL).type("text").partitionKey("k")
+                .payload(new byte[1]).build()).join(); // no group yet: kept for the first one
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            // A plain client's routing key that is no partition number: no queue is ever bound for it.
+            ch.basicPublish(names.exchange(CHANNEL), "99", new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                    .type("text").contentType("application/octet-stream").messageId("stray").build(), new byte[1]);
+        }
+        java.util.concurrent.CompletableFuture<?> subscribed = java.util.concurrent.CompletableFuture.runAsync(
+                () -> broker.subscribe(CHANNEL, GROUP, d -> {
+                    handled.add(d.message().id());
+                    d.ack();
+                }));
+        Await.until(PATIENCE, "subscribed, the unrouted queue drained once", subscribed::isDone);
+        subscribed.join();
+        Await.until(PATIENCE, "handled the message sent before the group", () -> handled.contains("early"));
+        sendAndAwait(broker, "after", 10);
+        assertThat(handled).doesNotContain("stray");
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            assertThat(ch.queueDeclarePassive(names.unrouted(CHANNEL)).getMessageCount()).as("the stray kept").isEqualTo(1);
+        }
+    }
+
     private static Names names(RabbitConfig config) {
         return new Names(config.namespace(), config.partitions());
     }
