@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class GroupConsumer implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How old the consumers' and the producer's metadata may get: how soon partitions added to a topic are used. */
+    public static final int METADATA_MAX_AGE_MILLIS = 10_000;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final Context ctx;
@@ -138,6 +140,11 @@ public final class GroupConsumer implements Subscription {
         // A new topic's metadata is fetched again soon, not after Kafka's default 100 ms and more.
         p.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
         p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+        // Partitions added to the topic are seen (and the group rebalanced onto them) within 10 s, not Kafka's 5 min.
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, METADATA_MAX_AGE_MILLIS);
+        // A topic deleted under the consumer is not created again by its metadata requests with the
+        // broker's defaults (auto.create.topics.enable): Courier creates it, with its partitions, on the next send.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.putAll(config.consumerProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-" + group + "-" + IDS.incrementAndGet());
