@@ -1,9 +1,11 @@
 package io.courier.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.courier.FailedPreconditionException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.messaging.spi.MessageBroker;
@@ -155,6 +157,23 @@ class TopologyChangeTest {
         }
         Await.until(PATIENCE, () -> "ready again: " + broker.notReady(), () -> broker.notReady().isEmpty());
         sendAndAwait(broker, "after", 20);
+    }
+
+    @Test
+    void subscribingToAQueueAnotherToolDeclaredOtherwiseFailsNamingIt() throws Exception {
+        RabbitConfig config = rabbit.config().build();
+        RabbitBroker broker = rabbit.broker(config);
+        String queue = names(config).partitionQueue(CHANNEL, GROUP, 0);
+        rabbit.deleteQueueAfter(queue);
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            ch.queueDeclare(queue, true, false, false, Map.of("x-max-length", 10));
+        }
+
+        assertThatThrownBy(() -> broker.subscribe(CHANNEL, GROUP, d -> d.ack()))
+                .isInstanceOf(FailedPreconditionException.class)
+                .hasMessageContaining(queue).hasMessageContaining("PRECONDITION_FAILED")
+                .hasMessageContaining("Delete it, or declare it as Courier does")
+                .satisfies(e -> assertThat(((FailedPreconditionException) e).retrySafe()).isFalse());
     }
 
     @Test
