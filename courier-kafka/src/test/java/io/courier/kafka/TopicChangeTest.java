@@ -53,11 +53,14 @@ class TopicChangeTest {
 
             own.deleteTopics(List.of(channel)).all().get();
             Await.until(PATIENCE, "topic deleted", () -> !topicNames(own).contains(channel));
+            Await.until(PATIENCE, () -> "not ready, naming the topic: " + broker.notReady(),
+                    () -> broker.notReady().orElse("").contains("topic " + channel + " does not exist"));
 
             // The first send finds the topic missing and fails retry-safe, saying so; the next creates it again.
             sendAndAwait(broker, channel, "after", 10);
             int partitions = own.describeTopics(List.of(channel)).allTopicNames().get().get(channel).partitions().size();
             assertThat(partitions).as("partitions of the topic as created again").isEqualTo(4);
+            Await.until(PATIENCE, () -> "ready again: " + broker.notReady(), () -> broker.notReady().isEmpty());
         }
     }
 

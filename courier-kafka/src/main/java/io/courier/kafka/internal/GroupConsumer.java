@@ -70,6 +70,8 @@ public final class GroupConsumer implements Subscription {
     private volatile boolean closed;
     /** Partitions were revoked and the new assignment has not come yet. */
     private volatile boolean rebalancing;
+    /** The topic was found missing with no partition assigned; false again once partitions are. */
+    private volatile boolean topicMissing;
     /** The failure of the last poll, null once a poll succeeds. */
     private volatile String pollFailure;
 
@@ -321,7 +323,7 @@ public final class GroupConsumer implements Subscription {
 
     /**
      * Why this consumer cannot consume now, for readiness: closing, not yet (or no longer)
-     * assigned its share of the group, its last poll failed, or no connection to Kafka open (the
+     * assigned its share of the group, its topic deleted, its last poll failed, or no connection to Kafka open (the
      * consumer's own {@code connection-count}); empty when it consumes.
      */
     public Optional<String> notReady() {
@@ -330,6 +332,9 @@ public final class GroupConsumer implements Subscription {
         }
         if (!assigned.isDone() || rebalancing) {
             return Optional.of("waiting for its partitions of the group");
+        }
+        if (topicMissing) {
+            return Optional.of("topic " + topic + " does not exist (deleted on the broker?); the next send creates it");
         }
         String failure = pollFailure;
         if (failure != null) {
@@ -391,11 +396,43 @@ public final class GroupConsumer implements Subscription {
         return "member of " + group + " on " + channel;
     }
 
+    /**
+     * With no partition left, whether the topic itself is gone (deleted by an operator, say):
+     * said once as a WARN and in readiness until the topic is back and its partitions assigned.
+     * An empty assignment with the topic there is a group with more members than partitions.
+     */
+    private void lookForDeletedTopic() {
+        if (!consumer.assignment().isEmpty()) {
+            if (topicMissing) {
+                log.warn("{} group {}: topic {} exists again; consuming it", channel, group, topic);
+            }
+            topicMissing = false;
+            return;
+        }
+        if (topicGone() && !topicMissing) {
+            topicMissing = true;
+            log.warn("{} group {}: topic {} does not exist (deleted on the broker?), with what it held; the group"
+                    + " consumes again once it exists: the next send creates it with the configured partitions",
+                    channel, group, topic);
+        }
+    }
+
+    /** Whether Kafka says the topic does not exist (asked on the poll thread); false when it cannot tell. */
+    private boolean topicGone() {
+        try {
+            return consumer.partitionsFor(topic, ctx.config().readyTimeout()).isEmpty();
+        } catch (KafkaException e) {
+            log.debug("{} group {}: cannot look whether topic {} exists ({})", channel, group, topic, e.toString());
+            return false;
+        }
+    }
+
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             rebalancing = !partitions.isEmpty();
-            giveUp(partitions, true);
+            // A deleted topic's offsets mean nothing, and committing them would wait for readyTimeout.
+            giveUp(partitions, !partitions.isEmpty() && !topicGone());
         }
 
         @Override
@@ -421,6 +458,7 @@ public final class GroupConsumer implements Subscription {
                         e.toString());
             }
             log.debug("{} group {}: assigned {}", channel, group, partitions);
+            lookForDeletedTopic();
             rebalancing = false;
             assigned.complete(null);
         }
