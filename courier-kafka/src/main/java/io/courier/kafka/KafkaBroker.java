@@ -104,6 +104,8 @@ public final class KafkaBroker implements MessageBroker {
         // The first send to a new topic waits for its metadata: ask again soon, not after 100 ms and more.
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
         p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+        // Partitions added to a topic take their keys within 10 s, as the consumers see them, not after Kafka's 5 min.
+        p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, GroupConsumer.METADATA_MAX_AGE_MILLIS);
         p.putAll(config.producerProperties());
         int sendMillis = (int) config.sendTimeout().toMillis();
         int lingerMillis = (int) config.linger().toMillis();

@@ -239,16 +239,21 @@ public final class RabbitBroker implements MessageBroker {
     /**
      * Why this broker cannot carry messages now: closed, or a connection it opened (one for
      * sending, one for consuming) is lost; it is opened again on next use, by the members'
-     * rebalancing for the consumers. Empty when both are open or not used yet.
+     * rebalancing for the consumers. Or a subscription's queue, binding or exchange was deleted
+     * on the broker and declaring it again failed (say another tool declared the queue again with
+     * other arguments): the reason names it. Empty when all is well or nothing was used yet.
      */
     @Override
     public Optional<String> notReady() {
         if (closed) {
             return Optional.of("closed");
         }
-        List<String> problems = new ArrayList<>(2);
+        List<String> problems = new ArrayList<>();
         consumeLink.notReady().ifPresent(problems::add);
         publishLink.notReady().ifPresent(problems::add);
+        for (GroupMember m : members) {
+            m.notReady().ifPresent(problems::add); // what was deleted under it and could not be declared again
+        }
         return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class GroupConsumer implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How old the consumers' and the producer's metadata may get: how soon partitions added to a topic are used. */
+    public static final int METADATA_MAX_AGE_MILLIS = 10_000;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final Context ctx;
@@ -68,6 +70,8 @@ public final class GroupConsumer implements Subscription {
     private volatile boolean closed;
     /** Partitions were revoked and the new assignment has not come yet. */
     private volatile boolean rebalancing;
+    /** The topic was found missing with no partition assigned; false again once partitions are. */
+    private volatile boolean topicMissing;
     /** The failure of the last poll, null once a poll succeeds. */
     private volatile String pollFailure;
 
@@ -138,6 +142,11 @@ public final class GroupConsumer implements Subscription {
         // A new topic's metadata is fetched again soon, not after Kafka's default 100 ms and more.
         p.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
         p.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 50);
+        // Partitions added to the topic are seen (and the group rebalanced onto them) within 10 s, not Kafka's 5 min.
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, METADATA_MAX_AGE_MILLIS);
+        // A topic deleted under the consumer is not created again by its metadata requests with the
+        // broker's defaults (auto.create.topics.enable): Courier creates it, with its partitions, on the next send.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.putAll(config.consumerProperties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId() + "-" + group + "-" + IDS.incrementAndGet());
@@ -314,7 +323,7 @@ public final class GroupConsumer implements Subscription {
 
     /**
      * Why this consumer cannot consume now, for readiness: closing, not yet (or no longer)
-     * assigned its share of the group, its last poll failed, or no connection to Kafka open (the
+     * assigned its share of the group, its topic deleted, its last poll failed, or no connection to Kafka open (the
      * consumer's own {@code connection-count}); empty when it consumes.
      */
     public Optional<String> notReady() {
@@ -323,6 +332,9 @@ public final class GroupConsumer implements Subscription {
         }
         if (!assigned.isDone() || rebalancing) {
             return Optional.of("waiting for its partitions of the group");
+        }
+        if (topicMissing) {
+            return Optional.of("topic " + topic + " does not exist (deleted on the broker?); the next send creates it");
         }
         String failure = pollFailure;
         if (failure != null) {
@@ -384,11 +396,43 @@ public final class GroupConsumer implements Subscription {
         return "member of " + group + " on " + channel;
     }
 
+    /**
+     * With no partition left, whether the topic itself is gone (deleted by an operator, say):
+     * said once as a WARN and in readiness until the topic is back and its partitions assigned.
+     * An empty assignment with the topic there is a group with more members than partitions.
+     */
+    private void lookForDeletedTopic() {
+        if (!consumer.assignment().isEmpty()) {
+            if (topicMissing) {
+                log.warn("{} group {}: topic {} exists again; consuming it", channel, group, topic);
+            }
+            topicMissing = false;
+            return;
+        }
+        if (topicGone() && !topicMissing) {
+            topicMissing = true;
+            log.warn("{} group {}: topic {} does not exist (deleted on the broker?), with what it held; the group"
+                    + " consumes again once it exists: the next send creates it with the configured partitions",
+                    channel, group, topic);
+        }
+    }
+
+    /** Whether Kafka says the topic does not exist (asked on the poll thread); false when it cannot tell. */
+    private boolean topicGone() {
+        try {
+            return consumer.partitionsFor(topic, ctx.config().readyTimeout()).isEmpty();
+        } catch (KafkaException e) {
+            log.debug("{} group {}: cannot look whether topic {} exists ({})", channel, group, topic, e.toString());
+            return false;
+        }
+    }
+
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             rebalancing = !partitions.isEmpty();
-            giveUp(partitions, true);
+            // A deleted topic's offsets mean nothing, and committing them would wait for readyTimeout.
+            giveUp(partitions, !partitions.isEmpty() && !topicGone());
         }
 
         @Override
@@ -414,6 +458,7 @@ public final class GroupConsumer implements Subscription {
                         e.toString());
             }
             log.debug("{} group {}: assigned {}", channel, group, partitions);
+            lookForDeletedTopic();
             rebalancing = false;
             assigned.complete(null);
         }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Sends messages with one shared producer. A send completes when Kafka acknowledged the record
@@ -75,7 +76,15 @@ public final class Publisher implements AutoCloseable {
         return sent;
     }
 
-    private static CourierException failure(String topic, Message message, Exception e) {
+    private CourierException failure(String topic, Message message, Exception e) {
+        if (topicMissing(e)) {
+            // Deleted under the producer (say by an operator): without this, every later send would
+            // wait for the topic in the metadata and fail, since the topic is known as created.
+            topics.forget(topic);
+            return new UnavailableException("Kafka topic " + topic + " is not in the broker's metadata (" + e.getMessage()
+                    + "): it was deleted, or Kafka is unreachable; " + message + " was not sent. The next send creates"
+                    + " the topic again if it is missing, with the configured partitions: send it again", Map.of(), true, e);
+        }
         if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
                 || e instanceof InvalidTopicException) {
             // This message itself is wrong for Kafka, not Kafka away: sent again, it is refused again.
@@ -94,6 +103,12 @@ public final class Publisher implements AutoCloseable {
         }
         return new UnavailableException("Kafka refused " + message + " on topic " + topic + " (" + e
                 + "); sending it again will not help", Map.of(), false, e);
+    }
+
+    /** Whether {@code e} says the topic is not there: unknown to the broker, or never found in the metadata. */
+    private static boolean topicMissing(Exception e) {
+        return e instanceof UnknownTopicOrPartitionException
+                || e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("not present in metadata");
     }
 
     /** Sends what is buffered, waiting up to {@code timeout}, and closes the producer. */

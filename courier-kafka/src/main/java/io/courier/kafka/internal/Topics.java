@@ -298,6 +298,11 @@ public final class Topics implements AutoCloseable {
         });
     }
 
+    /** Forgets {@code topic}, so that it is checked (and created if missing) again before its next use. */
+    public void forget(String topic) {
+        ready.remove(topic);
+    }
+
     /** Forgets every topic, so that each is checked again before use (after the broker may have lost them). */
     public void forget() {
         ready.clear();

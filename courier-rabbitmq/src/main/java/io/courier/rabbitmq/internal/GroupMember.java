@@ -3,12 +3,14 @@ package io.courier.rabbitmq.internal;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import io.courier.CourierException;
+import io.courier.FailedPreconditionException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * at most {@code ceil(partitions / members)} partitions, giving up the extra ones when a member
  * joins and taking free ones when a member leaves or dies. {@link #rebalance()} runs when a
  * local member joins or leaves and on every tick of the broker, which is also how a member
- * comes back after the connection was lost. Thread-safe.
+ * comes back after the connection was lost, and how it notices that its queues, their bindings
+ * or its channel's exchange were deleted under it (a consumer cancelled by RabbitMQ, the
+ * channel's exchange missing, messages in its unrouted queue) and declares them again. Thread-safe.
  */
 public final class GroupMember implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(GroupMember.class);
@@ -37,6 +41,14 @@ public final class GroupMember implements Subscription {
     private final TreeMap<Integer, PartitionConsumer> held = new TreeMap<>();
     private List<String> queues;
     private Channel members;
+    /** Messages left in the channel's unrouted queue after the last drain: more means the bindings are gone. */
+    private long unroutedLeft;
+    /** What was deleted under this member, to declare again on the next rebalance; null when nothing. */
+    private volatile String lost;
+    /** Whether RabbitMQ cancelled this member's consumer of the members queue (it was deleted). */
+    private volatile boolean membersCancelled;
+    /** Why declaring what was deleted failed, for readiness; null when it did not. */
+    private volatile String trouble;
     private volatile boolean closed;
 
     public GroupMember(Context ctx, String channel, String group, DeliveryHandler handler, Consumer<GroupMember> onClose) {
@@ -76,7 +88,10 @@ public final class GroupMember implements Subscription {
         rebalanceNow();
     }
 
-    /** Takes or gives up partitions to hold a fair share; reconnects first if the connection was lost. */
+    /**
+     * Takes or gives up partitions to hold a fair share; reconnects first if the connection was
+     * lost, and declares again first what was deleted under it.
+     */
     public synchronized void rebalance() {
         if (closed) {
             return;
@@ -86,12 +101,91 @@ public final class GroupMember implements Subscription {
                 releaseAll();
                 ctx.topology().forget(); // the broker may have restarted without its durable state
                 join();
+                lost = null;
+                trouble = null;
                 log.info("{} group {}: consuming again after the connection was restored", channel, group);
+            } else {
+                if (lost == null && !isPrivate) {
+                    lookForDeletedBindings();
+                }
+                if (lost != null) {
+                    declareAgain();
+                }
             }
             rebalanceNow();
         } catch (CourierException e) {
-            log.debug("{} group {}: cannot rebalance now: {}", channel, group, e.getMessage());
+            releaseDead(); // the partitions still held go on
+            if (lost == null && !(e instanceof FailedPreconditionException)) {
+                log.debug("{} group {}: cannot rebalance now: {}", channel, group, e.getMessage());
+                return;
+            }
+            // Not a broker away but something on it to fix: said once, and in readiness until it is fixed.
+            String why = (lost == null ? "" : lost + "; declaring it again failed: ") + e.getMessage();
+            if (!why.equals(trouble)) {
+                log.warn("{} group {}: {}", channel, group, why);
+            }
+            trouble = why;
         }
+    }
+
+    /** Called by RabbitMQ's cancel of a consumer: {@code queue} was deleted. Does not block. */
+    private void queueDeleted(String queue) {
+        if (closed) {
+            return;
+        }
+        String why = "queue " + queue + " was deleted on the broker (with the messages it held)";
+        log.warn("{} group {}: {}; declaring the group's queues and bindings again", channel, group, why);
+        lost = why;
+    }
+
+    /**
+     * Looks whether the channel's exchange (and with it the group's bindings) was deleted, or
+     * messages reach the unrouted queue although this group is bound: its bindings are gone
+     * (say the exchange was deleted, then declared again by a publisher elsewhere).
+     */
+    private void lookForDeletedBindings() {
+        long unrouted = ctx.topology().unrouted(channel);
+        String why = null;
+        if (unrouted < 0) {
+            why = "exchange " + ctx.topology().names().exchange(channel) + " or its unrouted queue was deleted on the"
+                    + " broker (with the group's bindings)";
+        } else if (unrouted > unroutedLeft) {
+            why = (unrouted - unroutedLeft) + " new message(s) in " + ctx.topology().names().unrouted(channel)
+                    + ", which no queue was bound for: the group's bindings to " + ctx.topology().names().exchange(channel)
+                    + " are missing (or a sender used a routing key that is no partition number)";
+        }
+        if (why != null) {
+            log.warn("{} group {}: {}; declaring the group's queues and bindings again", channel, group, why);
+            lost = why;
+        }
+    }
+
+    /** Declares the group's exchange, queues and bindings again, consumes the members queue again if need be. */
+    private void declareAgain() {
+        ctx.topology().forget();
+        if (isPrivate) {
+            queues = List.of(ctx.topology().privateQueue(channel));
+        } else {
+            queues = ctx.topology().group(channel, group);
+            String membersQueue = ctx.topology().membersQueue(channel, group);
+            if (membersCancelled) {
+                Channel ch = consumeMembers(membersQueue);
+                abort(members);
+                members = ch;
+                membersCancelled = false;
+            }
+            ctx.topology().drainUnrouted(channel, ctx.publisher());
+            unroutedLeft = Math.max(0, ctx.topology().unrouted(channel));
+        }
+        log.warn("{} group {}: declared its queues and bindings again after: {}; consuming again", channel, group, lost);
+        lost = null;
+        trouble = null;
+    }
+
+    /** Why this member cannot consume all it should: what was deleted under it and could not be declared again. */
+    public Optional<String> notReady() {
+        String why = trouble;
+        return why == null ? Optional.empty() : Optional.of("group " + group + " of " + channel + ": " + why);
     }
 
     /**
@@ -105,21 +199,32 @@ public final class GroupMember implements Subscription {
             return;
         }
         queues = ctx.topology().group(channel, group);
-        String membersQueue = ctx.topology().membersQueue(channel, group);
+        members = consumeMembers(ctx.topology().membersQueue(channel, group));
+        membersCancelled = false;
+        ctx.topology().drainUnrouted(channel, ctx.publisher());
+        unroutedLeft = Math.max(0, ctx.topology().unrouted(channel));
+    }
+
+    /** Consumes the members queue on a channel of its own: nothing is ever published to it, its consumers are the group's live members. */
+    private Channel consumeMembers(String membersQueue) {
         Channel ch = ctx.consumeLink().channel();
         try {
-            // Nothing is ever published to it: its consumers are the group's live members.
-            ch.basicConsume(membersQueue, true, new DefaultConsumer(ch));
+            ch.basicConsume(membersQueue, true, new DefaultConsumer(ch) {
+                @Override
+                public void handleCancel(String consumerTag) {
+                    membersCancelled = true;
+                    queueDeleted(membersQueue);
+                }
+            });
         } catch (IOException e) {
             abort(ch);
             throw new UnavailableException("joining group " + group + " of " + channel + " failed (" + e + ")",
                     Map.of(), true, e);
         }
-        members = ch;
-        ctx.topology().drainUnrouted(channel, ctx.publisher());
+        return ch;
     }
 
-    private void rebalanceNow() {
+    private void releaseDead() {
         held.entrySet().removeIf(e -> {
             if (e.getValue().alive()) {
                 return false;
@@ -127,6 +232,10 @@ public final class GroupMember implements Subscription {
             e.getValue().release();
             return true;
         });
+    }
+
+    private void rebalanceNow() {
+        releaseDead();
         int partitions = queues.size();
         int memberCount = isPrivate ? 1
                 : Math.max(1, ctx.topology().consumers(ctx.topology().names().membersQueue(channel, group)));
@@ -139,7 +248,7 @@ public final class GroupMember implements Subscription {
         for (int i = 0; i < partitions && held.size() < fair; i++) {
             int p = (offset + i) % partitions;
             if (!held.containsKey(p)) {
-                PartitionConsumer pc = new PartitionConsumer(ctx, channel, queues.get(p), handler);
+                PartitionConsumer pc = new PartitionConsumer(ctx, channel, queues.get(p), handler, this::queueDeleted);
                 if (pc.claim()) {
                     held.put(p, pc);
                 }

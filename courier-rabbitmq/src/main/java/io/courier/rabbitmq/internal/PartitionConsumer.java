@@ -8,6 +8,7 @@ import io.courier.messaging.Message;
 import io.courier.messaging.spi.DeliveryHandler;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +27,18 @@ final class PartitionConsumer {
     private final String channelName;
     private final String queue;
     private final DeliveryHandler handler;
+    /** Told the queue's name when RabbitMQ cancels the consumer because the queue was deleted. */
+    private final Consumer<String> onQueueDeleted;
     private Lease lease;
     private volatile boolean closed;
 
-    PartitionConsumer(Context ctx, String channelName, String queue, DeliveryHandler handler) {
+    PartitionConsumer(Context ctx, String channelName, String queue, DeliveryHandler handler,
+                      Consumer<String> onQueueDeleted) {
         this.ctx = ctx;
         this.channelName = channelName;
         this.queue = queue;
         this.handler = handler;
+        this.onQueueDeleted = onQueueDeleted;
     }
 
     /** Takes the partition if no one holds it; false if another consumer has it or the broker is unreachable. */
@@ -143,7 +148,10 @@ final class PartitionConsumer {
 
         @Override
         public void handleCancel(String consumerTag) {
-            stale = true; // the queue was deleted
+            stale = true; // the queue was deleted: what it held is gone, what comes next must not be
+            if (!closed) {
+                onQueueDeleted.accept(queue);
+            }
         }
 
         void ack(long tag) {

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.courier.CourierException;
+import io.courier.FailedPreconditionException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Messaging;
 import java.io.IOException;
@@ -127,13 +128,18 @@ public final class Topology {
 
     /** Whether {@code e} is RabbitMQ's answer that what was asked for does not exist. */
     private static boolean notFound(Throwable e) {
+        return refusal(e, AMQP.NOT_FOUND) != null;
+    }
+
+    /** RabbitMQ's text when {@code e} is its closing of a channel with {@code code}; else null. */
+    private static String refusal(Throwable e, int code) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
-                    && c.getReplyCode() == AMQP.NOT_FOUND) {
-                return true;
+                    && c.getReplyCode() == code) {
+                return c.getReplyText();
             }
         }
-        return false;
+        return null;
     }
 
     /** Whether {@code channel} holds dead letters (whose queues have no dead-letter exchange). */
@@ -224,19 +230,46 @@ public final class Topology {
     }
 
     /**
-     * Moves what was sent to {@code channel} before any group existed into the channel again,
+     * Moves what was sent to {@code channel} while no group was bound into the channel again,
      * now that a group is bound: each message is acknowledged only after its republish was
-     * confirmed, so a crash in between duplicates it and loses nothing.
+     * confirmed, so a crash in between duplicates it and loses nothing. Takes only the messages
+     * there when it starts: one whose routing key no queue is bound with (a plain client's, say)
+     * comes back to the unrouted queue and stays there, instead of going round forever.
      */
     public void drainUnrouted(String channel, Publisher publisher) {
         String unrouted = names.unrouted(channel);
         run(ch -> {
+            int waiting = ch.queueDeclarePassive(unrouted).getMessageCount();
             GetResponse r;
-            while ((r = ch.basicGet(unrouted, false)) != null) {
+            for (int i = 0; i < waiting && (r = ch.basicGet(unrouted, false)) != null; i++) {
                 publisher.publish(names.exchange(channel), r.getEnvelope().getRoutingKey(), r.getProps(), r.getBody()).join();
                 ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
             }
         });
+    }
+
+    /**
+     * The messages waiting in the unrouted queue of {@code channel} (sent while no queue was
+     * bound for their routing key), or -1 when the channel's exchange or that queue no longer
+     * exists (deleted by an operator or another tool). One look per rebalance tick of each group
+     * member: how a member finds that the bindings it consumes through are gone.
+     *
+     * @throws UnavailableException (retry-safe) when RabbitMQ cannot be asked
+     */
+    public long unrouted(String channel) {
+        long[] n = {-1};
+        try {
+            run(ch -> {
+                ch.exchangeDeclarePassive(names.exchange(channel));
+                n[0] = ch.queueDeclarePassive(names.unrouted(channel)).getMessageCount();
+            });
+        } catch (UnavailableException e) {
+            if (notFound(e)) {
+                return -1;
+            }
+            throw e;
+        }
+        return n[0];
     }
 
     /** The queues this broker declared, in order: for tests on a shared broker, which delete them after. */
@@ -272,6 +305,13 @@ public final class Topology {
         } catch (IOException | RuntimeException e) {
             if (e instanceof CourierException u) { // unavailable, or a refused TLS handshake
                 throw u;
+            }
+            String refusal = refusal(e, AMQP.PRECONDITION_FAILED);
+            if (refusal != null) {
+                // Retrying gets the same answer: someone has to change what is on the broker.
+                throw new FailedPreconditionException("RabbitMQ refused to declare an exchange or queue as Courier"
+                        + " declares it (" + refusal + "): another tool declared it with other settings. Delete it,"
+                        + " or declare it as Courier does, and Courier declares it again");
             }
             throw new UnavailableException("declaring RabbitMQ exchanges and queues failed (" + e + ")", Map.of(), true, e);
         }
