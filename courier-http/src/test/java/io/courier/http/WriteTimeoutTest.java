@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.courier.Courier;
 import io.courier.annotation.Get;
+import io.courier.annotation.NonBlocking;
 import io.courier.annotation.Path;
 import io.courier.annotation.Query;
 import io.courier.annotation.Service;
 import io.courier.test.Await;
+import io.courier.http.internal.vertx.WriteProgress;
 import io.courier.http.testing.RawHttp2;
 import java.io.IOException;
 import java.net.Socket;
@@ -41,8 +43,10 @@ class WriteTimeoutTest {
         @Get("/ticks")
         Stream<Tick> ticks(@Query("pad") int pad);
 
-        /** Holds the connection's event loop for {@code ms}: a pause of the server, as a long collection is. */
-        @io.courier.annotation.NonBlocking
+        /**
+         * Holds the connection's event loop for {@code ms}: a pause of the server, as a long
+         * collection is (the implementation is {@code @NonBlocking}, so it runs on the loop).
+         */
         @Get("/pause/{ms}")
         String pause(@Path("ms") int ms);
     }
@@ -62,6 +66,7 @@ class WriteTimeoutTest {
                     }
 
                     @Override
+                    @NonBlocking // on the event loop: a contract's own annotation would not count
                     public String pause(int ms) {
                         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
                         while (System.nanoTime() < end) {
@@ -166,6 +171,52 @@ class WriteTimeoutTest {
             assertThat(h2.statuses.get(3)).as("the pausing call answered").isEqualTo(200);
             assertThat(since(start)).as("the slow reader went on through the pause")
                     .isGreaterThan(WRITE_TIMEOUT.multipliedBy(3));
+        }
+    }
+
+    /**
+     * A reader that grants 32 KB each time it has read what it granted (a reader paced by what
+     * it reads, as a client's flow control is), whose next grant waits behind a method holding
+     * the server's event loop for three write timeouts: no byte can leave during the pause, and
+     * no grant comes, as none arrives to be read. The checks the held loop missed must not then
+     * run one after another and each count a quiet period (a timer at a fixed rate catches up
+     * so), which cut the reader within a millisecond of its answer's last progress; the reader
+     * gets its whole answer.
+     */
+    @Test
+    void checksMissedDuringAPauseOfTheServerDoNotCutAReaderPacedByWhatItReads() throws Exception {
+        try (Courier server = serve();
+             RawHttp2 h2 = RawHttp2.connect(RawHttp2.address(server), true, RawHttp2.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            int slow = 1;
+            int pausing = 3;
+            h2.headers(slow, RawHttp2.get("/bulk/159"), true);
+            h2.flush();
+            long start = System.nanoTime();
+            long granted = 0;
+            boolean paused = false;
+            for (int tick = 0; !h2.endedStreams.contains(slow); tick++) {
+                assertThat(since(start)).as("the slow answer read within 15 s: %s", h2).isLessThan(Duration.ofSeconds(15));
+                assertThat(h2.resetCodes).as("the slow reader not reset: %s", h2).doesNotContainKey(slow);
+                if (h2.dataBytes(slow) >= granted) {
+                    if (granted > 0 && !paused) {
+                        // The next part's grant goes with the pause: the loop reads it behind the pause, or
+                        // sends the part before it, and holds the rest of the answer for three timeouts.
+                        h2.headers(pausing, RawHttp2.get("/pause/" + WRITE_TIMEOUT.multipliedBy(3).toMillis()), true);
+                        h2.windowUpdate(pausing, 1 << 20);
+                        paused = true;
+                    }
+                    h2.windowUpdate(0, WriteProgress.PART);
+                    h2.windowUpdate(slow, WriteProgress.PART);
+                    granted += WriteProgress.PART;
+                    h2.flush();
+                }
+                Thread.sleep(100); // the reader's pace, not a wait for a condition
+            }
+            assertThat(h2.statuses.get(slow)).isEqualTo(200);
+            assertThat(h2.resetCodes).doesNotContainKey(slow);
+            assertThat(h2.dataBytes(slow)).as("the whole answer").isGreaterThan(159 * 1024);
+            Await.until(Duration.ofSeconds(5), () -> "the pausing call answered: " + h2, () -> h2.endedStreams.contains(pausing));
+            assertThat(since(start)).as("the reader went on through the pause").isGreaterThan(WRITE_TIMEOUT.multipliedBy(3));
         }
     }
 

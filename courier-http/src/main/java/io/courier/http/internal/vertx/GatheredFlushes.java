@@ -61,11 +61,16 @@ final class GatheredFlushes extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Not a flush: Netty reports a connection unwritable from within the write that crossed its
+     * high-water mark, which may be the first half of a frame (an HTTP/2 frame's header, its
+     * payload written next). A flush there completes earlier writes, whose listeners write their
+     * next frames (a gRPC answer's trailers after its last part) between the two halves, and makes
+     * the connection writable again for the handlers after this one, which write too. What waits
+     * goes out as it would have: at the end of the read, or by the task already asked for.
+     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isWritable()) {
-            flushPending(ctx); // what waits goes out, so the socket can drain
-        }
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -22,10 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Cost: an answer being written is linked into its connection's list (no allocation: the
  * answer is the node) and listens to its writes' futures; a connection with answers pending has
- * one periodic timer, four checks per timeout, which stops at the first check finding none. So
- * an answer that stalls is cut between one and one and a quarter timeouts after its last
- * progress. The list and the timer are touched on the connection's event loop only; the
- * registry of connections is thread-safe.
+ * one timer, four checks per timeout, each check setting the next, which stops at the first
+ * check finding none. So an answer that stalls is cut between one and one and a quarter
+ * timeouts after its last progress. A check counts a quarter of the timeout only because the
+ * next one is set that far after it: a timer at a fixed rate would, after the loop was held (a
+ * long collection, a method that blocks the loop), run the checks it missed one after another
+ * and cut a reader that is keeping pace within a millisecond of its last progress. A held loop
+ * thus counts as one check, however long. The list and the timer are touched on the
+ * connection's event loop only; the registry of connections is thread-safe.
  */
 public final class WriteProgress {
     /**
@@ -42,8 +46,12 @@ public final class WriteProgress {
 
     private final Vertx vertx;
     private final long periodMillis;
+    private final Handler<Long> check = id -> check();
     private Answer head;
+    /** The next check's timer, -1 when none is set. */
     private long timer = -1;
+    /** The connection closed: no check is set any more. */
+    private boolean closed;
 
     private WriteProgress(Vertx vertx, Duration timeout) {
         this.vertx = vertx;
@@ -88,9 +96,12 @@ public final class WriteProgress {
     /** {@code connection} closed: its answers are no longer watched. */
     public static void closed(HttpConnection connection) {
         WriteProgress w = CONNECTIONS.remove(connection);
-        if (w != null && w.timer >= 0) {
-            w.vertx.cancelTimer(w.timer);
-            w.timer = -1;
+        if (w != null) {
+            w.closed = true;
+            if (w.timer >= 0) {
+                w.vertx.cancelTimer(w.timer);
+                w.timer = -1;
+            }
         }
     }
 
@@ -106,8 +117,8 @@ public final class WriteProgress {
         }
         head = a;
         a.owner = this;
-        if (timer < 0) {
-            timer = vertx.setPeriodic(periodMillis, periodMillis, id -> check());
+        if (timer < 0 && !closed) {
+            timer = vertx.setTimer(periodMillis, check);
         }
     }
 
@@ -124,12 +135,13 @@ public final class WriteProgress {
         a.owner = null;
     }
 
+    /**
+     * Counts a quiet period for each answer with no write completed since the last check, and
+     * sets the next check a period from now while answers remain (a stalled answer's abandon may
+     * link another, which sets it first).
+     */
     private void check() {
-        if (head == null) {
-            vertx.cancelTimer(timer);
-            timer = -1;
-            return;
-        }
+        timer = -1;
         Answer a = head;
         while (a != null) {
             Answer next = a.next;
@@ -142,6 +154,9 @@ public final class WriteProgress {
                 a.stalled();
             }
             a = next;
+        }
+        if (head != null && timer < 0 && !closed) {
+            timer = vertx.setTimer(periodMillis, check);
         }
     }
 

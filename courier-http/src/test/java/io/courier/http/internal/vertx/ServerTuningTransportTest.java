@@ -6,7 +6,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -86,6 +88,51 @@ class ServerTuningTransportTest {
             loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
         assertThat(socketFlushes).as("flushes that reached the socket").hasValue(1);
+    }
+
+    /**
+     * A frame written as two writes (as Netty writes an HTTP/2 frame's header, then its payload)
+     * whose first write crosses the connection's high-water mark, while an earlier answer's flush
+     * waits: Netty reports the connection unwritable from within that write. Flushing there sent
+     * the earlier answer, whose listener wrote its next frame (as a gRPC answer's trailers follow
+     * its last part) between the two halves of the frame, which the client then read as the
+     * frame's payload (seen as an HPACK block that did not decode). The bytes leave in the order
+     * they were written.
+     */
+    @Test
+    void aWriteCrossingTheHighWaterMarkIsNotSplitByWritesOfAnEarlierWritesListener() throws Exception {
+        byte[] half = "h".repeat(4096).getBytes(StandardCharsets.US_ASCII); // twice the high-water mark
+        ChannelInboundHandlerAdapter answers = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.channel().eventLoop().execute(() -> {
+                    ctx.writeAndFlush(Unpooled.copiedBuffer("a", StandardCharsets.US_ASCII)).addListener(written ->
+                            ctx.writeAndFlush(Unpooled.copiedBuffer("t", StandardCharsets.US_ASCII)));
+                    ctx.write(Unpooled.wrappedBuffer(half));
+                    ctx.write(Unpooled.copiedBuffer("[", StandardCharsets.US_ASCII));
+                    ctx.writeAndFlush(Unpooled.copiedBuffer("]", StandardCharsets.US_ASCII));
+                });
+            }
+        };
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1024, 2048))
+                    .childHandler(answers);
+            ServerTuningTransport.NIO.implementation().configure(new NetServerOptions(), false, bootstrap);
+            Channel server = bootstrap.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+            try (Socket client = new Socket()) {
+                client.connect(server.localAddress(), 5_000);
+                client.setSoTimeout(5_000);
+                byte[] read = client.getInputStream().readNBytes(1 + half.length + 3);
+                String order = new String(read, StandardCharsets.US_ASCII).replace(new String(half, StandardCharsets.US_ASCII), "H");
+                assertThat(order).as("the frame's halves together, the listener's write after them").isEqualTo("aH[]t");
+            } finally {
+                server.close().sync();
+            }
+        } finally {
+            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
