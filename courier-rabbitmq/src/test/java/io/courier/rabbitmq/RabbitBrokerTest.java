@@ -7,6 +7,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import io.courier.InvalidArgumentException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.messaging.Messaging;
@@ -40,6 +41,31 @@ class RabbitBrokerTest {
     private static Message text(String channel, String key, String body) {
         return Message.builder().channel(channel).partitionKey(key).type("text")
                 .payload(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /**
+     * Names RabbitMQ refuses every time (a reserved {@code amq.} prefix, over 255 bytes) are this
+     * call's fault, not RabbitMQ's absence: refused before any declare, not retry-safe, naming the
+     * rule; so an outbox relay parks such a message instead of sending it for ever.
+     */
+    @Test
+    void namesRabbitMqWouldRefuseAreInvalidArgumentsBeforeAnyDeclare() {
+        RabbitBroker broker = rabbit.broker(rabbit.config().namespace("").build());
+        assertThatThrownBy(() -> broker.subscribe("amq.orders", "billing", Delivery::ack))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("starts with \"amq.\", which RabbitMQ reserves");
+        assertThatThrownBy(() -> broker.send(text("amq.orders", "k", "x")).get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOf(InvalidArgumentException.class)
+                .satisfies(e -> assertThat(((InvalidArgumentException) e).retrySafe()).isFalse());
+
+        RabbitBroker spaced = rabbit.broker(rabbit.config().build());
+        String longChannel = "c".repeat(300);
+        assertThatThrownBy(() -> spaced.subscribe("orders", "g".repeat(250), Delivery::ack))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("bytes (expected: at most 255");
+        assertThatThrownBy(() -> spaced.send(text(longChannel, "k", "x")).get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("bytes (expected: at most 255");
     }
 
     @Test

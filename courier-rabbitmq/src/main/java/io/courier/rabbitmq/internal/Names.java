@@ -1,5 +1,7 @@
 package io.courier.rabbitmq.internal;
 
+import io.courier.InvalidArgumentException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -7,6 +9,43 @@ import java.util.Optional;
  * consumers agree on them through the namespace and the number of partitions alone.
  */
 public record Names(String namespace, int partitions) {
+    /** The most bytes RabbitMQ takes in an exchange or queue name (an AMQP short string, UTF-8). */
+    public static final int MAX_NAME_BYTES = 255;
+    /** The prefix RabbitMQ reserves for its own exchanges and queues. */
+    private static final String RESERVED = "amq.";
+
+    /**
+     * Checks the names made of {@code channel}, and of {@code group} on it when not null,
+     * against RabbitMQ's rules before any is declared: RabbitMQ refuses a name over
+     * {@value #MAX_NAME_BYTES} bytes or starting with {@code amq.}, every time, so sending or
+     * subscribing again would not help.
+     *
+     * @throws InvalidArgumentException naming the name, the rule and what to change
+     */
+    public void check(String channel, String group) {
+        checkName(unrouted(channel), "channel " + shown(channel));
+        if (group != null) {
+            checkName(membersQueue(channel, group), "group " + shown(group) + " of channel " + shown(channel));
+            checkName(partitionQueue(channel, group, partitions - 1), "group " + shown(group) + " of channel "
+                    + shown(channel));
+        }
+    }
+
+    private static void checkName(String name, String what) {
+        if (name.startsWith(RESERVED)) {
+            throw new InvalidArgumentException(what + ": RabbitMQ name " + shown(name) + " starts with \"" + RESERVED
+                    + "\", which RabbitMQ reserves (expected: another name, or a RabbitConfig namespace before it)");
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_NAME_BYTES) {
+            throw new InvalidArgumentException(what + ": RabbitMQ name " + shown(name) + " is " + bytes + " bytes"
+                    + " (expected: at most " + MAX_NAME_BYTES + ", RabbitMQ's limit; a shorter channel, group or namespace)");
+        }
+    }
+
+    private static String shown(String s) {
+        return s.length() <= 64 ? "\"" + s + "\"" : "\"" + s.substring(0, 64) + "...\"";
+    }
     /** The channel's topic exchange, where its messages are published. */
     public String exchange(String channel) {
         return namespace + channel;
