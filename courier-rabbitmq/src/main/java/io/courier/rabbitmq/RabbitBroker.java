@@ -25,10 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,9 +61,6 @@ public final class RabbitBroker implements MessageBroker {
     /** The largest message RabbitMQ can be configured to take ({@code max_message_size}'s upper bound): 512 MiB. */
     static final int MAX_BROKER_MESSAGE_BYTES = 512 << 20;
 
-    /** The most channels remembered as checked: past it, a channel is checked on each send. */
-    private static final int MAX_CHECKED_CHANNELS = 10_000;
-
     private static final Logger log = LoggerFactory.getLogger(RabbitBroker.class);
 
     private final RabbitConfig config;
@@ -81,8 +76,6 @@ public final class RabbitBroker implements MessageBroker {
     private final Context ctx;
     private final List<GroupMember> members = new CopyOnWriteArrayList<>();
     private final AtomicLong roundRobin = new AtomicLong();
-    /** Channels whose names passed {@link Names#check}, so that a send checks its channel once. */
-    private final Set<String> checkedChannels = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private RabbitBroker(RabbitConfig config) {
@@ -155,12 +148,6 @@ public final class RabbitBroker implements MessageBroker {
                     return CompletableFuture.failedFuture(new ReplyChannelNotFoundException(message.channel()));
                 }
             } else {
-                if (!checkedChannels.contains(message.channel())) {
-                    ctx.topology().names().check(message.channel(), null);
-                    if (checkedChannels.size() < MAX_CHECKED_CHANNELS) {
-                        checkedChannels.add(message.channel());
-                    }
-                }
                 ctx.topology().channel(message.channel());
             }
         } catch (CourierException e) {

@@ -60,12 +60,17 @@ public final class Topology {
         return names;
     }
 
-    /** Declares the exchange of {@code channel}, once per broker. */
+    /**
+     * Declares the exchange of {@code channel}, once per broker.
+     *
+     * @throws io.courier.InvalidArgumentException when RabbitMQ would refuse its names ({@link Names#check})
+     */
     public void channel(String channel) {
         String exchange = names.exchange(channel);
         if (exchanges.contains(exchange) || privateExchanges.contains(exchange)) {
             return;
         }
+        names.check(channel, null); // once per channel declared: a name RabbitMQ refuses is this call's fault
         run(ch -> {
             String unrouted = names.unrouted(channel);
             ch.exchangeDeclare(unrouted, "fanout", true);
