@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.courier.Courier;
 import io.courier.Tls;
+import io.courier.http.testing.Sockets;
 import io.courier.test.TestCertificates;
 import io.courier.test.Await;
 import io.vertx.core.Vertx;
@@ -162,7 +163,7 @@ class ServerProtectionTest {
                 while (!allTrue(cut)) {
                     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("slow first requests cut within 4 s: "
                             + Arrays.toString(cut)).isLessThan(Duration.ofSeconds(4));
-                    cut[0] = closedQuietly(slow.get(0));
+                    cut[0] = Sockets.closedByServer(slow.get(0));
                     for (int i = 1; i < 3; i++) {
                         cut[i] = cut[i] || !writeOneByte(slow.get(i), (byte) 'a'); // a line or a header without end
                     }
@@ -227,7 +228,7 @@ class ServerProtectionTest {
             Await.until(Duration.ofSeconds(5), () -> "slow first requests cut: " + Arrays.toString(cutAt), () -> {
                 long now = System.nanoTime();
                 for (int i = dribbling; i < accepted.length; i++) {
-                    if (cutAt[i] == 0 && closedQuietly(slow.get(i))) {
+                    if (cutAt[i] == 0 && Sockets.closedByServer(slow.get(i))) {
                         cutAt[i] = System.nanoTime();
                     }
                 }
@@ -320,7 +321,7 @@ class ServerProtectionTest {
              Socket started = connect(address(server.uri()))) {
             started.getOutputStream().write("GET /orders/5 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
             long start = System.nanoTime();
-            Await.until(Duration.ofSeconds(5), "both connections closed", () -> closedQuietly(silent) && closedQuietly(started));
+            Await.until(Duration.ofSeconds(5), "both connections closed", () -> Sockets.closedByServer(silent) && Sockets.closedByServer(started));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         }
     }
@@ -470,23 +471,11 @@ class ServerProtectionTest {
     private static int closedByServer(List<Socket> sockets) {
         int closed = 0;
         for (Socket s : sockets) {
-            if (closedQuietly(s)) {
+            if (Sockets.closedByServer(s)) {
                 closed++;
             }
         }
         return closed;
-    }
-
-    /** Whether the server closed {@code socket} (it reads end of stream or a reset); never blocks long. */
-    private static boolean closedQuietly(Socket socket) {
-        try {
-            socket.setSoTimeout(1);
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException open) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
     }
 
     private static boolean allTrue(boolean[] values) {

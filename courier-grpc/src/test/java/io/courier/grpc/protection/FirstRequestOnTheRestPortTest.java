@@ -7,6 +7,7 @@ import io.courier.grpc.GrpcTransportFactory;
 import io.courier.grpc.interop.RawUnary;
 import io.courier.http.HttpTransportFactory;
 import io.courier.http.ServerLimits;
+import io.courier.http.testing.Sockets;
 import io.courier.test.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ class FirstRequestOnTheRestPortTest {
                 Await.until(Duration.ofSeconds(5), () -> "slow first requests cut: " + Arrays.toString(cutAt), () -> {
                     long now = System.nanoTime();
                     for (int i = dribbling; i < accepted.length; i++) {
-                        if (cutAt[i] == 0 && closed(slow.get(i))) {
+                        if (cutAt[i] == 0 && Sockets.closedByServer(slow.get(i))) {
                             cutAt[i] = System.nanoTime();
                         }
                     }
@@ -121,21 +121,9 @@ class FirstRequestOnTheRestPortTest {
             OutputStream out = socket.getOutputStream();
             out.write(b);
             out.flush();
-            return !closed(socket);
+            return !Sockets.closedByServer(socket);
         } catch (IOException gone) {
             return false;
-        }
-    }
-
-    /** Whether the server closed {@code socket} (end of stream or a reset); waits at most 1 ms. */
-    private static boolean closed(Socket socket) {
-        try {
-            socket.setSoTimeout(1);
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException open) {
-            return false;
-        } catch (IOException reset) {
-            return true;
         }
     }
 }

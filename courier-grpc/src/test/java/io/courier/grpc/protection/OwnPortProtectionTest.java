@@ -9,6 +9,7 @@ import io.courier.grpc.GrpcTransportFactory;
 import io.courier.grpc.interop.RawUnary;
 import io.courier.http.ServerLimits;
 import io.courier.http.testing.RawHttp2;
+import io.courier.http.testing.Sockets;
 import io.courier.test.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,7 +67,7 @@ class OwnPortProtectionTest {
                 }
                 long start = System.nanoTime();
                 Await.until(Duration.ofSeconds(5), "connections that sent nothing closed",
-                        () -> silent.stream().allMatch(OwnPortProtectionTest::closed));
+                        () -> silent.stream().allMatch(Sockets::closedByServer));
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout.dividedBy(2));
                 assertThat(work.call(channel, Duration.ofSeconds(5), Work.protobufJob("b")))
                         .isEqualTo(Work.protobufJob("b"));
@@ -205,17 +205,5 @@ class OwnPortProtectionTest {
             }
         }
         return answer.toString();
-    }
-
-    /** Whether the server closed {@code socket} (end of stream or a reset); waits at most 1 ms. */
-    private static boolean closed(Socket socket) {
-        try {
-            socket.setSoTimeout(1);
-            return socket.getInputStream().read() == -1;
-        } catch (SocketTimeoutException open) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
     }
 }

@@ -11,6 +11,12 @@ import io.netty.channel.ChannelPromise;
  * answer a virtual thread finished, written by a task of the loop) go out once, by a task run
  * after the tasks the loop already has. At most {@code maxPending} flushes wait for either.
  *
+ * <p>A connection turning unwritable is not a reason to flush: Netty reports it from within the
+ * write that crossed its high-water mark, which may be the first half of a frame (an HTTP/2
+ * frame's header, its payload written next); a flush there completes earlier writes, whose
+ * listeners write their next frames between the two halves. What waits goes out as it would
+ * have: at the end of the read, or by the task already asked for.
+ *
  * <p>Netty's {@code FlushConsolidationHandler} does the same outside reads, but it sees the end
  * of a read before the handlers after it, so their flush at the end of the read is put off to a
  * task of its own: the answers of a read then leave one turn of the loop later.
@@ -59,19 +65,6 @@ final class GatheredFlushes extends ChannelDuplexHandler {
             scheduled = true;
             ctx.channel().eventLoop().execute(flushLater);
         }
-    }
-
-    /**
-     * Not a flush: Netty reports a connection unwritable from within the write that crossed its
-     * high-water mark, which may be the first half of a frame (an HTTP/2 frame's header, its
-     * payload written next). A flush there completes earlier writes, whose listeners write their
-     * next frames (a gRPC answer's trailers after its last part) between the two halves, and makes
-     * the connection writable again for the handlers after this one, which write too. What waits
-     * goes out as it would have: at the end of the read, or by the task already asked for.
-     */
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
