@@ -19,10 +19,7 @@ import java.util.zip.GZIPOutputStream;
  * length, its bytes; gzipped when the answer is; base64 for gRPC-Web text), then cut.
  */
 final class AnswerParts {
-    /**
-     * Messages larger than this are written in parts of this size, as REST answers are (a
-     * constant: read without loading courier-http, which is optional).
-     */
+    /** Messages larger than this are written in parts of this size, as REST answers are. */
     static final int PART = io.courier.http.internal.vertx.WriteProgress.PART;
     /** gRPC-Web text parts are a multiple of 3 bytes, so that only the last one's base64 is padded. */
     private static final int TEXT_PART = PART / 3 * 3;
