@@ -69,7 +69,7 @@ final class RecordShape {
                 return UNREACHABLE;
             }
             components[i] = new Component(c.getName(), c.getGenericType(), absent(type, c),
-                    RequiredValues.mayHoldRecords(c.getGenericType()), accessor, EmptyValues.of(c.getType()));
+                    RequiredValues.worthWalking(c.getGenericType()), accessor, EmptyValues.of(c.getType()));
         }
         try {
             Constructor<?> canonical = type.getDeclaredConstructor(types);

@@ -7,6 +7,7 @@ import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       an absent component reads as {@code Optional.empty()} for an {@code Optional}, as an
  *       empty collection, map or array for those, stays {@code null} when {@code @Nullable},
  *       and is otherwise refused;</li>
+ *   <li>an element of a collection or array and a value of a map are never {@code null}, at any
+ *       depth (Protobuf cannot carry such a {@code null}, so a contract that allowed it would work
+ *       on one transport only, and a handler would meet it as a {@code NullPointerException});</li>
  *   <li>refusals are one {@link InvalidArgumentException} naming every missing value by its
  *       path, e.g. {@code body order.address.street: missing (expected: a String; ...)}.</li>
  * </ul>
@@ -63,8 +67,9 @@ public final class RequiredValues {
                     missing.add(p + ": missing (expected: " + expected(p.type())
                             + "; declare the parameter Optional or @Nullable if it may be absent)");
                 }
-            } else if (mayHoldRecords(p.type())) {
-                checked = walk(value, p.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + p.name(), missing, 0);
+            } else if (worthWalking(p.type())) {
+                checked = walk(value, p.type(), p.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + p.name(),
+                        missing, 0);
             }
             if (checked != value) {
                 if (out == args) {
@@ -92,34 +97,39 @@ public final class RequiredValues {
             }
             throw new InvalidArgumentException(what + ": missing (expected: " + expected(type) + ")");
         }
-        if (!mayHoldRecords(type)) {
+        if (!worthWalking(type)) {
             return value;
         }
         List<String> missing = new ArrayList<>(0);
-        Object checked = walk(value, what, missing, 0);
+        Object checked = walk(value, type, what, missing, 0);
         if (!missing.isEmpty()) {
             throw new InvalidArgumentException(String.join("; ", missing));
         }
         return checked;
     }
 
-    /** Whether a value of {@code type} may contain a record, so that walking it is worth it. */
-    static boolean mayHoldRecords(Type type) {
+    /**
+     * Whether a value of {@code type} may contain a record or a {@code null} element (a collection,
+     * map or array of references), so that walking it is worth it.
+     */
+    static boolean worthWalking(Type type) {
         Boolean known = HOLDS_RECORDS.get(type);
         if (known != null) {
             return known;
         }
         boolean holds;
         if (type instanceof Class<?> c) {
-            holds = c.isRecord() || c.isArray() && mayHoldRecords(c.getComponentType());
+            holds = c.isRecord() || c.isArray() && !c.getComponentType().isPrimitive()
+                    || Collection.class.isAssignableFrom(c) || Map.class.isAssignableFrom(c);
         } else if (type instanceof ParameterizedType p) {
-            holds = false;
+            holds = p.getRawType() instanceof Class<?> raw
+                    && (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw));
             for (Type arg : p.getActualTypeArguments()) {
                 // a recursive record (a tree) is found here again: its own class answers true first
-                holds |= arg != type && mayHoldRecords(arg);
+                holds |= arg != type && worthWalking(arg);
             }
-        } else if (type instanceof GenericArrayType g) {
-            holds = mayHoldRecords(g.getGenericComponentType());
+        } else if (type instanceof GenericArrayType) {
+            holds = true;
         } else {
             holds = false;
         }
@@ -127,8 +137,11 @@ public final class RequiredValues {
         return holds;
     }
 
-    /** {@code value} with the rule applied inside it; the same instance when nothing changed. */
-    private static Object walk(Object value, String path, List<String> missing, int depth) {
+    /**
+     * {@code value}, declared as {@code type} (null when not known), with the rule applied inside
+     * it; the same instance when nothing changed.
+     */
+    private static Object walk(Object value, Type type, String path, List<String> missing, int depth) {
         if (depth > MAX_DEPTH) {
             return value; // deeper than any codec reads; nothing sensible to report
         }
@@ -139,14 +152,15 @@ public final class RequiredValues {
             if (o.isEmpty()) {
                 return o;
             }
-            Object inner = walk(o.get(), path, missing, depth + 1);
+            Object inner = walk(o.get(), typeArgument(type, 0), path, missing, depth + 1);
             return inner == o.get() ? o : Optional.of(inner);
         }
         if (value instanceof List<?> list) {
+            Type elementType = typeArgument(type, 0);
             List<Object> changed = null;
             for (int i = 0; i < list.size(); i++) {
                 Object e = list.get(i);
-                Object c = e == null ? null : walk(e, path + "[" + i + "]", missing, depth + 1);
+                Object c = element(e, elementType, path + "[" + i + "]", "a list", missing, depth);
                 if (c != e && changed == null) {
                     changed = new ArrayList<>(list);
                 }
@@ -156,33 +170,41 @@ public final class RequiredValues {
             }
             return changed == null ? list : Collections.unmodifiableList(changed);
         }
-        if (value instanceof Set<?> set) {
-            Set<Object> changed = new LinkedHashSet<>();
+        if (value instanceof Collection<?> collection) {
+            Type elementType = typeArgument(type, 0);
+            List<Object> checked = new ArrayList<>(collection.size());
             boolean any = false;
             int i = 0;
-            for (Object e : set) {
-                Object c = e == null ? null : walk(e, path + "[" + i++ + "]", missing, depth + 1);
+            for (Object e : collection) {
+                Object c = element(e, elementType, path + "[" + i++ + "]", "a collection", missing, depth);
                 any |= c != e;
-                changed.add(c);
+                checked.add(c);
             }
-            return any ? Collections.unmodifiableSet(changed) : set;
+            if (!any) {
+                return collection;
+            }
+            return value instanceof Set<?> ? Collections.unmodifiableSet(new LinkedHashSet<>(checked))
+                    : Collections.unmodifiableList(checked);
         }
         if (value instanceof Map<?, ?> map) {
+            Type valueType = typeArgument(type, 1);
             Map<Object, Object> changed = new LinkedHashMap<>();
             boolean any = false;
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 Object v = e.getValue();
-                Object c = v == null ? null : walk(v, path + "[" + e.getKey() + "]", missing, depth + 1);
+                Object c = element(v, valueType, path + "[" + e.getKey() + "]", "a map", missing, depth);
                 any |= c != v;
                 changed.put(e.getKey(), c);
             }
             return any ? Collections.unmodifiableMap(changed) : map;
         }
         if (value instanceof Object[] array) {
+            Type elementType = type instanceof GenericArrayType g ? g.getGenericComponentType()
+                    : array.getClass().getComponentType();
             Object[] changed = null;
             for (int i = 0; i < array.length; i++) {
                 Object e = array[i];
-                Object c = e == null ? null : walk(e, path + "[" + i + "]", missing, depth + 1);
+                Object c = element(e, elementType, path + "[" + i + "]", "an array", missing, depth);
                 if (c != e) {
                     if (changed == null) {
                         changed = array.clone();
@@ -193,6 +215,26 @@ public final class RequiredValues {
             return changed == null ? array : changed;
         }
         return value;
+    }
+
+    /** One element of a collection, array or map ({@code in}), refused when null. */
+    private static Object element(Object e, Type type, String path, String in, List<String> missing, int depth) {
+        if (e == null) {
+            missing.add(path + ": null (expected: " + (type == null ? "a value" : expected(type))
+                    + "; an element of " + in + " is never null)");
+            return null;
+        }
+        return walk(e, type, path, missing, depth + 1);
+    }
+
+    /** The {@code index}th type argument of {@code type}, or null when it has none to give. */
+    private static Type typeArgument(Type type, int index) {
+        if (type instanceof ParameterizedType p && index < p.getActualTypeArguments().length) {
+            Type arg = p.getActualTypeArguments()[index];
+            return arg instanceof Class<?> || arg instanceof ParameterizedType || arg instanceof GenericArrayType
+                    ? arg : null; // a wildcard or type variable names nothing useful
+        }
+        return null;
     }
 
     private static Object record(Record record, String path, List<String> missing, int depth) {
@@ -216,7 +258,7 @@ public final class RequiredValues {
                     default -> { } // NEVER, ALLOWED
                 }
             } else if (c.descend()) {
-                checked = walk(v, at, missing, depth + 1);
+                checked = walk(v, c.type(), at, missing, depth + 1);
             }
             if (checked != v) {
                 if (values == null) {

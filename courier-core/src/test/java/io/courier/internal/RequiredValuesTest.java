@@ -168,4 +168,48 @@ class RequiredValuesTest {
         assertThat(RequiredValues.check("payload", Address.class, new Address("s", null, null)))
                 .isEqualTo(new Address("s", null, Optional.empty()));
     }
+
+    @Test
+    void aNullElementOfAListOfRecordsIsRefusedNamingItsIndexAndType() {
+        List<Line> lines = new java.util.ArrayList<>();
+        lines.add(new Line("a", 1));
+        lines.add(null);
+        Order order = order(address(), lines);
+
+        assertThatThrownBy(() -> RequiredValues.check(CREATE, new Object[] {order}))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessage("orders.create: body order.lines[1]: null (expected: a Line; an element of a list is"
+                        + " never null)");
+    }
+
+    @Test
+    void nullElementsOfSetsArraysAndMapsAreRefusedToo() {
+        Map<String, String> tags = new java.util.HashMap<>();
+        tags.put("colour", null);
+        Set<String> labels = new java.util.LinkedHashSet<>(java.util.Arrays.asList("x", null));
+        Order order = new Order("o-1", address(), List.of(), tags, labels, new String[] {null}, null,
+                Optional.empty());
+
+        assertThatThrownBy(() -> RequiredValues.check(CREATE, new Object[] {order}))
+                .hasMessageContaining("body order.tags[colour]: null (expected: a String; an element of a map is"
+                        + " never null)")
+                .hasMessageContaining("body order.labels[1]: null (expected: a String;")
+                .hasMessageContaining("body order.codes[0]: null (expected: a String;");
+    }
+
+    @Test
+    void aPayloadThatIsAListOfPlainValuesIsCheckedForNullElements() throws Exception {
+        java.lang.reflect.Type listOfStrings = RequiredValuesTest.class
+                .getDeclaredMethod("listOfStrings").getGenericReturnType();
+
+        assertThatThrownBy(() -> RequiredValues.check("payload", listOfStrings, java.util.Arrays.asList("a", null)))
+                .hasMessage("payload[1]: null (expected: a String; an element of a list is never null)");
+        List<String> fine = List.of("a", "b");
+        assertThat(RequiredValues.check("payload", listOfStrings, fine)).isSameAs(fine);
+    }
+
+    @SuppressWarnings("unused")
+    private static List<String> listOfStrings() {
+        return List.of();
+    }
 }

@@ -171,6 +171,13 @@ class NullRuleHttpTest {
     }
 
     @Test
+    void aNullElementOfAListIsRefusedNamingItsIndex() throws Exception {
+        assertRefused(post("{\"id\":\"o-1\",\"address\":{\"street\":{\"name\":\"Main\"},\"city\":\"Oslo\"},"
+                        + "\"items\":[\"tea\",null]}"),
+                "orders.place: body order.items[1]: null (expected: a String; an element of a list is never null)");
+    }
+
+    @Test
     void aMissingQueryParameterIsRefusedNamingIt() throws Exception {
         assertRefused(get("/orders/search?limit=3"), "orders.search: query customer: missing (expected: a String;");
     }
