@@ -3,7 +3,6 @@ package io.courier.examples.ftgo.order;
 import io.courier.CourierException;
 import io.courier.FailedPreconditionException;
 import io.courier.InternalException;
-import io.courier.InvalidArgumentException;
 import io.courier.NotFoundException;
 import io.courier.UnavailableException;
 import io.courier.examples.ftgo.Money;
@@ -80,9 +79,7 @@ public final class OrderServiceImpl implements OrderService {
 
     @Override
     public Order create(NewOrder order) {
-        if (order.items() == null || order.items().isEmpty()) {
-            throw new InvalidArgumentException("items: empty (expected: at least one line item)");
-        }
+        OrderChecks.check(order);
         Money total = total(order);
         // Blocking calls on this handler's virtual thread; they inherit what is left of our deadline.
         try {
