@@ -92,7 +92,8 @@ public final class KafkaBroker implements MessageBroker {
                 config.readyTimeout());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.ctx = new Context(config, topics, new Publisher(producer, topics, Clock.systemUTC()), threads,
+        this.ctx = new Context(config, topics, new Publisher(producer, topics, Clock.systemUTC(), threads,
+                config.readyTimeout()), threads,
                 Clock.systemUTC(), Ticker.system());
         Duration check = config.readyTimeout().compareTo(REACH_TIMEOUT) < 0 ? config.readyTimeout() : REACH_TIMEOUT;
         this.reachability = new Reachability(() -> topics.unreachable(check), threads, Ticker.system(), REACH_MAX_AGE,
