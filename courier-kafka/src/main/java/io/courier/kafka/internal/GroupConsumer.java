@@ -24,13 +24,11 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +59,7 @@ public final class GroupConsumer implements Subscription {
     private final Map<TopicPartition, PartitionLane> lanes = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     /** The consumer's metrics: a live, thread-safe view, read by {@link #lag()} from any thread. */
     private volatile Map<MetricName, ? extends Metric> metrics = Map.of();
     private String topic;
@@ -112,7 +110,7 @@ public final class GroupConsumer implements Subscription {
     public void start() {
         KafkaConfig config = ctx.config();
         topic = isPrivate ? ctx.topics().createPrivate(channel) : ctx.topics().ensure(channel);
-        consumer = new KafkaConsumer<>(properties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = ctx.consumers().apply(properties(config));
         metrics = consumer.metrics();
         if (isPrivate) {
             TopicPartition only = new TopicPartition(topic, 0);
