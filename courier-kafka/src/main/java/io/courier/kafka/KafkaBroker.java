@@ -25,8 +25,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -79,7 +81,7 @@ public final class KafkaBroker implements MessageBroker {
     private final Reachability reachability;
     private volatile boolean closed;
 
-    private KafkaBroker(KafkaConfig config) {
+    private KafkaBroker(KafkaConfig config, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
         this.config = config;
         Map<String, Object> admin = new HashMap<>(config.consumerProperties());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -92,8 +94,9 @@ public final class KafkaBroker implements MessageBroker {
                 config.readyTimeout());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.ctx = new Context(config, topics, new Publisher(producer, topics, Clock.systemUTC()), threads,
-                Clock.systemUTC(), Ticker.system());
+        this.ctx = new Context(config, topics, new Publisher(producer, topics, Clock.systemUTC(), threads,
+                config.readyTimeout()), threads,
+                Clock.systemUTC(), Ticker.system(), consumers);
         Duration check = config.readyTimeout().compareTo(REACH_TIMEOUT) < 0 ? config.readyTimeout() : REACH_TIMEOUT;
         this.reachability = new Reachability(() -> topics.unreachable(check), threads, Ticker.system(), REACH_MAX_AGE,
                 check.plusMillis(500));
@@ -129,7 +132,12 @@ public final class KafkaBroker implements MessageBroker {
      * down; the first send or subscription then fails retry-safe.
      */
     public static KafkaBroker create(KafkaConfig config) {
-        return new KafkaBroker(Objects.requireNonNull(config, "config"));
+        return new KafkaBroker(Objects.requireNonNull(config, "config"), Context::kafkaConsumer);
+    }
+
+    /** A broker whose subscriptions get their consumer from {@code consumers}: for tests that watch what it asks. */
+    static KafkaBroker create(KafkaConfig config, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
+        return new KafkaBroker(Objects.requireNonNull(config, "config"), consumers);
     }
 
     /** The configuration. */

@@ -1,6 +1,7 @@
 package io.courier.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.courier.UnavailableException;
 import io.courier.kafka.embedded.EmbeddedKafka;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -62,6 +64,44 @@ class TopicChangeTest {
             assertThat(partitions).as("partitions of the topic as created again").isEqualTo(4);
             Await.until(PATIENCE, () -> "ready again: " + broker.notReady(), () -> broker.notReady().isEmpty());
         }
+    }
+
+    @Test
+    void sendToATopicDeletedUnderTheProducerFailsNamingTheTopicAndTheNextSendCreatesIt() throws Exception {
+        String channel = "topo-deleted-send";
+        Duration sendTimeout = Duration.ofSeconds(3);
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().property("auto.create.topics.enable", "false").build().start();
+             Admin own = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+             KafkaBroker broker = KafkaBroker.create(SharedKafka.config(kafka.bootstrapServers()).partitions(2)
+                     .sendTimeout(sendTimeout).build())) {
+            broker.send(text(channel, "first")).join(); // creates the topic; the producer now has its metadata
+
+            own.deleteTopics(List.of(channel)).all().get();
+            Await.until(PATIENCE, "topic deleted", () -> !topicNames(own).contains(channel));
+
+            // However the producer finds out (its record's batch expiring, or the topic's metadata never
+            // coming), the send fails saying that the topic does not exist, within the send timeout and
+            // the bounded lookup that confirms it.
+            long start = System.nanoTime();
+            CompletionException failed = catchThrowableOfType(CompletionException.class,
+                    () -> broker.send(text(channel, "lost")).join());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(failed).as("the send to the deleted topic fails").isNotNull();
+            assertThat(failed.getCause()).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("Kafka topic " + channel + " does not exist")
+                    .hasMessageContaining("send it again");
+            assertThat(((UnavailableException) failed.getCause()).retrySafe()).isTrue();
+            assertThat(took).as("time to fail").isLessThan(sendTimeout.plusSeconds(5 + 2));
+
+            // The failure made the publisher forget the topic: the very next send creates it again.
+            broker.send(text(channel, "again")).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(topicNames(own)).contains(channel);
+        }
+    }
+
+    private static Message text(String channel, String id) {
+        return Message.builder().id(id).channel(channel).type("text").partitionKey(id)
+                .payload(id.getBytes(StandardCharsets.UTF_8)).build();
     }
 
     @Test

@@ -19,18 +19,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +60,7 @@ public final class GroupConsumer implements Subscription {
     private final Map<TopicPartition, PartitionLane> lanes = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     /** The consumer's metrics: a live, thread-safe view, read by {@link #lag()} from any thread. */
     private volatile Map<MetricName, ? extends Metric> metrics = Map.of();
     private String topic;
@@ -72,6 +71,8 @@ public final class GroupConsumer implements Subscription {
     private volatile boolean rebalancing;
     /** The topic was found missing with no partition assigned; false again once partitions are. */
     private volatile boolean topicMissing;
+    /** Counts the assignments looked at for a deleted topic: a lookup answering late applies to its own only. */
+    private final AtomicLong assignments = new AtomicLong();
     /** The failure of the last poll, null once a poll succeeds. */
     private volatile String pollFailure;
 
@@ -112,7 +113,7 @@ public final class GroupConsumer implements Subscription {
     public void start() {
         KafkaConfig config = ctx.config();
         topic = isPrivate ? ctx.topics().createPrivate(channel) : ctx.topics().ensure(channel);
-        consumer = new KafkaConsumer<>(properties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = ctx.consumers().apply(properties(config));
         metrics = consumer.metrics();
         if (isPrivate) {
             TopicPartition only = new TopicPartition(topic, 0);
@@ -399,30 +400,47 @@ public final class GroupConsumer implements Subscription {
     /**
      * With no partition left, whether the topic itself is gone (deleted by an operator, say):
      * said once as a WARN and in readiness until the topic is back and its partitions assigned.
-     * An empty assignment with the topic there is a group with more members than partitions.
+     * An empty assignment with the topic in the consumer's metadata is a group with more members
+     * than partitions. A topic missing from that metadata is confirmed with the admin client, off
+     * the poll thread: the rebalance never waits for Kafka's answer.
      */
     private void lookForDeletedTopic() {
-        if (!consumer.assignment().isEmpty()) {
+        long check = assignments.incrementAndGet();
+        if (!consumer.assignment().isEmpty() || topicKnown()) {
             if (topicMissing) {
                 log.warn("{} group {}: topic {} exists again; consuming it", channel, group, topic);
             }
             topicMissing = false;
             return;
         }
-        if (topicGone() && !topicMissing) {
-            topicMissing = true;
-            log.warn("{} group {}: topic {} does not exist (deleted on the broker?), with what it held; the group"
-                    + " consumes again once it exists: the next send creates it with the configured partitions",
-                    channel, group, topic);
+        if (topicMissing) {
+            return;
         }
+        ctx.topics().lookUp(topic, ctx.config().readyTimeout()).whenComplete((exists, e) -> {
+            if (e != null) {
+                log.debug("{} group {}: cannot look whether topic {} exists ({})", channel, group, topic, e.toString());
+            } else if (!exists && assignments.get() == check && !stopping && !topicMissing) {
+                // Still the assignment this lookup was made for: no partition came since.
+                topicMissing = true;
+                log.warn("{} group {}: topic {} does not exist (deleted on the broker?), with what it held; the group"
+                        + " consumes again once it exists: the next send creates it with the configured partitions",
+                        channel, group, topic);
+            }
+        });
     }
 
-    /** Whether Kafka says the topic does not exist (asked on the poll thread); false when it cannot tell. */
-    private boolean topicGone() {
+    /**
+     * Whether the consumer's own metadata lists partitions of the topic: its cache only, asked
+     * with no time to wait, so never a wait for Kafka (Kafka's {@code TimeoutException} means
+     * the cache has no partitions of it).
+     */
+    private boolean topicKnown() {
         try {
-            return consumer.partitionsFor(topic, ctx.config().readyTimeout()).isEmpty();
+            return !consumer.partitionsFor(topic, Duration.ZERO).isEmpty();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
         } catch (KafkaException e) {
-            log.debug("{} group {}: cannot look whether topic {} exists ({})", channel, group, topic, e.toString());
+            log.debug("{} group {}: topic {} not in the consumer's metadata ({})", channel, group, topic, e.toString());
             return false;
         }
     }
@@ -431,8 +449,11 @@ public final class GroupConsumer implements Subscription {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             rebalancing = !partitions.isEmpty();
-            // A deleted topic's offsets mean nothing, and committing them would wait for readyTimeout.
-            giveUp(partitions, !partitions.isEmpty() && !topicGone());
+            // Asks nothing of Kafka: a rebalance waits for no lookup. A topic that is not in the
+            // consumer's metadata was deleted (which is what made the group rebalance) or has no
+            // metadata to be had now: committing would wait up to readyTimeout for nothing, and not
+            // committing only delivers again what was settled since the last commit.
+            giveUp(partitions, !partitions.isEmpty() && topicKnown());
         }
 
         @Override

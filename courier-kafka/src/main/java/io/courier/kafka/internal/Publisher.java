@@ -11,6 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -26,20 +29,41 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * (with {@code acks=all}: every in-sync replica has it), and fails retry-safe when it could not
  * be sent in time; a send that timed out may still have been written, so a retry can duplicate
  * it, and consumers drop the duplicate by message id. A reply whose reply topic does not exist
- * fails with {@link ReplyChannelNotFoundException} and creates nothing. Completions run on the producer's I/O
- * thread: what depends on them must not block. Thread-safe.
+ * fails with {@link ReplyChannelNotFoundException} and creates nothing. A send whose topic is
+ * gone (Kafka answers it is unknown, or, after a timeout, a bounded lookup finds it missing)
+ * fails retry-safe naming the topic, and the next send creates it again. Successes complete on
+ * the producer's I/O thread, failures on it or on the broker's executor: what depends on them
+ * must not block. Thread-safe.
  */
 public final class Publisher implements AutoCloseable {
     private static final Duration REPLY_TOPIC_PATIENCE = Duration.ofSeconds(1);
+    /** How long a failed send waits, at most, for Kafka to say whether its topic exists. */
+    private static final Duration LOOKUP_BOUND = Duration.ofSeconds(5);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Topics topics;
     private final Clock clock;
+    private final Executor executor;
+    private final Duration lookupBound;
 
-    public Publisher(KafkaProducer<byte[], byte[]> producer, Topics topics, Clock clock) {
+    /**
+     * A publisher sending with {@code producer}; a send that timed out asks Kafka whether its
+     * topic exists for up to 5 s (at most {@code readyTimeout}), and fails on {@code executor}.
+     */
+    public Publisher(KafkaProducer<byte[], byte[]> producer, Topics topics, Clock clock, Executor executor,
+                     Duration readyTimeout) {
         this.producer = producer;
         this.topics = topics;
         this.clock = clock;
+        // Once the broker's threads have stopped (closing), a failure still completes, on the thread that has it.
+        this.executor = task -> {
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+        };
+        this.lookupBound = readyTimeout.compareTo(LOOKUP_BOUND) < 0 ? readyTimeout : LOOKUP_BOUND;
     }
 
     /** Sends {@code message} to its channel's topic, creating the topic on first use. */
@@ -67,24 +91,55 @@ public final class Publisher implements AutoCloseable {
                 if (e == null) {
                     sent.complete(null);
                 } else {
-                    sent.completeExceptionally(failure(topic, message, e));
+                    fail(topic, message, e, sent);
                 }
             });
         } catch (KafkaException | IllegalStateException e) {
-            sent.completeExceptionally(failure(topic, message, e));
+            fail(topic, message, e, sent);
         }
         return sent;
     }
 
-    private CourierException failure(String topic, Message message, Exception e) {
-        if (topicMissing(e)) {
-            // Deleted under the producer (say by an operator): without this, every later send would
-            // wait for the topic in the metadata and fail, since the topic is known as created.
-            topics.forget(topic);
-            return new UnavailableException("Kafka topic " + topic + " is not in the broker's metadata (" + e.getMessage()
-                    + "): it was deleted, or Kafka is unreachable; " + message + " was not sent. The next send creates"
-                    + " the topic again if it is missing, with the configured partitions: send it again", Map.of(), true, e);
+    /**
+     * Completes {@code sent} with the failure {@code e} means. A timeout (the topic's metadata
+     * never came, or the record's batch expired) says nothing of why by its type, so Kafka is
+     * then asked whether the topic exists, bounded, and the answer decides; its text is never
+     * read. Completes {@code sent} on the broker's executor when a lookup was needed.
+     */
+    private void fail(String topic, Message message, Exception e, CompletableFuture<Void> sent) {
+        if (Topics.causedBy(e, UnknownTopicOrPartitionException.class)) {
+            sent.completeExceptionally(missing(topic, message, e)); // Kafka said so itself
+            return;
         }
+        if (KafkaTls.isRefusal(e) || !Topics.causedBy(e, TimeoutException.class)) {
+            sent.completeExceptionally(failure(topic, message, e));
+            return;
+        }
+        topics.lookUp(topic, lookupBound).whenCompleteAsync((exists, lookupFailure) -> {
+            if (lookupFailure == null && !exists) {
+                sent.completeExceptionally(missing(topic, message, e));
+            } else if (lookupFailure != null) {
+                sent.completeExceptionally(new UnavailableException("Kafka did not acknowledge " + message + " on topic "
+                        + topic + " in time (" + e + "), and did not say within " + lookupBound.toMillis() + " ms whether"
+                        + " the topic exists (" + unwrap(lookupFailure) + "): Kafka is unreachable or overloaded; it may"
+                        + " or may not have the message: send it again (it keeps its id, so consumers drop a duplicate)",
+                        Map.of(), true, e));
+            } else {
+                sent.completeExceptionally(failure(topic, message, e));
+            }
+        }, executor);
+    }
+
+    private UnavailableException missing(String topic, Message message, Exception e) {
+        // Deleted under the producer (say by an operator): without this, every later send would
+        // wait for the topic in the metadata and fail, since the topic is known as created.
+        topics.forget(topic);
+        return new UnavailableException("Kafka topic " + topic + " does not exist (deleted on the broker?); " + message
+                + " was not sent (" + e + "). The next send creates the topic again with the configured partitions:"
+                + " send it again", Map.of(), true, e);
+    }
+
+    private CourierException failure(String topic, Message message, Exception e) {
         if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException
                 || e instanceof InvalidTopicException) {
             // This message itself is wrong for Kafka, not Kafka away: sent again, it is refused again.
@@ -105,10 +160,8 @@ public final class Publisher implements AutoCloseable {
                 + "); sending it again will not help", Map.of(), false, e);
     }
 
-    /** Whether {@code e} says the topic is not there: unknown to the broker, or never found in the metadata. */
-    private static boolean topicMissing(Exception e) {
-        return e instanceof UnknownTopicOrPartitionException
-                || e instanceof TimeoutException && String.valueOf(e.getMessage()).contains("not present in metadata");
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Sends what is buffered, waiting up to {@code timeout}, and closes the producer. */

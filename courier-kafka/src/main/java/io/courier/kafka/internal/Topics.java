@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -48,6 +50,8 @@ public final class Topics implements AutoCloseable {
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
     /** Topics {@link #exists} found missing, with when ({@link System#nanoTime()}): not asked again for a while. */
     private final Map<String, Long> missing = new ConcurrentHashMap<>();
+    /** The {@link #lookUp} under way per topic. */
+    private final Map<String, CompletableFuture<Boolean>> lookups = new ConcurrentHashMap<>();
 
     public Topics(Admin admin, int partitions, Optional<Short> replicationFactor, Map<String, String> topicConfig,
                   Duration timeout) {
@@ -205,6 +209,51 @@ public final class Topics implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted while looking Kafka topic " + topic + " up", Map.of(), true, e);
         }
+    }
+
+    /**
+     * Asks Kafka whether {@code topic} exists, without blocking: the answer completes with true
+     * when Kafka describes the topic, false when it answers that the topic is unknown
+     * ({@link UnknownTopicOrPartitionException}), and exceptionally when it cannot tell within
+     * {@code bound} (unreachable, refused). Lookups of one topic made while one is under way
+     * share its answer, so a burst of failed sends asks once. Completes on the admin client's
+     * thread: what depends on it must not block.
+     */
+    public CompletableFuture<Boolean> lookUp(String topic, Duration bound) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = lookups.putIfAbsent(topic, answer);
+        if (running != null) {
+            return running;
+        }
+        answer.whenComplete((found, e) -> lookups.remove(topic, answer));
+        int millis = (int) Math.max(1, bound.toMillis());
+        try {
+            admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(millis)).allTopicNames()
+                    .whenComplete((described, e) -> {
+                        if (e == null) {
+                            answer.complete(true);
+                        } else if (causedBy(e, UnknownTopicOrPartitionException.class)) {
+                            answer.complete(false);
+                        } else {
+                            answer.completeExceptionally(e);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e); // the admin client closed
+        }
+        // The admin client's own timeout bounds the request; this bounds the answer whatever it does.
+        answer.orTimeout(millis + 1_000L, TimeUnit.MILLISECONDS);
+        return answer;
+    }
+
+    /** Whether {@code e} is, or was caused by, an exception of class {@code type}. */
+    public static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void rememberMissing(String topic) {
