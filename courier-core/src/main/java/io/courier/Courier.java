@@ -102,7 +102,7 @@ public final class Courier implements AutoCloseable {
         this.chains = new ClientChains(b.clientInterceptors, Interceptors.deadline(clock), clock);
         // Handler threads wait for the next call once done, rather than a thread started per call.
         this.handlers = new VirtualWorkers("courier-handler-", 256, Duration.ofSeconds(30));
-        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, clock);
+        this.dispatcher = new Dispatcher(b.serverInterceptors, handlers, clock, b.maxOneWayRunning);
 
         List<Codec> codecs = new ArrayList<>();
         ServiceLoader.load(Codec.class, Courier.class.getClassLoader()).forEach(codecs::add);
@@ -379,6 +379,7 @@ public final class Courier implements AutoCloseable {
         private Clock clock;
         private Duration drainTimeout = Duration.ofSeconds(5);
         private int eventLoops = 2 * Runtime.getRuntime().availableProcessors();
+        private int maxOneWayRunning = 1000;
         private final List<Codec> codecs = new ArrayList<>();
         private final List<TransportFactory> transports = new ArrayList<>();
         private final List<Interceptor> clientInterceptors = new ArrayList<>();
@@ -489,6 +490,22 @@ public final class Courier implements AutoCloseable {
                 throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
             }
             this.eventLoops = eventLoops;
+            return this;
+        }
+
+        /**
+         * How many {@code @OneWay} handlers may run at once before one-way calls are answered only
+         * once their handler has run (default 1,000). Below it a one-way call is answered (202
+         * over REST) as its handler starts; past it the caller waits as for any call, so one that
+         * sends faster than the handlers run is slowed down instead of piling up work on the
+         * server. Calls refused before the handler (the null rule, an interceptor) get their error
+         * either way.
+         */
+        public Builder maxOneWayRunning(int maxOneWayRunning) {
+            if (maxOneWayRunning < 1) {
+                throw new IllegalArgumentException("maxOneWayRunning: " + maxOneWayRunning + " (expected: >= 1)");
+            }
+            this.maxOneWayRunning = maxOneWayRunning;
             return this;
         }
 

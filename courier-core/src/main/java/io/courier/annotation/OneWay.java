@@ -8,8 +8,11 @@ import java.lang.annotation.Target;
 
 /**
  * A one-way notification: the caller sends and does not wait for the handler. The method must
- * return {@code void}. Over REST the server answers {@code 202 Accepted} once the request is
- * decoded and runs the handler afterwards; over a broker it is a command without a reply.
+ * return {@code void}. The server answers once the handler has started ({@code 202 Accepted}
+ * over REST), or with the error that refused the call before it (the null rule, an
+ * interceptor); while {@code Courier.Builder.maxOneWayRunning} one-way handlers already run, it
+ * answers once the handler has run instead, so a caller cannot pile up work on the server.
+ * Over a broker it is a command without a reply.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -119,10 +119,8 @@ final class InProcessTransport implements Transport, ClientTransport, ServerTran
             return CompletableFuture.failedFuture(e);
         }
         var context = call.context().withTransport("inproc");
+        // A one-way call's future completes once the call is taken (its handler started).
         CompletableFuture<Object> served = dispatcher.dispatch(call.service(), method, args, context);
-        if (method.oneWay()) {
-            return CompletableFuture.completedFuture(null);
-        }
         CompletableFuture<Object> out = new CompletableFuture<>();
         served.whenComplete((value, failure) -> {
             if (failure != null) {

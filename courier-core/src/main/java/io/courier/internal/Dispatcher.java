@@ -2,6 +2,7 @@ package io.courier.internal;
 
 import io.courier.Call;
 import io.courier.CallContext;
+import io.courier.CourierException;
 import io.courier.Deadline;
 import io.courier.DeadlineExceededException;
 import io.courier.Interceptor;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,12 +40,26 @@ public final class Dispatcher implements ServerDispatcher {
     private final ExecutorService handlers;
     private final Scheduler scheduler;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** {@code @OneWay} handlers started and not yet ended. */
+    private final AtomicInteger oneWayRunning = new AtomicInteger();
+    private final int maxOneWayRunning;
     private volatile boolean closing;
 
+    /** A dispatcher that answers a one-way call as soon as its handler starts, however many run. */
     public Dispatcher(List<Interceptor> interceptors, ExecutorService handlers, Scheduler scheduler) {
+        this(interceptors, handlers, scheduler, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A dispatcher that answers a one-way call as soon as its handler starts while fewer than
+     * {@code maxOneWayRunning} one-way handlers run, and otherwise once its handler has run.
+     */
+    public Dispatcher(List<Interceptor> interceptors, ExecutorService handlers, Scheduler scheduler,
+                      int maxOneWayRunning) {
         this.chain = new InterceptorChain(interceptors, this::invoke);
         this.handlers = handlers;
         this.scheduler = scheduler;
+        this.maxOneWayRunning = maxOneWayRunning;
     }
 
     /** Serves {@code impl} for {@code service}; a second implementation of one service is refused. */
@@ -91,9 +107,13 @@ public final class Dispatcher implements ServerDispatcher {
             return CompletableFuture.failedFuture(Errors.fromServer(e, method));
         }
         inFlight.incrementAndGet();
+        Call call = Call.of(service, method, checked, context, null);
+        if (method.oneWay()) {
+            return oneWay(call);
+        }
         CompletableFuture<Object> result;
         try {
-            result = chain.proceed(Call.of(service, method, checked, context, null));
+            result = chain.proceed(call);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -115,6 +135,52 @@ public final class Dispatcher implements ServerDispatcher {
             }
         });
         return out;
+    }
+
+    /**
+     * A {@code @OneWay} call: the future says only whether the call was taken. It completes with
+     * null once the handler has started (its end is then not the caller's business), or once it
+     * has run when {@code maxOneWayRunning} one-way handlers were already running, so a caller
+     * sending faster than the handlers run waits as for any call instead of piling up work. It
+     * fails with what refused the call before the handler (an interceptor: authentication, load
+     * shedding).
+     * Cancelling it (the caller went away) cancels the call only if the handler has not started.
+     */
+    private CompletableFuture<Object> oneWay(Call call) {
+        CompletableFuture<Object> taken = new CompletableFuture<>();
+        AtomicBoolean handlerStarted = new AtomicBoolean();
+        CompletableFuture<Object> result;
+        try {
+            result = chain.proceed(call, c -> {
+                handlerStarted.set(true);
+                CompletableFuture<Object> handled = invoke(c);
+                if (oneWayRunning.incrementAndGet() <= maxOneWayRunning) {
+                    taken.complete(null);
+                }
+                handled.whenComplete((value, failure) -> oneWayRunning.decrementAndGet());
+                return handled;
+            });
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Object> started = result;
+        result.whenComplete((value, failure) -> {
+            inFlight.decrementAndGet();
+            // A failure is logged as any call's (an unexpected one with an error id); the caller of
+            // a call its handler took hears of it no more than of a success.
+            CourierException refused = failure == null ? null : Errors.fromServer(failure, call.method());
+            if (refused != null && !handlerStarted.get()) {
+                taken.completeExceptionally(refused);
+            } else {
+                taken.complete(null);
+            }
+        });
+        taken.whenComplete((value, failure) -> {
+            if (taken.isCancelled() && !handlerStarted.get()) {
+                started.cancel(true);
+            }
+        });
+        return taken;
     }
 
     /** The end of the server chain: the implementation itself. */

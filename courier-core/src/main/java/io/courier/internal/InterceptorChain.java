@@ -64,6 +64,11 @@ public final class InterceptorChain {
         return run(steps, perAttemptFrom, 0, call, terminal);
     }
 
+    /** Runs the chain for {@code call}, ending in {@code last} instead of the chain's own terminal step. */
+    public CompletableFuture<Object> proceed(Call call, Function<Call, CompletableFuture<Object>> last) {
+        return run(steps, perAttemptFrom, 0, call, Objects.requireNonNull(last, "last"));
+    }
+
     private static CompletableFuture<Object> run(Interceptor[] steps, int perAttemptFrom, int index, Call call,
                                                  Function<Call, CompletableFuture<Object>> last) {
         try {

@@ -180,12 +180,9 @@ final class ServerCall {
         }
         CompletableFuture<Object> result = dispatcher.dispatch(service, method, args, context);
         dispatched = result;
-        if (method.oneWay()) {
-            // The caller does not wait for the handler: it learns only that the call was taken.
-            finishOk(codec.encodeResponse(null));
-            return;
-        }
         result.whenComplete((value, failure) -> {
+            // A one-way call's future completes once the call is taken (its handler started): the
+            // caller learns only that, or what refused the call before the handler.
             if (failure != null) {
                 finish(Errors.fromServer(failure, method));
             } else if (method.streaming().responses()) {

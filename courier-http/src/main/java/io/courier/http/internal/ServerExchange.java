@@ -273,16 +273,8 @@ final class ServerExchange extends WriteProgress.Answer {
         if (gone) {
             result.cancel(true); // the peer left while the call was being dispatched
         }
-        if (route.method.oneWay()) {
-            // The caller does not wait for the handler: it only learns that the call was taken.
-            onLoop(() -> answer(202, null, null));
-            result.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    log.debug("one-way call {} failed: {}", route.method.fullName(), failure.toString());
-                }
-            });
-            return;
-        }
+        // A one-way call's future completes once the call is taken (its handler started), not at
+        // its end: the caller learns only that, or what refused the call before the handler.
         result.whenComplete(this::complete);
     }
 
@@ -336,7 +328,8 @@ final class ServerExchange extends WriteProgress.Answer {
         }
         if (route.noContent) {
             sizes.response(0);
-            onLoop(() -> answer(204, null, null));
+            int status = route.method.oneWay() ? 202 : 204;
+            onLoop(() -> answer(status, null, null));
             return;
         }
         byte[] bytes;

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class ConformanceServer implements ConformanceService {
     private final Queue<Payload> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<String> notified = new ConcurrentLinkedQueue<>();
+    private final Queue<String> notifying = new ConcurrentLinkedQueue<>();
     private final Map<String, CountDownLatch> releases = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> interruptions = new ConcurrentHashMap<>();
     private final Queue<String> echoContentTypes = new ConcurrentLinkedQueue<>();
@@ -38,6 +39,11 @@ public final class ConformanceServer implements ConformanceService {
     /** Tokens received by {@link #fireAndForget}, once their handler ran. */
     public Queue<String> notified() {
         return notified;
+    }
+
+    /** Tokens received by {@link #fireAndForget}, as their handler starts. */
+    public Queue<String> notifying() {
+        return notifying;
     }
 
     /** Lets the one-way handler of {@code "hold:" + key} finish. */
@@ -88,6 +94,7 @@ public final class ConformanceServer implements ConformanceService {
 
     @Override
     public void fireAndForget(String token) {
+        notifying.add(token);
         if (token.startsWith("hold:")) {
             try {
                 if (!latch(releases, token.substring(5)).await(30, TimeUnit.SECONDS)) {

@@ -278,6 +278,45 @@ public abstract class TransportConformanceSuite {
         pollUntil("one-way handler finished after release", () -> implementation.notified().contains("hold:" + key));
     }
 
+    @Test
+    final void aOneWayCallRefusedBeforeItsHandlerGetsTheRefusal() {
+        // The client checks too, so an interceptor below its check sends what a careless peer would.
+        ConformanceService careless = inFormat(clients.client(ConformanceService.class)).target(target(server))
+                .deadline(CALL_DEADLINE)
+                .interceptor((call, next) -> next.proceed(call.withArgs(new Object[] {null})))
+                .build();
+
+        Throwable thrown = catchThrowable(() -> careless.fireAndForget("never-" + UUID.randomUUID()));
+
+        assertThat(thrown).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("fireAndForget: body token: missing (expected: a String;");
+        String next = "after-refusal-" + UUID.randomUUID();
+        client.fireAndForget(next);
+        pollUntil("the next one-way call ran", () -> implementation.notified().contains(next));
+    }
+
+    @Test
+    final void oneWayCallsPastTheRunningLimitAreAnsweredOnceTheirHandlerRan() throws Exception {
+        ConformanceServer impl = new ConformanceServer();
+        try (Courier limited = newServer("conformance-one-way-limit", impl, 2)) {
+            ConformanceService caller = clientOf(target(limited), CALL_DEADLINE);
+            String first = UUID.randomUUID().toString();
+            String last = UUID.randomUUID().toString();
+
+            caller.fireAndForget("hold:" + first); // two handlers held: the limit, each answered as it starts
+            caller.fireAndForget("hold:" + first);
+            CompletableFuture<Void> third = CompletableFuture.runAsync(() -> caller.fireAndForget("hold:" + last),
+                    Thread::startVirtualThread);
+            pollUntil("the third handler started", () -> impl.notifying().contains("hold:" + last));
+
+            assertThat(third).as("past the limit: answered only once its handler ran").isNotDone();
+            impl.release(last);
+            third.get(20, TimeUnit.SECONDS);
+            assertThat(impl.notified()).contains("hold:" + last).doesNotContain("hold:" + first);
+            impl.release(first);
+        }
+    }
+
     // ---- parameter bindings --------------------------------------------------------------
 
     @Test
@@ -660,7 +699,12 @@ public abstract class TransportConformanceSuite {
     // ---- helpers -------------------------------------------------------------------------
 
     private Courier newServer(String name, ConformanceServer impl) {
-        Courier courier = configure(Courier.builder().name(name).drainTimeout(Duration.ofSeconds(1))).build();
+        return newServer(name, impl, 1000);
+    }
+
+    private Courier newServer(String name, ConformanceServer impl, int maxOneWayRunning) {
+        Courier courier = configure(Courier.builder().name(name).drainTimeout(Duration.ofSeconds(1))
+                .maxOneWayRunning(maxOneWayRunning)).build();
         courier.serve(ConformanceService.class, impl);
         return courier;
     }
