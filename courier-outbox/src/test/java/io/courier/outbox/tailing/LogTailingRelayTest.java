@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.courier.messaging.Message;
 import io.courier.outbox.Outbox;
 import io.courier.outbox.OutboxSchema;
+import io.courier.outbox.testing.LateConfirmingBroker;
 import io.courier.outbox.testing.TestPostgres;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
@@ -426,6 +427,56 @@ class LogTailingRelayTest {
         assertThat(distinct()).containsExactlyInAnyOrder("k:0", "k:1");
         assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id = " + broken)).isOne();
         Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
+    @Test
+    void whatAwaitsTheBrokerStaysWithinItsByteBoundAndRowsFarAboveItAllFlowInOrder() throws Exception {
+        int bound = 256 * 1024;
+        int big = 600 * 1024; // larger than the bound: sent alone
+        List<String> written = new ArrayList<>();
+        try (Connection c = connection()) { // before the slot exists: published from its snapshot
+            sized(c, written, "before", 20, 7, big);
+        }
+        LateConfirmingBroker late = new LateConfirmingBroker(Duration.ofMillis(20));
+        try {
+            LogTailingRelay relay = started(relay().broker(late).maxInFlightBytes(bound));
+            Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+            try (Connection c = connection()) { // from the stream: one large transaction, then another
+                sized(c, written, "k", 20, 5, big);
+                sized(c, written, "j", 10, -1, big);
+            }
+            Await.until(PATIENCE, () -> "all published: " + late.sends().size(),
+                    () -> late.sends().size() >= written.size() && relay.publishedCount() == written.size());
+            List<LateConfirmingBroker.Send> sends = late.sends();
+            assertThat(sends).extracting(s -> s.payload().substring(0, s.payload().indexOf(';')))
+                    .as("each once, in commit order").containsExactlyElementsOf(written);
+            assertThat(sends).filteredOn(s -> s.bytes() <= bound).as("never more than the bound awaiting the broker")
+                    .allSatisfy(s -> assertThat(s.unconfirmed()).isLessThanOrEqualTo(bound));
+            assertThat(sends).filteredOn(s -> s.bytes() == big).hasSize(2)
+                    .allSatisfy(s -> assertThat(s.unconfirmed()).as("a large row alone").isEqualTo(big));
+            assertThat(relay.largestInFlightBytes()).as("held at once by the relay (the large row with its headers)")
+                    .isGreaterThan(bound / 2).isLessThanOrEqualTo(big + 1024);
+            Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+        } finally {
+            relays.forEach(LogTailingRelay::close);
+            late.close();
+        }
+    }
+
+    /**
+     * Writes {@code rows} messages of 48 KiB of key {@code key} in {@code c}'s transaction, the one at
+     * {@code bigAt} of {@code big} bytes, and commits; each payload starts with {@code key:seq;}.
+     */
+    private void sized(Connection c, List<String> written, String key, int rows, int bigAt, int big) throws SQLException {
+        for (int i = 0; i < rows; i++) {
+            byte[] payload = new byte[i == bigAt ? big : 48 * 1024];
+            java.util.Arrays.fill(payload, (byte) 'x');
+            byte[] head = (key + ":" + i + ";").getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(head, 0, payload, 0, head.length);
+            outbox.write(c, Message.builder().channel("orders").partitionKey(key).payload(payload).build());
+            written.add(key + ":" + i);
+        }
+        c.commit();
     }
 
     /** Writes an outbox row as another program (or a hand) might, in {@code c}'s transaction; returns its id. */
