@@ -344,8 +344,9 @@ final class TailSession {
                     xids[x++] = t.xid;
                 }
             } while (t != last);
-            deleter.submit(i == ids.length ? ids : java.util.Arrays.copyOf(ids, i), xids, parks, last.endLsn);
+            // The latency first: once submitted, the rows may be deleted before the next line runs.
             stats.relayed(System.currentTimeMillis() * 1000 - PG_EPOCH_MICROS - last.commitMicros);
+            deleter.submit(i == ids.length ? ids : java.util.Arrays.copyOf(ids, i), xids, parks, last.endLsn);
         }
         long confirmable = deleter.deletedLsn();
         if (open.isEmpty() && inFlight.get() == 0 && deleter.idle()) {
