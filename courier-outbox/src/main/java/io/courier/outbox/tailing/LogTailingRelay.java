@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * and their commit is confirmed once they are moved, so a restart does not meet them again.
  *
  * <p>Needs {@code wal_level = logical} on the server, a user with the {@code REPLICATION}
- * attribute (or a superuser), and the PostgreSQL JDBC driver on the class path. Creates the
+ * attribute (or a superuser), the table of rows set aside ({@code <table>_parked}), and the
+ * PostgreSQL JDBC driver on the class path. Creates the
  * publication (inserts into the outbox table only) and the slot when they are missing; rows
  * already in the table when it creates the slot are published once, from the slot's snapshot.
  *
@@ -74,7 +75,8 @@ public final class LogTailingRelay implements AutoCloseable {
      * returns at once.
      *
      * @throws io.courier.FailedPreconditionException when the server's {@code wal_level} is not
-     *         {@code logical}
+     *         {@code logical}, or when the table of rows set aside ({@code <table>_parked}) is
+     *         missing (a table made by an older migration script): the message names the script
      * @throws io.courier.UnavailableException when the server cannot be reached
      * @throws IllegalStateException when started twice or after close
      */

@@ -140,6 +140,7 @@ final class TailSession {
     void run() throws SQLException {
         try (Connection sql = connect(false); Connection replication = connect(true)) {
             Slots.requireLogical(sql);
+            Slots.requireParkedTable(sql, config.table());
             Slots.ensurePublication(sql, config.publication(), config.table());
             PGConnection pg = replication.unwrap(PGConnection.class);
             Parking parking = new Parking(Statements.ofOutboxTable(Dialect.POSTGRESQL, config.table()),
