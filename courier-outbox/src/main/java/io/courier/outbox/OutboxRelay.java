@@ -10,9 +10,9 @@ import java.util.Set;
 /**
  * The polling relay: publishes the outbox's committed rows to the real broker and removes them
  * once the broker has confirmed each one. It works on any database the outbox supports, by
- * polling with an adaptive interval: again at once after a full batch, the shortest interval
- * after the start of the poll before after a partial one (at once when sending it took longer),
- * twice as long after each empty poll up to the longest. When the broker's confirmations of a
+ * polling with an adaptive interval: again at once after a full batch (its row or byte bound
+ * left rows for the next poll), the shortest interval after the start of the poll before after
+ * a partial one (at once when sending it took longer), twice as long after each empty poll up to the longest. When the broker's confirmations of a
  * partial batch take longer than the shortest interval, the next poll is made while waiting for
  * them, and its rows are sent once that batch is confirmed and removed. Each poll and each
  * removal is one statement in a transaction of its own (one round trip each).
@@ -52,8 +52,8 @@ public final class OutboxRelay implements AutoCloseable {
 
     private OutboxRelay(Builder b) {
         this.outbox = b.outbox;
-        this.worker = new RelayWorker(b.outbox, b.broker, b.name, b.batchSize, b.minPollInterval, b.maxPollInterval,
-                b.claimInterval, b.publishTimeout, b.maxPartitions, b.keepPublishedFor, b.ticker);
+        this.worker = new RelayWorker(b.outbox, b.broker, b.name, b.batchSize, b.maxBatchBytes, b.minPollInterval,
+                b.maxPollInterval, b.claimInterval, b.publishTimeout, b.maxPartitions, b.keepPublishedFor, b.ticker);
     }
 
     /** Starts publishing; returns this relay. */
@@ -82,6 +82,15 @@ public final class OutboxRelay implements AutoCloseable {
      */
     public long parked() {
         return worker.parked();
+    }
+
+    /**
+     * The most bytes of rows the relay has held at once since start (its batch, and the rows it
+     * read ahead while the batch awaited the broker): at most {@link Builder#maxBatchBytes}, or one
+     * row larger than that, sent alone. Package-private: the tests' view of the bound.
+     */
+    long largestBatchBytes() {
+        return worker.largestBatchBytes();
     }
 
     /** How many times the relay has read the outbox table since start. */
@@ -124,6 +133,7 @@ public final class OutboxRelay implements AutoCloseable {
         private final MessageBroker broker;
         private String name = "courier-outbox-relay";
         private int batchSize = 500;
+        private long maxBatchBytes = 4L * 1024 * 1024;
         private Duration minPollInterval = Duration.ofMillis(10);
         private Duration maxPollInterval = Duration.ofSeconds(1);
         private Duration claimInterval = Duration.ofSeconds(1);
@@ -153,6 +163,22 @@ public final class OutboxRelay implements AutoCloseable {
                 throw new IllegalArgumentException("batchSize: " + batchSize + " (expected: 1 to 10000)");
             }
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The most bytes of rows read, sent and removed in one round (default 4 MiB): the
+         * payloads, and the UTF-8 of the headers, message ids, channels and keys, as stored. A
+         * poll reads the oldest rows while their total stays within it (the database stops there;
+         * the rest comes with the next poll, at once), so a table of large payloads does not load
+         * {@code batchSize} of them into the heap. A row larger than the bound is read and sent
+         * alone, never skipped; rows keep their order.
+         */
+        public Builder maxBatchBytes(long maxBatchBytes) {
+            if (maxBatchBytes < 1) {
+                throw new IllegalArgumentException("maxBatchBytes: " + maxBatchBytes + " (expected: > 0)");
+            }
+            this.maxBatchBytes = maxBatchBytes;
             return this;
         }
 

@@ -15,6 +15,8 @@ import io.courier.messaging.spi.DeliveryHandler;
 import io.courier.messaging.spi.MessageBroker;
 import io.courier.outbox.Events.Kitchen;
 import io.courier.outbox.Events.OrderPlaced;
+import io.courier.outbox.internal.RowBytes;
+import io.courier.outbox.testing.LateConfirmingBroker;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
 import java.nio.charset.StandardCharsets;
@@ -310,6 +312,55 @@ abstract class OutboxContractTest {
         confirmations.get(3).complete(null);
         Await.until(PATIENCE, "all published", () -> relay.published() == 3);
         assertThat(outbox.backlog()).isZero();
+    }
+
+    @Test
+    void aBatchHoldsAtMostItsByteBoundAndRowsFarAboveItAllFlowInOrder() throws Exception {
+        Outbox outbox = outbox().build();
+        int bound = 256 * 1024;
+        int big = 600 * 1024; // larger than the bound: sent alone
+        List<String> written = new ArrayList<>();
+        for (int t = 0; t < 4; t++) { // 40 rows of 48 KiB and one of 600 KiB, about ten times the bound
+            int tx = t;
+            outbox.transaction(c -> {
+                for (int i = 0; i < 10; i++) {
+                    int seq = tx * 10 + i;
+                    String key = "k" + seq % 3;
+                    outbox.write(c, sized(key, seq, 48 * 1024));
+                    written.add(key + ":" + seq);
+                    if (tx == 1 && i == 4) {
+                        outbox.write(c, sized(key, 1000, big));
+                        written.add(key + ":" + 1000);
+                    }
+                }
+                return null;
+            });
+        }
+        long largestRow = db.count("SELECT MAX(" + RowBytes.SQL + ") FROM " + prefix + "outbox");
+        assertThat(largestRow).isGreaterThan(big);
+        LateConfirmingBroker broker = closing(new LateConfirmingBroker(Duration.ofMillis(20)));
+        OutboxRelay relay = closing(quick(outbox.relay(broker)).maxBatchBytes(bound).start());
+        Await.until(PATIENCE, () -> "all published: " + relay.published(), () -> relay.published() == 41);
+
+        List<LateConfirmingBroker.Send> sends = broker.sends();
+        assertThat(sends).extracting(s -> s.payload().substring(0, s.payload().indexOf(';')))
+                .as("each once, in order").containsExactlyElementsOf(written);
+        assertThat(sends).filteredOn(s -> s.bytes() <= bound).as("never more than the bound awaiting the broker")
+                .allSatisfy(s -> assertThat(s.unconfirmed()).isLessThanOrEqualTo(bound));
+        assertThat(sends).filteredOn(s -> s.bytes() == big).singleElement()
+                .satisfies(s -> assertThat(s.unconfirmed()).as("the large row alone").isEqualTo(big));
+        assertThat(relay.largestBatchBytes()).as("held at once by the relay")
+                .isGreaterThan(bound / 2).isLessThanOrEqualTo(Math.max(bound, largestRow));
+        assertThat(outbox.backlog()).isZero();
+    }
+
+    /** A message of {@code bytes} bytes whose payload starts with {@code key:seq;}. */
+    private static Message sized(String key, int seq, int bytes) {
+        byte[] payload = new byte[bytes];
+        java.util.Arrays.fill(payload, (byte) 'x');
+        byte[] head = (key + ":" + seq + ";").getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(head, 0, payload, 0, head.length);
+        return Message.builder().channel("sized").partitionKey(key).payload(payload).build();
     }
 
     @Test

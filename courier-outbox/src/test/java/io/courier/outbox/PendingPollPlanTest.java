@@ -57,7 +57,8 @@ class PendingPollPlanTest {
                 ps.setInt(i++, p);
                 ps.setInt(i++, BATCH);
             }
-            ps.setInt(i, BATCH);
+            ps.setInt(i++, BATCH);
+            ps.setLong(i, Long.MAX_VALUE);
             StringBuilder text = new StringBuilder();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -46,6 +46,7 @@ public final class RelayWorker {
     private final MessageBroker broker;
     private final String name;
     private final int batchSize;
+    private final long maxBatchBytes;
     private final long minPollNanos;
     private final long maxPollNanos;
     private final long claimNanos;
@@ -59,6 +60,7 @@ public final class RelayWorker {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong largestBatchBytes = new AtomicLong();
     private volatile long lastLatencyMillis;
     private volatile boolean closed;
     private volatile boolean wakeUp;
@@ -75,18 +77,26 @@ public final class RelayWorker {
      * Rows read while the previous batch waited for the broker, not that batch's own: sent as the
      * next batch as soon as the previous one is confirmed and removed (null: none read ahead).
      */
-    private List<OutboxRow> readAhead;
+    private Batch readAhead;
     /** What is wrong with rows read with a null column, by id, until they are parked. */
     private final Map<Long, String> nullColumns = new HashMap<>();
     private long readAheadAt;
 
-    public RelayWorker(Outbox outbox, MessageBroker broker, String name, int batchSize, Duration minPoll,
-                       Duration maxPoll, Duration claimInterval, Duration publishTimeout, int maxPartitions,
-                       Duration keepPublishedFor, Ticker ticker) {
+    /**
+     * Rows read by one poll, oldest first, and their weight ({@link RowBytes}); {@code full} when
+     * more rows were waiting than it read (by rows or by bytes): the next poll then comes at once.
+     */
+    private record Batch(List<OutboxRow> rows, long bytes, boolean full) {
+    }
+
+    public RelayWorker(Outbox outbox, MessageBroker broker, String name, int batchSize, long maxBatchBytes,
+                       Duration minPoll, Duration maxPoll, Duration claimInterval, Duration publishTimeout,
+                       int maxPartitions, Duration keepPublishedFor, Ticker ticker) {
         this.outbox = outbox;
         this.broker = broker;
         this.name = name;
         this.batchSize = batchSize;
+        this.maxBatchBytes = maxBatchBytes;
         this.minPollNanos = minPoll.toNanos();
         this.maxPollNanos = maxPoll.toNanos();
         this.claimNanos = claimInterval.toNanos();
@@ -119,6 +129,11 @@ public final class RelayWorker {
 
     public long polls() {
         return polls.get();
+    }
+
+    /** The most bytes of rows ({@link RowBytes}) the relay held at once: its batch and the rows read ahead. */
+    public long largestBatchBytes() {
+        return largestBatchBytes.get();
     }
 
     public long lastLatencyMillis() {
@@ -174,30 +189,31 @@ public final class RelayWorker {
                         continue;
                     }
                     long polled;
-                    List<OutboxRow> rows;
+                    Batch batch;
                     if (readAhead != null) {
-                        rows = readAhead;
+                        batch = readAhead;
                         polled = readAheadAt;
                         readAhead = null;
                     } else {
                         polled = System.nanoTime();
                         nullColumns.clear(); // no row read before is waiting to be published
-                        rows = poll();
+                        batch = poll(maxBatchBytes);
+                        held(batch.bytes());
                     }
-                    if (rows.isEmpty()) {
+                    if (batch.rows().isEmpty()) {
                         pause(wait);
                         wait = Math.min(wait * 2, maxPollNanos);
                         continue;
                     }
                     wait = minPollNanos;
-                    boolean allSent = publish(rows, polled);
+                    boolean allSent = publish(batch, polled);
                     if (!allSent) {
                         pause(errorWait);
                         errorWait = Math.min(errorWait * 2, maxPollNanos);
                         continue;
                     }
                     errorWait = minPollNanos;
-                    if (rows.size() < batchSize && readAhead == null) {
+                    if (!batch.full() && readAhead == null) {
                         // The shortest interval from this poll's start, not from the batch's end:
                         // a batch that took longer than the interval is followed by a poll at once,
                         // so sending and removing do not add to how long the next rows wait.
@@ -275,9 +291,15 @@ public final class RelayWorker {
         }
     }
 
-    private List<OutboxRow> poll() throws SQLException {
+    /**
+     * The oldest unpublished rows of the held partitions: at most {@code batchSize} rows, and at
+     * most {@code maxBytes} of them (the first row whatever its size), bounded by the query itself.
+     */
+    private Batch poll(long maxBytes) throws SQLException {
         List<Integer> parts = new ArrayList<>(held);
         List<OutboxRow> rows = new ArrayList<>();
+        long bytes = 0;
+        long waiting = 0;
         if (pendingFor != parts.size()) {
             pendingSql = sql.pending(parts.size());
             pendingFor = parts.size();
@@ -288,15 +310,24 @@ public final class RelayWorker {
                 ps.setInt(i++, p);
                 ps.setInt(i++, batchSize);
             }
-            ps.setInt(i, batchSize);
+            ps.setInt(i++, batchSize);
+            ps.setLong(i, maxBytes);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(row(rs));
+                    OutboxRow row = row(rs);
+                    rows.add(row);
+                    bytes += RowBytes.of(row);
+                    waiting = rs.getLong(9);
                 }
             }
         }
         polls.incrementAndGet();
-        return rows;
+        return new Batch(rows, bytes, waiting > rows.size());
+    }
+
+    /** Notes that the relay holds {@code bytes} of rows now. */
+    private void held(long bytes) {
+        largestBatchBytes.accumulateAndGet(bytes, Math::max);
     }
 
     /**
@@ -329,7 +360,8 @@ public final class RelayWorker {
      * a failure here still stops the rows after it; when this batch fails they are dropped and
      * read again. A slow broker then no longer adds a poll's round trip to the next rows' wait.
      */
-    private boolean publish(List<OutboxRow> rows, long polled) throws SQLException {
+    private boolean publish(Batch batch, long polled) throws SQLException {
+        List<OutboxRow> rows = batch.rows();
         // Every row is read before any is sent. A row that cannot be read (edited by hand, written
         // by another program) is parked, not sent: the rows after it go on.
         List<OutboxRow> readable = new ArrayList<>(rows.size());
@@ -363,8 +395,11 @@ public final class RelayWorker {
         CompletableFuture<Void> all = CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
         long end = System.nanoTime() + publishTimeout.toNanos();
         long pollDue = polled + minPollNanos;
-        boolean readAheadAllowed = rows.size() < batchSize;
-        List<OutboxRow> ahead = null;
+        // Read ahead only after a partial batch, and only as many bytes as the batch leaves of the
+        // bound: the read-ahead finds this batch's rows again (not removed yet), and they count.
+        long aheadBytes = maxBatchBytes - batch.bytes();
+        boolean readAheadAllowed = !batch.full() && aheadBytes > 0;
+        Batch ahead = null;
         long aheadAt = 0;
         while (!all.isDone()) {
             long now = System.nanoTime();
@@ -375,7 +410,8 @@ public final class RelayWorker {
             if (readAheadAllowed && ahead == null && !closed) {
                 if (now - pollDue >= 0) {
                     aheadAt = now;
-                    ahead = poll();
+                    ahead = poll(aheadBytes);
+                    held(batch.bytes() + ahead.bytes());
                     continue;
                 }
                 left = Math.min(left, pollDue - now);
@@ -412,13 +448,16 @@ public final class RelayWorker {
             for (OutboxRow row : rows) {
                 done.add(row.id());
             }
-            List<OutboxRow> next = new ArrayList<>(ahead.size());
-            for (OutboxRow row : ahead) {
+            List<OutboxRow> next = new ArrayList<>(ahead.rows().size());
+            long nextBytes = 0;
+            for (OutboxRow row : ahead.rows()) {
                 if (!done.contains(row.id())) {
                     next.add(row);
+                    nextBytes += RowBytes.of(row);
                 }
             }
-            readAhead = next;
+            // Nothing new in a read-ahead cut by the bound: poll again rather than wait for nothing.
+            readAhead = next.isEmpty() && ahead.full() ? null : new Batch(next, nextBytes, ahead.full());
             readAheadAt = aheadAt;
         }
         if (firstFailure != null) {

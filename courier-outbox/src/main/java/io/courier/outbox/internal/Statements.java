@@ -41,22 +41,32 @@ public final class Statements {
     }
 
     /**
-     * The oldest unpublished rows of some partitions, oldest first; parameters: per partition its
-     * number and the limit, then the limit again. One ordered index scan per partition, each
-     * stopping at the limit, merged by id: the cost follows the batch, not the backlog. (With
-     * {@code partition_no IN (...)} the database has to sort every unpublished row of those
-     * partitions to find the oldest: a poll then slows down as the backlog grows, just when the
-     * relay should catch up.)
+     * The oldest unpublished rows of some partitions, oldest first, as many as fit in a byte
+     * bound; parameters: per partition its number and the row limit, then the row limit again,
+     * then the bound in bytes ({@link RowBytes}). Columns: the outbox's eight, then how many rows
+     * were waiting within the limits (more than returned: the batch is full, poll again at once).
+     *
+     * <p>One ordered index scan per partition, each stopping at the limit, merged by id: the cost
+     * follows the batch, not the backlog. (With {@code partition_no IN (...)} the database has to
+     * sort every unpublished row of those partitions to find the oldest: a poll then slows down as
+     * the backlog grows, just when the relay should catch up.) Those scans read only ids and
+     * sizes; a running sum keeps the oldest rows whose total is within the bound (the first row
+     * always, however large: it is then sent alone), and only those rows are read whole. The
+     * bound is applied by the database, not while reading the result: in auto-commit mode both
+     * drivers (PgJDBC, MariaDB Connector/J) receive the whole result before the first row is read.
      */
     public String pending(int partitions) {
         StringBuilder union = new StringBuilder();
         for (int i = 0; i < partitions; i++) {
             union.append(i == 0 ? "(" : " UNION ALL (")
-                    .append("SELECT id, message_id, channel, partition_key, partition_no, headers, payload, created_at FROM ")
+                    .append("SELECT id, ").append(RowBytes.SQL).append(" AS size FROM ")
                     .append(outbox).append(" WHERE published_at IS NULL AND partition_no = ? ORDER BY id LIMIT ?)");
         }
-        return "SELECT id, message_id, channel, partition_key, partition_no, headers, payload, created_at FROM ("
-                + union + ") pending ORDER BY id LIMIT ?";
+        return "SELECT o.id, o.message_id, o.channel, o.partition_key, o.partition_no, o.headers, o.payload,"
+                + " o.created_at, b.waiting FROM " + outbox + " o JOIN (SELECT id, waiting FROM (SELECT id, size,"
+                + " SUM(size) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,"
+                + " COUNT(*) OVER () AS waiting FROM (" + union + ") pending ORDER BY id LIMIT ?) w"
+                + " WHERE upto <= ? OR upto = size) b ON o.id = b.id ORDER BY o.id";
     }
 
     /**

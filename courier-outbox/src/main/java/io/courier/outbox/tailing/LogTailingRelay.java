@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * and their commit is confirmed once they are moved, so a restart does not meet them again.
  *
  * <p>Needs {@code wal_level = logical} on the server, a user with the {@code REPLICATION}
- * attribute (or a superuser), and the PostgreSQL JDBC driver on the class path. Creates the
+ * attribute (or a superuser), the table of rows set aside ({@code <table>_parked}), and the
+ * PostgreSQL JDBC driver on the class path. Creates the
  * publication (inserts into the outbox table only) and the slot when they are missing; rows
  * already in the table when it creates the slot are published once, from the slot's snapshot.
  *
@@ -74,7 +75,8 @@ public final class LogTailingRelay implements AutoCloseable {
      * returns at once.
      *
      * @throws io.courier.FailedPreconditionException when the server's {@code wal_level} is not
-     *         {@code logical}
+     *         {@code logical}, or when the table of rows set aside ({@code <table>_parked}) is
+     *         missing (a table made by an older migration script): the message names the script
      * @throws io.courier.UnavailableException when the server cannot be reached
      * @throws IllegalStateException when started twice or after close
      */
@@ -99,6 +101,15 @@ public final class LogTailingRelay implements AutoCloseable {
      */
     public long parked() {
         return stats.parked();
+    }
+
+    /**
+     * The most bytes of rows this instance had sent and not yet seen confirmed at once: at most
+     * {@link Builder#maxInFlightBytes}, or one row larger than that, sent alone. Package-private:
+     * the tests' view of the bound.
+     */
+    long largestInFlightBytes() {
+        return stats.largestInFlightBytes();
     }
 
     /** The slot's lag in bytes of WAL at the last check, -1 before the first. */
@@ -158,6 +169,7 @@ public final class LogTailingRelay implements AutoCloseable {
         private String slot = "courier_outbox_relay";
         private String publication = "courier_outbox_publication";
         private int maxInFlight = 10_000;
+        private long maxInFlightBytes = 4L * 1024 * 1024;
         private int deleteBatch = 5_000;
         private Duration standbyRetry = Duration.ofSeconds(1);
         private Duration statusInterval = Duration.ofSeconds(1);
@@ -219,6 +231,21 @@ public final class LogTailingRelay implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many bytes of rows may be sent and not yet confirmed by the broker; 4 MiB by default:
+         * the payloads, and the UTF-8 of the headers, message ids, channels and keys. While that
+         * much awaits the broker, the relay stops reading the replication stream (the server holds
+         * the rest), so a run of large payloads does not pile up in the heap. A row larger than the
+         * bound is sent alone, once everything before it is confirmed; never skipped.
+         */
+        public Builder maxInFlightBytes(long maxInFlightBytes) {
+            if (maxInFlightBytes <= 0) {
+                throw new IllegalArgumentException("maxInFlightBytes: " + maxInFlightBytes + " (expected: > 0)");
+            }
+            this.maxInFlightBytes = maxInFlightBytes;
+            return this;
+        }
+
         /** At most this many rows per DELETE of published rows; 5,000 by default. */
         public Builder deleteBatch(int deleteBatch) {
             this.deleteBatch = positive(deleteBatch, "deleteBatch");
@@ -277,7 +304,7 @@ public final class LogTailingRelay implements AutoCloseable {
             Properties copy = new Properties();
             copy.putAll(properties);
             return new LogTailingRelay(new TailConfig(jdbcUrl, copy, broker, table, slot, publication, maxInFlight,
-                    deleteBatch, standbyRetry, statusInterval, lagWarningBytes, lagCheckEvery, drainTimeout));
+                    maxInFlightBytes, deleteBatch, standbyRetry, statusInterval, lagWarningBytes, lagCheckEvery, drainTimeout));
         }
 
         private static int positive(int value, String name) {

@@ -3,9 +3,11 @@ package io.courier.outbox.tailing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.courier.FailedPreconditionException;
 import io.courier.messaging.Message;
 import io.courier.outbox.Outbox;
 import io.courier.outbox.OutboxSchema;
+import io.courier.outbox.testing.LateConfirmingBroker;
 import io.courier.outbox.testing.TestPostgres;
 import io.courier.test.Await;
 import io.courier.test.LogCapture;
@@ -399,33 +401,122 @@ class LogTailingRelayTest {
     }
 
     @Test
-    void withoutTheParkedTableTheRelayNamesItLosesNothingAndParksOnceItIsThere() throws Exception {
+    void withoutTheParkedTableTheRelayRefusesToStartNamingTheMigrationAndReadsNothing() throws Exception {
         db.execute("DROP TABLE courier_outbox_parked"); // a table made by an older migration script
+        try (Connection c = connection()) {
+            order(c, "k", 0);
+        }
+        LogTailingRelay relay = relay().build();
+        relays.add(relay);
+        assertThatThrownBy(relay::start).isInstanceOf(FailedPreconditionException.class)
+                .hasMessageContaining("table courier_outbox_parked is missing")
+                .hasMessageContaining("io/courier/outbox/postgresql.sql")
+                .hasMessageContaining("OutboxSchema.create");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'relay_" + db.name() + "'"))
+                .as("no slot: the rows before it are still the snapshot's to publish").isZero();
+        assertThat(broker.sent()).isEmpty();
+
+        OutboxSchema.create(db.dataSource());
+        LogTailingRelay migrated = started(relay());
+        Await.until(PATIENCE, "the relay reads its slot once the table is there", migrated::isActive);
+        assertThat(payloads()).containsExactly("k:0");
+    }
+
+    @Test
+    void withTheParkedTableDroppedUnderItTheRelayStopsSendingNothingAgainUntilItIsBack() throws Exception {
         LogTailingRelay relay = started(relay());
         Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+        db.execute("DROP TABLE courier_outbox_parked");
         long broken;
         try (LogCapture log = LogCapture.start()) {
             try (Connection c = connection()) {
                 outbox.write(c, event("k", 0));
                 broken = handWritten(c, "m-broken", "no-equals-sign", "x");
                 c.commit();
+                order(c, "k", 1); // a commit after the one that cannot be confirmed
             }
             Await.until(PATIENCE, () -> "the missing table named: " + log, () -> log.lines("WARN").stream()
-                    .anyMatch(l -> l.contains("parking outbox row " + broken + " in courier_outbox_parked failed")
-                            && l.contains("(expected: the table courier_outbox_parked, which OutboxSchema.create makes)")));
+                    .anyMatch(l -> l.contains("parking outbox row " + broken + " in courier_outbox_parked failed")));
+            Await.until(PATIENCE, () -> "two attempts after the failure: " + log, () -> attempts(log) >= 2);
+            int sent = broker.sent().size();
+            int attempts = attempts(log);
+            Await.until(PATIENCE, () -> "three attempts more: " + log, () -> attempts(log) >= attempts + 3);
+            assertThat(broker.sent()).as("nothing sent again by the attempts").hasSize(sent);
+            assertThat(payloads()).doesNotHaveDuplicates();
+            assertThat(relay.isActive()).isFalse();
+            assertThat(log.lines("ERROR")).filteredOn(l -> l.contains("table courier_outbox_parked is missing"))
+                    .hasSizeGreaterThanOrEqualTo(3)
+                    .allSatisfy(l -> assertThat(l).contains("io/courier/outbox/postgresql.sql").contains("not reading"));
             assertThat(db.queryLong("SELECT count(*) FROM courier_outbox WHERE id = " + broken)).as("kept").isOne();
-            assertThat(relay.parked()).isZero();
+
             OutboxSchema.create(db.dataSource());
             Await.until(PATIENCE, "parked once the table is there", () -> relay.parked() == 1);
             try (Connection c = connection()) {
-                order(c, "k", 1);
+                order(c, "k", 2);
             }
-            Await.until(PATIENCE, "the stream went on", () -> distinct().contains("k:1"));
-            assertThat(log.lines("ERROR")).filteredOn(l -> l.contains("parked outbox row")).hasSize(1);
+            Await.until(PATIENCE, "the stream went on", () -> distinct().contains("k:2"));
         }
-        assertThat(distinct()).containsExactlyInAnyOrder("k:0", "k:1");
+        assertThat(distinct()).containsExactlyInAnyOrder("k:0", "k:1", "k:2");
+        assertThat(payloads()).as("the unconfirmed commits sent again once, after the table is back")
+                .hasSizeLessThanOrEqualTo(5).containsOnlyOnce("k:2");
         assertThat(db.queryLong("SELECT count(*) FROM courier_outbox_parked WHERE id = " + broken)).isOne();
         Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+    }
+
+    /** The relay's attempts to read its slot that ended (or did not start) for want of the parked table. */
+    private static int attempts(LogCapture log) {
+        return (int) log.lines().stream().filter(l -> l.contains("TailLoop") && l.contains("courier_outbox_parked"))
+                .count();
+    }
+
+    @Test
+    void whatAwaitsTheBrokerStaysWithinItsByteBoundAndRowsFarAboveItAllFlowInOrder() throws Exception {
+        int bound = 256 * 1024;
+        int big = 600 * 1024; // larger than the bound: sent alone
+        List<String> written = new ArrayList<>();
+        try (Connection c = connection()) { // before the slot exists: published from its snapshot
+            sized(c, written, "before", 20, 7, big);
+        }
+        LateConfirmingBroker late = new LateConfirmingBroker(Duration.ofMillis(20));
+        try {
+            LogTailingRelay relay = started(relay().broker(late).maxInFlightBytes(bound));
+            Await.until(PATIENCE, "the relay reads its slot", relay::isActive);
+            try (Connection c = connection()) { // from the stream: one large transaction, then another
+                sized(c, written, "k", 20, 5, big);
+                sized(c, written, "j", 10, -1, big);
+            }
+            Await.until(PATIENCE, () -> "all published: " + late.sends().size(),
+                    () -> late.sends().size() >= written.size() && relay.publishedCount() == written.size());
+            List<LateConfirmingBroker.Send> sends = late.sends();
+            assertThat(sends).extracting(s -> s.payload().substring(0, s.payload().indexOf(';')))
+                    .as("each once, in commit order").containsExactlyElementsOf(written);
+            assertThat(sends).filteredOn(s -> s.bytes() <= bound).as("never more than the bound awaiting the broker")
+                    .allSatisfy(s -> assertThat(s.unconfirmed()).isLessThanOrEqualTo(bound));
+            assertThat(sends).filteredOn(s -> s.bytes() == big).hasSize(2)
+                    .allSatisfy(s -> assertThat(s.unconfirmed()).as("a large row alone").isEqualTo(big));
+            assertThat(relay.largestInFlightBytes()).as("held at once by the relay (the large row with its headers)")
+                    .isGreaterThan(bound / 2).isLessThanOrEqualTo(big + 1024);
+            Await.until(PATIENCE, "the outbox table emptied", () -> db.queryLong("SELECT count(*) FROM courier_outbox") == 0);
+        } finally {
+            relays.forEach(LogTailingRelay::close);
+            late.close();
+        }
+    }
+
+    /**
+     * Writes {@code rows} messages of 48 KiB of key {@code key} in {@code c}'s transaction, the one at
+     * {@code bigAt} of {@code big} bytes, and commits; each payload starts with {@code key:seq;}.
+     */
+    private void sized(Connection c, List<String> written, String key, int rows, int bigAt, int big) throws SQLException {
+        for (int i = 0; i < rows; i++) {
+            byte[] payload = new byte[i == bigAt ? big : 48 * 1024];
+            java.util.Arrays.fill(payload, (byte) 'x');
+            byte[] head = (key + ":" + i + ";").getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(head, 0, payload, 0, head.length);
+            outbox.write(c, Message.builder().channel("orders").partitionKey(key).payload(payload).build());
+            written.add(key + ":" + i);
+        }
+        c.commit();
     }
 
     /** Writes an outbox row as another program (or a hand) might, in {@code c}'s transaction; returns its id. */

@@ -4,6 +4,7 @@ import io.courier.InvalidArgumentException;
 import io.courier.messaging.Message;
 import io.courier.outbox.OutboxRow;
 import io.courier.outbox.internal.Parking;
+import io.courier.outbox.internal.RowBytes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,43 +89,60 @@ final class SlotCreation {
                     select.append(i > 1 ? ", " : "").append('"').append(name.replace("\"", "\"\"")).append("\"::text");
                 }
             }
-            select.append(" FROM ").append(config.table());
+            // Pages of the oldest rows after the last one read, each within the byte bound (its
+            // first row whatever its size), read whole only once chosen: the snapshot may hold a
+            // backlog of large payloads, and the driver receives a statement's whole result.
+            // Ordered by the table's id (o.id): a bare "id" would be the text column of the select
+            // list, and sort row 10 before row 9.
+            select.append(" FROM ").append(config.table()).append(" o WHERE o.id IN (SELECT id FROM (SELECT id, size,")
+                    .append(" SUM(size) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto")
+                    .append(" FROM (SELECT id, ").append(RowBytes.SQL).append(" AS size FROM ").append(config.table())
+                    .append(" WHERE id > ?");
             if (names.contains("published_at")) {
-                select.append(" WHERE published_at IS NULL"); // rows a relay published and kept
+                select.append(" AND published_at IS NULL"); // rows a relay published and kept
             }
-            select.append(" ORDER BY id");
+            select.append(" ORDER BY id LIMIT ?) page) w WHERE upto <= ? OR upto = size) ORDER BY o.id");
             OutboxColumns columns = OutboxColumns.of(new PgOutput.Relation(0, "", config.table(), List.copyOf(names)));
             List<Long> ids = new ArrayList<>();
             List<Parking.Row> parks = new ArrayList<>();
             List<OutboxRow> sent = new ArrayList<>();
             List<CompletableFuture<Void>> sends = new ArrayList<>();
-            try (Statement st = sql.createStatement()) {
-                st.setFetchSize(config.maxInFlight());
-                try (ResultSet rs = st.executeQuery(select.toString())) {
-                    String[] values = new String[names.size()];
-                    while (rs.next()) {
-                        for (int i = 0; i < values.length; i++) {
-                            values[i] = rs.getString(i + 1);
-                        }
-                        long id = columns.id(values);
-                        OutboxRow row;
-                        Message message;
-                        try {
-                            row = columns.row(values);
-                            message = OutboxColumns.message(row);
-                        } catch (InvalidArgumentException e) {
-                            parks.add(new Parking.Row(id, e.getMessage()));
-                            continue;
-                        }
-                        sent.add(row);
-                        sends.add(send(message));
-                        if (sends.size() >= config.maxInFlight()) {
-                            join(sent, sends, ids, parks);
+            try (PreparedStatement page = sql.prepareStatement(select.toString())) {
+                String[] values = new String[names.size()];
+                long after = Long.MIN_VALUE;
+                boolean more = true;
+                while (more) {
+                    page.setLong(1, after);
+                    page.setInt(2, config.maxInFlight());
+                    page.setLong(3, config.maxInFlightBytes());
+                    more = false;
+                    long bytes = 0;
+                    try (ResultSet rs = page.executeQuery()) {
+                        while (rs.next()) {
+                            more = true;
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] = rs.getString(i + 1);
+                            }
+                            long id = columns.id(values);
+                            after = id;
+                            OutboxRow row;
+                            Message message;
+                            try {
+                                row = columns.row(values);
+                                message = OutboxColumns.message(row);
+                            } catch (InvalidArgumentException e) {
+                                parks.add(new Parking.Row(id, e.getMessage()));
+                                continue;
+                            }
+                            bytes += RowBytes.of(row);
+                            sent.add(row);
+                            sends.add(send(message));
                         }
                     }
+                    stats.inFlight(bytes);
+                    join(sent, sends, ids, parks); // the page confirmed before the next is read
                 }
             }
-            join(sent, sends, ids, parks);
             sql.commit();
             if (!ids.isEmpty()) {
                 try (PreparedStatement delete = sql.prepareStatement("DELETE FROM " + config.table() + " WHERE id = ANY (?)")) {

@@ -1,6 +1,8 @@
 package io.courier.outbox.internal.tailing;
 
 import io.courier.FailedPreconditionException;
+import io.courier.outbox.Dialect;
+import io.courier.outbox.internal.Statements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +28,29 @@ public final class Slots {
             throw new FailedPreconditionException("PostgreSQL wal_level: " + level
                     + " (expected: logical; run ALTER SYSTEM SET wal_level = logical and restart the server)");
         }
+    }
+
+    /**
+     * Fails unless the parked table of outbox table {@code table} exists. Without it the relay
+     * cannot set aside a row it cannot publish, so it could not confirm that row's commit: every
+     * later attempt would read, and send again, every commit after it, and the slot would hold
+     * the server's WAL from there on. The relay refuses to read instead, naming the migration.
+     */
+    public static void requireParkedTable(Connection sql, String table) throws SQLException {
+        String parked = Statements.ofOutboxTable(Dialect.POSTGRESQL, table).parked;
+        try (PreparedStatement ps = sql.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, parked);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        throw new FailedPreconditionException("outbox relay: table " + parked + " is missing (expected: the table "
+                + parked + " of rows set aside, next to " + table + ": apply the migration script"
+                + " io/courier/outbox/postgresql.sql, OutboxSchema.script(Dialect.POSTGRESQL), or run"
+                + " OutboxSchema.create; the log-tailing relay does not read its slot without it)");
     }
 
     /** Creates publication {@code publication} of inserts into {@code table} unless it exists. */

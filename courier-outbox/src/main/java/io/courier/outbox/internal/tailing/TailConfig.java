@@ -9,6 +9,6 @@ import java.util.Properties;
  * copy the relay owns: the JDBC connection properties, without the replication ones.
  */
 public record TailConfig(String jdbcUrl, Properties properties, MessageBroker broker, String table, String slot,
-        String publication, int maxInFlight, int deleteBatch, Duration standbyRetry, Duration statusInterval,
+        String publication, int maxInFlight, long maxInFlightBytes, int deleteBatch, Duration standbyRetry, Duration statusInterval,
         long lagWarningBytes, Duration lagCheckEvery, Duration drainTimeout) {
 }

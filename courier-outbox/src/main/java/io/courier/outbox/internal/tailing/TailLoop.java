@@ -36,6 +36,7 @@ public final class TailLoop {
         }
         try (Connection sql = DriverManager.getConnection(config.jdbcUrl(), config.properties())) {
             Slots.requireLogical(sql);
+            Slots.requireParkedTable(sql, config.table());
         } catch (SQLException e) {
             throw new UnavailableException("outbox relay: cannot reach " + config.jdbcUrl() + ": " + e.getMessage());
         }
@@ -60,6 +61,14 @@ public final class TailLoop {
                     break;
                 }
                 standing = false;
+                if (e instanceof io.courier.FailedPreconditionException) {
+                    // A precondition lost since start (the parked table dropped): reading on would
+                    // send again, at each attempt, every commit after a row it cannot set aside.
+                    log.error("{}; not reading slot {}, trying again in {} ms", e.getMessage(), config.slot(),
+                            config.standbyRetry().toMillis());
+                    pause();
+                    continue;
+                }
                 if (e instanceof io.courier.InvalidArgumentException) {
                     // A stream message it cannot decode, or a table without the outbox's columns
                     // (rows it cannot read are set aside instead): it stops there (the rows before

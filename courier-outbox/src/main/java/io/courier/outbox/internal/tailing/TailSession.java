@@ -5,6 +5,7 @@ import io.courier.UnavailableException;
 import io.courier.messaging.Message;
 import io.courier.outbox.Dialect;
 import io.courier.outbox.internal.Parking;
+import io.courier.outbox.internal.RowBytes;
 import io.courier.outbox.internal.Statements;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -21,6 +22,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.postgresql.PGConnection;
@@ -117,6 +119,7 @@ final class TailSession {
     private final ArrayDeque<Txn> open = new ArrayDeque<>();
     private final Map<Integer, PgOutput.Relation> relations = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong inFlightBytes = new AtomicLong();
     private volatile Throwable failure;
     private volatile boolean parked;
     private OutboxColumns columns;
@@ -137,6 +140,7 @@ final class TailSession {
     void run() throws SQLException {
         try (Connection sql = connect(false); Connection replication = connect(true)) {
             Slots.requireLogical(sql);
+            Slots.requireParkedTable(sql, config.table());
             Slots.ensurePublication(sql, config.publication(), config.table());
             PGConnection pg = replication.unwrap(PGConnection.class);
             Parking parking = new Parking(Statements.ofOutboxTable(Dialect.POSTGRESQL, config.table()),
@@ -256,15 +260,21 @@ final class TailSession {
         long id = columns.id(values);
         String messageId;
         Message message;
+        long bytes;
         try {
             io.courier.outbox.OutboxRow row = columns.row(values);
             messageId = row.messageId();
             message = OutboxColumns.message(row);
+            bytes = RowBytes.of(row);
         } catch (InvalidArgumentException e) {
             txn.park(id, e.getMessage()); // set aside once its commit is settled; the stream goes on
             return;
         }
-        while (inFlight.get() >= config.maxInFlight()) {
+        // Back-pressure: the stream is not read while the broker has not confirmed enough of what
+        // was sent (in rows, and in bytes: a row that would take the bytes past the bound waits
+        // until it fits, or, larger than the bound, until it goes alone). The server keeps the rest.
+        while (inFlight.get() >= config.maxInFlight()
+                || inFlight.get() > 0 && inFlightBytes.get() + bytes > config.maxInFlightBytes()) {
             if (closing.getAsBoolean() || failure != null) {
                 break; // the row stays unconfirmed: the next session reads it again
             }
@@ -273,6 +283,7 @@ final class TailSession {
         txn.add(id);
         txn.pending.incrementAndGet();
         inFlight.incrementAndGet();
+        stats.inFlight(inFlightBytes.addAndGet(bytes));
         CompletableFuture<Void> sent;
         try {
             sent = config.broker().send(message);
@@ -288,6 +299,7 @@ final class TailSession {
                 }
             }
             txn.pending.decrementAndGet();
+            inFlightBytes.addAndGet(-bytes);
             inFlight.decrementAndGet();
             if (error == null) {
                 stats.published();
@@ -333,8 +345,9 @@ final class TailSession {
                     xids[x++] = t.xid;
                 }
             } while (t != last);
-            deleter.submit(i == ids.length ? ids : java.util.Arrays.copyOf(ids, i), xids, parks, last.endLsn);
+            // The latency first: once submitted, the rows may be deleted before the next line runs.
             stats.relayed(System.currentTimeMillis() * 1000 - PG_EPOCH_MICROS - last.commitMicros);
+            deleter.submit(i == ids.length ? ids : java.util.Arrays.copyOf(ids, i), xids, parks, last.endLsn);
         }
         long confirmable = deleter.deletedLsn();
         if (open.isEmpty() && inFlight.get() == 0 && deleter.idle()) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TailStats {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong largestInFlightBytes = new AtomicLong();
     private volatile boolean active;
     private volatile long confirmedLsn;
     private volatile long lagBytes = -1;
@@ -17,6 +18,10 @@ public final class TailStats {
 
     void parked(int rows) {
         parked.addAndGet(rows);
+    }
+
+    void inFlight(long bytes) {
+        largestInFlightBytes.accumulateAndGet(bytes, Math::max);
     }
 
     void active(boolean active) {
@@ -43,6 +48,11 @@ public final class TailStats {
     /** Rows set aside into the parked table. */
     public long parked() {
         return parked.get();
+    }
+
+    /** The most bytes of rows ({@code RowBytes}) sent and not yet confirmed by the broker at once. */
+    public long largestInFlightBytes() {
+        return largestInFlightBytes.get();
     }
 
     /** Whether a session reads the slot now. */
