@@ -20,7 +20,8 @@ import java.util.Optional;
  * ({@link HttpTransportFactory}, found with it by default), gRPC answers on the REST server's port
  * (requests with {@code content-type: application/grpc*}) under that server's limits; else on a
  * port of its own, served by courier-http's server alone (no REST routes, no HTTP client), under
- * the {@link Builder#limits limits} and {@link Builder#cors cross-origin policy} set here. Found by
+ * the {@link Builder#limits limits} and {@link Builder#cors cross-origin policy} set here, where
+ * courier-observability's scrape and probes answer too when the {@code Courier} has them. Found by
  * {@link java.util.ServiceLoader} when
  * {@code courier-grpc} is on the class path; immutable and thread-safe. With
  * {@code Courier.builder().tls(...)} ({@link io.courier.Tls}) the server speaks TLS (its URI is
@@ -84,7 +85,8 @@ public final class GrpcTransportFactory implements TransportFactory {
         }
 
         /**
-         * Timeouts, connections and HTTP/2 streams of gRPC's own port (default
+         * Timeouts, connections and HTTP/2 streams of gRPC's own port, for the scrape and probes
+         * served there too (default
          * {@link ServerLimits#defaults()}; see {@code docs/server-protection.md}). On the REST
          * server's port, that server's limits apply instead.
          */
@@ -94,7 +96,8 @@ public final class GrpcTransportFactory implements TransportFactory {
         }
 
         /**
-         * The cross-origin policy of gRPC's own port, for gRPC-Web from browsers (default: none).
+         * The cross-origin policy of gRPC's own port, for gRPC-Web from browsers and the scrape and
+         * probes served there (default: none).
          * On the REST server's port, that server's policy applies instead.
          */
         public Builder cors(Cors cors) {

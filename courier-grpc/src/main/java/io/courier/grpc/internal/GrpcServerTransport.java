@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * reflection services. The port is the REST server's when REST is served in the same
  * {@code Courier} ({@link #shareWith}), else one of its own, served by {@code courier-http}'s
  * server alone ({@link ServerPort}: no REST routes, no HTTP client), so under the same
- * {@code ServerLimits}.
+ * {@code ServerLimits}; requests its routers do not take (the scrape and probes) come here.
  */
 final class GrpcServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerTransport.class);
@@ -187,7 +187,7 @@ final class GrpcServerTransport implements ServerTransport {
     synchronized void shareWith(ServerTransport rest) {
         if (own != null) {
             throw new IllegalStateException("gRPC server: its own port is made already (expected: the REST port"
-                    + " shared before the server starts)");
+                    + " shared before anything attaches to gRPC's own)");
         }
         this.rest = rest;
     }
@@ -196,7 +196,7 @@ final class GrpcServerTransport implements ServerTransport {
      * The port of our own, made on the first call, unless gRPC answers on the REST port: courier-http's
      * server alone, so it has the REST port's protection (ServerLimits, the first request timed from
      * the accept, strict HTTP/1.x decoding for gRPC-Web, the bound on HTTP/2 header blocks, the write
-     * timeout) and nothing of its client side. Every request is gRPC's.
+     * timeout) and nothing of its client side. Every request its routers do not take is gRPC's.
      */
     synchronized Optional<ServerPort> ownPort() {
         if (own == null && rest == null) {

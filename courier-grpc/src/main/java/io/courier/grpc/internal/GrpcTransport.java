@@ -22,9 +22,10 @@ import java.util.concurrent.Executors;
  * The gRPC transport of one {@code Courier}: a Vert.x instance shared by its server and its
  * client, and virtual threads for decoding, encoding and streams. Its server answers on the
  * REST port when the same {@code Courier} serves REST too, else on a port of its own, served by
- * {@code courier-http}'s server alone ({@link ServerPort}).
+ * {@code courier-http}'s server alone ({@link ServerPort}), where routes that allow it (the
+ * scrape and probes) answer too.
  */
-public final class GrpcTransport implements Transport {
+public final class GrpcTransport implements Transport, ServerPort.Owner {
     /** The transport's name, also the scheme of its targets. */
     public static final String NAME = "grpc";
     /** The scheme of targets reached over TLS. */
@@ -77,6 +78,12 @@ public final class GrpcTransport implements Transport {
     @Override
     public void peers(List<Transport> transports) {
         RestPort.attach(transports, server).ifPresent(server::shareWith);
+    }
+
+    /** The port gRPC answers on alone, for the routes that serve there too; empty when it shares the REST port. */
+    @Override
+    public Optional<ServerPort> ownPort() {
+        return server.ownPort();
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Optional;
  * gRPC on a REST server's port: a {@link HttpRequestRouter} that takes the requests whose
  * {@code content-type} is {@code application/grpc*} (gRPC, gRPC-Web and gRPC-Web text) from
  * {@code courier-http}'s server of the same {@code Courier} and hands them to the gRPC server.
- * On a port of gRPC's own every request is gRPC's, without this router.
+ * On a port of gRPC's own every request no other router takes is gRPC's, without this router.
  */
 final class RestPort implements HttpRequestRouter {
     private final GrpcServerTransport grpc;

@@ -1,6 +1,7 @@
 package io.courier.http.internal.port;
 
 import io.courier.http.Cors;
+import io.courier.http.HttpRequestRouter;
 import io.courier.http.ServerLimits;
 import io.courier.http.internal.HttpServerTransport;
 import io.courier.http.internal.ServerSettings;
@@ -19,8 +20,9 @@ import java.util.Optional;
  * timed from its accept, strict HTTP/1.x decoding, the bound on HTTP/2 header blocks, the write
  * timeout, a {@link Cors} policy), without contract routes and without what the REST transport
  * adds for them: no HTTP client, no executor for large bodies, no OpenAPI, contract files or
- * response compression. Every request goes to the owner's handler. Not a public API: exported
- * to courier-grpc only.
+ * response compression. A request that an attached {@link HttpRequestRouter} takes (the scrape
+ * and probes of courier-observability) goes to it; every other to the owner's handler. Not a
+ * public API: exported to courier-grpc only.
  */
 public final class ServerPort {
     private final HttpServerTransport server;
@@ -31,8 +33,8 @@ public final class ServerPort {
 
     /**
      * The port's server on the {@code Courier}'s Vert.x, at the context's host and port, not yet
-     * listening ({@link ServerTransport#start} binds it); {@code rest} answers every request, on
-     * the event loop.
+     * listening ({@link ServerTransport#start} binds it); {@code rest} answers the requests no
+     * router takes, on the event loop.
      */
     public static ServerPort create(TransportContext context, TlsMaterial tls, ServerLimits limits, Optional<Cors> cors,
                                     Handler<HttpServerRequest> rest) {
@@ -46,5 +48,22 @@ public final class ServerPort {
     /** The server: started, stopped and asked for its address by the owner. */
     public ServerTransport server() {
         return server;
+    }
+
+    /** Sends the requests {@code router} accepts to it, before the owner's handler sees them. */
+    public void route(HttpRequestRouter router) {
+        server.route(Objects.requireNonNull(router, "router"));
+    }
+
+    /**
+     * A transport that serves on a {@link ServerPort} of its own when no REST transport shares
+     * its port: where {@link io.courier.http.HttpRoutes} that allow it attach without one.
+     */
+    public interface Owner {
+        /**
+         * The port this transport answers on alone, made on the first call; empty when it
+         * answers on a REST transport's port instead.
+         */
+        Optional<ServerPort> ownPort();
     }
 }
