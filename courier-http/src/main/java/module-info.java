@@ -30,6 +30,8 @@ module io.courier.http {
     exports io.courier.http.internal.prometheus to io.courier.console, io.courier.cli;
     // The Courier's one Vert.x, whichever of the HTTP and gRPC transports creates it; not a public API.
     exports io.courier.http.internal.vertx to io.courier.grpc;
+    // courier-http's server alone, for gRPC served on a port of its own; not a public API.
+    exports io.courier.http.internal.port to io.courier.grpc;
 
     // The schema files served at /contracts/ (courier-protobuf's .proto, courier-avro's .avsc).
     uses io.courier.spi.ContractExporter;

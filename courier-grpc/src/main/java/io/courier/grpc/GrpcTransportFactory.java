@@ -10,6 +10,7 @@ import io.courier.spi.TransportFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code grpc} transport: serves every contract of a {@code Courier} as a gRPC service
@@ -18,8 +19,9 @@ import java.util.Objects;
  * servers or any other gRPC server. When the same {@code Courier} serves REST too
  * ({@link HttpTransportFactory}, found with it by default), gRPC answers on the REST server's port
  * (requests with {@code content-type: application/grpc*}) under that server's limits; else on a
- * port of its own, served by a REST server that serves nothing but gRPC, under the
- * {@link Builder#limits limits} and {@link Builder#cors cross-origin policy} set here. Found by
+ * port of its own, served by courier-http's server alone (no REST routes, no HTTP client), under
+ * the {@link Builder#limits limits} and {@link Builder#cors cross-origin policy} set here, where
+ * courier-observability's scrape and probes answer too when the {@code Courier} has them. Found by
  * {@link java.util.ServiceLoader} when
  * {@code courier-grpc} is on the class path; immutable and thread-safe. With
  * {@code Courier.builder().tls(...)} ({@link io.courier.Tls}) the server speaks TLS (its URI is
@@ -41,8 +43,9 @@ public final class GrpcTransportFactory implements TransportFactory {
 
     private final List<MessageFormat> formats;
     private final boolean preferJson;
-    /** The server of a port of gRPC's own: no REST routes, no OpenAPI, no contract files, no REST compression. */
-    private final HttpTransportFactory ownPort;
+    /** The limits and cross-origin policy of a port of gRPC's own (courier-http's server with no REST routes). */
+    private final ServerLimits limits;
+    private final Optional<Cors> cors;
 
     /** The default configuration; what {@link java.util.ServiceLoader} creates. */
     public GrpcTransportFactory() {
@@ -52,12 +55,8 @@ public final class GrpcTransportFactory implements TransportFactory {
     private GrpcTransportFactory(Builder b) {
         this.formats = List.copyOf(b.formats);
         this.preferJson = b.preferJson;
-        HttpTransportFactory.Builder own = HttpTransportFactory.builder().limits(b.limits).openApi(false)
-                .contracts(false).compression(false);
-        if (b.cors != null) {
-            own.cors(b.cors);
-        }
-        this.ownPort = own.build();
+        this.limits = b.limits;
+        this.cors = Optional.ofNullable(b.cors);
     }
 
     /** A builder starting from the defaults. */
@@ -72,7 +71,7 @@ public final class GrpcTransportFactory implements TransportFactory {
 
     @Override
     public Transport create(TransportContext context) {
-        return new GrpcTransport(context, formats, preferJson, ownPort);
+        return new GrpcTransport(context, formats, preferJson, limits, cors);
     }
 
     /** Builds a {@link GrpcTransportFactory}; not thread-safe. */
@@ -86,7 +85,8 @@ public final class GrpcTransportFactory implements TransportFactory {
         }
 
         /**
-         * Timeouts, connections and HTTP/2 streams of gRPC's own port (default
+         * Timeouts, connections and HTTP/2 streams of gRPC's own port, for the scrape and probes
+         * served there too (default
          * {@link ServerLimits#defaults()}; see {@code docs/server-protection.md}). On the REST
          * server's port, that server's limits apply instead.
          */
@@ -96,7 +96,8 @@ public final class GrpcTransportFactory implements TransportFactory {
         }
 
         /**
-         * The cross-origin policy of gRPC's own port, for gRPC-Web from browsers (default: none).
+         * The cross-origin policy of gRPC's own port, for gRPC-Web from browsers and the scrape and
+         * probes served there (default: none).
          * On the REST server's port, that server's policy applies instead.
          */
         public Builder cors(Cors cors) {

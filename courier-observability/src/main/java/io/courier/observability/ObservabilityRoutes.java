@@ -13,15 +13,18 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * Operational routes on the service's own REST port (that of {@code courier-http}): the
+ * Operational routes on the service's own port (that of {@code courier-http}'s server): the
  * Prometheus scrape ({@code GET /metrics} by default, in the text format 0.0.4) and the probes
  * {@code GET /health/live} (200 while the process serves) and {@code GET /health/ready} (200 once
- * the REST server is bound, the {@code Courier} is not draining and every {@link HealthCheck}
+ * the server is bound, the {@code Courier} is not draining and every {@link HealthCheck}
  * passes, else 503 naming what fails). On {@code Courier.close()} readiness turns 503 first and,
  * with {@link Builder#drainDelay}, the servers go on serving that long before they drain, so that
  * load balancers stop sending before connections are refused. A {@link TransportFactory} without a client side: it attaches to the REST transport of
- * the same {@code Courier}, as gRPC does. These routes take precedence over a contract's routes
- * of the same path.
+ * the same {@code Courier}, as gRPC does; with gRPC served alone ({@code GrpcTransportFactory}
+ * without a REST transport), to gRPC's own port, a courier-http server under the limits and
+ * cross-origin policy given to {@code GrpcTransportFactory}, where these routes answer HTTP/1.1
+ * and HTTP/2 requests before gRPC sees them. These routes take precedence over a contract's
+ * routes of the same path.
  *
  * <pre>{@code
  * Courier courier = Courier.builder()

@@ -7,11 +7,13 @@ import io.courier.contract.MethodDescriptor;
 import io.courier.contract.ServiceDescriptor;
 import io.courier.grpc.GrpcNames;
 import io.courier.grpc.MessageCodec;
-import io.courier.http.HttpTransportFactory;
+import io.courier.http.Cors;
+import io.courier.http.ServerLimits;
+import io.courier.http.internal.port.ServerPort;
+import io.courier.internal.TlsMaterial;
 import io.courier.spi.Readiness;
 import io.courier.spi.ServerDispatcher;
 import io.courier.spi.ServerTransport;
-import io.courier.spi.Transport;
 import io.courier.spi.TransportContext;
 import io.courier.spi.WireText;
 import io.vertx.core.Context;
@@ -45,15 +47,18 @@ import org.slf4j.LoggerFactory;
  * Serves every registered contract as a gRPC service on a Vert.x {@link GrpcServer}: HTTP/2
  * cleartext and gRPC-Web (binary and text, HTTP/1.1 or HTTP/2) on one port, plus the health and
  * reflection services. The port is the REST server's when REST is served in the same
- * {@code Courier} ({@link #shareWith}), else one of its own, served by a REST server of
- * {@code courier-http}'s with no REST routes (so under the same {@code ServerLimits}).
+ * {@code Courier} ({@link #shareWith}), else one of its own, served by {@code courier-http}'s
+ * server alone ({@link ServerPort}: no REST routes, no HTTP client), so under the same
+ * {@code ServerLimits}; requests its routers do not take (the scrape and probes) come here.
  */
 final class GrpcServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(GrpcServerTransport.class);
 
     private final Vertx vertx;
-    /** Makes the server of a port of our own, when no REST server shares its port. */
-    private final HttpTransportFactory ownPort;
+    /** For a port of our own, when no REST server shares its port: its TLS material, limits and policy. */
+    private final TlsMaterial tls;
+    private final ServerLimits limits;
+    private final Optional<Cors> cors;
     private final TransportContext context;
     private final Formats formats;
     private final ExecutorService workers;
@@ -66,8 +71,8 @@ final class GrpcServerTransport implements ServerTransport {
     private final GrpcServer grpc;
     /** The REST server whose port gRPC answers on: the Courier's, or one of ours that serves only gRPC. */
     private volatile ServerTransport rest;
-    /** The transport of a port of our own; null when sharing the Courier's REST port. */
-    private volatile Transport own;
+    /** The port of our own, made on first need; null when sharing the Courier's REST port (or not yet made). */
+    private ServerPort own;
     private volatile boolean stopping;
     private final ThreadLocal<HttpServerRequest> arriving = new ThreadLocal<>();
 
@@ -79,9 +84,11 @@ final class GrpcServerTransport implements ServerTransport {
     }
 
     GrpcServerTransport(Vertx vertx, TransportContext context, Formats formats, ExecutorService workers,
-                        HttpTransportFactory ownPort) {
+                        TlsMaterial tls, ServerLimits limits, Optional<Cors> cors) {
         this.vertx = vertx;
-        this.ownPort = ownPort;
+        this.tls = tls;
+        this.limits = limits;
+        this.cors = cors;
         this.context = context;
         this.formats = formats;
         this.workers = workers;
@@ -177,30 +184,42 @@ final class GrpcServerTransport implements ServerTransport {
      * Answers on {@code rest}'s port, which routes gRPC requests here, instead of listening on
      * a port of its own; called before {@link #start}.
      */
-    void shareWith(ServerTransport rest) {
+    synchronized void shareWith(ServerTransport rest) {
+        if (own != null) {
+            throw new IllegalStateException("gRPC server: its own port is made already (expected: the REST port"
+                    + " shared before anything attaches to gRPC's own)");
+        }
         this.rest = rest;
+    }
+
+    /**
+     * The port of our own, made on the first call, unless gRPC answers on the REST port: courier-http's
+     * server alone, so it has the REST port's protection (ServerLimits, the first request timed from
+     * the accept, strict HTTP/1.x decoding for gRPC-Web, the bound on HTTP/2 header blocks, the write
+     * timeout) and nothing of its client side. Every request its routers do not take is gRPC's.
+     */
+    synchronized Optional<ServerPort> ownPort() {
+        if (own == null && rest == null) {
+            own = ServerPort.create(context, tls, limits, cors, handler());
+        }
+        return Optional.ofNullable(own);
     }
 
     @Override
     public void start(ServerDispatcher dispatcher) {
         this.dispatcher = dispatcher;
-        if (rest != null) {
+        Optional<ServerPort> port = ownPort();
+        if (port.isEmpty()) {
             log.debug("gRPC server answering on the REST port");
             return;
         }
-        // A port of our own is served by courier-http's server with no REST routes, so it has the
-        // same protection: ServerLimits, the first request timed from the accept, strict HTTP/1.x
-        // decoding (gRPC-Web), the bound on HTTP/2 header blocks, the write timeout.
-        Transport transport = ownPort.create(context);
-        ServerTransport server = RestPort.serveAll(transport, this);
+        ServerTransport server = port.get().server();
         try {
             server.start(dispatcher);
         } catch (RuntimeException e) {
-            transport.close();
             throw new IllegalStateException("gRPC server: cannot listen on " + context.host() + ":" + context.port()
                     + " (expected: a free port): " + e.getMessage(), e);
         }
-        own = transport;
         rest = server;
     }
 
@@ -309,19 +328,14 @@ final class GrpcServerTransport implements ServerTransport {
         stopping = true;
         health.stopping();
         // On the Courier's REST port the REST server drains and closes the connections.
-        Transport transport = own;
-        if (transport == null) {
+        ServerPort port;
+        synchronized (this) {
+            port = own;
+        }
+        if (port == null) {
             return CompletableFuture.completedFuture(null);
         }
-        log.debug("gRPC server at {} stopping", uri());
-        return transport.server().orElseThrow().stop(grace).exceptionally(e -> null);
-    }
-
-    /** Closes the transport of a port of our own, if any; after {@link #stop}. */
-    void close() {
-        Transport transport = own;
-        if (transport != null) {
-            transport.close();
-        }
+        log.debug("gRPC server on its own port stopping");
+        return port.server().stop(grace).exceptionally(e -> null);
     }
 }

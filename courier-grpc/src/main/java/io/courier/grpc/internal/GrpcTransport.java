@@ -2,7 +2,9 @@ package io.courier.grpc.internal;
 
 import io.courier.Tls;
 import io.courier.grpc.MessageFormat;
-import io.courier.http.HttpTransportFactory;
+import io.courier.http.Cors;
+import io.courier.http.ServerLimits;
+import io.courier.http.internal.port.ServerPort;
 import io.courier.http.internal.vertx.SharedVertx;
 import io.courier.internal.TlsMaterial;
 import io.courier.spi.ClientTransport;
@@ -20,9 +22,10 @@ import java.util.concurrent.Executors;
  * The gRPC transport of one {@code Courier}: a Vert.x instance shared by its server and its
  * client, and virtual threads for decoding, encoding and streams. Its server answers on the
  * REST port when the same {@code Courier} serves REST too, else on a port of its own, served by
- * a REST server of {@code courier-http}'s that serves nothing but gRPC.
+ * {@code courier-http}'s server alone ({@link ServerPort}), where routes that allow it (the
+ * scrape and probes) answer too.
  */
-public final class GrpcTransport implements Transport {
+public final class GrpcTransport implements Transport, ServerPort.Owner {
     /** The transport's name, also the scheme of its targets. */
     public static final String NAME = "grpc";
     /** The scheme of targets reached over TLS. */
@@ -40,13 +43,13 @@ public final class GrpcTransport implements Transport {
     private final GrpcClientTransport client;
 
     public GrpcTransport(TransportContext context, List<MessageFormat> formats, boolean preferJson,
-                         HttpTransportFactory ownPort) {
+                         ServerLimits limits, Optional<Cors> cors) {
         this.vertx = SharedVertx.of(context);
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-grpc-", 0).factory());
         Formats f = new Formats(context.codecs(), formats, context.limits());
         // Read now, so a missing or mismatched file fails the Courier's build, not its first call.
         TlsMaterial tls = TlsMaterial.load(context.tls().orElseGet(() -> Tls.builder().build()));
-        this.server = new GrpcServerTransport(vertx, context, f, workers, ownPort);
+        this.server = new GrpcServerTransport(vertx, context, f, workers, tls, limits, cors);
         this.client = new GrpcClientTransport(vertx, f, preferJson, context.limits().maxBodyBytes(), workers,
                 context.clock(), context.tls().orElse(null), tls);
     }
@@ -77,10 +80,15 @@ public final class GrpcTransport implements Transport {
         RestPort.attach(transports, server).ifPresent(server::shareWith);
     }
 
+    /** The port gRPC answers on alone, for the routes that serve there too; empty when it shares the REST port. */
+    @Override
+    public Optional<ServerPort> ownPort() {
+        return server.ownPort();
+    }
+
     @Override
     public void close() {
         client.close();
-        server.close();
         workers.shutdownNow();
         // The Vert.x is the Courier's, shared with REST: the Courier closes it after both.
     }

@@ -15,6 +15,7 @@ import io.courier.spi.TransportContext;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpConnection;
@@ -26,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -38,14 +40,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST server: one Vert.x HTTP server on the configured host and port, speaking HTTP/1.1
  * and HTTP/2 cleartext (prior knowledge and upgrade), with routes from the registered contracts;
- * requests that an attached {@link HttpRequestRouter} accepts go to it instead.
+ * requests that an attached {@link HttpRequestRouter} accepts go to it instead. Made with a
+ * fallback handler it has no contract routes: what no router takes goes to that handler (the
+ * server of {@link io.courier.http.internal.port.ServerPort}). Public for that package only; this
+ * package is not exported.
  */
-final class HttpServerTransport implements ServerTransport {
+public final class HttpServerTransport implements ServerTransport {
     private static final Logger log = LoggerFactory.getLogger(HttpServerTransport.class);
 
     private final Vertx vertx;
     private final TransportContext context;
+    /** Decodes large REST bodies; null with a {@link #fallback}, which serves no contract route. */
     private final Executor offload;
+    /** Where requests no router takes go instead of the contract routes; null on the REST transport's server. */
+    private final Handler<HttpServerRequest> fallback;
     private final CrossOrigin crossOrigin;
     private final boolean compression;
     private final io.courier.http.ServerLimits limits;
@@ -69,7 +77,27 @@ final class HttpServerTransport implements ServerTransport {
 
     HttpServerTransport(Vertx vertx, TransportContext context, Executor offload, ServerSettings settings,
                         TlsMaterial tlsMaterial) {
+        this(vertx, context, Objects.requireNonNull(offload, "offload"), settings, tlsMaterial, null);
+    }
+
+    /**
+     * A server with no contract routes, OpenAPI, contract files or compression: requests that
+     * no attached router takes go to {@code fallback}, on the event loop.
+     */
+    public static HttpServerTransport serving(Vertx vertx, TransportContext context, ServerSettings settings,
+                                              TlsMaterial tlsMaterial, Handler<HttpServerRequest> fallback) {
+        if (settings.openApi() || settings.contracts() || settings.compression()) {
+            throw new IllegalArgumentException("settings: " + settings + " (expected: no OpenAPI, contract files or"
+                    + " compression on a server with no contract routes)");
+        }
+        return new HttpServerTransport(vertx, context, null, settings, tlsMaterial,
+                Objects.requireNonNull(fallback, "fallback"));
+    }
+
+    private HttpServerTransport(Vertx vertx, TransportContext context, Executor offload, ServerSettings settings,
+                                TlsMaterial tlsMaterial, Handler<HttpServerRequest> fallback) {
         this.vertx = vertx;
+        this.fallback = fallback;
         this.tlsMaterial = tlsMaterial;
         this.context = context;
         this.offload = offload;
@@ -225,7 +253,8 @@ final class HttpServerTransport implements ServerTransport {
                 failure.toString()));
     }
 
-    void route(HttpRequestRouter router) {
+    /** Sends the requests {@code router} accepts to it, asked after the routers attached before it. */
+    public void route(HttpRequestRouter router) {
         routers.add(router);
     }
 
@@ -249,6 +278,10 @@ final class HttpServerTransport implements ServerTransport {
                 r.handle(request);
                 return;
             }
+        }
+        if (fallback != null) {
+            fallback.handle(request);
+            return;
         }
         new ServerExchange(request, routes, dispatcher, context, offload, stopping, guard).run();
     }

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves the scrape and the probes on the REST server of the same Courier; has no client side. */
+/** Serves the scrape and the probes on the REST server of the same Courier, or on gRPC's own port without one; has no client side. */
 public final class RoutesTransport extends HttpRoutes {
     private static final Logger log = LoggerFactory.getLogger(RoutesTransport.class);
     private static final String LIVE = "/health/live";
@@ -29,7 +29,7 @@ public final class RoutesTransport extends HttpRoutes {
     /** Adds the REST server and {@code checks} to the conditions of {@code readiness}. */
     public RoutesTransport(Supplier<String> scrape, String metricsPath, boolean health, Map<String, HealthCheck> checks,
                            Readiness readiness, Duration drainDelay) {
-        super("observability-routes");
+        super("observability-routes", true);
         this.scrape = metricsPath == null ? null : scrape;
         this.metricsPath = metricsPath;
         this.health = health;
