@@ -62,6 +62,7 @@ final class ClientExchange {
     private final Call call;
     private final ClientRoute route;
     private final HttpClientAgent client;
+    private final ClientLoops loops;
     private final Codec codec;
     private final TransportContext context;
     private final Executor offload;
@@ -81,12 +82,13 @@ final class ClientExchange {
     /** The response body as it arrives. */
     private BodyBuffer body;
 
-    ClientExchange(Call call, ClientRoute route, HttpClientAgent client, Codec codec, TransportContext context,
-                   Executor offload, PeerLossLog peers) {
+    ClientExchange(Call call, ClientRoute route, HttpClientAgent client, ClientLoops loops, Codec codec,
+                   TransportContext context, Executor offload, PeerLossLog peers) {
         this.call = call;
         this.peers = peers;
         this.route = route;
         this.client = client;
+        this.loops = loops;
         this.codec = codec;
         this.context = context;
         this.offload = offload;
@@ -122,34 +124,40 @@ final class ClientExchange {
         });
         Buffer toSend = payload;
         long started = peers.started();
-        client.request(options).onComplete(opened -> {
-            if (opened.failed()) {
-                peers.lost(endpoint, route.method.fullName(), opened.cause());
-                // No connection, so nothing was sent: safe to try again, elsewhere or later.
-                result.completeExceptionally(new UnavailableException(route.method.fullName() + ": cannot connect to "
-                        + uri.getRawAuthority() + " (" + reason(opened.cause()) + ")", Map.of(), true, opened.cause()));
-                return;
-            }
-            HttpClientRequest sending = opened.result();
-            // A failure reaches the call through send()'s future and the response; without a
-            // handler Vert.x would also log each reset of our own (deadline, cancel) as an ERROR.
-            sending.exceptionHandler(failure -> { });
-            request = sending;
-            // Set before the check: a cancel that sees it false is seen by the check, and nothing is sent.
-            writing = true;
+        // Asked for on the endpoint's loop, so that a new connection is watched before it reads.
+        loops.of(host, port).runOnContext(onLoop -> {
             if (result.isDone()) {
-                sending.reset();
-                return;
+                return; // cancelled or out of time while waiting for the loop: nothing to send
             }
-            Future<HttpClientResponse> response = sending.response();
-            (toSend == null ? sending.end() : sending.end(toSend)).onSuccess(written -> requestWritten = true);
-            response.onComplete(answered -> {
-                if (answered.failed()) {
-                    result.completeExceptionally(lost(answered.cause()));
-                } else {
-                    peers.answered(endpoint, started);
-                    receive(answered.result());
+            client.request(options).onComplete(opened -> {
+                if (opened.failed()) {
+                    peers.lost(endpoint, route.method.fullName(), opened.cause());
+                    // No connection, so nothing was sent: safe to try again, elsewhere or later.
+                    result.completeExceptionally(new UnavailableException(route.method.fullName() + ": cannot connect to "
+                            + uri.getRawAuthority() + " (" + reason(opened.cause()) + ")", Map.of(), true, opened.cause()));
+                    return;
                 }
+                HttpClientRequest sending = opened.result();
+                // A failure reaches the call through send()'s future and the response; without a
+                // handler Vert.x would also log each reset of our own (deadline, cancel) as an ERROR.
+                sending.exceptionHandler(failure -> { });
+                request = sending;
+                // Set before the check: a cancel that sees it false is seen by the check, and nothing is sent.
+                writing = true;
+                if (result.isDone()) {
+                    sending.reset();
+                    return;
+                }
+                Future<HttpClientResponse> response = sending.response();
+                (toSend == null ? sending.end() : sending.end(toSend)).onSuccess(written -> requestWritten = true);
+                response.onComplete(answered -> {
+                    if (answered.failed()) {
+                        result.completeExceptionally(lost(answered.cause()));
+                    } else {
+                        peers.answered(endpoint, started);
+                        receive(answered.result());
+                    }
+                });
             });
         });
         return result;

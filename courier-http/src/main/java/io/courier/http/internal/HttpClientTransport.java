@@ -42,6 +42,8 @@ final class HttpClientTransport implements ClientTransport {
     private final Executor offload;
     private final HttpClientAgent http1;
     private final HttpClientAgent h2c;
+    /** Where each endpoint's calls start, so that no connection reads before it is watched. */
+    private final ClientLoops loops;
     /** TLS pools ({@code https}: HTTP/1.1, {@code h2}: HTTP/2 by ALPN), made on first use. */
     private final Vertx vertx;
     private final TlsMaterial tls;
@@ -62,6 +64,7 @@ final class HttpClientTransport implements ClientTransport {
         this.tls = tls;
         this.context = context;
         this.offload = offload;
+        this.loops = new ClientLoops(vertx, context.eventLoops());
         this.http1 = vertx.httpClientBuilder()
                 .with(new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -106,7 +109,7 @@ final class HttpClientTransport implements ClientTransport {
         }
         ClientRoute route = routes.computeIfAbsent(call.method(), ClientRoute::new);
         try {
-            return new ClientExchange(call, route, client, codecFor(call), context, offload, peers).start();
+            return new ClientExchange(call, route, client, loops, codecFor(call), context, offload, peers).start();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -114,7 +117,8 @@ final class HttpClientTransport implements ClientTransport {
 
     /**
      * A connection's failure reaches each call on it, which reports it to {@link #peers}; without
-     * this handler Vert.x would also log it as an unhandled error.
+     * this handler Vert.x would also log it as an unhandled error. Set before the connection
+     * reads anything, since each call starts on its endpoint's loop ({@link ClientLoops}).
      */
     private static void watch(HttpConnection connection) {
         connection.exceptionHandler(failure -> log.debug("connection to {} failed: {}", connection.remoteAddress(),
