@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import io.courier.CourierException;
 import io.courier.FailedPreconditionException;
+import io.courier.PermissionDeniedException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
@@ -115,7 +116,7 @@ public final class GroupMember implements Subscription {
             rebalanceNow();
         } catch (CourierException e) {
             releaseDead(); // the partitions still held go on
-            if (lost == null && !(e instanceof FailedPreconditionException)) {
+            if (lost == null && !(e instanceof FailedPreconditionException || e instanceof PermissionDeniedException)) {
                 log.debug("{} group {}: cannot rebalance now: {}", channel, group, e.getMessage());
                 return;
             }
@@ -216,10 +217,10 @@ public final class GroupMember implements Subscription {
                     queueDeleted(membersQueue);
                 }
             });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             abort(ch);
-            throw new UnavailableException("joining group " + group + " of " + channel + " failed (" + e + ")",
-                    Map.of(), true, e);
+            throw Refusals.of(e, "joining group " + group + " of " + channel + " (consuming queue " + membersQueue + ")",
+                    ctx.consumeLink().user(), ctx.consumeLink().virtualHost());
         }
         return ch;
     }

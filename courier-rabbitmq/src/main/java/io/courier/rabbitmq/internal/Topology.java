@@ -3,9 +3,7 @@ package io.courier.rabbitmq.internal;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.courier.CourierException;
-import io.courier.FailedPreconditionException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Messaging;
 import java.io.IOException;
@@ -111,11 +109,7 @@ public final class Topology {
                 alive = true;
             } catch (IOException | RuntimeException e) {
                 if (!notFound(e)) {
-                    if (e instanceof CourierException c) {
-                        throw c;
-                    }
-                    throw new UnavailableException("looking up RabbitMQ reply exchange " + exchange + " failed (" + e
-                            + ")", Map.of(), true, e);
+                    throw refused(e, "looking up reply exchange " + exchange);
                 }
                 alive = false; // and the probe channel is closed: the next lookup opens another
             }
@@ -133,18 +127,7 @@ public final class Topology {
 
     /** Whether {@code e} is RabbitMQ's answer that what was asked for does not exist. */
     private static boolean notFound(Throwable e) {
-        return refusal(e, AMQP.NOT_FOUND) != null;
-    }
-
-    /** RabbitMQ's text when {@code e} is its closing of a channel with {@code code}; else null. */
-    private static String refusal(Throwable e, int code) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
-                    && c.getReplyCode() == code) {
-                return c.getReplyText();
-            }
-        }
-        return null;
+        return Refusals.notFound(e);
     }
 
     /** Whether {@code channel} holds dead letters (whose queues have no dead-letter exchange). */
@@ -308,18 +291,16 @@ public final class Topology {
             }
             step.run(channel);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof CourierException u) { // unavailable, or a refused TLS handshake
-                throw u;
-            }
-            String refusal = refusal(e, AMQP.PRECONDITION_FAILED);
-            if (refusal != null) {
-                // Retrying gets the same answer: someone has to change what is on the broker.
-                throw new FailedPreconditionException("RabbitMQ refused to declare an exchange or queue as Courier"
-                        + " declares it (" + refusal + "): another tool declared it with other settings. Delete it,"
-                        + " or declare it as Courier does, and Courier declares it again");
-            }
-            throw new UnavailableException("declaring RabbitMQ exchanges and queues failed (" + e + ")", Map.of(), true, e);
+            // Unavailable or a refused TLS handshake as they are; RabbitMQ's refusals by reply code:
+            // PRECONDITION_FAILED (declared otherwise by another tool) and ACCESS_REFUSED are for
+            // someone to fix on the broker, retrying gets the same answer.
+            throw refused(e, "declaring RabbitMQ exchanges and queues");
         }
+    }
+
+    /** {@code e} as Courier's typed error (see {@link Refusals}), for this link's user and virtual host. */
+    CourierException refused(Throwable e, String doing) {
+        return Refusals.of(e, doing, link.user(), link.virtualHost());
     }
 
     /** Closes the declaring and the lookup channel. */
