@@ -1,6 +1,5 @@
 package io.courier.rabbitmq.internal;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.courier.CourierException;
@@ -14,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Declares the exchanges and queues of channels and groups, idempotently, and remembers what
@@ -48,6 +48,8 @@ public final class Topology {
     private final Set<String> declaredExchanges = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private final Set<String> declaredQueues = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private Channel channel;
+    /** The passive declares asked of RabbitMQ: what looking at the topology costs the broker. */
+    private final LongAdder lookups = new LongAdder();
 
     public Topology(Link link, Names names) {
         this.link = link;
@@ -104,7 +106,9 @@ public final class Topology {
                 if (probe == null || !probe.isOpen()) {
                     probe = link.channel();
                 }
+                lookups.increment();
                 probe.exchangeDeclarePassive(exchange);
+                lookups.increment();
                 probe.queueDeclarePassive(exchange); // the private queue is named as its exchange
                 alive = true;
             } catch (IOException | RuntimeException e) {
@@ -199,7 +203,10 @@ public final class Topology {
     /** The number of consumers of {@code queue}, or 0 if it does not exist. */
     public int consumers(String queue) {
         int[] n = new int[1];
-        run(ch -> n[0] = ch.queueDeclarePassive(queue).getConsumerCount());
+        run(ch -> {
+            lookups.increment();
+            n[0] = ch.queueDeclarePassive(queue).getConsumerCount();
+        });
         return n[0];
     }
 
@@ -207,7 +214,10 @@ public final class Topology {
     public long messages(String queue) {
         long[] n = {-1};
         try {
-            run(ch -> n[0] = ch.queueDeclarePassive(queue).getMessageCount());
+            run(ch -> {
+                lookups.increment();
+                n[0] = ch.queueDeclarePassive(queue).getMessageCount();
+            });
         } catch (UnavailableException e) {
             if (notFound(e)) {
                 return -1;
@@ -227,6 +237,7 @@ public final class Topology {
     public void drainUnrouted(String channel, Publisher publisher) {
         String unrouted = names.unrouted(channel);
         run(ch -> {
+            lookups.increment();
             int waiting = ch.queueDeclarePassive(unrouted).getMessageCount();
             GetResponse r;
             for (int i = 0; i < waiting && (r = ch.basicGet(unrouted, false)) != null; i++) {
@@ -238,9 +249,10 @@ public final class Topology {
 
     /**
      * The messages waiting in the unrouted queue of {@code channel} (sent while no queue was
-     * bound for their routing key), or -1 when the channel's exchange or that queue no longer
-     * exists (deleted by an operator or another tool). One look per rebalance tick of each group
-     * member: how a member finds that the bindings it consumes through are gone.
+     * bound for their routing key), or -1 when the channel's exchange, its alternate exchange or
+     * its unrouted queue no longer exists (deleted by an operator or another tool). How a member
+     * finds that the bindings it consumes through are gone: looked at when its {@linkplain
+     * #watchUnrouted watch} saw an unrouted message, and otherwise only once in a while.
      *
      * @throws UnavailableException (retry-safe) when RabbitMQ cannot be asked
      */
@@ -248,7 +260,11 @@ public final class Topology {
         long[] n = {-1};
         try {
             run(ch -> {
+                lookups.increment();
                 ch.exchangeDeclarePassive(names.exchange(channel));
+                lookups.increment();
+                ch.exchangeDeclarePassive(names.unrouted(channel));
+                lookups.increment();
                 n[0] = ch.queueDeclarePassive(names.unrouted(channel)).getMessageCount();
             });
         } catch (UnavailableException e) {
@@ -258,6 +274,38 @@ public final class Topology {
             throw e;
         }
         return n[0];
+    }
+
+    /**
+     * Declares, on {@code ch} (a channel of the member's own, on the consuming connection), a
+     * watch of what is sent to {@code channel} with no queue bound for it: an exclusive queue
+     * bound to the channel's alternate exchange, holding at most one message, consumed by {@code
+     * watcher} with automatic acknowledgements. RabbitMQ then hands the member a copy of each
+     * unrouted message as it happens (the sign that the group's bindings are gone), so the member
+     * need not ask on every tick. Costs the broker nothing while every message is routed.
+     *
+     * @throws CourierException as {@link Refusals#of} maps RabbitMQ's refusal; NOT_FOUND when
+     *         the channel's alternate exchange was deleted
+     */
+    public void watchUnrouted(String channel, String id, Channel ch, com.rabbitmq.client.Consumer watcher) {
+        String exchange = names.unrouted(channel);
+        String queue = names.watchQueue(channel, id);
+        try {
+            String declared = ch.queueDeclare(queue, false, true, true, Map.of("x-max-length", 1)).getQueue();
+            ch.queueBind(declared, exchange, "");
+            ch.basicConsume(declared, true, watcher);
+        } catch (IOException | RuntimeException e) {
+            throw refused(e, "watching the unrouted messages of " + names.exchange(channel) + " (queue "
+                    + (queue.isEmpty() ? "named by RabbitMQ" : queue) + " bound to exchange " + exchange + ")");
+        }
+    }
+
+    /**
+     * How many passive declares (lookups of an exchange or queue) this topology asked RabbitMQ
+     * so far: for tests of what the rebalance ticks cost the broker.
+     */
+    public long lookups() {
+        return lookups.sum();
     }
 
     /** The queues this broker declared, in order: for tests on a shared broker, which delete them after. */
