@@ -76,6 +76,7 @@ public final class RabbitBroker implements MessageBroker {
     private final Context ctx;
     private final List<GroupMember> members = new CopyOnWriteArrayList<>();
     private final AtomicLong roundRobin = new AtomicLong();
+    private final AtomicLong ticks = new AtomicLong();
     private volatile boolean closed;
 
     private RabbitBroker(RabbitConfig config) {
@@ -215,6 +216,7 @@ public final class RabbitBroker implements MessageBroker {
                 log.warn("{}: rebalancing failed: {}", m, e.toString());
             }
         }
+        ticks.incrementAndGet();
     }
 
     /**
@@ -285,6 +287,16 @@ public final class RabbitBroker implements MessageBroker {
     /** The queues this broker declared, for tests on a shared broker, which delete them after. */
     List<String> declaredQueues() {
         return ctx.topology().declaredQueues();
+    }
+
+    /** The rebalance ticks run so far, for tests of what each costs. */
+    long ticks() {
+        return ticks.get();
+    }
+
+    /** The passive declares asked of RabbitMQ so far (lookups of exchanges and queues), for tests. */
+    long lookups() {
+        return ctx.topology().lookups();
     }
 
     /** The exchanges this broker declared. */

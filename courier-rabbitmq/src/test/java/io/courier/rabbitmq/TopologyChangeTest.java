@@ -79,6 +79,61 @@ class TopologyChangeTest {
         sendAndAwait(publisher, "after", 40);
     }
 
+    /**
+     * The bindings vanish while nothing else changes: the first message sent after, which reaches
+     * the unrouted queue, is what the member notices (its watch of the unrouted messages), not
+     * its occasional look at the topology, due only some 30 ticks (here 15 s, at least 12 s)
+     * after it joined.
+     */
+    @Test
+    void bindingsRemovedAreNoticedFromTheFirstUnroutedMessage() throws Exception {
+        RabbitConfig config = rabbit.config().rebalanceInterval(Duration.ofMillis(500)).build();
+        RabbitBroker broker = rabbit.broker(config);
+        long joined = System.nanoTime();
+        broker.subscribe(CHANNEL, GROUP, d -> {
+            handled.add(d.message().id());
+            d.ack();
+        });
+        Names names = names(config);
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            for (int p = 0; p < config.partitions(); p++) {
+                ch.queueUnbind(names.partitionQueue(CHANNEL, GROUP, p), names.exchange(CHANNEL), Integer.toString(p));
+            }
+        }
+
+        broker.send(Message.builder().id("unbound").channel(CHANNEL).type("text").partitionKey("k")
+                .payload(new byte[1]).build()).join();
+        Await.until(Duration.ofSeconds(10).minusNanos(System.nanoTime() - joined),
+                "handled the message sent while the group was unbound, well before an occasional look",
+                () -> handled.contains("unbound"));
+        sendAndAwait(broker, "after", 10);
+    }
+
+    @Test
+    void unroutedQueueDeletedAloneIsDeclaredAgain() throws Exception {
+        RabbitConfig config = rabbit.config().build();
+        RabbitBroker broker = rabbit.broker(config);
+        broker.subscribe(CHANNEL, GROUP, d -> {
+            handled.add(d.message().id());
+            d.ack();
+        });
+        String unrouted = names(config).unrouted(CHANNEL);
+        try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+            ch.queueDelete(unrouted);
+        }
+
+        // Nothing sent meanwhile is lost, so no event says so: the member's occasional look finds it.
+        Await.until(PATIENCE, "the unrouted queue declared again", () -> {
+            try (Connection c = LocalRabbit.plainConnection(); Channel ch = c.createChannel()) {
+                ch.queueDeclarePassive(unrouted);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        sendAndAwait(broker, "after", 10);
+    }
+
     @Test
     void membersQueueDeletedIsDeclaredAgainAndTheMemberKeepsConsuming() throws Exception {
         RabbitConfig config = rabbit.config().build();

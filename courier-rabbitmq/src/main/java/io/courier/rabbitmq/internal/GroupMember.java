@@ -1,9 +1,12 @@
 package io.courier.rabbitmq.internal;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
 import io.courier.CourierException;
 import io.courier.FailedPreconditionException;
+import io.courier.PermissionDeniedException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Subscription;
 import io.courier.messaging.spi.DeliveryHandler;
@@ -24,11 +27,22 @@ import org.slf4j.LoggerFactory;
  * joins and taking free ones when a member leaves or dies. {@link #rebalance()} runs when a
  * local member joins or leaves and on every tick of the broker, which is also how a member
  * comes back after the connection was lost, and how it notices that its queues, their bindings
- * or its channel's exchange were deleted under it (a consumer cancelled by RabbitMQ, the
- * channel's exchange missing, messages in its unrouted queue) and declares them again. Thread-safe.
+ * or its channel's exchange were deleted under it and declares them again. RabbitMQ tells it of
+ * most such changes: it cancels the consumer of a deleted queue, and hands the member's watch of
+ * the channel's unrouted messages a copy of each message no queue was bound for (the sign that
+ * bindings are gone). Only then, and once every {@value #FULL_LOOK_TICKS} ticks or so (jittered),
+ * does the member look (passive declares) at the channel's exchanges and unrouted queue; a quiet
+ * tick asks RabbitMQ only for the count of the group's members. Thread-safe.
  */
 public final class GroupMember implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(GroupMember.class);
+    /**
+     * About how many ticks pass between two looks at the channel's exchanges and unrouted queue
+     * when nothing suggested one (each look is three passive declares): what the watch cannot see,
+     * an exchange deleted while nothing is sent to it, or the unrouted queue deleted alone, is
+     * noticed within that.
+     */
+    static final int FULL_LOOK_TICKS = 30;
 
     private final Context ctx;
     private final String channel;
@@ -43,6 +57,14 @@ public final class GroupMember implements Subscription {
     private Channel members;
     /** Messages left in the channel's unrouted queue after the last drain: more means the bindings are gone. */
     private long unroutedLeft;
+    /** The channel of the watch of the channel's unrouted messages; null before it is opened. */
+    private Channel watch;
+    /** Whether RabbitMQ cancelled the watch's consumer (its queue was deleted): it is opened again. */
+    private volatile boolean watchCancelled;
+    /** Whether the watch saw an unrouted message since the last look: the next tick looks. */
+    private volatile boolean suspect;
+    /** When ({@link io.courier.Ticker} nanoseconds) the next look is due even if nothing suggested one. */
+    private long nextLookNanos;
     /** What was deleted under this member, to declare again on the next rebalance; null when nothing. */
     private volatile String lost;
     /** Whether RabbitMQ cancelled this member's consumer of the members queue (it was deleted). */
@@ -106,7 +128,10 @@ public final class GroupMember implements Subscription {
                 log.info("{} group {}: consuming again after the connection was restored", channel, group);
             } else {
                 if (lost == null && !isPrivate) {
-                    lookForDeletedBindings();
+                    lost = watchUnrouted();
+                    if (lost == null && (suspect || ctx.ticker().nanoTime() - nextLookNanos >= 0)) {
+                        lookForDeletedBindings();
+                    }
                 }
                 if (lost != null) {
                     declareAgain();
@@ -115,7 +140,7 @@ public final class GroupMember implements Subscription {
             rebalanceNow();
         } catch (CourierException e) {
             releaseDead(); // the partitions still held go on
-            if (lost == null && !(e instanceof FailedPreconditionException)) {
+            if (lost == null && !(e instanceof FailedPreconditionException || e instanceof PermissionDeniedException)) {
                 log.debug("{} group {}: cannot rebalance now: {}", channel, group, e.getMessage());
                 return;
             }
@@ -144,11 +169,13 @@ public final class GroupMember implements Subscription {
      * (say the exchange was deleted, then declared again by a publisher elsewhere).
      */
     private void lookForDeletedBindings() {
+        suspect = false; // before looking: an unrouted message from now on is looked at again
+        scheduleLook();
         long unrouted = ctx.topology().unrouted(channel);
         String why = null;
         if (unrouted < 0) {
-            why = "exchange " + ctx.topology().names().exchange(channel) + " or its unrouted queue was deleted on the"
-                    + " broker (with the group's bindings)";
+            why = "exchange " + ctx.topology().names().exchange(channel) + ", its alternate exchange or its unrouted"
+                    + " queue was deleted on the broker (the exchange with the group's bindings)";
         } else if (unrouted > unroutedLeft) {
             why = (unrouted - unroutedLeft) + " new message(s) in " + ctx.topology().names().unrouted(channel)
                     + ", which no queue was bound for: the group's bindings to " + ctx.topology().names().exchange(channel)
@@ -174,6 +201,7 @@ public final class GroupMember implements Subscription {
                 members = ch;
                 membersCancelled = false;
             }
+            watchAgain();
             ctx.topology().drainUnrouted(channel, ctx.publisher());
             unroutedLeft = Math.max(0, ctx.topology().unrouted(channel));
         }
@@ -201,8 +229,78 @@ public final class GroupMember implements Subscription {
         queues = ctx.topology().group(channel, group);
         members = consumeMembers(ctx.topology().membersQueue(channel, group));
         membersCancelled = false;
+        watchAgain(); // before the drain: what arrives unrouted from now on is seen
         ctx.topology().drainUnrouted(channel, ctx.publisher());
         unroutedLeft = Math.max(0, ctx.topology().unrouted(channel));
+    }
+
+    /** Opens the watch of the channel's unrouted messages anew (after the group was declared again). */
+    private void watchAgain() {
+        if (watch != null) {
+            abort(watch);
+            watch = null;
+        }
+        String missing = watchUnrouted();
+        if (missing != null) { // deleted since this broker declared it: declared again, once
+            ctx.topology().forget();
+            ctx.topology().channel(channel);
+            missing = watchUnrouted();
+        }
+        if (missing != null) {
+            throw new UnavailableException(missing + "; declaring it again", Map.of(), true, null);
+        }
+        suspect = false;
+        scheduleLook();
+    }
+
+    /**
+     * Watches the channel's unrouted messages unless watching already: a queue of this member's
+     * bound to the channel's alternate exchange, whose every message marks the next tick for a
+     * look. Returns why it cannot (the alternate exchange was deleted), or null.
+     */
+    private String watchUnrouted() {
+        if (watch != null && watch.isOpen() && !watchCancelled) {
+            return null;
+        }
+        if (watch != null) {
+            abort(watch);
+            watch = null;
+        }
+        Channel ch = ctx.consumeLink().channel();
+        watchCancelled = false;
+        try {
+            String id = Long.toHexString(ThreadLocalRandom.current().nextLong()); // exclusive: unique per member
+            ctx.topology().watchUnrouted(channel, id, ch, new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                    suspect = true;
+                }
+
+                @Override
+                public void handleCancel(String consumerTag) {
+                    watchCancelled = true; // the watch queue was deleted: opened again on the next tick
+                    suspect = true;
+                }
+            });
+        } catch (UnavailableException e) {
+            abort(ch);
+            if (Refusals.notFound(e)) {
+                return "exchange " + ctx.topology().names().unrouted(channel) + " (the alternate exchange of "
+                        + ctx.topology().names().exchange(channel) + ") was deleted on the broker";
+            }
+            throw e;
+        } catch (CourierException e) {
+            abort(ch);
+            throw e;
+        }
+        watch = ch;
+        return null;
+    }
+
+    /** The next look without a reason: about every {@value #FULL_LOOK_TICKS} ticks, jittered so members spread out. */
+    private void scheduleLook() {
+        long every = ctx.config().rebalanceInterval().toNanos() * FULL_LOOK_TICKS;
+        nextLookNanos = ctx.ticker().nanoTime() + every * 4 / 5 + ThreadLocalRandom.current().nextLong(every * 2 / 5 + 1);
     }
 
     /** Consumes the members queue on a channel of its own: nothing is ever published to it, its consumers are the group's live members. */
@@ -216,10 +314,10 @@ public final class GroupMember implements Subscription {
                     queueDeleted(membersQueue);
                 }
             });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             abort(ch);
-            throw new UnavailableException("joining group " + group + " of " + channel + " failed (" + e + ")",
-                    Map.of(), true, e);
+            throw Refusals.of(e, "joining group " + group + " of " + channel + " (consuming queue " + membersQueue + ")",
+                    ctx.consumeLink().user(), ctx.consumeLink().virtualHost());
         }
         return ch;
     }
@@ -275,6 +373,9 @@ public final class GroupMember implements Subscription {
             closed = true;
             if (members != null) {
                 abort(members);
+            }
+            if (watch != null) {
+                abort(watch);
             }
             releaseAll();
             if (isPrivate && queues != null) {

@@ -1,8 +1,11 @@
 package io.courier.rabbitmq.internal;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.courier.PermissionDeniedException;
 import io.courier.UnauthenticatedException;
 import io.courier.UnavailableException;
 import java.io.IOException;
@@ -52,6 +55,19 @@ public final class Link implements AutoCloseable {
                         + ": the TLS handshake failed (" + e + "); check the TLS settings on both sides: the trusted"
                         + " authorities, the client certificate, the host name and the port's protocol", Map.of(), e);
             }
+            if (e instanceof AuthenticationFailureException) {
+                throw new UnauthenticatedException("RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
+                        + " refused the login of user '" + factory.getUsername() + "' (" + e.getMessage() + "); check"
+                        + " RabbitConfig.credentials against the broker's users", Map.of(), e);
+            }
+            if (Refusals.code(e) == AMQP.NOT_ALLOWED) {
+                // The credentials are right; the user may not use the virtual host: retrying gets the same answer.
+                throw new PermissionDeniedException("RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
+                        + " refused user '" + factory.getUsername() + "' access to virtual host '"
+                        + factory.getVirtualHost() + "' (" + Refusals.text(e) + "); grant it (rabbitmqctl"
+                        + " set_permissions -p " + factory.getVirtualHost() + " " + factory.getUsername()
+                        + " <configure> <write> <read>), or set RabbitConfig.virtualHost to one the user may use");
+            }
             throw new UnavailableException("cannot connect to RabbitMQ at " + factory.getHost() + ":" + factory.getPort()
                     + " (" + e + "); retry once the broker is reachable", Map.of(), true, e);
         }
@@ -81,6 +97,16 @@ public final class Link implements AutoCloseable {
                     + (c.getCloseReason() == null ? "" : " (" + c.getCloseReason().getMessage() + ")"));
         }
         return Optional.empty();
+    }
+
+    /** The user this link connects as. */
+    public String user() {
+        return factory.getUsername();
+    }
+
+    /** The virtual host this link connects to. */
+    public String virtualHost() {
+        return factory.getVirtualHost();
     }
 
     /** A new channel on the open connection. */

@@ -56,6 +56,16 @@ public record Names(String namespace, int partitions) {
         return namespace + channel + ".unrouted";
     }
 
+    /**
+     * The name of a queue that watches the unrouted messages of {@code channel} for one group
+     * member ({@code id} tells the members apart), in the channel's names so that permissions
+     * granted on them cover it; empty (a name RabbitMQ picks) when that would be too long.
+     */
+    public String watchQueue(String channel, String id) {
+        String name = unrouted(channel) + ".watch." + id;
+        return name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES ? "" : name;
+    }
+
     /** The queue of partition {@code p} of {@code group} on {@code channel}. */
     public String partitionQueue(String channel, String group, int p) {
         return namespace + channel + "." + group + "." + p;

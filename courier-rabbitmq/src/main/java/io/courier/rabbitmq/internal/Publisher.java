@@ -3,6 +3,7 @@ package io.courier.rabbitmq.internal;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
+import io.courier.CourierException;
 import io.courier.UnavailableException;
 import java.io.IOException;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public final class Publisher {
             try {
                 ch = channel();
             } catch (IOException | RuntimeException e) {
-                confirmed.completeExceptionally(e instanceof UnavailableException u ? u : unavailable(exchange, e));
+                confirmed.completeExceptionally(e instanceof CourierException c ? c : unavailable(exchange, e));
                 return confirmed;
             }
             long seq = ch.getNextPublishSeqNo();
@@ -105,10 +106,13 @@ public final class Publisher {
             if (!cause.isInitiatedByApplication()) {
                 onChannelLost.run(); // before the senders hear of it, so that their retry declares again
             }
+            String exchange = Refusals.exchange(cause); // the one RabbitMQ refused or did not find, if it said
+            int code = Refusals.code(cause);
             UnavailableException lost = new UnavailableException("the publishing channel to RabbitMQ closed before the"
                     + " broker confirmed the message (" + cause.getMessage() + "); it may or may not have it: send it"
                     + " again (it keeps its id, so consumers drop a duplicate)", Map.of(), true, cause);
-            mine.values().forEach(f -> f.completeExceptionally(lost));
+            mine.values().forEach(f -> f.completeExceptionally(f.exchange.equals(exchange) ? refused(f.exchange, code, cause)
+                    : lost));
             mine.clear();
         });
         pending = mine;
@@ -139,6 +143,16 @@ public final class Publisher {
         } else {
             o.completeExceptionally(error);
         }
+    }
+
+    /** The error of a send to {@code exchange}, the one RabbitMQ named when it closed the channel. */
+    private CourierException refused(String exchange, int code, Throwable cause) {
+        if (code == AMQP.NOT_FOUND) {
+            // Not stored: the exchange was deleted. The next send declares it again (onChannelLost).
+            return new UnavailableException("RabbitMQ exchange " + exchange + " was deleted on the broker; the message"
+                    + " was not stored: send it again, which declares the exchange again", Map.of(), true, cause);
+        }
+        return Refusals.of(cause, "sending to RabbitMQ exchange " + exchange, link.user(), link.virtualHost());
     }
 
     private static UnavailableException unavailable(String exchange, Exception e) {

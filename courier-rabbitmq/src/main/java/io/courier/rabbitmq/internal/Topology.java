@@ -1,11 +1,8 @@
 package io.courier.rabbitmq.internal;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.courier.CourierException;
-import io.courier.FailedPreconditionException;
 import io.courier.UnavailableException;
 import io.courier.messaging.Messaging;
 import java.io.IOException;
@@ -16,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Declares the exchanges and queues of channels and groups, idempotently, and remembers what
@@ -50,6 +48,8 @@ public final class Topology {
     private final Set<String> declaredExchanges = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private final Set<String> declaredQueues = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private Channel channel;
+    /** The passive declares asked of RabbitMQ: what looking at the topology costs the broker. */
+    private final LongAdder lookups = new LongAdder();
 
     public Topology(Link link, Names names) {
         this.link = link;
@@ -106,16 +106,14 @@ public final class Topology {
                 if (probe == null || !probe.isOpen()) {
                     probe = link.channel();
                 }
+                lookups.increment();
                 probe.exchangeDeclarePassive(exchange);
+                lookups.increment();
                 probe.queueDeclarePassive(exchange); // the private queue is named as its exchange
                 alive = true;
             } catch (IOException | RuntimeException e) {
                 if (!notFound(e)) {
-                    if (e instanceof CourierException c) {
-                        throw c;
-                    }
-                    throw new UnavailableException("looking up RabbitMQ reply exchange " + exchange + " failed (" + e
-                            + ")", Map.of(), true, e);
+                    throw refused(e, "looking up reply exchange " + exchange);
                 }
                 alive = false; // and the probe channel is closed: the next lookup opens another
             }
@@ -133,18 +131,7 @@ public final class Topology {
 
     /** Whether {@code e} is RabbitMQ's answer that what was asked for does not exist. */
     private static boolean notFound(Throwable e) {
-        return refusal(e, AMQP.NOT_FOUND) != null;
-    }
-
-    /** RabbitMQ's text when {@code e} is its closing of a channel with {@code code}; else null. */
-    private static String refusal(Throwable e, int code) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
-                    && c.getReplyCode() == code) {
-                return c.getReplyText();
-            }
-        }
-        return null;
+        return Refusals.notFound(e);
     }
 
     /** Whether {@code channel} holds dead letters (whose queues have no dead-letter exchange). */
@@ -216,7 +203,10 @@ public final class Topology {
     /** The number of consumers of {@code queue}, or 0 if it does not exist. */
     public int consumers(String queue) {
         int[] n = new int[1];
-        run(ch -> n[0] = ch.queueDeclarePassive(queue).getConsumerCount());
+        run(ch -> {
+            lookups.increment();
+            n[0] = ch.queueDeclarePassive(queue).getConsumerCount();
+        });
         return n[0];
     }
 
@@ -224,7 +214,10 @@ public final class Topology {
     public long messages(String queue) {
         long[] n = {-1};
         try {
-            run(ch -> n[0] = ch.queueDeclarePassive(queue).getMessageCount());
+            run(ch -> {
+                lookups.increment();
+                n[0] = ch.queueDeclarePassive(queue).getMessageCount();
+            });
         } catch (UnavailableException e) {
             if (notFound(e)) {
                 return -1;
@@ -244,6 +237,7 @@ public final class Topology {
     public void drainUnrouted(String channel, Publisher publisher) {
         String unrouted = names.unrouted(channel);
         run(ch -> {
+            lookups.increment();
             int waiting = ch.queueDeclarePassive(unrouted).getMessageCount();
             GetResponse r;
             for (int i = 0; i < waiting && (r = ch.basicGet(unrouted, false)) != null; i++) {
@@ -255,9 +249,10 @@ public final class Topology {
 
     /**
      * The messages waiting in the unrouted queue of {@code channel} (sent while no queue was
-     * bound for their routing key), or -1 when the channel's exchange or that queue no longer
-     * exists (deleted by an operator or another tool). One look per rebalance tick of each group
-     * member: how a member finds that the bindings it consumes through are gone.
+     * bound for their routing key), or -1 when the channel's exchange, its alternate exchange or
+     * its unrouted queue no longer exists (deleted by an operator or another tool). How a member
+     * finds that the bindings it consumes through are gone: looked at when its {@linkplain
+     * #watchUnrouted watch} saw an unrouted message, and otherwise only once in a while.
      *
      * @throws UnavailableException (retry-safe) when RabbitMQ cannot be asked
      */
@@ -265,7 +260,11 @@ public final class Topology {
         long[] n = {-1};
         try {
             run(ch -> {
+                lookups.increment();
                 ch.exchangeDeclarePassive(names.exchange(channel));
+                lookups.increment();
+                ch.exchangeDeclarePassive(names.unrouted(channel));
+                lookups.increment();
                 n[0] = ch.queueDeclarePassive(names.unrouted(channel)).getMessageCount();
             });
         } catch (UnavailableException e) {
@@ -275,6 +274,38 @@ public final class Topology {
             throw e;
         }
         return n[0];
+    }
+
+    /**
+     * Declares, on {@code ch} (a channel of the member's own, on the consuming connection), a
+     * watch of what is sent to {@code channel} with no queue bound for it: an exclusive queue
+     * bound to the channel's alternate exchange, holding at most one message, consumed by {@code
+     * watcher} with automatic acknowledgements. RabbitMQ then hands the member a copy of each
+     * unrouted message as it happens (the sign that the group's bindings are gone), so the member
+     * need not ask on every tick. Costs the broker nothing while every message is routed.
+     *
+     * @throws CourierException as {@link Refusals#of} maps RabbitMQ's refusal; NOT_FOUND when
+     *         the channel's alternate exchange was deleted
+     */
+    public void watchUnrouted(String channel, String id, Channel ch, com.rabbitmq.client.Consumer watcher) {
+        String exchange = names.unrouted(channel);
+        String queue = names.watchQueue(channel, id);
+        try {
+            String declared = ch.queueDeclare(queue, false, true, true, Map.of("x-max-length", 1)).getQueue();
+            ch.queueBind(declared, exchange, "");
+            ch.basicConsume(declared, true, watcher);
+        } catch (IOException | RuntimeException e) {
+            throw refused(e, "watching the unrouted messages of " + names.exchange(channel) + " (queue "
+                    + (queue.isEmpty() ? "named by RabbitMQ" : queue) + " bound to exchange " + exchange + ")");
+        }
+    }
+
+    /**
+     * How many passive declares (lookups of an exchange or queue) this topology asked RabbitMQ
+     * so far: for tests of what the rebalance ticks cost the broker.
+     */
+    public long lookups() {
+        return lookups.sum();
     }
 
     /** The queues this broker declared, in order: for tests on a shared broker, which delete them after. */
@@ -308,18 +339,16 @@ public final class Topology {
             }
             step.run(channel);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof CourierException u) { // unavailable, or a refused TLS handshake
-                throw u;
-            }
-            String refusal = refusal(e, AMQP.PRECONDITION_FAILED);
-            if (refusal != null) {
-                // Retrying gets the same answer: someone has to change what is on the broker.
-                throw new FailedPreconditionException("RabbitMQ refused to declare an exchange or queue as Courier"
-                        + " declares it (" + refusal + "): another tool declared it with other settings. Delete it,"
-                        + " or declare it as Courier does, and Courier declares it again");
-            }
-            throw new UnavailableException("declaring RabbitMQ exchanges and queues failed (" + e + ")", Map.of(), true, e);
+            // Unavailable or a refused TLS handshake as they are; RabbitMQ's refusals by reply code:
+            // PRECONDITION_FAILED (declared otherwise by another tool) and ACCESS_REFUSED are for
+            // someone to fix on the broker, retrying gets the same answer.
+            throw refused(e, "declaring RabbitMQ exchanges and queues");
         }
+    }
+
+    /** {@code e} as Courier's typed error (see {@link Refusals}), for this link's user and virtual host. */
+    CourierException refused(Throwable e, String doing) {
+        return Refusals.of(e, doing, link.user(), link.virtualHost());
     }
 
     /** Closes the declaring and the lookup channel. */
