@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The relay's poll reads about a batch of rows however long the backlog: on PostgreSQL, every
- * node of the query's executed plan handles at most a batch per partition, also on a table
+ * node of the query's executed plan handles at most a batch per partition, and the merge of the
+ * partitions' scans about one batch in all, also on a table
  * with no statistics yet (a fresh outbox, or one autovacuum has not analysed since a burst).
  * With {@code partition_no IN (...) ORDER BY id} the database sorted the whole backlog on
  * every poll, and the relay drained a large backlog at a few thousand rows a second.
@@ -55,8 +56,9 @@ class PendingPollPlanTest {
             int i = 1;
             for (int p = 0; p < PARTITIONS; p++) {
                 ps.setInt(i++, p);
-                ps.setInt(i++, BATCH);
+                ps.setInt(i++, BATCH + 1);
             }
+            ps.setInt(i++, BATCH + 1);
             ps.setInt(i++, BATCH);
             ps.setLong(i, Long.MAX_VALUE);
             StringBuilder text = new StringBuilder();
@@ -74,5 +76,10 @@ class PendingPollPlanTest {
         assertThat(rowsPerNode).as(plan).isNotEmpty().allSatisfy(rows ->
                 assertThat(rows).as(plan).isLessThanOrEqualTo((long) PARTITIONS * BATCH));
         assertThat(rowsPerNode.get(0)).as("the batch").isEqualTo(BATCH);
+        // The merge of the partitions' scans stops just past a batch: nothing above it reads the
+        // scans to their ends (a count over the whole merge did, and a poll took 15 times as long).
+        Matcher merge = Pattern.compile("Merge Append.*?actual time=[0-9.]+\\.\\.[0-9.]+ rows=(\\d+)").matcher(plan);
+        assertThat(merge.find()).as(plan).isTrue();
+        assertThat(Long.parseLong(merge.group(1))).as(plan).isLessThanOrEqualTo(BATCH + PARTITIONS);
     }
 }

@@ -308,8 +308,9 @@ public final class RelayWorker {
             int i = 1;
             for (int p : parts) {
                 ps.setInt(i++, p);
-                ps.setInt(i++, batchSize);
+                ps.setInt(i++, batchSize + 1); // one more than a batch: whether more are waiting
             }
+            ps.setInt(i++, batchSize + 1);
             ps.setInt(i++, batchSize);
             ps.setLong(i, maxBytes);
             try (ResultSet rs = ps.executeQuery()) {

@@ -42,9 +42,10 @@ public final class Statements {
 
     /**
      * The oldest unpublished rows of some partitions, oldest first, as many as fit in a byte
-     * bound; parameters: per partition its number and the row limit, then the row limit again,
-     * then the bound in bytes ({@link RowBytes}). Columns: the outbox's eight, then how many rows
-     * were waiting within the limits (more than returned: the batch is full, poll again at once).
+     * bound; parameters: per partition its number and the row limit plus one, then the row limit
+     * plus one again, then the row limit, then the bound in bytes ({@link RowBytes}). Columns: the
+     * outbox's eight, then how many rows were waiting, up to the limit plus one (more than
+     * returned: the batch is full, poll again at once).
      *
      * <p>One ordered index scan per partition, each stopping at the limit, merged by id: the cost
      * follows the batch, not the backlog. (With {@code partition_no IN (...)} the database has to
@@ -52,6 +53,9 @@ public final class Statements {
      * the backlog grows, just when the relay should catch up.) Those scans read only ids and
      * sizes; a running sum keeps the oldest rows whose total is within the bound (the first row
      * always, however large: it is then sent alone), and only those rows are read whole. The
+     * running sum and the row number are computed as the merged scans go, so the merge stops
+     * one row past the limit (a count over the whole merge would read every partition's scan to
+     * its end: 15 times the time of a poll of 16 partitions, measured). The
      * bound is applied by the database, not while reading the result: in auto-commit mode both
      * drivers (PgJDBC, MariaDB Connector/J) receive the whole result before the first row is read.
      */
@@ -63,10 +67,11 @@ public final class Statements {
                     .append(outbox).append(" WHERE published_at IS NULL AND partition_no = ? ORDER BY id LIMIT ?)");
         }
         return "SELECT o.id, o.message_id, o.channel, o.partition_key, o.partition_no, o.headers, o.payload,"
-                + " o.created_at, b.waiting FROM " + outbox + " o JOIN (SELECT id, waiting FROM (SELECT id, size,"
+                + " o.created_at, b.waiting FROM " + outbox + " o JOIN (SELECT id, waiting FROM (SELECT id, size, upto,"
+                + " rn, COUNT(*) OVER () AS waiting FROM (SELECT id, size,"
                 + " SUM(size) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto,"
-                + " COUNT(*) OVER () AS waiting FROM (" + union + ") pending ORDER BY id LIMIT ?) w"
-                + " WHERE upto <= ? OR upto = size) b ON o.id = b.id ORDER BY o.id";
+                + " ROW_NUMBER() OVER (ORDER BY id) AS rn FROM (" + union + ") pending ORDER BY id LIMIT ?) w) c"
+                + " WHERE rn <= ? AND (upto <= ? OR upto = size)) b ON o.id = b.id ORDER BY o.id";
     }
 
     /**
