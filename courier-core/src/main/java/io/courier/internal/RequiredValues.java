@@ -192,7 +192,9 @@ public final class RequiredValues {
             boolean any = false;
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 Object v = e.getValue();
-                Object c = element(v, valueType, path + "[" + e.getKey() + "]", "a map", missing, depth);
+                // A key is the sender's text: bounded in the message, as any text sent back.
+                String at = path + "[" + io.courier.spi.WireText.bounded(String.valueOf(e.getKey()), 64) + "]";
+                Object c = element(v, valueType, at, "a map", missing, depth);
                 any |= c != v;
                 changed.put(e.getKey(), c);
             }

@@ -198,6 +198,18 @@ class RequiredValuesTest {
     }
 
     @Test
+    void aMapKeyNamedInARefusalIsBounded() {
+        Map<String, String> tags = new java.util.HashMap<>();
+        tags.put("k".repeat(100_000), null);
+        Order order = new Order("o-1", address(), List.of(), tags, Set.of(), new String[0], null, Optional.empty());
+
+        assertThatThrownBy(() -> RequiredValues.check(CREATE, new Object[] {order}))
+                .hasMessageContaining("body order.tags[kkk")
+                .hasMessageContaining(": null (expected: a String;")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+    }
+
+    @Test
     void aPayloadThatIsAListOfPlainValuesIsCheckedForNullElements() throws Exception {
         java.lang.reflect.Type listOfStrings = RequiredValuesTest.class
                 .getDeclaredMethod("listOfStrings").getGenericReturnType();
