@@ -346,7 +346,8 @@ final class TailSession {
                 }
             } while (t != last);
             // The latency first: once submitted, the rows may be deleted before the next line runs.
-            stats.relayed(System.currentTimeMillis() * 1000 - PG_EPOCH_MICROS - last.commitMicros);
+            java.time.Instant now = java.time.Instant.now(); // to the microsecond, as the commit's time is
+            stats.relayed(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000 - PG_EPOCH_MICROS - last.commitMicros);
             deleter.submit(i == ids.length ? ids : java.util.Arrays.copyOf(ids, i), xids, parks, last.endLsn);
         }
         long confirmable = deleter.deletedLsn();

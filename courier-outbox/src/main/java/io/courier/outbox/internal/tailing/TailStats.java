@@ -36,8 +36,13 @@ public final class TailStats {
         lagBytes = bytes;
     }
 
+    /**
+     * The latency of the last commit relayed, in microseconds; 0 when the clocks put the
+     * confirmation before the commit (the server's and this machine's clocks differ, or both fall
+     * in one millisecond of a clock read to the millisecond): a negative value would read as none.
+     */
     void relayed(long micros) {
-        relayMicros = micros;
+        relayMicros = Math.max(0, micros);
     }
 
     /** Messages the broker confirmed. */
