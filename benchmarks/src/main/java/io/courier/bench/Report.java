@@ -84,12 +84,12 @@ public final class Report {
         runs(used, docs);
         targets(used, docs);
         jmh.ifPresent(p -> jmh(docs.get(p)));
-        for (String name : List.of("grpc", "grpc-client", "rest", "messaging", "floor")) {
+        for (String name : List.of("grpc", "grpc-client", "rest", "rest-client", "messaging", "floor")) {
             if (sectionFrom.containsKey(name)) {
                 section(name, docs.get(sectionFrom.get(name)).path("scenarios").path(name));
             }
         }
-        sectionFrom.keySet().stream().filter(n -> !List.of("grpc", "grpc-client", "rest", "messaging", "floor").contains(n))
+        sectionFrom.keySet().stream().filter(n -> !List.of("grpc", "grpc-client", "rest", "rest-client", "messaging", "floor").contains(n))
                 .forEach(n -> section(n, docs.get(sectionFrom.get(n)).path("scenarios").path(n)));
         return out.toString();
     }

@@ -52,6 +52,7 @@ public final class LoadMain {
         LoadMain harness = new LoadMain();
         switch (scenario) {
             case "rest" -> harness.rest();
+            case "rest-client" -> harness.restClient();
             case "floor" -> harness.floor();
             case "grpc" -> harness.grpc();
             case "messaging" -> harness.messaging();
@@ -67,7 +68,7 @@ public final class LoadMain {
                 harness.vsFloor();
             }
             default -> {
-                System.err.println("unknown scenario: " + scenario + " (expected: rest, floor, grpc, messaging, rabbitmq, kafka, outbox, observability or all)");
+                System.err.println("unknown scenario: " + scenario + " (expected: rest, rest-client, floor, grpc, messaging, rabbitmq, kafka, outbox, observability or all)");
                 System.exit(2);
             }
         }
@@ -119,6 +120,66 @@ public final class LoadMain {
         }
         singleVsFloor(single, Map.of("courier-rest", "rest", "courier-rest-nonblocking", "rest-nonblocking",
                 "vertx-rest", "vertx-rest"));
+        restClient();
+    }
+
+    /**
+     * Courier's REST client (a future-returning method, and the blocking method on 64 virtual
+     * threads; HTTP/1.1 and h2c) against Vert.x's own HttpClient (HTTP/1.1 pooled, HTTP/2), all
+     * calling the same plain Vert.x server, which answers on its event loop.
+     */
+    private void restClient() throws Exception {
+        current = "rest-client";
+        // -Dbench.restClient.variants=a,b runs only those (for an A/B of one client); ratios need both sides.
+        List<String> variants = List.of(System.getProperty("bench.restClient.variants", "courier-rest-client,"
+                + "courier-rest-client-h2c,courier-rest-client-blocking,courier-rest-client-blocking-h2c,vertx-client,"
+                + "vertx-client-h2").split(","));
+        List<Measurement> closed = new ArrayList<>();
+        List<Measurement> open = new ArrayList<>();
+        // Unrecorded, as for Kafka: the first run of a client in this JVM is slower (Courier's went
+        // first and measured a few thousand calls a second in its first round).
+        progress("rest-client", "warm-up", 0, "every client, " + WARMUP + " s each, not recorded");
+        try (ServerProcess server = ServerProcess.start("vertx-rest")) {
+            for (String variant : variants) {
+                try (RestClients client = RestClients.open(variant, server.port(),
+                        variant.endsWith("-h2") ? GRPC_CONNECTIONS : IN_FLIGHT)) {
+                    if (variant.contains("-blocking")) {
+                        AsyncLoad.closedLoopBlocking(variant, client.blocking(), IN_FLIGHT, 0, WARMUP);
+                    } else {
+                        AsyncLoad.closedLoop(variant, client.sender(), IN_FLIGHT, 0, WARMUP);
+                    }
+                }
+            }
+        }
+        for (int round = 0; round < ROUNDS; round++) {
+            try (ServerProcess server = ServerProcess.start("vertx-rest")) {
+                for (String variant : round % 2 == 0 ? variants : variants.reversed()) {
+                    int connections = variant.endsWith("-h2") ? GRPC_CONNECTIONS : IN_FLIGHT;
+                    try (RestClients client = RestClients.open(variant, server.port(), connections)) {
+                        if (variant.contains("-blocking")) {
+                            // The blocking call on virtual threads; closed loop only (the open loop is the async one's).
+                            progress("rest-client", variant, round, "closed loop, " + IN_FLIGHT + " virtual threads");
+                            closed.add(record(AsyncLoad.closedLoopBlocking(variant, client.blocking(), IN_FLIGHT,
+                                    WARMUP, SECONDS)));
+                        } else {
+                            measure("rest-client", variant, round, client.sender(), closed, open);
+                        }
+                    }
+                }
+            }
+        }
+        table("rest-client: JSON echo, ~100 bytes, to plain Vert.x's server (HTTP/1.1 and h2c)", closed, open);
+        for (String[] pair : new String[][] {{"courier-rest-client", "rest-client", "vertx-client"},
+                {"courier-rest-client-blocking", "rest-client-blocking", "vertx-client"},
+                {"courier-rest-client-h2c", "rest-client-h2c", "vertx-client-h2"},
+                {"courier-rest-client-blocking-h2c", "rest-client-blocking-h2c", "vertx-client-h2"}}) {
+            ratio(pair[1] + "-throughput-vs-" + pair[2], median(closed, pair[0], Measurement::throughput)
+                    / median(closed, pair[2], Measurement::throughput));
+            if (!pair[0].contains("-blocking")) {
+                ratio(pair[1] + "-p99-at-" + RATE + "-vs-" + pair[2], median(open, pair[0], Measurement::p99Micros)
+                        / median(open, pair[2], Measurement::p99Micros));
+            }
+        }
     }
 
     /** The raw TCP floor at one request in flight, measured within a scenario so that its ratios compare one run. */

@@ -30,6 +30,10 @@ public final class ProfileMain {
         String variant = args[0];
         double seconds = Double.parseDouble(args[1]);
         List<String> flags = List.of(args).subList(2, args.length);
+        if (RestClients.COURIER.contains(variant) || RestClients.VERTX.contains(variant)) {
+            report(restClient(variant, seconds));
+            return;
+        }
         if (variant.endsWith("-client") || variant.endsWith("-client-blocking")) {
             report(client(variant, seconds));
             return;
@@ -76,6 +80,17 @@ public final class ProfileMain {
                         ? AsyncLoad.closedLoop(variant, () -> unary.echoAsync(sample), IN_FLIGHT, WARMUP, seconds)
                         : AsyncLoad.closedLoopBlocking(variant, () -> unary.echo(sample), IN_FLIGHT, WARMUP, seconds);
             }
+        }
+    }
+
+    /** A REST client of the {@code rest-client} scenario calling plain Vert.x's server; this JVM profiled. */
+    private static Measurement restClient(String variant, double seconds) throws Exception {
+        try (ServerProcess server = ServerProcess.start("vertx-rest");
+             RestClients client = RestClients.open(variant, server.port(),
+                     variant.endsWith("-h2") ? GRPC_CONNECTIONS : IN_FLIGHT)) {
+            return variant.contains("-blocking")
+                    ? AsyncLoad.closedLoopBlocking(variant, client.blocking(), IN_FLIGHT, WARMUP, seconds)
+                    : AsyncLoad.closedLoop(variant, client.sender(), IN_FLIGHT, WARMUP, seconds);
         }
     }
 

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * under the grpc-java (or Vert.x HTTP) load generator, and its JVM's figures are measured; a
  * client variant ({@code courier-grpc-client}, {@code courier-grpc-client-blocking} from 64
  * virtual threads, {@code grpc-java-client}) runs in this JVM against grpc-java's server
- * ({@code directExecutor()}), and this JVM's figures are measured. Process CPU includes the JIT
+ * ({@code directExecutor()}), and this JVM's figures are measured; so does a REST client variant
+ * ({@code courier-rest-client}, {@code courier-rest-client-blocking}, each also {@code -h2c}; {@code vertx-client},
+ * {@code vertx-client-h2}: see {@link RestClients}), against plain Vert.x's server ({@code vertx-rest}). Process CPU includes the JIT
  * and the collector; each round comes after a warm-up of as many calls. {@code -Dbench.server.flags}
  * adds JVM flags to the server's (e.g. the virtual-thread scheduler's settings).
  *
@@ -48,7 +50,9 @@ public final class ServerCpuMain {
         int rounds = Integer.parseInt(args[1]);
         System.out.printf("load average %s%n", loadAverage());
         for (String variant : List.of(args).subList(2, args.length)) {
-            double[][] figures = variant.endsWith("-client") || variant.endsWith("-client-blocking")
+            double[][] figures = RestClients.COURIER.contains(variant) || RestClients.VERTX.contains(variant)
+                    ? restClient(variant, calls, rounds)
+                    : variant.endsWith("-client") || variant.endsWith("-client-blocking")
                     ? client(variant, calls, rounds) : server(variant, calls, rounds);
             System.out.printf("%-30s CPU %7.2f us/call (rounds %s), alloc %7.0f B/call (median of %d rounds of %d)%n",
                     variant, median(figures[0]), format(figures[0]), median(figures[1]), rounds, calls);
@@ -115,6 +119,27 @@ public final class ServerCpuMain {
                     cpu[r] = (ProcessStats.cpuNanos() - cpu0) / 1e3 / calls;
                     alloc[r] = (ProcessStats.allocatedBytes() - alloc0) / (double) calls;
                 }
+            }
+        }
+        return new double[][] {cpu, alloc};
+    }
+
+    /** A REST client of the {@code rest-client} scenario in this JVM, against plain Vert.x's server. */
+    private static double[][] restClient(String variant, long calls, int rounds) throws Exception {
+        double[] cpu = new double[rounds];
+        double[] alloc = new double[rounds];
+        try (ServerProcess server = ServerProcess.start("vertx-rest");
+             RestClients client = RestClients.open(variant, server.port(),
+                     variant.endsWith("-h2") ? GRPC_CONNECTIONS : IN_FLIGHT)) {
+            Runnable round = variant.contains("-blocking") ? () -> runBlocking(client.blocking(), calls)
+                    : () -> run(client.sender(), calls);
+            round.run();
+            for (int r = 0; r < rounds; r++) {
+                long cpu0 = ProcessStats.cpuNanos();
+                long alloc0 = ProcessStats.allocatedBytes();
+                round.run();
+                cpu[r] = (ProcessStats.cpuNanos() - cpu0) / 1e3 / calls;
+                alloc[r] = (ProcessStats.allocatedBytes() - alloc0) / (double) calls;
             }
         }
         return new double[][] {cpu, alloc};
