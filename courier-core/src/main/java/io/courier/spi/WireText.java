@@ -1,6 +1,5 @@
 package io.courier.spi;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -103,7 +102,29 @@ public final class WireText {
         return text.substring(0, end) + MARKER;
     }
 
-    private static int utf8Length(String s) {
-        return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
+    /**
+     * The length of {@code s} in UTF-8, counted without encoding it; 0 for null. An unpaired
+     * surrogate counts 3 bytes, as the encoder's replacement would not (it writes one), which
+     * only ever overstates a length by 2 bytes a surrogate.
+     */
+    public static int utf8Length(String s) {
+        if (s == null) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 }

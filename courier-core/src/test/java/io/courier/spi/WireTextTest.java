@@ -77,4 +77,12 @@ class WireTextTest {
         int total = bounded.entrySet().stream().mapToInt(e -> utf8(e.getKey()) + utf8(e.getValue())).sum();
         assertThat(total).isEqualTo(WireText.MAX_DETAILS_BYTES);
     }
+
+    @Test
+    void utf8LengthCountsAsTheEncoderWritesWithoutEncoding() {
+        for (String s : new String[] {"", "ascii", "é ß ∑", "東京", "emoji 😀🎉", "𝄞"}) {
+            assertThat(WireText.utf8Length(s)).as(s).isEqualTo(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+        assertThat(WireText.utf8Length(null)).isZero();
+    }
 }

@@ -1,6 +1,7 @@
 package io.courier.outbox.internal;
 
 import io.courier.outbox.OutboxRow;
+import io.courier.spi.WireText;
 
 /**
  * What one outbox row weighs in a relay's memory, for its byte bound: the bytes of its columns
@@ -18,29 +19,7 @@ public final class RowBytes {
 
     /** The weight of {@code row}. */
     public static long of(OutboxRow row) {
-        return row.payload().length + utf8(row.headers()) + utf8(row.messageId()) + utf8(row.channel())
-                + utf8(row.partitionKey());
-    }
-
-    /** The length of {@code s} in UTF-8, without encoding it; 0 for null. */
-    static long utf8(String s) {
-        if (s == null) {
-            return 0;
-        }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
+        return (long) row.payload().length + WireText.utf8Length(row.headers()) + WireText.utf8Length(row.messageId())
+                + WireText.utf8Length(row.channel()) + WireText.utf8Length(row.partitionKey());
     }
 }
