@@ -124,8 +124,9 @@ final class ClientExchange {
         });
         Buffer toSend = payload;
         long started = peers.started();
-        // Asked for on the endpoint's loop, so that a new connection is watched before it reads.
-        loops.of(host, port).runOnContext(onLoop -> {
+        // Asked for on the endpoint's loop, so that a new connection is watched before it reads;
+        // at once when this is that loop already (a call made where a previous one completed).
+        Runnable send = () -> {
             if (result.isDone()) {
                 return; // cancelled or out of time while waiting for the loop: nothing to send
             }
@@ -159,7 +160,13 @@ final class ClientExchange {
                     }
                 });
             });
-        });
+        };
+        io.vertx.core.Context loop = loops.of(host, port);
+        if (io.vertx.core.Vertx.currentContext() == loop) {
+            send.run();
+        } else {
+            loop.runOnContext(onLoop -> send.run());
+        }
         return result;
     }
 
