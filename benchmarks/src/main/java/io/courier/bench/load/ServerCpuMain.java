@@ -111,14 +111,7 @@ public final class ServerCpuMain {
                         : () -> runBlocking(() -> unary.echo(sample), calls);
             }
             try (resource) {
-                round.run();
-                for (int r = 0; r < rounds; r++) {
-                    long cpu0 = ProcessStats.cpuNanos();
-                    long alloc0 = ProcessStats.allocatedBytes();
-                    round.run();
-                    cpu[r] = (ProcessStats.cpuNanos() - cpu0) / 1e3 / calls;
-                    alloc[r] = (ProcessStats.allocatedBytes() - alloc0) / (double) calls;
-                }
+                measure(round, calls, cpu, alloc);
             }
         }
         return new double[][] {cpu, alloc};
@@ -133,16 +126,21 @@ public final class ServerCpuMain {
                      variant.endsWith("-h2") ? GRPC_CONNECTIONS : IN_FLIGHT)) {
             Runnable round = variant.contains("-blocking") ? () -> runBlocking(client.blocking(), calls)
                     : () -> run(client.sender(), calls);
-            round.run();
-            for (int r = 0; r < rounds; r++) {
-                long cpu0 = ProcessStats.cpuNanos();
-                long alloc0 = ProcessStats.allocatedBytes();
-                round.run();
-                cpu[r] = (ProcessStats.cpuNanos() - cpu0) / 1e3 / calls;
-                alloc[r] = (ProcessStats.allocatedBytes() - alloc0) / (double) calls;
-            }
+            measure(round, calls, cpu, alloc);
         }
         return new double[][] {cpu, alloc};
+    }
+
+    /** A warm-up {@code round}, then one per element of {@code cpu}: this JVM's CPU (us) and heap bytes per call. */
+    private static void measure(Runnable round, long calls, double[] cpu, double[] alloc) {
+        round.run();
+        for (int r = 0; r < cpu.length; r++) {
+            long cpu0 = ProcessStats.cpuNanos();
+            long alloc0 = ProcessStats.allocatedBytes();
+            round.run();
+            cpu[r] = (ProcessStats.cpuNanos() - cpu0) / 1e3 / calls;
+            alloc[r] = (ProcessStats.allocatedBytes() - alloc0) / (double) calls;
+        }
     }
 
     /** {@code calls} calls, {@link #IN_FLIGHT} at a time; fails on the first failed call. */
